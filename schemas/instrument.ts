@@ -1,0 +1,79 @@
+import * as v from 'valibot';
+
+const Text = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+
+export const InstrumentItem = v.object({
+  id: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]{0,31}$/)),
+  /** Per locale: the item's label and the words at each end of its scale. */
+  text: v.record(v.string(), v.object({ label: Text, low: Text, high: Text })),
+});
+export type InstrumentItem = v.InferOutput<typeof InstrumentItem>;
+
+export const FlagRules = v.object({
+  /** Flag when the total is below this. */
+  totalBelow: v.number(),
+  /** Flag when any single item is below this. */
+  itemBelow: v.number(),
+  /** Flag when the total dropped from the same client's previous session. */
+  dropFromPrevious: v.boolean(),
+});
+export type FlagRules = v.InferOutput<typeof FlagRules>;
+
+export const Instrument = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  version: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  min: v.number(),
+  max: v.number(),
+  /** Resolution of a value; 0.1 means one decimal. */
+  step: v.number(),
+  items: v.pipe(v.array(InstrumentItem), v.minLength(1), v.maxLength(12)),
+  flags: FlagRules,
+});
+export type Instrument = v.InferOutput<typeof Instrument>;
+
+/**
+ * The default instrument: four visual-analog items, 0 to 10 with one decimal, in our own words
+ * (the Session Rating Scale's wording is licensed; a platform that holds a licence registers its own).
+ */
+export const DEFAULT_INSTRUMENT: Instrument = {
+  id: 'attune-session-4',
+  version: 1,
+  min: 0,
+  max: 10,
+  step: 0.1,
+  items: [
+    {
+      id: 'bond',
+      text: {
+        en: { label: 'Feeling heard and respected', low: 'I did not feel heard or respected', high: 'I felt heard, understood and respected' },
+        es: { label: 'Sentirme escuchado y respetado', low: 'No me sentí escuchado ni respetado', high: 'Me sentí escuchado, comprendido y respetado' },
+      },
+    },
+    {
+      id: 'goals',
+      text: {
+        en: { label: 'What we worked on', low: 'We did not work on what I wanted to', high: 'We worked on what I wanted to work on' },
+        es: { label: 'En qué trabajamos', low: 'No trabajamos en lo que yo quería', high: 'Trabajamos en lo que yo quería trabajar' },
+      },
+    },
+    {
+      id: 'approach',
+      text: {
+        en: { label: 'How we worked', low: 'The way we worked did not suit me', high: 'The way we worked suited me well' },
+        es: { label: 'Cómo trabajamos', low: 'La forma de trabajar no me convenía', high: 'La forma de trabajar me convenía' },
+      },
+    },
+    {
+      id: 'overall',
+      text: {
+        en: { label: 'Today overall', low: 'Something was missing today', high: 'Overall, today felt right for me' },
+        es: { label: 'La sesión en general', low: 'Hoy faltó algo', high: 'En general, la sesión de hoy fue buena para mí' },
+      },
+    },
+  ],
+  flags: { totalBelow: 36, itemBelow: 9, dropFromPrevious: true },
+};
+
+export function instrumentMaxTotal(instrument: Instrument): number {
+  return instrument.max * instrument.items.length;
+}
