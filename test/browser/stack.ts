@@ -1,0 +1,117 @@
+// A whole local Attune for browser tests: the Worker in `wrangler dev` (workerd, local D1, a temp persist dir),
+// the demo platform host on another origin with a strict CSP, and Debian's Chromium driven by playwright-core.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { startDemoHost } from '../../demo/server.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'node_modules/.bin');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export function launchChromium(extraArgs: string[] = [], options: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs], ...options });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv: Server = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, timeoutMs: number, worker: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (worker.exitCode !== null) throw new Error(`wrangler dev exited (${worker.exitCode}):\n${log()}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms:\n${log()}`);
+}
+
+export interface Stack {
+  api: string;
+  host: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the Worker and the demo host. The demo platform is seeded with the host's origin registered for CORS. */
+export async function startStack(): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'attune-stack-'));
+  const [apiPort, hostPort] = [await freePort(), await freePort()];
+  const api = `http://127.0.0.1:${apiPort}`;
+  const host = `http://127.0.0.1:${hostPort}`;
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
+  const vars = join(dir, 'dev.vars');
+
+  const seed = spawnSync(
+    join(BIN, 'node'),
+    ['scripts/seed-demo.ts', '--persist-to', join(dir, 'state'), '--vars', vars, '--origin', host],
+    { cwd: ROOT, env, encoding: 'utf8' },
+  );
+  if (seed.status !== 0) throw new Error(`seed-demo failed:\n${seed.stdout}\n${seed.stderr}`);
+
+  let output = '';
+  const worker = spawn(
+    join(BIN, 'wrangler'),
+    ['dev', '--ip', '127.0.0.1', '--port', String(apiPort), '--inspector-port', String(await freePort()),
+      '--persist-to', join(dir, 'state'), '--env-file', vars, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  worker.stdout?.on('data', (d) => (output += d));
+  worker.stderr?.on('data', (d) => (output += d));
+
+  const stopWorker = () => {
+    if (worker.exitCode === null && worker.pid) {
+      try {
+        process.kill(-worker.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  let demo: Server | undefined;
+  try {
+    await waitFor(`${api}/v1/health`, 60_000, worker, () => output);
+    demo = await startDemoHost({ port: hostPort, api });
+  } catch (err) {
+    stopWorker();
+    throw err;
+  }
+
+  return {
+    api,
+    host,
+    async stop() {
+      await new Promise<void>((r) => (demo ? demo.close(() => r()) : r()));
+      stopWorker();
+      await new Promise((r) => setTimeout(r, 300));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
