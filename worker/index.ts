@@ -1,6 +1,40 @@
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from './env.ts';
+import { ApiFailure, errorResponse } from './errors.ts';
+import { cors } from './middleware/cors.ts';
+import { methodNotAllowed } from './not-allowed.ts';
+import { openApiDocument } from './openapi.ts';
+import { contextRoutes } from './routes/context.ts';
+import { devRoutes } from './routes/dev.ts';
+import { sessionRoutes } from './routes/sessions.ts';
 
-const app = new Hono();
-app.get('/v1/health', (c) => c.json({ ok: true }));
+const v1 = new Hono<AppEnv>()
+  .use('*', cors())
+  .use('*', async function noStore(c, next) {
+    await next();
+    c.res.headers.set('Cache-Control', 'no-store');
+  })
+  .get('/health', (c) => c.json({ ok: true }))
+  .all('/health', methodNotAllowed('GET'))
+  .route('/context', contextRoutes)
+  .route('/sessions', sessionRoutes);
+
+const app = new Hono<AppEnv>()
+  .route('/v1', v1)
+  .route('/dev', devRoutes)
+  .get('/openapi.json', (c) => c.json(openApiDocument))
+  .all('/openapi.json', methodNotAllowed('GET'));
+
+app.notFound((c) => errorResponse(c, 404, 'not_found', 'No such route.'));
+
+app.onError((err, c) => {
+  if (err instanceof ApiFailure) return errorResponse(c, err.status, err.code, err.message, err.headers);
+  if (err instanceof HTTPException && err.status < 500) {
+    return errorResponse(c, err.status as 400, 'bad_request', 'The request could not be processed.');
+  }
+  console.error('unhandled error', err);
+  return errorResponse(c, 500, 'internal_error', 'Something went wrong on our side.');
+});
 
 export default app;

@@ -1,0 +1,214 @@
+/**
+ * Every D1 statement the Worker runs, with `?n` binds. Handlers never write SQL themselves.
+ * Write statements are returned unexecuted so that callers can put them in one `db.batch()` (a transaction).
+ */
+import type { PacingAggregates } from '../../schemas/index.ts';
+
+export type KeyAlg = 'EdDSA' | 'HS256';
+
+export interface KeyRow {
+  kid: string;
+  platformId: string;
+  alg: KeyAlg;
+  publicJwk: string | null;
+  secret: string | null;
+  platformSettings: string;
+}
+
+/** An active key by kid, with its platform's settings (one round trip per verification). */
+export function getActiveKey(db: D1Database, kid: string): Promise<KeyRow | null> {
+  return db
+    .prepare(
+      `SELECT k.kid AS kid, k.platform_id AS platformId, k.alg AS alg, k.public_jwk AS publicJwk,
+              k.secret AS secret, p.settings AS platformSettings
+         FROM platform_keys k JOIN platforms p ON p.id = k.platform_id
+        WHERE k.kid = ?1 AND k.revoked_at IS NULL`,
+    )
+    .bind(kid)
+    .first<KeyRow>();
+}
+
+export async function isOriginRegistered(db: D1Database, origin: string, platformId?: string): Promise<boolean> {
+  const row = platformId
+    ? await db.prepare('SELECT 1 AS ok FROM platform_origins WHERE platform_id = ?1 AND origin = ?2').bind(platformId, origin).first()
+    : await db.prepare('SELECT 1 AS ok FROM platform_origins WHERE origin = ?1 LIMIT 1').bind(origin).first();
+  return row !== null;
+}
+
+// --- platform registration (the CLI builds the same rows as SQL text in scripts/platform-sql.ts) ---
+
+export function insertPlatform(db: D1Database, p: { id: string; name: string; settings?: string; retentionDays?: number; now: number }) {
+  return db
+    .prepare('INSERT INTO platforms (id, name, settings, retention_days, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
+    .bind(p.id, p.name, p.settings ?? '{}', p.retentionDays ?? 365, p.now);
+}
+
+export function insertKey(
+  db: D1Database,
+  k: { kid: string; platformId: string; alg: KeyAlg; publicJwk?: string; secret?: string; now: number },
+) {
+  return db
+    .prepare('INSERT INTO platform_keys (kid, platform_id, alg, public_jwk, secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+    .bind(k.kid, k.platformId, k.alg, k.publicJwk ?? null, k.secret ?? null, k.now);
+}
+
+export function insertOrigin(db: D1Database, platformId: string, origin: string) {
+  return db.prepare('INSERT OR IGNORE INTO platform_origins (platform_id, origin) VALUES (?1, ?2)').bind(platformId, origin);
+}
+
+// --- idempotency ---
+
+export interface IdempotencyRow {
+  scope: string;
+  requestHash: string;
+  status: number;
+  body: string;
+}
+
+export function getIdempotency(db: D1Database, platformId: string, key: string): Promise<IdempotencyRow | null> {
+  return db
+    .prepare('SELECT scope, request_hash AS requestHash, status, body FROM idempotency WHERE platform_id = ?1 AND idem_key = ?2')
+    .bind(platformId, key)
+    .first<IdempotencyRow>();
+}
+
+export function insertIdempotency(
+  db: D1Database,
+  r: { platformId: string; key: string; scope: string; requestHash: string; status: number; body: string; now: number },
+) {
+  return db
+    .prepare(
+      `INSERT INTO idempotency (platform_id, idem_key, scope, request_hash, status, body, created_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+    )
+    .bind(r.platformId, r.key, r.scope, r.requestHash, r.status, r.body, r.now);
+}
+
+// --- sessions, ratings, pacing ---
+
+export interface SessionKey {
+  platformId: string;
+  sidHash: string;
+  therapistHash: string;
+  clientHash: string;
+}
+
+export function upsertSession(
+  db: D1Database,
+  s: SessionKey & { instrumentId: string; instrumentVersion: number; scheduledStart: number | null; scheduledEnd: number | null; now: number },
+) {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO sessions
+         (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, scheduled_start, scheduled_end, created_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
+    )
+    .bind(s.platformId, s.sidHash, s.therapistHash, s.clientHash, s.instrumentId, s.instrumentVersion, s.scheduledStart, s.scheduledEnd, s.now);
+}
+
+export interface RatingRecord {
+  status: 'rated' | 'declined';
+  instrumentId: string;
+  instrumentVersion: number;
+  items: string;
+  total: number | null;
+  maxTotal: number | null;
+  flags: string;
+  ratedAt: number;
+}
+
+export function insertRating(db: D1Database, s: SessionKey, r: RatingRecord) {
+  return db
+    .prepare(
+      `INSERT INTO ratings (platform_id, sid_hash, therapist_hash, client_hash, status, instrument_id, instrument_version,
+                            items, total, max_total, flags, rated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`,
+    )
+    .bind(s.platformId, s.sidHash, s.therapistHash, s.clientHash, r.status, r.instrumentId, r.instrumentVersion, r.items, r.total, r.maxTotal, r.flags, r.ratedAt);
+}
+
+export function insertPacing(db: D1Database, s: SessionKey, p: PacingAggregates, now: number) {
+  return db
+    .prepare(
+      `INSERT INTO pacing (platform_id, sid_hash, therapist_hash, client_hash, duration_seconds, therapist_talk_seconds,
+                           client_talk_seconds, overlap_seconds, overlap_count, silence_seconds, silence_count,
+                           longest_silence_seconds, longest_therapist_turn_seconds, therapist_turns, client_turns,
+                           cues_shown, recorded_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)`,
+    )
+    .bind(
+      s.platformId, s.sidHash, s.therapistHash, s.clientHash, p.durationSeconds, p.therapistTalkSeconds,
+      p.clientTalkSeconds, p.overlapSeconds, p.overlapCount, p.silenceSeconds, p.silenceCount,
+      p.longestSilenceSeconds, p.longestTherapistTurnSeconds, p.therapistTurns, p.clientTurns, p.cuesShown, now,
+    );
+}
+
+export async function hasRating(db: D1Database, platformId: string, sidHash: string): Promise<boolean> {
+  return (await db.prepare('SELECT 1 AS ok FROM ratings WHERE platform_id = ?1 AND sid_hash = ?2').bind(platformId, sidHash).first()) !== null;
+}
+
+export async function hasPacing(db: D1Database, platformId: string, sidHash: string): Promise<boolean> {
+  return (await db.prepare('SELECT 1 AS ok FROM pacing WHERE platform_id = ?1 AND sid_hash = ?2').bind(platformId, sidHash).first()) !== null;
+}
+
+export interface SummaryRow {
+  therapistHash: string;
+  status: 'rated' | 'declined' | null;
+  instrumentId: string | null;
+  instrumentVersion: number | null;
+  items: string | null;
+  total: number | null;
+  maxTotal: number | null;
+  flags: string | null;
+  ratedAt: number | null;
+  durationSeconds: number | null;
+  therapistTalkSeconds: number;
+  clientTalkSeconds: number;
+  overlapSeconds: number;
+  overlapCount: number;
+  silenceSeconds: number;
+  silenceCount: number;
+  longestSilenceSeconds: number;
+  longestTherapistTurnSeconds: number;
+  therapistTurns: number;
+  clientTurns: number;
+  cuesShown: number;
+}
+
+/** The session with its rating and pacing, if any; null when nothing was recorded yet. */
+export function getSummaryRow(db: D1Database, platformId: string, sidHash: string): Promise<SummaryRow | null> {
+  return db
+    .prepare(
+      `SELECT s.therapist_hash AS therapistHash, r.status AS status, r.instrument_id AS instrumentId,
+              r.instrument_version AS instrumentVersion, r.items AS items, r.total AS total, r.max_total AS maxTotal,
+              r.flags AS flags, r.rated_at AS ratedAt,
+              p.duration_seconds AS durationSeconds, p.therapist_talk_seconds AS therapistTalkSeconds,
+              p.client_talk_seconds AS clientTalkSeconds, p.overlap_seconds AS overlapSeconds,
+              p.overlap_count AS overlapCount, p.silence_seconds AS silenceSeconds, p.silence_count AS silenceCount,
+              p.longest_silence_seconds AS longestSilenceSeconds,
+              p.longest_therapist_turn_seconds AS longestTherapistTurnSeconds, p.therapist_turns AS therapistTurns,
+              p.client_turns AS clientTurns, p.cues_shown AS cuesShown
+         FROM sessions s
+         LEFT JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
+         LEFT JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
+        WHERE s.platform_id = ?1 AND s.sid_hash = ?2`,
+    )
+    .bind(platformId, sidHash)
+    .first<SummaryRow>();
+}
+
+/** The total of the same client's most recent earlier rated session (for the `dropped` flag). */
+export async function previousTotal(
+  db: D1Database,
+  q: { platformId: string; clientHash: string; instrumentId: string; before: number },
+): Promise<number | null> {
+  const row = await db
+    .prepare(
+      `SELECT total FROM ratings
+        WHERE platform_id = ?1 AND client_hash = ?2 AND instrument_id = ?3 AND status = 'rated' AND rated_at <= ?4
+        ORDER BY rated_at DESC LIMIT 1`,
+    )
+    .bind(q.platformId, q.clientHash, q.instrumentId, q.before)
+    .first<{ total: number | null }>();
+  return row?.total ?? null;
+}

@@ -1,0 +1,63 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Role } from '../../schemas/index.ts';
+import { verifyToken } from '../auth/verify-token.ts';
+import { isOriginRegistered } from '../db/queries.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiFailure } from '../errors.ts';
+import { instrumentFor, parsePlatformSettings } from '../platform-settings.ts';
+import { hashRef } from '../refs.ts';
+
+export interface AuthOptions {
+  /** Roles allowed on the route; any role when omitted. */
+  roles?: readonly Role[];
+  /** Route parameter that must equal the token's `sid` (e.g. 'sid' for /sessions/:sid/...). */
+  sessionParam?: string;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+
+/**
+ * Verifies the session token and sets `claims`, `platform`, `refs` (hashed) and `instrument` on the context.
+ * 401 for a missing or invalid token, 403 for a valid token used outside its role, session or origin.
+ *
+ * @example
+ * app.post('/sessions/:sid/rating', auth({ roles: ['client'], sessionParam: 'sid' }), (c) => {
+ *   const { sid } = c.get('refs'); // HMAC of the token's sid under the platform's key
+ * });
+ */
+export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
+  return async function authMiddleware(c, next) {
+    const match = BEARER.exec(c.req.header('Authorization') ?? '');
+    if (!match?.[1]) throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', { 'WWW-Authenticate': 'Bearer' });
+    const result = await verifyToken(c.env.DB, match[1]);
+    if (!result.ok) throw new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    const { claims, key } = result;
+
+    if (options.roles && !options.roles.includes(claims.role)) {
+      throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
+    }
+    if (options.sessionParam !== undefined && c.req.param(options.sessionParam) !== claims.sid) {
+      throw new ApiFailure(403, 'wrong_session', 'This token is for another session.');
+    }
+    // A browser on an origin this platform did not register must not act with its token.
+    const origin = c.req.header('Origin');
+    if (origin !== undefined && origin !== new URL(c.req.url).origin && !(await isOriginRegistered(c.env.DB, origin, key.platformId))) {
+      throw new ApiFailure(403, 'origin_not_allowed', 'This origin is not registered for the platform.');
+    }
+
+    const settings = parsePlatformSettings(key.platformSettings);
+    const instrument = instrumentFor(settings, claims.ins);
+    if (!instrument) throw new ApiFailure(422, 'unknown_instrument', 'The token names an instrument this platform has not registered.');
+
+    const [sid, tid, cid] = await Promise.all([
+      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'sid', claims.sid),
+      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid),
+      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'cid', claims.cid),
+    ]);
+    c.set('claims', claims);
+    c.set('platform', { id: key.platformId, settings });
+    c.set('refs', { sid, tid, cid });
+    c.set('instrument', instrument);
+    await next();
+  };
+}

@@ -1,0 +1,47 @@
+import type { MiddlewareHandler } from 'hono';
+import { isOriginRegistered } from '../db/queries.ts';
+import type { AppEnv } from '../env.ts';
+import { errorResponse } from '../errors.ts';
+
+export interface CorsOptions {
+  methods?: readonly string[];
+  headers?: readonly string[];
+  maxAgeSeconds?: number;
+}
+
+/**
+ * CORS per registered origin. A preflight is answered for an origin that some platform registered
+ * (the token is not sent on a preflight); an actual response carries Access-Control-Allow-Origin only
+ * when the origin is registered for the platform of the verified token.
+ *
+ * @example
+ * v1.use('*', cors());
+ */
+export function cors(options: CorsOptions = {}): MiddlewareHandler<AppEnv> {
+  const methods = (options.methods ?? ['GET', 'POST', 'OPTIONS']).join(', ');
+  const headers = (options.headers ?? ['Authorization', 'Content-Type', 'Idempotency-Key']).join(', ');
+  const maxAge = String(options.maxAgeSeconds ?? 600);
+
+  return async function corsMiddleware(c, next) {
+    const origin = c.req.header('Origin');
+    if (c.req.method === 'OPTIONS') {
+      if (origin === undefined || !(await isOriginRegistered(c.env.DB, origin))) {
+        return errorResponse(c, 403, 'origin_not_allowed', 'This origin is not registered.', { Vary: 'Origin' });
+      }
+      return c.body(null, 204, {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Methods': methods,
+        'Access-Control-Allow-Headers': headers,
+        'Access-Control-Max-Age': maxAge,
+        Vary: 'Origin',
+      });
+    }
+    await next();
+    c.res.headers.append('Vary', 'Origin');
+    if (origin === undefined) return;
+    const platform = c.var.platform;
+    if (platform && (await isOriginRegistered(c.env.DB, origin, platform.id))) {
+      c.res.headers.set('Access-Control-Allow-Origin', origin);
+    }
+  };
+}

@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { Ref } from '../../schemas/index.ts';
+import { mintToken } from '../../sdk/mint-token.ts';
+import { readJson } from '../body.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiFailure } from '../errors.ts';
+import { methodNotAllowed } from '../not-allowed.ts';
+
+const DevTokenRequest = v.object({
+  sid: v.optional(Ref),
+  /** Scheduled length of the pretend call. */
+  minutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(240))),
+});
+
+/**
+ * Dev-only routes. They exist only when DEV_MODE === '1' (.dev.vars written by scripts/seed-demo.ts);
+ * otherwise every /dev path is a plain 404.
+ */
+export const devRoutes = new Hono<AppEnv>()
+  .use('*', async function devOnly(c, next) {
+    if (c.env.DEV_MODE !== '1') throw new ApiFailure(404, 'not_found', 'No such route.');
+    await next();
+  })
+  .post('/tokens', async (c) => {
+    const { DEMO_PLATFORM_ID: platformId, DEMO_KID: kid, DEMO_PRIVATE_JWK: key } = c.env;
+    if (!platformId || !kid || !key) {
+      throw new ApiFailure(503, 'demo_not_seeded', 'Run scripts/seed-demo.ts to register the demo platform.');
+    }
+    const body = await readJson(c, DevTokenRequest, { allowEmpty: true });
+    const sid = body.sid ?? `demo-${crypto.randomUUID()}`;
+    const minutes = body.minutes ?? 50;
+    const now = Math.floor(Date.now() / 1000);
+    const common = { sid, tid: 'demo-therapist', cid: 'demo-client', sched: { start: now, end: now + minutes * 60 }, loc: 'en' };
+    const ttlSeconds = Math.max(4 * 3600, minutes * 60 + 3600);
+    const signing = { platformId, kid, key, alg: 'EdDSA' as const };
+    const [therapist, client] = await Promise.all([
+      mintToken(signing, { ...common, role: 'therapist', sub: 'demo-therapist', ttlSeconds }),
+      mintToken(signing, { ...common, role: 'client', sub: 'demo-client', ttlSeconds }),
+    ]);
+    return c.json({ sid, therapist, client, api: new URL(c.req.url).origin });
+  })
+  .all('/tokens', methodNotAllowed('POST'));

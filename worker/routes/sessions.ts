@@ -1,0 +1,123 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { PacingAggregates, RatingSubmission, instrumentMaxTotal } from '../../schemas/index.ts';
+import { readJson } from '../body.ts';
+import {
+  getSummaryRow,
+  hasPacing,
+  hasRating,
+  insertPacing,
+  insertRating,
+  previousTotal,
+  upsertSession,
+  type SessionKey,
+} from '../db/queries.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiFailure } from '../errors.ts';
+import { idempotencyKeyOf, idempotentWrite } from '../idempotent-write.ts';
+import { auth } from '../middleware/auth.ts';
+import { methodNotAllowed } from '../not-allowed.ts';
+import { checkItems } from '../rating-items.ts';
+import { flagsFor, summaryFromRow, totalOf } from '../summary.ts';
+import type { Context } from 'hono';
+
+/** Pacing figures that cannot exceed the session's duration (one second of rounding allowed). */
+const PacingBody = v.pipe(
+  PacingAggregates,
+  v.check(
+    (p) =>
+      [p.therapistTalkSeconds, p.clientTalkSeconds, p.overlapSeconds, p.silenceSeconds, p.longestSilenceSeconds, p.longestTherapistTurnSeconds].every(
+        (s) => s <= p.durationSeconds + 1,
+      ),
+    'durations exceed the session length',
+  ),
+);
+
+function sessionKey(c: Context<AppEnv>): SessionKey {
+  const { sid, tid, cid } = c.var.refs;
+  return { platformId: c.var.platform.id, sidHash: sid, therapistHash: tid, clientHash: cid };
+}
+
+function sessionRow(c: Context<AppEnv>, now: number) {
+  const sched = c.var.claims.sched;
+  return upsertSession(c.env.DB, {
+    ...sessionKey(c),
+    instrumentId: c.var.instrument.id,
+    instrumentVersion: c.var.instrument.version,
+    scheduledStart: sched?.start ?? null,
+    scheduledEnd: sched?.end ?? null,
+    now,
+  });
+}
+
+export const sessionRoutes = new Hono<AppEnv>()
+  .post('/:sid/rating', auth({ roles: ['client'], sessionParam: 'sid' }), async (c) => {
+    const key = idempotencyKeyOf(c);
+    const body = await readJson(c, RatingSubmission);
+    const instrument = c.var.instrument;
+    const s = sessionKey(c);
+    const now = Math.floor(Date.now() / 1000);
+
+    let record;
+    if (body.kind === 'declined') {
+      record = { status: 'declined' as const, items: '[]', total: null, maxTotal: null, flags: '[]' };
+    } else {
+      if (body.instrument !== instrument.id || body.version !== instrument.version) {
+        throw new ApiFailure(422, 'instrument_mismatch', 'The rating is for another instrument than this session’s.');
+      }
+      const items = checkItems(instrument, body.items);
+      const total = totalOf(items);
+      const previous = instrument.flags.dropFromPrevious
+        ? await previousTotal(c.env.DB, { platformId: s.platformId, clientHash: s.clientHash, instrumentId: instrument.id, before: now })
+        : null;
+      record = {
+        status: 'rated' as const,
+        items: JSON.stringify(items),
+        total,
+        maxTotal: instrumentMaxTotal(instrument),
+        flags: JSON.stringify(flagsFor(instrument, items, total, previous)),
+      };
+    }
+    return idempotentWrite(c, {
+      key,
+      scope: `rating:${s.sidHash}`,
+      body,
+      exists: () => hasRating(c.env.DB, s.platformId, s.sidHash),
+      conflict: { code: 'already_rated', message: 'This session already has a rating.' },
+      status: 201,
+      response: { status: record.status, receivedAt: now },
+      statements: [
+        sessionRow(c, now),
+        insertRating(c.env.DB, s, { ...record, instrumentId: instrument.id, instrumentVersion: instrument.version, ratedAt: now }),
+      ],
+    });
+  })
+  .all('/:sid/rating', methodNotAllowed('POST'))
+
+  .post('/:sid/pacing', auth({ roles: ['therapist'], sessionParam: 'sid' }), async (c) => {
+    const key = idempotencyKeyOf(c);
+    const body = await readJson(c, PacingBody);
+    const s = sessionKey(c);
+    const now = Math.floor(Date.now() / 1000);
+    return idempotentWrite(c, {
+      key,
+      scope: `pacing:${s.sidHash}`,
+      body,
+      exists: () => hasPacing(c.env.DB, s.platformId, s.sidHash),
+      conflict: { code: 'already_recorded', message: 'This session’s pacing is already recorded.' },
+      status: 201,
+      response: { status: 'recorded', receivedAt: now },
+      statements: [sessionRow(c, now), insertPacing(c.env.DB, s, body, now)],
+    });
+  })
+  .all('/:sid/pacing', methodNotAllowed('POST'))
+
+  .get('/:sid/summary', auth({ roles: ['therapist'], sessionParam: 'sid' }), async (c) => {
+    const s = sessionKey(c);
+    const row = await getSummaryRow(c.env.DB, s.platformId, s.sidHash);
+    if (row && row.therapistHash !== s.therapistHash) {
+      throw new ApiFailure(403, 'wrong_therapist', 'This session belongs to another therapist.');
+    }
+    return c.json(summaryFromRow(row));
+  })
+  .all('/:sid/summary', methodNotAllowed('GET'));
