@@ -1,0 +1,148 @@
+import { NoiseFloor } from './noise-floor.ts';
+
+/** Tunables of the per-role voice activity detector. Defaults suit 10–20 ms RMS frames of a call's audio. */
+export interface VadOptions {
+  /** A frame starts speech when its power exceeds what noise and leakage explain by this much (dB). */
+  onsetDb: number;
+  /** Inside a speech segment, frames stay speech down to this margin (dB): hysteresis. */
+  keepDb: number;
+  /** Frames quieter than this are never speech, whatever the floor (dBFS): digital silence, dither. */
+  absoluteMinDb: number;
+  /** Gaps of non-speech shorter than this are bridged (hangover), so word gaps do not split a phrase. */
+  bridgeMs: number;
+  /** Segments shorter than this are dropped: clicks, bumps, a cough's tail. */
+  minSpeechMs: number;
+  /**
+   * Worst coupling of the other speaker into this role's track through imperfect echo cancellation (dB).
+   * A frame is explained by leakage when its power is within onsetDb of floor + coupling * other's power.
+   * Residual echo is typically -20 to -30 dB; -18 leaves a margin.
+   */
+  leakCouplingDb: number;
+  /** Echo path delay covered by comparing with the other role's max over this many recent frames. */
+  leakFrames: number;
+}
+
+export const DEFAULT_VAD_OPTIONS: VadOptions = {
+  onsetDb: 10,
+  keepDb: 6,
+  absoluteMinDb: -72,
+  bridgeMs: 400,
+  minSpeechMs: 100,
+  leakCouplingDb: -18,
+  leakFrames: 3,
+};
+
+const SEGMENT_QUEUE = 16;
+
+/**
+ * Voice activity of one role. Raw frame decisions (level vs adaptive floor plus the other role's leakage)
+ * are closed into segments with a hangover (`bridgeMs`) and a minimum length. Decisions are final after
+ * `lagMs()`; `activeAt(m)` answers for any time at least that far in the past. Speaking-only sources
+ * (booleans) use the same segment machine with no bridging, so the timeline downstream is uniform.
+ */
+export class RoleVad {
+  readonly floor = new NoiseFloor();
+  private readonly onsetRatio: number;
+  private readonly keepRatio: number;
+  private readonly absMinPow: number;
+  private readonly leakGain: number;
+  private readonly bridgeMs: number;
+  private readonly minSpeechMs: number;
+  /** Recent raw powers of this role (for the other role's leakage test). */
+  private readonly recentPow: Float64Array;
+  private recentIdx = 0;
+
+  private open = false;
+  private segStart = 0;
+  private lastRaw = 0;
+  private readonly qStart = new Float64Array(SEGMENT_QUEUE);
+  private readonly qEnd = new Float64Array(SEGMENT_QUEUE);
+  private qHead = 0;
+  private qLen = 0;
+  /** Last raw decision, for tests and the strip's "speaking now" dot. */
+  rawActive = false;
+
+  constructor(opts: VadOptions, speakingOnly = false) {
+    this.onsetRatio = 10 ** (opts.onsetDb / 10);
+    this.keepRatio = 10 ** (opts.keepDb / 10);
+    this.absMinPow = 10 ** (opts.absoluteMinDb / 10);
+    this.leakGain = 10 ** (opts.leakCouplingDb / 10);
+    this.bridgeMs = speakingOnly ? 0 : opts.bridgeMs;
+    this.minSpeechMs = speakingOnly ? 0 : opts.minSpeechMs;
+    this.recentPow = new Float64Array(Math.max(1, opts.leakFrames));
+  }
+
+  /** Records this frame's power so the other role can test leakage against it. Call before `push*` of either role. */
+  notePower(pow: number): void {
+    this.recentPow[this.recentIdx] = pow;
+    this.recentIdx = (this.recentIdx + 1) % this.recentPow.length;
+  }
+
+  /** Max power of this role over the last few frames. */
+  recentMaxPow(): number {
+    let m = 0;
+    for (let i = 0; i < this.recentPow.length; i++) if (this.recentPow[i]! > m) m = this.recentPow[i]!;
+    return m;
+  }
+
+  /** One level frame covering [tMs - dtMs, tMs): power is RMS squared (linear, full scale = 1). */
+  pushLevel(tMs: number, dtMs: number, pow: number, otherMaxPow: number): void {
+    const db = 10 * Math.log10(pow + 1e-12);
+    const floorDb = this.floor.update(db, tMs);
+    const explained = 10 ** (floorDb / 10) + this.leakGain * otherMaxPow;
+    const ratio = this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs ? this.keepRatio : this.onsetRatio;
+    this.step(tMs, dtMs, pow > this.absMinPow && pow > ratio * explained);
+  }
+
+  /** One frame of a speaking flag covering [tMs - dtMs, tMs). */
+  pushSpeaking(tMs: number, dtMs: number, speaking: boolean): void {
+    this.step(tMs, dtMs, speaking);
+  }
+
+  private step(tMs: number, dtMs: number, raw: boolean): void {
+    this.rawActive = raw;
+    if (this.open && tMs - dtMs - this.lastRaw > this.bridgeMs) this.close();
+    if (raw) {
+      if (!this.open) {
+        this.open = true;
+        this.segStart = tMs - dtMs;
+      }
+      this.lastRaw = tMs;
+    } else if (this.open && tMs - this.lastRaw > this.bridgeMs) {
+      this.close();
+    }
+  }
+
+  /** Closes any open segment (end of session). */
+  flush(): void {
+    if (this.open) this.close();
+  }
+
+  private close(): void {
+    this.open = false;
+    if (this.lastRaw - this.segStart < this.minSpeechMs) return;
+    if (this.qLen === SEGMENT_QUEUE) {
+      this.qHead = (this.qHead + 1) % SEGMENT_QUEUE;
+      this.qLen--;
+    }
+    const i = (this.qHead + this.qLen) % SEGMENT_QUEUE;
+    this.qStart[i] = this.segStart;
+    this.qEnd[i] = this.lastRaw;
+    this.qLen++;
+  }
+
+  /** Whether time m is speech. Final only for m older than the lag; call with non-decreasing m. */
+  activeAt(m: number): boolean {
+    while (this.qLen > 0 && this.qEnd[this.qHead]! <= m) {
+      this.qHead = (this.qHead + 1) % SEGMENT_QUEUE;
+      this.qLen--;
+    }
+    if (this.qLen > 0 && this.qStart[this.qHead]! <= m) return true;
+    return this.open && this.segStart <= m && m < this.lastRaw;
+  }
+
+  /** How far behind the newest frame decisions become final. */
+  static lagMs(opts: VadOptions, frameMs: number): number {
+    return opts.bridgeMs + opts.minSpeechMs + 2 * frameMs;
+  }
+}
