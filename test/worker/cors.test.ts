@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { call, GOOD_RATING, seedPlatform, sessionPath } from './helpers.ts';
+
+const preflight = (path: string, origin: string) =>
+  call(path, {
+    method: 'OPTIONS',
+    headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type, idempotency-key' },
+  });
+
+describe('CORS per registered origin', () => {
+  it('answers a preflight for a registered origin with the allowed methods and headers', async () => {
+    const p = await seedPlatform({ origins: ['https://care.example'] });
+    const res = await preflight(sessionPath(p.refs.sid, 'rating'), 'https://care.example');
+    expect(res.status).toBe(204);
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('https://care.example');
+    expect(res.headers.get('Access-Control-Allow-Headers')).toBe('Authorization, Content-Type, Idempotency-Key');
+    expect(res.headers.get('Access-Control-Allow-Methods')).toContain('POST');
+    expect(res.headers.get('Vary')).toContain('Origin');
+  });
+
+  it('refuses a preflight from an unregistered origin', async () => {
+    const p = await seedPlatform({ origins: ['https://care.example'] });
+    const res = await preflight(sessionPath(p.refs.sid, 'rating'), 'https://evil.example');
+    expect(res.status).toBe(403);
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+
+  it('an actual response carries the origin only when registered for the token’s platform', async () => {
+    const p = await seedPlatform({ origins: ['https://care.example'] });
+    const other = await seedPlatform({ origins: ['https://other.example'] });
+    const token = await p.mint({ role: 'therapist' });
+
+    const ok = await call(sessionPath(p.refs.sid, 'summary'), { token, headers: { Origin: 'https://care.example' } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('Access-Control-Allow-Origin')).toBe('https://care.example');
+
+    // Registered, but for another platform: refused before anything happens, no CORS header.
+    const cross = await call(sessionPath(p.refs.sid, 'summary'), { token, headers: { Origin: 'https://other.example' } });
+    expect(cross.status).toBe(403);
+    expect(cross.headers.get('Access-Control-Allow-Origin')).toBeNull();
+
+    const rating = await call(sessionPath(other.refs.sid, 'rating'), {
+      method: 'POST',
+      token: await other.mint({}),
+      headers: { Origin: 'https://care.example', 'Content-Type': 'application/json', 'Idempotency-Key': 'cors-key-000000000001' },
+      body: JSON.stringify(GOOD_RATING),
+    });
+    expect(rating.status).toBe(403);
+
+    const none = await call(sessionPath(p.refs.sid, 'summary'), { token, headers: { Origin: 'https://evil.example' } });
+    expect(none.status).toBe(403);
+    expect(none.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+
+  it('a same-origin request (the demo served by the Worker) needs no registration', async () => {
+    const p = await seedPlatform();
+    const res = await call(sessionPath(p.refs.sid, 'summary'), { token: await p.mint({ role: 'therapist' }), headers: { Origin: 'https://api.attune.test' } });
+    expect(res.status).toBe(200);
+  });
+});

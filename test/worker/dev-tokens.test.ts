@@ -1,0 +1,69 @@
+import { env } from 'cloudflare:workers';
+import { decodeJwt } from 'jose';
+import { describe, expect, it } from 'vitest';
+import app from '../../worker/index.ts';
+import { call, GOOD_RATING, seedPlatform } from './helpers.ts';
+
+async function devEnv(devMode: string | undefined) {
+  const p = await seedPlatform();
+  return {
+    p,
+    env: { ...env, DEV_MODE: devMode, DEMO_PLATFORM_ID: p.platformId, DEMO_KID: p.kid, DEMO_PRIVATE_JWK: JSON.stringify(p.privateKey) },
+  };
+}
+
+const devPost = (e: object, body?: unknown) =>
+  app.fetch(
+    new Request('http://localhost:8788/dev/tokens', {
+      method: 'POST',
+      ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+    }),
+    e,
+  );
+
+describe('POST /dev/tokens', () => {
+  it('does not exist unless DEV_MODE is 1', async () => {
+    for (const mode of [undefined, '0', 'true', '']) {
+      const { env: e } = await devEnv(mode);
+      const res = await devPost(e, {});
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'No such route.' } });
+    }
+    expect((await call('/dev/tokens', { method: 'POST' })).status).toBe(404);
+  });
+
+  it('with DEV_MODE=1 mints a therapist and a client token that the API accepts', async () => {
+    const { env: e, p } = await devEnv('1');
+    const res = await devPost(e, { sid: 'demo-sess-1', minutes: 30 });
+    expect(res.status).toBe(200);
+    const body = await res.json<{ sid: string; therapist: string; client: string; api: string }>();
+    expect(body.sid).toBe('demo-sess-1');
+    expect(body.api).toBe('http://localhost:8788');
+    const t = decodeJwt(body.therapist);
+    const c = decodeJwt(body.client);
+    expect(t).toMatchObject({ iss: p.platformId, role: 'therapist', sid: 'demo-sess-1', aud: 'attune' });
+    expect(c).toMatchObject({ iss: p.platformId, role: 'client', sid: 'demo-sess-1' });
+    expect((c.sched as { end: number; start: number }).end - (c.sched as { start: number }).start).toBe(1800);
+
+    const rating = await app.fetch(
+      new Request('http://localhost:8788/v1/sessions/demo-sess-1/rating', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${body.client}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+        body: JSON.stringify(GOOD_RATING),
+      }),
+      e,
+    );
+    expect(rating.status).toBe(201);
+    const summary = await app.fetch(new Request('http://localhost:8788/v1/sessions/demo-sess-1/summary', { headers: { Authorization: `Bearer ${body.therapist}` } }), e);
+    expect(await summary.json()).toMatchObject({ status: 'rated', total: 36.2 });
+  });
+
+  it('an empty body gives a fresh session; a bad body is a 4xx', async () => {
+    const { env: e } = await devEnv('1');
+    const a = await (await devPost(e)).json<{ sid: string }>();
+    const b = await (await devPost(e)).json<{ sid: string }>();
+    expect(a.sid).not.toBe(b.sid);
+    expect((await devPost(e, { minutes: -3 })).status).toBe(422);
+    expect((await devPost(e, { sid: 'has space' })).status).toBe(422);
+  });
+});

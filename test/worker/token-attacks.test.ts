@@ -1,0 +1,143 @@
+import { base64url, importJWK, SignJWT, type JWK } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { call, GOOD_RATING, postJson, seedPlatform, sessionPath, type TestPlatform } from './helpers.ts';
+
+const enc = (o: object) => base64url.encode(JSON.stringify(o));
+const now = () => Math.floor(Date.now() / 1000);
+
+function claimsOf(p: TestPlatform, extra: Record<string, unknown> = {}) {
+  return { iss: p.platformId, aud: 'attune', sub: p.refs.tid, role: 'therapist', ...p.refs, exp: now() + 600, ...extra };
+}
+
+/** Signs arbitrary claims with the platform's real private key (to test claim checks, not signatures). */
+async function signWith(p: TestPlatform, claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
+  const key = await importJWK(p.privateKey as JWK, 'EdDSA');
+  return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: p.kid, ...header }).sign(key);
+}
+
+async function expectRejected(token: string, path: string, statuses = [401]) {
+  const res = await call(path, { token });
+  expect(statuses).toContain(res.status);
+  const body = await res.json<{ error: { code: string; message: string } }>();
+  expect(body.error.code).toMatch(/^[a-z_]+$/);
+  expect(JSON.stringify(body)).not.toContain(token.slice(0, 20));
+}
+
+describe('token attack suite', () => {
+  it('accepts a good token (control)', async () => {
+    const p = await seedPlatform();
+    const res = await call(sessionPath(p.refs.sid, 'summary'), { token: await signWith(p, claimsOf(p)) });
+    expect(res.status).toBe(200);
+  });
+
+  it('rejects alg: none', async () => {
+    const p = await seedPlatform();
+    const token = `${enc({ alg: 'none', kid: p.kid, typ: 'JWT' })}.${enc(claimsOf(p))}.`;
+    await expectRejected(token, sessionPath(p.refs.sid, 'summary'));
+  });
+
+  it('rejects an HS256 token signed with the Ed25519 public key as the HMAC secret', async () => {
+    const p = await seedPlatform();
+    const secrets = [JSON.stringify(p.publicJwk), p.publicJwk!.x!, new TextDecoder().decode(base64url.decode(p.publicJwk!.x!))];
+    for (const s of secrets) {
+      const token = await new SignJWT(claimsOf(p)).setProtectedHeader({ alg: 'HS256', kid: p.kid }).sign(new TextEncoder().encode(s));
+      await expectRejected(token, sessionPath(p.refs.sid, 'summary'));
+    }
+  });
+
+  it('rejects an EdDSA-looking token on an HS256 key, and an HS256 token signed with another secret', async () => {
+    const p = await seedPlatform({ alg: 'HS256' });
+    const forged = await new SignJWT(claimsOf(p)).setProtectedHeader({ alg: 'HS256', kid: p.kid }).sign(new TextEncoder().encode('x'.repeat(40)));
+    await expectRejected(forged, sessionPath(p.refs.sid, 'summary'));
+    const good = await p.mint({ role: 'therapist' });
+    expect((await call(sessionPath(p.refs.sid, 'summary'), { token: good })).status).toBe(200);
+  });
+
+  it('rejects an unknown kid', async () => {
+    const p = await seedPlatform();
+    await expectRejected(await signWith(p, claimsOf(p), { kid: 'k_nonexistent' }), sessionPath(p.refs.sid, 'summary'));
+  });
+
+  it('rejects a token expired beyond the 60 s skew and accepts one within it', async () => {
+    const p = await seedPlatform();
+    await expectRejected(await signWith(p, claimsOf(p, { exp: now() - 90 })), sessionPath(p.refs.sid, 'summary'));
+    const within = await call(sessionPath(p.refs.sid, 'summary'), { token: await signWith(p, claimsOf(p, { exp: now() - 30 })) });
+    expect(within.status).toBe(200);
+  });
+
+  it('rejects nbf in the future beyond the skew and accepts it within', async () => {
+    const p = await seedPlatform();
+    await expectRejected(await signWith(p, claimsOf(p, { nbf: now() + 300 })), sessionPath(p.refs.sid, 'summary'));
+    const within = await call(sessionPath(p.refs.sid, 'summary'), { token: await signWith(p, claimsOf(p, { nbf: now() + 30 })) });
+    expect(within.status).toBe(200);
+  });
+
+  it('rejects a wrong aud', async () => {
+    const p = await seedPlatform();
+    await expectRejected(await signWith(p, claimsOf(p, { aud: 'livekit' })), sessionPath(p.refs.sid, 'summary'));
+    await expectRejected(await signWith(p, claimsOf(p, { aud: ['attune', 'other'] })), sessionPath(p.refs.sid, 'summary'));
+  });
+
+  it('rejects a wrong iss, including another registered platform’s id', async () => {
+    const p = await seedPlatform();
+    const other = await seedPlatform();
+    await expectRejected(await signWith(p, claimsOf(p, { iss: other.platformId })), sessionPath(p.refs.sid, 'summary'));
+    await expectRejected(await signWith(p, claimsOf(p, { iss: 'nobody' })), sessionPath(p.refs.sid, 'summary'));
+  });
+
+  it('rejects a token with one flipped signature bit', async () => {
+    const p = await seedPlatform();
+    const token = await signWith(p, claimsOf(p));
+    const [h, b, s] = token.split('.') as [string, string, string];
+    const sig = base64url.decode(s);
+    for (const bit of [0, 100, 8 * sig.length - 1]) {
+      const flipped = Uint8Array.from(sig);
+      flipped[bit >> 3]! ^= 1 << (bit & 7);
+      await expectRejected(`${h}.${b}.${base64url.encode(flipped)}`, sessionPath(p.refs.sid, 'summary'));
+    }
+  });
+
+  it('rejects a token whose payload was altered after signing', async () => {
+    const p = await seedPlatform();
+    const [h, , s] = (await signWith(p, claimsOf(p, { role: 'client' }))).split('.');
+    await expectRejected(`${h}.${enc(claimsOf(p))}.${s}`, sessionPath(p.refs.sid, 'summary'));
+  });
+
+  it('rejects a client token on the therapist summary route (403) and a therapist token on the rating route', async () => {
+    const p = await seedPlatform();
+    await expectRejected(await p.mint({ role: 'client' }), sessionPath(p.refs.sid, 'summary'), [403]);
+    const res = await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({ role: 'therapist' }), GOOD_RATING);
+    expect(res.status).toBe(403);
+  });
+
+  it('rejects a token for session A used on session B', async () => {
+    const p = await seedPlatform();
+    const tokenA = await p.mint({ role: 'therapist', sid: 'session-A' });
+    await expectRejected(tokenA, sessionPath('session-B', 'summary'), [403]);
+    const rating = await postJson(sessionPath('session-B', 'rating'), await p.mint({ sid: 'session-A' }), GOOD_RATING);
+    expect(rating.status).toBe(403);
+  });
+
+  it('rejects claims that fail the schema even when signed (missing cid, bad role)', async () => {
+    const p = await seedPlatform();
+    const { cid: _cid, ...noCid } = claimsOf(p);
+    await expectRejected(await signWith(p, noCid), sessionPath(p.refs.sid, 'summary'));
+    await expectRejected(await signWith(p, claimsOf(p, { role: 'admin' })), sessionPath(p.refs.sid, 'summary'));
+    await expectRejected(await signWith(p, claimsOf(p, { exp: undefined })), sessionPath(p.refs.sid, 'summary'));
+  });
+
+  it('rejects a revoked key', async () => {
+    const { env } = await import('cloudflare:workers');
+    const p = await seedPlatform();
+    await env.DB.prepare('UPDATE platform_keys SET revoked_at = ?1 WHERE kid = ?2').bind(now(), p.kid).run();
+    await expectRejected(await signWith(p, claimsOf(p)), sessionPath(p.refs.sid, 'summary'));
+  });
+
+  it('rejects missing and malformed Authorization headers', async () => {
+    const p = await seedPlatform();
+    for (const header of [undefined, '', 'Bearer', 'Basic abc', 'Bearer a.b', 'Bearer ...', `Bearer ${'a'.repeat(5000)}.b.c`, 'Bearer e30.e30.']) {
+      const res = await call(sessionPath(p.refs.sid, 'summary'), header === undefined ? {} : { headers: { Authorization: header } });
+      expect(res.status).toBe(401);
+    }
+  });
+});
