@@ -107,7 +107,7 @@ describe('bad input gets a 4xx JSON error that does not echo it', () => {
       { Authorization: `Bearer ${btoa('{"alg":"EdDSA","kid":"' + "'; DROP TABLE ratings; --" + '"}').replace(/=/g, '')}.e30.AA` },
       { Origin: MARKER },
       { Origin: 'null' },
-    ]) {
+    ] as Record<string, string>[]) {
       const res = await call(sessionPath(p.refs.sid, 'summary'), { headers });
       await expectClientError(res);
     }
