@@ -5,7 +5,7 @@ import app from '../../worker/index.ts';
 import { call, GOOD_RATING, seedPlatform } from './helpers.ts';
 
 async function devEnv(devMode: string | undefined) {
-  const p = await seedPlatform();
+  const p = await seedPlatform({ origins: ['http://localhost:8788'] });
   return {
     p,
     env: { ...env, DEV_MODE: devMode, DEMO_PLATFORM_ID: p.platformId, DEMO_KID: p.kid, DEMO_PRIVATE_JWK: JSON.stringify(p.privateKey) },
@@ -56,6 +56,23 @@ describe('POST /dev/tokens', () => {
     expect(rating.status).toBe(201);
     const summary = await app.fetch(new Request('http://localhost:8788/v1/sessions/demo-sess-1/summary', { headers: { Authorization: `Bearer ${body.therapist}` } }), e);
     expect(await summary.json()).toMatchObject({ status: 'rated', total: 36.2 });
+  });
+
+  it('answers CORS for the demo page’s registered origin only', async () => {
+    const { env: e } = await devEnv('1');
+    const pre = (origin: string) =>
+      app.fetch(new Request('http://127.0.0.1:8787/dev/tokens', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } }), e);
+    const ok = await pre('http://localhost:8788');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('Access-Control-Allow-Origin')).toBe('http://localhost:8788');
+    expect((await pre('https://evil.example')).status).toBe(403);
+    const post = (origin: string) =>
+      app.fetch(new Request('http://127.0.0.1:8787/dev/tokens', { method: 'POST', headers: { Origin: origin } }), e);
+    expect((await post('http://localhost:8788')).headers.get('Access-Control-Allow-Origin')).toBe('http://localhost:8788');
+    expect((await post('https://evil.example')).headers.get('Access-Control-Allow-Origin')).toBeNull();
+    const { env: off } = await devEnv(undefined);
+    const hidden = await app.fetch(new Request('http://127.0.0.1:8787/dev/tokens', { method: 'OPTIONS', headers: { Origin: 'http://localhost:8788' } }), off);
+    expect(hidden.status).toBe(404);
   });
 
   it('an empty body gives a fresh session; a bad body is a 4xx', async () => {

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { isOriginRegistered } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { errorResponse } from '../errors.ts';
@@ -7,6 +7,8 @@ export interface CorsOptions {
   methods?: readonly string[];
   headers?: readonly string[];
   maxAgeSeconds?: number;
+  /** The platform whose origins an actual response may be shared with; default: the verified token's. */
+  platformOf?: (c: Context<AppEnv>) => string | undefined;
 }
 
 /**
@@ -21,6 +23,7 @@ export function cors(options: CorsOptions = {}): MiddlewareHandler<AppEnv> {
   const methods = (options.methods ?? ['GET', 'POST', 'OPTIONS']).join(', ');
   const headers = (options.headers ?? ['Authorization', 'Content-Type', 'Idempotency-Key']).join(', ');
   const maxAge = String(options.maxAgeSeconds ?? 600);
+  const platformOf = options.platformOf ?? ((c: Context<AppEnv>) => c.var.platform?.id);
 
   return async function corsMiddleware(c, next) {
     const origin = c.req.header('Origin');
@@ -39,8 +42,8 @@ export function cors(options: CorsOptions = {}): MiddlewareHandler<AppEnv> {
     await next();
     c.res.headers.append('Vary', 'Origin');
     if (origin === undefined) return;
-    const platform = c.var.platform;
-    if (platform && (await isOriginRegistered(c.env.DB, origin, platform.id))) {
+    const platformId = platformOf(c);
+    if (platformId && (await isOriginRegistered(c.env.DB, origin, platformId))) {
       c.res.headers.set('Access-Control-Allow-Origin', origin);
     }
   };

@@ -5,6 +5,7 @@ import { mintToken } from '../../sdk/mint-token.ts';
 import { readJson } from '../body.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
+import { cors } from '../middleware/cors.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
 
 const DevTokenRequest = v.object({
@@ -22,6 +23,8 @@ export const devRoutes = new Hono<AppEnv>()
     if (c.env.DEV_MODE !== '1') throw new ApiFailure(404, 'not_found', 'No such route.');
     await next();
   })
+  // The demo page runs on its own origin, registered for the demo platform by scripts/seed-demo.ts.
+  .use('*', cors({ methods: ['POST', 'OPTIONS'], headers: ['Content-Type'], platformOf: (c) => c.env.DEMO_PLATFORM_ID }))
   .post('/tokens', async (c) => {
     const { DEMO_PLATFORM_ID: platformId, DEMO_KID: kid, DEMO_PRIVATE_JWK: key } = c.env;
     if (!platformId || !kid || !key) {
