@@ -1,0 +1,149 @@
+// client.js: the client's chunk. After endSession() it shows the rating card; the submission goes through the
+// outbox so a dropped network or a closed tab does not lose it. Plain DOM: see client/dom.ts for why.
+import * as v from 'valibot';
+import type { Instrument } from '../schemas/instrument.ts';
+import { RatingSubmission } from '../schemas/rating.ts';
+import { CLIENT_CSS } from './client/client.css.ts';
+import { ratingCard } from './client/rating-card.ts';
+import { CLIENT_STRINGS } from './client/strings.ts';
+import { thanksCard, type Delivery } from './client/thanks.ts';
+import { getJson, sessionPath } from './shared/api.ts';
+import type { MountContext, RoleController } from './shared/contract.ts';
+import { pickLocale } from './shared/i18n.ts';
+import { createOutbox } from './shared/outbox.ts';
+import { mountRoot } from './shared/root.ts';
+
+const CONTEXT_TIMEOUT_MS = 8000;
+const LOCALES = Object.keys(CLIENT_STRINGS);
+
+/** The bundled default instrument, fetched only when the context cannot be loaded. */
+const loadDefaultInstrument = () => import('./client/default-instrument.ts').then((m) => m.DEFAULT_INSTRUMENT);
+
+function readStorage(): Storage | null {
+  try {
+    return localStorage;
+  } catch {
+    return null; // blocked storage: the outbox keeps the rating in memory
+  }
+}
+
+export function mount(ctx: MountContext): RoleController {
+  const doneKey = `attune:done:${ctx.sid}:client`;
+  const storage = readStorage();
+  const root = mountRoot(ctx, CLIENT_CSS);
+  let locale = pickLocale(LOCALES, ctx.locale, navigator.language);
+  let instrument: Instrument | null = null;
+  let phase: 'idle' | 'rating' | 'thanks' = 'idle';
+  let delivery: Delivery = 'queued';
+  let thanks: ReturnType<typeof thanksCard> | null = null;
+  let torn = false;
+  const strings = () => CLIENT_STRINGS[locale] ?? CLIENT_STRINGS.en!;
+  const show = (el: Node) => root.el.replaceChildren(el);
+
+  const showCard = () => {
+    if (!instrument) return show(Object.assign(document.createElement('div'), { className: 'card muted', textContent: strings().loading }));
+    const ins = instrument;
+    show(
+      ratingCard({
+        instrument: ins,
+        locale,
+        strings: strings(),
+        onSubmit: (items) => submit({ kind: 'rating', instrument: ins.id, version: ins.version, items }),
+        onSkip: () => submit({ kind: 'declined' }),
+      }),
+    );
+  };
+  const showThanks = (declined: boolean, focus: boolean) => {
+    phase = 'thanks';
+    thanks = thanksCard(declined, strings());
+    thanks.setDelivery(delivery);
+    show(thanks.el);
+    // Only right after a submit: on page load this would steal the host page's focus.
+    if (focus) thanks.heading.focus({ preventScroll: true });
+  };
+  const setDelivery = (d: Delivery) => {
+    delivery = d;
+    thanks?.setDelivery(d);
+  };
+
+  const outbox = createOutbox({
+    storageKey: `attune:outbox:${ctx.sid}:client`,
+    api: ctx.api,
+    token: ctx.token,
+    storage,
+    onDelivered: ({ item, status, body }) => {
+      if (item.kind !== 'rating') return;
+      try {
+        storage?.setItem(doneKey, (item.body as RatingSubmission).kind);
+      } catch {
+        // without storage a reload of this page would offer the card again; the API then answers 409
+      }
+      setDelivery('sent');
+      ctx.emit('rating:sent', { status, body });
+    },
+    onError: (err, item) => {
+      if (item.kind === 'rating' && !outbox.items().some((i) => i.key === item.key)) setDelivery('failed');
+      ctx.error(err);
+    },
+  });
+
+  const submit = (body: RatingSubmission) => {
+    const parsed = v.safeParse(RatingSubmission, body);
+    if (!parsed.success) {
+      ctx.error({ code: 'invalid_rating', message: 'Attune: the rating did not pass validation' });
+      return;
+    }
+    delivery = 'queued';
+    showThanks(parsed.output.kind === 'declined', true);
+    outbox.enqueue('rating', sessionPath(ctx.sid, 'rating'), parsed.output);
+    ctx.emit('rating:queued', { kind: parsed.output.kind });
+  };
+
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), CONTEXT_TIMEOUT_MS);
+  type Ctx = { instrument?: Instrument; locale?: string };
+  getJson<Ctx>(ctx, '/v1/context', abort.signal)
+    .catch((): Ctx => ({}))
+    .then(async (c) => {
+      clearTimeout(timer);
+      const ins = c.instrument ?? (await loadDefaultInstrument());
+      if (torn) return;
+      instrument = ins;
+      locale = pickLocale(Object.keys(ins.items[0]?.text ?? {}).filter((l) => l in CLIENT_STRINGS), c.locale, ctx.locale, navigator.language);
+      if (phase === 'rating') showCard();
+    })
+    .catch((e: unknown) => ctx.error({ code: 'context_failed', message: 'Attune: ' + String(e) }));
+
+  // Reload with an unsent rating: thank the client again and send it.
+  const waiting = outbox.items().find((i) => i.kind === 'rating');
+  if (waiting) showThanks((waiting.body as RatingSubmission).kind === 'declined', false);
+  const unlisten = outbox.listen(window);
+  void outbox.flush();
+
+  return {
+    endSession() {
+      if (phase !== 'idle') return;
+      let done: string | null = null;
+      try {
+        done = storage?.getItem(doneKey) ?? null;
+      } catch {
+        done = null;
+      }
+      if (done) {
+        delivery = 'sent';
+        showThanks(done === 'declined', false);
+      } else {
+        phase = 'rating';
+        showCard();
+      }
+    },
+    teardown() {
+      torn = true;
+      clearTimeout(timer);
+      abort.abort();
+      outbox.stop();
+      unlisten();
+      root.teardown();
+    },
+  };
+}

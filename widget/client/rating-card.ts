@@ -1,0 +1,62 @@
+import type { Instrument } from '../../schemas/instrument.ts';
+import { h } from './dom.ts';
+import { scaleInput } from './scale-input.ts';
+import type { ClientStrings } from './strings.ts';
+
+export interface RatingCardOptions {
+  instrument: Instrument;
+  locale: string;
+  strings: ClientStrings;
+  onSubmit: (items: Array<{ id: string; value: number }>) => void;
+  onSkip: () => void;
+}
+
+/** The rating card: one scale per item, a note naming the unset items on submit, send and skip. */
+export function ratingCard(o: RatingCardOptions): HTMLFormElement {
+  const inputs = o.instrument.items.map((it) =>
+    scaleInput({
+      item: { id: it.id, ...(it.text[o.locale] ?? Object.values(it.text)[0]!) },
+      scale: o.instrument,
+      locale: o.locale,
+      strings: o.strings,
+      onChange: () => tried && note(),
+    }),
+  );
+  let tried = false;
+  const alert = h('p', { class: 'error', role: 'alert' });
+  const missing = () => inputs.filter((i) => i.value() === null);
+  const note = () => {
+    const m = tried ? missing() : [];
+    alert.textContent = m.length ? o.strings.missing + m.map((i) => i.el.querySelector('label')!.textContent).join(', ') : '';
+    alert.hidden = !m.length;
+    for (const i of inputs) i.setInvalid(tried && i.value() === null);
+  };
+  note();
+  const form = h(
+    'form',
+    {
+      class: 'card',
+      novalidate: true,
+      'aria-labelledby': 'attune-title',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        tried = true;
+        note();
+        const m = missing();
+        if (m.length) m[0]!.input.focus();
+        else o.onSubmit(inputs.map((i, n) => ({ id: o.instrument.items[n]!.id, value: i.value()! })));
+      },
+    },
+    h('h2', { id: 'attune-title' }, o.strings.title),
+    h('p', { class: 'muted' }, o.strings.intro),
+    ...inputs.map((i) => i.el),
+    alert,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, o.strings.submit),
+      h('button', { type: 'button', onclick: () => o.onSkip() }, o.strings.skip),
+    ),
+  );
+  return form;
+}

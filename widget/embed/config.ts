@@ -1,0 +1,66 @@
+import type { Role } from '../shared/contract.ts';
+
+export interface EmbedConfig {
+  token: string;
+  role: Role;
+  sid: string;
+  locale: string | undefined;
+  /** API origin, no trailing slash. */
+  api: string;
+  /** Where the lazy chunks live: the directory of widget.js itself. */
+  base: string;
+  target: string | undefined;
+  nonce: string | undefined;
+}
+
+/** The widget's own script element: `document.currentScript` while it runs, else the tag by its shape. */
+export function findScript(doc: Document): HTMLScriptElement | null {
+  const current = doc.currentScript;
+  if (current instanceof HTMLScriptElement && current.dataset.token) return current;
+  return doc.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-token]');
+}
+
+/** Reads the token payload without verifying it (the Worker verifies); only role, sid and locale are used. */
+export function decodeClaims(token: string): { role: Role; sid: string; locale: string | undefined } | null {
+  try {
+    const part = token.split('.')[1];
+    if (!part) return null;
+    const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    const claims: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (!claims || typeof claims !== 'object') return null;
+    const { role, sid, loc } = claims as Record<string, unknown>;
+    if ((role !== 'client' && role !== 'therapist') || typeof sid !== 'string' || !sid) return null;
+    return { role, sid, locale: typeof loc === 'string' ? loc : undefined };
+  } catch {
+    return null;
+  }
+}
+
+export type ConfigResult = { ok: true; config: EmbedConfig } | { ok: false; code: string; message: string };
+
+export function readConfig(script: HTMLScriptElement | null): ConfigResult {
+  if (!script) return { ok: false, code: 'no_script', message: 'Attune: no script tag with data-token found' };
+  const token = script.dataset.token ?? '';
+  const claims = decodeClaims(token);
+  if (!claims) return { ok: false, code: 'bad_token', message: 'Attune: data-token is not a session token' };
+  let src: URL;
+  let api: URL;
+  try {
+    src = new URL(script.src, script.baseURI);
+    api = new URL(script.dataset.api || src.origin, src);
+  } catch {
+    return { ok: false, code: 'bad_config', message: 'Attune: data-api is not a URL' };
+  }
+  return {
+    ok: true,
+    config: {
+      token,
+      ...claims,
+      api: (api.origin + api.pathname).replace(/\/+$/, ''),
+      base: new URL('.', src).href,
+      target: script.dataset.target || undefined,
+      nonce: script.dataset.nonce || script.nonce || undefined,
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/** One host element with one shadow root; everything the widget draws lives inside it. */
+export interface Host {
+  host: HTMLElement;
+  root: ShadowRoot;
+  teardown: () => void;
+}
+
+export function createHost(doc: Document, targetSelector: string | undefined): Host {
+  const host = doc.createElement('attune-widget');
+  let parent: Element | null = null;
+  if (targetSelector) {
+    try {
+      parent = doc.querySelector(targetSelector);
+    } catch {
+      parent = null;
+    }
+  }
+  // Without a target the host floats; its position comes from the shadow's :host([data-floating]) rule.
+  if (!parent) host.setAttribute('data-floating', '');
+  const root = host.attachShadow({ mode: 'open' });
+  (parent ?? doc.body).appendChild(host);
+  return { host, root, teardown: () => host.remove() };
+}

@@ -1,0 +1,15 @@
+/** Picks the best supported locale: exact tag, then its language, then the first candidate, else English. */
+export function pickLocale(supported: readonly string[], ...wanted: Array<string | undefined>): string {
+  for (const w of wanted) {
+    if (!w) continue;
+    if (supported.includes(w)) return w;
+    const lang = w.split('-')[0] ?? '';
+    if (supported.includes(lang)) return lang;
+  }
+  return supported.includes('en') ? 'en' : (supported[0] ?? 'en');
+}
+
+/** Formats a score with one decimal in the locale's style (7.5 / 7,5). */
+export function formatScore(value: number, locale: string): string {
+  return value.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}

@@ -1,0 +1,21 @@
+import { render, type ComponentChild } from 'preact';
+import type { MountContext } from './contract.ts';
+import { mountRoot } from './root.ts';
+
+export interface View {
+  /** Renders (or re-renders: Preact diffs, component state is kept) into the shadow root. */
+  show(view: ComponentChild): void;
+  teardown(): void;
+}
+
+/** A Preact view in the shadow root with the base and role styles. */
+export function mountView(ctx: MountContext, css: string): View {
+  const root = mountRoot(ctx, css);
+  return {
+    show: (view) => render(view, root.el),
+    teardown() {
+      render(null, root.el);
+      root.teardown();
+    },
+  };
+}

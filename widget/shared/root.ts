@@ -1,0 +1,17 @@
+import type { MountContext } from './contract.ts';
+import { addStyle, BASE_CSS } from './styles.ts';
+
+/** A `.root` element in the shadow root with the base and role styles; teardown removes both. */
+export function mountRoot(ctx: Pick<MountContext, 'root' | 'nonce'>, css: string): { el: HTMLElement; teardown: () => void } {
+  const removeStyle = addStyle(ctx.root, BASE_CSS + css, ctx.nonce);
+  const el = ctx.root.ownerDocument.createElement('div');
+  el.className = 'root';
+  ctx.root.appendChild(el);
+  return {
+    el,
+    teardown() {
+      el.remove();
+      removeStyle();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import * as v from 'valibot';
+import { SessionSummary } from '../../schemas/summary.ts';
+import { getJson, sessionPath } from '../shared/api.ts';
+import type { MountContext, WidgetError } from '../shared/contract.ts';
+
+/**
+ * Where the therapist's summary comes from. Polling today; the live push (WebSocket) of a later issue is another
+ * implementation of the same shape, so the card does not change.
+ */
+export type SummarySource = (onSummary: (s: SessionSummary) => void, onError: (e: WidgetError) => void) => () => void;
+
+export interface PollOptions {
+  intervalMs?: number;
+  maxIntervalMs?: number;
+}
+
+/** Polls `GET /v1/sessions/:sid/summary` until the client rated or declined; backs off on errors. */
+export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, opts: PollOptions = {}): SummarySource {
+  const interval = opts.intervalMs ?? 2000;
+  const maxInterval = opts.maxIntervalMs ?? 30_000;
+  return (onSummary, onError) => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    const abort = new AbortController();
+    const tick = async () => {
+      let next = interval;
+      try {
+        const parsed = v.safeParse(SessionSummary, await getJson(ctx, sessionPath(ctx.sid, 'summary'), abort.signal));
+        if (stopped) return;
+        if (!parsed.success) throw new Error('unexpected summary shape');
+        failures = 0;
+        onSummary(parsed.output);
+        if (parsed.output.status !== 'pending') return;
+      } catch (e) {
+        if (stopped) return;
+        failures++;
+        next = Math.min(maxInterval, interval * 2 ** failures);
+        if (failures === 1 || failures % 5 === 0) onError({ code: 'summary_unavailable', message: 'Attune: ' + String(e) });
+      }
+      timer = setTimeout(() => void tick(), next);
+    };
+    void tick();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      abort.abort();
+    };
+  };
+}
