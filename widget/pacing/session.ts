@@ -3,8 +3,12 @@ import { Conversation, DEFAULT_CONVERSATION_OPTIONS, type ConversationOptions } 
 import { CuePolicy, type Cue } from './cue-policy.ts';
 import { DEFAULT_VAD_OPTIONS, RoleVad, type VadOptions } from './vad.ts';
 
-/** What a role's numbers mean: RMS/audio level (linear, 0..1 of full scale) or a speaking flag (>= 0.5 is speaking). */
-export type SourceKind = 'level' | 'speaking';
+/**
+ * What a role's numbers mean: 'level' RMS or audio level (linear, 0..1 of full scale); 'speaking' an already
+ * smoothed speaking flag (LiveKit isSpeaking; >= 0.5 is speaking), taken as is; 'activity' raw per-frame
+ * decisions of another detector (e.g. a neural VAD), smoothed with the same hangover and minimum length as levels.
+ */
+export type SourceKind = 'level' | 'speaking' | 'activity';
 
 export interface PacingSessionOptions {
   /** Scheduled start and end, epoch seconds (GET /v1/context `schedule`); null or absent: no time cues. */
@@ -86,7 +90,7 @@ export function createPacingSession(options: PacingSessionOptions = {}): PacingS
   const cKind = options.sources?.client ?? 'level';
   const tVad = new RoleVad(vadOpts, tKind === 'speaking');
   const cVad = new RoleVad(vadOpts, cKind === 'speaking');
-  const lagMs = tKind === 'level' || cKind === 'level' ? RoleVad.lagMs(vadOpts, frameMs) : 0;
+  const lagMs = tKind !== 'speaking' || cKind !== 'speaking' ? RoleVad.lagMs(vadOpts, frameMs) : 0;
   const conv = new Conversation(convOpts);
   const policy = new CuePolicy(cueSettings);
   const now = options.now ?? Date.now;

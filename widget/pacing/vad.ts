@@ -20,16 +20,19 @@ export interface VadOptions {
   leakCouplingDb: number;
   /** Echo path delay covered by comparing with the other role's max over this many recent frames. */
   leakFrames: number;
+  /** Decisions use the mean power of this many recent frames: noise fluctuates less, speech hardly changes. */
+  smoothFrames: number;
 }
 
 export const DEFAULT_VAD_OPTIONS: VadOptions = {
-  onsetDb: 10,
-  keepDb: 6,
+  onsetDb: 12,
+  keepDb: 9,
   absoluteMinDb: -72,
-  bridgeMs: 400,
+  bridgeMs: 300,
   minSpeechMs: 100,
   leakCouplingDb: -18,
   leakFrames: 3,
+  smoothFrames: 3,
 };
 
 const SEGMENT_QUEUE = 16;
@@ -51,6 +54,7 @@ export class RoleVad {
   /** Recent raw powers of this role (for the other role's leakage test). */
   private readonly recentPow: Float64Array;
   private recentIdx = 0;
+  private readonly smoothFrames: number;
 
   private open = false;
   private segStart = 0;
@@ -69,7 +73,8 @@ export class RoleVad {
     this.leakGain = 10 ** (opts.leakCouplingDb / 10);
     this.bridgeMs = speakingOnly ? 0 : opts.bridgeMs;
     this.minSpeechMs = speakingOnly ? 0 : opts.minSpeechMs;
-    this.recentPow = new Float64Array(Math.max(1, opts.leakFrames));
+    this.smoothFrames = Math.max(1, Math.round(opts.smoothFrames));
+    this.recentPow = new Float64Array(Math.max(1, opts.leakFrames, this.smoothFrames));
   }
 
   /** Records this frame's power so the other role can test leakage against it. Call before `push*` of either role. */
@@ -85,9 +90,21 @@ export class RoleVad {
     return m;
   }
 
-  /** One level frame covering [tMs - dtMs, tMs): power is RMS squared (linear, full scale = 1). */
-  pushLevel(tMs: number, dtMs: number, pow: number, otherMaxPow: number): void {
-    const db = 10 * Math.log10(pow + 1e-12);
+  /** Mean power of this role over the last smoothFrames frames (notePower first). */
+  smoothedPow(): number {
+    const n = this.recentPow.length;
+    let sum = 0;
+    for (let k = 1; k <= this.smoothFrames; k++) sum += this.recentPow[(this.recentIdx - k + n) % n]!;
+    return sum / this.smoothFrames;
+  }
+
+  /**
+   * One level frame covering [tMs - dtMs, tMs): power is RMS squared (linear, full scale = 1), already passed
+   * to notePower. otherMaxPow is the other role's recentMaxPow() (0 when it has no level source).
+   */
+  pushLevel(tMs: number, dtMs: number, framePow: number, otherMaxPow: number): void {
+    const pow = this.smoothedPow();
+    const db = 10 * Math.log10(framePow + 1e-12);
     const floorDb = this.floor.update(db, tMs);
     const explained = 10 ** (floorDb / 10) + this.leakGain * otherMaxPow;
     const ratio = this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs ? this.keepRatio : this.onsetRatio;

@@ -1,0 +1,54 @@
+// Synthesises two-party dialogues (espeak-ng + sox) with exact ground truth, in three conditions.
+//   node scripts/make-fixtures.ts                  12 dialogues of ~90 s, 16 kHz -> test/fixtures/.generated/bench (git-ignored)
+//   node scripts/make-fixtures.ts --committed      2 short dialogues, 8 kHz -> test/fixtures/dialogues (committed, < 2 MB)
+//   options: --out DIR --count N --seconds S --rate HZ --seed N
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CONDITIONS, makeDialogue, type Role } from './lib-dialogue.ts';
+import { writeWav16 } from './lib-wav.ts';
+
+const root = resolve(import.meta.dirname, '..');
+export const BENCH_DIR = join(root, 'test/fixtures/.generated/bench');
+export const COMMITTED_DIR = join(root, 'test/fixtures/dialogues');
+const CACHE_DIR = join(root, 'test/fixtures/.generated/utterances');
+
+export function makeFixtures(o: { out: string; count: number; seconds: number; rate: number; seed: number }): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const name = `dialogue-${String(i + 1).padStart(2, '0')}`;
+    const seed = o.seed * 1000 + i + 1;
+    const d = makeDialogue({ name, seed, seconds: o.seconds, sampleRate: o.rate, cacheDir: CACHE_DIR });
+    const dir = join(o.out, name);
+    mkdirSync(dir, { recursive: true });
+    for (const c of CONDITIONS) {
+      for (const r of ['therapist', 'client'] as Role[]) writeWav16(join(dir, `${c}-${r}.wav`), d.tracks[c][r], o.rate);
+    }
+    writeFileSync(join(dir, 'truth.json'), `${JSON.stringify(d.truth, null, 1)}\n`);
+    names.push(name);
+  }
+  return names;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      committed: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      count: { type: 'string' },
+      seconds: { type: 'string' },
+      rate: { type: 'string' },
+      seed: { type: 'string' },
+    },
+  });
+  const c = values.committed;
+  const o = {
+    out: resolve(values.out ?? (c ? COMMITTED_DIR : BENCH_DIR)),
+    count: Number(values.count ?? (c ? 2 : 12)),
+    seconds: Number(values.seconds ?? (c ? 10 : 90)),
+    rate: Number(values.rate ?? (c ? 8000 : 16000)),
+    seed: Number(values.seed ?? (c ? 7 : 1)),
+  };
+  const names = makeFixtures(o);
+  console.log(`wrote ${names.length} dialogues to ${o.out}`);
+}
