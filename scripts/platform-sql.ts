@@ -1,0 +1,92 @@
+/**
+ * SQL text that registers platforms, keys and origins, for `wrangler d1 execute --file` (scripts/platform.ts
+ * and scripts/seed-demo.ts). wrangler's file mode takes no binds, so every value goes through `sqlString`
+ * and the inputs are validated first. The Worker's own inserts live in worker/db/queries.ts.
+ */
+import type { JWK } from 'jose';
+
+export type KeyAlg = 'EdDSA' | 'HS256';
+
+export interface StoredKey {
+  kid: string;
+  alg: KeyAlg;
+  /** EdDSA: the public JWK only. */
+  publicJwk?: JWK;
+  /** HS256: the shared secret (at least 32 bytes). */
+  secret?: string;
+}
+
+export interface PlatformRegistration {
+  id: string;
+  name: string;
+  key: StoredKey;
+  origins: string[];
+  now: number;
+  /** INSERT OR IGNORE everywhere, so running it again changes nothing (seed-demo). */
+  idempotent?: boolean;
+}
+
+/** A single-quoted SQL literal. Refuses NUL and anything that is not a string. */
+export function sqlString(value: string): string {
+  if (typeof value !== 'string' || value.includes('\u0000')) throw new Error('not a SQL-safe string');
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** An origin exactly as browsers send it (`https://host[:port]`), or an error. */
+export function normalizeOrigin(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new Error(`not a URL: ${input}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`origin must be http(s): ${input}`);
+  if (url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    throw new Error(`an origin has no path, query, fragment or credentials: ${input}`);
+  }
+  if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname)) throw new Error(`not a plain host name: ${input}`);
+  if (input.replace(/\/$/, '') !== url.origin) throw new Error(`write the origin as ${url.origin}`);
+  return url.origin;
+}
+
+const ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function checkId(kind: string, id: string): string {
+  if (!ID.test(id)) throw new Error(`${kind} must be 1-64 characters of A-Z a-z 0-9 _ . -`);
+  return id;
+}
+
+function checkKey(key: StoredKey): void {
+  checkId('kid', key.kid);
+  if (key.alg === 'EdDSA') {
+    const j = key.publicJwk;
+    if (!j || j.kty !== 'OKP' || j.crv !== 'Ed25519' || typeof j.x !== 'string' || 'd' in j || key.secret !== undefined) {
+      throw new Error('an EdDSA key is registered with its public Ed25519 JWK only');
+    }
+  } else if (key.alg === 'HS256') {
+    if (typeof key.secret !== 'string' || new TextEncoder().encode(key.secret).byteLength < 32 || key.publicJwk !== undefined) {
+      throw new Error('an HS256 key needs a secret of at least 32 bytes');
+    }
+  } else {
+    throw new Error('alg must be EdDSA or HS256');
+  }
+}
+
+export function createPlatformSql(r: PlatformRegistration): string {
+  checkId('platform id', r.id);
+  if (!r.name.trim() || r.name.length > 200) throw new Error('name must be 1-200 characters');
+  checkKey(r.key);
+  if (!Number.isInteger(r.now) || r.now < 0) throw new Error('now must be epoch seconds');
+  const insert = r.idempotent ? 'INSERT OR IGNORE INTO' : 'INSERT INTO';
+  const jwk = r.key.publicJwk ? sqlString(JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: r.key.publicJwk.x })) : 'NULL';
+  const secret = r.key.secret !== undefined ? sqlString(r.key.secret) : 'NULL';
+  return [
+    `${insert} platforms (id, name, settings, retention_days, created_at) VALUES (${sqlString(r.id)}, ${sqlString(r.name.trim())}, '{}', 365, ${r.now});`,
+    `${insert} platform_keys (kid, platform_id, alg, public_jwk, secret, created_at) VALUES (${sqlString(r.key.kid)}, ${sqlString(r.id)}, ${sqlString(r.key.alg)}, ${jwk}, ${secret}, ${r.now});`,
+    ...r.origins.map((o) => addOriginSql(r.id, o)),
+  ].join('\n');
+}
+
+export function addOriginSql(platformId: string, origin: string): string {
+  return `INSERT OR IGNORE INTO platform_origins (platform_id, origin) VALUES (${sqlString(checkId('platform id', platformId))}, ${sqlString(normalizeOrigin(origin))});`;
+}

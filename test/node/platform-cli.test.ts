@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatVars, parseVars } from '../../scripts/seed-demo.ts';
+import { query, ROOT } from '../../scripts/wrangler-d1.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'attune-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function node(script: string, args: string[]): string {
+  return execFileSync(process.execPath, [join(ROOT, script), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  });
+}
+
+describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_000 }, () => {
+  it('seed-demo registers the demo platform, writes the vars, and a second run changes nothing', () => {
+    const persist = join(dir, 'seed-state');
+    const vars = join(dir, 'seed.vars');
+    writeFileSync(vars, "OTHER_SETTING='kept'\n");
+    const first = JSON.parse(node('scripts/seed-demo.ts', ['--persist-to', persist, '--vars', vars, '--origin', 'http://localhost:9999']).trim());
+    const v1 = parseVars(readFileSync(vars, 'utf8'));
+    expect(v1.get('DEV_MODE')).toBe('1');
+    expect(v1.get('OTHER_SETTING')).toBe('kept');
+    expect(v1.get('REF_HASH_SECRET')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(v1.get('DEMO_PLATFORM_ID')).toBe(first.platformId);
+    expect(JSON.parse(v1.get('DEMO_PRIVATE_JWK')!)).toMatchObject({ kty: 'OKP', crv: 'Ed25519', d: expect.any(String) });
+
+    const second = JSON.parse(node('scripts/seed-demo.ts', ['--persist-to', persist, '--vars', vars, '--origin', 'http://localhost:9999']).trim());
+    expect(second).toEqual(first);
+    expect(parseVars(readFileSync(vars, 'utf8'))).toEqual(v1);
+
+    const t = { persistTo: persist };
+    expect(query(t, 'SELECT id FROM platforms')).toEqual([{ id: first.platformId }]);
+    expect(query(t, 'SELECT origin FROM platform_origins')).toEqual([{ origin: 'http://localhost:9999' }]);
+    const keys = query<{ alg: string; public_jwk: string; secret: string | null }>(t, 'SELECT alg, public_jwk, secret FROM platform_keys');
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.alg).toBe('EdDSA');
+    expect(keys[0]!.secret).toBeNull();
+    expect(JSON.parse(keys[0]!.public_jwk)).not.toHaveProperty('d');
+  });
+
+  it('platform create prints the private key once and stores only the public key; add-origin adds an origin', () => {
+    const persist = join(dir, 'cli-state');
+    const out = node('scripts/platform.ts', ['create', '--name', "O'Neil Care", '--origin', 'https://app.oneil.example', '--persist-to', persist]);
+    const id = /platform id: (\S+)/.exec(out)?.[1];
+    const kid = /kid:\s+(\S+)/.exec(out)?.[1];
+    const jwk = JSON.parse(/^(\{.*"d".*\})$/m.exec(out)?.[1] ?? 'null');
+    expect(id).toMatch(/^plt_/);
+    expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
+    const t = { persistTo: persist };
+    const rows = query<{ kid: string; platform_id: string; public_jwk: string; name: string }>(
+      t,
+      'SELECT k.kid, k.platform_id, k.public_jwk, p.name FROM platform_keys k JOIN platforms p ON p.id = k.platform_id',
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ kid, platform_id: id, name: "O'Neil Care" });
+    expect(rows[0]!.public_jwk).not.toContain(jwk.d);
+
+    node('scripts/platform.ts', ['add-origin', '--platform', id!, '--origin', 'https://second.example', '--persist-to', persist]);
+    expect(query(t, 'SELECT origin FROM platform_origins ORDER BY origin')).toEqual([{ origin: 'https://app.oneil.example' }, { origin: 'https://second.example' }]);
+
+    const hs = node('scripts/platform.ts', ['create', '--name', 'HS', '--alg', 'HS256', '--persist-to', persist]);
+    const secret = /^([A-Za-z0-9_-]{43})$/m.exec(hs)?.[1];
+    expect(secret).toBeDefined();
+    expect(query(t, "SELECT secret FROM platform_keys WHERE alg = 'HS256'")).toEqual([{ secret }]);
+  });
+
+  it('refuses bad input without touching D1', () => {
+    expect(() => node('scripts/platform.ts', ['create', '--name', 'X', '--origin', 'https://a.example/path', '--persist-to', join(dir, 'bad')])).toThrow();
+    expect(() => node('scripts/platform.ts', ['create', '--name', 'X', '--alg', 'none', '--persist-to', join(dir, 'bad')])).toThrow();
+  });
+
+  it('vars round-trip through the dotenv format', () => {
+    const m = new Map([['A', '{"x":"y"}'], ['B', 'plain']]);
+    expect(parseVars(formatVars(m))).toEqual(m);
+  });
+});
