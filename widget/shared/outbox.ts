@@ -145,17 +145,16 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       return running;
     }
     clearTimeout(timer);
+    again = false;
     running = (async () => {
-      do {
-        again = false;
-        for (const item of read()) {
-          if (blocked || !(await send(item))) return;
-        }
-      } while (again);
+      for (const item of read()) {
+        if (blocked || !(await send(item))) return;
+      }
     })().finally(() => {
       running = null;
     });
-    return running;
+    // A flush asked for while one was running (an `online` event, a new item) gets its own pass afterwards.
+    return running.then(() => (again && !blocked ? flush() : undefined));
   };
 
   return {

@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createOutbox, type OutboxOptions } from '../../widget/shared/outbox.ts';
+import { json } from './helpers.ts';
+
+const KEY = 'attune:outbox:s1:client';
+const path = '/v1/sessions/s1/rating';
+const body = { kind: 'declined' };
+
+function outbox(fetch: OutboxOptions['fetch'], over: Partial<OutboxOptions> = {}) {
+  return createOutbox({ storageKey: KEY, api: 'https://api.test', token: 'tok', fetch, storage: localStorage, baseDelayMs: 1000, ...over });
+}
+const stored = () => JSON.parse(localStorage.getItem(KEY) ?? '[]') as Array<{ key: string; attempts: number }>;
+const keyOf = (f: ReturnType<typeof vi.fn>, call: number) =>
+  ((f.mock.calls[call]![1] as RequestInit).headers as Record<string, string>)['Idempotency-Key'];
+
+beforeEach(() => localStorage.clear());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('outbox', () => {
+  it('sends with keepalive, no cookies, the token and an idempotency key, then forgets the item on 201', async () => {
+    const fetch = vi.fn(async () => json(201, { status: 'declined', receivedAt: 1 }));
+    const onDelivered = vi.fn();
+    const ob = outbox(fetch, { onDelivered });
+    const item = ob.enqueue('rating', path, body);
+    await ob.flush();
+    expect(fetch).toHaveBeenCalledOnce();
+    const [url, init] = fetch.mock.calls[0]! as unknown as [string, RequestInit];
+    expect(url).toBe('https://api.test/v1/sessions/s1/rating');
+    expect(init).toMatchObject({
+      method: 'POST',
+      keepalive: true,
+      credentials: 'omit',
+      headers: { Authorization: 'Bearer tok', 'Content-Type': 'application/json', 'Idempotency-Key': item.key },
+    });
+    expect(JSON.parse(init.body as string)).toEqual(body);
+    expect(item.key).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+    expect(onDelivered).toHaveBeenCalledWith(expect.objectContaining({ status: 201, item: expect.objectContaining({ key: item.key }) }));
+    expect(localStorage.getItem(KEY)).toBeNull();
+  });
+
+  it('keeps the item across a reload when the network is down, and the next page flushes it', async () => {
+    const down = vi.fn(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const first = outbox(down);
+    const item = first.enqueue('rating', path, body);
+    await first.flush();
+    first.stop(); // the tab closes
+    expect(stored()).toEqual([expect.objectContaining({ key: item.key, attempts: 1 })]);
+
+    const up = vi.fn(async () => json(201, { status: 'declined', receivedAt: 1 }));
+    const second = outbox(up); // a new module instance after reload
+    expect(second.items().map((i) => i.key)).toEqual([item.key]);
+    await second.flush();
+    expect(keyOf(up, 0)).toBe(item.key);
+    expect(localStorage.getItem(KEY)).toBeNull();
+  });
+
+  it('retries with backoff on network errors, 5xx and 429, reusing the same idempotency key', async () => {
+    vi.useFakeTimers();
+    const fetch = vi
+      .fn()
+      .mockRejectedValueOnce(new TypeError('offline'))
+      .mockResolvedValueOnce(json(503, { error: { code: 'unavailable', message: '' } }))
+      .mockResolvedValueOnce(json(429, { error: { code: 'rate_limited', message: '' } }))
+      .mockResolvedValueOnce(json(201, { status: 'declined', receivedAt: 1 }));
+    vi.spyOn(Math, 'random').mockReturnValue(0); // no jitter: retries at 1 s, then 2 s, then 4 s
+    const ob = outbox(fetch);
+    const item = ob.enqueue('rating', path, body);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetch).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(3999);
+    expect(fetch).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetch).toHaveBeenCalledTimes(4);
+    expect([0, 1, 2, 3].map((i) => keyOf(fetch, i))).toEqual([item.key, item.key, item.key, item.key]);
+    expect(localStorage.getItem(KEY)).toBeNull();
+  });
+
+  it('drops the item on 409 (the API already holds it) and reports it delivered', async () => {
+    const fetch = vi.fn(async () => json(409, { error: { code: 'already_rated', message: 'x' } }));
+    const onDelivered = vi.fn();
+    const onError = vi.fn();
+    const ob = outbox(fetch, { onDelivered, onError });
+    ob.enqueue('rating', path, body);
+    await ob.flush();
+    expect(localStorage.getItem(KEY)).toBeNull();
+    expect(onDelivered).toHaveBeenCalledWith(expect.objectContaining({ status: 409 }));
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it('drops the item on another 4xx and reports the error code', async () => {
+    const fetch = vi.fn(async () => json(400, { error: { code: 'invalid_body', message: 'x' } }));
+    const onError = vi.fn();
+    const ob = outbox(fetch, { onError });
+    ob.enqueue('rating', path, body);
+    await ob.flush();
+    expect(localStorage.getItem(KEY)).toBeNull();
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'invalid_body' }), expect.anything());
+  });
+
+  it('keeps the item on 401 for the next page load, which brings a fresh token', async () => {
+    const fetch = vi.fn(async () => json(401, { error: { code: 'token_expired', message: 'x' } }));
+    const onError = vi.fn();
+    const ob = outbox(fetch, { onError });
+    ob.enqueue('rating', path, body);
+    await ob.flush();
+    await ob.flush();
+    expect(fetch).toHaveBeenCalledOnce();
+    expect(stored()).toHaveLength(1);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'token_expired' }), expect.anything());
+  });
+
+  it('flushes when the page is hidden and when the browser comes back online; listen() returns its teardown', async () => {
+    const fetch = vi.fn().mockRejectedValueOnce(new TypeError('offline')).mockResolvedValue(json(201, {}));
+    const ob = outbox(fetch, { baseDelayMs: 60_000 });
+    const stop = ob.listen(window);
+    ob.enqueue('rating', path, body);
+    await vi.waitFor(() => expect(stored()[0]?.attempts).toBe(1)); // the send failed; next retry in a minute
+    expect(fetch).toHaveBeenCalledTimes(1);
+    window.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(localStorage.getItem(KEY)).toBeNull());
+    expect(fetch).toHaveBeenCalledTimes(2);
+
+    fetch.mockRejectedValueOnce(new TypeError('offline'));
+    ob.enqueue('rating', path, body);
+    await vi.waitFor(() => expect(stored()[0]?.attempts).toBe(1));
+    expect(fetch).toHaveBeenCalledTimes(3);
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    await vi.waitFor(() => expect(localStorage.getItem(KEY)).toBeNull());
+    expect(fetch).toHaveBeenCalledTimes(4);
+
+    stop();
+    ob.stop();
+    fetch.mockClear();
+    ob.enqueue('x', path, body); // enqueue still sends once by itself
+    await ob.flush();
+    window.dispatchEvent(new Event('online'));
+    await Promise.resolve();
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the queue in memory when storage is blocked', async () => {
+    const fetch = vi.fn().mockRejectedValueOnce(new TypeError('offline')).mockResolvedValue(json(201, {}));
+    const ob = outbox(fetch, { storage: null, baseDelayMs: 60_000 });
+    const item = ob.enqueue('rating', path, body);
+    await ob.flush();
+    expect(ob.items().map((i) => i.key)).toEqual([item.key]);
+    await ob.flush();
+    expect(ob.items()).toEqual([]);
+    ob.stop();
+  });
+});
