@@ -1,0 +1,92 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_INSTRUMENT } from '../../schemas/index.ts';
+import * as q from '../../worker/db/queries.ts';
+import { ApiFailure } from '../../worker/errors.ts';
+import { cueSettingsFor, instrumentFor, parsePlatformSettings } from '../../worker/platform-settings.ts';
+import { checkItems } from '../../worker/rating-items.ts';
+import { hashRef } from '../../worker/refs.ts';
+import { flagsFor, summaryFromRow, totalOf } from '../../worker/summary.ts';
+import { seedPlatform } from './helpers.ts';
+
+const SECRET = 'unit-test-secret-0123456789';
+const items = (...values: number[]) => DEFAULT_INSTRUMENT.items.map((it, i) => ({ id: it.id, value: values[i]! }));
+
+describe('refs', () => {
+  it('hashes are keyed per platform, per kind and per secret, and deterministic', async () => {
+    const a = await hashRef(SECRET, 'plt_a', 'cid', 'client-1');
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await hashRef(SECRET, 'plt_a', 'cid', 'client-1')).toBe(a);
+    expect(await hashRef(SECRET, 'plt_b', 'cid', 'client-1')).not.toBe(a);
+    expect(await hashRef(SECRET, 'plt_a', 'tid', 'client-1')).not.toBe(a);
+    expect(await hashRef(`${SECRET}x`, 'plt_a', 'cid', 'client-1')).not.toBe(a);
+    await expect(hashRef('', 'plt_a', 'cid', 'x')).rejects.toThrow();
+  });
+});
+
+describe('summary', () => {
+  it('totals at one decimal and flags per the rules', () => {
+    expect(totalOf(items(0.1, 0.2, 0, 0))).toBe(0.3);
+    const rules = DEFAULT_INSTRUMENT;
+    expect(flagsFor(rules, items(9, 9, 9, 9), 36, null)).toEqual([]);
+    expect(flagsFor(rules, items(9, 9, 9, 8.9), 35.9, null)).toEqual(['total_low', 'item_low']);
+    expect(flagsFor(rules, items(10, 10, 10, 9), 39, 39.5)).toEqual(['dropped']);
+    expect(flagsFor({ ...rules, flags: { ...rules.flags, dropFromPrevious: false } }, items(10, 10, 10, 9), 39, 39.5)).toEqual([]);
+  });
+
+  it('no row is pending', () => {
+    expect(summaryFromRow(null).status).toBe('pending');
+  });
+});
+
+describe('rating items', () => {
+  it('orders items as the instrument does and refuses missing, extra, duplicate and off-scale items', () => {
+    expect(checkItems(DEFAULT_INSTRUMENT, [...items(1, 2, 3, 4)].reverse())).toEqual(items(1, 2, 3, 4));
+    const bad = [items(1, 2, 3, 4).slice(1), [...items(1, 2, 3, 4), { id: 'x', value: 1 }], [...items(1, 2, 3).slice(0, 3), items(1)[0]!], items(1, 2, 3, 10.5)];
+    for (const b of bad) expect(() => checkItems(DEFAULT_INSTRUMENT, b)).toThrow(ApiFailure);
+    expect(() => checkItems({ ...DEFAULT_INSTRUMENT, step: 0.5 }, items(1, 2, 3, 4.2))).toThrow(ApiFailure);
+  });
+});
+
+describe('platform settings', () => {
+  it('merges cue and flag overrides over the defaults and finds registered instruments', () => {
+    const s = parsePlatformSettings(JSON.stringify({ cues: { monologueSeconds: 60 }, flags: { totalBelow: 30 }, instruments: [{ ...DEFAULT_INSTRUMENT, id: 'srs-licensed' }] }));
+    expect(cueSettingsFor(s).monologueSeconds).toBe(60);
+    expect(cueSettingsFor(s).minGapSeconds).toBe(180);
+    expect(instrumentFor(s, undefined)?.flags).toEqual({ totalBelow: 30, itemBelow: 9, dropFromPrevious: true });
+    expect(instrumentFor(s, 'srs-licensed')?.id).toBe('srs-licensed');
+    expect(instrumentFor(s, 'unknown')).toBeNull();
+    expect(() => parsePlatformSettings('{"cues":{"monologueSeconds":"x"}}')).toThrow();
+  });
+});
+
+describe('queries', () => {
+  it('getActiveKey skips revoked keys; isOriginRegistered is per platform', async () => {
+    const p = await seedPlatform({ origins: ['https://q.example'] });
+    expect(await q.getActiveKey(env.DB, p.kid)).toMatchObject({ kid: p.kid, platformId: p.platformId, alg: 'EdDSA', secret: null });
+    await env.DB.prepare('UPDATE platform_keys SET revoked_at = 1 WHERE kid = ?1').bind(p.kid).run();
+    expect(await q.getActiveKey(env.DB, p.kid)).toBeNull();
+    expect(await q.isOriginRegistered(env.DB, 'https://q.example')).toBe(true);
+    expect(await q.isOriginRegistered(env.DB, 'https://q.example', p.platformId)).toBe(true);
+    expect(await q.isOriginRegistered(env.DB, 'https://q.example', 'plt_other')).toBe(false);
+  });
+
+  it('a second rating for a session fails its whole batch', async () => {
+    const p = await seedPlatform();
+    const s = { platformId: p.platformId, sidHash: 'h-sid', therapistHash: 'h-tid', clientHash: 'h-cid' };
+    const session = q.upsertSession(env.DB, { ...s, instrumentId: 'i', instrumentVersion: 1, scheduledStart: null, scheduledEnd: null, now: 1 });
+    const rating = (n: number) =>
+      q.insertRating(env.DB, s, { status: 'rated', instrumentId: 'i', instrumentVersion: 1, items: '[]', total: n, maxTotal: 40, flags: '[]', ratedAt: n });
+    await env.DB.batch([session, rating(1)]);
+    await expect(env.DB.batch([session, rating(2), q.insertIdempotency(env.DB, { platformId: p.platformId, key: 'k'.repeat(16), scope: 's', requestHash: 'h', status: 201, body: '{}', now: 2 })])).rejects.toThrow(/UNIQUE/);
+    expect(await q.getIdempotency(env.DB, p.platformId, 'k'.repeat(16))).toBeNull();
+    expect((await q.getSummaryRow(env.DB, p.platformId, 'h-sid'))?.total).toBe(1);
+    expect(await q.previousTotal(env.DB, { platformId: p.platformId, clientHash: 'h-cid', instrumentId: 'i', before: 5 })).toBe(1);
+  });
+
+  it('an HS256 key needs a 32-byte secret and no JWK (schema CHECK)', async () => {
+    const p = await seedPlatform();
+    await expect(q.insertKey(env.DB, { kid: 'k_short', platformId: p.platformId, alg: 'HS256', secret: 'short', now: 1 }).run()).rejects.toThrow(/CHECK/);
+    await expect(q.insertKey(env.DB, { kid: 'k_none', platformId: p.platformId, alg: 'none' as never, secret: 's'.repeat(40), now: 1 }).run()).rejects.toThrow(/CHECK/);
+  });
+});
