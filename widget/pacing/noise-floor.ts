@@ -1,6 +1,6 @@
 /**
  * Adaptive noise floor by minimum statistics: the floor is the lowest frame level seen over the last
- * `subWindows * subWindowMs` (default 4 s). Speech always has short gaps (between words, in stop closures),
+ * `subWindows * subWindowMs` (default 6 s). Speech always has short gaps (between words, in stop closures),
  * so the minimum over a few seconds sits at the room noise even while someone talks, rises to a new noise
  * level within one window, and drops at once when the level drops. O(1) per frame, no allocation.
  */
@@ -13,7 +13,7 @@ export class NoiseFloor {
   private curMin = Number.POSITIVE_INFINITY;
   private windowMin = Number.POSITIVE_INFINITY;
 
-  constructor(subWindowMs = 500, subWindows = 8) {
+  constructor(subWindowMs = 500, subWindows = 12) {
     this.subWindowMs = subWindowMs;
     this.mins = new Float64Array(subWindows).fill(Number.POSITIVE_INFINITY);
   }

@@ -12,6 +12,8 @@ export interface VadOptions {
   bridgeMs: number;
   /** Segments shorter than this are dropped: clicks, bumps, a cough's tail. */
   minSpeechMs: number;
+  /** Level segments are widened by this much on each side: soft onsets and word tails sink under the noise. */
+  padMs: number;
   /**
    * Worst coupling of the other speaker into this role's track through imperfect echo cancellation (dB).
    * A frame is explained by leakage when its power is within onsetDb of floor + coupling * other's power.
@@ -30,6 +32,7 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   absoluteMinDb: -72,
   bridgeMs: 300,
   minSpeechMs: 100,
+  padMs: 30,
   leakCouplingDb: -18,
   leakFrames: 3,
   smoothFrames: 3,
@@ -51,6 +54,8 @@ export class RoleVad {
   private readonly leakGain: number;
   private readonly bridgeMs: number;
   private readonly minSpeechMs: number;
+  private readonly padMs: number;
+  private pad = 0;
   /** Recent raw powers of this role (for the other role's leakage test). */
   private readonly recentPow: Float64Array;
   private recentIdx = 0;
@@ -59,6 +64,9 @@ export class RoleVad {
   private open = false;
   private segStart = 0;
   private lastRaw = 0;
+  /** lastRaw less the smoothing's spread: a pulse smoothed over n frames outlasts itself by n - 1 frames. */
+  private lastEnd = 0;
+  private endTrimMs = 0;
   private readonly qStart = new Float64Array(SEGMENT_QUEUE);
   private readonly qEnd = new Float64Array(SEGMENT_QUEUE);
   private qHead = 0;
@@ -73,6 +81,7 @@ export class RoleVad {
     this.leakGain = 10 ** (opts.leakCouplingDb / 10);
     this.bridgeMs = speakingOnly ? 0 : opts.bridgeMs;
     this.minSpeechMs = speakingOnly ? 0 : opts.minSpeechMs;
+    this.padMs = opts.padMs;
     this.smoothFrames = Math.max(1, Math.round(opts.smoothFrames));
     this.recentPow = new Float64Array(Math.max(1, opts.leakFrames, this.smoothFrames));
   }
@@ -108,11 +117,15 @@ export class RoleVad {
     const floorDb = this.floor.update(db, tMs);
     const explained = 10 ** (floorDb / 10) + this.leakGain * otherMaxPow;
     const ratio = this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs ? this.keepRatio : this.onsetRatio;
+    this.endTrimMs = (this.smoothFrames - 1) * dtMs;
+    this.pad = this.padMs;
     this.step(tMs, dtMs, pow > this.absMinPow && pow > ratio * explained);
   }
 
   /** One frame of a speaking flag covering [tMs - dtMs, tMs). */
   pushSpeaking(tMs: number, dtMs: number, speaking: boolean): void {
+    this.endTrimMs = 0;
+    this.pad = 0;
     this.step(tMs, dtMs, speaking);
   }
 
@@ -122,9 +135,10 @@ export class RoleVad {
     if (raw) {
       if (!this.open) {
         this.open = true;
-        this.segStart = tMs - dtMs;
+        this.segStart = tMs - dtMs - this.pad;
       }
       this.lastRaw = tMs;
+      this.lastEnd = Math.max(this.segStart, tMs - this.endTrimMs + this.pad);
     } else if (this.open && tMs - this.lastRaw > this.bridgeMs) {
       this.close();
     }
@@ -137,14 +151,14 @@ export class RoleVad {
 
   private close(): void {
     this.open = false;
-    if (this.lastRaw - this.segStart < this.minSpeechMs) return;
+    if (this.lastEnd - this.segStart - 2 * this.pad < this.minSpeechMs) return;
     if (this.qLen === SEGMENT_QUEUE) {
       this.qHead = (this.qHead + 1) % SEGMENT_QUEUE;
       this.qLen--;
     }
     const i = (this.qHead + this.qLen) % SEGMENT_QUEUE;
     this.qStart[i] = this.segStart;
-    this.qEnd[i] = this.lastRaw;
+    this.qEnd[i] = this.lastEnd;
     this.qLen++;
   }
 
@@ -155,11 +169,11 @@ export class RoleVad {
       this.qLen--;
     }
     if (this.qLen > 0 && this.qStart[this.qHead]! <= m) return true;
-    return this.open && this.segStart <= m && m < this.lastRaw;
+    return this.open && this.segStart <= m && m < this.lastEnd;
   }
 
   /** How far behind the newest frame decisions become final. */
   static lagMs(opts: VadOptions, frameMs: number): number {
-    return opts.bridgeMs + opts.minSpeechMs + 2 * frameMs;
+    return opts.bridgeMs + opts.minSpeechMs + opts.padMs + (Math.max(1, opts.smoothFrames) + 1) * frameMs;
   }
 }

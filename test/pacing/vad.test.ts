@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_VAD_OPTIONS, RoleVad } from '../../widget/pacing/vad.ts';
+import { runLevels } from './helpers.ts';
+
+const NONE = { speech: [] as [number, number][] };
+
+describe('voice activity from levels', () => {
+  const pad = DEFAULT_VAD_OPTIONS.padMs;
+  it('finds a phrase with its onset and end to within a frame (plus the pad on each side)', () => {
+    const s = runLevels(10, { speech: [[2, 5]] }, NONE);
+    const m = s.snapshot();
+    expect(m.therapistTalkMs).toBeGreaterThanOrEqual(3000 + 2 * pad - 20);
+    expect(m.therapistTalkMs).toBeLessThanOrEqual(3000 + 2 * pad + 20);
+    expect(m.clientTalkMs).toBe(0);
+  });
+
+  it('bridges word gaps shorter than the hangover but splits at longer pauses', () => {
+    const short = runLevels(10, { speech: [[1, 2], [2.2, 3]] }, NONE).snapshot();
+    expect(short.therapistTalkMs).toBeGreaterThan(1940); // 2 s of speech + the 0.2 s gap
+    const long = runLevels(10, { speech: [[1, 2], [2.6, 3.6]] }, NONE).snapshot();
+    expect(long.therapistTalkMs).toBeGreaterThan(1900);
+    expect(long.therapistTalkMs).toBeLessThan(2000 + 4 * pad + 40); // the 0.6 s pause is not talk
+  });
+
+  it('drops blips shorter than the minimum speech length', () => {
+    const m = runLevels(5, { speech: [[1, 1.06], [3, 3.04]] }, NONE).snapshot();
+    expect(m.therapistTalkMs).toBe(0);
+  });
+
+  it('adapts to room noise: 20 dB SNR gives the same talk time as a quiet room', () => {
+    const quiet = runLevels(30, { speech: [[2, 8], [12, 20]] }, NONE).snapshot();
+    const noisy = runLevels(30, { speech: [[2, 8], [12, 20]], noiseDb: -40 }, { speech: [], noiseDb: -45 }).snapshot();
+    expect(Math.abs(noisy.therapistTalkMs - 14_000)).toBeLessThan(300);
+    expect(Math.abs(noisy.therapistTalkMs - quiet.therapistTalkMs)).toBeLessThan(300);
+    expect(noisy.clientTalkMs).toBe(0);
+  });
+
+  it('ignores the other speaker leaking in at -24 dB through echo cancellation', () => {
+    const spans: [number, number][] = [[2, 10]];
+    const leak = runLevels(15, { speech: [], noiseDb: -60, leakDb: -24 }, { speech: spans, speechDb: -15 }).snapshot();
+    expect(leak.clientTalkMs).toBeGreaterThan(7800);
+    expect(leak.therapistTalkMs).toBe(0);
+    // Without the leakage test the same audio would make the therapist talk: the test above is not vacuous.
+    const naive = runLevels(15, { speech: [], noiseDb: -60, leakDb: -24 }, { speech: spans, speechDb: -15 }, {
+      vad: { leakCouplingDb: -120 },
+    }).snapshot();
+    expect(naive.therapistTalkMs).toBeGreaterThan(4000);
+  });
+
+  it('still hears real double talk while suppressing leakage', () => {
+    const m = runLevels(
+      15,
+      { speech: [[2, 6]], noiseDb: -55, leakDb: -24 },
+      { speech: [[4, 9]], noiseDb: -55, leakDb: -24 },
+    ).snapshot();
+    expect(Math.abs(m.therapistTalkMs - 4000)).toBeLessThan(250);
+    expect(Math.abs(m.clientTalkMs - 5000)).toBeLessThan(250);
+    expect(m.overlapCount).toBe(1);
+    expect(Math.abs(m.overlapMs - 2000)).toBeLessThan(300);
+  });
+
+  it('decides only after its lag: activeAt is final for times older than lagMs', () => {
+    const v = new RoleVad(DEFAULT_VAD_OPTIONS);
+    const lag = RoleVad.lagMs(DEFAULT_VAD_OPTIONS, 20);
+    for (let i = 1; i <= 150; i++) {
+      const p = i > 50 && i <= 80 ? 1e-2 : 1e-7;
+      v.notePower(p);
+      v.pushLevel(i * 20, 20, p, 0);
+    }
+    // speech frames 51..80 cover [1000, 1600) ms (widened by padMs); now is 3000 ms, all before 3000 - lag is final
+    expect(3000 - lag).toBeGreaterThan(1700);
+    expect(v.activeAt(1000 - pad - 10)).toBe(false);
+    expect(v.activeAt(1100)).toBe(true);
+    expect(v.activeAt(1590)).toBe(true);
+    expect(v.activeAt(1600 + pad + 10)).toBe(false);
+  });
+});
