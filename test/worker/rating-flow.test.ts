@@ -1,5 +1,7 @@
 import { env } from 'cloudflare:workers';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { RatingReceipt, SessionContext, SessionSummary } from '../../schemas/index.ts';
 import { GOOD_PACING, GOOD_RATING, call, postJson, seedPlatform, sessionPath } from './helpers.ts';
 
 describe('rating loop', () => {
@@ -15,12 +17,15 @@ describe('rating loop', () => {
     const res = await postJson(sessionPath(p.refs.sid, 'rating'), client, GOOD_RATING);
     expect(res.status).toBe(201);
     const body = await res.json<{ status: string; receivedAt: number }>();
+    expect(v.is(RatingReceipt, body)).toBe(true);
     expect(body.status).toBe('rated');
     expect(Math.abs(body.receivedAt - Date.now() / 1000)).toBeLessThan(5);
 
     const summary = await call(sessionPath(p.refs.sid, 'summary'), { token: therapist });
     expect(summary.status).toBe(200);
-    expect(await summary.json()).toEqual({
+    const summaryBody = await summary.json();
+    expect(v.is(SessionSummary, summaryBody)).toBe(true);
+    expect(summaryBody).toEqual({
       status: 'rated',
       instrument: { id: 'attune-session-4', version: 1 },
       items: GOOD_RATING.items,
@@ -73,6 +78,7 @@ describe('rating loop', () => {
     const res = await call('/v1/context', { token: await p.mint({ role: 'therapist', loc: 'es', sched }) });
     expect(res.status).toBe(200);
     const body = await res.json<Record<string, any>>();
+    expect(v.is(SessionContext, body)).toBe(true);
     expect(body.role).toBe('therapist');
     expect(body.locale).toBe('es');
     expect(body.schedule).toEqual(sched);

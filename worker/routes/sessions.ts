@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { PacingAggregates, RatingSubmission, instrumentMaxTotal } from '../../schemas/index.ts';
+import { PacingAggregates, RatingSubmission, instrumentMaxTotal, type PacingReceipt, type RatingReceipt } from '../../schemas/index.ts';
 import { readJson } from '../body.ts';
 import {
   getSummaryRow,
@@ -85,7 +85,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       exists: () => hasRating(c.env.DB, s.platformId, s.sidHash),
       conflict: { code: 'already_rated', message: 'This session already has a rating.' },
       status: 201,
-      response: { status: record.status, receivedAt: now },
+      response: { status: record.status, receivedAt: now } satisfies RatingReceipt,
       statements: [
         sessionRow(c, now),
         insertRating(c.env.DB, s, { ...record, instrumentId: instrument.id, instrumentVersion: instrument.version, ratedAt: now }),
@@ -106,7 +106,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       exists: () => hasPacing(c.env.DB, s.platformId, s.sidHash),
       conflict: { code: 'already_recorded', message: 'This session’s pacing is already recorded.' },
       status: 201,
-      response: { status: 'recorded', receivedAt: now },
+      response: { status: 'recorded', receivedAt: now } satisfies PacingReceipt,
       statements: [sessionRow(c, now), insertPacing(c.env.DB, s, body, now)],
     });
   })
