@@ -1,6 +1,6 @@
 import { base64url, importJWK, SignJWT, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { call, GOOD_RATING, postJson, seedPlatform, sessionPath, type TestPlatform } from './helpers.ts';
+import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath, type TestPlatform } from './helpers.ts';
 
 const enc = (o: object) => base64url.encode(JSON.stringify(o));
 const now = () => Math.floor(Date.now() / 1000);
@@ -116,6 +116,15 @@ describe('token attack suite', () => {
     await expectRejected(tokenA, sessionPath('session-B', 'summary'), [403]);
     const rating = await postJson(sessionPath('session-B', 'rating'), await p.mint({ sid: 'session-A' }), GOOD_RATING);
     expect(rating.status).toBe(403);
+  });
+
+  it('refuses tokens naming other participants for an already recorded session', async () => {
+    const p = await seedPlatform();
+    expect((await postJson(sessionPath(p.refs.sid, 'pacing'), await p.mint({ role: 'therapist' }), GOOD_PACING)).status).toBe(201);
+    const otherClient = await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({ cid: 'someone-else' }), GOOD_RATING);
+    expect(otherClient.status).toBe(403);
+    await expectRejected(await p.mint({ role: 'therapist', tid: 'another-therapist' }), sessionPath(p.refs.sid, 'summary'), [403]);
+    expect((await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), GOOD_RATING)).status).toBe(201);
   });
 
   it('rejects claims that fail the schema even when signed (missing cid, bad role)', async () => {

@@ -106,6 +106,14 @@ export function upsertSession(
     .bind(s.platformId, s.sidHash, s.therapistHash, s.clientHash, s.instrumentId, s.instrumentVersion, s.scheduledStart, s.scheduledEnd, s.now);
 }
 
+/** The hashed therapist and client a session was first recorded with. */
+export function getSessionParticipants(db: D1Database, platformId: string, sidHash: string) {
+  return db
+    .prepare('SELECT therapist_hash AS therapistHash, client_hash AS clientHash FROM sessions WHERE platform_id = ?1 AND sid_hash = ?2')
+    .bind(platformId, sidHash)
+    .first<{ therapistHash: string; clientHash: string }>();
+}
+
 export interface RatingRecord {
   status: 'rated' | 'declined';
   instrumentId: string;

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { PacingAggregates, RatingSubmission, instrumentMaxTotal, type PacingReceipt, type RatingReceipt } from '../../schemas/index.ts';
 import { readJson } from '../body.ts';
 import {
+  getSessionParticipants,
   getSummaryRow,
   hasPacing,
   hasRating,
@@ -38,6 +39,15 @@ function sessionKey(c: Context<AppEnv>): SessionKey {
   return { platformId: c.var.platform.id, sidHash: sid, therapistHash: tid, clientHash: cid };
 }
 
+/** A session keeps the therapist and client it was first recorded with; a token naming others is refused. */
+async function assertSameParticipants(c: Context<AppEnv>): Promise<void> {
+  const s = sessionKey(c);
+  const row = await getSessionParticipants(c.env.DB, s.platformId, s.sidHash);
+  if (row && (row.therapistHash !== s.therapistHash || row.clientHash !== s.clientHash)) {
+    throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
+  }
+}
+
 function sessionRow(c: Context<AppEnv>, now: number) {
   const sched = c.var.claims.sched;
   return upsertSession(c.env.DB, {
@@ -54,6 +64,7 @@ export const sessionRoutes = new Hono<AppEnv>()
   .post('/:sid/rating', auth({ roles: ['client'], sessionParam: 'sid' }), async (c) => {
     const key = idempotencyKeyOf(c);
     const body = await readJson(c, RatingSubmission);
+    await assertSameParticipants(c);
     const instrument = c.var.instrument;
     const s = sessionKey(c);
     const now = Math.floor(Date.now() / 1000);
@@ -97,6 +108,7 @@ export const sessionRoutes = new Hono<AppEnv>()
   .post('/:sid/pacing', auth({ roles: ['therapist'], sessionParam: 'sid' }), async (c) => {
     const key = idempotencyKeyOf(c);
     const body = await readJson(c, PacingBody);
+    await assertSameParticipants(c);
     const s = sessionKey(c);
     const now = Math.floor(Date.now() / 1000);
     return idempotentWrite(c, {
@@ -116,7 +128,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const s = sessionKey(c);
     const row = await getSummaryRow(c.env.DB, s.platformId, s.sidHash);
     if (row && row.therapistHash !== s.therapistHash) {
-      throw new ApiFailure(403, 'wrong_therapist', 'This session belongs to another therapist.');
+      throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with another therapist.');
     }
     return c.json(summaryFromRow(row));
   })
