@@ -66,7 +66,7 @@ export async function startStack(): Promise<Stack> {
   const [apiPort, hostPort] = [await freePort(), await freePort()];
   const api = `http://127.0.0.1:${apiPort}`;
   const host = `http://127.0.0.1:${hostPort}`;
-  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
+  const env = { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ''}`, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
   const vars = join(dir, 'dev.vars');
 
   const seed = spawnSync(

@@ -1,0 +1,47 @@
+import type { Page } from 'playwright-core';
+
+/** The focused element, looking through open shadow roots (the widget lives in one). */
+export function deepActive(page: Page) {
+  return page.evaluate(() => {
+    let a: Element | null = document.activeElement;
+    while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+    if (!a) return null;
+    return {
+      tag: a.tagName.toLowerCase(),
+      type: (a as HTMLInputElement).type ?? '',
+      id: a.id,
+      text: (a.textContent ?? '').trim(),
+      valuetext: a.getAttribute('aria-valuetext'),
+      value: (a as HTMLInputElement).value,
+    };
+  });
+}
+
+/** Text of the widget's shadow root on the page. */
+export function widgetText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const hosts = [...document.querySelectorAll('*')].filter((e) => e.shadowRoot);
+    const text = (root: ShadowRoot) =>
+      [...root.children].filter((e) => e.tagName !== 'STYLE').map((e) => e.textContent ?? '').join('\n');
+    return hosts.map((h) => text(h.shadowRoot!)).join('\n');
+  });
+}
+
+export async function mintDemoTokens(api: string, origin: string, body: Record<string, unknown> = {}) {
+  const res = await fetch(`${api}/dev/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`dev tokens: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { sid: string; therapist: string; client: string };
+}
+
+export function paneUrl(host: string, role: 'client' | 'therapist', token: string): string {
+  return `${host}/pane.html#role=${role}&token=${encodeURIComponent(token)}`;
+}
+
+/** What the demo's "End call" button does in each pane. */
+export function endCall(page: Page): Promise<void> {
+  return page.evaluate(() => window.postMessage({ type: 'end-call' }, location.origin));
+}
