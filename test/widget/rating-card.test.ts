@@ -23,7 +23,7 @@ async function start(ctx: Partial<Ctx> = {}) {
   const ctl = mount(c);
   teardown = ctl.teardown;
   await settle();
-  ctl.endSession();
+  ctl.endSession!();
   await settle();
   return ctl;
 }
@@ -46,7 +46,7 @@ describe('rating card', () => {
     teardown = ctl.teardown;
     await settle();
     expect(c.root.querySelector('form')).toBeNull();
-    ctl.endSession();
+    ctl.endSession!();
     const s = sliders(c);
     expect(s).toHaveLength(4);
     for (const [i, el] of s.entries()) {
@@ -132,7 +132,7 @@ describe('rating card', () => {
     expect(c.root.querySelector('h2')?.textContent).toBe('Thank you for your feedback.');
     expect(c.root.activeElement).toBe(c.root.querySelector('h2'));
     await settle();
-    const [[url, init]] = posts(f) as Array<[string, RequestInit]>;
+    const [url, init] = posts(f)[0] as [string, RequestInit];
     expect(url).toBe('https://api.test/v1/sessions/sess-1/rating');
     expect(JSON.parse(init.body as string)).toEqual({
       kind: 'rating',

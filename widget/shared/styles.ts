@@ -1,4 +1,5 @@
-// CSS as strings, scoped by the shadow root. Theme through CSS variables on :host; a platform overrides them
+// CSS as strings, scoped by the shadow root. Inherited properties still flow from the host element into the
+// shadow tree, so .root resets them (`all: initial`, then the common text properties spelled out). Theme through CSS variables on :host; a platform overrides them
 // with `attune-widget { --attune-accent: ... }` in its own stylesheet. Lengths in px, never rem: rem would
 // follow the host page's root font size.
 
@@ -6,7 +7,7 @@ export const BASE_CSS = `
 :host{--attune-bg:#fff;--attune-fg:#1f2933;--attune-muted:#52606d;--attune-border:#cbd2d9;--attune-accent:#2b5f8e;--attune-accent-fg:#fff;--attune-danger:#a61b1b;--attune-radius:12px;--attune-font:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;display:block}
 :host([data-floating]){position:fixed;right:8px;bottom:8px;z-index:2147483000;width:min(400px,calc(100vw - 16px))}
 @media (prefers-color-scheme:dark){:host{--attune-bg:#1b1f24;--attune-fg:#e6e9ed;--attune-muted:#aab4bf;--attune-border:#3e4751;--attune-accent:#8cb8e6;--attune-accent-fg:#0d1b2a;--attune-danger:#ffabab}}
-.root{all:initial;display:block;font-family:var(--attune-font);font-size:16px;line-height:1.5;color:var(--attune-fg);text-align:left;direction:inherit}
+.root{all:initial;display:block;font:400 16px/1.5 var(--attune-font);color:var(--attune-fg);text-align:start;letter-spacing:0;word-spacing:0;text-transform:none;text-indent:0;white-space:normal;visibility:visible;cursor:auto}
 .root *,.root *::before,.root *::after{box-sizing:border-box}
 .card{background:var(--attune-bg);color:var(--attune-fg);border:1px solid var(--attune-border);border-radius:var(--attune-radius);padding:16px;box-shadow:0 4px 16px rgba(0,0,0,.12);max-height:calc(100vh - 16px);overflow:auto}
 h2{font-size:18px;line-height:1.3;margin:0 0 4px;font-weight:600}

@@ -1,0 +1,126 @@
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_INSTRUMENT } from '../../schemas/instrument.ts';
+import type { SessionSummary } from '../../schemas/summary.ts';
+import { mount } from '../../widget/therapist.tsx';
+import { pollSummary } from '../../widget/therapist/summary-source.ts';
+import { json, mountContext, stubFetch } from './helpers.ts';
+
+const pending: SessionSummary = { status: 'pending', instrument: null, items: [], total: null, maxTotal: null, flags: [], ratedAt: null, pacing: null };
+const rated: SessionSummary = {
+  status: 'rated',
+  instrument: { id: 'attune-session-4', version: 1 },
+  items: [
+    { id: 'bond', value: 9.5 },
+    { id: 'goals', value: 7.5 },
+    { id: 'approach', value: 9 },
+    { id: 'overall', value: 8.5 },
+  ],
+  total: 34.5,
+  maxTotal: 40,
+  flags: ['total_low', 'item_low', 'dropped'],
+  ratedAt: 1_800_000_000,
+  pacing: null,
+};
+
+function api(summaries: SessionSummary[]) {
+  const queue = [...summaries];
+  return stubFetch(async (url) => {
+    if (url.endsWith('/v1/context')) return json(200, { role: 'therapist', instrument: DEFAULT_INSTRUMENT, locale: 'en', schedule: null, cues: {} });
+    if (url.endsWith('/summary')) return json(200, queue.length > 1 ? queue.shift() : queue[0]);
+    return json(404, { error: { code: 'not_found', message: '' } });
+  });
+}
+const summaryCalls = (f: ReturnType<typeof api>) => f.mock.calls.filter(([u]) => u.endsWith('/summary')).length;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  document.body.innerHTML = '';
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('therapist summary card', () => {
+  it('draws nothing during the call, then waits for the rating, then shows items, total and flags', async () => {
+    const f = api([pending, pending, rated]);
+    const c = mountContext({ role: 'therapist' });
+    const ctl = mount(c);
+    await act(async () => void (await vi.advanceTimersByTimeAsync(0)));
+    expect(c.root.querySelector('.card')).toBeNull();
+    expect(summaryCalls(f)).toBe(0);
+
+    await act(() => ctl.endSession!());
+    await act(async () => void (await vi.advanceTimersByTimeAsync(0)));
+    expect(c.root.querySelector('h2')?.textContent).toBe('Client feedback on this session');
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe("Waiting for the client's rating…");
+
+    await act(async () => void (await vi.advanceTimersByTimeAsync(2000)));
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe("Waiting for the client's rating…");
+    await act(async () => void (await vi.advanceTimersByTimeAsync(2000)));
+    expect(summaryCalls(f)).toBe(3);
+
+    expect(c.root.querySelector('.total')?.textContent).toBe('Total: 34.5 / 40');
+    const rows = [...c.root.querySelectorAll('tbody tr')].map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent, tr.className]);
+    expect(rows).toEqual([
+      ['Feeling heard and respected', '9.5', ''],
+      ['What we worked on', '7.5', 'low'],
+      ['How we worked', '9.0', ''],
+      ['Today overall', '8.5', 'low'],
+    ]);
+    expect([...c.root.querySelectorAll('.flags li')].map((li) => li.textContent)).toEqual([
+      'Total below 36 of 40: the alliance may need attention next session.',
+      'Below 9 on: What we worked on, Today overall.',
+      "Total dropped since this client's previous session.",
+    ]);
+    expect(c.events).toContainEqual(['summary', rated]);
+
+    // Polling stops once the client has rated.
+    await act(async () => void (await vi.advanceTimersByTimeAsync(60_000)));
+    expect(summaryCalls(f)).toBe(3);
+    ctl.teardown();
+    expect(c.root.childNodes).toHaveLength(0);
+  });
+
+  it('says so when the client declined', async () => {
+    api([{ ...pending, status: 'declined' }]);
+    const c = mountContext({ role: 'therapist' });
+    const ctl = mount(c);
+    await act(() => ctl.endSession!());
+    await act(async () => void (await vi.advanceTimersByTimeAsync(0)));
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe('The client chose not to rate this session.');
+    ctl.teardown();
+  });
+
+  it('does not implement connect/attachAudio yet (the loader keeps those calls)', () => {
+    api([pending]);
+    const ctl = mount(mountContext({ role: 'therapist' }));
+    expect(ctl.connect).toBeUndefined();
+    expect(ctl.attachAudio).toBeUndefined();
+    ctl.teardown();
+  });
+});
+
+describe('pollSummary', () => {
+  it('backs off on errors, reports once, and stops on teardown', async () => {
+    const f = stubFetch(async () => json(503, { error: { code: 'unavailable', message: '' } }));
+    const onError = vi.fn();
+    const stop = pollSummary({ api: 'https://api.test', token: 't', sid: 's' }, { intervalMs: 1000, maxIntervalMs: 8000 })(vi.fn(), onError);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(f).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1999); // 2 s after the first failure
+    expect(f).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(f).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(4000); // then 4 s
+    expect(f).toHaveBeenCalledTimes(3);
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'summary_unavailable' }));
+    stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(f).toHaveBeenCalledTimes(3);
+    expect(f.mock.calls[0]![0]).toBe('https://api.test/v1/sessions/s/summary');
+    expect((f.mock.calls[0]![1]!.headers as Record<string, string>).Authorization).toBe('Bearer t');
+  });
+});
