@@ -33,6 +33,8 @@ describe('CORS per registered origin', () => {
     const ok = await call(sessionPath(p.refs.sid, 'summary'), { token, headers: { Origin: 'https://care.example' } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('Access-Control-Allow-Origin')).toBe('https://care.example');
+    expect(ok.headers.get('Access-Control-Expose-Headers')).toBe('Idempotent-Replayed');
+    expect(ok.headers.get('Cache-Control')).toBe('no-store');
 
     // Registered, but for another platform: refused before anything happens, no CORS header.
     const cross = await call(sessionPath(p.refs.sid, 'summary'), { token, headers: { Origin: 'https://other.example' } });

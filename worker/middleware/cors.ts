@@ -45,6 +45,7 @@ export function cors(options: CorsOptions = {}): MiddlewareHandler<AppEnv> {
     const platformId = platformOf(c);
     if (platformId && (await isOriginRegistered(c.env.DB, origin, platformId))) {
       c.res.headers.set('Access-Control-Allow-Origin', origin);
+      c.res.headers.set('Access-Control-Expose-Headers', 'Idempotent-Replayed');
     }
   };
 }
