@@ -50,7 +50,8 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
   const shown = h('span', { class: 'value', 'aria-hidden': 'true' });
   const set = (v: number | null) => {
     value = v;
-    input.value = String(v ?? snap(scale, (scale.min + scale.max) / 2));
+    // Unset sits at the minimum with its thumb hidden, so the track shows no fill (no value suggested).
+    input.value = String(v ?? scale.min);
     attr(input, 'aria-valuetext', valueText(v, o));
     shown.textContent = v === null ? o.strings.notSet : formatScore(v, o.locale);
     el.classList.toggle('unset', v === null);
