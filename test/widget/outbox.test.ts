@@ -88,6 +88,19 @@ describe('outbox', () => {
     expect(localStorage.getItem(KEY)).toBeNull();
   });
 
+  it('waits as long as a 429 Retry-After asks', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const limited = new Response('{}', { status: 429, headers: { 'Retry-After': '30' } });
+    const fetch = vi.fn().mockResolvedValueOnce(limited).mockResolvedValue(json(201, {}));
+    const ob = outbox(fetch);
+    ob.enqueue('rating', path, body);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
   it('drops the item on 409 (the API already holds it) and reports it delivered', async () => {
     const fetch = vi.fn(async () => json(409, { error: { code: 'already_rated', message: 'x' } }));
     const onDelivered = vi.fn();
