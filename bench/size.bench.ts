@@ -21,10 +21,10 @@ for (const out of Object.keys(meta.outputs).filter((o) => o.endsWith('.js'))) {
 }
 
 /** A file plus every chunk it imports statically (what the browser must fetch before it runs). */
-function closure(file: string, seen = new Set<string>()): Set<string> {
+function closure(file: string, seen = new Set<string>(), lazyToo = false): Set<string> {
   seen.add(file);
   for (const imp of meta.outputs[file]?.imports ?? []) {
-    if (imp.kind === 'import-statement' && !seen.has(imp.path)) closure(imp.path, seen);
+    if ((imp.kind === 'import-statement' || (lazyToo && imp.kind === 'dynamic-import')) && !seen.has(imp.path)) closure(imp.path, seen, lazyToo);
   }
   return seen;
 }
@@ -41,6 +41,8 @@ for (const [role, files] of Object.entries(paths)) {
   const names = [...files].map((f) => relative('dist/widget', f)).join(' + ');
   console.log(`\n${role} downloads (${names}): ${kb(sum(files, 'raw'))} raw, ${kb(sum(files, 'gzip'))} gzip, ${kb(sum(files, 'brotli'))} brotli`);
 }
+const worst = closure(dir + 'client.js', new Set([dir + 'widget.js']), true);
+console.log(`client worst case (every lazy chunk too, e.g. the fallback instrument when /v1/context fails): ${kb(sum(worst, 'gzip'))} gzip`);
 const clientGzip = sum(paths.client, 'gzip');
 if (clientGzip > BUDGET_GZIP) {
   console.error(`FAIL: a client downloads ${clientGzip} B gzip to rate; budget ${BUDGET_GZIP} B`);
