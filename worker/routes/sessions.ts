@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { PacingAggregates, RatingSubmission, instrumentMaxTotal, type PacingReceipt, type RatingReceipt } from '../../schemas/index.ts';
 import { readJson } from '../body.ts';
@@ -20,7 +20,6 @@ import { auth } from '../middleware/auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
 import { checkItems } from '../rating-items.ts';
 import { flagsFor, summaryFromRow, totalOf } from '../summary.ts';
-import type { Context } from 'hono';
 
 /** Pacing figures that cannot exceed the session's duration (one second of rounding allowed). */
 const PacingBody = v.pipe(
