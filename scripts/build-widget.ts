@@ -87,6 +87,13 @@ export async function buildWidget(): Promise<esbuild.Metafile> {
     Object.assign(meta.inputs, r.metafile!.inputs);
     Object.assign(meta.outputs, r.metafile!.outputs);
   }
+  // The loader import()s its chunks from the API origin into a page on another origin: module scripts are fetched
+  // with CORS, so the static assets need Access-Control-Allow-Origin (public code, no credentials: `*` is right).
+  // Workers Static Assets apply this `_headers` file and do not serve it.
+  writeFileSync(
+    join(outdir, '_headers'),
+    ['/*', '  Access-Control-Allow-Origin: *', '  Cross-Origin-Resource-Policy: cross-origin', '  X-Content-Type-Options: nosniff', ''].join('\n'),
+  );
   writeFileSync(join(root, 'dist/widget-meta.json'), JSON.stringify(meta));
   return meta;
 }
