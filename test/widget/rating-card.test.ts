@@ -193,8 +193,11 @@ describe('rating card', () => {
     document.body.innerHTML = '';
 
     const f2 = api();
+    vi.resetModules(); // a new page: fresh module instances, only localStorage survives
+    const fresh = await import('../../widget/client.ts');
+    expect(fresh.mount).not.toBe(mount);
     c = mountContext();
-    teardown = mount(c).teardown; // a new page: no endSession() yet
+    teardown = fresh.mount(c).teardown; // no endSession() yet
     expect(c.root.querySelector('h2')?.textContent).toBe('Thank you for your feedback.');
     expect(c.root.activeElement).toBeNull(); // no focus stolen on load
     await settle();
