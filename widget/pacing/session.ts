@@ -77,109 +77,142 @@ const MAX_FRAME_MS = 1000;
 /** Cue rules are evaluated at this period of the timeline, not every frame. */
 const CUE_EVAL_MS = 250;
 
-export function createPacingSession(options: PacingSessionOptions = {}): PacingSession {
-  const cueSettings: CueSettings = { ...DEFAULT_CUE_SETTINGS, ...options.cues };
-  const vadOpts: VadOptions = { ...DEFAULT_VAD_OPTIONS, ...options.vad };
-  const convOpts: ConversationOptions = {
-    ...DEFAULT_CONVERSATION_OPTIONS,
-    shareWindowSeconds: cueSettings.balanceWindowSeconds,
-    ...options.conversation,
-  };
-  const frameMs = options.frameMs ?? 20;
-  const tKind = options.sources?.therapist ?? 'level';
-  const cKind = options.sources?.client ?? 'level';
-  const tVad = new RoleVad(vadOpts, tKind === 'speaking');
-  const cVad = new RoleVad(vadOpts, cKind === 'speaking');
-  const lagMs = tKind !== 'speaking' || cKind !== 'speaking' ? RoleVad.lagMs(vadOpts, frameMs) : 0;
-  const conv = new Conversation(convOpts);
-  const policy = new CuePolicy(cueSettings);
-  const now = options.now ?? Date.now;
-  const schedEndEpochMs = options.schedule ? options.schedule.end * 1000 : null;
+/**
+ * The session state lives in class fields, not closure variables: V8 keeps double fields in place, while a
+ * double in a closure's context is re-boxed on every write (an allocation per frame).
+ */
+class Session implements PacingSession {
+  readonly lagMs: number;
+  private readonly frameMs: number;
+  private readonly tKind: SourceKind;
+  private readonly cKind: SourceKind;
+  private readonly tVad: RoleVad;
+  private readonly cVad: RoleVad;
+  private readonly conv: Conversation;
+  private readonly policy: CuePolicy;
+  private readonly now: () => number;
+  private readonly schedEndEpochMs: number;
+  private readonly hasSchedule: boolean;
+  private started = false;
+  private ended = false;
+  /** Frame clock at the session's start. */
+  private t0 = 0;
+  private lastT = 0;
+  /** epoch ms = frame ms + wallOffset */
+  private wallOffset = 0;
+  /** The timeline is processed up to this frame time. */
+  private processedTo = 0;
+  private nextCueEval = 0;
+  private pending: Cue | null = null;
+  private visible: Cue | null = null;
 
-  let started = false;
-  let ended = false;
-  let t0 = 0; // frame clock at the session's start
-  let lastT = 0;
-  let wallOffset = 0; // epoch ms = frame ms + wallOffset
-  let processedTo = 0; // timeline processed up to (frame clock)
-  let nextCueEval = 0;
-  let pending: Cue | null = null;
-  let visible: Cue | null = null;
+  constructor(options: PacingSessionOptions) {
+    const cueSettings: CueSettings = { ...DEFAULT_CUE_SETTINGS, ...options.cues };
+    const vadOpts: VadOptions = { ...DEFAULT_VAD_OPTIONS, ...options.vad };
+    const convOpts: ConversationOptions = {
+      ...DEFAULT_CONVERSATION_OPTIONS,
+      shareWindowSeconds: cueSettings.balanceWindowSeconds,
+      ...options.conversation,
+    };
+    this.frameMs = options.frameMs ?? 20;
+    this.tKind = options.sources?.therapist ?? 'level';
+    this.cKind = options.sources?.client ?? 'level';
+    this.tVad = new RoleVad(vadOpts, this.tKind === 'speaking');
+    this.cVad = new RoleVad(vadOpts, this.cKind === 'speaking');
+    this.lagMs = this.tKind !== 'speaking' || this.cKind !== 'speaking' ? RoleVad.lagMs(vadOpts, this.frameMs) : 0;
+    this.conv = new Conversation(convOpts);
+    this.policy = new CuePolicy(cueSettings);
+    this.now = options.now ?? Date.now;
+    this.hasSchedule = !!options.schedule;
+    this.schedEndEpochMs = options.schedule ? options.schedule.end * 1000 : 0;
+  }
 
-  function remainingAt(frameT: number): number | null {
-    return schedEndEpochMs === null ? null : schedEndEpochMs - (frameT + wallOffset);
+  private remainingAt(frameT: number): number | null {
+    return this.hasSchedule ? this.schedEndEpochMs - (frameT + this.wallOffset) : null;
   }
 
   /** Runs the conversation from processedTo up to `to` (frame clock), in steps no longer than maxStep. */
-  function advanceTo(to: number, maxStep: number): void {
-    while (processedTo < to) {
-      const step = Math.min(to - processedTo, maxStep);
-      const mid = processedTo + step / 2;
-      const t = tVad.activeAt(mid);
-      const c = cVad.activeAt(mid);
-      conv.advance(processedTo - t0, step, t, c);
-      processedTo += step;
-      if (processedTo >= nextCueEval) {
-        nextCueEval = processedTo + CUE_EVAL_MS;
-        const cue = policy.evaluate(processedTo, processedTo - t0, remainingAt(processedTo), conv);
+  private advanceTo(to: number, maxStep: number): void {
+    while (this.processedTo < to) {
+      const step = Math.min(to - this.processedTo, maxStep);
+      const mid = this.processedTo + step / 2;
+      const t = this.tVad.activeAt(mid);
+      const c = this.cVad.activeAt(mid);
+      this.conv.advance(this.processedTo - this.t0, step, t, c);
+      this.processedTo += step;
+      if (this.processedTo >= this.nextCueEval) {
+        this.nextCueEval = this.processedTo + CUE_EVAL_MS;
+        const cue = this.policy.evaluate(this.processedTo, this.processedTo - this.t0, this.remainingAt(this.processedTo), this.conv);
         if (cue) {
-          pending = cue;
-          visible = cue;
+          this.pending = cue;
+          this.visible = cue;
         }
       }
     }
   }
 
-  function pushFrame(tMs: number, therapist: number, client: number): void {
-    if (ended || !Number.isFinite(tMs)) return;
+  pushFrame(tMs: number, therapist: number, client: number): void {
+    if (this.ended || !Number.isFinite(tMs)) return;
     let dt: number;
-    if (!started) {
-      started = true;
-      t0 = tMs - frameMs;
-      processedTo = t0;
-      nextCueEval = t0;
-      wallOffset = now() - tMs;
-      dt = frameMs;
+    if (!this.started) {
+      this.started = true;
+      this.t0 = tMs - this.frameMs;
+      this.processedTo = this.t0;
+      this.nextCueEval = this.t0;
+      this.wallOffset = this.now() - tMs;
+      dt = this.frameMs;
     } else {
-      dt = tMs - lastT;
+      dt = tMs - this.lastT;
       if (dt <= 0) return;
     }
-    lastT = tMs;
+    this.lastT = tMs;
     if (dt > MAX_FRAME_MS) {
       // A hole: nobody is known to speak in it. Close segments before it, then feed a normal-length frame.
-      tVad.pushSpeaking(tMs - frameMs, dt - frameMs, false);
-      cVad.pushSpeaking(tMs - frameMs, dt - frameMs, false);
-      dt = frameMs;
+      this.tVad.pushSpeaking(tMs - this.frameMs, dt - this.frameMs, false);
+      this.cVad.pushSpeaking(tMs - this.frameMs, dt - this.frameMs, false);
+      dt = this.frameMs;
     }
+    const tLevel = this.tKind === 'level';
+    const cLevel = this.cKind === 'level';
     const tv = therapist > 0 ? therapist : 0;
     const cv = client > 0 ? client : 0;
-    const tPow = tv * tv;
-    const cPow = cv * cv;
-    if (tKind === 'level') tVad.notePower(tPow);
-    if (cKind === 'level') cVad.notePower(cPow);
-    if (tKind === 'level') tVad.pushLevel(tMs, dt, tPow, cKind === 'level' ? cVad.recentMaxPow() : 0);
-    else tVad.pushSpeaking(tMs, dt, therapist >= 0.5);
-    if (cKind === 'level') cVad.pushLevel(tMs, dt, cPow, tKind === 'level' ? tVad.recentMaxPow() : 0);
-    else cVad.pushSpeaking(tMs, dt, client >= 0.5);
-    advanceTo(tMs - lagMs, MAX_FRAME_MS);
+    if (tLevel) this.tVad.notePower(tv * tv);
+    if (cLevel) this.cVad.notePower(cv * cv);
+    if (tLevel) this.tVad.pushLevel(tMs, dt, tv * tv, cLevel ? this.cVad.recentMaxPow() : 0);
+    else this.tVad.pushSpeaking(tMs, dt, therapist >= 0.5);
+    if (cLevel) this.cVad.pushLevel(tMs, dt, cv * cv, tLevel ? this.tVad.recentMaxPow() : 0);
+    else this.cVad.pushSpeaking(tMs, dt, client >= 0.5);
+    this.advanceTo(tMs - this.lagMs, MAX_FRAME_MS);
   }
 
-  function end(tMs?: number): void {
-    if (ended) return;
-    ended = true;
-    if (!started) return;
-    const to = tMs !== undefined && tMs > lastT ? tMs : lastT;
-    tVad.flush();
-    cVad.flush();
-    advanceTo(to, frameMs);
+  pushLevels(tMs: number, therapistLevel: number, clientLevel: number): void {
+    this.pushFrame(tMs, therapistLevel, clientLevel);
   }
 
-  function snapshot(): PacingSnapshot {
-    if (visible && lastT >= visible.hideAtMs) visible = null;
-    const elapsedMs = started ? lastT - t0 : 0;
+  pushSpeaking(tMs: number, therapistSpeaking: boolean, clientSpeaking: boolean): void {
+    this.pushFrame(tMs, therapistSpeaking ? 1 : 0, clientSpeaking ? 1 : 0);
+  }
+
+  end(tMs?: number): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (!this.started) return;
+    const to = tMs !== undefined && tMs > this.lastT ? tMs : this.lastT;
+    this.tVad.flush();
+    this.cVad.flush();
+    this.advanceTo(to, this.frameMs);
+  }
+
+  snapshot(): PacingSnapshot {
+    const conv = this.conv;
+    if (this.visible && this.lastT >= this.visible.hideAtMs) this.visible = null;
     return {
-      elapsedMs,
-      remainingMs: started ? remainingAt(lastT) : schedEndEpochMs === null ? null : schedEndEpochMs - now(),
+      elapsedMs: this.started ? this.lastT - this.t0 : 0,
+      remainingMs: this.started
+        ? this.remainingAt(this.lastT)
+        : this.hasSchedule
+          ? this.schedEndEpochMs - this.now()
+          : null,
       therapistTalkMs: conv.therapistTalkMs,
       clientTalkMs: conv.clientTalkMs,
       therapistShare: conv.share(),
@@ -195,49 +228,48 @@ export function createPacingSession(options: PacingSessionOptions = {}): PacingS
       longestSilenceMs: conv.longestSilenceMs,
       therapistSpeaking: conv.therapistSpeaking,
       clientSpeaking: conv.clientSpeaking,
-      cue: visible,
-      cuesShown: policy.count,
-      lagMs,
+      cue: this.visible,
+      cuesShown: this.policy.count,
+      lagMs: this.lagMs,
     };
   }
 
-  const sec = (ms: number) => Math.min(6 * 3600, Math.max(0, Math.round(ms / 10) / 100));
-  const cnt = (n: number) => Math.min(100_000, n);
+  takeCue(): Cue | null {
+    const c = this.pending;
+    this.pending = null;
+    return c;
+  }
 
-  return {
-    lagMs,
-    pushFrame,
-    pushLevels: pushFrame,
-    pushSpeaking(tMs, t, c) {
-      pushFrame(tMs, t ? 1 : 0, c ? 1 : 0);
-    },
-    snapshot,
-    takeCue() {
-      const c = pending;
-      pending = null;
-      return c;
-    },
-    dismissCue() {
-      visible = null;
-      pending = null;
-    },
-    end,
-    aggregates() {
-      end();
-      return {
-        durationSeconds: sec(started ? lastT - t0 : 0),
-        therapistTalkSeconds: sec(conv.therapistTalkMs),
-        clientTalkSeconds: sec(conv.clientTalkMs),
-        overlapSeconds: sec(conv.overlapMs),
-        overlapCount: cnt(conv.overlapCount),
-        silenceSeconds: sec(conv.silenceMs),
-        silenceCount: cnt(conv.silenceCount),
-        longestSilenceSeconds: sec(conv.longestSilenceMs),
-        longestTherapistTurnSeconds: sec(conv.therapist.longestMs),
-        therapistTurns: cnt(conv.therapist.count),
-        clientTurns: cnt(conv.client.count),
-        cuesShown: cnt(policy.count),
-      };
-    },
-  };
+  dismissCue(): void {
+    this.visible = null;
+    this.pending = null;
+  }
+
+  aggregates(): PacingAggregates {
+    this.end();
+    const conv = this.conv;
+    return {
+      durationSeconds: sec(this.started ? this.lastT - this.t0 : 0),
+      therapistTalkSeconds: sec(conv.therapistTalkMs),
+      clientTalkSeconds: sec(conv.clientTalkMs),
+      overlapSeconds: sec(conv.overlapMs),
+      overlapCount: cnt(conv.overlapCount),
+      silenceSeconds: sec(conv.silenceMs),
+      silenceCount: cnt(conv.silenceCount),
+      longestSilenceSeconds: sec(conv.longestSilenceMs),
+      longestTherapistTurnSeconds: sec(conv.therapist.longestMs),
+      therapistTurns: cnt(conv.therapist.count),
+      clientTurns: cnt(conv.client.count),
+      cuesShown: cnt(this.policy.count),
+    };
+  }
+}
+
+/** Seconds with two decimals, within the schema's 0..6 h. */
+const sec = (ms: number) => Math.min(6 * 3600, Math.max(0, Math.round(ms / 10) / 100));
+const cnt = (n: number) => Math.min(100_000, n);
+
+/** A pacing session for one call: see index.ts for the integrator's usage. */
+export function createPacingSession(options: PacingSessionOptions = {}): PacingSession {
+  return new Session(options);
 }
