@@ -30,3 +30,17 @@ describe('accuracy on committed fixtures', () => {
     }
   }
 });
+
+describe('accuracy does not hinge on the polling period', () => {
+  const name = names[0]!;
+  const truth = JSON.parse(readFileSync(join(dir, name, 'truth.json'), 'utf8')) as Truth;
+  const expected = truthMetrics(truth);
+  for (const frameMs of [10, 50]) {
+    it(`${name} leak with ${frameMs} ms frames: share within 3 points`, () => {
+      const t = readWav(join(dir, name, 'leak-therapist.wav'));
+      const c = readWav(join(dir, name, 'leak-client.wav'));
+      const m = analyzeTracks(t.samples, c.samples, t.sampleRate, { frameMs });
+      expect(Math.abs(m.therapistShare - expected.therapistShare) * 100).toBeLessThanOrEqual(3);
+    });
+  }
+});

@@ -117,8 +117,8 @@ class Session implements PacingSession {
     this.frameMs = options.frameMs ?? 20;
     this.tKind = options.sources?.therapist ?? 'level';
     this.cKind = options.sources?.client ?? 'level';
-    this.tVad = new RoleVad(vadOpts, this.tKind === 'speaking');
-    this.cVad = new RoleVad(vadOpts, this.cKind === 'speaking');
+    this.tVad = new RoleVad(vadOpts, this.tKind === 'speaking', this.frameMs);
+    this.cVad = new RoleVad(vadOpts, this.cKind === 'speaking', this.frameMs);
     this.lagMs = this.tKind !== 'speaking' || this.cKind !== 'speaking' ? RoleVad.lagMs(vadOpts, this.frameMs) : 0;
     this.conv = new Conversation(convOpts);
     this.policy = new CuePolicy(cueSettings);

@@ -20,10 +20,10 @@ export interface VadOptions {
    * Residual echo is typically -20 to -30 dB; -18 leaves a margin.
    */
   leakCouplingDb: number;
-  /** Echo path delay covered by comparing with the other role's max over this many recent frames. */
-  leakFrames: number;
-  /** Decisions use the mean power of this many recent frames: noise fluctuates less, speech hardly changes. */
-  smoothFrames: number;
+  /** Echo path delay covered by comparing with the other role's max over its recent frames (ms). */
+  leakWindowMs: number;
+  /** Decisions use the mean power over this much recent audio (ms): noise fluctuates less, speech hardly changes. */
+  smoothMs: number;
 }
 
 export const DEFAULT_VAD_OPTIONS: VadOptions = {
@@ -34,8 +34,8 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   minSpeechMs: 100,
   padMs: 30,
   leakCouplingDb: -18,
-  leakFrames: 3,
-  smoothFrames: 3,
+  leakWindowMs: 60,
+  smoothMs: 60,
 };
 
 const SEGMENT_QUEUE = 16;
@@ -74,7 +74,7 @@ export class RoleVad {
   /** Last raw decision, for tests and the strip's "speaking now" dot. */
   rawActive = false;
 
-  constructor(opts: VadOptions, speakingOnly = false) {
+  constructor(opts: VadOptions, speakingOnly = false, frameMs = 20) {
     this.onsetRatio = 10 ** (opts.onsetDb / 10);
     this.keepRatio = 10 ** (opts.keepDb / 10);
     this.absMinPow = 10 ** (opts.absoluteMinDb / 10);
@@ -82,8 +82,8 @@ export class RoleVad {
     this.bridgeMs = speakingOnly ? 0 : opts.bridgeMs;
     this.minSpeechMs = speakingOnly ? 0 : opts.minSpeechMs;
     this.padMs = opts.padMs;
-    this.smoothFrames = Math.max(1, Math.round(opts.smoothFrames));
-    this.recentPow = new Float64Array(Math.max(1, opts.leakFrames, this.smoothFrames));
+    this.smoothFrames = RoleVad.framesFor(opts.smoothMs, frameMs);
+    this.recentPow = new Float64Array(Math.max(RoleVad.framesFor(opts.leakWindowMs, frameMs), this.smoothFrames));
   }
 
   /** Records this frame's power so the other role can test leakage against it. Call before `push*` of either role. */
@@ -99,7 +99,12 @@ export class RoleVad {
     return m;
   }
 
-  /** Mean power of this role over the last smoothFrames frames (notePower first). */
+  /** Whole frames covering ms at the nominal frame period (1 to 16). */
+  static framesFor(ms: number, frameMs: number): number {
+    return Math.min(16, Math.max(1, Math.round(ms / frameMs)));
+  }
+
+  /** Mean power of this role over its smoothing frames (smoothMs; call notePower first). */
   smoothedPow(): number {
     const n = this.recentPow.length;
     let sum = 0;
@@ -174,6 +179,6 @@ export class RoleVad {
 
   /** How far behind the newest frame decisions become final. */
   static lagMs(opts: VadOptions, frameMs: number): number {
-    return opts.bridgeMs + opts.minSpeechMs + opts.padMs + (Math.max(1, opts.smoothFrames) + 1) * frameMs;
+    return opts.bridgeMs + opts.minSpeechMs + opts.padMs + (RoleVad.framesFor(opts.smoothMs, frameMs) + 1) * frameMs;
   }
 }
