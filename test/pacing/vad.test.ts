@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createPacingSession, levelFromDb } from '../../widget/pacing/index.ts';
 import { DEFAULT_VAD_OPTIONS, RoleVad } from '../../widget/pacing/vad.ts';
-import { runLevels } from './helpers.ts';
+import { rng, runLevels } from './helpers.ts';
 
 const NONE = { speech: [] as [number, number][] };
 
@@ -33,6 +34,20 @@ describe('voice activity from levels', () => {
     expect(Math.abs(noisy.therapistTalkMs - 14_000)).toBeLessThan(300);
     expect(Math.abs(noisy.therapistTalkMs - quiet.therapistTalkMs)).toBeLessThan(300);
     expect(noisy.clientTalkMs).toBe(0);
+  });
+
+  it('does not take the room noise for speech after the microphone was muted', () => {
+    const s = createPacingSession({ now: () => 0 });
+    const r = rng(5);
+    for (let f = 1; f <= 3000; f++) {
+      const sec = f / 50;
+      // noise at -50 dB, muted (exact zeros) from 10 s to 30 s, then noise again; speech at 40-45 s
+      const db = sec >= 40 && sec < 45 && sec % 1.5 >= 0.08 ? -20 + r() * 12 - 6 : -50 + r() * 3 - 1.5;
+      s.pushLevels(f * 20, sec >= 10 && sec < 30 ? 0 : levelFromDb(db), 0);
+    }
+    s.end();
+    const m = s.snapshot();
+    expect(Math.abs(m.therapistTalkMs - 5000)).toBeLessThan(250);
   });
 
   it('ignores the other speaker leaking in at -24 dB through echo cancellation', () => {

@@ -30,6 +30,7 @@ class Turns {
   count = 0;
   longestMs = 0;
   otherAloneMs = 0;
+  private counted = false;
 
   advance(startMs: number, dtMs: number, self: boolean, other: boolean, turnPauseMs: number, takeoverMs: number): void {
     const end = startMs + dtMs;
@@ -37,11 +38,16 @@ class Turns {
     if (self) {
       if (!this.open) {
         this.open = true;
+        this.counted = false;
         this.startMs = startMs;
-        this.count++;
       }
       this.lastEndMs = end;
       const len = end - this.startMs;
+      // A turn counts once it outlasts a backchannel ("mm", "yes" are not turns).
+      if (!this.counted && len >= takeoverMs) {
+        this.counted = true;
+        this.count++;
+      }
       if (len > this.longestMs) this.longestMs = len;
     } else if (this.open && (this.otherAloneMs >= takeoverMs || end - this.lastEndMs > turnPauseMs)) {
       this.open = false;

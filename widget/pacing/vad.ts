@@ -119,7 +119,9 @@ export class RoleVad {
   pushLevel(tMs: number, dtMs: number, framePow: number, otherMaxPow: number): void {
     const pow = this.smoothedPow();
     const db = 10 * Math.log10(framePow + 1e-12);
-    const floorDb = this.floor.update(db, tMs);
+    // Digital silence (muted track, no source yet) is not room noise: a floor learnt from it would make the
+    // room's noise look like speech for a whole window after unmuting.
+    const floorDb = framePow > this.absMinPow ? this.floor.update(db, tMs) : this.floor.floorDb;
     const explained = 10 ** (floorDb / 10) + this.leakGain * otherMaxPow;
     const ratio = this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs ? this.keepRatio : this.onsetRatio;
     this.endTrimMs = (this.smoothFrames - 1) * dtMs;
