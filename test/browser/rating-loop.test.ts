@@ -67,3 +67,56 @@ it('client rates by keyboard on a cross-origin CSP page; the therapist sees the 
   expect(summary).toMatch(/Below 9 on: Feeling heard and respected, How we worked/);
   expect(cspViolations).toEqual([]);
 });
+
+it('keeps styles apart: loud host rules do not reach the card, and the card rules do not reach the host', async () => {
+  const { client } = await mintDemoTokens(stack.api, stack.host);
+  // bypassCSP only so the test can inject the loud host rules below; the widget itself loads under the real CSP above.
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(paneUrl(stack.host, 'client', client));
+  await page.addStyleTag({
+    content: '* { color: rgb(255, 0, 0) !important; font-family: serif !important } button { background: rgb(255, 0, 0) !important; border-radius: 0 !important }',
+  });
+  await page.evaluate(() => {
+    document.body.insertAdjacentHTML('beforeend', '<h2 id="host-h2">Host heading</h2><button id="host-btn">Host button</button>');
+  });
+  await endCall(page);
+  const send = page.getByRole('button', { name: 'Send rating' });
+  await send.waitFor();
+  const card = await send.evaluate((b) => {
+    const s = getComputedStyle(b);
+    return { color: s.color, background: s.backgroundColor, radius: s.borderRadius, font: s.fontFamily };
+  });
+  expect(card.background).not.toBe('rgb(255, 0, 0)');
+  expect(card.color).not.toBe('rgb(255, 0, 0)');
+  expect(card.radius).toBe('8px');
+  expect(card.font).not.toBe('serif');
+  const host = await page.evaluate(() => {
+    const h = getComputedStyle(document.getElementById('host-h2')!);
+    const b = getComputedStyle(document.getElementById('host-btn')!);
+    return { h2Size: h.fontSize, btnMinHeight: b.minHeight, btnRadius: b.borderRadius };
+  });
+  // The card's h2 is 18px and its buttons have min-height 44px; neither reaches the host page.
+  expect(host.h2Size).not.toBe('18px');
+  expect(host.btnMinHeight).not.toBe('44px');
+  expect(host.btnRadius).toBe('0px');
+  await context.close();
+});
+
+it('sets a value by a tap on the track (touch), announced through aria-valuetext', async () => {
+  const { client } = await mintDemoTokens(stack.api, stack.host);
+  const context = await browser.newContext({ hasTouch: true, isMobile: true, viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(paneUrl(stack.host, 'client', client));
+  await endCall(page);
+  const slider = page.getByRole('slider').first();
+  await slider.waitFor();
+  expect(await slider.getAttribute('aria-valuetext')).toBe('Not set');
+  const box = (await slider.boundingBox())!;
+  // The usable track is inset by half the thumb (8 px) on each side.
+  await page.touchscreen.tap(box.x + 8 + (box.width - 16) * 0.75, box.y + box.height / 2);
+  await expect.poll(() => slider.getAttribute('aria-valuetext')).toMatch(/^7\.[4-6] out of 10/);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  expect(overflow).toBe(false);
+  await context.close();
+});
