@@ -5,6 +5,30 @@ import { CueSettings, PacingAggregates } from './pacing.ts';
 export const Flag = v.picklist(['total_low', 'item_low', 'dropped']);
 export type Flag = v.InferOutput<typeof Flag>;
 
+/** One earlier or current session of the same client, oldest first. */
+export const TrendPoint = v.object({
+  /** Epoch seconds of the rating (or of the session when not rated). */
+  at: v.number(),
+  total: v.nullable(v.number()),
+  items: v.array(v.object({ id: v.string(), value: v.number() })),
+  /** Therapist share of talk (0..1) from that session's pacing, when recorded. */
+  therapistShare: v.nullable(v.number()),
+});
+export type TrendPoint = v.InferOutput<typeof TrendPoint>;
+
+/** The trend beside a summary: the client's series and the therapist's rolling mean over recent sessions. */
+export const Trend = v.object({
+  client: v.array(TrendPoint),
+  therapist: v.object({
+    /** Days the rolling window covers. */
+    days: v.number(),
+    sessions: v.number(),
+    meanTotal: v.nullable(v.number()),
+    meanTherapistShare: v.nullable(v.number()),
+  }),
+});
+export type Trend = v.InferOutput<typeof Trend>;
+
 /** What the therapist's widget shows after the session (`GET /v1/sessions/:sid/summary`, and the live push). */
 export const SessionSummary = v.object({
   status: v.picklist(['pending', 'rated', 'declined']),
@@ -15,6 +39,8 @@ export const SessionSummary = v.object({
   flags: v.array(Flag),
   ratedAt: v.nullable(v.number()),
   pacing: v.nullable(PacingAggregates),
+  /** Present once trends exist (issue 4); absent from older Workers. */
+  trend: v.optional(Trend),
 });
 export type SessionSummary = v.InferOutput<typeof SessionSummary>;
 
@@ -23,6 +49,8 @@ export const RatingReceipt = v.object({
   status: v.picklist(['rated', 'declined']),
   /** Epoch seconds when the Worker stored it. */
   receivedAt: v.number(),
+  /** True when the summary was pushed to the therapist's open widget at the time of storing. */
+  delivered: v.optional(v.boolean()),
 });
 export type RatingReceipt = v.InferOutput<typeof RatingReceipt>;
 
@@ -40,5 +68,7 @@ export const SessionContext = v.object({
   locale: v.string(),
   schedule: v.nullable(v.object({ start: v.number(), end: v.number() })),
   cues: CueSettings,
+  /** Client role: whether to ask for a rating in this session (the platform's feedback-fatigue setting). */
+  ask: v.optional(v.boolean()),
 });
 export type SessionContext = v.InferOutput<typeof SessionContext>;
