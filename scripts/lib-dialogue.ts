@@ -130,7 +130,17 @@ export interface Dialogue {
  * A dialogue of about `seconds`: alternating turns of one to three sentences, pauses from 0.3 s to 4 s,
  * some overlapping starts (0.8–2 s of overlap) and short backchannels, each role at its own level.
  */
-export function makeDialogue(opts: { name: string; seed: number; seconds: number; sampleRate: number; cacheDir: string }): Dialogue {
+export function makeDialogue(opts: {
+  name: string;
+  seed: number;
+  seconds: number;
+  sampleRate: number;
+  cacheDir: string;
+  /** SNR of the room noise, drawn in this range (dB); default 15–25. */
+  snrDb?: [number, number];
+  /** Level of the other speaker's leakage relative to their own track, drawn in this range (dB); default -26 to -22. */
+  leakDb?: [number, number];
+}): Dialogue {
   const { seed, seconds, sampleRate: sr, cacheDir } = opts;
   mkdirSync(cacheDir, { recursive: true });
   const r = rng(seed);
@@ -189,8 +199,10 @@ export function makeDialogue(opts: { name: string; seed: number; seconds: number
   }
   for (const k of ['therapist', 'client'] as Role[]) spans[k] = mergeSpans(spans[k]);
 
-  const snrDb = 15 + r() * 10;
-  const leakDb = -26 + r() * 4;
+  const [snrLo, snrHi] = opts.snrDb ?? [15, 25];
+  const [leakLo, leakHi] = opts.leakDb ?? [-26, -22];
+  const snrDb = snrLo + r() * (snrHi - snrLo);
+  const leakDb = leakLo + r() * (leakHi - leakLo);
   const delayMs = 20 + Math.floor(r() * 40);
   const noisy = (role: Role, withLeak: boolean): Float32Array => {
     const out = new Float32Array(clean[role]);

@@ -19,6 +19,17 @@ describe('turns, overlaps and silences', () => {
     expect(m.clientTurns).toBe(1); // the backchannel is not a turn
   });
 
+  it('ends a turn when the client starts in a pause and keeps talking, even if the therapist comes back in over them', () => {
+    // client alone only 0.6 s (11.0-11.6), but their run lasts 2 s: they took the floor
+    const m = runSpeaking(30, [[0, 10], [11.6, 20]], [[11, 13]]).snapshot();
+    expect(m.therapistTurns).toBe(2);
+    expect(m.longestTherapistTurnMs).toBe(10_000);
+    // the same client speech starting while the therapist talks is an interruption attempt, not a floor change
+    const over = runSpeaking(30, [[0, 20]], [[11, 13]]).snapshot();
+    expect(over.therapistTurns).toBe(1);
+    expect(over.longestTherapistTurnMs).toBe(20_000);
+  });
+
   it('ends a turn after a long pause even if nobody else speaks', () => {
     const m = runSpeaking(60, [[0, 10], [14, 20]], []).snapshot();
     expect(m.therapistTurns).toBe(2);

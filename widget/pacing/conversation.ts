@@ -22,19 +22,33 @@ export const DEFAULT_CONVERSATION_OPTIONS: ConversationOptions = {
   shareWindowSeconds: 300,
 };
 
-/** Turn tracking of one role. */
+/**
+ * Turn tracking of one role. A turn holds through its speaker's pauses up to turnPauseMs and through the
+ * other's backchannels; it ends when the other takes the floor: speaks alone for takeoverMs, or starts
+ * while this speaker is silent and keeps talking for takeoverMs (even if this speaker comes back in).
+ */
 class Turns {
   open = false;
   startMs = 0;
   lastEndMs = 0;
   count = 0;
   longestMs = 0;
-  otherAloneMs = 0;
   private counted = false;
+  private otherAloneMs = 0;
+  private otherRunMs = 0;
+  private otherRunTakesFloor = false;
 
   advance(startMs: number, dtMs: number, self: boolean, other: boolean, turnPauseMs: number, takeoverMs: number): void {
     const end = startMs + dtMs;
+    if (other) {
+      if (this.otherRunMs === 0) this.otherRunTakesFloor = !self;
+      this.otherRunMs += dtMs;
+    } else {
+      this.otherRunMs = 0;
+    }
     this.otherAloneMs = other && !self ? this.otherAloneMs + dtMs : 0;
+    const takenOver = this.otherAloneMs >= takeoverMs || (this.otherRunTakesFloor && this.otherRunMs >= takeoverMs);
+    if (this.open && this.lastEndMs <= startMs && (takenOver || end - this.lastEndMs > turnPauseMs)) this.open = false;
     if (self) {
       if (!this.open) {
         this.open = true;
@@ -49,8 +63,6 @@ class Turns {
         this.count++;
       }
       if (len > this.longestMs) this.longestMs = len;
-    } else if (this.open && (this.otherAloneMs >= takeoverMs || end - this.lastEndMs > turnPauseMs)) {
-      this.open = false;
     }
   }
 
