@@ -32,23 +32,42 @@ class Turns {
   startMs = 0;
   lastEndMs = 0;
   count = 0;
-  longestMs = 0;
+  private closedLongestMs = 0;
   private counted = false;
   private otherAloneMs = 0;
   private otherRunMs = 0;
   private otherRunTakesFloor = false;
+  /** This speaker's last end when the other's floor-taking run began, and when this speaker came back in. */
+  private endBeforeRunMs = 0;
+  private resumedMs = Number.NaN;
 
   advance(startMs: number, dtMs: number, self: boolean, other: boolean, turnPauseMs: number, takeoverMs: number): void {
     const end = startMs + dtMs;
     if (other) {
-      if (this.otherRunMs === 0) this.otherRunTakesFloor = !self;
+      if (this.otherRunMs === 0) {
+        this.otherRunTakesFloor = !self;
+        this.endBeforeRunMs = this.lastEndMs;
+        this.resumedMs = Number.NaN;
+      }
       this.otherRunMs += dtMs;
+      if (self && this.otherRunTakesFloor && Number.isNaN(this.resumedMs)) this.resumedMs = startMs;
     } else {
       this.otherRunMs = 0;
     }
     this.otherAloneMs = other && !self ? this.otherAloneMs + dtMs : 0;
-    const takenOver = this.otherAloneMs >= takeoverMs || (this.otherRunTakesFloor && this.otherRunMs >= takeoverMs);
-    if (this.open && this.lastEndMs <= startMs && (takenOver || end - this.lastEndMs > turnPauseMs)) this.open = false;
+    if (this.open) {
+      const silentBefore = this.lastEndMs < startMs;
+      const floorTaken = this.otherRunTakesFloor && this.otherRunMs >= takeoverMs;
+      if (silentBefore && (this.otherAloneMs >= takeoverMs || floorTaken || end - this.lastEndMs > turnPauseMs)) {
+        this.close(this.lastEndMs);
+      } else if (floorTaken && !Number.isNaN(this.resumedMs) && this.startMs < this.resumedMs) {
+        // This speaker came back in over the other's new turn: their turn ended before it; a new one began on return.
+        this.close(this.endBeforeRunMs);
+        this.open = true;
+        this.counted = false;
+        this.startMs = this.resumedMs;
+      }
+    }
     if (self) {
       if (!this.open) {
         this.open = true;
@@ -56,18 +75,27 @@ class Turns {
         this.startMs = startMs;
       }
       this.lastEndMs = end;
-      const len = end - this.startMs;
       // A turn counts once it outlasts a backchannel ("mm", "yes" are not turns).
-      if (!this.counted && len >= takeoverMs) {
+      if (!this.counted && end - this.startMs >= takeoverMs) {
         this.counted = true;
         this.count++;
       }
-      if (len > this.longestMs) this.longestMs = len;
     }
+  }
+
+  private close(endMs: number): void {
+    this.open = false;
+    const len = endMs - this.startMs;
+    if (len > this.closedLongestMs) this.closedLongestMs = len;
   }
 
   currentMs(): number {
     return this.open ? this.lastEndMs - this.startMs : 0;
+  }
+
+  get longestMs(): number {
+    const cur = this.currentMs();
+    return cur > this.closedLongestMs ? cur : this.closedLongestMs;
   }
 }
 
