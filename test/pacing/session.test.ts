@@ -77,6 +77,17 @@ describe('pacing session', () => {
     expect(s.snapshot().elapsedMs).toBe(30_020);
   });
 
+  it('shows who is speaking now without waiting for the lag', () => {
+    const s = createPacingSession({ now: () => 0 });
+    for (let f = 1; f <= 100; f++) s.pushLevels(f * 20, levelFromDb(-60 + (f % 3)), levelFromDb(-60));
+    for (let f = 101; f <= 110; f++) s.pushLevels(f * 20, levelFromDb(-20), levelFromDb(-60));
+    const m = s.snapshot();
+    expect(m.therapistVoiceNow).toBe(true);
+    expect(m.clientVoiceNow).toBe(false);
+    expect(m.therapistSpeaking).toBe(false); // 200 ms of speech is still inside the lag
+    expect(s.lagMs).toBeGreaterThan(200);
+  });
+
   it('accepts RTCRtpSynchronizationSource audio levels like RMS levels', () => {
     expect(levelFromAudioLevel(undefined)).toBe(0);
     expect(levelFromAudioLevel(1.5)).toBe(1);

@@ -21,7 +21,9 @@
  * // at endSession():
  * const body = pacing.aggregates(); // POST /v1/sessions/:sid/pacing
  * ```
- * Levels are linear (0..1 of full scale). Each pushLevels costs O(1) and allocates nothing; snapshot()
+ * Speech decisions are final lagMs (about 0.6 s) after a frame, so the metrics trail the audio by that much;
+ * snapshot().therapistVoiceNow / clientVoiceNow give the newest raw decision for a live dot. A frame gap over
+ * 1 s (a throttled background tab) counts as silence. Levels are linear (0..1 of full scale). Each pushLevels costs O(1) and allocates nothing; snapshot()
  * allocates one small object, so call it at UI rate, not per frame. Mixed sources: pass
  * `sources: { therapist: 'level', client: 'speaking' }` and use pushFrame(t, level, speaking ? 1 : 0).
  */

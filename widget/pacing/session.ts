@@ -45,8 +45,12 @@ export interface PacingSnapshot {
   silenceCount: number;
   silenceMs: number;
   longestSilenceMs: number;
+  /** Speech at the end of the processed timeline (lagMs behind the newest frame): what the metrics count. */
   therapistSpeaking: boolean;
   clientSpeaking: boolean;
+  /** The newest frame's raw decision, without the lag (for a live "speaking" dot; may flicker). */
+  therapistVoiceNow: boolean;
+  clientVoiceNow: boolean;
   /** The cue on screen now (until hideAtMs or dismissCue()), or null. */
   cue: Cue | null;
   cuesShown: number;
@@ -228,6 +232,8 @@ class Session implements PacingSession {
       longestSilenceMs: conv.longestSilenceMs,
       therapistSpeaking: conv.therapistSpeaking,
       clientSpeaking: conv.clientSpeaking,
+      therapistVoiceNow: this.tVad.rawActive,
+      clientVoiceNow: this.cVad.rawActive,
       cue: this.visible,
       cuesShown: this.policy.count,
       lagMs: this.lagMs,
