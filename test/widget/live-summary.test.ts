@@ -14,10 +14,11 @@ class FakeSocket {
   onerror: ((e: Event) => void) | null = null;
   sent: string[] = [];
   closed: number | null = null;
-  constructor(
-    readonly url: string,
-    readonly protocols: string[],
-  ) {
+  readonly url: string;
+  readonly protocols: string[];
+  constructor(url: string, protocols: string[]) {
+    this.url = url;
+    this.protocols = protocols;
     FakeSocket.all.push(this);
   }
   send(data: string) {

@@ -35,6 +35,14 @@ export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, r
   return Math.round(cap / 2 + (random() * cap) / 2);
 }
 
+function parseMessage(data: string): { type?: unknown; summary?: unknown } | null {
+  try {
+    return JSON.parse(data) as { type?: unknown; summary?: unknown } | null;
+  } catch {
+    return null; // not ours
+  }
+}
+
 /**
  * The live push: a WebSocket to `/v1/live` (protocols `attune.v1` and `bearer.<token>`), one `{type:'summary'}`
  * message on connect and one after every change. Reconnects with backoff when the socket drops, pings while
@@ -131,12 +139,7 @@ export function liveSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
       sock.onmessage = (e: MessageEvent) => {
         heard = true;
         if (typeof e.data !== 'string' || e.data === 'pong') return;
-        let msg: { type?: unknown; summary?: unknown } | null = null;
-        try {
-          msg = JSON.parse(e.data) as typeof msg;
-        } catch {
-          // not ours
-        }
+        const msg = parseMessage(e.data);
         if (msg?.type !== 'summary') return;
         const parsed = v.safeParse(SessionSummary, msg.summary);
         if (parsed.success) deliver(parsed.output);
