@@ -1,37 +1,69 @@
-// therapist.js: the therapist's chunk. After endSession() it shows the summary card and polls until the client
-// has rated or declined. The pacing strip (during the call), connect/attachAudio and live push come in later
-// issues: this chunk does not implement connect/attachAudio yet, so the loader keeps those calls queued.
+// therapist.js: the therapist's chunk. During the call it measures the conversation from the audio the host
+// attaches (Attune.connect(room) or Attune.attachAudio) and shows the pacing strip with rare, calm cues; after
+// endSession() it posts the pacing aggregates and shows the summary card, polling until the client has rated.
+import * as v from 'valibot';
 import { DEFAULT_INSTRUMENT, type Instrument } from '../schemas/instrument.ts';
+import { PacingAggregates, type CueSettings } from '../schemas/pacing.ts';
 import type { SessionSummary } from '../schemas/summary.ts';
-import { getJson } from './shared/api.ts';
+import { createPacingMeter, type PacingMeter } from './audio/pacing-meter.ts';
+import { audioInput, isAudioInput } from './audio/role-sources.ts';
+import { followRoom, isRoomLike } from './livekit/room-adapter.ts';
+import type { Cue, PacingSnapshot } from './pacing/index.ts';
+import { getJson, sessionPath } from './shared/api.ts';
 import type { MountContext, RoleController } from './shared/contract.ts';
 import { pickLocale } from './shared/i18n.ts';
 import { mountView } from './shared/mount.ts';
-import { THERAPIST_STRINGS } from './therapist/strings.ts';
+import { createOutbox } from './shared/outbox.ts';
+import { PacingSection } from './therapist/pacing-section.tsx';
+import { PacingStrip } from './therapist/pacing-strip.tsx';
+import { PACING_STRINGS, THERAPIST_STRINGS } from './therapist/strings.ts';
 import { SummaryCard } from './therapist/summary-card.tsx';
 import { pollSummary, type SummarySource } from './therapist/summary-source.ts';
 import { THERAPIST_CSS } from './therapist/therapist.css.ts';
+import type { TrackAnalysers } from './audio/track-analysers.ts';
 
 export interface TherapistState {
   phase: 'call' | 'ended';
   instrument: Instrument;
   locale: string;
   summary: SessionSummary | null;
+  /** The latest pacing snapshot while measuring (null: no audio attached, nothing drawn during the call). */
+  snapshot: PacingSnapshot | null;
+  cue: Cue | null;
+  /** What this browser measured, shown until the server's summary carries it. */
+  localPacing: PacingAggregates | null;
 }
 
 const LOCALES = Object.keys(THERAPIST_STRINGS);
 
-function TherapistView({ state: s }: { state: TherapistState }) {
-  // During the call this is where the pacing strip goes (a later issue); nothing is drawn until then.
-  if (s.phase === 'call') return null;
+function TherapistView({ state: s, onDismiss }: { state: TherapistState; onDismiss: () => void }) {
+  const pacingStrings = PACING_STRINGS[s.locale] ?? PACING_STRINGS.en!;
+  if (s.phase === 'call') {
+    return s.snapshot ? <PacingStrip snapshot={s.snapshot} cue={s.cue} strings={pacingStrings} onDismiss={onDismiss} /> : null;
+  }
   const strings = THERAPIST_STRINGS[s.locale] ?? THERAPIST_STRINGS.en!;
-  // Later sections (this session's pacing, the trend sparkline) are children of the card.
-  return <SummaryCard summary={s.summary} instrument={s.instrument} locale={s.locale} strings={strings} />;
+  const pacing = s.summary?.pacing ?? s.localPacing;
+  return (
+    <SummaryCard summary={s.summary} instrument={s.instrument} locale={s.locale} strings={strings}>
+      {pacing && <PacingSection pacing={pacing} confirmed={!!s.summary?.pacing} locale={s.locale} strings={pacingStrings} />}
+    </SummaryCard>
+  );
 }
 
 export interface TherapistOptions {
   /** Where summaries come from; polling by default (a later issue swaps in the live push). */
   source?: SummarySource;
+  /** Audio analysis (tests pass fakes); WebAudio by default. */
+  analysers?: TrackAnalysers;
+  /** Level polling period in ms (default 20). */
+  periodMs?: number;
+}
+
+interface ContextBody {
+  instrument?: Instrument;
+  locale?: string;
+  schedule?: { start: number; end: number } | null;
+  cues?: Partial<CueSettings>;
 }
 
 export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleController {
@@ -40,33 +72,127 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
     instrument: DEFAULT_INSTRUMENT,
     locale: pickLocale(LOCALES, ctx.locale, navigator.language),
     summary: null,
+    snapshot: null,
+    cue: null,
+    localPacing: null,
   };
   const view = mountView(ctx, THERAPIST_CSS);
   const set = (patch: Partial<TherapistState>) => {
     state = { ...state, ...patch };
-    view.show(<TherapistView state={state} />);
+    view.show(<TherapistView state={state} onDismiss={dismissCue} />);
   };
-  set({});
   const source = opts.source ?? pollSummary(ctx);
   const abort = new AbortController();
-  getJson<{ instrument?: Instrument; locale?: string }>(ctx, '/v1/context', abort.signal).then(
-    (c) => set({ instrument: c.instrument ?? state.instrument, locale: pickLocale(LOCALES, c.locale, ctx.locale, navigator.language) }),
-    () => {}, // keep the default instrument's labels
-  );
   let stopSource: (() => void) | null = null;
+  let stopRoom: (() => void) | null = null;
+  let meter: PacingMeter | null = null;
+  let sessionOptions: { schedule: ContextBody['schedule']; cues: Partial<CueSettings> | undefined } | null = null;
 
+  const outbox = createOutbox({
+    storageKey: `attune:outbox:${ctx.sid}:therapist`,
+    api: ctx.api,
+    token: ctx.token,
+    onDelivered: ({ item, status, body }) => item.kind === 'pacing' && ctx.emit('pacing:sent', { status, body }),
+    onError: (err) => ctx.error(err),
+  });
+  const unlisten = outbox.listen(window);
+  void outbox.flush(); // aggregates a closed tab did not get to send
+
+  function dismissCue() {
+    meter?.dismissCue();
+    set({ cue: null });
+  }
+
+  /** The meter exists only once the host attaches audio: no AudioContext, no timer before. */
+  const ensureMeter = (): PacingMeter => {
+    if (meter) return meter;
+    meter = createPacingMeter({
+      win: window,
+      ...(opts.analysers ? { analysers: opts.analysers } : {}),
+      ...(opts.periodMs ? { periodMs: opts.periodMs } : {}),
+      onCue: (cue) => set({ cue }),
+      onSnapshot: (snapshot, stats) => {
+        set({ snapshot, cue: snapshot.cue });
+        ctx.emit('pacing', { ...snapshot, tick: stats });
+      },
+    });
+    if (sessionOptions) meter.configure(sessionOptions);
+    return meter;
+  };
+
+  getJson<ContextBody>(ctx, '/v1/context', abort.signal)
+    .catch((): ContextBody => ({})) // default cue settings and no schedule (no time cues)
+    .then((c) => {
+      if (abort.signal.aborted) return;
+      sessionOptions = { schedule: c.schedule ?? null, cues: c.cues };
+      meter?.configure(sessionOptions);
+      set({ instrument: c.instrument ?? state.instrument, locale: pickLocale(LOCALES, c.locale, ctx.locale, navigator.language) });
+    });
+
+  const endSession = () => {
+    if (state.phase === 'ended') return;
+    stopRoom?.();
+    stopRoom = null;
+    const aggregates = meter?.end() ?? null;
+    let localPacing: PacingAggregates | null = null;
+    if (aggregates) {
+      const parsed = v.safeParse(PacingAggregates, aggregates);
+      if (parsed.success) {
+        localPacing = parsed.output;
+        outbox.enqueue('pacing', sessionPath(ctx.sid, 'pacing'), parsed.output);
+        ctx.emit('pacing:queued', parsed.output);
+      } else {
+        ctx.error({ code: 'invalid_pacing', message: 'Attune: the pacing aggregates did not pass validation' });
+      }
+    }
+    set({ phase: 'ended', snapshot: null, cue: null, localPacing });
+    stopSource = source((summary) => {
+      set({ summary });
+      ctx.emit('summary', summary);
+    }, ctx.error);
+  };
+
+  set({});
   return {
-    endSession() {
+    attachAudio(sources) {
       if (state.phase === 'ended') return;
-      set({ phase: 'ended' });
-      stopSource = source((summary) => {
-        set({ summary });
-        ctx.emit('summary', summary);
-      }, ctx.error);
+      if (!sources || typeof sources !== 'object') {
+        ctx.error({ code: 'bad_audio', message: 'Attune.attachAudio expects { local, remote }' });
+        return;
+      }
+      const m = ensureMeter();
+      for (const [role, key] of [['local', 'local'], ['remote', 'remote']] as const) {
+        if (!(key in sources)) continue; // an omitted role keeps its sources
+        const x = sources[key];
+        if (x != null && !isAudioInput(x)) {
+          ctx.error({ code: 'bad_audio', message: `Attune.attachAudio: ${key} is not a MediaStreamTrack, MediaStream or RTCRtpReceiver` });
+          continue;
+        }
+        m.setSources(role, audioInput(x));
+      }
     },
+    connect(room) {
+      if (state.phase === 'ended') return;
+      if (!isRoomLike(room)) {
+        ctx.error({ code: 'bad_room', message: 'Attune.connect expects a livekit-client Room' });
+        return;
+      }
+      stopRoom?.();
+      const m = ensureMeter();
+      stopRoom = followRoom(room, {
+        setSources: (role, list) => m.setSources(role, list),
+        refresh: () => m.refresh(),
+        disconnected: endSession,
+      });
+    },
+    endSession,
     teardown() {
       abort.abort();
+      stopRoom?.();
+      meter?.stop();
       stopSource?.();
+      outbox.stop();
+      unlisten();
       view.teardown();
     },
   };

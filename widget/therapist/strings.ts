@@ -40,3 +40,88 @@ export const THERAPIST_STRINGS: Record<string, TherapistStrings> = {
     score: 'Puntuación',
   },
 };
+
+/** The pacing strip (during the call) and the summary's pacing section. `{x}` placeholders are filled in. */
+export interface PacingStrings {
+  stripLabel: string;
+  elapsed: string;
+  minutesLeft: string;
+  minutesOver: string;
+  balance: string;
+  balanceNone: string;
+  cueLabel: string;
+  dismiss: string;
+  sectionTitle: string;
+  talkBalance: string;
+  talkBalanceValue: string;
+  longestMonologue: string;
+  overlaps: string;
+  overlapsValue: string;
+  silences: string;
+  silencesValue: string;
+  duration: string;
+  cuesShown: string;
+  localOnly: string;
+  cues: Record<string, string>;
+}
+
+export const PACING_STRINGS: Record<string, PacingStrings> = {
+  en: {
+    stripLabel: 'Session pacing (only you see this)',
+    elapsed: '{time} elapsed',
+    minutesLeft: '{n} min left',
+    minutesOver: '{n} min over',
+    balance: 'Last 5 min: you {t}%, client {c}%',
+    balanceNone: 'Last 5 min: no talk yet',
+    cueLabel: 'Pacing cue',
+    dismiss: 'Dismiss cue',
+    sectionTitle: 'Pacing this session',
+    talkBalance: 'Talk balance',
+    talkBalanceValue: 'you {t}%, client {c}%',
+    longestMonologue: 'Your longest turn',
+    overlaps: 'Talking over each other',
+    overlapsValue: '{n} times, {s}',
+    silences: 'Silences',
+    silencesValue: '{n}, longest {s}',
+    duration: 'Duration',
+    cuesShown: 'Cues shown',
+    localOnly: 'Measured in this browser; not yet confirmed by the server.',
+    cues: {
+      'balance.leaveRoom': 'You have been doing most of the talking lately. There may be room for your client.',
+      'monologue.pause': 'A pause here could invite your client in.',
+      'overlap.space': 'You have been speaking at the same time a few times. A little more space may help.',
+      'time.minutesLeft': '{minutes} minutes left.',
+      'time.ratingReserve': 'Time to wrap up and leave a few minutes for the rating.',
+      'time.overrun': 'The session is past its scheduled end.',
+    },
+  },
+  es: {
+    stripLabel: 'Ritmo de la sesión (solo lo ve usted)',
+    elapsed: '{time} transcurrido',
+    minutesLeft: 'quedan {n} min',
+    minutesOver: '{n} min de más',
+    balance: 'Últimos 5 min: usted {t} %, cliente {c} %',
+    balanceNone: 'Últimos 5 min: aún nadie ha hablado',
+    cueLabel: 'Sugerencia de ritmo',
+    dismiss: 'Cerrar sugerencia',
+    sectionTitle: 'Ritmo de esta sesión',
+    talkBalance: 'Reparto de la palabra',
+    talkBalanceValue: 'usted {t} %, cliente {c} %',
+    longestMonologue: 'Su intervención más larga',
+    overlaps: 'Hablaron a la vez',
+    overlapsValue: '{n} veces, {s}',
+    silences: 'Silencios',
+    silencesValue: '{n}, el más largo {s}',
+    duration: 'Duración',
+    cuesShown: 'Sugerencias mostradas',
+    localOnly: 'Medido en este navegador; el servidor aún no lo ha confirmado.',
+    cues: {
+      'balance.leaveRoom': 'Últimamente ha hablado usted la mayor parte del tiempo. Quizá haya espacio para su cliente.',
+      'monologue.pause': 'Una pausa aquí podría invitar a su cliente a hablar.',
+      'overlap.space': 'Han hablado a la vez varias veces. Un poco más de espacio puede ayudar.',
+      'time.minutesLeft': 'Quedan {minutes} minutos.',
+      'time.ratingReserve': 'Es momento de ir cerrando y dejar unos minutos para la valoración.',
+      'time.overrun': 'La sesión ha pasado de la hora prevista.',
+    },
+  },
+};

@@ -1,0 +1,35 @@
+import { CUE_TEXT_EN, type Cue } from '../pacing/index.ts';
+import type { PacingStrings } from './strings.ts';
+
+export const fill = (t: string, vars: Record<string, string | number>) => t.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+
+/** The cue's wording in the strip's language (English from the engine when a key has no translation). */
+export function cueText(cue: Cue, strings: PacingStrings): string {
+  const t = strings.cues[cue.key] ?? CUE_TEXT_EN[cue.key];
+  return fill(t, { minutes: cue.minutesLeft ?? '' });
+}
+
+/** 0..1 share as a whole percent pair that adds up to 100. */
+export function sharePercents(share: number): { t: number; c: number } {
+  const t = Math.round(Math.min(1, Math.max(0, share)) * 100);
+  return { t, c: 100 - t };
+}
+
+/** m:ss, or h:mm:ss from an hour. */
+export function clock(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(mm).padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}
+
+/** "32 s", "1 min 40 s", "12 min": a duration for people, in seconds. */
+export function duration(seconds: number, locale: string): string {
+  const s = Math.round(seconds);
+  const n = (x: number) => x.toLocaleString(locale);
+  if (s < 60) return `${n(s)} s`;
+  const m = Math.floor(s / 60);
+  const r = s % 60;
+  return r && m < 10 ? `${n(m)} min ${n(r)} s` : `${n(Math.round(s / 60))} min`;
+}
