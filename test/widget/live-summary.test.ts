@@ -220,6 +220,8 @@ describe('liveSummary', () => {
     s.summary(pending);
     s.summary({ ...rated, pacing });
     expect(isFinal({ ...rated, pacing })).toBe(true);
+    expect(isFinal({ ...pending, pacing, asked: false })).toBe(true);
+    expect(isFinal({ ...pending, pacing })).toBe(false);
     expect(s.closed).toBe(1000);
     expect(vi.getTimerCount()).toBe(0);
     s.summary({ ...rated, pacing, total: 1 });

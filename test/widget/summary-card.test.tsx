@@ -92,14 +92,6 @@ describe('therapist summary card', () => {
     expect(c.root.querySelector('[role=status]')?.textContent).toBe('The client chose not to rate this session.');
     ctl.teardown();
   });
-
-  it('does not implement connect/attachAudio yet (the loader keeps those calls)', () => {
-    api([pending]);
-    const ctl = mount(mountContext({ role: 'therapist' }));
-    expect(ctl.connect).toBeUndefined();
-    expect(ctl.attachAudio).toBeUndefined();
-    ctl.teardown();
-  });
 });
 
 describe('pollSummary', () => {

@@ -3,17 +3,18 @@ import type { Instrument } from '../../schemas/instrument.ts';
 import type { SessionSummary } from '../../schemas/summary.ts';
 import { formatScore } from '../shared/i18n.ts';
 import type { TherapistStrings } from './strings.ts';
+import { currentIndex, previousTotal, TrendSection, trendStrings } from './trend-section.tsx';
+import { fill } from './trend-strings.ts';
 
 export interface SummaryCardProps {
   summary: SessionSummary | null;
   instrument: Instrument;
   locale: string;
   strings: TherapistStrings;
-  /** Later sections (this session's pacing, the trend sparkline) render below the scores. */
+  /** Later sections (this session's pacing) render below the scores, before the trend. */
   children?: ComponentChildren;
 }
 
-const fill = (t: string, vars: Record<string, string | number>) => t.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 
 export function SummaryCard({ summary, instrument, locale, strings, children }: SummaryCardProps) {
   const label = (id: string) => {
@@ -21,11 +22,18 @@ export function SummaryCard({ summary, instrument, locale, strings, children }: 
     return (it && (it.text[locale] ?? Object.values(it.text)[0])?.label) || id;
   };
   const status = summary?.status ?? 'pending';
+  const trend = summary?.trend;
+  // The `dropped` flag says by how much when the trend holds the previous total.
+  const prev = summary && trend ? previousTotal(trend, currentIndex(trend.client, summary)) : null;
+  const dropped =
+    prev !== null && summary?.total != null
+      ? fill(trendStrings(locale).droppedFrom, { prev: formatScore(prev, locale), now: formatScore(summary.total, locale) })
+      : strings.dropped;
   return (
     <section class="card summary" aria-labelledby="attune-sum-title">
       <h2 id="attune-sum-title">{strings.title}</h2>
       <div role="status" aria-live="polite">
-        {status === 'pending' && <p class="muted">{strings.waiting}</p>}
+        {status === 'pending' && <p class="muted">{summary?.asked === false ? trendStrings(locale).notAsked : strings.waiting}</p>}
         {status === 'declined' && <p>{strings.declined}</p>}
         {status === 'rated' && summary && (
           <>
@@ -65,7 +73,7 @@ export function SummaryCard({ summary, instrument, locale, strings, children }: 
                               .map((i) => label(i.id))
                               .join(', '),
                           })
-                        : strings.dropped}
+                        : dropped}
                   </li>
                 ))}
               </ul>
@@ -74,6 +82,7 @@ export function SummaryCard({ summary, instrument, locale, strings, children }: 
         )}
       </div>
       {children}
+      {summary && trend && <TrendSection summary={summary} trend={trend} locale={locale} />}
     </section>
   );
 }
