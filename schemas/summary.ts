@@ -41,6 +41,8 @@ export const SessionSummary = v.object({
   pacing: v.nullable(PacingAggregates),
   /** Present once trends exist (issue 4); absent from older Workers. */
   trend: v.optional(Trend),
+  /** Whether the client was asked to rate this session (feedback fatigue may skip it); absent from older Workers. */
+  asked: v.optional(v.boolean()),
 });
 export type SessionSummary = v.InferOutput<typeof SessionSummary>;
 

@@ -5,6 +5,8 @@ import type { PlatformSettings } from './platform-settings.ts';
 export interface Bindings {
   DB: D1Database;
   ASSETS?: Fetcher;
+  /** One Durable Object per session: the therapist's live channel (worker/live/session-live.ts). */
+  LIVE?: DurableObjectNamespace<import('./live/session-live.ts').SessionLive>;
   /** Secret from which every platform's ref-hashing key is derived. Required. */
   REF_HASH_SECRET: string;
   /** '1' enables the /dev routes. Never set in production. */

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../schemas/index.ts';
-import { getIdempotency, insertIdempotency } from './db/queries.ts';
+import { getIdempotency, insertIdempotency, updateIdempotencyBody } from './db/queries.ts';
 import type { AppEnv } from './env.ts';
 import { ApiFailure } from './errors.ts';
 import { sha256 } from './refs.ts';
@@ -30,7 +30,20 @@ export interface IdempotentWrite {
   response: Record<string, unknown>;
   /** The writes, run in one batch (one transaction) together with the idempotency record. */
   statements: D1PreparedStatement[];
+  /**
+   * Runs only after a fresh write committed (not on a replay or a conflict). Fields it returns are merged into
+   * the response and into the stored response, so an identical retry gets the same body. It must not throw.
+   */
+  afterWrite?: () => Promise<Record<string, unknown> | null>;
+  /**
+   * With afterWrite: true once a stored body has its final form. A replay that finds the body not yet final
+   * (the first request is still publishing) waits for it briefly, so every replay gets the same body.
+   */
+  isFinal?: (storedBody: string) => boolean;
 }
+
+const FINAL_WAIT_MS = 3_000;
+const FINAL_POLL_MS = 25;
 
 /**
  * Runs a write exactly once per resource. An identical retry gets the stored response; the same key
@@ -44,7 +57,12 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
   const requestHash = await sha256(`${w.scope}\n${JSON.stringify(w.body)}`);
 
   const decide = async (): Promise<Response | null> => {
-    const stored = await getIdempotency(db, platformId, w.key);
+    let stored = await getIdempotency(db, platformId, w.key);
+    const deadline = Date.now() + FINAL_WAIT_MS;
+    while (stored && w.isFinal && stored.requestHash === requestHash && !w.isFinal(stored.body) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, FINAL_POLL_MS));
+      stored = await getIdempotency(db, platformId, w.key);
+    }
     if (stored) {
       if (stored.requestHash !== requestHash) {
         throw new ApiFailure(409, 'idempotency_conflict', 'This Idempotency-Key was used for a different request.');
@@ -61,7 +79,7 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
   const early = await decide();
   if (early) return early;
 
-  const body = JSON.stringify(w.response);
+  let body = JSON.stringify(w.response);
   const now = Math.floor(Date.now() / 1000);
   try {
     await db.batch([
@@ -74,6 +92,16 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
     const late = await decide();
     if (late) return late;
     throw err;
+  }
+  const extra = w.afterWrite ? await w.afterWrite() : null;
+  if (extra) {
+    body = JSON.stringify({ ...w.response, ...extra });
+    try {
+      await updateIdempotencyBody(db, platformId, w.key, body).run();
+    } catch (err) {
+      // The write stands; a retry would get the response without the extra fields.
+      console.error('idempotency: storing the final response failed', err instanceof Error ? err.message : String(err));
+    }
   }
   return c.body(body, w.status, { 'Content-Type': 'application/json' });
 }

@@ -7,7 +7,11 @@ import { methodNotAllowed } from './not-allowed.ts';
 import { openApiDocument } from './openapi.ts';
 import { contextRoutes } from './routes/context.ts';
 import { devRoutes } from './routes/dev.ts';
+import { liveRoutes } from './routes/live.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { trendRoutes } from './routes/trends.ts';
+
+export { SessionLive } from './live/session-live.ts';
 
 const v1 = new Hono<AppEnv>()
   .use('*', cors())
@@ -18,9 +22,12 @@ const v1 = new Hono<AppEnv>()
   .get('/health', (c) => c.json({ ok: true }))
   .all('/health', methodNotAllowed('GET'))
   .route('/context', contextRoutes)
-  .route('/sessions', sessionRoutes);
+  .route('/sessions', sessionRoutes)
+  .route('/trends', trendRoutes);
 
 const app = new Hono<AppEnv>()
+  // Before /v1: a 101 answer carries a WebSocket and must not pass through the header-setting middlewares.
+  .route('/v1/live', liveRoutes)
   .route('/v1', v1)
   .route('/dev', devRoutes)
   .get('/openapi.json', (c) => c.json(openApiDocument))

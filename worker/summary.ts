@@ -35,7 +35,7 @@ export const PENDING_SUMMARY: SessionSummary = {
 };
 
 export function summaryFromRow(row: SummaryRow | null): SessionSummary {
-  if (!row) return PENDING_SUMMARY;
+  if (!row) return { ...PENDING_SUMMARY, asked: false };
   const pacing: PacingAggregates | null =
     row.durationSeconds === null
       ? null
@@ -53,7 +53,8 @@ export function summaryFromRow(row: SummaryRow | null): SessionSummary {
           clientTurns: row.clientTurns,
           cuesShown: row.cuesShown,
         };
-  if (row.status === null || row.instrumentId === null || row.instrumentVersion === null) return { ...PENDING_SUMMARY, pacing };
+  const asked = row.askedAt !== null;
+  if (row.status === null || row.instrumentId === null || row.instrumentVersion === null) return { ...PENDING_SUMMARY, pacing, asked };
   return {
     status: row.status,
     instrument: { id: row.instrumentId, version: row.instrumentVersion },
@@ -63,6 +64,7 @@ export function summaryFromRow(row: SummaryRow | null): SessionSummary {
     flags: JSON.parse(row.flags ?? '[]') as Flag[],
     ratedAt: row.ratedAt,
     pacing,
+    asked,
   };
 }
 

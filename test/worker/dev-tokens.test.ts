@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import app from '../../worker/index.ts';
-import { call, GOOD_RATING, seedPlatform } from './helpers.ts';
+import { GOOD_RATING, seedPlatform } from './helpers.ts';
 
 async function devEnv(devMode: string | undefined) {
   const p = await seedPlatform({ origins: ['http://localhost:8788'] });
@@ -29,7 +29,8 @@ describe('POST /dev/tokens', () => {
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'No such route.' } });
     }
-    expect((await call('/dev/tokens', { method: 'POST' })).status).toBe(404);
+    // The default test env has no DEV_MODE unless a local .dev.vars sets it (wrangler reads it): force it off.
+    expect((await devPost({ ...env, DEV_MODE: undefined }, {})).status).toBe(404);
   });
 
   it('with DEV_MODE=1 mints a therapist and a client token that the API accepts', async () => {

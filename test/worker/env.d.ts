@@ -4,9 +4,11 @@ declare global {
   namespace Cloudflare {
     interface GlobalProps {
       mainModule: typeof import('../../worker/index.ts');
+      durableNamespaces: 'SessionLive';
     }
     interface Env {
       DB: D1Database;
+      LIVE: DurableObjectNamespace<import('../../worker/live/session-live.ts').SessionLive>;
       TEST_MIGRATIONS: D1Migration[];
       REF_HASH_SECRET: string;
     }

@@ -23,9 +23,14 @@ describe('rating loop', () => {
 
     const summary = await call(sessionPath(p.refs.sid, 'summary'), { token: therapist });
     expect(summary.status).toBe(200);
-    const summaryBody = await summary.json();
+    const summaryBody = await summary.json<SessionSummary>();
     expect(v.is(SessionSummary, summaryBody)).toBe(true);
-    expect(summaryBody).toEqual({
+    const { trend, ...rest } = summaryBody;
+    expect(trend).toEqual({
+      client: [{ at: body.receivedAt, total: 36.2, items: GOOD_RATING.items, therapistShare: null }],
+      therapist: { days: 90, sessions: 1, meanTotal: 36.2, meanTherapistShare: null },
+    });
+    expect(rest).toEqual({
       status: 'rated',
       instrument: { id: 'attune-session-4', version: 1 },
       items: GOOD_RATING.items,
@@ -34,6 +39,7 @@ describe('rating loop', () => {
       flags: ['item_low'],
       ratedAt: body.receivedAt,
       pacing: null,
+      asked: true,
     });
   });
 

@@ -84,6 +84,10 @@ export function insertIdempotency(
     .bind(r.platformId, r.key, r.scope, r.requestHash, r.status, r.body, r.now);
 }
 
+export function updateIdempotencyBody(db: D1Database, platformId: string, key: string, body: string) {
+  return db.prepare('UPDATE idempotency SET body = ?3 WHERE platform_id = ?1 AND idem_key = ?2').bind(platformId, key, body);
+}
+
 // --- sessions, ratings, pacing ---
 
 export interface SessionKey {
@@ -161,6 +165,7 @@ export async function hasPacing(db: D1Database, platformId: string, sidHash: str
 
 export interface SummaryRow {
   therapistHash: string;
+  askedAt: number | null;
   status: 'rated' | 'declined' | null;
   instrumentId: string | null;
   instrumentVersion: number | null;
@@ -185,9 +190,13 @@ export interface SummaryRow {
 
 /** The session with its rating and pacing, if any; null when nothing was recorded yet. */
 export function getSummaryRow(db: D1Database, platformId: string, sidHash: string): Promise<SummaryRow | null> {
+  return summaryRowStatement(db, platformId, sidHash).first<SummaryRow>();
+}
+
+export function summaryRowStatement(db: D1Database, platformId: string, sidHash: string) {
   return db
     .prepare(
-      `SELECT s.therapist_hash AS therapistHash, r.status AS status, r.instrument_id AS instrumentId,
+      `SELECT s.therapist_hash AS therapistHash, s.asked_at AS askedAt, r.status AS status, r.instrument_id AS instrumentId,
               r.instrument_version AS instrumentVersion, r.items AS items, r.total AS total, r.max_total AS maxTotal,
               r.flags AS flags, r.rated_at AS ratedAt,
               p.duration_seconds AS durationSeconds, p.therapist_talk_seconds AS therapistTalkSeconds,
@@ -201,8 +210,7 @@ export function getSummaryRow(db: D1Database, platformId: string, sidHash: strin
          LEFT JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
         WHERE s.platform_id = ?1 AND s.sid_hash = ?2`,
     )
-    .bind(platformId, sidHash)
-    .first<SummaryRow>();
+    .bind(platformId, sidHash);
 }
 
 /** The total of the same client's most recent earlier rated session (for the `dropped` flag). */
@@ -219,4 +227,27 @@ export async function previousTotal(
     .bind(q.platformId, q.clientHash, q.instrumentId, q.before)
     .first<{ total: number | null }>();
   return row?.total ?? null;
+}
+
+// --- feedback fatigue ---
+
+/** Marks the session as one in which the client was asked to rate (once; the rollup trigger counts it). */
+export function markAsked(db: D1Database, platformId: string, sidHash: string, now: number) {
+  return db
+    .prepare('UPDATE sessions SET asked_at = ?3 WHERE platform_id = ?1 AND sid_hash = ?2 AND asked_at IS NULL')
+    .bind(platformId, sidHash, now);
+}
+
+/** How many of the client's sessions on the platform came before this one (0 for the first); null if unknown. */
+export async function clientSessionIndex(db: D1Database, platformId: string, clientHash: string, sidHash: string): Promise<number | null> {
+  const row = await db
+    .prepare(
+      `SELECT (SELECT count(*) FROM sessions o
+                WHERE o.platform_id = s.platform_id AND o.client_hash = s.client_hash
+                  AND (o.created_at < s.created_at OR (o.created_at = s.created_at AND o.sid_hash < s.sid_hash))) AS n
+         FROM sessions s WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.client_hash = ?3`,
+    )
+    .bind(platformId, sidHash, clientHash)
+    .first<{ n: number }>();
+  return row?.n ?? null;
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Role } from '../../schemas/index.ts';
 import { verifyToken } from '../auth/verify-token.ts';
 import { isOriginRegistered } from '../db/queries.ts';
@@ -12,6 +12,12 @@ export interface AuthOptions {
   roles?: readonly Role[];
   /** Route parameter that must equal the token's `sid` (e.g. 'sid' for /sessions/:sid/...). */
   sessionParam?: string;
+  /** Where the token comes from; default the `Authorization: Bearer` header. */
+  tokenFrom?: (c: Context<AppEnv>) => string | undefined;
+}
+
+function bearerToken(c: Context<AppEnv>): string | undefined {
+  return BEARER.exec(c.req.header('Authorization') ?? '')?.[1];
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
@@ -27,9 +33,9 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
  */
 export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
   return async function authMiddleware(c, next) {
-    const match = BEARER.exec(c.req.header('Authorization') ?? '');
-    if (!match?.[1]) throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', { 'WWW-Authenticate': 'Bearer' });
-    const result = await verifyToken(c.env.DB, match[1]);
+    const token = (options.tokenFrom ?? bearerToken)(c);
+    if (!token) throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', { 'WWW-Authenticate': 'Bearer' });
+    const result = await verifyToken(c.env.DB, token);
     if (!result.ok) throw new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     const { claims, key } = result;
 

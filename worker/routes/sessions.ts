@@ -4,7 +4,6 @@ import { PacingAggregates, RatingSubmission, instrumentMaxTotal, type PacingRece
 import { readJson } from '../body.ts';
 import {
   getSessionParticipants,
-  getSummaryRow,
   hasPacing,
   hasRating,
   insertPacing,
@@ -19,7 +18,10 @@ import { idempotencyKeyOf, idempotentWrite } from '../idempotent-write.ts';
 import { auth } from '../middleware/auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
 import { checkItems } from '../rating-items.ts';
-import { flagsFor, summaryFromRow, totalOf } from '../summary.ts';
+import { publishSummary } from '../live/publish.ts';
+import { loadSummary } from '../load-summary.ts';
+import { summaryTargetOf } from '../summary-target.ts';
+import { flagsFor, totalOf } from '../summary.ts';
 
 /** Pacing figures that cannot exceed the session's duration (one second of rounding allowed). */
 const PacingBody = v.pipe(
@@ -44,6 +46,18 @@ async function assertSameParticipants(c: Context<AppEnv>): Promise<void> {
   const row = await getSessionParticipants(c.env.DB, s.platformId, s.sidHash);
   if (row && (row.therapistHash !== s.therapistHash || row.clientHash !== s.clientHash)) {
     throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
+  }
+}
+
+/** After a write: read the new summary and push it to the therapist's live sockets. Never throws. */
+async function publishCurrent(c: Context<AppEnv>): Promise<boolean> {
+  const target = summaryTargetOf(c);
+  try {
+    const { summary } = await loadSummary(c.env.DB, target);
+    return await publishSummary(c.env, target.platformId, target.sidHash, summary);
+  } catch (err) {
+    console.error('live: loading the summary to publish failed', err instanceof Error ? err.message : String(err));
+    return false;
   }
 }
 
@@ -100,6 +114,8 @@ export const sessionRoutes = new Hono<AppEnv>()
         sessionRow(c, now),
         insertRating(c.env.DB, s, { ...record, instrumentId: instrument.id, instrumentVersion: instrument.version, ratedAt: now }),
       ],
+      afterWrite: async () => ({ delivered: await publishCurrent(c) }),
+      isFinal: (stored) => stored.includes('"delivered":'),
     });
   })
   .all('/:sid/rating', methodNotAllowed('POST'))
@@ -119,16 +135,20 @@ export const sessionRoutes = new Hono<AppEnv>()
       status: 201,
       response: { status: 'recorded', receivedAt: now } satisfies PacingReceipt,
       statements: [sessionRow(c, now), insertPacing(c.env.DB, s, body, now)],
+      afterWrite: async () => {
+        await publishCurrent(c);
+        return null;
+      },
     });
   })
   .all('/:sid/pacing', methodNotAllowed('POST'))
 
   .get('/:sid/summary', auth({ roles: ['therapist'], sessionParam: 'sid' }), async (c) => {
-    const s = sessionKey(c);
-    const row = await getSummaryRow(c.env.DB, s.platformId, s.sidHash);
-    if (row && row.therapistHash !== s.therapistHash) {
+    const target = summaryTargetOf(c);
+    const { summary, recordedTherapist } = await loadSummary(c.env.DB, target);
+    if (recordedTherapist !== null && recordedTherapist !== target.therapistHash) {
       throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with another therapist.');
     }
-    return c.json(summaryFromRow(row));
+    return c.json(summary);
   })
   .all('/:sid/summary', methodNotAllowed('GET'));

@@ -1,0 +1,201 @@
+import { env } from 'cloudflare:workers';
+import { runInDurableObject } from 'cloudflare:test';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { RatingReceipt, SessionSummary } from '../../schemas/index.ts';
+import { SessionLive } from '../../worker/live/session-live.ts';
+import { hashRef } from '../../worker/refs.ts';
+import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath, type TestPlatform } from './helpers.ts';
+
+interface Live {
+  res: Response;
+  ws: WebSocket;
+  next: (pred?: (m: string) => boolean) => Promise<string>;
+}
+
+/** Opens /v1/live through the Worker's fetch with an Upgrade header and queues every text message. */
+async function openLive(token: string, extra: Record<string, string> = {}): Promise<Live> {
+  const res = await call('/v1/live', { headers: { Upgrade: 'websocket', 'Sec-WebSocket-Protocol': `attune.v1, bearer.${token}`, ...extra } });
+  const ws = res.webSocket;
+  if (!ws) throw new Error(`no upgrade: ${res.status} ${await res.text()}`);
+  const queue: string[] = [];
+  const waiters: (() => void)[] = [];
+  ws.addEventListener('message', (e) => {
+    queue.push(String(e.data));
+    waiters.splice(0).forEach((w) => w());
+  });
+  ws.accept();
+  const next = async (pred: (m: string) => boolean = () => true): Promise<string> => {
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const i = queue.findIndex(pred);
+      if (i >= 0) return queue.splice(i, 1)[0]!;
+      if (Date.now() > deadline) throw new Error('no message');
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 100);
+      });
+    }
+  };
+  return { res, ws, next };
+}
+
+const summaryOf = (m: string) => {
+  const msg = JSON.parse(m) as { type: string; summary: unknown };
+  expect(msg.type).toBe('summary');
+  expect(v.is(SessionSummary, msg.summary)).toBe(true);
+  return msg.summary as SessionSummary;
+};
+
+async function liveStubFor(p: TestPlatform) {
+  const sidHash = await hashRef(env.REF_HASH_SECRET, p.platformId, 'sid', p.refs.sid);
+  return env.LIVE.get(env.LIVE.idFromName(`${p.platformId}:${sidHash}`));
+}
+
+describe('GET /v1/live', () => {
+  it('upgrades with the attune.v1 subprotocol, sends the summary at once, then every change', async () => {
+    const p = await seedPlatform();
+    const live = await openLive(await p.mint({ role: 'therapist' }));
+    expect(live.res.status).toBe(101);
+    expect(live.res.headers.get('Sec-WebSocket-Protocol')).toBe('attune.v1');
+    expect(summaryOf(await live.next()).status).toBe('pending');
+
+    const res = await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), GOOD_RATING);
+    expect(res.status).toBe(201);
+    const receipt = await res.json<RatingReceipt>();
+    expect(v.is(RatingReceipt, receipt)).toBe(true);
+    expect(receipt.delivered).toBe(true);
+    const rated = summaryOf(await live.next());
+    expect(rated).toMatchObject({ status: 'rated', total: 36.2, flags: ['item_low'], pacing: null });
+    expect(rated.trend?.client.at(-1)?.total).toBe(36.2);
+
+    expect((await postJson(sessionPath(p.refs.sid, 'pacing'), await p.mint({ role: 'therapist' }), GOOD_PACING)).status).toBe(201);
+    const paced = summaryOf(await live.next());
+    expect(paced.pacing).toEqual(GOOD_PACING);
+    expect(paced.trend?.client.at(-1)?.therapistShare).toBeCloseTo(1200 / 2700, 4);
+    live.ws.close(1000);
+  });
+
+  it('a therapist who connects after the rating gets it on connect; delivered was false then', async () => {
+    const p = await seedPlatform();
+    const res = await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), { kind: 'declined' });
+    expect(await res.json()).toMatchObject({ status: 'declined', delivered: false });
+    const live = await openLive(await p.mint({ role: 'therapist' }));
+    expect(summaryOf(await live.next()).status).toBe('declined');
+    live.ws.close(1000);
+  });
+
+  it('an identical retry of the rating gets the stored receipt, delivered included', async () => {
+    const p = await seedPlatform();
+    const live = await openLive(await p.mint({ role: 'therapist' }));
+    await live.next();
+    const client = await p.mint({});
+    const headers = { 'Idempotency-Key': 'live-retry-key-0000001' };
+    const first = await postJson(sessionPath(p.refs.sid, 'rating'), client, GOOD_RATING, headers);
+    const again = await postJson(sessionPath(p.refs.sid, 'rating'), client, GOOD_RATING, headers);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await again.text()).toBe(await first.text());
+    live.ws.close(1000);
+  });
+
+  it('answers ping with pong without involving the handler', async () => {
+    const p = await seedPlatform();
+    const live = await openLive(await p.mint({ role: 'therapist' }));
+    await live.next();
+    live.ws.send('ping');
+    expect(await live.next()).toBe('pong');
+    live.ws.close(1000);
+  });
+
+  it('every socket of the session gets the push', async () => {
+    const p = await seedPlatform();
+    const a = await openLive(await p.mint({ role: 'therapist' }));
+    const b = await openLive(await p.mint({ role: 'therapist' }));
+    await a.next();
+    await b.next();
+    expect((await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), GOOD_RATING)).status).toBe(201);
+    expect(summaryOf(await a.next()).status).toBe('rated');
+    expect(summaryOf(await b.next()).status).toBe('rated');
+    a.ws.close(1000);
+    b.ws.close(1000);
+  });
+
+  it('refuses a bad or absent token with 401 and a client token with 403, before any upgrade', async () => {
+    const p = await seedPlatform();
+    const upgrade = (protocol?: string) =>
+      call('/v1/live', { headers: { Upgrade: 'websocket', ...(protocol === undefined ? {} : { 'Sec-WebSocket-Protocol': protocol }) } });
+    const therapist = await p.mint({ role: 'therapist' });
+    for (const proto of [undefined, 'attune.v1', `attune.v1, bearer.${therapist.slice(0, -3)}xyz`, 'attune.v1, bearer.a.b.c', `bearer.${therapist}`]) {
+      const res = await upgrade(proto);
+      expect(res.status, String(proto)).toBe(401);
+      expect(res.webSocket).toBeNull();
+    }
+    const res = await upgrade(`attune.v1, bearer.${await p.mint({ role: 'client' })}`);
+    expect(res.status).toBe(403);
+    expect(res.webSocket).toBeNull();
+    // The token in the Authorization header is not accepted here: browsers cannot send it on a WebSocket.
+    expect((await call('/v1/live', { token: therapist, headers: { Upgrade: 'websocket' } })).status).toBe(401);
+  });
+
+  it('a valid token without an Upgrade header gets 426; another platform’s origin gets 403', async () => {
+    const p = await seedPlatform({ origins: ['https://care.example'] });
+    await seedPlatform({ origins: ['https://other.example'] });
+    const token = await p.mint({ role: 'therapist' });
+    expect((await call('/v1/live', { headers: { 'Sec-WebSocket-Protocol': `attune.v1, bearer.${token}` } })).status).toBe(426);
+    const cross = await call('/v1/live', { headers: { Upgrade: 'websocket', 'Sec-WebSocket-Protocol': `attune.v1, bearer.${token}`, Origin: 'https://other.example' } });
+    expect(cross.status).toBe(403);
+    const ok = await openLive(token, { Origin: 'https://care.example' });
+    expect(ok.res.status).toBe(101);
+    ok.ws.close(1000);
+  });
+
+  it('a stale publish (less than what was sent) is not sent after a newer one', async () => {
+    const p = await seedPlatform();
+    const live = await openLive(await p.mint({ role: 'therapist' }));
+    await live.next();
+    const stub = await liveStubFor(p);
+    const base = { instrument: null, items: [], total: null, maxTotal: null, flags: [], ratedAt: null };
+    expect(await stub.publish({ ...base, status: 'declined', pacing: GOOD_PACING })).toBe(1);
+    expect(summaryOf(await live.next()).status).toBe('declined');
+    expect(await stub.publish({ ...base, status: 'declined', pacing: null })).toBe(1);
+    live.ws.send('ping');
+    expect(await live.next()).toBe('pong');
+    live.ws.close(1000);
+  });
+
+  it('a failing publish never fails or loses the stored rating', async () => {
+    const p = await seedPlatform();
+    const { default: worker } = await import('../../worker/index.ts');
+    const broken = { ...env, LIVE: { idFromName: () => { throw new Error('boom'); }, get: () => null } };
+    const res = await worker.fetch(
+      new Request(`https://api.attune.test${sessionPath(p.refs.sid, 'rating')}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await p.mint({})}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'broken-live-key-000001' },
+        body: JSON.stringify(GOOD_RATING),
+      }),
+      broken as never,
+    );
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ status: 'rated', delivered: false });
+    const summary = await (await call(sessionPath(p.refs.sid, 'summary'), { token: await p.mint({ role: 'therapist' }) })).json<SessionSummary>();
+    expect(summary.status).toBe('rated');
+  });
+
+  it('the object keeps no storage and sets no timers (hibernation-friendly)', async () => {
+    const p = await seedPlatform();
+    const live = await openLive(await p.mint({ role: 'therapist' }));
+    await live.next();
+    const stub = await liveStubFor(p);
+    await runInDurableObject(stub, async (instance: SessionLive, state) => {
+      expect(state.getWebSockets()).toHaveLength(1);
+      expect(state.getWebSocketAutoResponse()?.request).toBe('ping');
+      expect(await state.storage.list()).toEqual(new Map());
+      expect(await state.storage.getAlarm()).toBeNull();
+      expect(instance).toBeInstanceOf(SessionLive);
+    });
+    const source = (await import('../../worker/live/session-live.ts?raw')).default as string;
+    expect(source).not.toMatch(/setInterval|setTimeout/);
+    live.ws.close(1000);
+  });
+});

@@ -1,0 +1,46 @@
+import type { SessionSummary, Trend } from '../schemas/index.ts';
+import { summaryRowStatement, type SummaryRow } from './db/queries.ts';
+import { clientSeries, therapistRolling, type RollingRow, type SeriesRow } from './db/trend-queries.ts';
+import { summaryFromRow } from './summary.ts';
+import { dayOf, trendFrom } from './trend.ts';
+
+/** Which session's summary, whose trend, and how far back (all hashed; the Durable Object gets the same). */
+export interface SummaryTarget {
+  platformId: string;
+  sidHash: string;
+  therapistHash: string;
+  clientHash: string;
+  trendDays: number;
+  trendPoints: number;
+}
+
+/**
+ * The session summary with its trend, read in one D1 round trip (a batch of three reads).
+ * `recordedTherapist` is the therapist the session was recorded with (null before anything was recorded).
+ */
+export async function loadSummary(
+  db: D1Database,
+  t: SummaryTarget,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<{ summary: SessionSummary; recordedTherapist: string | null }> {
+  const today = dayOf(nowSeconds);
+  const [row, series, rolling] = await db.batch<unknown>([
+    summaryRowStatement(db, t.platformId, t.sidHash),
+    clientSeries(db, { platformId: t.platformId, clientHash: t.clientHash, therapistHash: t.therapistHash, currentSid: t.sidHash, limit: t.trendPoints }),
+    therapistRolling(db, { platformId: t.platformId, therapistHash: t.therapistHash, fromDay: today - t.trendDays, toDay: today }),
+  ]);
+  const summaryRow = (row?.results[0] as SummaryRow | undefined) ?? null;
+  const summary = summaryFromRow(summaryRow);
+  summary.trend = trendFrom((series?.results ?? []) as SeriesRow[], (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 }, t.trendDays);
+  return { summary, recordedTherapist: summaryRow?.therapistHash ?? null };
+}
+
+/** Only the trend (GET /v1/trends): two reads in one round trip. */
+export async function loadTrend(db: D1Database, t: SummaryTarget, nowSeconds = Math.floor(Date.now() / 1000)): Promise<Trend> {
+  const today = dayOf(nowSeconds);
+  const [series, rolling] = await db.batch<unknown>([
+    clientSeries(db, { platformId: t.platformId, clientHash: t.clientHash, therapistHash: t.therapistHash, currentSid: t.sidHash, limit: t.trendPoints }),
+    therapistRolling(db, { platformId: t.platformId, therapistHash: t.therapistHash, fromDay: today - t.trendDays, toDay: today }),
+  ]);
+  return trendFrom((series?.results ?? []) as SeriesRow[], (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 }, t.trendDays);
+}

@@ -1,0 +1,44 @@
+import { Hono, type Context } from 'hono';
+import { getSessionParticipants } from '../db/queries.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiFailure } from '../errors.ts';
+import { LIVE_PROTOCOL, TARGET_HEADER } from '../live/session-live.ts';
+import { liveStub } from '../live/publish.ts';
+import { auth } from '../middleware/auth.ts';
+import { methodNotAllowed } from '../not-allowed.ts';
+import { summaryTargetOf } from '../summary-target.ts';
+
+const TOKEN_PROTOCOL = /^bearer\.([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+
+/** The token from `Sec-WebSocket-Protocol: attune.v1, bearer.<jwt>` (browsers cannot set Authorization on a WebSocket). */
+function protocolToken(c: Context<AppEnv>): string | undefined {
+  const offered = (c.req.header('Sec-WebSocket-Protocol') ?? '').split(',').map((p) => p.trim());
+  if (!offered.includes(LIVE_PROTOCOL)) return undefined;
+  for (const p of offered) {
+    const m = TOKEN_PROTOCOL.exec(p);
+    if (m?.[1]) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * GET /v1/live: the therapist's WebSocket for its session's summary. The token is verified (401 before any
+ * upgrade), the role must be therapist (403), then the upgrade goes to the session's Durable Object, which
+ * sends the current summary at once and every change after.
+ */
+export const liveRoutes = new Hono<AppEnv>()
+  .get('/', auth({ roles: ['therapist'], tokenFrom: protocolToken }), async (c) => {
+    if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {
+      throw new ApiFailure(426, 'upgrade_required', 'This route takes a WebSocket upgrade.', { Upgrade: 'websocket' });
+    }
+    const target = summaryTargetOf(c);
+    const recorded = await getSessionParticipants(c.env.DB, target.platformId, target.sidHash);
+    if (recorded && recorded.therapistHash !== target.therapistHash) {
+      throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with another therapist.');
+    }
+    const stub = liveStub(c.env, target.platformId, target.sidHash);
+    if (!stub) throw new ApiFailure(503, 'live_unavailable', 'The live channel is not configured.');
+    const headers = new Headers({ Upgrade: 'websocket', [TARGET_HEADER]: JSON.stringify(target) });
+    return stub.fetch(new Request('https://live.internal/connect', { headers }));
+  })
+  .all('/', methodNotAllowed('GET'));
