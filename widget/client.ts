@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import type { Instrument } from '../schemas/instrument.ts';
 import { RatingSubmission } from '../schemas/rating.ts';
+import type { RatingReceipt } from '../schemas/summary.ts';
 import { CLIENT_CSS } from './client/client.css.ts';
 import { ratingCard } from './client/rating-card.ts';
 import { CLIENT_STRINGS } from './client/strings.ts';
@@ -14,6 +15,8 @@ import { createOutbox } from './shared/outbox.ts';
 import { mountRoot } from './shared/root.ts';
 
 const CONTEXT_TIMEOUT_MS = 8000;
+/** A skip waits this long (or until the page is hidden) before it is sent, so "Rate after all" can take it back. */
+const UNDO_MS = 8000;
 const LOCALES = Object.keys(CLIENT_STRINGS);
 
 /** The bundled default instrument, fetched only when the context cannot be loaded. */
@@ -33,30 +36,41 @@ export function mount(ctx: MountContext): RoleController {
   const root = mountRoot(ctx, CLIENT_CSS);
   let locale = pickLocale(LOCALES, ctx.locale, navigator.language);
   let instrument: Instrument | null = null;
-  let phase: 'idle' | 'rating' | 'thanks' = 'idle';
-  let delivery: Delivery = 'queued';
+  let phase: 'idle' | 'rating' | 'thanks' | 'none' = 'idle';
+  let ask = true;
+  let delivery: Delivery = 'sending';
   let thanks: ReturnType<typeof thanksCard> | null = null;
+  let card: HTMLFormElement | null = null;
   let torn = false;
+  let skip: (() => void) | null = null;
+  let skipTimer: ReturnType<typeof setTimeout> | undefined;
   const strings = () => CLIENT_STRINGS[locale] ?? CLIENT_STRINGS.en!;
   const show = (el: Node) => root.el.replaceChildren(el);
 
   const showCard = () => {
+    if (!ask) {
+      // The platform's feedback-fatigue setting skips this session: no card; the host hears why.
+      phase = 'none';
+      root.el.replaceChildren();
+      ctx.emit('rating:not-asked');
+      return;
+    }
     if (!instrument) return show(Object.assign(document.createElement('div'), { className: 'card muted', textContent: strings().loading }));
     const ins = instrument;
     show(
-      ratingCard({
+      (card = ratingCard({
         instrument: ins,
         locale,
         strings: strings(),
         onSubmit: (items) => submit({ kind: 'rating', instrument: ins.id, version: ins.version, items }),
-        onSkip: () => submit({ kind: 'declined' }),
-      }),
+        onSkip,
+      })),
     );
   };
-  const showThanks = (declined: boolean, focus: boolean) => {
+  const showThanks = (declined: boolean, focus: boolean, undo?: () => void) => {
     phase = 'thanks';
-    thanks = thanksCard(declined, strings());
-    thanks.setDelivery(delivery);
+    thanks = thanksCard(declined, strings(), undo);
+    if (!undo) thanks.setDelivery(delivery);
     show(thanks.el);
     // Only right after a submit: on page load this would steal the host page's focus.
     if (focus) thanks.heading.focus({ preventScroll: true });
@@ -71,6 +85,18 @@ export function mount(ctx: MountContext): RoleController {
     api: ctx.api,
     token: ctx.token,
     storage,
+    // Watches each attempt: a network error, or an answer that keeps the item queued, means "saved on this device".
+    fetch: (url, init) =>
+      fetch(url, init).then(
+        (res) => {
+          if (res.status >= 500 || res.status === 429 || res.status === 401) setDelivery('queued');
+          return res;
+        },
+        (e: unknown) => {
+          setDelivery('queued');
+          throw e;
+        },
+      ),
     onDelivered: ({ item, status, body }) => {
       if (item.kind !== 'rating') return;
       try {
@@ -78,7 +104,7 @@ export function mount(ctx: MountContext): RoleController {
       } catch {
         // without storage a reload of this page would offer the card again; the API then answers 409
       }
-      setDelivery('sent');
+      setDelivery(status < 300 && (body as RatingReceipt | null)?.delivered ? 'delivered' : 'stored');
       ctx.emit('rating:sent', { status, body });
     },
     onError: (err, item) => {
@@ -87,21 +113,42 @@ export function mount(ctx: MountContext): RoleController {
     },
   });
 
-  const submit = (body: RatingSubmission) => {
+  const submit = (body: RatingSubmission, focus = true) => {
     const parsed = v.safeParse(RatingSubmission, body);
     if (!parsed.success) {
       ctx.error({ code: 'invalid_rating', message: 'Attune: the rating did not pass validation' });
       return;
     }
-    delivery = 'queued';
-    showThanks(parsed.output.kind === 'declined', true);
+    delivery = 'sending';
+    if (focus) showThanks(parsed.output.kind === 'declined', true);
+    else thanks?.setDelivery(delivery);
     outbox.enqueue('rating', sessionPath(ctx.sid, 'rating'), parsed.output);
     ctx.emit('rating:queued', { kind: parsed.output.kind });
   };
 
+  // A skip is thanked at once but sent only after UNDO_MS, when the page is hidden, or on teardown.
+  const sendSkip = () => {
+    clearTimeout(skipTimer);
+    skip = null;
+    submit({ kind: 'declined' }, false);
+  };
+  function onSkip() {
+    skip = sendSkip;
+    skipTimer = setTimeout(sendSkip, UNDO_MS);
+    showThanks(true, true, () => {
+      clearTimeout(skipTimer);
+      skip = null;
+      phase = 'rating';
+      show(card!); // the same form: values already set stay set
+      card!.querySelector('input')?.focus();
+    });
+  }
+  const onHidden = () => document.visibilityState === 'hidden' && skip?.();
+  document.addEventListener('visibilitychange', onHidden);
+
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), CONTEXT_TIMEOUT_MS);
-  type Ctx = { instrument?: Instrument; locale?: string };
+  type Ctx = { instrument?: Instrument; locale?: string; ask?: boolean };
   getJson<Ctx>(ctx, '/v1/context', abort.signal)
     .catch((): Ctx => ({}))
     .then(async (c) => {
@@ -109,6 +156,7 @@ export function mount(ctx: MountContext): RoleController {
       const ins = c.instrument ?? (await loadDefaultInstrument());
       if (torn) return;
       instrument = ins;
+      ask = c.ask !== false;
       locale = pickLocale(Object.keys(ins.items[0]?.text ?? {}).filter((l) => l in CLIENT_STRINGS), c.locale, ctx.locale, navigator.language);
       if (phase === 'rating') showCard();
     })
@@ -130,7 +178,7 @@ export function mount(ctx: MountContext): RoleController {
         done = null;
       }
       if (done) {
-        delivery = 'sent';
+        delivery = 'stored';
         showThanks(done === 'declined', false);
       } else {
         phase = 'rating';
@@ -139,6 +187,8 @@ export function mount(ctx: MountContext): RoleController {
     },
     teardown() {
       torn = true;
+      skip?.();
+      document.removeEventListener('visibilitychange', onHidden);
       clearTimeout(timer);
       abort.abort();
       outbox.stop();

@@ -148,18 +148,112 @@ describe('rating card', () => {
     const headers = init.headers as Record<string, string>;
     expect(headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/);
     expect(headers.Authorization).toBe('Bearer tok');
-    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Sent to your therapist.');
+    // The receipt did not say it reached an open summary.
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Saved. Your therapist will see it when they open the summary.');
     expect(c.events).toContainEqual(['rating:sent', expect.objectContaining({ status: 201 })]);
     expect(localStorage.getItem('attune:outbox:sess-1:client')).toBeNull();
   });
 
-  it('lets the client skip: posts {kind: "declined"}', async () => {
+  it('says "Sent to your therapist." only when the receipt says it reached the open summary', async () => {
+    api({ post: async () => json(201, { status: 'rated', receivedAt: 1, delivered: true }) });
+    await start();
+    for (const s of sliders(c)) key(s, 'End');
+    c.root.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Sending…');
+    await settle();
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Sent to your therapist.');
+  });
+
+  it('a server error keeps the rating queued and says it is saved on this device', async () => {
+    api({ post: async () => json(503, { error: { code: 'unavailable', message: '' } }) });
+    await start();
+    for (const s of sliders(c)) key(s, 'End');
+    c.root.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    await settle();
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Saved on this device; it will be sent when you are online.');
+  });
+
+  const skipButton = () => [...c.root.querySelectorAll('button')].find((b) => b.textContent === 'Skip rating')!;
+  const undoButton = () => [...c.root.querySelectorAll('button')].find((b) => b.textContent === 'Rate after all');
+
+  it('"Skip rating" is a real button; the skip can be taken back until it is sent, keeping the values set', async () => {
     const f = api();
     await start();
-    [...c.root.querySelectorAll('button')].find((b) => b.textContent === 'Skip')!.click();
+    key(sliders(c)[0]!, '7');
+    expect(skipButton().type).toBe('button');
+    expect(skipButton().tabIndex).toBe(0);
+    skipButton().click();
+    expect(c.root.querySelector('h2')?.textContent).toBe('Thank you. No rating will be shared for this session.');
+    expect(c.root.activeElement).toBe(c.root.querySelector('h2'));
+    await settle();
+    expect(posts(f)).toHaveLength(0); // not yet: the client can change their mind
+    undoButton()!.click();
+    expect(sliders(c)).toHaveLength(4);
+    expect(sliders(c)[0]!.value).toBe('7');
+    expect(c.root.activeElement).toBe(sliders(c)[0]);
+
+    // Skip again; the page is hidden (tab switched or closing): the decline is sent at once.
+    skipButton().click();
+    undoButton()!.focus();
+    const vis = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    vis.mockRestore();
+    expect(undoButton()).toBeUndefined();
+    expect(c.root.activeElement).toBe(c.root.querySelector('h2')); // focus not lost with the button
+    await settle();
+    expect(posts(f)).toHaveLength(1);
+    expect(JSON.parse((posts(f)[0]![1] as RequestInit).body as string)).toEqual({ kind: 'declined' });
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Your choice is saved.');
+  });
+
+  it('sends a skip after 8 seconds without an undo', async () => {
+    const f = api();
+    await start();
+    vi.useFakeTimers();
+    try {
+      skipButton().click();
+      await vi.advanceTimersByTimeAsync(7999);
+      expect(posts(f)).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(posts(f)).toHaveLength(1);
+      expect(undoButton()).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+    await settle();
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Your choice is saved.');
+  });
+
+  it('teardown during the undo window sends the skip (the client chose it)', async () => {
+    const f = api();
+    await start();
+    skipButton().click();
+    teardown!();
+    teardown = undefined;
     await settle();
     expect(JSON.parse((posts(f)[0]![1] as RequestInit).body as string)).toEqual({ kind: 'declined' });
-    expect(c.root.querySelector('h2')?.textContent).toBe('Thank you. No rating will be shared for this session.');
+  });
+
+  it('shows no card when the platform does not ask this session, and tells the host', async () => {
+    const f = api({ context: async () => json(200, { role: 'client', instrument: DEFAULT_INSTRUMENT, locale: 'en', schedule: null, cues: {}, ask: false }) });
+    await start();
+    expect(c.root.querySelector('.card')).toBeNull();
+    expect(c.events).toContainEqual(['rating:not-asked', undefined]);
+    expect(posts(f)).toHaveLength(0);
+  });
+
+  it('when endSession() comes before the context, the loading card gives way to nothing if not asked', async () => {
+    let answer!: (r: Response) => void;
+    api({ context: () => new Promise((r) => (answer = r)) });
+    c = mountContext();
+    const ctl = mount(c);
+    teardown = ctl.teardown;
+    ctl.endSession!();
+    expect(c.root.querySelector('.card')?.textContent).toBe('Loading…');
+    answer(json(200, { role: 'client', instrument: DEFAULT_INSTRUMENT, locale: 'en', schedule: null, cues: {}, ask: false }));
+    await settle();
+    expect(c.root.querySelector('.card')).toBeNull();
+    expect(c.events.filter(([e]) => e === 'rating:not-asked')).toHaveLength(1);
   });
 
   it('speaks the locale from the context (Spanish)', async () => {
@@ -184,7 +278,7 @@ describe('rating card', () => {
     for (const s of sliders(c)) key(s, 'End');
     c.root.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
     await settle();
-    expect(c.root.querySelector('[role=status]')?.textContent).toMatch(/Saved on this device/);
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Saved on this device; it will be sent when you are online.');
     const queued = JSON.parse(localStorage.getItem('attune:outbox:sess-1:client')!) as Array<{ key: string }>;
     expect(queued).toHaveLength(1);
     const firstKey = (posts(f)[0]![1]!.headers as Record<string, string>)['Idempotency-Key'];
@@ -203,7 +297,7 @@ describe('rating card', () => {
     await settle();
     expect((posts(f2)[0]![1]!.headers as Record<string, string>)['Idempotency-Key']).toBe(firstKey);
     expect(localStorage.getItem('attune:outbox:sess-1:client')).toBeNull();
-    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Sent to your therapist.');
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Saved. Your therapist will see it when they open the summary.');
   });
 
   it('after a delivered rating, a reload and endSession() show thanks instead of a second card', async () => {

@@ -8,9 +8,17 @@ export interface ClientStrings {
   loading: string;
   thanks: string;
   thanksDeclined: string;
+  sending: string;
   queued: string;
-  sent: string;
+  /** The Worker pushed it to the therapist's open summary. */
+  delivered: string;
+  /** Stored, but the therapist's summary was not open. */
+  stored: string;
   failed: string;
+  /** A decline, stored. */
+  skipped: string;
+  /** Takes back a skip before it is sent. */
+  undo: string;
   /** `{v}` value, `{max}` top of the scale. */
   valueOf: string;
   midway: string;
@@ -23,13 +31,17 @@ export const CLIENT_STRINGS: Record<string, ClientStrings> = {
     notSet: 'Not set',
     missing: 'Please rate: ',
     submit: 'Send rating',
-    skip: 'Skip',
+    skip: 'Skip rating',
     loading: 'Loading…',
     thanks: 'Thank you for your feedback.',
     thanksDeclined: 'Thank you. No rating will be shared for this session.',
-    queued: 'Saved on this device; it will be sent as soon as you are online.',
-    sent: 'Sent to your therapist.',
+    sending: 'Sending…',
+    queued: 'Saved on this device; it will be sent when you are online.',
+    delivered: 'Sent to your therapist.',
+    stored: 'Saved. Your therapist will see it when they open the summary.',
     failed: 'Sorry, this could not be saved.',
+    skipped: 'Your choice is saved.',
+    undo: 'Rate after all',
     valueOf: '{v} out of {max}',
     midway: 'midway',
   },
@@ -39,13 +51,17 @@ export const CLIENT_STRINGS: Record<string, ClientStrings> = {
     notSet: 'Sin valor',
     missing: 'Falta valorar: ',
     submit: 'Enviar valoración',
-    skip: 'Omitir',
+    skip: 'Omitir valoración',
     loading: 'Cargando…',
     thanks: 'Gracias por tu opinión.',
     thanksDeclined: 'Gracias. No se compartirá ninguna valoración de esta sesión.',
-    queued: 'Guardada en este dispositivo; se enviará en cuanto tengas conexión.',
-    sent: 'Enviada a tu terapeuta.',
+    sending: 'Enviando…',
+    queued: 'Guardada en este dispositivo; se enviará cuando tengas conexión.',
+    delivered: 'Enviada a tu terapeuta.',
+    stored: 'Guardada. Tu terapeuta la verá al abrir el resumen.',
     failed: 'Lo sentimos, no se pudo guardar.',
+    skipped: 'Tu decisión quedó guardada.',
+    undo: 'Valorar de todos modos',
     valueOf: '{v} de {max}',
     midway: 'a medio camino',
   },
