@@ -39,5 +39,7 @@ declare module 'hono' {
     platform: PlatformContext;
     refs: HashedRefs;
     instrument: Instrument;
+    /** The verified admin key (admin routes only). */
+    admin: { platformId: string; keyId: string };
   }
 }

@@ -5,9 +5,12 @@ import { ApiFailure, errorResponse } from './errors.ts';
 import { cors } from './middleware/cors.ts';
 import { methodNotAllowed } from './not-allowed.ts';
 import { openApiDocument } from './openapi.ts';
+import { enforceRetention } from './retention.ts';
+import { clientRoutes } from './routes/clients.ts';
 import { contextRoutes } from './routes/context.ts';
 import { devRoutes } from './routes/dev.ts';
 import { liveRoutes } from './routes/live.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { trendRoutes } from './routes/trends.ts';
 
@@ -23,7 +26,9 @@ const v1 = new Hono<AppEnv>()
   .all('/health', methodNotAllowed('GET'))
   .route('/context', contextRoutes)
   .route('/sessions', sessionRoutes)
-  .route('/trends', trendRoutes);
+  .route('/trends', trendRoutes)
+  .route('/reports', reportRoutes)
+  .route('/clients', clientRoutes);
 
 const app = new Hono<AppEnv>()
   // Before /v1: a 101 answer carries a WebSocket and must not pass through the header-setting middlewares.
@@ -44,4 +49,14 @@ app.onError((err, c) => {
   return errorResponse(c, 500, 'internal_error', 'Something went wrong on our side.');
 });
 
-export default app;
+export { app };
+
+export default {
+  fetch: app.fetch,
+  /** Cron Trigger (wrangler.toml [triggers]): retention. */
+  async scheduled(controller: ScheduledController, env: AppEnv['Bindings']): Promise<void> {
+    const deleted = await enforceRetention(env.DB, Math.floor(controller.scheduledTime / 1000));
+    const total = Object.values(deleted).reduce((a, b) => a + b, 0);
+    console.log(`retention: ${total} sessions deleted`);
+  },
+} satisfies ExportedHandler<AppEnv['Bindings']>;

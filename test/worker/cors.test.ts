@@ -36,10 +36,11 @@ describe('CORS per registered origin', () => {
     expect(ok.headers.get('Access-Control-Expose-Headers')).toBe('Idempotent-Replayed');
     expect(ok.headers.get('Cache-Control')).toBe('no-store');
 
-    // Registered, but for another platform: refused before anything happens, no CORS header.
+    // Registered, but for another platform: refused before anything happens; the widget may read the error only.
     const cross = await call(sessionPath(p.refs.sid, 'summary'), { token, headers: { Origin: 'https://other.example' } });
     expect(cross.status).toBe(403);
-    expect(cross.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    expect(cross.headers.get('Access-Control-Allow-Origin')).toBe('https://other.example');
+    expect(await cross.json()).toEqual({ error: { code: 'origin_not_allowed', message: expect.any(String) } });
 
     const rating = await call(sessionPath(other.refs.sid, 'rating'), {
       method: 'POST',
@@ -58,5 +59,27 @@ describe('CORS per registered origin', () => {
     const p = await seedPlatform();
     const res = await call(sessionPath(p.refs.sid, 'summary'), { token: await p.mint({ role: 'therapist' }), headers: { Origin: 'https://api.attune.test' } });
     expect(res.status).toBe(200);
+  });
+
+  it('401 and 403 answers to a registered origin carry Access-Control-Allow-Origin so the widget can read them', async () => {
+    const p = await seedPlatform({ origins: ['https://care.example'] });
+    const expired = await p.mint({ role: 'therapist' }, { now: Math.floor(Date.now() / 1000) - 3 * 86400 });
+    const res401 = await call(sessionPath(p.refs.sid, 'summary'), { token: expired, headers: { Origin: 'https://care.example' } });
+    expect(res401.status).toBe(401);
+    expect(res401.headers.get('Access-Control-Allow-Origin')).toBe('https://care.example');
+    expect(Object.keys(await res401.json())).toEqual(['error']);
+
+    const missing = await call(sessionPath(p.refs.sid, 'summary'), { headers: { Origin: 'https://care.example' } });
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('Access-Control-Allow-Origin')).toBe('https://care.example');
+
+    const res403 = await call(sessionPath(p.refs.sid, 'summary'), { token: await p.mint({ role: 'client' }), headers: { Origin: 'https://care.example' } });
+    expect(res403.status).toBe(403);
+    expect(res403.headers.get('Access-Control-Allow-Origin')).toBe('https://care.example');
+
+    // An origin nobody registered still gets nothing, and other errors are not shared beyond the token's platform.
+    const evil = await call(sessionPath(p.refs.sid, 'summary'), { token: expired, headers: { Origin: 'https://evil.example' } });
+    expect(evil.status).toBe(401);
+    expect(evil.headers.get('Access-Control-Allow-Origin')).toBeNull();
   });
 });

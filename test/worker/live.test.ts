@@ -194,7 +194,7 @@ describe('GET /v1/live', () => {
       expect(await state.storage.getAlarm()).toBeNull();
       expect(instance).toBeInstanceOf(SessionLive);
     });
-    const source = (await import('../../worker/live/session-live.ts?raw')).default as string;
+    const source = (await import('../../worker/live/session-live.ts?raw')).default;
     expect(source).not.toMatch(/setInterval|setTimeout/);
     live.ws.close(1000);
   });

@@ -1,13 +1,44 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { SessionContext } from '../../schemas/index.ts';
+import { shouldAsk } from '../ask.ts';
+import { clientSessionIndex, getSessionParticipants, markAsked, upsertSession } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
+import { ApiFailure } from '../errors.ts';
 import { auth } from '../middleware/auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
-import { cueSettingsFor } from '../platform-settings.ts';
+import { askSettingFor, cueSettingsFor } from '../platform-settings.ts';
+
+/**
+ * For the client: records the session (so 'nth' can count the client's sessions), decides whether to ask
+ * for a rating (deterministic per session), and marks it asked, which counts toward the completion rate.
+ */
+async function decideAsk(c: Context<AppEnv>): Promise<boolean> {
+  const { sid, tid, cid } = c.var.refs;
+  const platformId = c.var.platform.id;
+  const db = c.env.DB;
+  const recorded = await getSessionParticipants(db, platformId, sid);
+  if (recorded && (recorded.therapistHash !== tid || recorded.clientHash !== cid)) {
+    throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const setting = askSettingFor(c.var.platform.settings);
+  if (!recorded) {
+    const sched = c.var.claims.sched;
+    await upsertSession(db, {
+      platformId, sidHash: sid, therapistHash: tid, clientHash: cid,
+      instrumentId: c.var.instrument.id, instrumentVersion: c.var.instrument.version,
+      scheduledStart: sched?.start ?? null, scheduledEnd: sched?.end ?? null, now,
+    }).run();
+  }
+  const index = setting.mode === 'nth' ? ((await clientSessionIndex(db, platformId, cid, sid)) ?? 0) : 0;
+  const ask = shouldAsk(setting, sid, index);
+  if (ask) await markAsked(db, platformId, sid, now).run();
+  return ask;
+}
 
 /** GET /v1/context: what the widget needs at mount, for either role. */
 export const contextRoutes = new Hono<AppEnv>()
-  .get('/', auth(), (c) => {
+  .get('/', auth(), async (c) => {
     const claims = c.var.claims;
     const body: SessionContext = {
       role: claims.role,
@@ -15,6 +46,7 @@ export const contextRoutes = new Hono<AppEnv>()
       locale: claims.loc ?? 'en',
       schedule: claims.sched ?? null,
       cues: cueSettingsFor(c.var.platform.settings),
+      ...(claims.role === 'client' ? { ask: await decideAsk(c) } : {}),
     };
     return c.json(body);
   })

@@ -1,0 +1,148 @@
+/** Statements for admin credentials, the audit log, reports (from rollups), erasure and retention. */
+
+export interface AdminKeyRow {
+  id: string;
+  platformId: string;
+  platformSettings: string;
+}
+
+export function getAdminKey(db: D1Database, keyHash: string): Promise<AdminKeyRow | null> {
+  return db
+    .prepare(
+      `SELECT a.id AS id, a.platform_id AS platformId, p.settings AS platformSettings
+         FROM admin_keys a JOIN platforms p ON p.id = a.platform_id
+        WHERE a.key_hash = ?1 AND a.revoked_at IS NULL`,
+    )
+    .bind(keyHash)
+    .first<AdminKeyRow>();
+}
+
+export function insertAdminKey(db: D1Database, k: { id: string; platformId: string; keyHash: string; now: number }) {
+  return db.prepare('INSERT INTO admin_keys (id, platform_id, key_hash, created_at) VALUES (?1, ?2, ?3, ?4)').bind(k.id, k.platformId, k.keyHash, k.now);
+}
+
+export function insertAudit(db: D1Database, a: { platformId: string; keyId: string; route: string; params: object; rows: number; at: number }) {
+  return db
+    .prepare('INSERT INTO audit_log (platform_id, key_id, route, params, row_count, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+    .bind(a.platformId, a.keyId, a.route, JSON.stringify(a.params), a.rows, a.at);
+}
+
+/** Summed rollups of one group (a therapist or a week). Totals in hundredths, shares in millionths. */
+export interface RollupSums {
+  asked: number;
+  rated: number;
+  declined: number;
+  totalSum: number;
+  flagged: number;
+  shareSum: number;
+  shareN: number;
+}
+
+const SUMS = `sum(asked) AS asked, sum(rated) AS rated, sum(declined) AS declined, sum(total_sum) AS totalSum,
+              sum(flagged) AS flagged, sum(share_sum) AS shareSum, sum(share_n) AS shareN`;
+
+export async function rollupsByTherapist(db: D1Database, platformId: string, fromDay: number, toDay: number) {
+  const { results } = await db
+    .prepare(
+      `SELECT therapist_hash AS therapistHash, ${SUMS}
+         FROM therapist_days WHERE platform_id = ?1 AND day >= ?2 AND day <= ?3
+        GROUP BY therapist_hash ORDER BY therapist_hash`,
+    )
+    .bind(platformId, fromDay, toDay)
+    .all<RollupSums & { therapistHash: string }>();
+  return results;
+}
+
+/** ISO weeks (Monday first): day 0 (1970-01-01) was a Thursday, so week w starts on day 7w - 3. */
+export async function rollupsByWeek(db: D1Database, platformId: string, fromDay: number, toDay: number) {
+  const { results } = await db
+    .prepare(
+      `SELECT (day + 3) / 7 AS week, ${SUMS}
+         FROM therapist_days WHERE platform_id = ?1 AND day >= ?2 AND day <= ?3
+        GROUP BY (day + 3) / 7 ORDER BY week`,
+    )
+    .bind(platformId, fromDay, toDay)
+    .all<RollupSums & { week: number }>();
+  return results;
+}
+
+/**
+ * Every row of one client, in an order the rollup triggers can follow (facts before their session).
+ * Idempotency records are found by scope ('rating:<sid>', 'pacing:<sid>').
+ */
+export function eraseClientStatements(db: D1Database, platformId: string, clientHash: string): D1PreparedStatement[] {
+  const sids = 'SELECT sid_hash FROM sessions WHERE platform_id = ?1 AND client_hash = ?2';
+  return [
+    db
+      .prepare(`DELETE FROM idempotency WHERE platform_id = ?1 AND (scope IN (SELECT 'rating:' || sid_hash FROM sessions WHERE platform_id = ?1 AND client_hash = ?2)
+                                          OR scope IN (SELECT 'pacing:' || sid_hash FROM sessions WHERE platform_id = ?1 AND client_hash = ?2))`)
+      .bind(platformId, clientHash),
+    db.prepare(`DELETE FROM ratings WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, clientHash),
+    db.prepare(`DELETE FROM pacing WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, clientHash),
+    db.prepare('DELETE FROM sessions WHERE platform_id = ?1 AND client_hash = ?2').bind(platformId, clientHash),
+  ];
+}
+
+/** The oldest `limit` sessions created before `cutoff`, with everything that hangs on them. */
+export function expireSessionsStatements(db: D1Database, platformId: string, cutoff: number, limit: number): D1PreparedStatement[] {
+  const sids = 'SELECT sid_hash FROM sessions WHERE platform_id = ?1 AND created_at < ?2 ORDER BY created_at, sid_hash LIMIT ?3';
+  return [
+    db
+      .prepare(`DELETE FROM idempotency WHERE platform_id = ?1 AND (scope IN (SELECT 'rating:' || sid_hash FROM (${sids}))
+                                          OR scope IN (SELECT 'pacing:' || sid_hash FROM (${sids})))`)
+      .bind(platformId, cutoff, limit),
+    db.prepare(`DELETE FROM ratings WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, cutoff, limit),
+    db.prepare(`DELETE FROM pacing WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, cutoff, limit),
+    db.prepare(`DELETE FROM sessions WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, cutoff, limit),
+  ];
+}
+
+export async function platformsWithRetention(db: D1Database) {
+  const { results } = await db.prepare('SELECT id, retention_days AS retentionDays FROM platforms').all<{ id: string; retentionDays: number }>();
+  return results;
+}
+
+export function deleteIdempotencyBefore(db: D1Database, before: number) {
+  return db.prepare('DELETE FROM idempotency WHERE created_at < ?1').bind(before);
+}
+
+/**
+ * The rollups recomputed from scratch from sessions, ratings and pacing, in the same shape and order as
+ * therapist_days. The triggers must always agree with it (tests; an operator's consistency check).
+ */
+export async function rollupsFromScratch(db: D1Database, platformId: string) {
+  const { results } = await db
+    .prepare(
+      `SELECT s.therapist_hash AS therapist_hash, s.created_at / 86400 AS day,
+              sum(s.asked_at IS NOT NULL) AS asked,
+              sum(coalesce(r.status = 'rated', 0)) AS rated,
+              sum(coalesce(r.status = 'declined', 0)) AS declined,
+              sum(CASE WHEN r.status = 'rated' THEN CAST(round(r.total * 100) AS INTEGER) ELSE 0 END) AS total_sum,
+              sum(coalesce(r.status = 'rated' AND json_array_length(r.flags) > 0, 0)) AS flagged,
+              sum(CASE WHEN p.therapist_talk_seconds + p.client_talk_seconds > 0
+                       THEN CAST(round(1000000.0 * p.therapist_talk_seconds / (p.therapist_talk_seconds + p.client_talk_seconds)) AS INTEGER)
+                       ELSE 0 END) AS share_sum,
+              sum(coalesce(p.therapist_talk_seconds + p.client_talk_seconds > 0, 0)) AS share_n
+         FROM sessions s
+         LEFT JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
+         LEFT JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
+        WHERE s.platform_id = ?1
+        GROUP BY s.therapist_hash, s.created_at / 86400
+       HAVING asked + rated + declined + share_n > 0
+        ORDER BY therapist_hash, day`,
+    )
+    .bind(platformId)
+    .all<Record<string, number | string>>();
+  return results;
+}
+
+export async function storedRollups(db: D1Database, platformId: string) {
+  const { results } = await db
+    .prepare(
+      `SELECT therapist_hash, day, asked, rated, declined, total_sum, flagged, share_sum, share_n
+         FROM therapist_days WHERE platform_id = ?1 ORDER BY therapist_hash, day`,
+    )
+    .bind(platformId)
+    .all<Record<string, number | string>>();
+  return results;
+}

@@ -1,0 +1,30 @@
+import { deleteIdempotencyBefore, expireSessionsStatements, platformsWithRetention } from './db/admin-queries.ts';
+import { DAY_SECONDS } from './trend.ts';
+
+/** Sessions deleted per batch, and batches per platform per run (a run stays well inside the cron CPU limit). */
+export const RETENTION_BATCH = 500;
+export const RETENTION_MAX_BATCHES = 200;
+/** Idempotency records answer retries; after this long nobody retries. */
+export const IDEMPOTENCY_TTL_DAYS = 30;
+
+/**
+ * Enforces each platform's retention_days: deletes sessions created before the cutoff with their ratings,
+ * pacing and idempotency records (the rollup triggers follow), oldest first, in bounded batches.
+ * Returns the number of sessions deleted per platform.
+ */
+export async function enforceRetention(db: D1Database, nowSeconds: number): Promise<Record<string, number>> {
+  const deleted: Record<string, number> = {};
+  for (const p of await platformsWithRetention(db)) {
+    const cutoff = nowSeconds - p.retentionDays * DAY_SECONDS;
+    let n = 0;
+    for (let i = 0; i < RETENTION_MAX_BATCHES; i++) {
+      const results = await db.batch(expireSessionsStatements(db, p.id, cutoff, RETENTION_BATCH));
+      const changes = results.at(-1)?.meta.changes ?? 0;
+      n += changes;
+      if (changes < RETENTION_BATCH) break;
+    }
+    deleted[p.id] = n;
+  }
+  await deleteIdempotencyBefore(db, nowSeconds - IDEMPOTENCY_TTL_DAYS * DAY_SECONDS).run();
+  return deleted;
+}
