@@ -2,6 +2,8 @@
 const params = new URLSearchParams(location.hash.slice(1));
 const role = params.get('role') ?? 'client';
 const token = params.get('token') ?? '';
+// The therapist's pane simulates the call's audio unless audio=none (browser tests attach their own).
+const audio = params.get('audio') ?? (role === 'therapist' ? 'demo' : 'none');
 const api = document.querySelector('meta[name="attune-api"]').content;
 const nonce = document.querySelector('meta[name="csp-nonce"]').content;
 
@@ -34,3 +36,7 @@ window.addEventListener('message', (event) => {
   clearInterval(timer);
   call('endSession');
 });
+
+if (audio === 'demo') {
+  import('./call-audio.js').then(({ startCallAudio }) => startCallAudio(call)).catch((err) => console.warn('demo audio:', err));
+}

@@ -1,0 +1,176 @@
+// Pacing in Debian's Chromium: the therapist's microphone is a fixture WAV (Chromium's fake capture device, which
+// loops the file), the client's audio the matching WAV routed through WebAudio into a MediaStreamTrack; both are
+// handed to the widget with Attune.attachAudio on the demo host (another origin, strict CSP). The share the
+// widget measures must match the fixture's ground truth within 3 points. A short scheduled session, run on
+// Playwright's fake clock, shows the time cue when it should (not in the quiet start; then "10 minutes left").
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Truth } from '../../scripts/lib-dialogue.ts';
+import { truthMetrics } from '../../scripts/lib-analyze.ts';
+import { launchChromium, startStack, type Stack } from './stack.ts';
+import { endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
+
+const FIXTURE = join(import.meta.dirname, '../fixtures/dialogues/dialogue-01');
+const CONDITION = 'noise';
+/** The fixture's length: both sides loop with this period, so any window of whole periods holds exact truth. */
+const LOOP_MS = 10_000;
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchChromium([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${join(FIXTURE, `${CONDITION}-therapist.wav`)}`,
+  ]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+interface Snap {
+  elapsedMs: number;
+  therapistTalkMs: number;
+  clientTalkMs: number;
+  cue: { key: string } | null;
+  tick: { ticks: number; meanMs: number; maxMs: number; over4Ms: number };
+}
+
+async function openTherapist(page: Page, minutes: number): Promise<void> {
+  const { therapist } = await mintDemoTokens(stack.api, stack.host, { minutes });
+  // audio=none: the demo pane would otherwise play its own simulated call.
+  await page.goto(paneUrl(stack.host, 'therapist', therapist) + '&audio=none');
+  await page.waitForFunction(() => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function');
+  await page.evaluate(() => {
+    const w = window as unknown as { __snaps: unknown[]; Attune: { on(e: string, cb: (d: unknown) => void): void } };
+    w.__snaps = [];
+    w.Attune.on('pacing', (s) => w.__snaps.push(s));
+  });
+}
+
+/** The fake microphone (processing off, so the level is the file's) and, optionally, a WAV as the remote track. */
+async function attach(page: Page, remoteWavBase64: string | null): Promise<void> {
+  await page.evaluate(async (b64) => {
+    const local = (
+      await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } })
+    ).getAudioTracks()[0]!;
+    let remote: MediaStreamTrack | null = null;
+    if (b64) {
+      const ac = new AudioContext();
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const src = ac.createBufferSource();
+      src.buffer = await ac.decodeAudioData(bytes.buffer);
+      src.loop = true;
+      const dest = ac.createMediaStreamDestination();
+      src.connect(dest);
+      src.start();
+      remote = dest.stream.getAudioTracks()[0]!;
+    }
+    (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({ local, remote });
+  }, remoteWavBase64);
+}
+
+const snaps = (page: Page) => page.evaluate(() => (window as unknown as { __snaps: Snap[] }).__snaps);
+
+describe('pacing in Chromium', () => {
+  it("measures the therapist's share of a fixture dialogue within 3 points of the truth", async () => {
+    const truth = JSON.parse(readFileSync(join(FIXTURE, 'truth.json'), 'utf8')) as Truth;
+    const expected = truthMetrics(truth).therapistShare;
+    const page = await browser.newPage();
+    await openTherapist(page, 50);
+    await attach(page, readFileSync(join(FIXTURE, `${CONDITION}-client.wav`)).toString('base64'));
+
+    // One loop to settle the noise floors, then two whole loops measured.
+    await expect.poll(async () => (await snaps(page)).at(-1)?.elapsedMs ?? 0, { timeout: 60_000, intervals: [500] }).toBeGreaterThan(
+      LOOP_MS + 2 * LOOP_MS + 2000,
+    );
+    const all = await snaps(page);
+    const a = all.find((s) => s.elapsedMs >= LOOP_MS)!;
+    const b = all.reduce((best, s) =>
+      Math.abs(s.elapsedMs - a.elapsedMs - 2 * LOOP_MS) < Math.abs(best.elapsedMs - a.elapsedMs - 2 * LOOP_MS) ? s : best,
+    );
+    const dt = b.therapistTalkMs - a.therapistTalkMs;
+    const dc = b.clientTalkMs - a.clientTalkMs;
+    const share = dt / (dt + dc);
+    const tick = all.at(-1)!.tick;
+    console.log(
+      `[pacing] window ${((b.elapsedMs - a.elapsedMs) / 1000).toFixed(2)} s: therapist ${(dt / 1000).toFixed(2)} s, client ${(dc / 1000).toFixed(2)} s; ` +
+        `share ${(share * 100).toFixed(1)}% vs truth ${(expected * 100).toFixed(1)}% (error ${(Math.abs(share - expected) * 100).toFixed(2)} points); ` +
+        `level tick: ${tick.ticks} ticks, mean ${tick.meanMs.toFixed(3)} ms, max ${tick.maxMs.toFixed(2)} ms, over 4 ms ${tick.over4Ms}`,
+    );
+    expect(Math.abs(b.elapsedMs - a.elapsedMs - 2 * LOOP_MS)).toBeLessThan(1500);
+    // Per whole loop each side talks about its truth (within half a second).
+    expect(Math.abs(dt / 2000 - truthMetrics(truth).therapistTalkSeconds)).toBeLessThan(0.5);
+    expect(Math.abs(dc / 2000 - truthMetrics(truth).clientTalkSeconds)).toBeLessThan(0.5);
+    expect(Math.abs(share - expected) * 100).toBeLessThanOrEqual(3);
+    expect(tick.ticks).toBeGreaterThan(1000);
+    expect(tick.over4Ms / tick.ticks).toBeLessThan(0.01);
+
+    // The strip shows the time left and the balance; nothing is cued in the quiet start.
+    const strip = await widgetText(page);
+    expect(strip).toMatch(/\d+ min left/);
+    expect(strip).toMatch(/Last 5 min: you \d+%, client \d+%/);
+    expect(all.every((s) => s.cue === null)).toBe(true);
+
+    // At the end the aggregates are posted (201) and the summary shows them.
+    const sent = page.evaluate(
+      () =>
+        new Promise<number>((resolve) =>
+          (window as unknown as { Attune: { on(e: string, cb: (d: { status: number }) => void): void } }).Attune.on('pacing:sent', (d) => resolve(d.status)),
+        ),
+    );
+    await endCall(page);
+    expect(await sent).toBe(201);
+    await expect.poll(() => widgetText(page), { timeout: 15_000 }).toContain('Pacing this session');
+    await expect.poll(() => widgetText(page), { timeout: 15_000 }).not.toContain('not yet confirmed');
+    expect(await widgetText(page)).toMatch(/Talk balance\s*you \d+%, client \d+%/);
+    await page.close();
+  });
+
+  it('shows the time cue of a short scheduled session when it is due, not in the quiet start', async () => {
+    const page = await browser.newPage();
+    await page.clock.install();
+    await openTherapist(page, 15);
+    await attach(page, null);
+    const cueText = () =>
+      page.evaluate(() => {
+        const host = document.querySelector('attune-widget');
+        return host?.shadowRoot?.querySelector('.cue [role=status]')?.textContent ?? null;
+      });
+    await expect.poll(async () => (await snaps(page)).length).toBeGreaterThan(0);
+
+    // The first 5 minutes are quiet, although fewer than 10 minutes are left from the start.
+    await page.clock.runFor(4 * 60_000 + 50_000);
+    expect(await cueText()).toBe('');
+    expect((await snaps(page)).every((s) => s.cue === null)).toBe(true);
+    expect(await widgetText(page)).toMatch(/1[01] min left/);
+
+    // 10 minutes left (the token was minted a few seconds before the first frame): the cue shows once.
+    await page.clock.runFor(20_000);
+    expect(await cueText()).toBe('10 minutes left.');
+    const hostHasFocus = await page.evaluate(() => document.activeElement === document.body);
+    expect(hostHasFocus).toBe(true); // announced politely, never takes focus
+
+    // It hides by itself (12 s by default).
+    await page.clock.runFor(15_000);
+    expect(await cueText()).toBe('');
+
+    // 5 minutes left: shown, then dismissed with Escape from the strip.
+    await page.clock.runFor(5 * 60_000 - 35_000 + 10_000);
+    expect(await cueText()).toBe('5 minutes left.');
+    await page.evaluate(() => {
+      const btn = document.querySelector('attune-widget')!.shadowRoot!.querySelector<HTMLButtonElement>('button.dismiss')!;
+      btn.focus();
+    });
+    await page.keyboard.press('Escape');
+    expect(await cueText()).toBe('');
+    const keys = (await snaps(page)).map((s) => s.cue?.key ?? null).filter((k) => k);
+    expect(new Set(keys)).toEqual(new Set(['time.minutesLeft']));
+    await page.close();
+  });
+});
