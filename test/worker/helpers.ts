@@ -1,8 +1,10 @@
 import { env, exports } from 'cloudflare:workers';
 import type { JWK } from 'jose';
-import { generateKey, randomId } from '../../sdk/keys.ts';
+import { generateKey, randomId, randomSecret } from '../../sdk/keys.ts';
 import { mintToken, type SessionClaims, type SigningAlg } from '../../sdk/mint-token.ts';
-import { insertKey, insertOrigin, insertPlatform } from '../../worker/db/queries.ts';
+import { insertAdminKey } from '../../worker/db/admin-queries.ts';
+import { insertKey, insertOrigin, insertPacing, insertPlatform, insertRating, markAsked, upsertSession } from '../../worker/db/queries.ts';
+import { sha256 } from '../../worker/refs.ts';
 
 export interface TestPlatform {
   platformId: string;
@@ -16,12 +18,12 @@ export interface TestPlatform {
 }
 
 /** Registers a platform with a fresh key (through the Worker's own query module) and returns a minting helper. */
-export async function seedPlatform(options: { alg?: SigningAlg; origins?: string[]; settings?: object } = {}): Promise<TestPlatform> {
+export async function seedPlatform(options: { alg?: SigningAlg; origins?: string[]; settings?: object; retentionDays?: number } = {}): Promise<TestPlatform> {
   const key = await generateKey(options.alg ?? 'EdDSA');
   const platformId = randomId('plt_', 8);
   const now = Math.floor(Date.now() / 1000);
   await env.DB.batch([
-    insertPlatform(env.DB, { id: platformId, name: 'Test platform', settings: JSON.stringify(options.settings ?? {}), now }),
+    insertPlatform(env.DB, { id: platformId, name: 'Test platform', settings: JSON.stringify(options.settings ?? {}), ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}), now }),
     insertKey(env.DB, {
       kid: key.kid,
       platformId,
@@ -91,3 +93,67 @@ export const GOOD_PACING = {
 };
 
 export const sessionPath = (sid: string, what: 'rating' | 'pacing' | 'summary') => `/v1/sessions/${encodeURIComponent(sid)}/${what}`;
+
+/** Registers an admin key for the platform (as `npm run platform -- admin-key` does) and returns it. */
+export async function seedAdminKey(platformId: string): Promise<{ key: string; id: string }> {
+  const key = `attune_admin_${randomSecret(32)}`;
+  const id = randomId('adm_', 6);
+  await insertAdminKey(env.DB, { id, platformId, keyHash: await sha256(key), now: Math.floor(Date.now() / 1000) }).run();
+  return { key, id };
+}
+
+export function adminCall(path: string, key: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('Authorization', `Bearer ${key}`);
+  return exports.default.fetch(new Request(`https://api.attune.test${path}`, { ...init, headers }));
+}
+
+/** The stand-in hash storeSession gives a name (same shape as a real ref hash). */
+export function testHash(name: string): Promise<string> {
+  return sha256(`test-ref:${name}`);
+}
+
+export interface StoredSession {
+  sid: string;
+  tid: string;
+  cid: string;
+  /** Epoch seconds of the session (its rollup day). */
+  at: number;
+  rating?: { total: number; flags?: string[] } | 'declined';
+  pacing?: { therapist: number; client: number };
+  asked?: boolean;
+}
+
+/** Writes a session with its facts straight through the query module (the rollup triggers run as in production). */
+export async function storeSession(platformId: string, s: StoredSession): Promise<void> {
+  const key = { platformId, sidHash: await testHash(s.sid), therapistHash: await testHash(s.tid), clientHash: await testHash(s.cid) };
+  const statements = [upsertSession(env.DB, { ...key, instrumentId: 'attune-session-4', instrumentVersion: 1, scheduledStart: null, scheduledEnd: null, now: s.at })];
+  if (s.asked) statements.push(markAsked(env.DB, platformId, key.sidHash, s.at));
+  if (s.rating) {
+    const rated = s.rating !== 'declined';
+    const r = s.rating === 'declined' ? null : s.rating;
+    statements.push(
+      insertRating(env.DB, key, {
+        status: rated ? 'rated' : 'declined',
+        instrumentId: 'attune-session-4',
+        instrumentVersion: 1,
+        items: r ? JSON.stringify([{ id: 'bond', value: r.total / 4 }, { id: 'goals', value: r.total / 4 }, { id: 'approach', value: r.total / 4 }, { id: 'overall', value: r.total / 4 }]) : '[]',
+        total: r?.total ?? null,
+        maxTotal: r ? 40 : null,
+        flags: JSON.stringify(r?.flags ?? []),
+        ratedAt: s.at + 60,
+      }),
+    );
+  }
+  if (s.pacing) {
+    statements.push(
+      insertPacing(env.DB, key, { ...PACING_ZERO, durationSeconds: 3000, therapistTalkSeconds: s.pacing.therapist, clientTalkSeconds: s.pacing.client }, s.at + 60),
+    );
+  }
+  await env.DB.batch(statements);
+}
+
+const PACING_ZERO = {
+  durationSeconds: 0, therapistTalkSeconds: 0, clientTalkSeconds: 0, overlapSeconds: 0, overlapCount: 0, silenceSeconds: 0, silenceCount: 0,
+  longestSilenceSeconds: 0, longestTherapistTurnSeconds: 0, therapistTurns: 0, clientTurns: 0, cuesShown: 0,
+};

@@ -6,9 +6,10 @@ export type CsvCell = string | number | null;
  */
 export function csvField(value: CsvCell): string {
   if (value === null) return '';
-  let s = typeof value === 'number' ? String(value) : value;
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) || s !== value ? `"${s.replaceAll('"', '""')}"` : s;
+  if (typeof value === 'number') return String(value);
+  const defused = /^[=+\-@\t\r]/.test(value);
+  const s = defused ? `'${value}` : value;
+  return defused || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
