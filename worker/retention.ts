@@ -1,4 +1,4 @@
-import { deleteIdempotencyBefore, expireSessionsStatements, platformsWithRetention } from './db/admin-queries.ts';
+import { deleteIdempotencyBefore, expireSessionsStatements, platformsWithRetention, sessionsIn } from './db/admin-queries.ts';
 import { DAY_SECONDS } from './trend.ts';
 
 /** Sessions deleted per batch, and batches per platform per run (a run stays well inside the cron CPU limit). */
@@ -19,7 +19,7 @@ export async function enforceRetention(db: D1Database, nowSeconds: number): Prom
     let n = 0;
     for (let i = 0; i < RETENTION_MAX_BATCHES; i++) {
       const results = await db.batch(expireSessionsStatements(db, p.id, cutoff, RETENTION_BATCH));
-      const changes = results.at(-1)?.meta.changes ?? 0;
+      const changes = sessionsIn(results);
       n += changes;
       if (changes < RETENTION_BATCH) break;
     }

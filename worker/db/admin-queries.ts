@@ -66,13 +66,20 @@ export async function rollupsByWeek(db: D1Database, platformId: string, fromDay:
   return results;
 }
 
+/** The session count from the first result of an erase or expire batch. */
+export function sessionsIn(results: D1Result[]): number {
+  return (results[0]?.results[0] as { n?: number } | undefined)?.n ?? 0;
+}
+
 /**
  * Every row of one client, in an order the rollup triggers can follow (facts before their session).
- * Idempotency records are found by scope ('rating:<sid>', 'pacing:<sid>').
+ * Idempotency records are found by scope ('rating:<sid>', 'pacing:<sid>'). The first result is the session count.
  */
 export function eraseClientStatements(db: D1Database, platformId: string, clientHash: string): D1PreparedStatement[] {
   const sids = 'SELECT sid_hash FROM sessions WHERE platform_id = ?1 AND client_hash = ?2';
   return [
+    // First: how many sessions go (meta.changes would also count the rollup triggers' writes).
+    db.prepare(`SELECT count(*) AS n FROM (${sids})`).bind(platformId, clientHash),
     db
       .prepare(`DELETE FROM idempotency WHERE platform_id = ?1 AND (scope IN (SELECT 'rating:' || sid_hash FROM sessions WHERE platform_id = ?1 AND client_hash = ?2)
                                           OR scope IN (SELECT 'pacing:' || sid_hash FROM sessions WHERE platform_id = ?1 AND client_hash = ?2))`)
@@ -83,10 +90,11 @@ export function eraseClientStatements(db: D1Database, platformId: string, client
   ];
 }
 
-/** The oldest `limit` sessions created before `cutoff`, with everything that hangs on them. */
+/** The oldest `limit` sessions created before `cutoff`, with everything that hangs on them (first result: their count). */
 export function expireSessionsStatements(db: D1Database, platformId: string, cutoff: number, limit: number): D1PreparedStatement[] {
   const sids = 'SELECT sid_hash FROM sessions WHERE platform_id = ?1 AND created_at < ?2 ORDER BY created_at, sid_hash LIMIT ?3';
   return [
+    db.prepare(`SELECT count(*) AS n FROM (${sids})`).bind(platformId, cutoff, limit),
     db
       .prepare(`DELETE FROM idempotency WHERE platform_id = ?1 AND (scope IN (SELECT 'rating:' || sid_hash FROM (${sids}))
                                           OR scope IN (SELECT 'pacing:' || sid_hash FROM (${sids})))`)

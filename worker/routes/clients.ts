@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { Ref } from '../../schemas/index.ts';
-import { eraseClientStatements, insertAudit } from '../db/admin-queries.ts';
+import { eraseClientStatements, insertAudit, sessionsIn } from '../db/admin-queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { adminAuth } from '../middleware/admin-auth.ts';
@@ -21,7 +21,7 @@ export const clientRoutes = new Hono<AppEnv>()
     const { platformId, keyId } = c.var.admin;
     const clientHash = await hashRef(c.env.REF_HASH_SECRET, platformId, 'cid', ref);
     const results = await c.env.DB.batch(eraseClientStatements(c.env.DB, platformId, clientHash));
-    const sessions = results.at(-1)?.meta.changes ?? 0;
+    const sessions = sessionsIn(results);
     await insertAudit(c.env.DB, { platformId, keyId, route: '/v1/clients/:ref', params: { method: 'DELETE' }, rows: sessions, at: Math.floor(Date.now() / 1000) }).run();
     return c.json({ erased: { sessions } });
   })
