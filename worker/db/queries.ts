@@ -238,16 +238,19 @@ export function markAsked(db: D1Database, platformId: string, sidHash: string, n
     .bind(platformId, sidHash, now);
 }
 
-/** How many of the client's sessions on the platform came before this one (0 for the first); null if unknown. */
-export async function clientSessionIndex(db: D1Database, platformId: string, clientHash: string, sidHash: string): Promise<number | null> {
-  const row = await db
-    .prepare(
-      `SELECT (SELECT count(*) FROM sessions o
-                WHERE o.platform_id = s.platform_id AND o.client_hash = s.client_hash
-                  AND (o.created_at < s.created_at OR (o.created_at = s.created_at AND o.sid_hash < s.sid_hash))) AS n
-         FROM sessions s WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.client_hash = ?3`,
-    )
-    .bind(platformId, sidHash, clientHash)
-    .first<{ n: number }>();
-  return row?.n ?? null;
+/**
+ * The session's number among the client's sessions on the platform (1 for the first), assigned once: the
+ * first call numbers it after the highest so far, later calls return the same number.
+ */
+export async function clientSessionNumber(db: D1Database, platformId: string, clientHash: string, sidHash: string): Promise<number | null> {
+  const [, row] = await db.batch<{ n: number | null }>([
+    db
+      .prepare(
+        `UPDATE sessions SET client_seq = (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions WHERE platform_id = ?1 AND client_hash = ?3)
+          WHERE platform_id = ?1 AND sid_hash = ?2 AND client_hash = ?3 AND client_seq IS NULL`,
+      )
+      .bind(platformId, sidHash, clientHash),
+    db.prepare('SELECT client_seq AS n FROM sessions WHERE platform_id = ?1 AND sid_hash = ?2 AND client_hash = ?3').bind(platformId, sidHash, clientHash),
+  ]);
+  return row?.results[0]?.n ?? null;
 }

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { SessionContext } from '../../schemas/index.ts';
 import { shouldAsk } from '../ask.ts';
-import { clientSessionIndex, getSessionParticipants, markAsked, upsertSession } from '../db/queries.ts';
+import { clientSessionNumber, getSessionParticipants, markAsked, upsertSession } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { auth } from '../middleware/auth.ts';
@@ -30,7 +30,7 @@ async function decideAsk(c: Context<AppEnv>): Promise<boolean> {
       scheduledStart: sched?.start ?? null, scheduledEnd: sched?.end ?? null, now,
     }).run();
   }
-  const index = setting.mode === 'nth' ? ((await clientSessionIndex(db, platformId, cid, sid)) ?? 0) : 0;
+  const index = setting.mode === 'nth' ? ((await clientSessionNumber(db, platformId, cid, sid)) ?? 1) - 1 : 0;
   const ask = shouldAsk(setting, sid, index);
   if (ask) await markAsked(db, platformId, sid, now).run();
   return ask;
