@@ -2,6 +2,20 @@
 
 const error = { $ref: '#/components/responses/Error' };
 const bearer = [{ sessionToken: [] }];
+const adminBearer = [{ adminKey: [] }];
+const dateParam = (name: string, what: string) => ({
+  name,
+  in: 'query',
+  required: false,
+  description: `${what} (YYYY-MM-DD, inclusive; widened to whole ISO weeks). Default: the last 13 weeks.`,
+  schema: { type: 'string', format: 'date' },
+});
+const reportParams = [
+  dateParam('from', 'First day'),
+  dateParam('to', 'Last day'),
+  { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } },
+];
+const num = (description?: string) => ({ type: ['number', 'null'], ...(description ? { description } : {}) });
 const sid = { name: 'sid', in: 'path', required: true, description: 'The session ref from the token (URL-encoded).', schema: { type: 'string', minLength: 1, maxLength: 128 } };
 const idemKey = {
   name: 'Idempotency-Key',
@@ -10,14 +24,14 @@ const idemKey = {
   description: 'One key per submission (a UUID); a retry with the same key and body gets the stored response.',
   schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' },
 };
-const accepted = (status: string) => ({
+const accepted = (status: string, extra: Record<string, object> = {}) => ({
   description: 'Stored (or, for an identical retry, the stored response again, with `Idempotent-Replayed: true`).',
   content: {
     'application/json': {
       schema: {
         type: 'object',
         required: ['status', 'receivedAt'],
-        properties: { status: { type: 'string', enum: status.split('|') }, receivedAt: { type: 'integer', description: 'epoch seconds' } },
+        properties: { status: { type: 'string', enum: status.split('|') }, receivedAt: { type: 'integer', description: 'epoch seconds' }, ...extra },
       },
     },
   },
@@ -53,6 +67,12 @@ export const openApiDocument = {
         bearerFormat: 'JWT',
         description: 'EdDSA (Ed25519) or HS256, `kid` header naming a registered key; claims iss, aud "attune", sub, role, sid, tid, cid, exp; 60 s skew.',
       },
+      adminKey: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'attune_admin_<43 chars>',
+        description: 'A platform admin key from `npm run platform -- admin-key --platform ID` (shown once; Attune stores its SHA-256). Never a session token.',
+      },
     },
     schemas: {
       Error: {
@@ -81,6 +101,57 @@ export const openApiDocument = {
         ],
       },
       PacingAggregates,
+      TrendPoint: {
+        type: 'object',
+        required: ['at', 'total', 'items', 'therapistShare'],
+        properties: {
+          at: { type: 'integer', description: 'epoch seconds of the rating (or of the session when not rated)' },
+          total: { type: ['number', 'null'] },
+          items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, value: { type: 'number' } } } },
+          therapistShare: { type: ['number', 'null'], description: 'therapist share of talk, 0..1, from the session’s pacing' },
+        },
+      },
+      Trend: {
+        type: 'object',
+        required: ['client', 'therapist'],
+        properties: {
+          client: { type: 'array', description: 'The client’s rated sessions with this therapist, oldest first; this session last.', items: { $ref: '#/components/schemas/TrendPoint' } },
+          therapist: {
+            type: 'object',
+            required: ['days', 'sessions', 'meanTotal', 'meanTherapistShare'],
+            description: 'The therapist’s rolling mean over the last `days` days (platform setting trend.days, default 90).',
+            properties: { days: { type: 'integer' }, sessions: { type: 'integer' }, meanTotal: num(), meanTherapistShare: num() },
+          },
+        },
+      },
+      ReportRow: {
+        type: 'object',
+        required: ['key', 'sessions', 'asked', 'meanTotal', 'flaggedShare', 'completionRate', 'meanTherapistShare', 'suppressed', 'talkShareSuppressed'],
+        properties: {
+          key: { type: 'string', description: 'therapist pseudonym (t_...), week start (YYYY-MM-DD) or "total"' },
+          sessions: { type: ['integer', 'null'], description: 'rated sessions; null when suppressed' },
+          asked: { type: ['integer', 'null'], description: 'sessions in which the client was asked (declines included)' },
+          meanTotal: num(),
+          flaggedShare: num(),
+          completionRate: num('rated / asked'),
+          meanTherapistShare: num('over sessions with pacing; suppressed on its own count'),
+          suppressed: { type: 'boolean' },
+          talkShareSuppressed: { type: 'boolean' },
+        },
+      },
+      Report: {
+        type: 'object',
+        required: ['report', 'from', 'to', 'minCell', 'rows', 'total'],
+        description: 'Cells resting on fewer than minCell sessions are null, with the complementary cells that would reveal them.',
+        properties: {
+          report: { type: 'string', enum: ['therapists', 'weeks'] },
+          from: { type: 'string', format: 'date' },
+          to: { type: 'string', format: 'date' },
+          minCell: { type: 'integer' },
+          rows: { type: 'array', items: { $ref: '#/components/schemas/ReportRow' } },
+          total: { $ref: '#/components/schemas/ReportRow' },
+        },
+      },
       SessionSummary: {
         type: 'object',
         required: ['status', 'instrument', 'items', 'total', 'maxTotal', 'flags', 'ratedAt', 'pacing'],
@@ -93,6 +164,8 @@ export const openApiDocument = {
           flags: { type: 'array', items: { type: 'string', enum: ['total_low', 'item_low', 'dropped'] } },
           ratedAt: { type: ['integer', 'null'] },
           pacing: { oneOf: [{ $ref: '#/components/schemas/PacingAggregates' }, { type: 'null' }] },
+          trend: { $ref: '#/components/schemas/Trend' },
+          asked: { type: 'boolean', description: 'whether the client was asked to rate this session (feedback fatigue may skip it)' },
         },
       },
     },
@@ -103,7 +176,7 @@ export const openApiDocument = {
   paths: {
     '/v1/context': {
       get: {
-        summary: 'What the widget needs at mount: role, instrument, locale, schedule, cue settings.',
+        summary: 'What the widget needs at mount: role, instrument, locale, schedule, cue settings; for the client whether to ask (recorded as asked).',
         security: bearer,
         responses: {
           '200': {
@@ -119,6 +192,7 @@ export const openApiDocument = {
                     locale: { type: 'string' },
                     schedule: { type: ['object', 'null'], properties: { start: { type: 'integer' }, end: { type: 'integer' } } },
                     cues: { type: 'object' },
+                    ask: { type: 'boolean', description: 'client role only: false when the platform’s feedback-fatigue setting skips this session' },
                   },
                 },
               },
@@ -136,7 +210,10 @@ export const openApiDocument = {
         security: bearer,
         parameters: [sid, idemKey],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/RatingSubmission' } } } },
-        responses: { '201': accepted('rated|declined'), ...errors },
+        responses: {
+          '201': accepted('rated|declined', { delivered: { type: 'boolean', description: 'the summary reached at least one open therapist socket' } }),
+          ...errors,
+        },
       },
     },
     '/v1/sessions/{sid}/pacing': {
@@ -157,6 +234,89 @@ export const openApiDocument = {
           '200': { description: 'The summary.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SessionSummary' } } } },
           '401': error,
           '403': error,
+        },
+      },
+    },
+    '/v1/live': {
+      get: {
+        summary: 'The therapist’s WebSocket: `{ "type": "summary", "summary": SessionSummary }` at once and after every change; send `ping`, get `pong`.',
+        description:
+          'Open with `new WebSocket(url, ["attune.v1", "bearer." + token])`: the token travels in Sec-WebSocket-Protocol, never in the URL. The 101 answer selects `attune.v1`. Therapist token only.',
+        parameters: [
+          { name: 'Sec-WebSocket-Protocol', in: 'header', required: true, description: '`attune.v1, bearer.<session JWT>`', schema: { type: 'string' } },
+          { name: 'Upgrade', in: 'header', required: true, schema: { type: 'string', const: 'websocket' } },
+        ],
+        responses: { '101': { description: 'Switching protocols (subprotocol attune.v1).' }, '401': error, '403': error, '426': error },
+      },
+    },
+    '/v1/trends': {
+      get: {
+        summary: 'The client’s series with this therapist and the therapist’s rolling mean (also inside every summary).',
+        security: bearer,
+        responses: {
+          '200': { description: 'The trend.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Trend' } } } },
+          '401': error,
+          '403': error,
+        },
+      },
+    },
+    '/v1/reports/therapists': {
+      get: {
+        summary: 'Per therapist (pseudonym): sessions, mean total, flagged share, completion rate, mean talk share; small cells suppressed. Audited.',
+        security: adminBearer,
+        parameters: reportParams,
+        responses: {
+          '200': {
+            description: 'The report (JSON or CSV; suppressed CSV cells are empty; the last line is the total).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Report' } }, 'text/csv': { schema: { type: 'string' } } },
+          },
+          '400': error,
+          '401': error,
+        },
+      },
+    },
+    '/v1/reports/weeks': {
+      get: {
+        summary: 'Per ISO week: the same measures over all therapists; small cells suppressed. Audited.',
+        security: adminBearer,
+        parameters: reportParams,
+        responses: {
+          '200': {
+            description: 'The report (JSON or CSV).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Report' } }, 'text/csv': { schema: { type: 'string' } } },
+          },
+          '400': error,
+          '401': error,
+        },
+      },
+    },
+    '/v1/reports/pseudonyms': {
+      post: {
+        summary: 'Maps the platform’s own therapist refs to their report pseudonyms (hashed here, never stored). Audited.',
+        security: adminBearer,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', required: ['therapists'], properties: { therapists: { type: 'array', maxItems: 1000, items: { type: 'string' } } } } } },
+        },
+        responses: {
+          '200': {
+            description: 'One pseudonym per ref.',
+            content: { 'application/json': { schema: { type: 'object', properties: { pseudonyms: { type: 'array', items: { type: 'object', properties: { ref: { type: 'string' }, pseudonym: { type: 'string' } } } } } } } },
+          },
+          '401': error,
+          '422': error,
+        },
+      },
+    },
+    '/v1/clients/{ref}': {
+      delete: {
+        summary: 'Erases a client: sessions, ratings, pacing and idempotency records; the rollups are adjusted in the same transaction. Audited (without the ref).',
+        security: adminBearer,
+        parameters: [{ name: 'ref', in: 'path', required: true, description: 'The client ref (URL-encoded).', schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+        responses: {
+          '200': { description: 'What was erased.', content: { 'application/json': { schema: { type: 'object', properties: { erased: { type: 'object', properties: { sessions: { type: 'integer' } } } } } } } },
+          '400': error,
+          '401': error,
         },
       },
     },

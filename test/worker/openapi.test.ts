@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { PacingAggregates, SessionSummary } from '../../schemas/index.ts';
+import { PacingAggregates, SessionSummary, Trend, TrendPoint } from '../../schemas/index.ts';
 import { call, seedPlatform } from './helpers.ts';
 
 type Doc = {
@@ -20,9 +20,9 @@ describe('GET /openapi.json', () => {
     const p = await seedPlatform();
     const token = await p.mint({ role: 'therapist', sid: 'doc-sid' });
     const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => [path, m.toUpperCase()] as const));
-    expect(ops.length).toBe(4);
+    expect(ops.length).toBe(10);
     for (const [path, method] of ops) {
-      const res = await call(path.replace('{sid}', 'doc-sid'), { method, token });
+      const res = await call(path.replace('{sid}', 'doc-sid').replace('{ref}', 'doc-ref'), { method, token });
       expect([404, 405], `${method} ${path}`).not.toContain(res.status);
     }
   });
@@ -31,7 +31,11 @@ describe('GET /openapi.json', () => {
     const doc = await (await call('/openapi.json')).json<Doc>();
     expect(doc.components.schemas.PacingAggregates!.required!.sort()).toEqual(Object.keys(PacingAggregates.entries).sort());
     expect(Object.keys(doc.components.schemas.PacingAggregates!.properties!).sort()).toEqual(Object.keys(PacingAggregates.entries).sort());
-    expect(doc.components.schemas.SessionSummary!.required!.sort()).toEqual(Object.keys(SessionSummary.entries).sort());
+    const required = (entries: Record<string, { type: string }>) => Object.keys(entries).filter((k) => entries[k]!.type !== 'optional').sort();
+    for (const [name, schema] of [['SessionSummary', SessionSummary], ['Trend', Trend], ['TrendPoint', TrendPoint]] as const) {
+      expect(doc.components.schemas[name]!.required!.sort(), name).toEqual(required(schema.entries));
+      expect(Object.keys(doc.components.schemas[name]!.properties!).sort(), name).toEqual(Object.keys(schema.entries).sort());
+    }
     expect(v.is(SessionSummary, { status: 'pending', instrument: null, items: [], total: null, maxTotal: null, flags: [], ratedAt: null, pacing: null })).toBe(true);
   });
 });
