@@ -90,3 +90,30 @@ export function createPlatformSql(r: PlatformRegistration): string {
 export function addOriginSql(platformId: string, origin: string): string {
   return `INSERT OR IGNORE INTO platform_origins (platform_id, origin) VALUES (${sqlString(checkId('platform id', platformId))}, ${sqlString(normalizeOrigin(origin))});`;
 }
+
+/** An admin key row: only the key's SHA-256 (base64url, as the Worker computes it) is stored. */
+export function adminKeySql(k: { id: string; platformId: string; keyHash: string; now: number }): string {
+  checkId('admin key id', k.id);
+  if (!/^[A-Za-z0-9_-]{43}$/.test(k.keyHash)) throw new Error('keyHash must be a base64url SHA-256');
+  if (!Number.isInteger(k.now) || k.now < 0) throw new Error('now must be epoch seconds');
+  return `INSERT INTO admin_keys (id, platform_id, key_hash, created_at) VALUES (${sqlString(k.id)}, ${sqlString(checkId('platform id', k.platformId))}, ${sqlString(k.keyHash)}, ${k.now});`;
+}
+
+export function revokeAdminKeySql(id: string, now: number): string {
+  return `UPDATE admin_keys SET revoked_at = ${Math.floor(now)} WHERE id = ${sqlString(checkId('admin key id', id))} AND revoked_at IS NULL;`;
+}
+
+/** Sets the platform's retention period (days after which the daily Cron Trigger deletes a session). */
+export function retentionSql(platformId: string, days: number): string {
+  if (!Number.isInteger(days) || days < 1 || days > 36_600) throw new Error('days must be an integer from 1 to 36600');
+  return `UPDATE platforms SET retention_days = ${days} WHERE id = ${sqlString(checkId('platform id', platformId))};`;
+}
+
+/**
+ * Merges settings into the platform's settings JSON (json_patch: a key set to null is removed), e.g.
+ * { "ask": { "mode": "nth", "n": 3 } } or { "trend": { "days": 60 } }.
+ */
+export function settingsPatchSql(platformId: string, patch: Record<string, unknown>): string {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new Error('settings must be a JSON object');
+  return `UPDATE platforms SET settings = json_patch(settings, ${sqlString(JSON.stringify(patch))}) WHERE id = ${sqlString(checkId('platform id', platformId))};`;
+}

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,27 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     const secret = /^([A-Za-z0-9_-]{43})$/m.exec(hs)?.[1];
     expect(secret).toBeDefined();
     expect(query(t, "SELECT secret FROM platform_keys WHERE alg = 'HS256'")).toEqual([{ secret }]);
+  });
+
+  it('admin-key prints a key once and stores only its SHA-256; retention and settings update the platform', () => {
+    const persist = join(dir, 'admin-state');
+    const out = node('scripts/platform.ts', ['create', '--name', 'Admin Co', '--persist-to', persist]);
+    const id = /platform id: (\S+)/.exec(out)![1]!;
+    const adminOut = node('scripts/platform.ts', ['admin-key', '--platform', id, '--persist-to', persist]);
+    const key = /^(attune_admin_[A-Za-z0-9_-]{43})$/m.exec(adminOut)?.[1];
+    expect(key).toBeDefined();
+    const t = { persistTo: persist };
+    const rows = query<{ id: string; platform_id: string; key_hash: string }>(t, 'SELECT id, platform_id, key_hash FROM admin_keys');
+    expect(rows).toEqual([{ id: expect.stringMatching(/^adm_/), platform_id: id, key_hash: createHash('sha256').update(key!).digest('base64url') }]);
+    expect(JSON.stringify(query(t, 'SELECT * FROM admin_keys'))).not.toContain(key!.slice(13));
+
+    node('scripts/platform.ts', ['retention', '--platform', id, '--days', '30', '--persist-to', persist]);
+    node('scripts/platform.ts', ['settings', '--platform', id, '--json', '{"ask":{"mode":"nth","n":3}}', '--persist-to', persist]);
+    expect(query(t, 'SELECT retention_days, settings FROM platforms')).toEqual([{ retention_days: 30, settings: '{"ask":{"mode":"nth","n":3}}' }]);
+    expect(() => node('scripts/platform.ts', ['settings', '--platform', id, '--json', '{"ask":{"mode":"sometimes"}}', '--persist-to', persist])).toThrow();
+
+    node('scripts/platform.ts', ['revoke-admin-key', '--id', rows[0]!.id, '--persist-to', persist]);
+    expect(query<{ revoked_at: number | null }>(t, 'SELECT revoked_at FROM admin_keys')[0]!.revoked_at).toBeGreaterThan(0);
   });
 
   it('refuses bad input without touching D1', () => {

@@ -46,3 +46,24 @@ describe('platform SQL', () => {
     expect(() => createPlatformSql({ id: 'p', name: '  ', key: edKey, origins: [], now: 1 })).toThrow();
   });
 });
+
+describe('admin, retention and settings SQL', () => {
+  it('stores only the admin key hash, with checked ids', async () => {
+    const { adminKeySql, revokeAdminKeySql } = await import('../../scripts/platform-sql.ts');
+    const hash = 'a'.repeat(43);
+    expect(adminKeySql({ id: 'adm_1', platformId: 'plt_1', keyHash: hash, now: 5 })).toBe(
+      `INSERT INTO admin_keys (id, platform_id, key_hash, created_at) VALUES ('adm_1', 'plt_1', '${hash}', 5);`,
+    );
+    expect(() => adminKeySql({ id: 'adm_1', platformId: 'plt_1', keyHash: 'attune_admin_not-a-hash', now: 5 })).toThrow();
+    expect(() => adminKeySql({ id: "x'", platformId: 'plt_1', keyHash: hash, now: 5 })).toThrow();
+    expect(revokeAdminKeySql('adm_1', 9.7)).toBe("UPDATE admin_keys SET revoked_at = 9 WHERE id = 'adm_1' AND revoked_at IS NULL;");
+  });
+
+  it('retention days are a positive integer; settings are merged as quoted JSON', async () => {
+    const { retentionSql, settingsPatchSql } = await import('../../scripts/platform-sql.ts');
+    expect(retentionSql('plt_1', 30)).toBe("UPDATE platforms SET retention_days = 30 WHERE id = 'plt_1';");
+    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => retentionSql('plt_1', bad)).toThrow();
+    expect(settingsPatchSql('plt_1', { note: "it's" })).toBe(`UPDATE platforms SET settings = json_patch(settings, '{"note":"it''s"}') WHERE id = 'plt_1';`);
+    expect(() => settingsPatchSql('plt_1', [] as never)).toThrow();
+  });
+});
