@@ -220,7 +220,7 @@ describe('liveSummary', () => {
     s.summary(pending);
     s.summary({ ...rated, pacing });
     expect(isFinal({ ...rated, pacing })).toBe(true);
-    expect(isFinal({ ...pending, pacing, asked: false })).toBe(true);
+    expect(isFinal({ ...pending, pacing, asked: false })).toBe(false); // a late client may still rate
     expect(isFinal({ ...pending, pacing })).toBe(false);
     expect(s.closed).toBe(1000);
     expect(vi.getTimerCount()).toBe(0);

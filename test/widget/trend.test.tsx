@@ -121,9 +121,9 @@ describe('trend in the summary card', () => {
     expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe('Totals over 4 sessions, from 31.0 to 38.0; 2 not rated');
   });
 
-  it('says the client was not asked when feedback fatigue skipped this session', () => {
+  it('says the client has not been asked (feedback fatigue skipped this session, or their page is not open)', () => {
     show({ ...rated, status: 'pending', total: null, ratedAt: null, items: [], flags: [], asked: false });
-    expect(el.querySelector('[role=status]')?.textContent).toBe('The client was not asked to rate this session (your platform asks only some sessions).');
+    expect(el.querySelector('[role=status]')?.textContent).toBe('The client has not been asked to rate this session.');
     show({ ...rated, status: 'pending', total: null, ratedAt: null, items: [], flags: [], asked: true });
     expect(el.querySelector('[role=status]')?.textContent).toBe("Waiting for the client's rating…");
   });
@@ -138,6 +138,12 @@ describe('trend in the summary card', () => {
 });
 
 describe('trend helpers', () => {
+  it('says "one session" for a mean over one session', () => {
+    show({ ...rated, trend: { ...trend, therapist: { days: 90, sessions: 1, meanTotal: 36, meanTherapistShare: null } } });
+    expect(el.textContent).toContain('Your mean over the last 90 days: 36.0 from one session.');
+    expect(el.textContent).not.toContain('talk share:');
+  });
+
   it('names a single rated session', () => {
     expect(trendName([{ at: 1, total: 37.5, items: [], therapistShare: null }], 'en', trendStrings('en'))).toBe('Total 37.5, the only rated session so far');
   });

@@ -26,8 +26,11 @@ export interface LiveOptions {
 /** `http(s)://api` -> `ws(s)://api/v1/live`. The token never goes in the URL (it travels as a subprotocol). */
 export const liveUrl = (api: string): string => api.replace(/^http/, 'ws') + '/v1/live';
 
-/** Nothing more will change: the client answered (or was not asked) and this session's pacing is in. */
-export const isFinal = (s: SessionSummary): boolean => (s.status !== 'pending' || s.asked === false) && s.pacing !== null;
+/**
+ * Nothing more will change: the client answered and this session's pacing is in. (`asked: false` is not final:
+ * it also means the client's page has not asked yet, and a late client may still rate.)
+ */
+export const isFinal = (s: SessionSummary): boolean => s.status !== 'pending' && s.pacing !== null;
 
 /** Exponential backoff with "equal jitter": between half and all of min(max, base * 2^attempt). */
 export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
@@ -101,7 +104,7 @@ export function liveSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
         onSummary(s);
       }
       if (isFinal(s)) stop();
-      else if ((s.status !== 'pending' || s.asked === false) && grace === undefined) grace = setTimeout(stop, graceMs);
+      else if (s.status !== 'pending' && grace === undefined) grace = setTimeout(stop, graceMs);
     }
     const schedule = () => {
       retry = setTimeout(connect, reconnectDelay(attempt++, baseMs, maxMs, random));

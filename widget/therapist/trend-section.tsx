@@ -81,7 +81,7 @@ export function TrendSection({ summary, trend, locale }: TrendSectionProps) {
       </ul>
       {mean !== null && (
         <p>
-          {fill(t.mean, { days: mine.days, total: formatScore(mean, locale), n: mine.sessions })}
+          {fill(mine.sessions === 1 ? t.meanOne : t.mean, { days: mine.days, total: formatScore(mean, locale), n: mine.sessions })}
           {mine.meanTherapistShare !== null && ' ' + fill(t.meanShare, { share: percent(mine.meanTherapistShare, locale) })}
         </p>
       )}

@@ -21,11 +21,13 @@ export interface TrendStrings {
   notRecorded: string;
   /** `{days}`, `{total}`, `{n}` sessions. */
   mean: string;
+  /** The same with one session: `{days}`, `{total}`. */
+  meanOne: string;
   /** `{share}` */
   meanShare: string;
   /** The `dropped` flag with the numbers: `{prev}`, `{now}`. */
   droppedFrom: string;
-  /** Instead of "waiting" when the platform's feedback-fatigue setting skipped asking this session. */
+  /** Instead of "waiting" while the client has not been asked (feedback fatigue skipped it, or their page is not open). */
   notAsked: string;
 }
 
@@ -47,9 +49,10 @@ export const TREND_STRINGS: Record<string, TrendStrings> = {
     notRated: 'Not rated',
     notRecorded: 'Not recorded',
     mean: 'Your mean over the last {days} days: {total} across {n} sessions.',
+    meanOne: 'Your mean over the last {days} days: {total} from one session.',
     meanShare: 'Your mean talk share: {share}.',
     droppedFrom: "Total dropped from {prev} to {now} since this client's previous session.",
-    notAsked: 'The client was not asked to rate this session (your platform asks only some sessions).',
+    notAsked: 'The client has not been asked to rate this session.',
   },
   es: {
     title: 'A lo largo de las sesiones',
@@ -68,9 +71,10 @@ export const TREND_STRINGS: Record<string, TrendStrings> = {
     notRated: 'Sin valorar',
     notRecorded: 'Sin registrar',
     mean: 'Tu media en los últimos {days} días: {total} en {n} sesiones.',
+    meanOne: 'Tu media en los últimos {days} días: {total} de una sesión.',
     meanShare: 'Tu parte media de la conversación: {share}.',
     droppedFrom: 'El total bajó de {prev} a {now} respecto a la sesión anterior de este cliente.',
-    notAsked: 'No se pidió al cliente que valorara esta sesión (tu plataforma solo lo pide en algunas).',
+    notAsked: 'No se ha pedido al cliente que valore esta sesión.',
   },
 };
 
