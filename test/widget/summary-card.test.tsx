@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../schemas/instrument.ts';
 import type { SessionSummary } from '../../schemas/summary.ts';
 import { mount } from '../../widget/therapist.tsx';
+import { liveSummary } from '../../widget/therapist/live-summary.ts';
 import { pollSummary } from '../../widget/therapist/summary-source.ts';
 import { json, mountContext, stubFetch } from './helpers.ts';
 
@@ -46,7 +47,7 @@ describe('therapist summary card', () => {
   it('draws nothing during the call, then waits for the rating, then shows items, total and flags', async () => {
     const f = api([pending, pending, rated]);
     const c = mountContext({ role: 'therapist' });
-    const ctl = mount(c);
+    const ctl = mount(c, { source: pollSummary(c) });
     await act(async () => void (await vi.advanceTimersByTimeAsync(0)));
     expect(c.root.querySelector('.card')).toBeNull();
     expect(summaryCalls(f)).toBe(0);
@@ -86,10 +87,43 @@ describe('therapist summary card', () => {
   it('says so when the client declined', async () => {
     api([{ ...pending, status: 'declined' }]);
     const c = mountContext({ role: 'therapist' });
-    const ctl = mount(c);
+    const ctl = mount(c, { source: pollSummary(c) });
     await act(() => ctl.endSession!());
     await act(async () => void (await vi.advanceTimersByTimeAsync(0)));
     expect(c.root.querySelector('[role=status]')?.textContent).toBe('The client chose not to rate this session.');
+    ctl.teardown();
+  });
+});
+
+describe('therapist widget on the live source', () => {
+  it('draws each pushed summary: pending, then the rating with its trend, with no polling', async () => {
+    const f = api([pending]);
+    const sockets: Array<{ onmessage: ((e: MessageEvent) => void) | null; onopen: (() => void) | null; close: () => void; send: () => void }> = [];
+    class Socket {
+      onopen: (() => void) | null = null;
+      onmessage: ((e: MessageEvent) => void) | null = null;
+      onclose = null;
+      onerror = null;
+      constructor() {
+        sockets.push(this);
+      }
+      close() {}
+      send() {}
+    }
+    const c = mountContext({ role: 'therapist' });
+    const ctl = mount(c, { source: liveSummary(c, { WebSocket: Socket as unknown as typeof WebSocket }) });
+    await act(() => ctl.endSession!());
+    const push = (summary: SessionSummary) => act(() => sockets[0]!.onmessage!(new MessageEvent('message', { data: JSON.stringify({ type: 'summary', summary }) })));
+    sockets[0]!.onopen!();
+    await push(pending);
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe("Waiting for the client's rating…");
+    const trend = { client: [{ at: 1_799_000_000, total: 37, items: [], therapistShare: null }, { at: rated.ratedAt!, total: 34.5, items: [], therapistShare: 0.45 }], therapist: { days: 90, sessions: 10, meanTotal: 35, meanTherapistShare: 0.5 } };
+    await push({ ...rated, trend });
+    expect(c.root.querySelector('.total')?.textContent).toBe('Total: 34.5 / 40');
+    expect(c.root.querySelector('svg[role=img]')?.getAttribute('aria-label')).toBe('Totals over 2 sessions, from 37.0 to 34.5');
+    expect(c.events.filter(([e]) => e === 'summary')).toHaveLength(2);
+    await act(async () => void (await vi.advanceTimersByTimeAsync(10_000)));
+    expect(summaryCalls(f)).toBe(0);
     ctl.teardown();
   });
 });
