@@ -5,6 +5,7 @@ import type { Instrument } from '../schemas/instrument.ts';
 import { RatingSubmission } from '../schemas/rating.ts';
 import type { RatingReceipt } from '../schemas/summary.ts';
 import { CLIENT_CSS } from './client/client.css.ts';
+import { h } from './client/dom.ts';
 import { ratingCard } from './client/rating-card.ts';
 import { CLIENT_STRINGS } from './client/strings.ts';
 import { thanksCard, type Delivery } from './client/thanks.ts';
@@ -55,7 +56,7 @@ export function mount(ctx: MountContext): RoleController {
       ctx.emit('rating:not-asked');
       return;
     }
-    if (!instrument) return show(Object.assign(document.createElement('div'), { className: 'card muted', textContent: strings().loading }));
+    if (!instrument) return show(h('div', { class: 'card muted' }, strings().loading));
     const ins = instrument;
     show(
       (card = ratingCard({
