@@ -86,7 +86,7 @@ describe('pacing in Chromium', () => {
     await attach(page, readFileSync(join(FIXTURE, `${CONDITION}-client.wav`)).toString('base64'));
 
     // One loop to settle the noise floors, then two whole loops measured.
-    await expect.poll(async () => (await snaps(page)).at(-1)?.elapsedMs ?? 0, { timeout: 60_000, intervals: [500] }).toBeGreaterThan(
+    await expect.poll(async () => (await snaps(page)).at(-1)?.elapsedMs ?? 0, { timeout: 60_000, interval: 500 }).toBeGreaterThan(
       LOOP_MS + 2 * LOOP_MS + 2000,
     );
     const all = await snaps(page);

@@ -9,7 +9,9 @@ import { key } from './helpers.ts';
 const en = PACING_STRINGS.en!;
 const es = PACING_STRINGS.es!;
 
-const snap = (over: Partial<PacingSnapshot> = {}): PacingSnapshot => ({
+// A cast, not an annotation: the engine may add fields the strip does not read.
+const snap = (over: Partial<PacingSnapshot> = {}) =>
+  ({
   elapsedMs: 754_000,
   remainingMs: null,
   therapistTalkMs: 0,
@@ -31,7 +33,7 @@ const snap = (over: Partial<PacingSnapshot> = {}): PacingSnapshot => ({
   cuesShown: 0,
   lagMs: 500,
   ...over,
-});
+  }) as PacingSnapshot;
 const cue = (over: Partial<Cue> = {}): Cue => ({ kind: 'balance', key: 'balance.leaveRoom', atMs: 0, hideAtMs: 12_000, minutesLeft: null, ...over });
 
 function draw(el: preact.ComponentChild) {

@@ -18,7 +18,10 @@ function fakeAudio(initialState: AudioContextState = 'running') {
   class FakeSource {
     connected: unknown[] = [];
     disconnected = false;
-    constructor(readonly stream: { tracks: unknown[] }) {}
+    readonly stream: { tracks: unknown[] };
+    constructor(stream: { tracks: unknown[] }) {
+      this.stream = stream;
+    }
     connect(n: unknown) {
       this.connected.push(n);
     }
@@ -56,7 +59,10 @@ function fakeAudio(initialState: AudioContextState = 'running') {
     }
   }
   class FakeStream {
-    constructor(readonly tracks: unknown[]) {}
+    readonly tracks: unknown[];
+    constructor(tracks: unknown[]) {
+      this.tracks = tracks;
+    }
   }
   const listeners = new EventTarget();
   const win = {
