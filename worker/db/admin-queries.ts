@@ -118,7 +118,7 @@ export function deleteIdempotencyBefore(db: D1Database, before: number) {
  * The rollups recomputed from scratch from sessions, ratings and pacing, in the same shape and order as
  * therapist_days. The triggers must always agree with it (tests; an operator's consistency check).
  */
-export async function rollupsFromScratch(db: D1Database, platformId: string) {
+export async function rollupsFromScratch(db: D1Database, platformId: string, therapistHash?: string) {
   const { results } = await db
     .prepare(
       `SELECT s.therapist_hash AS therapist_hash, s.created_at / 86400 AS day,
@@ -134,23 +134,23 @@ export async function rollupsFromScratch(db: D1Database, platformId: string) {
          FROM sessions s
          LEFT JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
          LEFT JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
-        WHERE s.platform_id = ?1
+        WHERE s.platform_id = ?1 AND (?2 IS NULL OR s.therapist_hash = ?2)
         GROUP BY s.therapist_hash, s.created_at / 86400
        HAVING asked + rated + declined + share_n > 0
         ORDER BY therapist_hash, day`,
     )
-    .bind(platformId)
+    .bind(platformId, therapistHash ?? null)
     .all<Record<string, number | string>>();
   return results;
 }
 
-export async function storedRollups(db: D1Database, platformId: string) {
+export async function storedRollups(db: D1Database, platformId: string, therapistHash?: string) {
   const { results } = await db
     .prepare(
       `SELECT therapist_hash, day, asked, rated, declined, total_sum, flagged, share_sum, share_n
-         FROM therapist_days WHERE platform_id = ?1 ORDER BY therapist_hash, day`,
+         FROM therapist_days WHERE platform_id = ?1 AND (?2 IS NULL OR therapist_hash = ?2) ORDER BY therapist_hash, day`,
     )
-    .bind(platformId)
+    .bind(platformId, therapistHash ?? null)
     .all<Record<string, number | string>>();
   return results;
 }
