@@ -90,3 +90,36 @@ describe('queries', () => {
     await expect(q.insertKey(env.DB, { kid: 'k_none', platformId: p.platformId, alg: 'none' as never, secret: 's'.repeat(40), now: 1 }).run()).rejects.toThrow(/CHECK/);
   });
 });
+
+describe('issue 4 modules', () => {
+  it('trendFrom orders the series oldest first and turns rollup sums (hundredths, millionths) into means', async () => {
+    const { trendFrom, talkShare, dayOf } = await import('../../worker/trend.ts');
+    const series = [
+      { createdAt: 300, ratedAt: null, total: null, items: null, therapistTalk: 10, clientTalk: 30 },
+      { createdAt: 200, ratedAt: 260, total: 30.5, items: '[{"id":"bond","value":7.6}]', therapistTalk: null, clientTalk: null },
+    ];
+    expect(trendFrom(series, { rated: 4, totalSum: 12_345, shareSum: 1_600_000, shareN: 4 }, 90)).toEqual({
+      client: [
+        { at: 260, total: 30.5, items: [{ id: 'bond', value: 7.6 }], therapistShare: null },
+        { at: 300, total: null, items: [], therapistShare: 0.25 },
+      ],
+      therapist: { days: 90, sessions: 4, meanTotal: 30.86, meanTherapistShare: 0.4 },
+    });
+    expect(trendFrom([], { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 }, 7).therapist).toEqual({ days: 7, sessions: 0, meanTotal: null, meanTherapistShare: null });
+    expect(talkShare(0, 0)).toBeNull();
+    expect(dayOf(86_399)).toBe(0);
+    expect(dayOf(86_400)).toBe(1);
+  });
+
+  it('summaryRank orders what a summary knows; weekStart finds the Monday', async () => {
+    const { summaryRank } = await import('../../worker/live/session-live.ts');
+    const { weekStart, dayFromDate, dateOfDay } = await import('../../worker/reports/range.ts');
+    const base = { instrument: null, items: [], total: null, maxTotal: null, flags: [], ratedAt: null };
+    expect(summaryRank({ ...base, status: 'pending', pacing: null })).toBe(0);
+    expect(summaryRank({ ...base, status: 'pending', pacing: {} as never })).toBe(1);
+    expect(summaryRank({ ...base, status: 'rated', pacing: null })).toBe(2);
+    expect(summaryRank({ ...base, status: 'declined', pacing: {} as never })).toBe(3);
+    for (const d of ['2026-01-05', '2026-01-07', '2026-01-11']) expect(dateOfDay(weekStart(dayFromDate(d)!))).toBe('2026-01-05');
+    expect(dateOfDay(weekStart(dayFromDate('1970-01-01')!))).toBe('1969-12-29');
+  });
+});
