@@ -63,6 +63,9 @@ describe('therapist summary card', () => {
     expect(summaryCalls(f)).toBe(3);
 
     expect(c.root.querySelector('.total')?.textContent).toBe('Total: 34.5 / 40');
+    // The live region announces the one line; the table and flags sit outside it.
+    expect(c.root.querySelector('[role=status]')?.textContent).toBe('Total: 34.5 / 40');
+    expect(c.root.querySelector('[role=status] table, [role=status] .flags')).toBeNull();
     const rows = [...c.root.querySelectorAll('tbody tr')].map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent, tr.className]);
     expect(rows).toEqual([
       ['Feeling heard and respected', '9.5', ''],

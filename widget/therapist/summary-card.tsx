@@ -32,55 +32,58 @@ export function SummaryCard({ summary, instrument, locale, strings, children }: 
   return (
     <section class="card summary" aria-labelledby="attune-sum-title">
       <h2 id="attune-sum-title">{strings.title}</h2>
+      {/* Only the one line that changes is announced; the table and flags follow outside the live region. */}
       <div role="status" aria-live="polite">
         {status === 'pending' && <p class="muted">{summary?.asked === false ? trendStrings(locale).notAsked : strings.waiting}</p>}
         {status === 'declined' && <p>{strings.declined}</p>}
         {status === 'rated' && summary && (
-          <>
-            <p class="total">
-              {strings.total}: <strong>{formatScore(summary.total ?? 0, locale)}</strong> / {summary.maxTotal}
-            </p>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{strings.item}</th>
-                  <th scope="col">{strings.score}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {summary.items.map((i) => (
-                  <tr key={i.id} class={i.value < instrument.flags.itemBelow ? 'low' : undefined}>
-                    <th scope="row">{label(i.id)}</th>
-                    <td>{formatScore(i.value, locale)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <h3>{strings.flagsTitle}</h3>
-            {summary.flags.length === 0 ? (
-              <p class="muted">{strings.noFlags}</p>
-            ) : (
-              <ul class="flags">
-                {summary.flags.map((f) => (
-                  <li key={f}>
-                    {f === 'total_low'
-                      ? fill(strings.totalLow, { n: instrument.flags.totalBelow, max: summary.maxTotal ?? '' })
-                      : f === 'item_low'
-                        ? fill(strings.itemLow, {
-                            n: instrument.flags.itemBelow,
-                            items: summary.items
-                              .filter((i) => i.value < instrument.flags.itemBelow)
-                              .map((i) => label(i.id))
-                              .join(', '),
-                          })
-                        : dropped}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </>
+          <p class="total">
+            {strings.total}: <strong>{formatScore(summary.total ?? 0, locale)}</strong> / {summary.maxTotal}
+          </p>
         )}
       </div>
+      {status === 'rated' && summary && (
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{strings.item}</th>
+                <th scope="col">{strings.score}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.items.map((i) => (
+                <tr key={i.id} class={i.value < instrument.flags.itemBelow ? 'low' : undefined}>
+                  <th scope="row">{label(i.id)}</th>
+                  <td>{formatScore(i.value, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>{strings.flagsTitle}</h3>
+          {summary.flags.length === 0 ? (
+            <p class="muted">{strings.noFlags}</p>
+          ) : (
+            <ul class="flags">
+              {summary.flags.map((f) => (
+                <li key={f}>
+                  {f === 'total_low'
+                    ? fill(strings.totalLow, { n: instrument.flags.totalBelow, max: summary.maxTotal ?? '' })
+                    : f === 'item_low'
+                      ? fill(strings.itemLow, {
+                          n: instrument.flags.itemBelow,
+                          items: summary.items
+                            .filter((i) => i.value < instrument.flags.itemBelow)
+                            .map((i) => label(i.id))
+                            .join(', '),
+                        })
+                      : dropped}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
       {children}
       {summary && trend && <TrendSection summary={summary} trend={trend} locale={locale} />}
     </section>
