@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page, WebSocket as PwWebSocket } from 'playwright-core';
 import { launchChromium, startStack, type Stack } from './stack.ts';
-import { endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
+import { deepActive, endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -163,6 +163,36 @@ it('with earlier sessions of the same client, the summary shows a named sparklin
   expect(last4.map((r) => r[1])).toEqual(['31.0', '33.5', '37.0', '34.5']);
   expect(last4.slice(0, 3).map((r) => r[2])).toEqual(['Not recorded', '40%', 'Not recorded']);
   expect(last4[3]![0]).toMatch(/\(this session\)$/);
+  await tPage.close();
+  await cPage.close();
+});
+
+it('"Skip rating" is reached by keyboard and can be taken back; the decline then reaches the therapist live', async () => {
+  const { therapist, client } = await mintDemoTokens(stack.api, stack.host);
+  const tPage = await browser.newPage();
+  await tPage.goto(paneUrl(stack.host, 'therapist', therapist));
+  await endCall(tPage);
+  const cPage = await browser.newPage();
+  await cPage.goto(paneUrl(stack.host, 'client', client));
+  await endCall(cPage);
+  await cPage.getByRole('slider').first().waitFor();
+  let reached = false;
+  for (let presses = 0; presses < 20 && !reached; presses++) {
+    await cPage.keyboard.press('Tab');
+    reached = (await deepActive(cPage))?.text === 'Skip rating';
+  }
+  expect(reached).toBe(true);
+  await cPage.keyboard.press('Enter');
+  await expect.poll(() => widgetText(cPage)).toContain('No rating will be shared for this session.');
+  // Changed their mind: Tab to "Rate after all", Enter: the card is back, focus on its first slider.
+  await cPage.keyboard.press('Tab');
+  expect((await deepActive(cPage))?.text).toBe('Rate after all');
+  await cPage.keyboard.press('Enter');
+  expect((await deepActive(cPage))?.type).toBe('range');
+  // Skip again and let it go: after the undo window the decline is sent and the therapist's card says so.
+  await cPage.getByRole('button', { name: 'Skip rating' }).click();
+  await expect.poll(() => widgetText(cPage), { timeout: 15_000 }).toContain('Your choice is saved.');
+  await expect.poll(() => widgetText(tPage), { timeout: 2000 }).toContain('The client chose not to rate this session.');
   await tPage.close();
   await cPage.close();
 });
