@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { runInDurableObject } from 'cloudflare:test';
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { RatingReceipt, SessionSummary } from '../../schemas/index.ts';
@@ -180,6 +180,19 @@ describe('GET /v1/live', () => {
     expect(await res.json()).toMatchObject({ status: 'rated', delivered: false });
     const summary = await (await call(sessionPath(p.refs.sid, 'summary'), { token: await p.mint({ role: 'therapist' }) })).json<SessionSummary>();
     expect(summary.status).toBe('rated');
+  });
+
+  it('after the object hibernates (evicted, sockets kept), ping still gets pong and the next rating still arrives', async () => {
+    const p = await seedPlatform();
+    const live = await openLive(await p.mint({ role: 'therapist' }));
+    await live.next();
+    await evictDurableObject(await liveStubFor(p));
+    live.ws.send('ping');
+    expect(await live.next()).toBe('pong');
+    const res = await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), GOOD_RATING);
+    expect(await res.json()).toMatchObject({ delivered: true });
+    expect(summaryOf(await live.next()).status).toBe('rated');
+    live.ws.close(1000);
   });
 
   it('the object keeps no storage and sets no timers (hibernation-friendly)', async () => {
