@@ -82,7 +82,8 @@ describe('therapist pacing', () => {
     expect(cueText(c.root)).toBe(''); // the quiet start (2 s here)
 
     await advance(1500);
-    expect(cueText(c.root)).toBe('5 minutes left.');
+    // The 5-minute mark passed in the quiet start: the cue says what is actually left.
+    expect(cueText(c.root)).toBe('4 minutes left.');
     expect(c.root.querySelector('button.dismiss')?.getAttribute('aria-label')).toBe('Dismiss cue');
     await advance(6000); // auto-hide after 5 s
     expect(cueText(c.root)).toBe('');
@@ -131,7 +132,7 @@ describe('therapist pacing', () => {
     const ctl = mount(c, { analysers: a });
     ctl.attachAudio!({ local: track('local'), remote: track('a') });
     await advance(3000);
-    expect(cueText(c.root)).toBe('5 minutes left.');
+    expect(cueText(c.root)).toBe('4 minutes left.');
     await act(() => c.root.querySelector<HTMLButtonElement>('button.dismiss')!.click());
     expect(cueText(c.root)).toBe('');
     await advance(2000);
