@@ -104,8 +104,9 @@ export function upsertSession(
   return db
     .prepare(
       `INSERT OR IGNORE INTO sessions
-         (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, scheduled_start, scheduled_end, created_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
+         (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, scheduled_start, scheduled_end, created_at, client_seq)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+               (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions WHERE platform_id = ?1 AND client_hash = ?4))`,
     )
     .bind(s.platformId, s.sidHash, s.therapistHash, s.clientHash, s.instrumentId, s.instrumentVersion, s.scheduledStart, s.scheduledEnd, s.now);
 }
@@ -239,8 +240,8 @@ export function markAsked(db: D1Database, platformId: string, sidHash: string, n
 }
 
 /**
- * The session's number among the client's sessions on the platform (1 for the first), assigned once: the
- * first call numbers it after the highest so far, later calls return the same number.
+ * The session's number among the client's sessions on the platform (1 for the first). upsertSession assigns it
+ * when the session is first recorded; a row without one (recorded before migration 0005) is numbered here, once.
  */
 export async function clientSessionNumber(db: D1Database, platformId: string, clientHash: string, sidHash: string): Promise<number | null> {
   const [, row] = await db.batch<{ n: number | null }>([

@@ -29,7 +29,7 @@ export function clientSeries(
          LEFT JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
         WHERE s.platform_id = ?1 AND s.client_hash = ?2 AND s.therapist_hash = ?3
           AND (r.status = 'rated' OR s.sid_hash = ?4)
-        ORDER BY s.created_at DESC, s.sid_hash = ?4 DESC, s.sid_hash DESC
+        ORDER BY s.created_at DESC, s.client_seq DESC, s.sid_hash DESC
         LIMIT ?5`,
     )
     .bind(q.platformId, q.clientHash, q.therapistHash, q.currentSid, q.limit);
