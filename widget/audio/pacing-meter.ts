@@ -10,6 +10,10 @@ export interface TickStats {
   maxMs: number;
   /** Ticks that took longer than 4 ms. */
   over4Ms: number;
+  /** The first tick (it builds the engine and runs its code cold). */
+  firstMs: number;
+  /** The longest tick after the first. */
+  maxAfterFirstMs: number;
   /** The longest once-a-second tick: level work plus the sources re-read and the snapshot. */
   uiMaxMs: number;
   /** The longest render of a snapshot (the strip), run as a task of its own after that tick. */
@@ -64,7 +68,7 @@ export function createPacingMeter(opts: PacingMeterOptions): PacingMeter {
   let uiTimer: ReturnType<typeof setTimeout> | undefined;
   let ended = false;
   let nextUi = 0;
-  const stats: TickStats = { ticks: 0, meanMs: 0, maxMs: 0, over4Ms: 0, uiMaxMs: 0, renderMaxMs: 0 };
+  const stats: TickStats = { ticks: 0, meanMs: 0, maxMs: 0, over4Ms: 0, firstMs: 0, maxAfterFirstMs: 0, uiMaxMs: 0, renderMaxMs: 0 };
   let totalMs = 0;
   const perf = win.performance;
   const epoch = () => perf.timeOrigin + perf.now();
@@ -94,6 +98,8 @@ export function createPacingMeter(opts: PacingMeterOptions): PacingMeter {
     totalMs += dt;
     stats.meanMs = totalMs / stats.ticks;
     if (dt > stats.maxMs) stats.maxMs = dt;
+    if (stats.ticks === 1) stats.firstMs = dt;
+    else if (dt > stats.maxAfterFirstMs) stats.maxAfterFirstMs = dt;
     if (dt > 4) stats.over4Ms++;
     if (t0 < nextUi) return;
     // Once a second: re-read the sources (tracks replaced without an event), then the snapshot and the render.
