@@ -57,7 +57,9 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
   const requestHash = await sha256(`${w.scope}\n${JSON.stringify(w.body)}`);
 
   const decide = async (): Promise<Response | null> => {
-    let stored = await getIdempotency(db, platformId, w.key);
+    // Both reads at once (one round trip of latency); `exists` matters only when nothing is stored.
+    const [first, exists] = await Promise.all([getIdempotency(db, platformId, w.key), w.exists()]);
+    let stored = first;
     const deadline = Date.now() + FINAL_WAIT_MS;
     while (stored && w.isFinal && stored.requestHash === requestHash && !w.isFinal(stored.body) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, FINAL_POLL_MS));
@@ -72,7 +74,7 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
         'Idempotent-Replayed': 'true',
       });
     }
-    if (await w.exists()) throw new ApiFailure(409, w.conflict.code, w.conflict.message);
+    if (exists) throw new ApiFailure(409, w.conflict.code, w.conflict.message);
     return null;
   };
 

@@ -77,10 +77,15 @@ export const sessionRoutes = new Hono<AppEnv>()
   .post('/:sid/rating', auth({ roles: ['client'], sessionParam: 'sid' }), async (c) => {
     const key = idempotencyKeyOf(c);
     const body = await readJson(c, RatingSubmission);
-    await assertSameParticipants(c);
     const instrument = c.var.instrument;
     const s = sessionKey(c);
     const now = Math.floor(Date.now() / 1000);
+    // Both reads at once: the participants check and the client's previous total (for the `dropped` flag).
+    const previousRead =
+      body.kind === 'rating' && instrument.flags.dropFromPrevious
+        ? previousTotal(c.env.DB, { platformId: s.platformId, clientHash: s.clientHash, instrumentId: instrument.id, before: now })
+        : Promise.resolve(null);
+    const [, previous] = await Promise.all([assertSameParticipants(c), previousRead]);
 
     let record;
     if (body.kind === 'declined') {
@@ -91,9 +96,6 @@ export const sessionRoutes = new Hono<AppEnv>()
       }
       const items = checkItems(instrument, body.items);
       const total = totalOf(items);
-      const previous = instrument.flags.dropFromPrevious
-        ? await previousTotal(c.env.DB, { platformId: s.platformId, clientHash: s.clientHash, instrumentId: instrument.id, before: now })
-        : null;
       record = {
         status: 'rated' as const,
         items: JSON.stringify(items),
