@@ -12,16 +12,22 @@ export const IDEMPOTENCY_TTL_DAYS = 30;
  * pacing and idempotency records (the rollup triggers follow), oldest first, in bounded batches.
  * Returns the number of sessions deleted per platform.
  */
-export async function enforceRetention(db: D1Database, nowSeconds: number): Promise<Record<string, number>> {
+export async function enforceRetention(
+  db: D1Database,
+  nowSeconds: number,
+  limits: { batch?: number; maxBatches?: number } = {},
+): Promise<Record<string, number>> {
+  const batch = limits.batch ?? RETENTION_BATCH;
+  const maxBatches = limits.maxBatches ?? RETENTION_MAX_BATCHES;
   const deleted: Record<string, number> = {};
   for (const p of await platformsWithRetention(db)) {
     const cutoff = nowSeconds - p.retentionDays * DAY_SECONDS;
     let n = 0;
-    for (let i = 0; i < RETENTION_MAX_BATCHES; i++) {
-      const results = await db.batch(expireSessionsStatements(db, p.id, cutoff, RETENTION_BATCH));
+    for (let i = 0; i < maxBatches; i++) {
+      const results = await db.batch(expireSessionsStatements(db, p.id, cutoff, batch));
       const changes = sessionsIn(results);
       n += changes;
-      if (changes < RETENTION_BATCH) break;
+      if (changes < batch) break;
     }
     deleted[p.id] = n;
   }

@@ -133,3 +133,24 @@ describe('retention (Cron Trigger)', () => {
     expect(days.map((d) => d.rated)).toEqual([1, 1]);
   });
 });
+
+describe('retention in batches', () => {
+  it('deletes oldest first in bounded batches and stops at the batch limit; the next run continues', async () => {
+    const { enforceRetention } = await import('../../worker/retention.ts');
+    const p = await seedPlatform({ retentionDays: 10 });
+    const now = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < 7; i++) await storeSession(p.platformId, { sid: `b-${i}`, tid: 'bt', cid: `bc${i}`, at: now - (20 + i) * DAY, rating: { total: 30 } });
+    await storeSession(p.platformId, { sid: 'b-new', tid: 'bt', cid: 'bc-new', at: now - DAY, rating: { total: 30 } });
+    const first = await enforceRetention(env.DB, now, { batch: 2, maxBatches: 2 });
+    expect(first[p.platformId]).toBe(4);
+    // The four oldest went first.
+    const left = await env.DB.prepare('SELECT sid_hash FROM sessions WHERE platform_id = ?1').bind(p.platformId).all<{ sid_hash: string }>();
+    const expected = await Promise.all(['b-0', 'b-1', 'b-2', 'b-new'].map((s) => testHash(s)));
+    expect(left.results.map((r) => r.sid_hash).sort()).toEqual(expected.sort());
+    await expectRollupsConsistent(p.platformId);
+    const second = await enforceRetention(env.DB, now, { batch: 2, maxBatches: 5 });
+    expect(second[p.platformId]).toBe(3);
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM ratings WHERE platform_id = ?1').bind(p.platformId).first('n')).toBe(1);
+    await expectRollupsConsistent(p.platformId);
+  });
+});
