@@ -136,6 +136,69 @@ describe('pacing in Chromium', () => {
     await page.close();
   });
 
+  it("measures the client through RTCRtpReceiver audio levels of a real peer connection (loopback) within 3 points", async () => {
+    const [dialogue, condition] = CASES[0]!;
+    const dir = join(DIALOGUES, dialogue);
+    const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as Truth;
+    const expected = truthMetrics(truth).therapistShare;
+    const browser = await fakeMicBrowser(join(dir, `${condition}-therapist.wav`));
+    onTestFinished(() => browser.close());
+    const page = await browser.newPage();
+    await openTherapist(page, 50);
+    const levels = await page.evaluate(async (b64) => {
+      const local = (
+        await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } })
+      ).getAudioTracks()[0]!;
+      const ac = new AudioContext();
+      const src = ac.createBufferSource();
+      src.buffer = await ac.decodeAudioData(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
+      src.loop = true;
+      const dest = ac.createMediaStreamDestination();
+      src.connect(dest);
+      src.start();
+      // The client's side of the call: its audio goes through Opus and RTP to a receiver in this page.
+      const a = new RTCPeerConnection();
+      const b = new RTCPeerConnection();
+      a.onicecandidate = (e) => e.candidate && void b.addIceCandidate(e.candidate);
+      b.onicecandidate = (e) => e.candidate && void a.addIceCandidate(e.candidate);
+      a.addTrack(dest.stream.getAudioTracks()[0]!, dest.stream);
+      const received = new Promise<RTCRtpReceiver>((resolve) => (b.ontrack = (e) => resolve(e.receiver)));
+      await a.setLocalDescription();
+      await b.setRemoteDescription(a.localDescription!);
+      await b.setLocalDescription();
+      await a.setRemoteDescription(b.localDescription!);
+      const receiver = await received;
+      // The call page plays the client's audio (muted here). Chromium pulls remote audio, and so fills the
+      // receiver's synchronization sources, only for a track that something plays.
+      const el = new Audio();
+      el.muted = true;
+      el.srcObject = new MediaStream([receiver.track]);
+      await el.play();
+      (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({ local, remote: receiver });
+      await new Promise((r) => setTimeout(r, 1500));
+      return receiver.getSynchronizationSources().map((s) => s.audioLevel);
+    }, readFileSync(join(dir, `${condition}-client.wav`)).toString('base64'));
+    expect(levels.length).toBeGreaterThan(0);
+    expect(levels[0]).toBeTypeOf('number');
+
+    await expect.poll(async () => (await snaps(page)).at(-1)?.elapsedMs ?? 0, { timeout: 60_000, interval: 500 }).toBeGreaterThan(3 * LOOP_MS + 2000);
+    const all = await snaps(page);
+    const a = all.find((s) => s.elapsedMs >= LOOP_MS)!;
+    const b = all.reduce((best, s) =>
+      Math.abs(s.elapsedMs - a.elapsedMs - 2 * LOOP_MS) < Math.abs(best.elapsedMs - a.elapsedMs - 2 * LOOP_MS) ? s : best,
+    );
+    const dt = b.therapistTalkMs - a.therapistTalkMs;
+    const dc = b.clientTalkMs - a.clientTalkMs;
+    const share = dt / (dt + dc);
+    console.log(
+      `[pacing] ${dialogue} ${condition}, client via RTP levels: therapist ${(dt / 1000).toFixed(2)} s, client ${(dc / 1000).toFixed(2)} s; ` +
+        `share ${(share * 100).toFixed(1)}% vs truth ${(expected * 100).toFixed(1)}% (error ${(Math.abs(share - expected) * 100).toFixed(2)} points)`,
+    );
+    expect(Math.abs(dc / 2000 - truthMetrics(truth).clientTalkSeconds)).toBeLessThan(1);
+    expect(Math.abs(share - expected) * 100).toBeLessThanOrEqual(3);
+    await page.close();
+  });
+
   it('shows the time cue of a short scheduled session when it is due, not in the quiet start', async () => {
     const browser = await fakeMicBrowser(join(DIALOGUES, 'dialogue-01/clean-therapist.wav'));
     onTestFinished(() => browser.close());
