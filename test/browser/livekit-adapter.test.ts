@@ -2,7 +2,8 @@
 // microphone (a fixture WAV that loops), RemoteAudioTracks over WebAudio voices, publications with real TrackInfo,
 // and the Room's events emitted as LiveKit emits them (no server). The widget (loaded by its script tag on the
 // demo host) must follow publish, subscribe, mute, replace and unsubscribe, two remote participants, a
-// reconnection, and end the session on Disconnected. Talk time per role is read from Attune.on('pacing').
+// reconnection, LiveKit's speaking flag for a participant without a subscribed track, and end the session on
+// Disconnected. Talk time per role is read from Attune.on('pacing').
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -117,6 +118,16 @@ it('follows the real livekit-client Room: publish, subscribe, mute, replace, uns
   d = await talkOver(page, 3000);
   expect(d.c).toBeGreaterThan(2.4);
   await lk(page, 'speak', 'client-b', false);
+
+  // A participant whose audio is not subscribed (e.g. a phone dial-in still joining): LiveKit's speaking flag stands in.
+  await lk(page, 'connectRemote', 'client-c');
+  await lk(page, 'speakerUpdate', 'client-c', true);
+  d = await talkOver(page, 3000);
+  expect(d.c).toBeGreaterThan(2.4);
+  await lk(page, 'speakerUpdate', 'client-c', false);
+  d = await talkOver(page, 3000);
+  expect(d.c).toBeLessThan(0.3);
+  await lk(page, 'disconnectRemote', 'client-c');
 
   // A unsubscribed: no longer measured, though its old track still carries sound.
   await lk(page, 'speak', 'client-a', true);

@@ -128,6 +128,13 @@ const lk = {
     if (on) v.on();
     else v.off();
   },
+  /** A speaker update from the server (what Room.handleActiveSpeakersUpdate does for a remote participant). */
+  speakerUpdate(id: string, speaking: boolean) {
+    const p = participant(id);
+    p.audioLevel = speaking ? 0.4 : 0;
+    p.setIsSpeaking(speaking);
+    room.emit(RoomEvent.ActiveSpeakersChanged, speaking ? [p] : []);
+  },
   reconnect() {
     room.emit(RoomEvent.Reconnecting);
     room.emit(RoomEvent.Reconnected);
