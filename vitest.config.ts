@@ -12,7 +12,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, REF_HASH_SECRET: 'test-ref-hash-secret-0123456789abcdef' },
+                // DEV_MODE is cleared so a local .dev.vars (written by npm start) cannot change what the tests see.
+                bindings: { TEST_MIGRATIONS: migrations, REF_HASH_SECRET: 'test-ref-hash-secret-0123456789abcdef', DEV_MODE: '' },
               },
             }),
           ],
