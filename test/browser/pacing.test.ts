@@ -54,6 +54,7 @@ afterAll(async () => {
 
 interface Snap {
   elapsedMs: number;
+  remainingMs: number | null;
   therapistTalkMs: number;
   clientTalkMs: number;
   cue: { key: string } | null;
@@ -231,25 +232,45 @@ describe('pacing in Chromium', () => {
       });
     await expect.poll(async () => (await snaps(page)).length).toBeGreaterThan(0);
 
+    const elapsed = async () => (await snaps(page)).at(-1)!.elapsedMs;
+    /** Runs the fake clock a second at a time until a cue is on screen; returns the elapsed time then. */
+    const runUntilCue = async (maxMs: number) => {
+      for (let ran = 0; ran <= maxMs; ran += 1000) {
+        if (await cueText()) return elapsed();
+        await page.clock.runFor(1000);
+      }
+      throw new Error('no cue within ' + maxMs + ' ms');
+    };
+    // How long the page took from minting the token to its first frame: the schedule runs from the minting.
+    const remaining0 = (await snaps(page))[0]!.remainingMs!;
+    const lateMs = 15 * 60_000 - remaining0;
+    expect(lateMs).toBeGreaterThanOrEqual(0);
+    expect(lateMs).toBeLessThan(30_000);
+
     // The first 5 minutes are quiet, although fewer than 10 minutes are left from the start.
     await page.clock.runFor(4 * 60_000 + 50_000);
     expect(await cueText()).toBe('');
     expect((await snaps(page)).every((s) => s.cue === null)).toBe(true);
     expect(await widgetText(page)).toMatch(/1[01] min left/);
 
-    // 10 minutes left (the token was minted a few seconds before the first frame): the cue shows once.
-    await page.clock.runFor(20_000);
+    // 10 minutes left: the cue shows once, right after the quiet start.
+    const at10 = await runUntilCue(30_000);
     expect(await cueText()).toBe('10 minutes left.');
+    expect(at10).toBeGreaterThanOrEqual(5 * 60_000);
+    expect(at10).toBeLessThan(5 * 60_000 + 3000);
     const hostHasFocus = await page.evaluate(() => document.activeElement === document.body);
     expect(hostHasFocus).toBe(true); // announced politely, never takes focus
 
     // It hides by itself (12 s by default).
-    await page.clock.runFor(15_000);
+    await page.clock.runFor(13_000);
     expect(await cueText()).toBe('');
 
-    // 5 minutes left: shown, then dismissed with Escape from the strip.
-    await page.clock.runFor(5 * 60_000 - 35_000 + 10_000);
+    // 5 minutes left (10 minutes after the minting): shown, then dismissed with Escape from the strip.
+    await page.clock.runFor(10 * 60_000 - lateMs - at10 - 13_000 - 5000);
+    expect(await cueText()).toBe('');
+    const at5 = await runUntilCue(10_000);
     expect(await cueText()).toBe('5 minutes left.');
+    expect(Math.abs(at5 + lateMs - 10 * 60_000)).toBeLessThan(2500);
     await page.evaluate(() => {
       const btn = document.querySelector('attune-widget')!.shadowRoot!.querySelector<HTMLButtonElement>('button.dismiss')!;
       btn.focus();
