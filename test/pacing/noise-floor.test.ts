@@ -16,13 +16,32 @@ describe('NoiseFloor', () => {
     expect(floor).toBeLessThan(-47);
   });
 
-  it('rises to a louder room within its window and drops at once when it gets quieter', () => {
+  it('rises to a louder room within its window and drops within a few frames when it gets quieter', () => {
     const f = new NoiseFloor(500, 8);
     let t = 0;
     for (let i = 0; i < 300; i++) f.update(-60, (t += 20));
     for (let i = 0; i < 250; i++) f.update(-40, (t += 20)); // 5 s of louder noise
     expect(f.floorDb).toBeCloseTo(-40, 5);
-    f.update(-55, (t += 20));
+    for (let i = 0; i < 3; i++) f.update(-55, (t += 20)); // 60 ms of a quieter room
     expect(f.floorDb).toBeCloseTo(-55, 5);
+  });
+
+  it('ignores isolated near-silent frames (one or two in a row) but follows a quieter room within a second', () => {
+    const f = new NoiseFloor();
+    const r = rng(5);
+    let t = 0;
+    let lowest = 0;
+    // 20 s of a -40 dB room; every 3 s one or two frames drop to -55 or -120 dB (a device wrapping its file,
+    // a packet-loss fade, an unmute).
+    for (let i = 0; i < 1000; i++) {
+      const k = i % 150;
+      const dip = k === 75 || (k === 76 && i % 300 === 76);
+      lowest = Math.min(lowest, f.update(dip ? (i % 450 < 150 ? -120 : -55) : -40 + r() * 2, (t += 20)));
+    }
+    expect(lowest).toBeGreaterThan(-41);
+    expect(f.floorDb).toBeGreaterThan(-41);
+    // The room gets 12 dB quieter and stays so: the floor follows at once.
+    for (let i = 0; i < 10; i++) f.update(-52 + r() * 2, (t += 20));
+    expect(f.floorDb).toBeLessThan(-50);
   });
 });

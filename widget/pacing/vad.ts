@@ -24,6 +24,13 @@ export interface VadOptions {
   leakWindowMs: number;
   /** Decisions use the mean power over this much recent audio (ms): noise fluctuates less, speech hardly changes. */
   smoothMs: number;
+  /** The noise floor tracks the minimum of a running median over this many frames, so lone dips are ignored. */
+  floorMedianFrames: number;
+  /**
+   * The minimum of a median sits this much above the minimum of raw frames (dB); subtracted so the onset
+   * margin keeps its meaning against the room's quieter moments.
+   */
+  floorBiasDb: number;
 }
 
 export const DEFAULT_VAD_OPTIONS: VadOptions = {
@@ -36,6 +43,8 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   leakCouplingDb: -18,
   leakWindowMs: 60,
   smoothMs: 60,
+  floorMedianFrames: 5,
+  floorBiasDb: 1.5,
 };
 
 const SEGMENT_QUEUE = 16;
@@ -47,7 +56,8 @@ const SEGMENT_QUEUE = 16;
  * (booleans) use the same segment machine with no bridging, so the timeline downstream is uniform.
  */
 export class RoleVad {
-  readonly floor = new NoiseFloor();
+  readonly floor: NoiseFloor;
+  private readonly floorBiasDb: number;
   private readonly onsetRatio: number;
   private readonly keepRatio: number;
   private readonly absMinPow: number;
@@ -75,6 +85,8 @@ export class RoleVad {
   rawActive = false;
 
   constructor(opts: VadOptions, speakingOnly = false, frameMs = 20) {
+    this.floor = new NoiseFloor(500, 12, opts.floorMedianFrames);
+    this.floorBiasDb = opts.floorBiasDb;
     this.onsetRatio = 10 ** (opts.onsetDb / 10);
     this.keepRatio = 10 ** (opts.keepDb / 10);
     this.absMinPow = 10 ** (opts.absoluteMinDb / 10);
@@ -121,7 +133,7 @@ export class RoleVad {
     const db = 10 * Math.log10(framePow + 1e-12);
     // Digital silence (muted track, no source yet) is not room noise: a floor learnt from it would make the
     // room's noise look like speech for a whole window after unmuting.
-    const floorDb = framePow > this.absMinPow ? this.floor.update(db, tMs) : this.floor.floorDb;
+    const floorDb = (framePow > this.absMinPow ? this.floor.update(db, tMs) : this.floor.floorDb) - this.floorBiasDb;
     const explained = 10 ** (floorDb / 10) + this.leakGain * otherMaxPow;
     const ratio = this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs ? this.keepRatio : this.onsetRatio;
     this.endTrimMs = (this.smoothFrames - 1) * dtMs;
