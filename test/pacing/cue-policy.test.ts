@@ -107,6 +107,30 @@ describe('cue policy', () => {
     expect(got[0]!.at).toBeCloseTo(300, 0);
   });
 
+  it('says the minutes actually left when a minutes-left mark passed in the quiet start, fixed when raised', () => {
+    const startEpoch = 1_800_000_000;
+    // 10 min 40 s session: the 10-minute mark passes at 0:40, in the quiet start; at 5:00 there are 5:40 left.
+    const opts = { schedule: { start: startEpoch, end: startEpoch + 640 }, now: () => startEpoch * 1000 };
+    const got = cues(600, [], [], opts);
+    const time = got.filter((x) => x.cue.kind === 'time');
+    expect(time.map((x) => [x.cue.key, x.cue.minutesLeft, x.cue.markMinutes])).toEqual([
+      ['time.minutesLeft', 6, 10],
+      ['time.minutesLeft', 5, 5],
+      ['time.ratingReserve', null, null],
+    ]);
+    expect(time[0]!.at).toBeCloseTo(300, 0);
+    expect(time[1]!.at).toBeCloseTo(340, 0);
+    expect(CUE_TEXT_EN[time[0]!.cue.key].replace('{minutes}', String(time[0]!.cue.minutesLeft))).toBe('6 minutes left.');
+  });
+
+  it('rounds the minutes left up and the wall clock at the first frame sets them', () => {
+    const startEpoch = 1_800_000_000;
+    // The call starts 2 min 30 s after the scheduled start of a 15-minute session: at 5:00 in, 7:30 are left.
+    const opts = { schedule: { start: startEpoch, end: startEpoch + 900 }, now: () => (startEpoch + 150) * 1000 };
+    const time = cues(330, [], [], opts).filter((x) => x.cue.kind === 'time');
+    expect(time.map((x) => [x.cue.minutesLeft, x.cue.markMinutes])).toEqual([[8, 10]]);
+  });
+
   it('follows configured thresholds', () => {
     const { therapist, client } = alternate(0, 200, 35, 10);
     const got = cues(200, therapist, client, { cues: { quietStartSeconds: 60, monologueSeconds: 30, balanceShareAbove: 0.9 } });

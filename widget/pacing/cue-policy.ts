@@ -17,8 +17,14 @@ export interface Cue {
   atMs: number;
   /** When the widget should hide it (atMs + autoHideSeconds). */
   hideAtMs: number;
-  /** For time.minutesLeft: the minutes left it announces; otherwise null. */
+  /**
+   * For time.minutesLeft: the whole minutes actually left when the cue was raised (rounded up), fixed then. It
+   * is the mark itself (10, 5) unless the mark passed earlier, in the quiet start: a 10-minute mark shown at
+   * 5:40 left says 6. Otherwise null.
+   */
   minutesLeft: number | null;
+  /** For time.minutesLeft: the configured mark that was crossed (e.g. 10); otherwise null. */
+  markMinutes?: number | null;
 }
 
 /** Calm, short, second-person English wording; `{minutes}` is replaced by minutesLeft. */
@@ -97,7 +103,10 @@ export class CuePolicy {
       if (due >= 0) {
         for (let i = 0; i <= due; i++) this.consumed[i] = 1;
         const key = this.thresholdKey[due]!;
-        return this.emit('time', key, frameMs, key === 'time.minutesLeft' ? this.thresholdMinutes[due]! : null, sessionMs);
+        if (key !== 'time.minutesLeft') return this.emit('time', key, frameMs, null, sessionMs);
+        const mark = this.thresholdMinutes[due]!;
+        const left = Math.min(mark, Math.max(1, Math.ceil(remainingMs / 60_000)));
+        return this.emit('time', key, frameMs, left, sessionMs, mark);
       }
     }
 
@@ -126,9 +135,9 @@ export class CuePolicy {
   }
 
   /** Every cue, time cues included, starts the gap for conversational cues. */
-  private emit(kind: CueKind, key: CueKey, frameMs: number, minutesLeft: number | null, sessionMs: number): Cue {
+  private emit(kind: CueKind, key: CueKey, frameMs: number, minutesLeft: number | null, sessionMs: number, markMinutes: number | null = null): Cue {
     this.count++;
     this.lastCueMs = sessionMs;
-    return { kind, key, atMs: frameMs, hideAtMs: frameMs + this.settings.autoHideSeconds * 1000, minutesLeft };
+    return { kind, key, atMs: frameMs, hideAtMs: frameMs + this.settings.autoHideSeconds * 1000, minutesLeft, markMinutes };
   }
 }
