@@ -19,16 +19,21 @@ export const FlagRules = v.object({
 });
 export type FlagRules = v.InferOutput<typeof FlagRules>;
 
-export const Instrument = v.object({
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
-  version: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  min: v.number(),
-  max: v.number(),
-  /** Resolution of a value; 0.1 means one decimal. */
-  step: v.number(),
-  items: v.pipe(v.array(InstrumentItem), v.minLength(1), v.maxLength(12)),
-  flags: FlagRules,
-});
+const Bound = v.pipe(v.number(), v.finite(), v.minValue(-1e6), v.maxValue(1e6));
+
+export const Instrument = v.pipe(
+  v.object({
+    id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    version: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    min: Bound,
+    max: Bound,
+    /** Resolution of a value; 0.1 means one decimal. Must be > 0. */
+    step: v.pipe(v.number(), v.finite(), v.gtValue(0)),
+    items: v.pipe(v.array(InstrumentItem), v.minLength(1), v.maxLength(12)),
+    flags: FlagRules,
+  }),
+  v.check((i) => i.min < i.max, 'min must be below max'),
+);
 export type Instrument = v.InferOutput<typeof Instrument>;
 
 /**

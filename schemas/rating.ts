@@ -1,13 +1,10 @@
 import * as v from 'valibot';
 
-/** A score on the default 0..10 scale with at most one decimal. */
-export const Score = v.pipe(
-  v.number(),
-  v.finite(),
-  v.minValue(0),
-  v.maxValue(10),
-  v.check((n) => Math.abs(n * 10 - Math.round(n * 10)) < 1e-9, 'at most one decimal'),
-);
+/**
+ * An item value: any finite number within a sanity bound. The session's instrument sets the real range and
+ * step (min, max, step: e.g. 0..10 by 0.1, 1..7 by 1, 0..100 by 1); the Worker checks the value against it.
+ */
+export const Score = v.pipe(v.number(), v.finite(), v.minValue(-1e6), v.maxValue(1e6));
 
 /** What the client's widget posts to `POST /v1/sessions/:sid/rating`. */
 export const RatingSubmission = v.variant('kind', [
