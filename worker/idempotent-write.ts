@@ -37,13 +37,17 @@ export interface IdempotentWrite {
   afterWrite?: () => Promise<Record<string, unknown> | null>;
   /**
    * With afterWrite: true once a stored body has its final form. A replay that finds the body not yet final
-   * (the first request is still publishing) waits for it briefly, so every replay gets the same body.
+   * (the first request was cut off, or is still publishing) runs afterWrite itself and finalizes the stored
+   * body; the first body to be finalized wins, so every answer after that is the same.
    */
   isFinal?: (storedBody: string) => boolean;
+  /**
+   * The session row the write must belong to. The idempotency record is inserted only when that row exists
+   * with these participants (in the same batch as the writes, which carry the same condition); when it does
+   * not, nothing is stored and the answer is 403 session_mismatch.
+   */
+  session?: { platformId: string; sidHash: string; therapistHash: string; clientHash: string };
 }
-
-const FINAL_WAIT_MS = 3_000;
-const FINAL_POLL_MS = 25;
 
 /**
  * Runs a write exactly once per resource. An identical retry gets the stored response; the same key
@@ -56,37 +60,61 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
   const platformId = c.var.platform.id;
   const requestHash = await sha256(`${w.scope}\n${JSON.stringify(w.body)}`);
 
+  const replay = (body: string, status: number) =>
+    c.body(body, status as ContentfulStatusCode, { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' });
+
   const decide = async (): Promise<Response | null> => {
     // Both reads at once (one round trip of latency); `exists` matters only when nothing is stored.
-    const [first, exists] = await Promise.all([getIdempotency(db, platformId, w.key), w.exists()]);
-    let stored = first;
-    const deadline = Date.now() + FINAL_WAIT_MS;
-    while (stored && w.isFinal && stored.requestHash === requestHash && !w.isFinal(stored.body) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, FINAL_POLL_MS));
-      stored = await getIdempotency(db, platformId, w.key);
-    }
+    const [stored, exists] = await Promise.all([getIdempotency(db, platformId, w.key), w.exists()]);
     if (stored) {
       if (stored.requestHash !== requestHash) {
         throw new ApiFailure(409, 'idempotency_conflict', 'This Idempotency-Key was used for a different request.');
       }
-      return c.body(stored.body, stored.status as ContentfulStatusCode, {
-        'Content-Type': 'application/json',
-        'Idempotent-Replayed': 'true',
-      });
+      if (w.afterWrite && w.isFinal && !w.isFinal(stored.body)) {
+        // The request that wrote it never finished (cut off after the commit) or is finishing now: publish
+        // again rather than wait, then answer with whichever final body was stored first.
+        return replay(await finish(stored.body), stored.status);
+      }
+      return replay(stored.body, stored.status);
     }
     if (exists) throw new ApiFailure(409, w.conflict.code, w.conflict.message);
     return null;
   };
 
+  /**
+   * Runs afterWrite under waitUntil (a client that goes away must not cancel the publish) and stores the final
+   * body if the stored one is still `pending`; returns the body stored in the end.
+   */
+  const finish = (pending: string): Promise<string> => {
+    const p = (async () => {
+      const extra = w.afterWrite ? await w.afterWrite() : null;
+      if (!extra) return pending;
+      const body = JSON.stringify({ ...(JSON.parse(pending) as Record<string, unknown>), ...extra });
+      try {
+        const res = await updateIdempotencyBody(db, platformId, w.key, pending, body).run();
+        if (res.meta.changes > 0) return body;
+        // Another request finalized it first: its body is the answer for everyone.
+        return (await getIdempotency(db, platformId, w.key))?.body ?? body;
+      } catch (err) {
+        // The write stands; a retry finalizes the body itself.
+        console.error('idempotency: storing the final response failed', err instanceof Error ? err.message : String(err));
+        return body;
+      }
+    })();
+    waitUntil(c, p);
+    return p;
+  };
+
   const early = await decide();
   if (early) return early;
 
-  let body = JSON.stringify(w.response);
+  const body = JSON.stringify(w.response);
   const now = Math.floor(Date.now() / 1000);
+  let results: D1Result[];
   try {
-    await db.batch([
+    results = await db.batch([
       ...w.statements,
-      insertIdempotency(db, { platformId, key: w.key, scope: w.scope, requestHash, status: w.status, body, now }),
+      insertIdempotency(db, { platformId, key: w.key, scope: w.scope, requestHash, status: w.status, body, now }, w.session),
     ]);
   } catch (err) {
     if (!isConstraintError(err)) throw err;
@@ -95,17 +123,20 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
     if (late) return late;
     throw err;
   }
-  const extra = w.afterWrite ? await w.afterWrite() : null;
-  if (extra) {
-    body = JSON.stringify({ ...w.response, ...extra });
-    try {
-      await updateIdempotencyBody(db, platformId, w.key, body).run();
-    } catch (err) {
-      // The write stands; a retry would get the response without the extra fields.
-      console.error('idempotency: storing the final response failed', err instanceof Error ? err.message : String(err));
-    }
+  if (w.session && !(results.at(-1)?.meta.changes ?? 0)) {
+    // The session row names other participants (recorded by a concurrent first write): nothing was stored.
+    throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
   }
-  return c.body(body, w.status, { 'Content-Type': 'application/json' });
+  const final = w.afterWrite ? await finish(body) : body;
+  return c.body(final, w.status, { 'Content-Type': 'application/json' });
+}
+
+function waitUntil(c: Context<AppEnv>, p: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(p);
+  } catch {
+    // no execution context (a unit test calling app.request without one): the await below still runs it
+  }
 }
 
 function isConstraintError(err: unknown): boolean {

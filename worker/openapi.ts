@@ -38,7 +38,12 @@ const accepted = (status: string, extra: Record<string, object> = {}) => ({
 });
 const errors = { '400': error, '401': error, '403': error, '409': error, '413': error, '415': error, '422': error };
 
-const score = { type: 'number', minimum: 0, maximum: 10, multipleOf: 0.1 };
+const score = {
+  type: 'number',
+  minimum: -1e6,
+  maximum: 1e6,
+  description: 'Within the session instrument’s min..max and on its step (GET /v1/context); 422 invalid_items otherwise.',
+};
 const seconds = { type: 'number', minimum: 0, maximum: 21600 };
 const count = { type: 'integer', minimum: 0, maximum: 100000 };
 const pacingFields = [
@@ -65,7 +70,7 @@ export const openApiDocument = {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'JWT',
-        description: 'EdDSA (Ed25519) or HS256, `kid` header naming a registered key; claims iss, aud "attune", sub, role, sid, tid, cid, exp; 60 s skew.',
+        description: 'EdDSA (Ed25519) or HS256, `kid` header naming a registered key; claims iss, aud "attune", sub, role, sid, tid, cid, exp; 60 s skew; exp at most 24 h (+60 s) ahead, iat not in the future. Only POST /v1/sessions/{sid}/rating accepts a client token up to 7 days past exp (an offline-queued rating).',
       },
       adminKey: {
         type: 'http',
@@ -141,13 +146,15 @@ export const openApiDocument = {
       },
       Report: {
         type: 'object',
-        required: ['report', 'from', 'to', 'minCell', 'rows', 'total'],
-        description: 'Cells resting on fewer than minCell sessions are null, with the complementary cells that would reveal them.',
+        required: ['report', 'from', 'to', 'minCell', 'minClients', 'rows', 'total'],
+        description:
+          'Cells resting on fewer than minCell sessions or fewer than minClients distinct clients are null, with the complementary cells that would reveal them. The range is widened to whole ISO weeks.',
         properties: {
           report: { type: 'string', enum: ['therapists', 'weeks'] },
           from: { type: 'string', format: 'date' },
           to: { type: 'string', format: 'date' },
           minCell: { type: 'integer' },
+          minClients: { type: 'integer' },
           rows: { type: 'array', items: { $ref: '#/components/schemas/ReportRow' } },
           total: { $ref: '#/components/schemas/ReportRow' },
         },
@@ -206,7 +213,8 @@ export const openApiDocument = {
     },
     '/v1/sessions/{sid}/rating': {
       post: {
-        summary: 'The client rates (or declines to rate) its session. Exactly once per session.',
+        summary:
+          'The client rates (or declines to rate) its session. Exactly once per session. Accepts the session’s client token up to 7 days after its exp (a rating queued offline); 403 session_mismatch when the session was recorded with other participants.',
         security: bearer,
         parameters: [sid, idemKey],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/RatingSubmission' } } } },

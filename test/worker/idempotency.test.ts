@@ -113,3 +113,58 @@ describe('idempotency and exactly one rating', () => {
     expect(await ratingRows(p.platformId)).toHaveLength(0);
   });
 });
+
+describe('the publish after a committed write', () => {
+  it('runs under waitUntil, so a client that goes away cannot cancel it', async () => {
+    const p = await seedPlatform();
+    const { default: worker } = await import('../../worker/index.ts');
+    const waited: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (q: Promise<unknown>) => waited.push(q), passThroughOnException: () => {}, props: {} };
+    const res = await worker.fetch(
+      new Request(`https://api.attune.test${sessionPath(p.refs.sid, 'rating')}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await p.mint({})}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'wait-until-key-000001' },
+        body: JSON.stringify(GOOD_RATING),
+      }),
+      env as never,
+      ctx as never,
+    );
+    expect(res.status).toBe(201);
+    expect(waited.length).toBeGreaterThanOrEqual(1);
+    await Promise.all(waited);
+    const stored = await env.DB.prepare('SELECT body FROM idempotency WHERE platform_id = ?1').bind(p.platformId).first<{ body: string }>();
+    expect(JSON.parse(stored!.body)).toMatchObject({ status: 'rated', delivered: false });
+  });
+
+  it('a replay that finds the stored body never finalized (first request cut off) publishes again and finalizes it, without polling', async () => {
+    const p = await seedPlatform();
+    const token = await p.mint({});
+    const key = 'cut-off-key-000000001';
+    expect((await post(sessionPath(p.refs.sid, 'rating'), token, key, GOOD_RATING)).status).toBe(201);
+    // As if the first request had been cancelled after the commit: the stored body has no `delivered`.
+    const { body: finalBody } = (await env.DB.prepare('SELECT body FROM idempotency WHERE platform_id = ?1').bind(p.platformId).first<{ body: string }>())!;
+    const { delivered: _d, ...cut } = JSON.parse(finalBody) as Record<string, unknown>;
+    await env.DB.prepare('UPDATE idempotency SET body = ?2 WHERE platform_id = ?1').bind(p.platformId, JSON.stringify(cut)).run();
+
+    // The therapist is online now; the replay's publish reaches the socket.
+    const live = await call('/v1/live', { headers: { Upgrade: 'websocket', 'Sec-WebSocket-Protocol': `attune.v1, bearer.${await p.mint({ role: 'therapist' })}` } });
+    const ws = live.webSocket!;
+    const messages: string[] = [];
+    ws.addEventListener('message', (e) => messages.push(String(e.data)));
+    ws.accept();
+
+    const started = Date.now();
+    const replay = await post(sessionPath(p.refs.sid, 'rating'), token, key, GOOD_RATING);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(replay.status).toBe(201);
+    const body = await replay.json<Record<string, unknown>>();
+    expect(body).toEqual({ ...cut, delivered: true });
+    const stored = await env.DB.prepare('SELECT body FROM idempotency WHERE platform_id = ?1').bind(p.platformId).first<{ body: string }>();
+    expect(JSON.parse(stored!.body)).toEqual(body);
+    // Every later replay is the same.
+    expect(await (await post(sessionPath(p.refs.sid, 'rating'), token, key, GOOD_RATING)).json()).toEqual(body);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(messages.some((m) => (JSON.parse(m) as { summary: { status: string } }).summary.status === 'rated')).toBe(true);
+    ws.close(1000);
+  });
+});

@@ -150,3 +150,60 @@ describe('token attack suite', () => {
     }
   });
 });
+
+describe('token lifetime', () => {
+  const summary = (p: TestPlatform) => sessionPath(p.refs.sid, 'summary');
+
+  it('rejects a token that lives longer than 24 h (+60 s skew) and accepts one at 24 h', async () => {
+    const p = await seedPlatform();
+    await expectRejected(await signWith(p, claimsOf(p, { exp: now() + 25 * 3600 })), summary(p));
+    await expectRejected(await signWith(p, claimsOf(p, { exp: now() + 24 * 3600 + 300 })), summary(p));
+    expect((await call(summary(p), { token: await signWith(p, claimsOf(p, { exp: now() + 24 * 3600 })) })).status).toBe(200);
+  });
+
+  it('rejects iat in the future beyond the 60 s skew and accepts it within', async () => {
+    const p = await seedPlatform();
+    await expectRejected(await signWith(p, claimsOf(p, { iat: now() + 300 })), summary(p));
+    expect((await call(summary(p), { token: await signWith(p, claimsOf(p, { iat: now() + 30 })) })).status).toBe(200);
+  });
+});
+
+describe('a rating queued offline, flushed after the token expired', () => {
+  const DAY = 86_400;
+  const clientClaims = (p: TestPlatform, exp: number) => claimsOf(p, { role: 'client', sub: p.refs.cid, iat: exp - 4 * 3600, exp });
+
+  it('is accepted on POST rating with the session’s own client token up to 7 days past exp', async () => {
+    const p = await seedPlatform();
+    const token = await signWith(p, clientClaims(p, now() - 2 * DAY));
+    const res = await postJson(sessionPath(p.refs.sid, 'rating'), token, GOOD_RATING);
+    expect(res.status).toBe(201);
+  });
+
+  it('the same expired token is refused everywhere else: summary, pacing, context, live, another session', async () => {
+    const p = await seedPlatform();
+    const client = await signWith(p, clientClaims(p, now() - 2 * DAY));
+    const therapist = await signWith(p, claimsOf(p, { exp: now() - 2 * DAY, iat: now() - 2 * DAY - 3600 }));
+    await expectRejected(client, '/v1/context');
+    await expectRejected(therapist, '/v1/context');
+    await expectRejected(therapist, sessionPath(p.refs.sid, 'summary'));
+    expect((await postJson(sessionPath(p.refs.sid, 'pacing'), therapist, GOOD_PACING)).status).toBe(401);
+    // A therapist token, expired, on the rating route: still 401 (the grace is for the client's own rating only).
+    expect((await postJson(sessionPath(p.refs.sid, 'rating'), therapist, GOOD_RATING)).status).toBe(401);
+    const live = await call('/v1/live', { headers: { Upgrade: 'websocket', 'Sec-WebSocket-Protocol': `attune.v1, bearer.${therapist}` } });
+    expect(live.status).toBe(401);
+    expect((await postJson(sessionPath('another-session', 'rating'), client, GOOD_RATING)).status).toBe(403);
+  });
+
+  it('is refused 8 days past exp', async () => {
+    const p = await seedPlatform();
+    const token = await signWith(p, clientClaims(p, now() - 8 * DAY));
+    const res = await postJson(sessionPath(p.refs.sid, 'rating'), token, GOOD_RATING);
+    expect(res.status).toBe(401);
+  });
+
+  it('the grace does not loosen nbf or iat', async () => {
+    const p = await seedPlatform();
+    const future = await signWith(p, { ...clientClaims(p, now() - DAY), nbf: now() + 3 * DAY });
+    expect((await postJson(sessionPath(p.refs.sid, 'rating'), future, GOOD_RATING)).status).toBe(401);
+  });
+});

@@ -10,6 +10,19 @@ export type VerifyResult =
 const KID = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_TOKEN_LENGTH = 4096;
 
+/** Longest lifetime a token may have left (sdk/mint-token.ts MAX_TTL_SECONDS), plus the clock skew. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
+export interface VerifyOptions {
+  /** Evaluate at this time (epoch seconds) instead of now. */
+  nowSeconds?: number;
+  /**
+   * Accept a token whose `exp` passed at most this long ago (seconds). Only the rating route uses it (a rating
+   * queued offline in the client's browser, flushed after the token expired); nbf and iat stay strict.
+   */
+  expiredGraceSeconds?: number;
+}
+
 /** Keys are cached per isolate for a short while: a revoked key stops working within KEY_CACHE_MS. */
 export const KEY_CACHE_MS = 60_000;
 interface CachedKey {
@@ -44,7 +57,9 @@ async function loadKey(db: D1Database, kid: string): Promise<CachedKey | null> {
  * never from the token header; `iss` must be the key's platform; `aud` must be 'attune'; 60 s skew at most.
  * Never throws on any token input.
  */
-export async function verifyToken(db: D1Database, token: string, nowSeconds?: number): Promise<VerifyResult> {
+export async function verifyToken(db: D1Database, token: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const grace = Math.max(0, options.expiredGraceSeconds ?? 0);
   if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' };
   let header: { kid?: unknown; alg?: unknown };
   try {
@@ -64,14 +79,21 @@ export async function verifyToken(db: D1Database, token: string, nowSeconds?: nu
       algorithms: [key.alg],
       audience: AUDIENCE,
       issuer: key.platformId,
-      clockTolerance: MAX_CLOCK_SKEW_SECONDS,
+      // With a grace period jose's tolerance also widens nbf; nbf is checked strictly below.
+      clockTolerance: MAX_CLOCK_SKEW_SECONDS + grace,
       requiredClaims: ['exp', 'sub', 'sid'],
-      ...(nowSeconds === undefined ? {} : { currentDate: new Date(nowSeconds * 1000) }),
+      currentDate: new Date(now * 1000),
     }));
   } catch {
     return { ok: false, reason: 'invalid' };
   }
   const parsed = v.safeParse(TokenClaims, payload);
   if (!parsed.success) return { ok: false, reason: 'bad_claims' };
+  const c = parsed.output;
+  // A server-side cap on what a platform may mint: no token lives longer than a day, none is issued in the future.
+  if (c.exp - now > MAX_TOKEN_LIFETIME_SECONDS + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid' };
+  if (c.iat !== undefined && c.iat > now + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid' };
+  if (c.nbf !== undefined && c.nbf > now + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid' };
+  if (now - c.exp > MAX_CLOCK_SKEW_SECONDS + grace) return { ok: false, reason: 'invalid' };
   return { ok: true, claims: parsed.output, key };
 }

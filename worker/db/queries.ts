@@ -72,20 +72,37 @@ export function getIdempotency(db: D1Database, platformId: string, key: string):
     .first<IdempotencyRow>();
 }
 
+/**
+ * With `session`: the record is inserted only when the session row exists with exactly these participants
+ * (the same condition insertRating and insertPacing carry), so a refused write leaves no record claiming success.
+ */
 export function insertIdempotency(
   db: D1Database,
   r: { platformId: string; key: string; scope: string; requestHash: string; status: number; body: string; now: number },
+  session?: SessionKey,
 ) {
+  if (!session) {
+    return db
+      .prepare(
+        `INSERT INTO idempotency (platform_id, idem_key, scope, request_hash, status, body, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+      )
+      .bind(r.platformId, r.key, r.scope, r.requestHash, r.status, r.body, r.now);
+  }
   return db
     .prepare(
       `INSERT INTO idempotency (platform_id, idem_key, scope, request_hash, status, body, created_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+        WHERE EXISTS (SELECT 1 FROM sessions WHERE platform_id = ?1 AND sid_hash = ?8 AND therapist_hash = ?9 AND client_hash = ?10)`,
     )
-    .bind(r.platformId, r.key, r.scope, r.requestHash, r.status, r.body, r.now);
+    .bind(r.platformId, r.key, r.scope, r.requestHash, r.status, r.body, r.now, session.sidHash, session.therapistHash, session.clientHash);
 }
 
-export function updateIdempotencyBody(db: D1Database, platformId: string, key: string, body: string) {
-  return db.prepare('UPDATE idempotency SET body = ?3 WHERE platform_id = ?1 AND idem_key = ?2').bind(platformId, key, body);
+/** Replaces the stored body only if it is still `expected` (the first finalizer wins). */
+export function updateIdempotencyBody(db: D1Database, platformId: string, key: string, expected: string, body: string) {
+  return db
+    .prepare('UPDATE idempotency SET body = ?4 WHERE platform_id = ?1 AND idem_key = ?2 AND body = ?3')
+    .bind(platformId, key, expected, body);
 }
 
 // --- sessions, ratings, pacing ---
@@ -130,16 +147,24 @@ export interface RatingRecord {
   ratedAt: number;
 }
 
+/**
+ * Inserts the rating only when the session row exists with exactly these participants (0 rows changed
+ * otherwise): the hashes stored are the session row's, so a concurrent first write naming other participants
+ * cannot attach its rating to this session.
+ */
 export function insertRating(db: D1Database, s: SessionKey, r: RatingRecord) {
   return db
     .prepare(
       `INSERT INTO ratings (platform_id, sid_hash, therapist_hash, client_hash, status, instrument_id, instrument_version,
                             items, total, max_total, flags, rated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`,
+       SELECT s.platform_id, s.sid_hash, s.therapist_hash, s.client_hash, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+         FROM sessions s
+        WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.therapist_hash = ?3 AND s.client_hash = ?4`,
     )
     .bind(s.platformId, s.sidHash, s.therapistHash, s.clientHash, r.status, r.instrumentId, r.instrumentVersion, r.items, r.total, r.maxTotal, r.flags, r.ratedAt);
 }
 
+/** Like insertRating: only into a session row with exactly these participants (0 rows changed otherwise). */
 export function insertPacing(db: D1Database, s: SessionKey, p: PacingAggregates, now: number) {
   return db
     .prepare(
@@ -147,7 +172,9 @@ export function insertPacing(db: D1Database, s: SessionKey, p: PacingAggregates,
                            client_talk_seconds, overlap_seconds, overlap_count, silence_seconds, silence_count,
                            longest_silence_seconds, longest_therapist_turn_seconds, therapist_turns, client_turns,
                            cues_shown, recorded_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)`,
+       SELECT s.platform_id, s.sid_hash, s.therapist_hash, s.client_hash, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
+         FROM sessions s
+        WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.therapist_hash = ?3 AND s.client_hash = ?4`,
     )
     .bind(
       s.platformId, s.sidHash, s.therapistHash, s.clientHash, p.durationSeconds, p.therapistTalkSeconds,
@@ -214,18 +241,25 @@ export function summaryRowStatement(db: D1Database, platformId: string, sidHash:
     .bind(platformId, sidHash);
 }
 
-/** The total of the same client's most recent earlier rated session (for the `dropped` flag). */
+/**
+ * The total of the same client's rated session with the same therapist that comes last before this one in
+ * the session order (client_seq; a session not recorded yet comes after all), for the `dropped` flag.
+ * Rows without client_seq (before migration 0005) count as earlier, by their creation time.
+ */
 export async function previousTotal(
   db: D1Database,
-  q: { platformId: string; clientHash: string; instrumentId: string; before: number },
+  q: { platformId: string; clientHash: string; therapistHash: string; instrumentId: string; sidHash: string },
 ): Promise<number | null> {
   const row = await db
     .prepare(
-      `SELECT total FROM ratings
-        WHERE platform_id = ?1 AND client_hash = ?2 AND instrument_id = ?3 AND status = 'rated' AND rated_at <= ?4
-        ORDER BY rated_at DESC LIMIT 1`,
+      `SELECT r.total AS total
+         FROM ratings r JOIN sessions s ON s.platform_id = r.platform_id AND s.sid_hash = r.sid_hash
+        WHERE r.platform_id = ?1 AND r.client_hash = ?2 AND r.therapist_hash = ?3 AND r.instrument_id = ?4
+          AND r.status = 'rated' AND r.sid_hash <> ?5
+          AND coalesce(s.client_seq, 0) < coalesce((SELECT client_seq FROM sessions WHERE platform_id = ?1 AND sid_hash = ?5), 9e18)
+        ORDER BY coalesce(s.client_seq, 0) DESC, s.created_at DESC LIMIT 1`,
     )
-    .bind(q.platformId, q.clientHash, q.instrumentId, q.before)
+    .bind(q.platformId, q.clientHash, q.therapistHash, q.instrumentId, q.sidHash)
     .first<{ total: number | null }>();
   return row?.total ?? null;
 }

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Role } from '../../schemas/index.ts';
+import { MAX_CLOCK_SKEW_SECONDS, type Role } from '../../schemas/index.ts';
 import { verifyToken } from '../auth/verify-token.ts';
 import { isOriginRegistered } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
@@ -14,7 +14,16 @@ export interface AuthOptions {
   sessionParam?: string;
   /** Where the token comes from; default the `Authorization: Bearer` header. */
   tokenFrom?: (c: Context<AppEnv>) => string | undefined;
+  /**
+   * Accept a client token whose exp passed at most this many seconds ago, for its own session only (needs
+   * `sessionParam`). Only the rating route sets it: a rating queued offline must not be lost. Every other
+   * route keeps the strict exp.
+   */
+  expiredGraceSeconds?: number;
 }
+
+/** How long after its token expired a rating queued offline in the client's browser is still accepted. */
+export const OFFLINE_RATING_GRACE_SECONDS = 7 * 24 * 3600;
 
 function bearerToken(c: Context<AppEnv>): string | undefined {
   return BEARER.exec(c.req.header('Authorization') ?? '')?.[1];
@@ -35,7 +44,11 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
   return async function authMiddleware(c, next) {
     const token = (options.tokenFrom ?? bearerToken)(c);
     if (!token) throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', { 'WWW-Authenticate': 'Bearer' });
-    const result = await verifyToken(c.env.DB, token);
+    const grace = options.sessionParam !== undefined ? (options.expiredGraceSeconds ?? 0) : 0;
+    const now = Math.floor(Date.now() / 1000);
+    let result = await verifyToken(c.env.DB, token, { nowSeconds: now, expiredGraceSeconds: grace });
+    // Past its exp, only a client token is let through (and only because of the grace above).
+    if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client') result = { ok: false, reason: 'invalid' };
     if (!result.ok) throw new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     const { claims, key } = result;
 

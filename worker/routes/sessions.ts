@@ -15,7 +15,7 @@ import {
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { idempotencyKeyOf, idempotentWrite } from '../idempotent-write.ts';
-import { auth } from '../middleware/auth.ts';
+import { auth, OFFLINE_RATING_GRACE_SECONDS } from '../middleware/auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
 import { checkItems } from '../rating-items.ts';
 import { publishSummary } from '../live/publish.ts';
@@ -40,7 +40,11 @@ function sessionKey(c: Context<AppEnv>): SessionKey {
   return { platformId: c.var.platform.id, sidHash: sid, therapistHash: tid, clientHash: cid };
 }
 
-/** A session keeps the therapist and client it was first recorded with; a token naming others is refused. */
+/**
+ * A session keeps the therapist and client it was first recorded with; a token naming others is refused.
+ * This early check only saves work: the guarantee is the write itself (insertRating/insertPacing insert only
+ * into a session row with the token's participants, in the batch that records the session).
+ */
 async function assertSameParticipants(c: Context<AppEnv>): Promise<void> {
   const s = sessionKey(c);
   const row = await getSessionParticipants(c.env.DB, s.platformId, s.sidHash);
@@ -74,7 +78,7 @@ function sessionRow(c: Context<AppEnv>, now: number) {
 }
 
 export const sessionRoutes = new Hono<AppEnv>()
-  .post('/:sid/rating', auth({ roles: ['client'], sessionParam: 'sid' }), async (c) => {
+  .post('/:sid/rating', auth({ roles: ['client'], sessionParam: 'sid', expiredGraceSeconds: OFFLINE_RATING_GRACE_SECONDS }), async (c) => {
     const key = idempotencyKeyOf(c);
     const body = await readJson(c, RatingSubmission);
     const instrument = c.var.instrument;
@@ -83,7 +87,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     // Both reads at once: the participants check and the client's previous total (for the `dropped` flag).
     const previousRead =
       body.kind === 'rating' && instrument.flags.dropFromPrevious
-        ? previousTotal(c.env.DB, { platformId: s.platformId, clientHash: s.clientHash, instrumentId: instrument.id, before: now })
+        ? previousTotal(c.env.DB, { platformId: s.platformId, clientHash: s.clientHash, therapistHash: s.therapistHash, instrumentId: instrument.id, sidHash: s.sidHash })
         : Promise.resolve(null);
     const [, previous] = await Promise.all([assertSameParticipants(c), previousRead]);
 
@@ -118,6 +122,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       ],
       afterWrite: async () => ({ delivered: await publishCurrent(c) }),
       isFinal: (stored) => stored.includes('"delivered":'),
+      session: s,
     });
   })
   .all('/:sid/rating', methodNotAllowed('POST'))
@@ -137,6 +142,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       status: 201,
       response: { status: 'recorded', receivedAt: now } satisfies PacingReceipt,
       statements: [sessionRow(c, now), insertPacing(c.env.DB, s, body, now)],
+      session: s,
       afterWrite: async () => {
         await publishCurrent(c);
         return null;
