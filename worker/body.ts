@@ -18,13 +18,7 @@ export async function readJson<S extends v.GenericSchema>(
   if (declared !== undefined && !(Number(declared) <= maxBytes)) {
     throw new ApiFailure(413, 'body_too_large', `The body must be at most ${maxBytes} bytes.`);
   }
-  let bytes: ArrayBuffer;
-  try {
-    bytes = await c.req.arrayBuffer();
-  } catch {
-    throw new ApiFailure(400, 'unreadable_body', 'The request body could not be read.');
-  }
-  if (bytes.byteLength > maxBytes) throw new ApiFailure(413, 'body_too_large', `The body must be at most ${maxBytes} bytes.`);
+  const bytes = await readCapped(c.req.raw, maxBytes);
 
   let data: unknown;
   if (bytes.byteLength === 0 && options.allowEmpty) {
@@ -44,6 +38,40 @@ export async function readJson<S extends v.GenericSchema>(
     throw new ApiFailure(422, 'invalid_body', `The body does not match the schema at: ${paths}.`);
   }
   return parsed.output;
+}
+
+/**
+ * The body's bytes, read from the stream with a byte cap: a body without Content-Length (chunked) is refused
+ * with 413 as soon as it passes `maxBytes`, never buffered whole.
+ */
+async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = () => new ApiFailure(413, 'body_too_large', `The body must be at most ${maxBytes} bytes.`);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof ApiFailure) throw err;
+    throw new ApiFailure(400, 'unreadable_body', 'The request body could not be read.');
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }
 
 const SAFE_KEY = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;

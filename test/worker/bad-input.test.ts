@@ -115,4 +115,24 @@ describe('bad input gets a 4xx JSON error that does not echo it', () => {
       expect(res.status, method).toBe(405);
     }
   });
+
+  it('a body without Content-Length is read with a byte cap: 413 once past it, without reading the rest', async () => {
+    const p = await seedPlatform();
+    let pulled = 0;
+    // An endless chunked body: buffering it whole would never finish.
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1024;
+        controller.enqueue(new TextEncoder().encode(MARKER.repeat(64).slice(0, 1024)));
+      },
+    });
+    const res = await call(sessionPath(p.refs.sid, 'rating'), {
+      method: 'POST',
+      token: await p.mint({}),
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'endless-body-key-00001' },
+      body: endless,
+    });
+    await expectClientError(res, 413);
+    expect(pulled).toBeLessThan(64 * 1024);
+  });
 });
