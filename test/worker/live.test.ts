@@ -211,4 +211,41 @@ describe('GET /v1/live', () => {
     expect(source).not.toMatch(/setInterval|setTimeout/);
     live.ws.close(1000);
   });
+
+  it('closes with 1011 when the first summary cannot be read, so the widget reconnects', async () => {
+    const p = await seedPlatform();
+    const stub = await liveStubFor(p);
+    // A target the summary read fails on (no therapist or client hash to bind).
+    const res = await stub.fetch(
+      new Request('https://live.internal/connect', { headers: { Upgrade: 'websocket', 'X-Attune-Target': JSON.stringify({ platformId: p.platformId, sidHash: 'x' }) } }),
+    );
+    const ws = res.webSocket!;
+    const closed = new Promise<number>((resolve) => ws.addEventListener('close', (e) => resolve(e.code)));
+    ws.accept();
+    expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r('open'), 2000))])).toBe(1011);
+  });
+
+  it('keeps at most 8 sockets per session: a ninth closes the oldest with 1013', async () => {
+    const p = await seedPlatform();
+    const token = await p.mint({ role: 'therapist' });
+    const sockets: Live[] = [];
+    const codes: (number | null)[] = [];
+    for (let i = 0; i < 9; i++) {
+      const live = await openLive(token);
+      const index = i;
+      codes[index] = null;
+      live.ws.addEventListener('close', (e) => {
+        codes[index] = e.code;
+      });
+      await live.next();
+      sockets.push(live);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(codes[0]).toBe(1013);
+    expect(codes.slice(1)).toEqual(Array(8).fill(null));
+    await runInDurableObject(await liveStubFor(p), (_: SessionLive, state) => {
+      expect(state.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN)).toHaveLength(8);
+    });
+    for (const s of sockets.slice(1)) s.ws.close(1000);
+  });
 });

@@ -6,6 +6,12 @@ import { loadSummary, type SummaryTarget } from '../load-summary.ts';
 export const LIVE_PROTOCOL = 'attune.v1';
 /** Header on the Worker -> object upgrade request carrying the verified, hashed target (JSON). */
 export const TARGET_HEADER = 'X-Attune-Target';
+/** Open sockets per session at most (a therapist's tabs); a new one beyond it closes the oldest. */
+export const MAX_SOCKETS = 8;
+/** Close code when the first summary could not be read: the widget reconnects. */
+export const CLOSE_SUMMARY_FAILED = 1011;
+/** Close code for the oldest socket pushed out by a newer one (1013: try again later). */
+export const CLOSE_TOO_MANY = 1013;
 
 /** How much a summary knows; a publish that knows less than what was already sent is stale. */
 export function summaryRank(s: SessionSummary): number {
@@ -24,6 +30,8 @@ export function summaryMessage(summary: SessionSummary): string {
 export class SessionLive extends DurableObject<Bindings> {
   /** Rank of the last summary sent; in memory only (a hibernated object has nothing stale to protect). */
   private lastRank = -1;
+  /** Orders connections made within the same millisecond. */
+  private connects = 0;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -36,15 +44,30 @@ export class SessionLive extends DurableObject<Bindings> {
     const target = JSON.parse(request.headers.get(TARGET_HEADER) ?? 'null') as SummaryTarget | null;
     if (!target) return new Response(null, { status: 400 });
     const { 0: client, 1: server } = new WebSocketPair();
+    // The newest connection wins: a tab that went away without closing must not lock a reload out.
+    const open = this.ctx
+      .getWebSockets()
+      .filter((ws) => ws.readyState === WebSocket.OPEN)
+      .sort((a, b) => connectedAt(a) - connectedAt(b));
+    for (const old of open.slice(0, Math.max(0, open.length - MAX_SOCKETS + 1))) {
+      try {
+        old.close(CLOSE_TOO_MANY, 'too many sockets');
+      } catch {
+        // already closing
+      }
+    }
     // Accept first, then read D1: any write committed before the read is in it, and any publish after the
     // accept reaches this socket too, so the therapist can never miss a change.
     this.ctx.acceptWebSocket(server);
+    server.serializeAttachment({ at: ++this.connects + Date.now() * 1000 });
     try {
       const { summary } = await loadSummary(this.env.DB, target);
       this.lastRank = Math.max(this.lastRank, summaryRank(summary));
       server.send(summaryMessage(summary));
     } catch (err) {
       console.error('live: initial summary failed', err instanceof Error ? err.message : String(err));
+      // A socket with no state would sit there silent; closing makes the widget reconnect (and read again).
+      server.close(CLOSE_SUMMARY_FAILED, 'summary unavailable');
     }
     return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': LIVE_PROTOCOL } });
   }
@@ -81,4 +104,13 @@ export class SessionLive extends DurableObject<Bindings> {
   }
 
   override webSocketError(): void {}
+}
+
+/** When the socket connected (its attachment survives hibernation); 0 when unknown. */
+function connectedAt(ws: WebSocket): number {
+  try {
+    return (ws.deserializeAttachment() as { at?: number } | null)?.at ?? 0;
+  } catch {
+    return 0;
+  }
 }
