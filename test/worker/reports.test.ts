@@ -25,6 +25,14 @@ describe('small-cell suppression', () => {
     expect(cells([5, 6, 40])).toEqual([true, true, false]);
     expect(cells([3, 4, 40, 50])).toEqual([true, true, true, false]);
   });
+  it('with distinct clients: a cell under 5 clients is suppressed however many sessions, with its complement', () => {
+    const clients = (cells: number[], total = 100) => ({ cells, total });
+    expect(suppress([12, 40, 50], 11, clients([1, 20, 30])).cells).toEqual([true, true, false]);
+    expect(suppress([12, 40, 50], 11, clients([5, 20, 30])).cells).toEqual([false, false, false]);
+    // Two suppressed cells whose largest rests on fewer than 5 clients take a third with them.
+    expect(suppress([12, 13, 40, 50], 11, clients([2, 3, 20, 30])).cells).toEqual([true, true, true, false]);
+    expect(suppress([30], 11, clients([30], 4)).total).toBe(true);
+  });
   it('the total is published only when it rests on at least 11', () => {
     expect(suppress([5])).toEqual({ cells: [true], total: true });
     expect(suppress([4, 5])).toEqual({ cells: [true, true], total: true });
@@ -184,5 +192,24 @@ describe('GET /v1/reports', () => {
     expect(report.rows.map((r) => r.key)).toEqual([pseudonyms[0]!.pseudonym]);
     const dump = await env.DB.prepare("SELECT group_concat(params) AS p FROM audit_log WHERE platform_id = ?1").bind(p.platformId).first<{ p: string }>();
     expect(dump!.p).not.toContain('RAWTID');
+  });
+
+  it('11+ sessions of fewer than 5 distinct clients are suppressed: one client’s mean is never published', async () => {
+    const p = await seedPlatform();
+    // dave: 15 rated sessions, all with one client; erin: 40 sessions with 40 clients; frank: 30 with 30.
+    const one = sessions('dave', 15, W1).map((s) => ({ ...s, cid: 'dave-only-client' }));
+    for (const s of [...one, ...sessions('erin', 40, W1), ...sessions('frank', 30, W1)]) await storeSession(p.platformId, s);
+    const admin = await seedAdminKey(p.platformId);
+    const body = await (await adminCall('/v1/reports/therapists?from=2026-01-05&to=2026-01-11', admin.key)).json<{ minClients: number; rows: Row[]; total: Row }>();
+    expect(body.minClients).toBe(5);
+    const bySessions = (n: number | null) => body.rows.filter((r) => r.sessions === n);
+    // dave is suppressed, and the next smallest (frank) with him so the total cannot give dave away.
+    expect(bySessions(null)).toHaveLength(2);
+    for (const r of bySessions(null)) expect([r.meanTotal, r.meanTherapistShare]).toEqual([null, null]);
+    expect(bySessions(40)).toHaveLength(1);
+    expect(body.total.sessions).toBe(85);
+    // The weeks report: one week, 85 sessions of 71 clients: published.
+    const weeks = await (await adminCall('/v1/reports/weeks?from=2026-01-05&to=2026-01-11', admin.key)).json<{ rows: Row[] }>();
+    expect(weeks.rows.map((r) => r.sessions)).toEqual([85]);
   });
 });

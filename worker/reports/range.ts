@@ -23,7 +23,8 @@ export function weekStart(day: number): number {
 
 /**
  * The report's range from `from` and `to` (YYYY-MM-DD, inclusive; default the last 13 weeks), widened to
- * whole ISO weeks so that two overlapping queries never differ by less than a week.
+ * whole ISO weeks so that two overlapping queries never differ by less than a week. Residual risk: two
+ * reports a week apart still difference to that week's aggregate per group (see buildReport).
  */
 export function reportRange(from: string | undefined, to: string | undefined, nowSeconds: number): { fromDay: number; toDay: number } {
   const today = Math.floor(nowSeconds / DAY_SECONDS);

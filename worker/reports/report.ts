@@ -1,6 +1,6 @@
-import type { RollupSums } from '../db/admin-queries.ts';
+import type { DistinctClients, RollupSums } from '../db/admin-queries.ts';
 import { type CsvCell, toCsv } from './csv.ts';
-import { MIN_CELL, suppress } from './suppress.ts';
+import { MIN_CELL, MIN_CLIENTS, suppress } from './suppress.ts';
 
 /** One published line of a report; every measure is null when suppressed. */
 export interface ReportRow {
@@ -25,6 +25,8 @@ export interface Report {
   from: string;
   to: string;
   minCell: number;
+  /** Fewest distinct clients a published cell rests on. */
+  minClients: number;
   rows: ReportRow[];
   total: ReportRow;
 }
@@ -61,15 +63,27 @@ const ZERO: RollupSums = { asked: 0, rated: 0, declined: 0, totalSum: 0, flagged
 
 /**
  * Builds a report from grouped rollup sums with small-cell suppression: session measures rest on the rated
- * count, the talk share on the count of sessions with pacing; each column is suppressed (with its
- * complementary cells and its total) on its own count.
+ * count and its distinct clients, the talk share on the count of sessions with pacing and theirs; each column
+ * is suppressed (with its complementary cells and its total) on its own counts. A cell needs at least `min`
+ * sessions AND `MIN_CLIENTS` distinct clients: 11 sessions of one client would otherwise publish that client.
+ *
+ * Residual risk (differencing): ranges are widened to whole ISO weeks, so two overlapping reports differ by
+ * whole weeks; subtracting them still yields that difference's aggregate for a group, which may rest on
+ * fewer than the floor. Suppression works within one report; it cannot stop an admin who queries ranges one
+ * week apart. Every read is in the audit log, which is where such a pattern shows.
  */
-export function buildReport(kind: Report['report'], range: { from: string; to: string }, groups: { key: string; sums: RollupSums }[], min = MIN_CELL): Report {
-  const bySessions = suppress(groups.map((g) => g.sums.rated), min);
-  const byShare = suppress(groups.map((g) => g.sums.shareN), min);
+export function buildReport(
+  kind: Report['report'],
+  range: { from: string; to: string },
+  groups: { key: string; sums: RollupSums; clients: DistinctClients }[],
+  totalClients: DistinctClients,
+  min = MIN_CELL,
+): Report {
+  const bySessions = suppress(groups.map((g) => g.sums.rated), min, { cells: groups.map((g) => g.clients.ratedClients), total: totalClients.ratedClients });
+  const byShare = suppress(groups.map((g) => g.sums.shareN), min, { cells: groups.map((g) => g.clients.shareClients), total: totalClients.shareClients });
   const rows = groups.map((g, i) => ({ key: g.key, ...measures(g.sums, bySessions.cells[i]!, byShare.cells[i]!) }));
   const sum = groups.reduce((acc, g) => add(acc, g.sums), ZERO);
-  return { report: kind, ...range, minCell: min, rows, total: { key: 'total', ...measures(sum, bySessions.total, byShare.total) } };
+  return { report: kind, ...range, minCell: min, minClients: MIN_CLIENTS, rows, total: { key: 'total', ...measures(sum, bySessions.total, byShare.total) } };
 }
 
 export const CSV_HEADER = ['key', 'sessions', 'asked', 'mean_total', 'flagged_share', 'completion_rate', 'mean_therapist_share'] as const;

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { Ref } from '../../schemas/index.ts';
 import { readJson } from '../body.ts';
-import { insertAudit, rollupsByTherapist, rollupsByWeek } from '../db/admin-queries.ts';
+import { distinctClients, insertAudit, rollupsByTherapist, rollupsByWeek, type DistinctClients } from '../db/admin-queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { adminAuth } from '../middleware/admin-auth.ts';
@@ -15,6 +15,8 @@ import { buildReport, reportCsv, type Report } from '../reports/report.ts';
 export function pseudonymOf(therapistHash: string): string {
   return `t_${therapistHash.slice(0, 10)}`;
 }
+
+const NO_CLIENTS: DistinctClients = { ratedClients: 0, shareClients: 0 };
 
 function nowSeconds() {
   return Math.floor(Date.now() / 1000);
@@ -45,23 +47,31 @@ const LabelRequest = v.object({ therapists: v.pipe(v.array(Ref), v.minLength(1),
 
 /**
  * Reports for platform admins (admin key): de-identified aggregates from the daily rollups, every cell
- * resting on fewer than 11 sessions suppressed with its complementary cells.
+ * resting on fewer than 11 sessions or fewer than 5 distinct clients suppressed with its complementary cells.
  */
 export const reportRoutes = new Hono<AppEnv>()
   .use('*', adminAuth())
   .get('/therapists', async (c) => {
     const format = formatOf(c);
     const { fromDay, toDay } = reportRange(c.req.query('from'), c.req.query('to'), nowSeconds());
-    const rows = await rollupsByTherapist(c.env.DB, c.var.admin.platformId, fromDay, toDay);
-    const report = buildReport('therapists', { from: dateOfDay(fromDay), to: dateOfDay(toDay) }, rows.map((r) => ({ key: pseudonymOf(r.therapistHash), sums: r })));
+    const [rows, clients] = await Promise.all([
+      rollupsByTherapist(c.env.DB, c.var.admin.platformId, fromDay, toDay),
+      distinctClients(c.env.DB, c.var.admin.platformId, fromDay, toDay, 'therapist'),
+    ]);
+    const groups = rows.map((r) => ({ key: pseudonymOf(r.therapistHash), sums: r, clients: clients.groups.get(r.therapistHash) ?? NO_CLIENTS }));
+    const report = buildReport('therapists', { from: dateOfDay(fromDay), to: dateOfDay(toDay) }, groups, clients.total);
     return answer(c, '/v1/reports/therapists', report, format);
   })
   .all('/therapists', methodNotAllowed('GET'))
   .get('/weeks', async (c) => {
     const format = formatOf(c);
     const { fromDay, toDay } = reportRange(c.req.query('from'), c.req.query('to'), nowSeconds());
-    const rows = await rollupsByWeek(c.env.DB, c.var.admin.platformId, fromDay, toDay);
-    const report = buildReport('weeks', { from: dateOfDay(fromDay), to: dateOfDay(toDay) }, rows.map((r) => ({ key: dateOfDay(r.week * 7 - 3), sums: r })));
+    const [rows, clients] = await Promise.all([
+      rollupsByWeek(c.env.DB, c.var.admin.platformId, fromDay, toDay),
+      distinctClients(c.env.DB, c.var.admin.platformId, fromDay, toDay, 'week'),
+    ]);
+    const groups = rows.map((r) => ({ key: dateOfDay(r.week * 7 - 3), sums: r, clients: clients.groups.get(r.week) ?? NO_CLIENTS }));
+    const report = buildReport('weeks', { from: dateOfDay(fromDay), to: dateOfDay(toDay) }, groups, clients.total);
     return answer(c, '/v1/reports/weeks', report, format);
   })
   .all('/weeks', methodNotAllowed('GET'))
