@@ -82,4 +82,17 @@ describe('CORS per registered origin', () => {
     expect(evil.status).toBe(401);
     expect(evil.headers.get('Access-Control-Allow-Origin')).toBeNull();
   });
+
+  it('a 422 unknown_instrument (no platform established yet) to a registered origin carries Access-Control-Allow-Origin', async () => {
+    const p = await seedPlatform({ origins: ['https://care.example'] });
+    const headers = { Origin: 'https://care.example' };
+    const unknown = await call('/v1/context', { token: await p.mint({ ins: 'not-registered' }), headers });
+    expect(unknown.status).toBe(422);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('unknown_instrument');
+    expect(unknown.headers.get('Access-Control-Allow-Origin')).toBe('https://care.example');
+
+    const evil = await call('/v1/context', { token: await p.mint({ ins: 'not-registered' }), headers: { Origin: 'https://evil.example' } });
+    expect(evil.status).toBe(403);
+    expect(evil.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
 });

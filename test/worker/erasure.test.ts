@@ -68,6 +68,28 @@ describe('erasure: DELETE /v1/clients/:ref', () => {
     expect(await (await adminCall('/v1/clients/erase-me', admin.key, { method: 'DELETE' })).json()).toEqual({ erased: { sessions: 0 } });
   });
 
+  it('the audit line is in the erasure’s batch: if it cannot be written, nothing is erased', async () => {
+    const p = await seedPlatform();
+    const admin = await seedAdminKey(p.platformId);
+    const client = await p.mint({ cid: 'audit-atomic' });
+    expect((await postJson(sessionPath(p.refs.sid, 'rating'), client, GOOD_RATING)).status).toBe(201);
+    const trigger = `audit_down_${p.platformId.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    await env.DB.prepare(
+      `CREATE TRIGGER ${trigger} BEFORE INSERT ON audit_log WHEN NEW.platform_id = '${p.platformId}' BEGIN SELECT RAISE(ABORT, 'audit down'); END`,
+    ).run();
+    try {
+      const res = await adminCall('/v1/clients/audit-atomic', admin.key, { method: 'DELETE' });
+      expect(res.status).toBe(500);
+      expect(await env.DB.prepare('SELECT count(*) AS n FROM ratings WHERE platform_id = ?1').bind(p.platformId).first('n')).toBe(1);
+    } finally {
+      await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
+    }
+    const res = await adminCall('/v1/clients/audit-atomic', admin.key, { method: 'DELETE' });
+    expect(await res.json()).toEqual({ erased: { sessions: 1 } });
+    expect(await env.DB.prepare('SELECT row_count FROM audit_log WHERE platform_id = ?1').bind(p.platformId).first('row_count')).toBe(1);
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM ratings WHERE platform_id = ?1').bind(p.platformId).first('n')).toBe(0);
+  });
+
   it('needs the admin key, and erases only within the key’s platform', async () => {
     const a = await seedPlatform();
     const b = await seedPlatform();

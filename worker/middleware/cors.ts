@@ -46,9 +46,10 @@ export function cors(options: CorsOptions = {}): MiddlewareHandler<AppEnv> {
     if (platformId && (await isOriginRegistered(c.env.DB, origin, platformId))) {
       c.res.headers.set('Access-Control-Allow-Origin', origin);
       c.res.headers.set('Access-Control-Expose-Headers', 'Idempotent-Replayed');
-    } else if ((c.res.status === 401 || c.res.status === 403) && (await isOriginRegistered(c.env.DB, origin))) {
-      // The widget must be able to read why it was refused (expired token, wrong role). The body is only
-      // the fixed error, so sharing it with an origin some platform registered leaks nothing.
+    } else if (c.res.status >= 400 && (await isOriginRegistered(c.env.DB, origin))) {
+      // The widget must be able to read why it was refused (expired token, wrong role, unknown instrument,
+      // a body too large) even when no platform was established. The body is only the fixed error, so sharing
+      // it with an origin some platform registered leaks nothing.
       c.res.headers.set('Access-Control-Allow-Origin', origin);
     }
   };
