@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOutbox, type OutboxOptions } from '../../widget/shared/outbox.ts';
-import { json } from './helpers.ts';
+import { fakeToken, json } from './helpers.ts';
 
 const KEY = 'attune:outbox:s1:client';
 const path = '/v1/sessions/s1/rating';
@@ -88,6 +88,30 @@ describe('outbox', () => {
     expect(localStorage.getItem(KEY)).toBeNull();
   });
 
+  it('retries 404 and 408 too (a transient wrong deploy or a timeout must not drop a rating), same key', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const fetch = vi
+      .fn()
+      .mockResolvedValueOnce(json(404, { error: { code: 'not_found', message: '' } }))
+      .mockResolvedValueOnce(new Response('', { status: 408 }))
+      .mockResolvedValueOnce(json(201, { status: 'rated', receivedAt: 1 }));
+    const onError = vi.fn();
+    const onDelivered = vi.fn();
+    const ob = outbox(fetch, { onError, onDelivered });
+    const item = ob.enqueue('rating', path, body);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stored()).toEqual([expect.objectContaining({ key: item.key, attempts: 1 })]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(stored()).toEqual([expect.objectContaining({ key: item.key, attempts: 2 })]);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(fetch).toHaveBeenCalledTimes(3);
+    expect([0, 1, 2].map((i) => keyOf(fetch, i))).toEqual([item.key, item.key, item.key]);
+    expect(onError).not.toHaveBeenCalled();
+    expect(onDelivered).toHaveBeenCalledWith(expect.objectContaining({ status: 201, queue: KEY }));
+    expect(localStorage.getItem(KEY)).toBeNull();
+  });
+
   it('waits as long as a 429 Retry-After asks', async () => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0);
@@ -120,7 +144,7 @@ describe('outbox', () => {
     ob.enqueue('rating', path, body);
     await ob.flush();
     expect(localStorage.getItem(KEY)).toBeNull();
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'invalid_body' }), expect.anything());
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'invalid_body' }), expect.anything(), KEY);
   });
 
   it('keeps the item on 401 for the next page load, which brings a fresh token', async () => {
@@ -132,7 +156,7 @@ describe('outbox', () => {
     await ob.flush();
     expect(fetch).toHaveBeenCalledOnce();
     expect(stored()).toHaveLength(1);
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'token_expired' }), expect.anything());
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'token_expired' }), expect.anything(), KEY);
   });
 
   it('flushes when the page is hidden and when the browser comes back online; listen() returns its teardown', async () => {
@@ -174,5 +198,91 @@ describe('outbox', () => {
     await ob.flush();
     expect(ob.items()).toEqual([]);
     ob.stop();
+  });
+
+  it("stores each item's token; any page (another session, another role) flushes every queue with each item's own token", async () => {
+    const tokA = fakeToken({ role: 'client', sid: 'a', exp: Math.floor(Date.now() / 1000) + 3600 });
+    const down = vi.fn(async () => {
+      throw new TypeError('offline');
+    });
+    const a = createOutbox({ storageKey: 'attune:outbox:a:client', api: 'https://api-a.test', token: tokA, fetch: down, storage: localStorage });
+    const item = a.enqueue('rating', '/v1/sessions/a/rating', body);
+    await a.flush();
+    a.stop(); // the tab closes with the rating unsent
+    localStorage.setItem('unrelated', 'x');
+
+    const up = vi.fn(async () => json(201, { status: 'declined', receivedAt: 1 }));
+    const onDelivered = vi.fn();
+    const b = createOutbox({ storageKey: 'attune:outbox:b:therapist', api: 'https://api-b.test', token: 'tokB', fetch: up, storage: localStorage, onDelivered });
+    await b.flush();
+    expect(up).toHaveBeenCalledOnce();
+    const [url, init] = up.mock.calls[0]! as unknown as [string, RequestInit];
+    expect(url).toBe('https://api-a.test/v1/sessions/a/rating');
+    expect(init.headers).toMatchObject({ Authorization: 'Bearer ' + tokA, 'Idempotency-Key': item.key });
+    expect(onDelivered).toHaveBeenCalledWith(expect.objectContaining({ status: 201, queue: 'attune:outbox:a:client' }));
+    expect(localStorage.getItem('attune:outbox:a:client')).toBeNull();
+    expect(localStorage.getItem('unrelated')).toBe('x');
+  });
+
+  it('a 401 keeps that item (token within its 7-day grace) and goes on with the others; past the grace it is dropped', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const fresh = fakeToken({ sid: 'a', exp: now - 3600 }); // expired an hour ago: the Worker still takes a rating
+    const stale = fakeToken({ sid: 'c', exp: now - 8 * 86_400 }); // beyond the grace: a 401 is final
+    const seed = (sid: string, token: string) =>
+      createOutbox({ storageKey: `attune:outbox:${sid}:client`, api: 'https://api.test', token, fetch: vi.fn(async () => Promise.reject(new TypeError('x'))), storage: localStorage });
+    const ka = seed('a', fresh).enqueue('rating', '/v1/sessions/a/rating', body).key;
+    seed('c', stale).enqueue('rating', '/v1/sessions/c/rating', body);
+    await new Promise((r) => setTimeout(r, 0));
+
+    const fetch = vi.fn(async (url: string) =>
+      url.includes('/s1/') ? json(201, { status: 'declined', receivedAt: 1 }) : json(401, { error: { code: 'token_expired', message: '' } }),
+    );
+    const onError = vi.fn();
+    const onDelivered = vi.fn();
+    const ob = outbox(fetch as never, { onError, onDelivered });
+    const order = ['attune:outbox:a:client', 'attune:outbox:c:client'];
+    ob.enqueue('rating', path, body);
+    await ob.flush();
+    // Its own item first, then both others; the 401 on `a` did not stop `c` from being tried.
+    expect(fetch.mock.calls.map(([u]) => u).sort()).toEqual(['https://api.test/v1/sessions/a/rating', 'https://api.test/v1/sessions/c/rating', 'https://api.test' + path]);
+    expect(onDelivered).toHaveBeenCalledOnce();
+    expect(JSON.parse(localStorage.getItem(order[0]!)!)).toEqual([expect.objectContaining({ key: ka })]);
+    expect(localStorage.getItem(order[1]!)).toBeNull();
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringContaining('kept') }), expect.anything(), order[0]);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'token_expired', message: expect.stringContaining('refused (401') }), expect.anything(), order[1]);
+    // The kept item is not retried by this page (its token will not get better here), but a new item is sent.
+    fetch.mockClear();
+    await ob.flush();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('holds a snapshot unsent on this page; the next enqueue of its kind replaces it under the same key; a later page sends a leftover', async () => {
+    const fetch = vi.fn(async () => json(201, { status: 'recorded', receivedAt: 1 }));
+    const ob = outbox(fetch);
+    const draft = ob.enqueue('pacing', '/v1/sessions/s1/pacing', { n: 1 }, true);
+    const again = ob.enqueue('pacing', '/v1/sessions/s1/pacing', { n: 2 }, true);
+    expect(again.key).toBe(draft.key);
+    await ob.flush();
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(fetch).not.toHaveBeenCalled();
+    expect(stored()).toEqual([expect.objectContaining({ key: draft.key, body: { n: 2 } })]);
+
+    // The tab closes: a later page (any session) sends the leftover, the best there is.
+    const later = createOutbox({ storageKey: 'attune:outbox:s9:client', api: 'https://api.test', token: 't9', fetch, storage: localStorage });
+    await later.flush();
+    expect(fetch).toHaveBeenCalledOnce();
+    expect(keyOf(fetch, 0)).toBe(draft.key);
+    expect(JSON.parse((fetch.mock.calls[0]! as unknown as [string, RequestInit])[1].body as string)).toEqual({ n: 2 });
+
+    // On the page that wrote it, the final enqueue replaces the held snapshot and sends it under the same key.
+    fetch.mockClear();
+    const ob2 = outbox(fetch);
+    const d2 = ob2.enqueue('pacing', '/v1/sessions/s1/pacing', { n: 3 }, true);
+    const final = ob2.enqueue('pacing', '/v1/sessions/s1/pacing', { n: 4 });
+    await ob2.flush();
+    expect(final.key).toBe(d2.key);
+    expect(fetch).toHaveBeenCalledOnce();
+    expect(keyOf(fetch, 0)).toBe(d2.key);
+    expect(localStorage.getItem(KEY)).toBeNull();
   });
 });

@@ -9,16 +9,24 @@ export interface OutboxItem {
   body: unknown;
   createdAt: number;
   attempts: number;
+  /**
+   * The session token and API origin of the page that queued it, so that any later page (another session, another
+   * role) can send it. Items from before these fields existed are sent only by their own session's page.
+   */
+  token?: string;
+  api?: string;
 }
 
 export interface Delivered {
   item: OutboxItem;
   status: number;
   body: unknown;
+  /** The storage key of the queue it came from (this page's own, or another session's). */
+  queue: string;
 }
 
 export interface OutboxOptions {
-  /** localStorage key; one queue per session and role. */
+  /** localStorage key of this page's queue (one per session and role); starts with `attune:outbox:`. */
   storageKey: string;
   api: string;
   token: string;
@@ -26,14 +34,20 @@ export interface OutboxOptions {
   storage?: Storage | null;
   /** 2xx, or 409 (the API already holds it). */
   onDelivered?: (d: Delivered) => void;
-  onError?: (err: WidgetError, item: OutboxItem) => void;
+  onError?: (err: WidgetError, item: OutboxItem, queue: string) => void;
   baseDelayMs?: number;
   maxDelayMs?: number;
 }
 
 export interface Outbox {
-  enqueue(kind: string, path: string, body: unknown): OutboxItem;
+  /**
+   * Queues a POST and sends it. With `hold`, it is only stored (this page never sends it; a later page does), and
+   * the next enqueue of the same kind replaces it under the same idempotency key.
+   */
+  enqueue(kind: string, path: string, body: unknown, hold?: boolean): OutboxItem;
+  /** This page's own queue. */
   items(): OutboxItem[];
+  /** Sends every queue in storage (`attune:outbox:*`), each item with its own token. */
   flush(): Promise<void>;
   /** Flush on `online` and when the page is hidden (not `unload`: it breaks the back/forward cache). */
   listen(win: Window): () => void;
@@ -41,13 +55,18 @@ export interface Outbox {
   stop(): void;
 }
 
+const PREFIX = 'attune:outbox:';
+/** The Worker takes a rating POST with a token up to 7 days past its `exp`; after that a 401 is final. */
+const GRACE_S = 7 * 86_400;
+
 export function newIdempotencyKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-function defaultStorage(): Storage | null {
+/** localStorage, or null where it is blocked. */
+export function defaultStorage(): Storage | null {
   try {
     return globalThis.localStorage ?? null;
   } catch {
@@ -55,12 +74,24 @@ function defaultStorage(): Storage | null {
   }
 }
 
+/** The token's `exp` (epoch s), decoded without verification; 0 when unreadable. */
+function expOf(token: string): number {
+  try {
+    return +JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).exp || 0;
+  } catch {
+    return 0;
+  }
+}
+
 /**
- * A queue of POSTs that survives a network drop and a closed tab: kept in localStorage, sent with
- * `keepalive`, retried with backoff on network errors, 5xx and 429, dropped on 2xx, 409 or another 4xx.
- * Generic: any JSON body to any path of the API.
+ * A queue of POSTs that survives a network drop, a closed tab and an expired token: kept in localStorage, sent
+ * with `keepalive`; retried with backoff on network errors, 5xx, 429, 404 and 408 (a timeout or a transient wrong
+ * deploy must not lose a rating); kept on 401 until 7 days past the token's expiry; dropped on 2xx, 409 or
+ * another 4xx. Any page flushes every queue of the origin, so a rating left behind by one session is sent by
+ * the next page that mounts the widget, whatever its session or role. Generic: any JSON body to any API path.
  */
 export function createOutbox(opts: OutboxOptions): Outbox {
+  const own = opts.storageKey;
   const storage = opts.storage === undefined ? defaultStorage() : opts.storage;
   const doFetch = opts.fetch ?? ((...a: Parameters<typeof fetch>) => globalThis.fetch(...a));
   const base = opts.baseDelayMs ?? 1000;
@@ -69,74 +100,77 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | null = null;
   let again = false;
-  let blocked = false;
+  /** Items this page does not send: refused (401) for now, or held (a snapshot this page will replace). */
+  const skip = new Set<string>();
+  const held = new Set<string>();
 
-  const read = (): OutboxItem[] => {
-    if (!storage) return memory;
+  const read = (q = own): OutboxItem[] => {
+    if (!storage) return q === own ? memory : [];
     try {
-      const parsed: unknown = JSON.parse(storage.getItem(opts.storageKey) ?? '[]');
+      const parsed: unknown = JSON.parse(storage.getItem(q) ?? '[]');
       return Array.isArray(parsed) ? (parsed as OutboxItem[]) : [];
     } catch {
-      return memory;
+      return q === own ? memory : [];
     }
   };
-  const write = (items: OutboxItem[]) => {
-    memory = items;
-    if (!storage) return;
+  const write = (q: string, items: OutboxItem[]) => {
+    if (q === own) memory = items;
     try {
-      if (items.length) storage.setItem(opts.storageKey, JSON.stringify(items));
-      else storage.removeItem(opts.storageKey);
+      if (items.length) storage?.setItem(q, JSON.stringify(items));
+      else storage?.removeItem(q);
     } catch {
       // quota or blocked: the in-memory copy still gets sent while the page lives
     }
   };
-  const update = (key: string, fn: (i: OutboxItem) => OutboxItem | null) =>
-    write(read().flatMap((i) => (i.key === key ? (fn(i) ?? []) : [i])));
-
-  const schedule = (attempts: number, retryAfterMs?: number) => {
-    clearTimeout(timer);
-    const backoff = Math.min(max, base * 2 ** Math.max(0, attempts - 1)) * (1 + Math.random() * 0.2);
-    timer = setTimeout(() => void flush(), Math.max(retryAfterMs ?? 0, backoff));
+  const update = (q: string, key: string, fn: (i: OutboxItem) => OutboxItem | null) =>
+    write(q, read(q).flatMap((i) => (i.key === key ? (fn(i) ?? []) : [i])));
+  const queues = (): string[] => {
+    const all = [own];
+    try {
+      for (let n = 0; storage && n < storage.length; n++) {
+        const k = storage.key(n);
+        if (k?.startsWith(PREFIX) && k !== own) all.push(k);
+      }
+    } catch {
+      // storage blocked: only this page's queue
+    }
+    return all;
   };
 
-  /** Sends one item; returns false when the queue should pause (it will be retried later). */
-  const send = async (item: OutboxItem): Promise<boolean> => {
+  /** Sends one item; returns the delay before it should be retried, or 0 when it is settled for this page. */
+  const send = async (q: string, item: OutboxItem): Promise<number> => {
+    const token = item.token || (q === own ? opts.token : '');
+    if (!token || skip.has(item.key) || held.has(item.key)) return 0;
+    const retry = (retryAfterMs = 0) => {
+      update(q, item.key, (i) => ({ ...i, attempts: i.attempts + 1 }));
+      return Math.max(retryAfterMs, Math.min(max, base * 2 ** item.attempts) * (1 + Math.random() * 0.2));
+    };
     let res: Response;
     try {
-      res = await doFetch(opts.api + item.path, {
+      res = await doFetch((item.api || opts.api) + item.path, {
         method: 'POST',
         keepalive: true,
         credentials: 'omit',
-        headers: {
-          Authorization: 'Bearer ' + opts.token,
-          'Content-Type': 'application/json',
-          'Idempotency-Key': item.key,
-        },
+        headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Idempotency-Key': item.key },
         body: JSON.stringify(item.body),
       });
     } catch {
-      update(item.key, (i) => ({ ...i, attempts: i.attempts + 1 }));
-      schedule(item.attempts + 1);
-      return false;
+      return retry();
     }
+    const s = res.status;
     const body: unknown = await res.json().catch(() => null);
-    if (res.status >= 500 || res.status === 429) {
-      update(item.key, (i) => ({ ...i, attempts: i.attempts + 1 }));
-      const ra = Number(res.headers.get('Retry-After'));
-      schedule(item.attempts + 1, Number.isFinite(ra) && ra > 0 ? ra * 1000 : undefined);
-      return false;
+    if (s >= 500 || s === 429 || s === 404 || s === 408) return retry(Number(res.headers.get('Retry-After')) * 1000 || 0);
+    const code = (body as { error?: { code?: string } } | null)?.error?.code ?? 'http_' + s;
+    if (s === 401 && (expOf(token) || item.createdAt / 1000) + GRACE_S > Date.now() / 1000) {
+      // Refused for now (the token is still within its grace, or another reason): kept for a later page.
+      skip.add(item.key);
+      opts.onError?.({ code, message: 'Attune: token refused; the submission is kept' }, item, q);
+      return 0;
     }
-    const code = (body as { error?: { code?: string } } | null)?.error?.code ?? 'http_' + res.status;
-    if (res.status === 401) {
-      // The token expired or is refused: keep the item for the next page load (which brings a fresh token).
-      blocked = true;
-      opts.onError?.({ code, message: 'Attune: the session token was refused; the submission is kept' }, item);
-      return false;
-    }
-    update(item.key, () => null);
-    if (res.ok || res.status === 409) opts.onDelivered?.({ item, status: res.status, body });
-    else opts.onError?.({ code, message: `Attune: the submission was refused (${res.status} ${code})` }, item);
-    return true;
+    update(q, item.key, () => null);
+    if (res.ok || s === 409) opts.onDelivered?.({ item, status: s, body, queue: q });
+    else opts.onError?.({ code, message: `Attune: the submission was refused (${s} ${code})` }, item, q);
+    return 0;
   };
 
   const flush = (): Promise<void> => {
@@ -147,24 +181,27 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     clearTimeout(timer);
     again = false;
     running = (async () => {
-      for (const item of read()) {
-        if (blocked || !(await send(item))) return;
-      }
+      let wait = Infinity;
+      for (const q of queues()) for (const item of read(q)) wait = Math.min(wait, (await send(q, item)) || Infinity);
+      if (wait < Infinity) timer = setTimeout(() => void flush(), wait);
     })().finally(() => {
       running = null;
     });
     // A flush asked for while one was running (an `online` event, a new item) gets its own pass afterwards.
-    return running.then(() => (again && !blocked ? flush() : undefined));
+    return running.then(() => (again ? flush() : undefined));
   };
 
   return {
-    enqueue(kind, path, body) {
-      const item: OutboxItem = { key: newIdempotencyKey(), kind, path, body, createdAt: Date.now(), attempts: 0 };
-      write([...read(), item]);
-      void flush();
+    enqueue(kind, path, body, hold) {
+      const prev = read().find((i) => i.kind === kind && held.has(i.key));
+      const item: OutboxItem = { key: prev?.key ?? newIdempotencyKey(), kind, path, body, createdAt: Date.now(), attempts: 0, token: opts.token, api: opts.api };
+      held.delete(item.key);
+      if (hold) held.add(item.key);
+      write(own, [...read().filter((i) => i.key !== item.key), item]);
+      if (!hold) void flush();
       return item;
     },
-    items: read,
+    items: () => read(),
     flush,
     listen(win) {
       const onOnline = () => void flush();
