@@ -1,8 +1,8 @@
 // client.js: the client's chunk. After endSession() it shows the rating card; the submission goes through the
 // outbox so a dropped network or a closed tab does not lose it. Plain DOM: see client/dom.ts for why.
-import * as v from 'valibot';
 import type { Instrument } from '../schemas/instrument.ts';
-import { RatingSubmission } from '../schemas/rating.ts';
+import type { RatingSubmission } from '../schemas/rating.ts';
+import { isRatingSubmission } from './client/check-rating.ts';
 import type { RatingReceipt } from '../schemas/summary.ts';
 import { CLIENT_CSS } from './client/client.css.ts';
 import { h } from './client/dom.ts';
@@ -12,7 +12,7 @@ import { thanksCard, type Delivery } from './client/thanks.ts';
 import { getJson, sessionPath } from './shared/api.ts';
 import type { MountContext, RoleController } from './shared/contract.ts';
 import { pickLocale } from './shared/i18n.ts';
-import { createOutbox } from './shared/outbox.ts';
+import { createOutbox, defaultStorage } from './shared/outbox.ts';
 import { mountRoot } from './shared/root.ts';
 
 const CONTEXT_TIMEOUT_MS = 8000;
@@ -23,19 +23,13 @@ const LOCALES = Object.keys(CLIENT_STRINGS);
 /** The bundled default instrument, fetched only when the context cannot be loaded. */
 const loadDefaultInstrument = () => import('./client/default-instrument.ts').then((m) => m.DEFAULT_INSTRUMENT);
 
-function readStorage(): Storage | null {
-  try {
-    return localStorage;
-  } catch {
-    return null; // blocked storage: the outbox keeps the rating in memory
-  }
-}
-
 export function mount(ctx: MountContext): RoleController {
-  const doneKey = `attune:done:${ctx.sid}:client`;
-  const storage = readStorage();
-  const root = mountRoot(ctx, CLIENT_CSS);
+  const queue = `attune:outbox:${ctx.sid}:client`;
+  // The mark that this session's rating reached the API; for any session: `attune:outbox:` -> `attune:done:`.
+  const done = (q: string) => q.replace(':outbox:', ':done:');
+  const storage = defaultStorage(); // null when blocked: the outbox keeps the rating in memory
   let locale = pickLocale(LOCALES, ctx.locale, navigator.language);
+  const root = mountRoot(ctx, CLIENT_CSS, locale);
   let instrument: Instrument | null = null;
   let phase: 'idle' | 'rating' | 'thanks' | 'none' = 'idle';
   let ask = true;
@@ -81,50 +75,55 @@ export function mount(ctx: MountContext): RoleController {
     thanks?.setDelivery(d);
   };
 
+  const ratingPath = sessionPath(ctx.sid, 'rating');
+  const ratingUrl = ctx.api + ratingPath;
   const outbox = createOutbox({
-    storageKey: `attune:outbox:${ctx.sid}:client`,
+    storageKey: queue,
     api: ctx.api,
     token: ctx.token,
     storage,
-    // Watches each attempt: a network error, or an answer that keeps the item queued, means "saved on this device".
-    fetch: (url, init) =>
-      fetch(url, init).then(
+    // Watches this session's attempts (the outbox also sends other sessions' leftovers): a network error, or an
+    // answer other than 2xx/409, means "saved on this device" unless the outbox then reports the item dropped.
+    fetch: (url, init) => {
+      const mine = url === ratingUrl;
+      return fetch(url, init).then(
         (res) => {
-          if (res.status >= 500 || res.status === 429 || res.status === 401) setDelivery('queued');
+          if (mine && !res.ok && res.status !== 409) setDelivery('queued');
           return res;
         },
         (e: unknown) => {
-          setDelivery('queued');
+          if (mine) setDelivery('queued');
           throw e;
         },
-      ),
-    onDelivered: ({ item, status, body }) => {
+      );
+    },
+    onDelivered: ({ item, status, body, queue: q }) => {
       if (item.kind !== 'rating') return;
       try {
-        storage?.setItem(doneKey, (item.body as RatingSubmission).kind);
+        storage?.setItem(done(q), (item.body as RatingSubmission).kind);
       } catch {
         // without storage a reload of this page would offer the card again; the API then answers 409
       }
+      if (q !== queue) return;
       setDelivery(status < 300 && (body as RatingReceipt | null)?.delivered ? 'delivered' : 'stored');
       ctx.emit('rating:sent', { status, body });
     },
-    onError: (err, item) => {
-      if (item.kind === 'rating' && !outbox.items().some((i) => i.key === item.key)) setDelivery('failed');
+    onError: (err, item, q) => {
+      if (q === queue && item.kind === 'rating' && !outbox.items().some((i) => i.key === item.key)) setDelivery('failed');
       ctx.error(err);
     },
   });
 
   const submit = (body: RatingSubmission, focus = true) => {
-    const parsed = v.safeParse(RatingSubmission, body);
-    if (!parsed.success) {
+    if (!isRatingSubmission(body)) {
       ctx.error({ code: 'invalid_rating', message: 'Attune: the rating did not pass validation' });
       return;
     }
     delivery = 'sending';
-    if (focus) showThanks(parsed.output.kind === 'declined', true);
+    if (focus) showThanks(body.kind === 'declined', true);
     else thanks?.setDelivery(delivery);
-    outbox.enqueue('rating', sessionPath(ctx.sid, 'rating'), parsed.output);
-    ctx.emit('rating:queued', { kind: parsed.output.kind });
+    outbox.enqueue('rating', ratingPath, body);
+    ctx.emit('rating:queued', { kind: body.kind });
   };
 
   // A skip is thanked at once but sent only after UNDO_MS, when the page is hidden, or on teardown.
@@ -158,7 +157,7 @@ export function mount(ctx: MountContext): RoleController {
       if (torn) return;
       instrument = ins;
       ask = c.ask !== false;
-      locale = pickLocale(Object.keys(ins.items[0]?.text ?? {}).filter((l) => l in CLIENT_STRINGS), c.locale, ctx.locale, navigator.language);
+      root.el.lang = locale = pickLocale(Object.keys(ins.items[0]?.text ?? {}).filter((l) => l in CLIENT_STRINGS), c.locale, ctx.locale, navigator.language);
       if (phase === 'rating') showCard();
     })
     .catch((e: unknown) => ctx.error({ code: 'context_failed', message: 'Attune: ' + String(e) }));
@@ -170,17 +169,20 @@ export function mount(ctx: MountContext): RoleController {
   void outbox.flush();
 
   return {
+    // Privacy: nothing is measured on the client's side; the host's Room is not even kept.
+    connect() {},
+    attachAudio() {},
     endSession() {
       if (phase !== 'idle') return;
-      let done: string | null = null;
+      let kind: string | null = null;
       try {
-        done = storage?.getItem(doneKey) ?? null;
+        kind = storage?.getItem(done(queue)) ?? null;
       } catch {
-        done = null;
+        kind = null;
       }
-      if (done) {
+      if (kind) {
         delivery = 'stored';
-        showThanks(done === 'declined', false);
+        showThanks(kind === 'declined', false);
       } else {
         phase = 'rating';
         showCard();

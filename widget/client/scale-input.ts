@@ -43,7 +43,7 @@ export interface ScaleInput {
  */
 export function scaleInput(o: ScaleInputOptions): ScaleInput {
   const { item, scale } = o;
-  const id = 'attune-' + item.id;
+  const id = 'attune-item-' + item.id; // never 'attune-title' (the card's heading) whatever the instrument's ids
   let value: number | null = null;
   let typed = { buffer: '', at: 0 };
 

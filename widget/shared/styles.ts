@@ -18,7 +18,6 @@ button.primary{background:var(--attune-accent);color:var(--attune-accent-fg)}
 :focus-visible{outline:3px solid var(--attune-accent);outline-offset:2px}
 .actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:16px}
 .error{color:var(--attune-danger);font-weight:600}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `;
 
