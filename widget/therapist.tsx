@@ -18,8 +18,11 @@ import { PacingSection } from './therapist/pacing-section.tsx';
 import { PacingStrip } from './therapist/pacing-strip.tsx';
 import { PACING_STRINGS, THERAPIST_STRINGS } from './therapist/strings.ts';
 import { SummaryCard } from './therapist/summary-card.tsx';
-import { pollSummary, type SummarySource } from './therapist/summary-source.ts';
+import { liveSummary } from './therapist/live-summary.ts';
+import { aggregatesOf } from './therapist/snapshot-aggregates.ts';
+import type { SummarySource } from './therapist/summary-source.ts';
 import { THERAPIST_CSS } from './therapist/therapist.css.ts';
+import { TREND_CSS } from './therapist/trend.css.ts';
 import type { TrackAnalysers } from './audio/track-analysers.ts';
 
 export interface TherapistState {
@@ -51,7 +54,7 @@ function TherapistView({ state: s, onDismiss }: { state: TherapistState; onDismi
 }
 
 export interface TherapistOptions {
-  /** Where summaries come from; polling by default (a later issue swaps in the live push). */
+  /** Where summaries come from; the live push (WebSocket, polling as its fallback) by default. */
   source?: SummarySource;
   /** Audio analysis (tests pass fakes); WebAudio by default. */
   analysers?: TrackAnalysers;
@@ -76,12 +79,17 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
     cue: null,
     localPacing: null,
   };
-  const view = mountView(ctx, THERAPIST_CSS);
+  const view = mountView(ctx, THERAPIST_CSS + TREND_CSS, state.locale);
   const set = (patch: Partial<TherapistState>) => {
     state = { ...state, ...patch };
+    view.lang(state.locale);
     view.show(<TherapistView state={state} onDismiss={dismissCue} />);
   };
-  const source = opts.source ?? pollSummary(ctx);
+  const queue = `attune:outbox:${ctx.sid}:therapist`;
+  const pacingPath = sessionPath(ctx.sid, 'pacing');
+  /** This widget's pacing is still on its way (queued, or posted and not yet in a summary): keep listening. */
+  let pacingDue = false;
+  const source = opts.source ?? liveSummary(ctx, { holdOpen: () => pacingDue });
   const abort = new AbortController();
   let stopSource: (() => void) | null = null;
   let stopRoom: (() => void) | null = null;
@@ -89,14 +97,30 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
   let sessionOptions: { schedule: ContextBody['schedule']; cues: Partial<CueSettings> | undefined } | null = null;
 
   const outbox = createOutbox({
-    storageKey: `attune:outbox:${ctx.sid}:therapist`,
+    storageKey: queue,
     api: ctx.api,
     token: ctx.token,
-    onDelivered: ({ item, status, body }) => item.kind === 'pacing' && ctx.emit('pacing:sent', { status, body }),
-    onError: (err) => ctx.error(err),
+    onDelivered: ({ item, status, body, queue: q }) => q === queue && item.kind === 'pacing' && ctx.emit('pacing:sent', { status, body }),
+    onError: (err, item, q) => {
+      // Dropped for good: it will never show up in a summary.
+      if (q === queue && item.kind === 'pacing' && !outbox.items().some((i) => i.key === item.key)) pacingDue = false;
+      ctx.error(err);
+    },
   });
   const unlisten = outbox.listen(window);
-  void outbox.flush(); // aggregates a closed tab did not get to send
+  void outbox.flush(); // whatever a closed tab (of any session or role) did not get to send
+
+  /**
+   * The tab may be closing mid-call: keep what was measured so far in the outbox, unsent, under this session's one
+   * idempotency key. endSession() replaces it with the final numbers; if the tab does close, the next page that
+   * mounts the widget sends it (it is the best there is).
+   */
+  const saveDraft = (e: Event) => {
+    if (e.type === 'visibilitychange' && document.visibilityState !== 'hidden') return;
+    if (state.phase === 'call' && state.snapshot) outbox.enqueue('pacing', pacingPath, aggregatesOf(state.snapshot), true);
+  };
+  document.addEventListener('visibilitychange', saveDraft);
+  window.addEventListener('pagehide', saveDraft);
 
   function dismissCue() {
     meter?.dismissCue();
@@ -152,7 +176,8 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
       const parsed = v.safeParse(PacingAggregates, aggregates);
       if (parsed.success) {
         localPacing = parsed.output;
-        outbox.enqueue('pacing', sessionPath(ctx.sid, 'pacing'), parsed.output);
+        pacingDue = true;
+        outbox.enqueue('pacing', pacingPath, parsed.output);
         ctx.emit('pacing:queued', parsed.output);
       } else {
         ctx.error({ code: 'invalid_pacing', message: 'Attune: the pacing aggregates did not pass validation' });
@@ -160,6 +185,7 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
     }
     set({ phase: 'ended', snapshot: null, cue: null, localPacing });
     stopSource = source((summary) => {
+      if (summary.pacing) pacingDue = false;
       set({ summary });
       ctx.emit('summary', summary);
     }, ctx.error);
@@ -206,6 +232,8 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
       stopSource?.();
       outbox.stop();
       unlisten();
+      document.removeEventListener('visibilitychange', saveDraft);
+      window.removeEventListener('pagehide', saveDraft);
       view.teardown();
     },
   };

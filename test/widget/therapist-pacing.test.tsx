@@ -6,6 +6,7 @@ import { PacingAggregates } from '../../schemas/pacing.ts';
 import type { SessionSummary } from '../../schemas/summary.ts';
 import type { TrackAnalysers } from '../../widget/audio/track-analysers.ts';
 import { mount } from '../../widget/therapist.tsx';
+import { pollSummary } from '../../widget/therapist/summary-source.ts';
 import { json, mountContext, stubFetch } from './helpers.ts';
 
 const track = (id: string) => ({ id, kind: 'audio', readyState: 'live', enabled: true, stop() {} }) as unknown as MediaStreamTrack;
@@ -70,7 +71,7 @@ describe('therapist pacing', () => {
     const f = api({ scheduleMinutes: 4, summaryPacing: () => serverPacing });
     const { a, synced } = scriptedAnalysers();
     const c = mountContext({ role: 'therapist' });
-    const ctl = mount(c, { analysers: a });
+    const ctl = mount(c, { analysers: a, source: pollSummary(c) });
     await advance(0);
     expect(c.root.querySelector('.strip')).toBeNull(); // nothing drawn before audio is attached
 
@@ -129,7 +130,7 @@ describe('therapist pacing', () => {
     api({ scheduleMinutes: 4 });
     const { a } = scriptedAnalysers();
     const c = mountContext({ role: 'therapist' });
-    const ctl = mount(c, { analysers: a });
+    const ctl = mount(c, { analysers: a, source: pollSummary(c) });
     ctl.attachAudio!({ local: track('local'), remote: track('a') });
     await advance(3000);
     expect(cueText(c.root)).toBe('4 minutes left.');
@@ -143,7 +144,7 @@ describe('therapist pacing', () => {
   it('posts nothing when no audio was attached, and reports bad inputs', async () => {
     const f = api();
     const c = mountContext({ role: 'therapist' });
-    const ctl = mount(c, { analysers: scriptedAnalysers().a });
+    const ctl = mount(c, { analysers: scriptedAnalysers().a, source: pollSummary(c) });
     ctl.attachAudio!({ local: 'microphone' });
     ctl.attachAudio!(null as never);
     expect(c.events.filter(([e, d]) => e === 'error' && (d as { code: string }).code === 'bad_audio')).toHaveLength(2);
@@ -168,7 +169,7 @@ describe('therapist pacing', () => {
       off: (e: string) => void handlers.delete(e),
     };
     const c = mountContext({ role: 'therapist' });
-    const ctl = mount(c, { analysers: a });
+    const ctl = mount(c, { analysers: a, source: pollSummary(c) });
     ctl.connect!({});
     expect(c.events.some(([e, d]) => e === 'error' && (d as { code: string }).code === 'bad_room')).toBe(true);
     ctl.connect!(room);

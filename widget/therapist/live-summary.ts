@@ -18,6 +18,11 @@ export interface LiveOptions {
   maxRefused?: number;
   /** After the rating (or decline) without pacing, how long to keep listening for the pacing. */
   pacingGraceMs?: number;
+  /**
+   * While true, the grace period does not end the source: this widget's own pacing POST is still on its way (the
+   * Worker publishes after it), so its summary must still be heard. Asked again each time the grace runs out.
+   */
+  holdOpen?: () => boolean;
   random?: () => number;
   /** Where `online` is listened for (reconnect at once instead of waiting out the backoff). */
   win?: Pick<Window, 'addEventListener' | 'removeEventListener'> | null;
@@ -61,7 +66,7 @@ export function liveSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
   const random = opts.random ?? Math.random;
   return (onSummary, onError) => {
     const WS = 'WebSocket' in opts ? opts.WebSocket : globalThis.WebSocket;
-    const fallback = () => (opts.fallback ?? pollSummary(ctx))(deliver, onError);
+    const fallback = () => (opts.fallback ?? pollSummary(ctx, opts.holdOpen ? { holdOpen: opts.holdOpen } : {}))(deliver, onError);
     const win = opts.win === undefined ? (typeof window === 'undefined' ? null : window) : opts.win;
     let ws: WebSocket | null = null;
     let stopped = false;
@@ -104,7 +109,11 @@ export function liveSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
         onSummary(s);
       }
       if (isFinal(s)) stop();
-      else if (s.status !== 'pending' && grace === undefined) grace = setTimeout(stop, graceMs);
+      else if (s.status !== 'pending' && grace === undefined) grace = setTimeout(graceOver, graceMs);
+    }
+    function graceOver() {
+      if (opts.holdOpen?.()) grace = setTimeout(graceOver, graceMs);
+      else stop();
     }
     const schedule = () => {
       retry = setTimeout(connect, reconnectDelay(attempt++, baseMs, maxMs, random));

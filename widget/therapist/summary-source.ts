@@ -12,9 +12,14 @@ export type SummarySource = (onSummary: (s: SessionSummary) => void, onError: (e
 export interface PollOptions {
   intervalMs?: number;
   maxIntervalMs?: number;
+  /** While true, polling goes on after the rating until the summary carries pacing (this widget's is on its way). */
+  holdOpen?: () => boolean;
 }
 
-/** Polls `GET /v1/sessions/:sid/summary` until the client rated or declined; backs off on errors. */
+/**
+ * Polls `GET /v1/sessions/:sid/summary` until the client rated or declined (and, while `holdOpen()`, until the
+ * pacing is in); backs off on errors.
+ */
 export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, opts: PollOptions = {}): SummarySource {
   const interval = opts.intervalMs ?? 2000;
   const maxInterval = opts.maxIntervalMs ?? 30_000;
@@ -31,7 +36,7 @@ export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
         if (!parsed.success) throw new Error('unexpected summary shape');
         failures = 0;
         onSummary(parsed.output);
-        if (parsed.output.status !== 'pending') return;
+        if (parsed.output.status !== 'pending' && (parsed.output.pacing || !opts.holdOpen?.())) return;
       } catch (e) {
         if (stopped) return;
         failures++;
