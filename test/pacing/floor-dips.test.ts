@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Truth } from '../../scripts/lib-dialogue.ts';
 import { analyzeTracks, truthMetrics } from '../../scripts/lib-analyze.ts';
+import { createPacingSession, frameLevels } from '../../widget/pacing/index.ts';
 import { readWav } from '../../scripts/lib-wav.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/dialogues');
@@ -46,6 +47,44 @@ describe('noise floor with isolated near-silent frames', () => {
         expect(Math.abs(m.clientTalkSeconds - clean.clientTalkSeconds)).toBeLessThan(0.3);
         expect(Math.abs(m.therapistTalkSeconds - LOOPS * truth.therapistTalkSeconds)).toBeLessThan(LOOPS * 0.5);
         expect(Math.abs(m.clientTalkSeconds - LOOPS * truth.clientTalkSeconds)).toBeLessThan(LOOPS * 0.5);
+      });
+    }
+  }
+});
+
+describe('looped playback: talk per loop does not hinge on the offset between the two sides', () => {
+  // As in the browser test: each side loops its track on its own clock, and each wrap leaves a near-silent frame.
+  // Talk counted over two whole loops (after one to settle) must stay near the truth whatever the offset.
+  for (const name of ['dialogue-01', 'dialogue-02']) {
+    const truth = truthMetrics(JSON.parse(readFileSync(join(dir, name, 'truth.json'), 'utf8')) as Truth);
+    const t = readWav(join(dir, name, 'noise-therapist.wav'));
+    const c = readWav(join(dir, name, 'noise-client.wav'));
+    const sr = t.sampleRate;
+    const len = t.samples.length;
+    const looped = (x: Float32Array, shift: number) => {
+      const out = new Float32Array(len * 5);
+      const a = 10 ** (-55 / 20) * Math.SQRT2;
+      for (let i = 0; i < out.length; i++) {
+        const k = (i + shift) % len;
+        out[i] = k < sr / 50 ? a * Math.sin(i * 0.7) : x[k]!;
+      }
+      return out;
+    };
+    for (const offsetS of [0, 2.5, 5, 7.5]) {
+      it(`${name} noise, client ${offsetS} s ahead: each side within 0.6 s per loop of the truth`, () => {
+        const lt = frameLevels(looped(t.samples, 0), sr, 20);
+        const lc = frameLevels(looped(c.samples, Math.round(offsetS * sr)), sr, 20);
+        const loopFrames = len / (sr / 50);
+        const s = createPacingSession({ now: () => 0 });
+        let a = s.snapshot();
+        let b = a;
+        for (let f = 0; f < lt.length; f++) {
+          s.pushLevels((f + 1) * 20, lt[f]!, lc[f]!);
+          if (f === loopFrames + 100) a = s.snapshot();
+          if (f === 3 * loopFrames + 100) b = s.snapshot();
+        }
+        expect(Math.abs((b.therapistTalkMs - a.therapistTalkMs) / 2000 - truth.therapistTalkSeconds)).toBeLessThan(0.6);
+        expect(Math.abs((b.clientTalkMs - a.clientTalkMs) / 2000 - truth.clientTalkSeconds)).toBeLessThan(0.6);
       });
     }
   }

@@ -17,6 +17,8 @@
  * // about once a second, for the strip:
  * const s = pacing.snapshot();      // elapsedMs, remainingMs, rollingTherapistShare, s.cue (hide at cue.hideAtMs) ...
  * const cue = pacing.takeCue();     // a new cue once: announce it politely (aria-live) and show it
+ *   // wording: CUE_TEXT_EN[cue.key].replace('{minutes}', String(cue.minutesLeft)); for 'time.minutesLeft' the
+ *   // minutes actually left when raised (a 10-minute mark passed in the quiet start says 6), fixed on the cue.
  * pacing.dismissCue();              // the therapist closed it
  * // at endSession():
  * const body = pacing.aggregates(); // POST /v1/sessions/:sid/pacing
