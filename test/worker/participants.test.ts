@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath } from './helpers.ts';
+import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath } from './helpers.ts';
 
 /** Rating and pacing rows whose participants differ from their session row's (must never exist). */
 async function mismatchedRows(platformId: string): Promise<number> {
@@ -46,5 +46,16 @@ describe('a session keeps the participants it was first recorded with, under con
       expect(results.map((r) => r.status).sort()).toEqual([201, 403]);
     }
     expect(await mismatchedRows(p.platformId)).toBe(0);
+  });
+});
+
+describe('GET /v1/context under concurrent first calls', () => {
+  it('two clients naming the same new session: one records it, the other gets 403 session_mismatch', async () => {
+    const p = await seedPlatform();
+    for (let i = 0; i < 4; i++) {
+      const sid = `race-context-${i}`;
+      const results = await Promise.all(['client-a', 'client-b'].map(async (cid) => call('/v1/context', { token: await p.mint({ sid, cid }) })));
+      expect(results.map((r) => r.status).sort()).toEqual([200, 403]);
+    }
   });
 });

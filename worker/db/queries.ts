@@ -130,10 +130,13 @@ export function upsertSession(
 
 /** The hashed therapist and client a session was first recorded with. */
 export function getSessionParticipants(db: D1Database, platformId: string, sidHash: string) {
+  return sessionParticipantsStatement(db, platformId, sidHash).first<{ therapistHash: string; clientHash: string }>();
+}
+
+export function sessionParticipantsStatement(db: D1Database, platformId: string, sidHash: string) {
   return db
     .prepare('SELECT therapist_hash AS therapistHash, client_hash AS clientHash FROM sessions WHERE platform_id = ?1 AND sid_hash = ?2')
-    .bind(platformId, sidHash)
-    .first<{ therapistHash: string; clientHash: string }>();
+    .bind(platformId, sidHash);
 }
 
 export interface RatingRecord {

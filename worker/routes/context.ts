@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { SessionContext } from '../../schemas/index.ts';
 import { shouldAsk } from '../ask.ts';
-import { clientSessionNumber, getSessionParticipants, markAsked, upsertSession } from '../db/queries.ts';
+import { clientSessionNumber, getSessionParticipants, markAsked, sessionParticipantsStatement, upsertSession } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { auth } from '../middleware/auth.ts';
@@ -16,19 +16,24 @@ async function decideAsk(c: Context<AppEnv>): Promise<boolean> {
   const { sid, tid, cid } = c.var.refs;
   const platformId = c.var.platform.id;
   const db = c.env.DB;
-  const recorded = await getSessionParticipants(db, platformId, sid);
-  if (recorded && (recorded.therapistHash !== tid || recorded.clientHash !== cid)) {
-    throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
-  }
+  let recorded = await getSessionParticipants(db, platformId, sid);
   const now = Math.floor(Date.now() / 1000);
   const setting = askSettingFor(c.var.platform.settings);
   if (!recorded) {
     const sched = c.var.claims.sched;
-    await upsertSession(db, {
-      platformId, sidHash: sid, therapistHash: tid, clientHash: cid,
-      instrumentId: c.var.instrument.id, instrumentVersion: c.var.instrument.version,
-      scheduledStart: sched?.start ?? null, scheduledEnd: sched?.end ?? null, now,
-    }).run();
+    // Insert or ignore, then read what is stored: a concurrent first write naming other participants may have won.
+    const [, row] = await db.batch<{ therapistHash: string; clientHash: string }>([
+      upsertSession(db, {
+        platformId, sidHash: sid, therapistHash: tid, clientHash: cid,
+        instrumentId: c.var.instrument.id, instrumentVersion: c.var.instrument.version,
+        scheduledStart: sched?.start ?? null, scheduledEnd: sched?.end ?? null, now,
+      }),
+      sessionParticipantsStatement(db, platformId, sid),
+    ]);
+    recorded = row?.results[0] ?? null;
+  }
+  if (!recorded || recorded.therapistHash !== tid || recorded.clientHash !== cid) {
+    throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
   }
   const index = setting.mode === 'nth' ? ((await clientSessionNumber(db, platformId, cid, sid)) ?? 1) - 1 : 0;
   const ask = shouldAsk(setting, sid, index);
