@@ -25,6 +25,7 @@ beforeEach(() => {
 afterEach(() => {
   (win.Attune as AttuneApi | undefined)?.remove?.();
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 describe('config', () => {
@@ -199,5 +200,55 @@ describe('boot', () => {
     await settle();
     api.endSession();
     expect(chunk.mount).toHaveBeenCalledOnce();
+  });
+
+  it('skips malformed pre-load queue entries, reports them with a code, and still works', async () => {
+    const endSession = vi.fn();
+    const chunk = fakeChunk({ endSession });
+    const onError = vi.fn();
+    const ready = vi.fn();
+    win.Attune = { q: [null, ['on'], ['on', 'error'], 42, [7, []], ['endSession', 'now'], ['on', ['error', onError]], ['on', ['ready', ready]], ['endSession', []]] };
+    const script = addScript({ src: 'https://cdn.example/widget.js', 'data-token': clientToken });
+    expect(() => boot(win, { importer: async () => chunk, script })).not.toThrow();
+    await settle();
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'bad_queue_entry' }));
+    expect(ready).toHaveBeenCalledWith({ role: 'client' });
+    expect(endSession).toHaveBeenCalledOnce();
+  });
+
+  it('waits for DOMContentLoaded while the document is loading (<body> or the data-target element may not be parsed yet)', async () => {
+    const chunk = fakeChunk();
+    const importer = vi.fn(async () => chunk);
+    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    const script = addScript({ src: 'https://cdn.example/widget.js', 'data-token': clientToken, 'data-target': '#late' });
+    const api = boot(win, { importer, script });
+    api.endSession();
+    await settle();
+    expect(document.querySelector('attune-widget')).toBeNull();
+    expect(importer).not.toHaveBeenCalled();
+    const late = document.createElement('div');
+    late.id = 'late';
+    document.body.appendChild(late); // parsed after the script ran
+    state.mockReturnValue('interactive');
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    await settle();
+    const host = late.querySelector('attune-widget');
+    expect(host).not.toBeNull();
+    expect(host!.hasAttribute('data-floating')).toBe(false);
+    expect(chunk.mount).toHaveBeenCalledOnce();
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    expect(document.querySelectorAll('attune-widget')).toHaveLength(1);
+  });
+
+  it('remove() before DOMContentLoaded mounts nothing later', async () => {
+    const chunk = fakeChunk();
+    vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    const script = addScript({ src: 'https://cdn.example/widget.js', 'data-token': clientToken });
+    const api = boot(win, { importer: async () => chunk, script });
+    api.remove();
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    await settle();
+    expect(document.querySelector('attune-widget')).toBeNull();
+    expect(chunk.mount).not.toHaveBeenCalled();
   });
 });

@@ -34,7 +34,9 @@ const DEFERRED = ['connect', 'attachAudio', 'endSession'] as const;
 export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
   const prior = win.Attune as { __attune?: boolean; q?: unknown } | undefined;
   if (prior?.__attune) return prior as unknown as AttuneApi;
-  const replay: QueuedCall[] = Array.isArray(prior?.q) ? (prior.q as QueuedCall[]).slice() : [];
+  const queued: unknown[] = Array.isArray(prior?.q) ? prior.q.slice() : [];
+  // Only [method, args[]] entries are replayed; a malformed one (null, ['on'], non-array args) is skipped.
+  const replay = queued.filter((c): c is QueuedCall => Array.isArray(c) && typeof c[0] == 'string' && Array.isArray(c[1]));
 
   const listeners = new Map<string, Set<Listener>>();
   const pending: QueuedCall[] = [];
@@ -115,9 +117,10 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
 
   // Listeners first, so an error during start-up reaches a listener the page queued before the script loaded.
   for (const [m, a] of replay) if (m === 'on') api.on(...(a as [string, Listener]));
+  if (replay.length < queued.length) error({ code: 'bad_queue_entry', message: 'Attune: skipped pre-load queue entries that are not [method, [args]]' });
   for (const [m, a] of replay) {
     if (m === 'remove') api.remove();
-    else if ((DEFERRED as readonly string[]).includes(m)) call(m, Array.isArray(a) ? a : []);
+    else if ((DEFERRED as readonly string[]).includes(m)) call(m, a);
   }
   if (removed) return api;
 
@@ -127,54 +130,64 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
     return api;
   }
   const config = result.config;
-  try {
-    host = createHost(win.document, config.target);
-  } catch (e) {
-    error({ code: 'mount_failed', message: 'Attune: could not mount: ' + String(e) });
-    return api;
-  }
-  const mountedHost = host;
-  const loader = chunkLoader(new URL(config.role + '.js', config.base).href, opts.importer, opts.timeoutMs ?? 15_000);
-  let failed = false;
-  let inflight = false;
-  load = () => {
-    if (inflight || controller) return;
-    inflight = true;
-    failed = false;
-    loader.load().then(
-      (chunk) => {
-        inflight = false;
-        if (removed || controller) return;
-        try {
-          controller = chunk.mount({
-            role: config.role,
-            sid: config.sid,
-            locale: config.locale,
-            token: config.token,
-            api: config.api,
-            nonce: config.nonce,
-            root: mountedHost.root,
-            emit,
-            error,
-          });
-        } catch (e) {
-          error({ code: 'mount_failed', message: 'Attune: could not mount: ' + String(e) });
-          return;
-        }
-        emit('ready', { role: config.role });
-        drain();
-      },
-      (e: unknown) => {
-        inflight = false;
-        if (removed) return;
-        failed = true;
-        error({ code: 'chunk_load_failed', message: 'Attune: could not load the widget: ' + String(e) });
-      },
-    );
-  };
-  const onOnline = () => failed && load?.();
-  win.addEventListener('online', onOnline);
-  teardowns.push(() => win.removeEventListener('online', onOnline));
-  load();
+  const doc = win.document;
+  // An async script in <head> can run before <body> exists, and before data-target's element is parsed.
+  if (doc.readyState == 'loading') {
+    doc.addEventListener('DOMContentLoaded', start);
+    teardowns.push(() => doc.removeEventListener('DOMContentLoaded', start));
+  } else start();
   return api;
+
+  function start() {
+    if (removed || host) return;
+    try {
+      host = createHost(doc, config.target);
+    } catch (e) {
+      error({ code: 'mount_failed', message: 'Attune: could not mount: ' + String(e) });
+      return;
+    }
+    const mountedHost = host;
+    const loader = chunkLoader(new URL(config.role + '.js', config.base).href, opts.importer, opts.timeoutMs ?? 15_000);
+    let failed = false;
+    let inflight = false;
+    load = () => {
+      if (inflight || controller) return;
+      inflight = true;
+      failed = false;
+      loader.load().then(
+        (chunk) => {
+          inflight = false;
+          if (removed || controller) return;
+          try {
+            controller = chunk.mount({
+              role: config.role,
+              sid: config.sid,
+              locale: config.locale,
+              token: config.token,
+              api: config.api,
+              nonce: config.nonce,
+              root: mountedHost.root,
+              emit,
+              error,
+            });
+          } catch (e) {
+            error({ code: 'mount_failed', message: 'Attune: could not mount: ' + String(e) });
+            return;
+          }
+          emit('ready', { role: config.role });
+          drain();
+        },
+        (e: unknown) => {
+          inflight = false;
+          if (removed) return;
+          failed = true;
+          error({ code: 'chunk_load_failed', message: 'Attune: could not load the widget: ' + String(e) });
+        },
+      );
+    };
+    const onOnline = () => failed && load?.();
+    win.addEventListener('online', onOnline);
+    teardowns.push(() => win.removeEventListener('online', onOnline));
+    load();
+  }
 }

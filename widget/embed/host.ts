@@ -18,6 +18,6 @@ export function createHost(doc: Document, targetSelector: string | undefined): H
   // Without a target the host floats; its position comes from the shadow's :host([data-floating]) rule.
   if (!parent) host.setAttribute('data-floating', '');
   const root = host.attachShadow({ mode: 'open' });
-  (parent ?? doc.body).appendChild(host);
+  (parent ?? doc.body ?? doc.documentElement).appendChild(host);
   return { host, root, teardown: () => host.remove() };
 }
