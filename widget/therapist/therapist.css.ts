@@ -8,7 +8,7 @@ td{text-align:right;font-variant-numeric:tabular-nums}
 tr.low th,tr.low td{font-weight:700;color:var(--attune-danger)}
 .flags{margin:0;padding-left:20px}
 .strip{padding:8px 12px;box-shadow:0 2px 8px rgba(0,0,0,.1)}
-.strip:focus{outline:none}
+.strip:focus:not(:focus-visible){outline:none}
 .strip-row{display:flex;flex-wrap:wrap;align-items:center;gap:4px 12px;font-size:14px}
 .time{font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
 .balance{display:flex;align-items:center;gap:8px;flex:1 1 180px;min-width:0;color:var(--attune-muted)}
