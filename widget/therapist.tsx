@@ -112,13 +112,18 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
 
   /**
    * The tab may be closing mid-call: keep what was measured so far in the outbox, unsent, under this session's one
-   * idempotency key. endSession() replaces it with the final numbers; if the tab does close, the next page that
-   * mounts the widget sends it (it is the best there is).
+   * idempotency key. Once written it is rewritten with every snapshot (so other tabs see it is alive and leave it
+   * alone); endSession() replaces it with the final numbers and sends them. If the tab does close, a page that
+   * mounts the widget later sends it (it is the best there is).
    */
-  const saveDraft = (e: Event) => {
-    if (e.type === 'visibilitychange' && document.visibilityState !== 'hidden') return;
-    if (state.phase === 'call' && state.snapshot) outbox.enqueue('pacing', pacingPath, aggregatesOf(state.snapshot), true);
+  let drafted = false;
+  const draft = () => {
+    if (state.phase === 'call' && state.snapshot) {
+      drafted = true;
+      outbox.enqueue('pacing', pacingPath, aggregatesOf(state.snapshot), true);
+    }
   };
+  const saveDraft = (e: Event) => (e.type === 'pagehide' || document.visibilityState === 'hidden') && draft();
   document.addEventListener('visibilitychange', saveDraft);
   window.addEventListener('pagehide', saveDraft);
 
@@ -150,6 +155,7 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
         // Keep the cue object shown (its wording fixed when it was raised), until the engine hides it.
         const cue = snapshot.cue && state.cue && snapshot.cue.atMs === state.cue.atMs ? state.cue : snapshot.cue && withMinutesNow(snapshot.cue);
         set({ snapshot, cue });
+        if (drafted) draft();
         ctx.emit('pacing', { ...snapshot, tick: stats });
       },
     });

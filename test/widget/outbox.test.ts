@@ -256,7 +256,7 @@ describe('outbox', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
-  it('holds a snapshot unsent on this page; the next enqueue of its kind replaces it under the same key; a later page sends a leftover', async () => {
+  it('holds a snapshot unsent on this page; the next enqueue of its kind replaces it under the same key; another page sends it once stale', async () => {
     const fetch = vi.fn(async () => json(201, { status: 'recorded', receivedAt: 1 }));
     const ob = outbox(fetch);
     const draft = ob.enqueue('pacing', '/v1/sessions/s1/pacing', { n: 1 }, true);
@@ -267,9 +267,15 @@ describe('outbox', () => {
     expect(fetch).not.toHaveBeenCalled();
     expect(stored()).toEqual([expect.objectContaining({ key: draft.key, body: { n: 2 } })]);
 
-    // The tab closes: a later page (any session) sends the leftover, the best there is.
+    // Another page leaves a snapshot alone while it is fresh (its tab may still be in the call, rewriting it)...
     const later = createOutbox({ storageKey: 'attune:outbox:s9:client', api: 'https://api.test', token: 't9', fetch, storage: localStorage });
     await later.flush();
+    expect(fetch).not.toHaveBeenCalled();
+    // ...and sends it once it has not been rewritten for 5 minutes (the tab closed): the best there is.
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + 5 * 60_000 + 1);
+    await later.flush();
+    vi.mocked(Date.now).mockRestore();
     expect(fetch).toHaveBeenCalledOnce();
     expect(keyOf(fetch, 0)).toBe(draft.key);
     expect(JSON.parse((fetch.mock.calls[0]! as unknown as [string, RequestInit])[1].body as string)).toEqual({ n: 2 });

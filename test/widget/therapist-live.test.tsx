@@ -15,10 +15,11 @@ class FakeSocket {
   onclose: ((e: CloseEvent) => void) | null = null;
   onerror: ((e: Event) => void) | null = null;
   closed: number | null = null;
-  constructor(
-    readonly url: string,
-    readonly protocols: string[],
-  ) {
+  readonly url: string;
+  readonly protocols: string[];
+  constructor(url: string, protocols: string[]) {
+    this.url = url;
+    this.protocols = protocols;
     FakeSocket.all.push(this);
   }
   send(data: string) {
@@ -175,7 +176,7 @@ describe('pacing when the tab closes mid-call', () => {
     ctl.teardown();
   });
 
-  it('a snapshot left by a closed tab is sent by the next page that mounts the widget', async () => {
+  it('a snapshot left by a closed tab is sent by a page that mounts the widget later (not while its tab may be alive)', async () => {
     const f = api();
     const c = mountContext({ role: 'therapist' });
     const ctl = mount(c, { analysers });
@@ -183,8 +184,15 @@ describe('pacing when the tab closes mid-call', () => {
     await advance(6000);
     window.dispatchEvent(new Event('pagehide'));
     const [draft] = stored('attune:outbox:sess-1:therapist');
+    await advance(3000);
+    // Rewritten with every snapshot while the call goes on (other tabs can tell it is alive).
+    expect(stored('attune:outbox:sess-1:therapist')[0]!.body.durationSeconds).toBeGreaterThan(draft!.body.durationSeconds);
+    const other = mount(mountContext({ role: 'therapist', sid: 'sess-3', token: 'tok3' }), { analysers });
+    await advance(0);
+    expect(pacingPosts(f)).toHaveLength(0); // a tab still in its call: left alone
+    other.teardown();
     ctl.teardown(); // the tab is gone
-    expect(pacingPosts(f)).toHaveLength(0);
+    vi.setSystemTime(Date.now() + 5 * 60_000 + 1);
 
     const next = mount(mountContext({ role: 'therapist', sid: 'sess-2', token: 'tok2' }), { analysers });
     await advance(0);

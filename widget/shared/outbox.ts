@@ -15,6 +15,8 @@ export interface OutboxItem {
    */
   token?: string;
   api?: string;
+  /** Held (see `enqueue`): a snapshot its page keeps replacing while it lives; `createdAt` is its last write. */
+  held?: 1;
 }
 
 export interface Delivered {
@@ -41,8 +43,9 @@ export interface OutboxOptions {
 
 export interface Outbox {
   /**
-   * Queues a POST and sends it. With `hold`, it is only stored (this page never sends it; a later page does), and
-   * the next enqueue of the same kind replaces it under the same idempotency key.
+   * Queues a POST and sends it. With `hold`, it is only stored: this page never sends it, and its next enqueue of
+   * the same kind replaces it under the same idempotency key; another page sends it once it has not been
+   * rewritten for 5 minutes (its page is gone).
    */
   enqueue(kind: string, path: string, body: unknown, hold?: boolean): OutboxItem;
   /** This page's own queue. */
@@ -56,6 +59,11 @@ export interface Outbox {
 }
 
 const PREFIX = 'attune:outbox:';
+/**
+ * A held snapshot written within this long may belong to a page that is still alive (another tab mid-call, which
+ * rewrites it about once a second): other pages leave it alone until it is older.
+ */
+const HELD_FRESH_MS = 5 * 60_000;
 /** The Worker takes a rating POST with a token up to 7 days past its `exp`; after that a 401 is final. */
 const GRACE_S = 7 * 86_400;
 
@@ -140,7 +148,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   /** Sends one item; returns the delay before it should be retried, or 0 when it is settled for this page. */
   const send = async (q: string, item: OutboxItem): Promise<number> => {
     const token = item.token || (q === own ? opts.token : '');
-    if (!token || skip.has(item.key) || held.has(item.key)) return 0;
+    if (!token || skip.has(item.key) || held.has(item.key) || (item.held && Date.now() - item.createdAt < HELD_FRESH_MS)) return 0;
     const retry = (retryAfterMs = 0) => {
       update(q, item.key, (i) => ({ ...i, attempts: i.attempts + 1 }));
       return Math.max(retryAfterMs, Math.min(max, base * 2 ** item.attempts) * (1 + Math.random() * 0.2));
@@ -196,7 +204,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const prev = read().find((i) => i.kind === kind && held.has(i.key));
       const item: OutboxItem = { key: prev?.key ?? newIdempotencyKey(), kind, path, body, createdAt: Date.now(), attempts: 0, token: opts.token, api: opts.api };
       held.delete(item.key);
-      if (hold) held.add(item.key);
+      if (hold) held.add(item.key), (item.held = 1);
       write(own, [...read().filter((i) => i.key !== item.key), item]);
       if (!hold) void flush();
       return item;
