@@ -132,17 +132,6 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
     set({ cue: null });
   }
 
-  /**
-   * A "minutes left" cue whose threshold passed during the quiet start says the minutes actually left (a
-   * 10-minute mark crossed at 6 minutes left reads "6 minutes left"), fixed once so it is announced once.
-   */
-  const withMinutesNow = (cue: Cue): Cue => {
-    const end = sessionOptions?.schedule?.end;
-    if (cue.key !== 'time.minutesLeft' || cue.minutesLeft === null || !end) return cue;
-    const left = Math.ceil((end * 1000 - Date.now()) / 60_000);
-    return left > 0 && left < cue.minutesLeft ? { ...cue, minutesLeft: left } : cue;
-  };
-
   /** The meter exists only once the host attaches audio: no AudioContext, no timer before. */
   const ensureMeter = (): PacingMeter => {
     if (meter) return meter;
@@ -150,11 +139,9 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
       win: window,
       ...(opts.analysers ? { analysers: opts.analysers } : {}),
       ...(opts.periodMs ? { periodMs: opts.periodMs } : {}),
-      onCue: (cue) => set({ cue: withMinutesNow(cue) }),
+      onCue: (cue) => set({ cue }),
       onSnapshot: (snapshot, stats) => {
-        // Keep the cue object shown (its wording fixed when it was raised), until the engine hides it.
-        const cue = snapshot.cue && state.cue && snapshot.cue.atMs === state.cue.atMs ? state.cue : snapshot.cue && withMinutesNow(snapshot.cue);
-        set({ snapshot, cue });
+        set({ snapshot, cue: snapshot.cue });
         if (drafted) draft();
         ctx.emit('pacing', { ...snapshot, tick: stats });
       },
