@@ -2,6 +2,8 @@
 // the client's rating POST (D1 write batch + summary read + live publish, no socket open) and the therapist's
 // summary GET (with trend), each sequentially and with 10 requests in flight. Bounded loops, loopback only.
 //   node bench/api.bench.ts [--requests 100] [--concurrency 10]
+import { SAMPLE_RATING } from './lib/rating.ts';
+import { mintDemoTokens } from '../test/browser/page-helpers.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,23 +15,9 @@ const N = Number(values.requests);
 const C = Number(values.concurrency);
 const WARMUP = 10;
 
-const RATING = JSON.stringify({
-  kind: 'rating',
-  instrument: 'attune-session-4',
-  version: 1,
-  items: [
-    { id: 'bond', value: 9.5 },
-    { id: 'goals', value: 8.2 },
-    { id: 'approach', value: 9.1 },
-    { id: 'overall', value: 9.4 },
-  ],
-});
+const RATING = JSON.stringify(SAMPLE_RATING);
 
-interface Tokens {
-  sid: string;
-  therapist: string;
-  client: string;
-}
+type Tokens = Awaited<ReturnType<typeof mintDemoTokens>>;
 
 /** Runs `n` calls of `f` with at most `c` in flight; returns each call's latency. */
 async function timed(n: number, c: number, f: (i: number) => Promise<void>): Promise<number[]> {
@@ -51,11 +39,7 @@ async function timed(n: number, c: number, f: (i: number) => Promise<void>): Pro
 const stack = await startStack();
 const results: Record<string, ReturnType<typeof summary>> = {};
 try {
-  const mint = async (): Promise<Tokens> => {
-    const res = await fetch(`${stack.api}/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', origin: stack.host }, body: '{}' });
-    if (!res.ok) throw new Error(`dev tokens: ${res.status}`);
-    return (await res.json()) as Tokens;
-  };
+  const mint = () => mintDemoTokens(stack.api, stack.host);
   const sessions: Tokens[] = [];
   for (let i = 0; i < WARMUP + 2 * N; i++) sessions.push(await mint());
 

@@ -4,6 +4,8 @@
 // just before the POST to the arrival of the `rated` summary on the socket. Sequential sessions on loopback.
 // Goal: p95 <= 100 ms.
 //   node bench/live-latency.bench.ts [--sessions 60] [--warmup 5]
+import { SAMPLE_RATING } from './lib/rating.ts';
+import { mintDemoTokens } from '../test/browser/page-helpers.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,29 +17,10 @@ const N = Number(values.sessions);
 const WARMUP = Number(values.warmup);
 const GOAL_P95_MS = 100;
 
-const RATING = {
-  kind: 'rating',
-  instrument: 'attune-session-4',
-  version: 1,
-  items: [
-    { id: 'bond', value: 9.5 },
-    { id: 'goals', value: 8.2 },
-    { id: 'approach', value: 9.1 },
-    { id: 'overall', value: 9.4 },
-  ],
-};
+const RATING = SAMPLE_RATING;
 
-interface Tokens {
-  sid: string;
-  therapist: string;
-  client: string;
-}
 
-async function tokens(api: string, host: string): Promise<Tokens> {
-  const res = await fetch(`${api}/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', origin: host }, body: '{}' });
-  if (!res.ok) throw new Error(`dev tokens: ${res.status}`);
-  return (await res.json()) as Tokens;
-}
+const tokens = mintDemoTokens;
 
 /** Opens the therapist socket and resolves once the initial summary arrived; `waitFor` waits for a later one. */
 function openLive(api: string, token: string) {

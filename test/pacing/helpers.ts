@@ -1,16 +1,8 @@
 import { createPacingSession, type PacingSession, type PacingSessionOptions } from '../../widget/pacing/index.ts';
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../scripts/lib-dialogue.ts';
+
+export { rng };
 
 export type Spans = [number, number][];
 const inSpans = (spans: Spans, s: number) => spans.some(([a, b]) => s >= a && s < b);

@@ -1,3 +1,5 @@
+import { CUE_TEXT_EN } from '../pacing/cue-policy.ts';
+
 export interface TherapistStrings {
   title: string;
   waiting: string;
@@ -86,14 +88,7 @@ export const PACING_STRINGS: Record<string, PacingStrings> = {
     duration: 'Duration',
     cuesShown: 'Cues shown',
     localOnly: 'Measured in this browser; not yet confirmed by the server.',
-    cues: {
-      'balance.leaveRoom': 'You have been doing most of the talking lately. There may be room for your client.',
-      'monologue.pause': 'A pause here could invite your client in.',
-      'overlap.space': 'You have been speaking at the same time a few times. A little more space may help.',
-      'time.minutesLeft': '{minutes} minutes left.',
-      'time.ratingReserve': 'Time to wrap up and leave a few minutes for the rating.',
-      'time.overrun': 'The session is past its scheduled end.',
-    },
+    cues: CUE_TEXT_EN,
   },
   es: {
     stripLabel: 'Ritmo de la sesión (solo lo ve usted)',
