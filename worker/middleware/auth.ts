@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { MAX_CLOCK_SKEW_SECONDS, type Role } from '../../schemas/index.ts';
 import { verifyToken } from '../auth/verify-token.ts';
-import { isOriginRegistered } from '../db/queries.ts';
+import { originRegistered } from '../db/registered-origins.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { instrumentFor, parsePlatformSettings } from '../platform-settings.ts';
@@ -58,21 +58,24 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
     if (options.sessionParam !== undefined && c.req.param(options.sessionParam) !== claims.sid) {
       throw new ApiFailure(403, 'wrong_session', 'This token is for another session.');
     }
-    // A browser on an origin this platform did not register must not act with its token.
+    // A browser on an origin this platform did not register must not act with its token. The lookup runs
+    // alongside the ref hashing; its 403 still comes before anything else below.
     const origin = c.req.header('Origin');
-    if (origin !== undefined && origin !== new URL(c.req.url).origin && !(await isOriginRegistered(c.env.DB, origin, key.platformId))) {
-      throw new ApiFailure(403, 'origin_not_allowed', 'This origin is not registered for the platform.');
-    }
+    const originOk =
+      origin !== undefined && origin !== new URL(c.req.url).origin ? originRegistered(c.env.DB, origin, key.platformId) : Promise.resolve(true);
+    const refs = Promise.all([
+      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'sid', claims.sid),
+      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid),
+      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'cid', claims.cid),
+    ]);
+    refs.catch(() => {}); // awaited below unless the origin check throws first
+    if (!(await originOk)) throw new ApiFailure(403, 'origin_not_allowed', 'This origin is not registered for the platform.');
 
     const settings = parsePlatformSettings(key.platformSettings);
     const instrument = instrumentFor(settings, claims.ins);
     if (!instrument) throw new ApiFailure(422, 'unknown_instrument', 'The token names an instrument this platform has not registered.');
 
-    const [sid, tid, cid] = await Promise.all([
-      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'sid', claims.sid),
-      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid),
-      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'cid', claims.cid),
-    ]);
+    const [sid, tid, cid] = await refs;
     c.set('claims', claims);
     c.set('platform', { id: key.platformId, settings });
     c.set('refs', { sid, tid, cid });

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { isOriginRegistered } from '../db/queries.ts';
+import { originRegistered } from '../db/registered-origins.ts';
 import type { AppEnv } from '../env.ts';
 import { errorResponse } from '../errors.ts';
 
@@ -28,7 +28,7 @@ export function cors(options: CorsOptions = {}): MiddlewareHandler<AppEnv> {
   return async function corsMiddleware(c, next) {
     const origin = c.req.header('Origin');
     if (c.req.method === 'OPTIONS') {
-      if (origin === undefined || !(await isOriginRegistered(c.env.DB, origin))) {
+      if (origin === undefined || !(await originRegistered(c.env.DB, origin))) {
         return errorResponse(c, 403, 'origin_not_allowed', 'This origin is not registered.', { Vary: 'Origin' });
       }
       return c.body(null, 204, {
@@ -43,10 +43,10 @@ export function cors(options: CorsOptions = {}): MiddlewareHandler<AppEnv> {
     c.res.headers.append('Vary', 'Origin');
     if (origin === undefined) return;
     const platformId = platformOf(c);
-    if (platformId && (await isOriginRegistered(c.env.DB, origin, platformId))) {
+    if (platformId && (await originRegistered(c.env.DB, origin, platformId))) {
       c.res.headers.set('Access-Control-Allow-Origin', origin);
       c.res.headers.set('Access-Control-Expose-Headers', 'Idempotent-Replayed');
-    } else if (c.res.status >= 400 && (await isOriginRegistered(c.env.DB, origin))) {
+    } else if (c.res.status >= 400 && (await originRegistered(c.env.DB, origin))) {
       // The widget must be able to read why it was refused (expired token, wrong role, unknown instrument,
       // a body too large) even when no platform was established. The body is only the fixed error, so sharing
       // it with an origin some platform registered leaks nothing.
