@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../schemas/index.ts';
-import { getIdempotency, insertIdempotency, updateIdempotencyBody } from './db/queries.ts';
+import { getIdempotency, insertIdempotency, updateIdempotencyBody, type IdempotencyRow } from './db/queries.ts';
 import type { AppEnv } from './env.ts';
 import { ApiFailure } from './errors.ts';
 import { sha256 } from './refs.ts';
@@ -47,6 +47,24 @@ export interface IdempotentWrite {
    * not, nothing is stored and the answer is 403 session_mismatch.
    */
   session?: { platformId: string; sidHash: string; therapistHash: string; clientHash: string };
+  /**
+   * The first stored-record and `exists` reads, started earlier by the route (startIdempotencyReads) so they
+   * overlap its own reads; without it they start here. A retry after a lost race always reads again.
+   */
+  reads?: IdempotencyReads;
+}
+
+export type IdempotencyReads = Promise<[IdempotencyRow | null, boolean]>;
+
+/**
+ * Starts the reads idempotentWrite decides on (one round trip of latency), for a route that has its own reads
+ * to run at the same time. Pass the result as `reads`; a rejection is handled there (or ignored when the route
+ * answers before it gets that far).
+ */
+export function startIdempotencyReads(c: Context<AppEnv>, key: string, exists: () => Promise<boolean>): IdempotencyReads {
+  const p: IdempotencyReads = Promise.all([getIdempotency(c.env.DB, c.var.platform.id, key), exists()]);
+  p.catch(() => {});
+  return p;
 }
 
 /**
@@ -63,9 +81,12 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
   const replay = (body: string, status: number) =>
     c.body(body, status as ContentfulStatusCode, { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' });
 
+  let early: IdempotencyReads | undefined = w.reads;
   const decide = async (): Promise<Response | null> => {
     // Both reads at once (one round trip of latency); `exists` matters only when nothing is stored.
-    const [stored, exists] = await Promise.all([getIdempotency(db, platformId, w.key), w.exists()]);
+    const reads = early ?? Promise.all([getIdempotency(db, platformId, w.key), w.exists()]);
+    early = undefined;
+    const [stored, exists] = await reads;
     if (stored) {
       if (stored.requestHash !== requestHash) {
         throw new ApiFailure(409, 'idempotency_conflict', 'This Idempotency-Key was used for a different request.');
@@ -105,8 +126,8 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
     return p;
   };
 
-  const early = await decide();
-  if (early) return early;
+  const answer = await decide();
+  if (answer) return answer;
 
   const body = JSON.stringify(w.response);
   const now = Math.floor(Date.now() / 1000);

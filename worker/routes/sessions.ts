@@ -14,7 +14,7 @@ import {
 } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
-import { idempotencyKeyOf, idempotentWrite } from '../idempotent-write.ts';
+import { idempotencyKeyOf, idempotentWrite, startIdempotencyReads } from '../idempotent-write.ts';
 import { auth, OFFLINE_RATING_GRACE_SECONDS } from '../middleware/auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
 import { checkItems } from '../rating-items.ts';
@@ -84,11 +84,15 @@ export const sessionRoutes = new Hono<AppEnv>()
     const instrument = c.var.instrument;
     const s = sessionKey(c);
     const now = Math.floor(Date.now() / 1000);
-    // Both reads at once: the participants check and the client's previous total (for the `dropped` flag).
+    // Every read at once (one round trip of latency): the participants check, the client's previous total (for
+    // the `dropped` flag) and idempotentWrite's stored-record and exists reads. The answers are still checked in
+    // the same order (403 session_mismatch, then 422, then the idempotency outcome).
     const previousRead =
       body.kind === 'rating' && instrument.flags.dropFromPrevious
         ? previousTotal(c.env.DB, { platformId: s.platformId, clientHash: s.clientHash, therapistHash: s.therapistHash, instrumentId: instrument.id, sidHash: s.sidHash })
         : Promise.resolve(null);
+    const exists = () => hasRating(c.env.DB, s.platformId, s.sidHash);
+    const reads = startIdempotencyReads(c, key, exists);
     const [, previous] = await Promise.all([assertSameParticipants(c), previousRead]);
 
     let record;
@@ -112,7 +116,8 @@ export const sessionRoutes = new Hono<AppEnv>()
       key,
       scope: `rating:${s.sidHash}`,
       body,
-      exists: () => hasRating(c.env.DB, s.platformId, s.sidHash),
+      exists,
+      reads,
       conflict: { code: 'already_rated', message: 'This session already has a rating.' },
       status: 201,
       response: { status: record.status, receivedAt: now } satisfies RatingReceipt,
