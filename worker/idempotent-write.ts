@@ -34,7 +34,13 @@ export interface IdempotentWrite {
    * Runs only after a fresh write committed (not on a replay or a conflict). Fields it returns are merged into
    * the response and into the stored response, so an identical retry gets the same body. It must not throw.
    */
-  afterWrite?: () => Promise<Record<string, unknown> | null>;
+  afterWrite?: (reads?: D1Result<unknown>[]) => Promise<Record<string, unknown> | null>;
+  /**
+   * Reads appended to the write's batch (after the idempotency record, in the same transaction, so they see the
+   * write): a fresh write hands their results to afterWrite, saving it a round trip. A replay that finalizes an
+   * unfinished body calls afterWrite without them.
+   */
+  readAfter?: D1PreparedStatement[];
   /**
    * With afterWrite: true once a stored body has its final form. A replay that finds the body not yet final
    * (the first request was cut off, or is still publishing) runs afterWrite itself and finalizes the stored
@@ -106,9 +112,9 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
    * Runs afterWrite under waitUntil (a client that goes away must not cancel the publish) and stores the final
    * body if the stored one is still `pending`; returns the body stored in the end.
    */
-  const finish = (pending: string): Promise<string> => {
+  const finish = (pending: string, reads?: D1Result<unknown>[]): Promise<string> => {
     const p = (async () => {
-      const extra = w.afterWrite ? await w.afterWrite() : null;
+      const extra = w.afterWrite ? await w.afterWrite(reads) : null;
       if (!extra) return pending;
       const body = JSON.stringify({ ...(JSON.parse(pending) as Record<string, unknown>), ...extra });
       try {
@@ -131,11 +137,13 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
 
   const body = JSON.stringify(w.response);
   const now = Math.floor(Date.now() / 1000);
+  const readAfter = w.afterWrite ? (w.readAfter ?? []) : [];
   let results: D1Result[];
   try {
     results = await db.batch([
       ...w.statements,
       insertIdempotency(db, { platformId, key: w.key, scope: w.scope, requestHash, status: w.status, body, now }, w.session),
+      ...readAfter,
     ]);
   } catch (err) {
     if (!isConstraintError(err)) throw err;
@@ -144,11 +152,12 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
     if (late) return late;
     throw err;
   }
-  if (w.session && !(results.at(-1)?.meta.changes ?? 0)) {
+  const reads = results.slice(results.length - readAfter.length);
+  if (w.session && !(results.at(-1 - readAfter.length)?.meta.changes ?? 0)) {
     // The session row names other participants (recorded by a concurrent first write): nothing was stored.
     throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
   }
-  const final = w.afterWrite ? await finish(body) : body;
+  const final = w.afterWrite ? await finish(body, readAfter.length ? reads : undefined) : body;
   return c.body(final, w.status, { 'Content-Type': 'application/json' });
 }
 

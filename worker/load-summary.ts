@@ -14,6 +14,25 @@ export interface SummaryTarget {
   trendPoints: number;
 }
 
+/** The three reads a summary is built from (the session row, the client's series, the therapist's rolling mean). */
+export function summaryStatements(db: D1Database, t: SummaryTarget, nowSeconds = Math.floor(Date.now() / 1000)): D1PreparedStatement[] {
+  const today = dayOf(nowSeconds);
+  return [
+    summaryRowStatement(db, t.platformId, t.sidHash),
+    clientSeries(db, { platformId: t.platformId, clientHash: t.clientHash, therapistHash: t.therapistHash, currentSid: t.sidHash, limit: t.trendPoints }),
+    therapistRolling(db, { platformId: t.platformId, therapistHash: t.therapistHash, fromDay: today - t.trendDays, toDay: today }),
+  ];
+}
+
+/** The summary from the results of summaryStatements (run on their own or at the end of a write's batch). */
+export function summaryFromResults(t: SummaryTarget, results: readonly (D1Result<unknown> | undefined)[]): { summary: SessionSummary; recordedTherapist: string | null } {
+  const [row, series, rolling] = results;
+  const summaryRow = (row?.results[0] as SummaryRow | undefined) ?? null;
+  const summary = summaryFromRow(summaryRow);
+  summary.trend = trendFrom((series?.results ?? []) as SeriesRow[], (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 }, t.trendDays);
+  return { summary, recordedTherapist: summaryRow?.therapistHash ?? null };
+}
+
 /**
  * The session summary with its trend, read in one D1 round trip (a batch of three reads).
  * `recordedTherapist` is the therapist the session was recorded with (null before anything was recorded).
@@ -23,16 +42,7 @@ export async function loadSummary(
   t: SummaryTarget,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<{ summary: SessionSummary; recordedTherapist: string | null }> {
-  const today = dayOf(nowSeconds);
-  const [row, series, rolling] = await db.batch<unknown>([
-    summaryRowStatement(db, t.platformId, t.sidHash),
-    clientSeries(db, { platformId: t.platformId, clientHash: t.clientHash, therapistHash: t.therapistHash, currentSid: t.sidHash, limit: t.trendPoints }),
-    therapistRolling(db, { platformId: t.platformId, therapistHash: t.therapistHash, fromDay: today - t.trendDays, toDay: today }),
-  ]);
-  const summaryRow = (row?.results[0] as SummaryRow | undefined) ?? null;
-  const summary = summaryFromRow(summaryRow);
-  summary.trend = trendFrom((series?.results ?? []) as SeriesRow[], (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 }, t.trendDays);
-  return { summary, recordedTherapist: summaryRow?.therapistHash ?? null };
+  return summaryFromResults(t, await db.batch<unknown>(summaryStatements(db, t, nowSeconds)));
 }
 
 /** Only the trend (GET /v1/trends): two reads in one round trip. */

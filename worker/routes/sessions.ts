@@ -19,7 +19,7 @@ import { auth, OFFLINE_RATING_GRACE_SECONDS } from '../middleware/auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
 import { checkItems } from '../rating-items.ts';
 import { publishSummary } from '../live/publish.ts';
-import { loadSummary } from '../load-summary.ts';
+import { loadSummary, summaryFromResults, summaryStatements } from '../load-summary.ts';
 import { summaryTargetOf } from '../summary-target.ts';
 import { flagsFor, totalOf } from '../summary.ts';
 
@@ -53,17 +53,23 @@ async function assertSameParticipants(c: Context<AppEnv>): Promise<void> {
   }
 }
 
-/** After a write: read the new summary and push it to the therapist's live sockets. Never throws. */
-async function publishCurrent(c: Context<AppEnv>): Promise<boolean> {
+/**
+ * After a write: the new summary (from `reads`, the summary reads run at the end of the write's batch, or read
+ * now) pushed to the therapist's live sockets. Never throws.
+ */
+async function publishCurrent(c: Context<AppEnv>, reads?: D1Result<unknown>[]): Promise<boolean> {
   const target = summaryTargetOf(c);
   try {
-    const { summary } = await loadSummary(c.env.DB, target);
+    const { summary } = reads ? summaryFromResults(target, reads) : await loadSummary(c.env.DB, target);
     return await publishSummary(c.env, target.platformId, target.sidHash, summary);
   } catch (err) {
     console.error('live: loading the summary to publish failed', err instanceof Error ? err.message : String(err));
     return false;
   }
 }
+
+/** The summary reads a write appends to its batch (see IdempotentWrite.readAfter). */
+const summaryReads = (c: Context<AppEnv>, now: number) => summaryStatements(c.env.DB, summaryTargetOf(c), now);
 
 function sessionRow(c: Context<AppEnv>, now: number) {
   const sched = c.var.claims.sched;
@@ -125,7 +131,8 @@ export const sessionRoutes = new Hono<AppEnv>()
         sessionRow(c, now),
         insertRating(c.env.DB, s, { ...record, instrumentId: instrument.id, instrumentVersion: instrument.version, ratedAt: now }),
       ],
-      afterWrite: async () => ({ delivered: await publishCurrent(c) }),
+      readAfter: summaryReads(c, now),
+      afterWrite: async (reads) => ({ delivered: await publishCurrent(c, reads) }),
       isFinal: (stored) => stored.includes('"delivered":'),
       session: s,
     });
@@ -148,8 +155,9 @@ export const sessionRoutes = new Hono<AppEnv>()
       response: { status: 'recorded', receivedAt: now } satisfies PacingReceipt,
       statements: [sessionRow(c, now), insertPacing(c.env.DB, s, body, now)],
       session: s,
-      afterWrite: async () => {
-        await publishCurrent(c);
+      readAfter: summaryReads(c, now),
+      afterWrite: async (reads) => {
+        await publishCurrent(c, reads);
         return null;
       },
     });
