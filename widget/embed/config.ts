@@ -1,4 +1,5 @@
 import type { Role } from '../shared/contract.ts';
+import { tokenPayload } from '../shared/token-payload.ts';
 
 export interface EmbedConfig {
   token: string;
@@ -22,19 +23,11 @@ export function findScript(doc: Document): HTMLScriptElement | null {
 
 /** Reads the token payload without verifying it (the Worker verifies); only role, sid and locale are used. */
 export function decodeClaims(token: string): { role: Role; sid: string; locale: string | undefined } | null {
-  try {
-    const part = token.split('.')[1];
-    if (!part) return null;
-    const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
-    const bytes = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-    const claims: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    if (!claims || typeof claims !== 'object') return null;
-    const { role, sid, loc } = claims as Record<string, unknown>;
-    if ((role !== 'client' && role !== 'therapist') || typeof sid !== 'string' || !sid) return null;
-    return { role, sid, locale: typeof loc === 'string' ? loc : undefined };
-  } catch {
-    return null;
-  }
+  const claims = tokenPayload(token);
+  if (!claims) return null;
+  const { role, sid, loc } = claims;
+  if ((role !== 'client' && role !== 'therapist') || typeof sid !== 'string' || !sid) return null;
+  return { role, sid, locale: typeof loc === 'string' ? loc : undefined };
 }
 
 export type ConfigResult = { ok: true; config: EmbedConfig } | { ok: false; code: string; message: string };

@@ -1,4 +1,5 @@
 import type { WidgetError } from './contract.ts';
+import { tokenPayload } from './token-payload.ts';
 
 /** One submission waiting to reach the API. Its idempotency key is made once and stored with it. */
 export interface OutboxItem {
@@ -83,13 +84,7 @@ export function defaultStorage(): Storage | null {
 }
 
 /** The token's `exp` (epoch s), decoded without verification; 0 when unreadable. */
-function expOf(token: string): number {
-  try {
-    return +JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).exp || 0;
-  } catch {
-    return 0;
-  }
-}
+const expOf = (token: string): number => Number(tokenPayload(token)?.exp) || 0;
 
 /**
  * A queue of POSTs that survives a network drop, a closed tab and an expired token: kept in localStorage, sent
