@@ -142,14 +142,18 @@ export const sessionRoutes = new Hono<AppEnv>()
   .post('/:sid/pacing', auth({ roles: ['therapist'], sessionParam: 'sid' }), async (c) => {
     const key = idempotencyKeyOf(c);
     const body = await readJson(c, PacingBody);
-    await assertSameParticipants(c);
     const s = sessionKey(c);
     const now = Math.floor(Date.now() / 1000);
+    // As for ratings: the participants check and idempotentWrite's reads in one round trip.
+    const exists = () => hasPacing(c.env.DB, s.platformId, s.sidHash);
+    const reads = startIdempotencyReads(c, key, exists);
+    await assertSameParticipants(c);
     return idempotentWrite(c, {
       key,
       scope: `pacing:${s.sidHash}`,
       body,
-      exists: () => hasPacing(c.env.DB, s.platformId, s.sidHash),
+      exists,
+      reads,
       conflict: { code: 'already_recorded', message: 'This session’s pacing is already recorded.' },
       status: 201,
       response: { status: 'recorded', receivedAt: now } satisfies PacingReceipt,
