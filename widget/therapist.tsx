@@ -1,6 +1,7 @@
 // therapist.js: the therapist's chunk. During the call it measures the conversation from the audio the host
 // attaches (Attune.connect(room) or Attune.attachAudio) and shows the pacing strip with rare, calm cues; after
-// endSession() it posts the pacing aggregates and shows the summary card, polling until the client has rated.
+// endSession() it posts the pacing aggregates and shows the summary card, pushed live over a WebSocket (polling as
+// the fallback) until the client has answered.
 import * as v from 'valibot';
 import { DEFAULT_INSTRUMENT, type Instrument } from '../schemas/instrument.ts';
 import { PacingAggregates, type CueSettings } from '../schemas/pacing.ts';
