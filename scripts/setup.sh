@@ -20,6 +20,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm install" >&2
-  npm install --no-audit --no-fund --loglevel=error
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error
 fi
