@@ -7,10 +7,10 @@ import type { RatingReceipt } from '../schemas/summary.ts';
 import { CLIENT_CSS } from './client/client.css.ts';
 import { h } from './client/dom.ts';
 import { ratingCard } from './client/rating-card.ts';
-import { CLIENT_STRINGS } from './client/strings.ts';
+import { CLIENT_LOCALES, EN, loadStrings, RTL_LOCALES, type ClientStrings } from './client/strings.ts';
 import { thanksCard, type Delivery } from './client/thanks.ts';
 import { getJson, sessionPath } from './shared/api.ts';
-import type { MountContext, RoleController } from './shared/contract.ts';
+import type { EndSessionOptions, MountContext, RoleController } from './shared/contract.ts';
 import { pickLocale } from './shared/i18n.ts';
 import { createOutbox, defaultStorage } from './shared/outbox.ts';
 import { mountRoot } from './shared/root.ts';
@@ -18,7 +18,6 @@ import { mountRoot } from './shared/root.ts';
 const CONTEXT_TIMEOUT_MS = 8000;
 /** A skip waits this long (or until the page is hidden) before it is sent, so "Rate after all" can take it back. */
 const UNDO_MS = 8000;
-const LOCALES = Object.keys(CLIENT_STRINGS);
 
 /** The bundled default instrument, fetched only when the context cannot be loaded. */
 const loadDefaultInstrument = () => import('./client/default-instrument.ts').then((m) => m.DEFAULT_INSTRUMENT);
@@ -28,8 +27,25 @@ export function mount(ctx: MountContext): RoleController {
   // The mark that this session's rating reached the API; for any session: `attune:outbox:` -> `attune:done:`.
   const done = (q: string) => q.replace(':outbox:', ':done:');
   const storage = defaultStorage(); // null when blocked: the outbox keeps the rating in memory
-  let locale = pickLocale(LOCALES, ctx.locale, navigator.language);
+  // The token's locale, else the browser's languages; the context may narrow it to the instrument's languages.
+  const browser = navigator.languages?.length ? navigator.languages : [navigator.language];
+  let locale = pickLocale(CLIENT_LOCALES, ctx.locale, ...browser);
+  let strings: ClientStrings = EN;
   const root = mountRoot(ctx, CLIENT_CSS, locale);
+  const speak = (l: string) =>
+    loadStrings(l).then((s) => {
+      strings = s;
+      locale = s === EN ? 'en' : l; // a language whose chunk did not load falls back to English, all of it
+      root.el.lang = locale;
+      root.el.dir = RTL_LOCALES.includes(locale) ? 'rtl' : 'ltr';
+    });
+  root.el.dir = RTL_LOCALES.includes(locale) ? 'rtl' : 'ltr';
+  const firstWords = locale === 'en' ? null : speak(locale);
+  // Polite, and in the page from the start, so a screen reader hears what is put in it later (the card appearing).
+  const live = h('p', { class: 'sr', 'aria-live': 'polite' });
+  const view = h('div');
+  root.el.replaceChildren(live, view);
+  let focusCard = false;
   let instrument: Instrument | null = null;
   let phase: 'idle' | 'rating' | 'thanks' | 'none' = 'idle';
   let ask = true;
@@ -39,32 +55,38 @@ export function mount(ctx: MountContext): RoleController {
   let torn = false;
   let skip: (() => void) | null = null;
   let skipTimer: ReturnType<typeof setTimeout> | undefined;
-  const strings = () => CLIENT_STRINGS[locale] ?? CLIENT_STRINGS.en!;
-  const show = (el: Node) => root.el.replaceChildren(el);
+  const show = (el: Node) => view.replaceChildren(el);
 
   const showCard = () => {
     if (!ask) {
       // The platform's feedback-fatigue setting skips this session: no card; the host hears why.
       phase = 'none';
-      root.el.replaceChildren();
+      view.replaceChildren();
       ctx.emit('rating:not-asked');
       return;
     }
-    if (!instrument) return show(h('div', { class: 'card muted' }, strings().loading));
+    if (!instrument) return show(h('div', { class: 'card muted' }, strings.loading));
     const ins = instrument;
     show(
       (card = ratingCard({
         instrument: ins,
         locale,
-        strings: strings(),
+        strings,
+        privacyNote: ctx.privacyNote,
         onSubmit: (items) => submit({ kind: 'rating', instrument: ins.id, version: ins.version, items }),
         onSkip,
       })),
     );
+    live.textContent = strings.shown;
+    // Only when the client ended the call themself, and focus has not gone elsewhere on the page since.
+    const active = ctx.root.ownerDocument.activeElement;
+    if (focusCard && (!active || active === ctx.root.ownerDocument.body || active === ctx.root.host)) card.querySelector('h2')?.focus();
+    focusCard = false;
   };
   const showThanks = (declined: boolean, focus: boolean, undo?: () => void) => {
     phase = 'thanks';
-    thanks = thanksCard(declined, strings(), undo);
+    live.textContent = '';
+    thanks = thanksCard(declined, strings, undo);
     if (!undo) thanks.setDelivery(delivery);
     show(thanks.el);
     // Only right after a submit: on page load this would steal the host page's focus.
@@ -155,16 +177,25 @@ export function mount(ctx: MountContext): RoleController {
       clearTimeout(timer);
       const ins = c.instrument ?? (await loadDefaultInstrument());
       if (torn) return;
+      const spoken = Object.keys(ins.items[0]?.text ?? {}).filter((l) => (CLIENT_LOCALES as readonly string[]).includes(l));
+      const wanted = pickLocale(spoken, ctx.locale, ...browser, c.locale);
+      await firstWords;
+      if (wanted !== locale) await speak(wanted);
+      if (torn) return;
       instrument = ins;
       ask = c.ask !== false;
-      root.el.lang = locale = pickLocale(Object.keys(ins.items[0]?.text ?? {}).filter((l) => l in CLIENT_STRINGS), c.locale, ctx.locale, navigator.language);
       if (phase === 'rating') showCard();
     })
     .catch((e: unknown) => ctx.error({ code: 'context_failed', message: 'Attune: ' + String(e) }));
 
   // Reload with an unsent rating: thank the client again and send it.
   const waiting = outbox.items().find((i) => i.kind === 'rating');
-  if (waiting) showThanks((waiting.body as RatingSubmission).kind === 'declined', false);
+  if (waiting) {
+    const declined = (waiting.body as RatingSubmission).kind === 'declined';
+    phase = 'thanks';
+    if (firstWords) void firstWords.then(() => !torn && showThanks(declined, false));
+    else showThanks(declined, false);
+  }
   const unlisten = outbox.listen(window);
   void outbox.flush();
 
@@ -172,8 +203,9 @@ export function mount(ctx: MountContext): RoleController {
     // Privacy: nothing is measured on the client's side; the host's Room is not even kept.
     connect() {},
     attachAudio() {},
-    endSession() {
+    endSession(options?: EndSessionOptions) {
       if (phase !== 'idle') return;
+      focusCard = options?.focus ?? navigator.userActivation?.isActive === true;
       let kind: string | null = null;
       try {
         kind = storage?.getItem(done(queue)) ?? null;

@@ -26,13 +26,13 @@ afterEach(() => {
 });
 
 describe('client widget', () => {
-  it('sets lang on the widget root to the chosen locale and follows the context', async () => {
-    api({ locale: 'es' });
-    const c = mountContext({ locale: 'en' });
+  it("sets lang on the widget root to the token's locale, and follows the context when its instrument lacks it", async () => {
+    const items = DEFAULT_INSTRUMENT.items.map((it) => ({ ...it, text: { en: it.text.en! } }));
+    api({ locale: 'es', instrument: { ...DEFAULT_INSTRUMENT, items } });
+    const c = mountContext({ locale: 'es' });
     teardown = mount(c).teardown;
-    expect(c.root.querySelector<HTMLElement>('.root')!.lang).toBe('en');
-    await settle();
     expect(c.root.querySelector<HTMLElement>('.root')!.lang).toBe('es');
+    await vi.waitFor(() => expect(c.root.querySelector<HTMLElement>('.root')!.lang).toBe('en'));
   });
 
   it('accepts connect() and attachAudio() and measures nothing (the Room is not touched)', async () => {

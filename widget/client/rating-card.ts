@@ -7,11 +7,24 @@ export interface RatingCardOptions {
   instrument: Instrument;
   locale: string;
   strings: ClientStrings;
+  /** The platform's own words for who sees the answers (`data-privacy-note`), else the locale's. */
+  privacyNote?: string | undefined;
   onSubmit: (items: Array<{ id: string; value: number }>) => void;
   onSkip: () => void;
 }
 
-/** The rating card: one scale per item, a note naming the unset items on submit, send and skip. */
+/**
+ * The intro names the controls the device has: a fine pointer (mouse, trackpad) means a keyboard is likely; a
+ * touch-only phone gets no talk of arrow keys.
+ */
+export function introFor(strings: ClientStrings): string {
+  return typeof matchMedia === 'function' && matchMedia('(any-pointer: fine)').matches ? strings.introKeys : strings.intro;
+}
+
+/**
+ * The rating card: who sees the answers, one scale per item, a note naming the unset items on submit, send and
+ * skip. Its heading takes focus (tabindex -1) when the client ended the call themself.
+ */
 export function ratingCard(o: RatingCardOptions): HTMLFormElement {
   const inputs = o.instrument.items.map((it) =>
     scaleInput({
@@ -47,8 +60,9 @@ export function ratingCard(o: RatingCardOptions): HTMLFormElement {
         else o.onSubmit(inputs.map((i, n) => ({ id: o.instrument.items[n]!.id, value: i.value()! })));
       },
     },
-    h('h2', { id: 'attune-title' }, o.strings.title),
-    h('p', { class: 'muted' }, o.strings.intro),
+    h('h2', { id: 'attune-title', tabindex: '-1' }, o.strings.title),
+    h('p', { class: 'privacy' }, o.privacyNote || o.strings.privacy),
+    h('p', { class: 'muted' }, introFor(o.strings)),
     ...inputs.map((i) => i.el),
     alert,
     h(

@@ -1,4 +1,4 @@
-import { formatScore } from '../shared/i18n.ts';
+import { formatNumber, formatScore } from '../shared/i18n.ts';
 import { attr, h } from './dom.ts';
 import { snap, typeAhead, valueAtPoint, valueForKey, type Scale } from './scale.ts';
 import type { ClientStrings } from './strings.ts';
@@ -21,12 +21,20 @@ export interface ScaleInputOptions {
 /** Half the width of the native thumb: the track's usable span is inset by it on each side. */
 const THUMB_INSET = 8;
 const TYPE_AHEAD_MS = 1200;
+/** How far (CSS px) a touch may wander and still be a tap; past it, the first direction decides drag or scroll. */
+const SLOP = 10;
 
-export function valueText(value: number | null, o: Omit<ScaleInputOptions, 'onChange'>): string {
+const fill = (template: string, values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+
+/** What a screen reader says for the value: neutral ("6 of 10"), or "Not set". The ends are in the description. */
+export function valueText(value: number | null, o: Pick<ScaleInputOptions, 'scale' | 'locale' | 'strings'>): string {
   if (value === null) return o.strings.notSet;
-  const mid = (o.scale.min + o.scale.max) / 2;
-  const head = o.strings.valueOf.replace('{v}', formatScore(value, o.locale)).replace('{max}', String(o.scale.max));
-  return `${head}, ${value < mid ? o.item.low : value > mid ? o.item.high : o.strings.midway}`;
+  return fill(o.strings.valueOf, { v: formatNumber(value, o.locale), max: formatNumber(o.scale.max, o.locale) });
+}
+
+/** The item's description: "0: <low>. 10: <high>." */
+export function endsText(o: Pick<ScaleInputOptions, 'item' | 'scale' | 'locale' | 'strings'>): string {
+  return fill(o.strings.ends, { min: formatNumber(o.scale.min, o.locale), max: formatNumber(o.scale.max, o.locale), low: o.item.low, high: o.item.high });
 }
 
 export interface ScaleInput {
@@ -36,16 +44,22 @@ export interface ScaleInput {
   setInvalid(invalid: boolean): void;
 }
 
+/** A pointer on the track: 'tap' until it moves past the slop, then 'drag' (sideways) or 'scroll' (up or down). */
+type Gesture = { id: number; x: number; y: number; mode: 'tap' | 'drag' | 'scroll' };
+
 /**
  * One item: a native range input (so browsers and assistive tech treat it as a slider) plus keys and taps that
- * set a value without dragging: arrows step, PageUp/PageDown jump, Home/End, typed numbers ("7", ".", "5"),
- * and a tap anywhere on the track. The item starts unset; its thumb stays hidden until it has a value.
+ * set a value without dragging: arrows step by 1 (Shift: 0.1), PageUp/PageDown jump, Home/End, typed numbers
+ * ("7", ".", "5"), and a tap anywhere on the track. A touch sets a value only as a tap that ends where it began
+ * or as a sideways drag: a swipe up or down scrolls the page and leaves the value as it was. The item starts
+ * unset; its thumb stays hidden until it has a value.
  */
 export function scaleInput(o: ScaleInputOptions): ScaleInput {
   const { item, scale } = o;
   const id = 'attune-item-' + item.id; // never 'attune-title' (the card's heading) whatever the instrument's ids
   let value: number | null = null;
   let typed = { buffer: '', at: 0 };
+  let gesture: Gesture | null = null;
 
   const shown = h('span', { class: 'value', 'aria-hidden': 'true' });
   const set = (v: number | null) => {
@@ -61,6 +75,19 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
     set(v);
     o.onChange();
   };
+  const atPoint = (x: number) => {
+    const r = input.getBoundingClientRect();
+    // In a right-to-left card the native slider runs from the right: mirror the point.
+    const rtl = input.closest('[dir]')?.getAttribute('dir') === 'rtl';
+    const v = valueAtPoint(scale, rtl ? 2 * r.left + r.width - x : x, r.left + THUMB_INSET, r.width - 2 * THUMB_INSET);
+    if (v !== undefined) change(v);
+  };
+  const end = (e: PointerEvent, commit: boolean) => {
+    if (gesture?.id !== e.pointerId) return;
+    if (commit && gesture.mode === 'tap') atPoint(e.clientX);
+    gesture = null;
+    set(value); // undo anything the native slider did during a scroll
+  };
 
   const input = h('input', {
     id,
@@ -68,9 +95,9 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
     min: scale.min,
     max: scale.max,
     step: scale.step,
-    'aria-describedby': id + '-a',
+    'aria-describedby': id + '-d',
     onkeydown: (e: KeyboardEvent) => {
-      let v = valueForKey(scale, value, e.key);
+      let v = valueForKey(scale, value, e.key, e.shiftKey);
       if (v === undefined) {
         const now = Date.now();
         const t = typeAhead(scale, now - typed.at < TYPE_AHEAD_MS ? typed.buffer : '', e.key);
@@ -82,14 +109,29 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
       change(v);
     },
     onpointerdown: (e: PointerEvent) => {
-      const r = input.getBoundingClientRect();
-      const v = valueAtPoint(scale, e.clientX, r.left + THUMB_INSET, r.width - 2 * THUMB_INSET);
-      if (v !== undefined) change(v);
+      if (!e.isPrimary || e.button > 0) return;
+      // A mouse press is meant for this line (a mouse scrolls with its wheel); a touch or pen may be a scroll.
+      const mouse = e.pointerType === 'mouse';
+      gesture = { id: e.pointerId, x: e.clientX, y: e.clientY, mode: mouse ? 'drag' : 'tap' };
+      if (mouse) atPoint(e.clientX);
     },
-    // Drags, and changes made by assistive technology, arrive here.
+    onpointermove: (e: PointerEvent) => {
+      const g = gesture;
+      if (g?.id !== e.pointerId) return;
+      const dx = Math.abs(e.clientX - g.x);
+      const dy = Math.abs(e.clientY - g.y);
+      if (g.mode === 'tap' && Math.max(dx, dy) > SLOP) g.mode = dx > dy ? 'drag' : 'scroll';
+      if (g.mode === 'drag' && e.pointerType !== 'mouse') atPoint(e.clientX);
+    },
+    onpointerup: (e: PointerEvent) => end(e, true),
+    // The browser took the touch to scroll (or the pointer left): no value.
+    onpointercancel: (e: PointerEvent) => end(e, false),
+    // A mouse drag and changes made by assistive technology arrive here; while a touch is undecided or
+    // scrolling, what the native slider did is undone.
     oninput: () => {
       const n = Number(input.value);
-      if (Number.isFinite(n)) change(snap(scale, n));
+      if (gesture && gesture.mode !== 'drag') set(value);
+      else if (Number.isFinite(n)) change(snap(scale, n));
     },
   });
   const el = h(
@@ -97,7 +139,9 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
     { class: 'item' },
     h('div', { class: 'head' }, h('label', { for: id }, item.label), shown),
     input,
-    h('div', { class: 'anchors', id: id + '-a' }, h('span', {}, item.low), h('span', {}, item.high)),
+    // Seen: the words at each end. Heard (the description): the same words with the numbers they stand for.
+    h('div', { class: 'anchors', 'aria-hidden': 'true' }, h('span', {}, item.low), h('span', {}, item.high)),
+    h('span', { id: id + '-d', hidden: true }, endsText(o)),
   );
   set(null);
   return { el, input, value: () => value, setInvalid: (bad) => attr(input, 'aria-invalid', bad && 'true') };

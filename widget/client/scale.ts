@@ -13,19 +13,23 @@ export function snap(s: Scale, v: number): number {
 }
 
 /**
- * The value after a navigation key, or undefined if the key is not one. An unset item lands on the middle
- * first (where its track is drawn), so the first arrow press never jumps.
+ * The value after a navigation key, or undefined if the key is not one. Arrows step by a tenth of the range
+ * (1 on 0..10), or by the scale's own step with `fine` (Shift held: 0.1); PageUp/PageDown by a fifth. An unset item
+ * lands on the middle first (where its track is drawn), so the first press never jumps.
  */
-export function valueForKey(s: Scale, value: number | null, key: string): number | undefined {
+export function valueForKey(s: Scale, value: number | null, key: string, fine = false): number | undefined {
   const mid = snap(s, (s.min + s.max) / 2);
-  const big = Math.max(s.step, (s.max - s.min) / 10);
+  // A share of the range, in whole steps (never below one step).
+  const part = (n: number) => Math.max(1, Math.round((s.max - s.min) / n / s.step)) * s.step;
+  const arrow = fine ? s.step : part(10);
+  const page = part(5);
   const delta: Record<string, number> = {
-    ArrowRight: s.step,
-    ArrowUp: s.step,
-    ArrowLeft: -s.step,
-    ArrowDown: -s.step,
-    PageUp: big,
-    PageDown: -big,
+    ArrowRight: arrow,
+    ArrowUp: arrow,
+    ArrowLeft: -arrow,
+    ArrowDown: -arrow,
+    PageUp: page,
+    PageDown: -page,
   };
   if (key === 'Home') return s.min;
   if (key === 'End') return s.max;
@@ -34,10 +38,14 @@ export function valueForKey(s: Scale, value: number | null, key: string): number
   return value === null ? mid : snap(s, value + d);
 }
 
-/** Type-ahead: "7" then "." then "5" gives 7.5; "1" then "0" gives 10. Returns the new buffer and value. */
+/**
+ * Type-ahead: "7" then "." then "5" gives 7.5; "1" then "0" gives 10. Arabic-Indic digits and separators count
+ * too. Returns the new buffer and value.
+ */
 export function typeAhead(s: Scale, buffer: string, key: string): { buffer: string; value: number } | undefined {
-  if (!/^[0-9.,]$/.test(key)) return undefined;
-  const k = key === ',' ? '.' : key;
+  const arabic = '٠١٢٣٤٥٦٧٨٩'.indexOf(key);
+  const k = arabic >= 0 ? String(arabic) : /^[.,٫]$/.test(key) ? '.' : key;
+  if (!/^[0-9.]$/.test(k)) return undefined;
   for (const text of [buffer + k, k]) {
     const n = Number(text.endsWith('.') ? text.slice(0, -1) : text);
     if (text !== '.' && Number.isFinite(n) && n >= s.min && n <= s.max) return { buffer: text, value: snap(s, n) };

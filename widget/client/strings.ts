@@ -1,6 +1,16 @@
+// The client's words. English ships in client.js; every other language is a lazy chunk of its own (locales/*.ts),
+// so a language costs the client's download nothing unless it is the one spoken.
+
 export interface ClientStrings {
   title: string;
+  /** Said politely by a live region when the card appears. */
+  shown: string;
+  /** The intro on a device with only touch. */
   intro: string;
+  /** The intro on a device with a mouse or trackpad, and so most likely a keyboard. */
+  introKeys: string;
+  /** Who sees the answers; a platform can replace it (`data-privacy-note`). */
+  privacy: string;
   notSet: string;
   missing: string;
   submit: string;
@@ -19,50 +29,51 @@ export interface ClientStrings {
   skipped: string;
   /** Takes back a skip before it is sent. */
   undo: string;
-  /** `{v}` value, `{max}` top of the scale. */
+  /** The value read by a screen reader: `{v}` value, `{max}` top of the scale. */
   valueOf: string;
-  midway: string;
+  /** The item's description: `{min}`/`{max}` the ends of the scale, `{low}`/`{high}` their words. */
+  ends: string;
 }
 
-export const CLIENT_STRINGS: Record<string, ClientStrings> = {
-  en: {
-    title: "How was today's session?",
-    intro: 'Rate each from 0 to 10: drag, tap the line, or use the arrow keys or number keys.',
-    notSet: 'Not set',
-    missing: 'Please rate: ',
-    submit: 'Send rating',
-    skip: 'Skip rating',
-    loading: 'Loading…',
-    thanks: 'Thank you for your feedback.',
-    thanksDeclined: 'Thank you. No rating will be shared for this session.',
-    sending: 'Sending…',
-    queued: 'Saved on this device; it will be sent when you are online.',
-    delivered: 'Sent to your therapist.',
-    stored: 'Saved. Your therapist will see it when they open the summary.',
-    failed: 'Sorry, this could not be saved.',
-    skipped: 'Your choice is saved.',
-    undo: 'Rate after all',
-    valueOf: '{v} out of {max}',
-    midway: 'midway',
-  },
-  es: {
-    title: '¿Cómo fue la sesión de hoy?',
-    intro: 'Valora cada punto de 0 a 10: arrastra, toca la línea o usa las flechas o los números.',
-    notSet: 'Sin valor',
-    missing: 'Falta valorar: ',
-    submit: 'Enviar valoración',
-    skip: 'Omitir valoración',
-    loading: 'Cargando…',
-    thanks: 'Gracias por tu opinión.',
-    thanksDeclined: 'Gracias. No se compartirá ninguna valoración de esta sesión.',
-    sending: 'Enviando…',
-    queued: 'Guardada en este dispositivo; se enviará cuando tengas conexión.',
-    delivered: 'Enviada a tu terapeuta.',
-    stored: 'Guardada. Tu terapeuta la verá al abrir el resumen.',
-    failed: 'Lo sentimos, no se pudo guardar.',
-    skipped: 'Tu decisión quedó guardada.',
-    undo: 'Valorar de todos modos',
-    valueOf: '{v} de {max}',
-    midway: 'a medio camino',
-  },
+export const EN: ClientStrings = {
+  title: "How was today's session?",
+  shown: 'The session has ended. A short rating card has opened.',
+  intro: 'Rate each from 0 to 10: tap the line, or slide along it.',
+  introKeys: 'Rate each from 0 to 10: click the line or drag, or use the arrow keys (with Shift for tenths) or type a number.',
+  privacy:
+    'Only your therapist sees your answers. They use them to adjust how you work together. Reports for the service show only anonymous group figures, never yours.',
+  notSet: 'Not set',
+  missing: 'Please rate: ',
+  submit: 'Send rating',
+  skip: 'Skip rating',
+  loading: 'Loading…',
+  thanks: 'Thank you for your feedback.',
+  thanksDeclined: 'Thank you. No rating will be shared for this session.',
+  sending: 'Sending…',
+  queued: 'Saved on this device; it will be sent when you are online.',
+  delivered: 'Sent to your therapist.',
+  stored: 'Saved. Your therapist will see it when they open the summary.',
+  failed: 'Sorry, this could not be saved.',
+  skipped: 'Your choice is saved.',
+  undo: 'Rate after all',
+  valueOf: '{v} of {max}',
+  ends: '{min}: {low}. {max}: {high}.',
 };
+
+/** Every language the client's card speaks; each but English is loaded on demand. */
+export const CLIENT_LOCALES = ['en', 'es', 'fr', 'de', 'pt', 'ar'] as const;
+export const RTL_LOCALES: readonly string[] = ['ar'];
+
+const LAZY: Record<string, () => Promise<{ default: ClientStrings }>> = {
+  es: () => import('./locales/es.ts'),
+  fr: () => import('./locales/fr.ts'),
+  de: () => import('./locales/de.ts'),
+  pt: () => import('./locales/pt.ts'),
+  ar: () => import('./locales/ar.ts'),
+};
+
+/** The strings of a supported locale (English at once, others fetched); English if the chunk cannot load. */
+export function loadStrings(locale: string): Promise<ClientStrings> {
+  const lazy = LAZY[locale];
+  return lazy ? lazy().then((m) => m.default, () => EN) : Promise.resolve(EN);
+}

@@ -1,4 +1,4 @@
-import type { QueuedCall, RoleController, WidgetError } from '../shared/contract.ts';
+import type { EndSessionOptions, QueuedCall, RoleController, WidgetError } from '../shared/contract.ts';
 import { findScript, readConfig } from './config.ts';
 import { createHost, type Host } from './host.ts';
 import { chunkLoader, type Importer } from './load-chunk.ts';
@@ -8,7 +8,7 @@ type Listener = (detail: unknown) => void;
 export interface AttuneApi {
   connect(room: unknown): void;
   attachAudio(sources: { local?: unknown; remote?: unknown }): void;
-  endSession(): void;
+  endSession(options?: EndSessionOptions): void;
   remove(): void;
   on(event: string, cb: Listener): () => void;
 }
@@ -88,7 +88,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
     __attune: true,
     connect: (room) => call('connect', [room]),
     attachAudio: (sources) => call('attachAudio', [sources]),
-    endSession: () => call('endSession', []),
+    endSession: (options) => call('endSession', options === undefined ? [] : [options]),
     on(event, cb) {
       if (removed || typeof cb !== 'function') return () => {};
       let set = listeners.get(event);
@@ -166,6 +166,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
               token: config.token,
               api: config.api,
               nonce: config.nonce,
+              privacyNote: config.privacyNote,
               root: mountedHost.root,
               emit,
               error,

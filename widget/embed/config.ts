@@ -12,6 +12,8 @@ export interface EmbedConfig {
   base: string;
   target: string | undefined;
   nonce: string | undefined;
+  /** The platform's own words for who sees the client's answers (`data-privacy-note`), shown above the rating. */
+  privacyNote: string | undefined;
 }
 
 /** The widget's own script element: `document.currentScript` while it runs, else the tag by its shape. */
@@ -54,6 +56,7 @@ export function readConfig(script: HTMLScriptElement | null): ConfigResult {
       base: new URL('.', src).href,
       target: script.dataset.target || undefined,
       nonce: script.dataset.nonce || script.nonce || undefined,
+      privacyNote: script.dataset.privacyNote?.trim().slice(0, 500) || undefined,
     },
   };
 }

@@ -21,6 +21,8 @@ export interface MountContext {
   api: string;
   /** CSP nonce for every style element, if the host gave one. */
   nonce: string | undefined;
+  /** Client: the platform's own words for who sees the answers (`data-privacy-note`), if it gave any. */
+  privacyNote?: string | undefined;
   /** The shadow root the chunk renders into. */
   root: ShadowRoot;
   emit: (event: string, detail?: unknown) => void;
@@ -31,8 +33,16 @@ export interface MountContext {
  * What a role chunk gives back. Methods it does not implement yet are absent, so the loader keeps those
  * calls queued (it never pretends they worked).
  */
+export interface EndSessionOptions {
+  /**
+   * Move focus into what appears (the client's rating card). Default: only when the host calls `endSession()`
+   * from the user's own action (a click on "End call": `navigator.userActivation.isActive`).
+   */
+  focus?: boolean;
+}
+
 export interface RoleController {
-  endSession?: () => void;
+  endSession?: (options?: EndSessionOptions) => void;
   connect?: (room: unknown) => void;
   attachAudio?: (sources: { local?: unknown; remote?: unknown }) => void;
   /** Undo everything mount() did: DOM, listeners, timers, requests. */

@@ -13,3 +13,8 @@ export function pickLocale(supported: readonly string[], ...wanted: Array<string
 export function formatScore(value: number, locale: string): string {
   return value.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
+
+/** A number in the locale's digits and separator, with up to one decimal ("6", "7.5", "٧٫٥"). */
+export function formatNumber(value: number, locale: string): string {
+  return value.toLocaleString(locale, { maximumFractionDigits: 1 });
+}
