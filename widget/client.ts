@@ -45,7 +45,8 @@ export function mount(ctx: MountContext): RoleController {
   const live = h('p', { class: 'sr', 'aria-live': 'polite' });
   const view = h('div');
   root.el.replaceChildren(live, view);
-  let focusCard = false;
+  /** Set by a user's own endSession(): the element that had focus then (the card takes it if it still has it). */
+  let focusFrom: Element | null | undefined;
   let instrument: Instrument | null = null;
   let phase: 'idle' | 'rating' | 'thanks' | 'none' = 'idle';
   let ask = true;
@@ -80,8 +81,8 @@ export function mount(ctx: MountContext): RoleController {
     live.textContent = strings.shown;
     // Only when the client ended the call themself, and focus has not gone elsewhere on the page since.
     const active = ctx.root.ownerDocument.activeElement;
-    if (focusCard && (!active || active === ctx.root.ownerDocument.body || active === ctx.root.host)) card.querySelector('h2')?.focus();
-    focusCard = false;
+    if (focusFrom !== undefined && (active === focusFrom || active === ctx.root.ownerDocument.body)) card.querySelector('h2')?.focus();
+    focusFrom = undefined;
   };
   const showThanks = (declined: boolean, focus: boolean, undo?: () => void) => {
     phase = 'thanks';
@@ -205,7 +206,7 @@ export function mount(ctx: MountContext): RoleController {
     attachAudio() {},
     endSession(options?: EndSessionOptions) {
       if (phase !== 'idle') return;
-      focusCard = options?.focus ?? navigator.userActivation?.isActive === true;
+      if (options?.focus ?? navigator.userActivation?.isActive) focusFrom = document.activeElement;
       let kind: string | null = null;
       try {
         kind = storage?.getItem(done(queue)) ?? null;

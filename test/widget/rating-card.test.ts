@@ -63,6 +63,9 @@ describe('rating card', () => {
       expect(c.root.getElementById(el.getAttribute('aria-describedby')!)?.textContent).toBe(`0: ${item.low}. 10: ${item.high}.`);
       expect(el.closest('.item')!.querySelector('.anchors')!.textContent).toBe(item.low + item.high);
       expect(el.getAttribute('aria-valuetext')).toBe('Not set');
+      // Unset, the name carries the state too: "<label> Not set".
+      const name = el.getAttribute('aria-labelledby')!.split(' ').map((id) => c.root.getElementById(id)!.textContent).join(' ');
+      expect(name).toBe(`${item.label} Not set`);
       expect([el.min, el.max, el.step]).toEqual(['0', '10', '0.1']);
     }
     expect(c.root.querySelectorAll('.item.unset')).toHaveLength(4);
@@ -78,6 +81,7 @@ describe('rating card', () => {
     const text = () => bond!.getAttribute('aria-valuetext');
     expect(key(bond!, 'ArrowRight').defaultPrevented).toBe(true);
     expect(text()).toBe('5 of 10'); // the first press lands where the track is drawn
+    expect(bond!.hasAttribute('aria-labelledby')).toBe(false); // named by its label alone once set
     key(bond!, 'ArrowRight');
     expect(text()).toBe('6 of 10'); // neutral: no end's words attached to a value above the middle
     key(bond!, 'ArrowRight', { shiftKey: true });

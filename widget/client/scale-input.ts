@@ -61,12 +61,15 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
   let typed = { buffer: '', at: 0 };
   let gesture: Gesture | null = null;
 
-  const shown = h('span', { class: 'value', 'aria-hidden': 'true' });
+  const shown = h('span', { class: 'value', id: id + '-v', 'aria-hidden': 'true' });
   const set = (v: number | null) => {
     value = v;
     // Unset sits at the minimum with its thumb hidden, so the track shows no fill (no value suggested).
     input.value = String(v ?? scale.min);
     attr(input, 'aria-valuetext', valueText(v, o));
+    // Unset, the state is in the name too ("Trust between us, Not set"): Chromium's accessibility tree gives a
+    // native slider's number as its value whatever aria-valuetext says, so a bare "0" must not be all it shows.
+    attr(input, 'aria-labelledby', v === null && `${id}-l ${id}-v`);
     shown.textContent = v === null ? o.strings.notSet : formatScore(v, o.locale);
     el.classList.toggle('unset', v === null);
     if (v !== null) attr(input, 'aria-invalid', null);
@@ -137,7 +140,7 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
   const el = h(
     'div',
     { class: 'item' },
-    h('div', { class: 'head' }, h('label', { for: id }, item.label), shown),
+    h('div', { class: 'head' }, h('label', { for: id, id: id + '-l' }, item.label), shown),
     input,
     // Seen: the words at each end. Heard (the description): the same words with the numbers they stand for.
     h('div', { class: 'anchors', 'aria-hidden': 'true' }, h('span', {}, item.low), h('span', {}, item.high)),

@@ -1,0 +1,88 @@
+// The client's card flows in the host page: in landscape on a phone (740×360) and at 200 % zoom (a 1280 px window
+// is 640 CSS px wide) it is not a scroll box of its own, and Send and Skip are reached by scrolling the page. Only
+// a floating card (no data-target) is capped to the viewport, and scrolls inside.
+// Set CARD_SHOTS=<dir> to keep screenshots of each case.
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './stack.ts';
+import { openCall, routeApi, startCardHost, type CardHost } from './card-host.ts';
+
+let stage: CardHost;
+let browser: Browser;
+beforeAll(async () => {
+  stage = await startCardHost();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stage?.stop();
+});
+
+/** The card's box and whether it scrolls inside. */
+const cardBox = (page: Page) =>
+  page.evaluate(() => {
+    const card = document.querySelector('attune-widget')!.shadowRoot!.querySelector<HTMLElement>('form.card')!;
+    const s = getComputedStyle(card);
+    return { height: card.getBoundingClientRect().height, scrolls: card.scrollHeight > card.clientHeight + 1, maxHeight: s.maxHeight, overflow: s.overflowY };
+  });
+
+/** Brings the button into view the way the page scrolls, then checks that it is what a finger there would hit. */
+async function reachable(page: Page, name: string): Promise<boolean> {
+  const button = page.getByRole('button', { name });
+  await button.evaluate((b) => b.scrollIntoView({ block: 'nearest' }));
+  return button.evaluate((b) => {
+    const r = b.getBoundingClientRect();
+    const inView = r.top >= -1 && r.bottom <= innerHeight + 1 && r.left >= -1 && r.right <= innerWidth + 1; // sub-pixel edges
+    const hit = (b.getRootNode() as ShadowRoot).elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return inView && (hit === b || b.contains(hit));
+  });
+}
+
+async function showCard(page: Page, query: Record<string, string> = {}): Promise<void> {
+  await routeApi(page);
+  await openCall(page, stage.host, query);
+  // No focus move (playwright's evaluate counts as a user gesture): the page starts at its top.
+  await page.evaluate(() => (window as unknown as { Attune: { endSession(o: { focus: boolean }): void } }).Attune.endSession({ focus: false }));
+  await page.getByRole('button', { name: 'Send rating' }).waitFor();
+}
+const shot = async (page: Page, name: string) => {
+  if (process.env.CARD_SHOTS) await page.screenshot({ path: join(process.env.CARD_SHOTS, name), fullPage: true });
+};
+
+const cases = [
+  { name: 'landscape phone 740×360', options: { viewport: { width: 740, height: 360 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 } },
+  { name: '200 % zoom (640×400 CSS px)', options: { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 } },
+  { name: 'portrait phone 360×740', options: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 } },
+];
+
+for (const c of cases) {
+  it(`${c.name}: the card flows in the page, and Send and Skip are reached by page scroll`, async () => {
+    const context = await browser.newContext(c.options);
+    const page = await context.newPage();
+    await showCard(page);
+    const box = await cardBox(page);
+    expect(box.maxHeight).toBe('none');
+    expect(box.scrolls).toBe(false);
+    if (c.options.viewport.height < 500) expect(box.height).toBeGreaterThan(c.options.viewport.height); // the case that used to trap them
+    await shot(page, `card-${c.options.viewport.width}x${c.options.viewport.height}.png`);
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    expect(await reachable(page, 'Send rating')).toBe(true);
+    expect(await reachable(page, 'Skip rating')).toBe(true);
+    expect(await page.evaluate(() => scrollY)).toBeGreaterThan(0); // reached by scrolling the page itself
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    await context.close();
+  });
+}
+
+it('a floating card (no data-target) is capped to the viewport and scrolls inside, Send still reachable', async () => {
+  const context = await browser.newContext({ viewport: { width: 740, height: 360 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  await showCard(page, { floating: '1' });
+  const box = await cardBox(page);
+  expect(box.height).toBeLessThanOrEqual(360 - 16 + 0.5);
+  expect(box.overflow).toBe('auto');
+  expect(box.scrolls).toBe(true);
+  expect(await reachable(page, 'Send rating')).toBe(true);
+  await context.close();
+});

@@ -1,0 +1,82 @@
+// The client's card on a phone (360×740, touch) in Chromium, driven by real touch input (CDP
+// Input.dispatchTouchEvent): a swipe up or down over a line scrolls the page and sets nothing; a tap sets a value;
+// a sideways drag of the thumb sets one.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { launchChromium } from './stack.ts';
+import { openCall, routeApi, startCardHost, type CardHost } from './card-host.ts';
+
+let stage: CardHost;
+let browser: Browser;
+beforeAll(async () => {
+  stage = await startCardHost();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stage?.stop();
+});
+
+type Point = { x: number; y: number };
+async function touch(cdp: CDPSession, path: Point[]): Promise<void> {
+  const [first, ...rest] = path;
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [first!] });
+  for (const p of rest) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+/** From `from`, `steps` moves of (dx, dy) each. */
+const line = (from: Point, dx: number, dy: number, steps: number): Point[] =>
+  Array.from({ length: steps + 1 }, (_, i) => ({ x: from.x + dx * i, y: from.y + dy * i }));
+
+const valueTexts = (page: Page) => page.getByRole('slider').evaluateAll((els) => els.map((e) => e.getAttribute('aria-valuetext')));
+/** The slider's box in the viewport, after bringing it to the middle of the screen. */
+async function trackOf(page: Page, n: number) {
+  const slider = page.getByRole('slider').nth(n);
+  await slider.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  return (await slider.boundingBox())!;
+}
+/** Settles after a gesture: two animation frames, so scrolling and events have been applied. */
+const frames = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+
+it('a vertical swipe over any line scrolls the page and sets nothing; a tap and a sideways drag set values', async () => {
+  const context = await browser.newContext({ hasTouch: true, isMobile: true, viewport: { width: 360, height: 740 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await routeApi(page);
+  const cdp = await context.newCDPSession(page);
+  await openCall(page, stage.host);
+  await page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
+  await page.getByRole('slider').first().waitFor();
+  const count = await page.getByRole('slider').count();
+  expect(count).toBe(4);
+
+  for (let n = 0; n < count; n++) {
+    for (const [dir, fx] of [[-1, 0.3], [1, 0.7]] as const) {
+      const box = await trackOf(page, n);
+      const before = await page.evaluate(() => scrollY);
+      // Eight moves of 20 px: up (the page scrolls down) and down (it scrolls back up).
+      await touch(cdp, line({ x: box.x + box.width * fx, y: box.y + box.height / 2 }, 1, 20 * dir, 8));
+      await frames(page);
+      const after = await page.evaluate(() => scrollY);
+      expect(after, `line ${n} swipe ${dir}`).not.toBe(before);
+      expect(Math.sign(after - before)).toBe(-dir);
+    }
+  }
+  expect(await valueTexts(page)).toEqual(['Not set', 'Not set', 'Not set', 'Not set']);
+
+  // A tap three quarters along the second line (the usable track is inset by half the thumb, 8 px, each side).
+  let box = await trackOf(page, 1);
+  const at = (b: typeof box, f: number) => ({ x: b.x + 8 + (b.width - 16) * f, y: b.y + b.height / 2 });
+  await touch(cdp, [at(box, 0.75)]);
+  await frames(page);
+  expect((await valueTexts(page))[1]).toMatch(/^7\.[4-6] of 10$/);
+
+  // A sideways drag on the third line, from a fifth to three fifths.
+  box = await trackOf(page, 2);
+  const from = at(box, 0.2);
+  await touch(cdp, line(from, ((box.width - 16) * 0.4) / 10, 0.5, 10));
+  await frames(page);
+  expect((await valueTexts(page))[2]).toMatch(/^[56](\.\d)? of 10$/);
+  const texts = await valueTexts(page);
+  expect([texts[0], texts[3]]).toEqual(['Not set', 'Not set']);
+  await context.close();
+});
