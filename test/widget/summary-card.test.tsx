@@ -68,14 +68,14 @@ describe('therapist summary card', () => {
     expect(c.root.querySelector('[role=status] table, [role=status] .flags')).toBeNull();
     const rows = [...c.root.querySelectorAll('tbody tr')].map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent, tr.className]);
     expect(rows).toEqual([
-      ['Feeling heard and respected', '9.5', ''],
-      ['What we worked on', '7.5', 'low'],
-      ['How we worked', '9.0', ''],
-      ['Today overall', '8.5', 'low'],
+      ['Trust between us', '9.5', ''],
+      ['What we focused on', '7.5', 'low'],
+      ['The way we worked', '9.0', ''],
+      ['The session as a whole', '8.5', 'low'],
     ]);
     expect([...c.root.querySelectorAll('.flags li')].map((li) => li.textContent)).toEqual([
       'Total below 36 of 40: the alliance may need attention next session.',
-      'Below 9 on: What we worked on, Today overall.',
+      'Below 9 on: What we focused on, The session as a whole.',
       "Total dropped since this client's previous session.",
     ]);
     expect(c.events).toContainEqual(['summary', rated]);

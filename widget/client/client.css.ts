@@ -9,7 +9,6 @@ export const CLIENT_CSS = `
 label{font-weight:600}
 .value{font-variant-numeric:tabular-nums;color:var(--attune-muted);white-space:nowrap}
 input[type=range]{display:block;width:100%;height:44px;margin:0;accent-color:var(--attune-accent);background:transparent;cursor:pointer;touch-action:pan-y pinch-zoom}
-.unset input[type=range]{accent-color:var(--attune-border)}
 .unset input[type=range]::-webkit-slider-thumb{opacity:0}
 .unset input[type=range]::-moz-range-thumb{opacity:0}
 input[aria-invalid]:not(:focus-visible){outline:2px dashed var(--attune-danger);outline-offset:2px}
