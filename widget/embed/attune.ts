@@ -1,4 +1,4 @@
-import type { QueuedCall, RoleController, WidgetError } from '../shared/contract.ts';
+import type { QueuedCall, Role, RoleController, WidgetError } from '../shared/contract.ts';
 import { findScript, readConfig } from './config.ts';
 import { createHost, type Host } from './host.ts';
 import { chunkLoader, type Importer } from './load-chunk.ts';
@@ -21,6 +21,8 @@ type AttuneWindow = Window & { Attune?: unknown };
 
 export interface BootOptions {
   importer: Importer;
+  /** Role -> chunk file name beside the loader (the build's manifest). Default `<role>.js` (unbundled tests). */
+  chunks?: Record<Role, string>;
   script?: HTMLScriptElement | null;
   timeoutMs?: number;
 }
@@ -147,7 +149,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
       return;
     }
     const mountedHost = host;
-    const loader = chunkLoader(new URL(config.role + '.js', config.base).href, opts.importer, opts.timeoutMs ?? 15_000);
+    const loader = chunkLoader(new URL(opts.chunks?.[config.role] ?? config.role + '.js', config.base).href, opts.importer, opts.timeoutMs ?? 15_000);
     let failed = false;
     let inflight = false;
     load = () => {

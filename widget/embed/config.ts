@@ -18,7 +18,11 @@ export interface EmbedConfig {
 export function findScript(doc: Document): HTMLScriptElement | null {
   const current = doc.currentScript;
   if (current instanceof HTMLScriptElement && current.dataset.token) return current;
-  return doc.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-token]');
+  // widget.js (the alias) or widget-<hash>.js (the versioned, SRI-pinnable name).
+  for (const s of doc.querySelectorAll<HTMLScriptElement>('script[src][data-token]')) {
+    if (/\/widget(-[0-9a-f]+)?\.js([?#]|$)/.test(s.src)) return s;
+  }
+  return null;
 }
 
 /** Reads the token payload without verifying it (the Worker verifies); only role, sid and locale are used. */
