@@ -57,7 +57,7 @@ const instrumentAsData: esbuild.Plugin = {
   },
 };
 
-const common: esbuild.BuildOptions = {
+export const common: esbuild.BuildOptions = {
   bundle: true,
   minify: true,
   target: 'es2020',

@@ -1,5 +1,5 @@
 import type { QueuedCall, Role, RoleController, WidgetError } from '../shared/contract.ts';
-import { findScript, readConfig } from './config.ts';
+import { findScript, readConfig, type ConfigResult } from './config.ts';
 import { createHost, type Host } from './host.ts';
 import { chunkLoader, type Importer } from './load-chunk.ts';
 
@@ -24,6 +24,8 @@ export interface BootOptions {
   /** Role -> chunk file name beside the loader (the build's manifest). Default `<role>.js` (unbundled tests). */
   chunks?: Record<Role, string>;
   script?: HTMLScriptElement | null;
+  /** The configuration itself (the npm entry's mount()), instead of reading a script tag. */
+  config?: ConfigResult;
   timeoutMs?: number;
 }
 
@@ -126,7 +128,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
   }
   if (removed) return api;
 
-  const result = readConfig(opts.script === undefined ? findScript(win.document) : opts.script);
+  const result = opts.config ?? readConfig(opts.script === undefined ? findScript(win.document) : opts.script);
   if (!result.ok) {
     error({ code: result.code, message: result.message });
     return api;

@@ -10,7 +10,8 @@ export interface EmbedConfig {
   api: string;
   /** Where the lazy chunks live: the directory of widget.js itself. */
   base: string;
-  target: string | undefined;
+  /** A selector (data-target) or, from the npm entry, the element itself. */
+  target: string | Element | undefined;
   nonce: string | undefined;
 }
 

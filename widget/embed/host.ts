@@ -5,9 +5,10 @@ export interface Host {
   teardown: () => void;
 }
 
-export function createHost(doc: Document, targetSelector: string | undefined): Host {
+export function createHost(doc: Document, target: string | Element | undefined): Host {
   const host = doc.createElement('attune-widget');
-  let parent: Element | null = null;
+  let parent: Element | null = typeof target === 'object' ? target : null;
+  const targetSelector = typeof target === 'string' ? target : undefined;
   if (targetSelector) {
     try {
       parent = doc.querySelector(targetSelector);
