@@ -16,6 +16,8 @@ export interface MountOptions {
   target?: Element | string;
   /** Your page's CSP nonce: set on every `<style>` the widget adds. */
   nonce?: string;
+  /** Force light or dark; default: the system setting. Change later with the `data-theme` attribute of `<attune-widget>`. */
+  theme?: 'light' | 'dark';
   /** Give up loading the role's UI after this long (default 15 s); reported as `chunk_load_failed`. */
   timeoutMs?: number;
   /** Listeners attached before anything starts, so they hear start-up events (`error` for a bad token, `ready`). */
@@ -190,6 +192,7 @@ export function mount(options: MountOptions): AttuneWidget {
             base: CHUNK_BASE,
             target: options.target,
             nonce: options.nonce,
+            theme: options.theme,
           },
         }
       : { ok: false, code: 'bad_token', message: 'Attune: the token is not a session token' },

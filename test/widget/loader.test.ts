@@ -109,6 +109,13 @@ describe('boot', () => {
     expect(chunk.mount).toHaveBeenCalledOnce();
   });
 
+  it('data-theme light or dark reaches the host element; anything else is ignored', async () => {
+    const script = addScript({ src: 'https://cdn.example/widget.js', 'data-token': clientToken, 'data-theme': 'dark' });
+    expect(readConfig(addScript({ src: 'https://cdn.example/widget.js', 'data-token': clientToken, 'data-theme': 'purple' }))).toMatchObject({ ok: true, config: { theme: undefined } });
+    boot(win, { importer: async () => fakeChunk(), script });
+    expect(document.querySelector('attune-widget')!.getAttribute('data-theme')).toBe('dark');
+  });
+
   it('findScript ignores other scripts whose name merely contains widget', () => {
     addScript({ src: 'https://cdn.example/my-widget.json.js', 'data-token': clientToken });
     expect(findScript(document)).toBeNull();

@@ -145,7 +145,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
   function start() {
     if (removed || host) return;
     try {
-      host = createHost(doc, config.target);
+      host = createHost(doc, config.target, config.theme);
     } catch (e) {
       error({ code: 'mount_failed', message: 'Attune: could not mount: ' + String(e) });
       return;

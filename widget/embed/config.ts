@@ -13,6 +13,8 @@ export interface EmbedConfig {
   /** A selector (data-target) or, from the npm entry, the element itself. */
   target: string | Element | undefined;
   nonce: string | undefined;
+  /** data-theme: force light or dark; otherwise the widget follows the system setting. */
+  theme?: 'light' | 'dark' | undefined;
 }
 
 /** The widget's own script element: `document.currentScript` while it runs, else the tag by its shape. */
@@ -59,6 +61,7 @@ export function readConfig(script: HTMLScriptElement | null): ConfigResult {
       base: new URL('.', src).href,
       target: script.dataset.target || undefined,
       nonce: script.dataset.nonce || script.nonce || undefined,
+      theme: script.dataset.theme === 'light' || script.dataset.theme === 'dark' ? script.dataset.theme : undefined,
     },
   };
 }
