@@ -1,0 +1,162 @@
+// The script tag as widget/README.md documents it, in Chromium: a host page on another origin with a strict CSP
+// (nonces, no 'unsafe-inline', exactly the documented script-src, style-src and connect-src) loads widget.js by SRI;
+// a tampered integrity is blocked; hashed files are served immutable; a host theme reaches the card.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintDemoTokens } from './page-helpers.ts';
+import { launchChromium, startStack, type Stack } from './stack.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const integrity = JSON.parse(readFileSync(join(ROOT, 'dist/widget/integrity.json'), 'utf8')) as {
+  'widget.js': string;
+  loader: string;
+  chunks: { client: string; therapist: string };
+};
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  // The host pages here are fulfilled by request interception, which Chromium counts as the public address space:
+  // its Local Network Access check would then refuse the loopback API. Real hosts and the API are both public.
+  browser = await launchChromium(['--disable-features=LocalNetworkAccessChecks']);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** The host CSP of widget/README.md ("Content Security Policy"), nothing more. */
+function strictCsp(api: string, nonce: string): string {
+  const ws = api.replace(/^http/, 'ws');
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}' ${api}`,
+    `style-src 'nonce-${nonce}'`,
+    `connect-src ${api} ${ws}`,
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+interface HostPage {
+  src: string;
+  integrity: string;
+  token: string;
+  css?: string;
+  theme?: string;
+}
+
+/** Serves a host page at the demo host's origin (registered for CORS) through request interception. */
+async function openHost(context: BrowserContext, h: HostPage): Promise<{ page: Page; violations: string[] }> {
+  const nonce = 'n' + Math.random().toString(36).slice(2);
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>
+<style nonce="${nonce}">body{font-family:serif} ${h.css ?? ''}</style>
+<script nonce="${nonce}">window.violations=[];document.addEventListener('securitypolicyviolation',e=>violations.push(e.violatedDirective+' '+e.blockedURI));</script>
+<script>window.inlineWithoutNonceRan = true;</script>
+<script src="${h.src}" integrity="${h.integrity}" crossorigin="anonymous" async data-token="${h.token}" data-nonce="${nonce}" data-target="#slot"${h.theme ? ` data-theme="${h.theme}"` : ''}></script>
+</head><body><main><h1>Call</h1><div id="slot"></div></main></body></html>`;
+  const url = `${stack.host}/embed-host-${Math.random().toString(36).slice(2)}.html`;
+  await context.route(url, (route) =>
+    route.fulfill({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': strictCsp(stack.api, nonce) }, body: html }),
+  );
+  const page = await context.newPage();
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to|integrity/i.test(m.text())) violations.push(m.text());
+  });
+  await page.goto(url);
+  return { page, violations };
+}
+
+const attuneReady = (page: Page) => page.waitForFunction(() => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function');
+
+describe('script tag under a strict CSP, by SRI', () => {
+  it('widget.js with its published sha384 loads, mounts and shows the rating card; nothing is refused', async () => {
+    const { client } = await mintDemoTokens(stack.api, stack.host);
+    const context = await browser.newContext();
+    const { page, violations } = await openHost(context, { src: `${stack.api}/widget.js`, integrity: integrity['widget.js'], token: client });
+    await attuneReady(page);
+    await page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
+    await page.getByRole('button', { name: 'Send rating' }).waitFor();
+    // The CSP is in force: the inline script without the nonce did not run.
+    expect(await page.evaluate(() => (window as { inlineWithoutNonceRan?: boolean }).inlineWithoutNonceRan)).toBeUndefined();
+    const blocked = (await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).filter((v) => !v.startsWith('script-src-elem inline'));
+    expect(blocked).toEqual([]);
+    expect(violations.filter((v) => !/inline script/i.test(v))).toEqual([]);
+    // The role chunk came from the manifest compiled into the loader.
+    const chunks = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+    expect(chunks).toContain(`/${integrity.chunks.client}`);
+    await context.close();
+  });
+
+  it('the versioned loader with the same integrity works too; a tampered integrity is blocked and nothing mounts', async () => {
+    const { client } = await mintDemoTokens(stack.api, stack.host);
+    const ok = await browser.newContext();
+    const good = await openHost(ok, { src: `${stack.api}/${integrity.loader}`, integrity: integrity['widget.js'], token: client });
+    await attuneReady(good.page);
+    await ok.close();
+
+    const bad = await browser.newContext();
+    const digest = integrity['widget.js'];
+    const tampered = digest.slice(0, 7) + (digest[7] === 'A' ? 'B' : 'A') + digest.slice(8);
+    const { page, violations } = await openHost(bad, { src: `${stack.api}/widget.js`, integrity: tampered, token: client });
+    await expect.poll(() => violations.join('\n')).toMatch(/integrity/i);
+    await page.waitForLoadState('load');
+    expect(await page.evaluate(() => 'Attune' in window)).toBe(false);
+    expect(await page.locator('attune-widget').count()).toBe(0);
+    await bad.close();
+  });
+
+  it('hashed files are served immutable; the alias and integrity.json revalidate', async () => {
+    const head = async (path: string) => (await fetch(`${stack.api}/${path}`)).headers;
+    for (const f of [integrity.chunks.client, integrity.chunks.therapist, integrity.loader]) {
+      const h = await head(f);
+      expect(h.get('cache-control'), f).toBe('public, max-age=31536000, immutable');
+      expect(h.get('access-control-allow-origin'), f).toBe('*');
+    }
+    expect((await head('widget.js')).get('cache-control')).toBe('public, max-age=300');
+    expect((await head('integrity.json')).get('cache-control')).toBe('public, max-age=300');
+  });
+});
+
+describe('theming', () => {
+  const cardColors = (page: Page) =>
+    page.getByRole('button', { name: 'Send rating' }).evaluate((b) => {
+      const card = b.closest('.card') ?? b.getRootNode();
+      return { button: getComputedStyle(b).backgroundColor, card: card instanceof Element ? getComputedStyle(card).backgroundColor : '' };
+    });
+
+  const openCard = async (context: BrowserContext, h: Omit<HostPage, 'token' | 'src' | 'integrity'>) => {
+    const { client } = await mintDemoTokens(stack.api, stack.host);
+    const { page } = await openHost(context, { src: `${stack.api}/widget.js`, integrity: integrity['widget.js'], token: client, ...h });
+    await attuneReady(page);
+    await page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
+    await page.getByRole('button', { name: 'Send rating' }).waitFor();
+    return page;
+  };
+
+  it("the host's CSS custom properties reach the card", async () => {
+    const context = await browser.newContext();
+    const page = await openCard(context, { css: 'attune-widget{--attune-accent:rgb(120, 20, 90);--attune-bg:rgb(250, 245, 230)}' });
+    expect(await cardColors(page)).toEqual({ button: 'rgb(120, 20, 90)', card: 'rgb(250, 245, 230)' });
+    await context.close();
+  });
+
+  it('follows the system dark setting, unless the host says data-theme; the attribute is followed live', async () => {
+    const dark = await browser.newContext({ colorScheme: 'dark' });
+    const page = await openCard(dark, {});
+    expect((await cardColors(page)).card).toBe('rgb(27, 31, 36)'); // #1b1f24
+    await page.evaluate(() => document.querySelector('attune-widget')!.setAttribute('data-theme', 'light'));
+    expect((await cardColors(page)).card).toBe('rgb(255, 255, 255)');
+    await dark.close();
+
+    const light = await browser.newContext({ colorScheme: 'light' });
+    const forced = await openCard(light, { theme: 'dark' });
+    expect((await cardColors(forced)).card).toBe('rgb(27, 31, 36)');
+    await light.close();
+  });
+});
