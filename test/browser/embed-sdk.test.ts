@@ -1,11 +1,12 @@
 // The script tag as widget/README.md documents it, in Chromium: a host page on another origin with a strict CSP
 // (nonces, no 'unsafe-inline', exactly the documented script-src, style-src and connect-src) loads widget.js by SRI;
-// a tampered integrity is blocked; hashed files are served immutable; a host theme reaches the card.
+// a tampered integrity is blocked; hashed files are served immutable; a host theme reaches the card. And the
+// video-SDK demo pages: livekit-client's own browser build with Attune.connect(room), plain WebRTC with attachAudio.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintDemoTokens } from './page-helpers.ts';
+import { mintDemoTokens, widgetText } from './page-helpers.ts';
 import { launchChromium, startStack, type Stack } from './stack.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -22,7 +23,12 @@ beforeAll(async () => {
   stack = await startStack();
   // The host pages here are fulfilled by request interception, which Chromium counts as the public address space:
   // its Local Network Access check would then refuse the loopback API. Real hosts and the API are both public.
-  browser = await launchChromium(['--disable-features=LocalNetworkAccessChecks']);
+  browser = await launchChromium([
+    '--disable-features=LocalNetworkAccessChecks',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${join(ROOT, 'test/fixtures/dialogues/dialogue-01/clean-therapist.wav')}`,
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -158,5 +164,54 @@ describe('theming', () => {
     const forced = await openCard(light, { theme: 'dark' });
     expect((await cardColors(forced)).card).toBe('rgb(27, 31, 36)');
     await light.close();
+  });
+});
+
+describe('video-SDK demo pages', () => {
+  type Win = { LivekitClient: { version: string; RoomEvent: { Disconnected: string } }; demoRoom: { emit(e: string): void }; errors: string[] };
+
+  it("livekit.html: livekit-client's own browser build, Attune.connect(room) follows the real Room", async () => {
+    const { therapist } = await mintDemoTokens(stack.api, stack.host);
+    const page = await browser.newPage();
+    await page.goto(`${stack.host}/livekit.html#token=${encodeURIComponent(therapist)}`);
+    await attuneReady(page);
+    await page.evaluate(() => {
+      const w = window as unknown as Win & { Attune: { on(e: string, cb: (d: { code: string }) => void): void } };
+      w.errors = [];
+      w.Attune.on('error', (e) => w.errors.push(e.code));
+    });
+    const lk = JSON.parse(readFileSync(join(ROOT, 'node_modules/livekit-client/package.json'), 'utf8')) as { version: string };
+    expect(await page.evaluate(() => (window as unknown as Win).LivekitClient.version)).toBe(lk.version);
+    // The Room's own Disconnected event ends the session: the widget subscribed to the real Room.
+    await page.evaluate(() => {
+      const w = window as unknown as Win;
+      w.demoRoom.emit(w.LivekitClient.RoomEvent.Disconnected);
+    });
+    await expect.poll(() => widgetText(page)).toContain("Waiting for the client's rating");
+    expect(await page.evaluate(() => (window as unknown as Win).errors)).toEqual([]);
+    await page.close();
+  });
+
+  it('webrtc.html: attachAudio with the microphone track and a remote RTCRtpReceiver measures both sides', async () => {
+    const { therapist } = await mintDemoTokens(stack.api, stack.host);
+    const page = await browser.newPage();
+    await page.goto(`${stack.host}/webrtc.html#token=${encodeURIComponent(therapist)}`);
+    await attuneReady(page);
+    await page.evaluate(() => {
+      const w = window as unknown as { Attune: { on(e: string, cb: (d: unknown) => void): void }; last?: unknown };
+      w.Attune.on('pacing', (s) => (w.last = s));
+    });
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/microphone and the remote receiver/);
+    await page.waitForFunction(
+      () => {
+        const s = (window as unknown as { last?: { therapistTalkMs: number; clientTalkMs: number } }).last;
+        return !!s && s.therapistTalkMs > 0 && s.clientTalkMs > 0;
+      },
+      undefined,
+      { timeout: 90_000, polling: 250 },
+    );
+    await page.getByRole('button', { name: 'End call' }).click();
+    await expect.poll(() => widgetText(page)).toContain("Waiting for the client's rating");
+    await page.close();
   });
 });
