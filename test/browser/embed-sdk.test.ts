@@ -2,10 +2,12 @@
 // (nonces, no 'unsafe-inline', exactly the documented script-src, style-src and connect-src) loads widget.js by SRI;
 // a tampered integrity is blocked; hashed files are served immutable; a host theme reaches the card. And the
 // video-SDK demo pages: livekit-client's own browser build with Attune.connect(room), plain WebRTC with attachAudio.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureScreenshots, SHOTS } from '../../scripts/screenshots.ts';
 import { mintDemoTokens, widgetText } from './page-helpers.ts';
 import { launchChromium, startStack, type Stack } from './stack.ts';
 
@@ -213,5 +215,24 @@ describe('video-SDK demo pages', () => {
     await page.getByRole('button', { name: 'End call' }).click();
     await expect.poll(() => widgetText(page)).toContain("Waiting for the client's rating");
     await page.close();
+  });
+});
+
+describe('README screenshots', () => {
+  it('the card, the strip with a cue and the summary with its trend are captured (npm run screenshots)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attune-shots-'));
+    try {
+      const files = await captureScreenshots(stack, browser, dir);
+      expect(files.map((f) => f.slice(dir.length + 1))).toEqual([...SHOTS]);
+      for (const f of files) {
+        const png = readFileSync(f);
+        expect(png.subarray(1, 4).toString('latin1'), f).toBe('PNG');
+        const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+        expect(width, f).toBeGreaterThan(300);
+        expect(height, f).toBeGreaterThan(60);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
