@@ -67,6 +67,13 @@ describe('the npm package', () => {
     expect(list).toContain('package/dist/npm/types/widget/index.d.ts');
   });
 
+  it('attune/server imports nothing but jose and valibot (no Node built-ins: Workers, Deno, Bun)', () => {
+    const code = readFileSync(join(dir, 'node_modules/attune/dist/npm/server/index.js'), 'utf8');
+    const specifiers = [...code.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+    expect([...new Set(specifiers)].sort()).toEqual(['jose', 'valibot']);
+    expect(code).not.toMatch(/\brequire\(|process\.|Buffer\b/);
+  });
+
   it('both entries import in Node; attune/server mints a token the public key verifies', () => {
     writeFileSync(
       join(dir, 'node-import.mjs'),
