@@ -9,7 +9,7 @@ import { buildWidget } from '../scripts/build-widget.ts';
 const BUDGET_GZIP = 10 * 1024;
 const root = join(import.meta.dirname, '..');
 
-const meta = await buildWidget();
+const { meta, manifest } = await buildWidget();
 const sizes = new Map<string, { raw: number; gzip: number; brotli: number }>();
 for (const out of Object.keys(meta.outputs).filter((o) => o.endsWith('.js'))) {
   const buf = readFileSync(join(root, out));
@@ -35,13 +35,13 @@ console.log('file'.padEnd(34), 'raw'.padStart(9), 'gzip'.padStart(9), 'brotli'.p
 for (const [f, s] of [...sizes].sort()) console.log(relative('dist/widget', f).padEnd(34), kb(s.raw), kb(s.gzip), kb(s.brotli));
 
 const dir = 'dist/widget/';
-const paths = { client: closure(dir + 'client.js', new Set([dir + 'widget.js'])), therapist: closure(dir + 'therapist.js', new Set([dir + 'widget.js'])) };
+const paths = { client: closure(dir + manifest.client, new Set([dir + 'widget.js'])), therapist: closure(dir + manifest.therapist, new Set([dir + 'widget.js'])) };
 let failed = false;
 for (const [role, files] of Object.entries(paths)) {
   const names = [...files].map((f) => relative('dist/widget', f)).join(' + ');
   console.log(`\n${role} downloads (${names}): ${kb(sum(files, 'raw'))} raw, ${kb(sum(files, 'gzip'))} gzip, ${kb(sum(files, 'brotli'))} brotli`);
 }
-const worst = closure(dir + 'client.js', new Set([dir + 'widget.js']), true);
+const worst = closure(dir + manifest.client, new Set([dir + 'widget.js']), true);
 console.log(`client worst case (every lazy chunk too, e.g. the fallback instrument when /v1/context fails): ${kb(sum(worst, 'gzip'))} gzip`);
 const clientGzip = sum(paths.client, 'gzip');
 if (clientGzip > BUDGET_GZIP) {

@@ -13,6 +13,11 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+/** Browser builds the demo pages load from node_modules, as a platform would self-host them. */
+const VENDOR: Record<string, string> = {
+  '/vendor/livekit-client.umd.js': join(import.meta.dirname, '../node_modules/livekit-client/dist/livekit-client.umd.js'),
+};
+
 export interface DemoHostOptions {
   port: number;
   host?: string;
@@ -38,8 +43,8 @@ export function startDemoHost({ port, host = '127.0.0.1', api, root = join(impor
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
     const path = url.pathname === '/' ? '/index.html' : url.pathname;
-    const file = normalize(join(root, path));
-    if (!file.startsWith(root)) {
+    const file = VENDOR[path] ?? normalize(join(root, path));
+    if (!VENDOR[path] && !file.startsWith(root)) {
       res.writeHead(404).end();
       return;
     }

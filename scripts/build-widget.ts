@@ -1,10 +1,19 @@
-// Builds the widget into dist/widget: widget.js (classic-script loader, IIFE) and the role chunks it lazy-loads
-// (ESM with code splitting: client.js, therapist.js, chunk-<hash>.js). Writes dist/widget-meta.json (outside
-// the served directory) for the size bench. `node scripts/build-widget.ts`
+// Builds the widget into dist/widget:
+// - the role chunks (ESM with code splitting), every file content-hashed: client-<hash>.js, therapist-<hash>.js,
+//   client-<hash>.js for their lazy chunks too; served `immutable`;
+// - widget.js, the classic-script loader (IIFE), with the chunk manifest compiled in: a loader only ever names
+//   chunks of its own build, so a cached widget.js can never pull a mismatched chunk. The same bytes are also
+//   published as widget-<hash>.js (immutable; pin this one with SRI); widget.js is the short-cached alias;
+// - integrity.json (sha384 SRI of the loader, its versioned name, the manifest) and _headers (cache and CORS).
+// Fails when a role's download exceeds its gzip budget (scripts/widget-budgets.ts). Writes dist/widget-meta.json
+// (outside the served directory) for the size bench. `node scripts/build-widget.ts`
 import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DEFAULT_INSTRUMENT } from '../schemas/instrument.ts';
+import { checkBudgets, type BudgetResult } from './widget-budgets.ts';
 
 const root = join(import.meta.dirname, '..');
 const outdir = join(root, 'dist/widget');
@@ -48,7 +57,7 @@ const instrumentAsData: esbuild.Plugin = {
   },
 };
 
-const common: esbuild.BuildOptions = {
+export const common: esbuild.BuildOptions = {
   bundle: true,
   minify: true,
   target: 'es2020',
@@ -60,7 +69,22 @@ const common: esbuild.BuildOptions = {
   absWorkingDir: root,
 };
 
-export async function buildWidget(): Promise<esbuild.Metafile> {
+export interface WidgetBuild {
+  meta: esbuild.Metafile;
+  /** Role -> its entry chunk's file name, as compiled into the loader. */
+  manifest: Record<'client' | 'therapist', string>;
+  /** The loader's versioned file name (widget-<hash>.js) and its SRI (sha384, the same for widget.js). */
+  loader: { versioned: string; integrity: string };
+  budgets: BudgetResult[];
+}
+
+export class BudgetExceeded extends Error {}
+
+/** Loader alias and integrity.json change with every release: revalidate after 5 minutes. */
+const ALIAS_CACHE = 'public, max-age=300';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+export async function buildWidget(): Promise<WidgetBuild> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   // One build per role: a page loads one role, so code shared between roles would only add a request and
@@ -72,32 +96,75 @@ export async function buildWidget(): Promise<esbuild.Metafile> {
       format: 'esm',
       splitting: true,
       outdir,
-      entryNames: '[name]',
+      entryNames: '[name]-[hash]',
       chunkNames: `${name}-[hash]`,
       jsx: 'automatic',
       jsxImportSource: 'preact',
     });
-  const results = await Promise.all([
-    esbuild.build({ ...common, entryPoints: ['widget/loader.ts'], format: 'iife', outfile: join(outdir, 'widget.js') }),
-    role('client', 'widget/client.ts'),
-    role('therapist', 'widget/therapist.tsx'),
-  ]);
+  const roles = await Promise.all([role('client', 'widget/client.ts'), role('therapist', 'widget/therapist.tsx')]);
+  const entryOf = (r: esbuild.BuildResult, source: string) => {
+    const out = Object.entries(r.metafile!.outputs).find(([, o]) => o.entryPoint === source);
+    if (!out) throw new Error(`no output for ${source}`);
+    return out[0];
+  };
+  const entries = { client: entryOf(roles[0], 'widget/client.ts'), therapist: entryOf(roles[1], 'widget/therapist.tsx') };
+  const manifest = { client: basename(entries.client), therapist: basename(entries.therapist) };
+  const loaderPath = join(outdir, 'widget.js');
+  const loaderBuild = await esbuild.build({
+    ...common,
+    entryPoints: ['widget/loader.ts'],
+    format: 'iife',
+    outfile: loaderPath,
+    define: { __ATTUNE_CHUNKS__: JSON.stringify(manifest) },
+  });
   const meta: esbuild.Metafile = { inputs: {}, outputs: {} };
-  for (const r of results) {
+  for (const r of [loaderBuild, ...roles]) {
     Object.assign(meta.inputs, r.metafile!.inputs);
     Object.assign(meta.outputs, r.metafile!.outputs);
   }
+
+  const loaderBytes = readFileSync(loaderPath);
+  const integrity = 'sha384-' + createHash('sha384').update(loaderBytes).digest('base64');
+  const versioned = `widget-${createHash('sha256').update(loaderBytes).digest('hex').slice(0, 12)}.js`;
+  writeFileSync(join(outdir, versioned), loaderBytes);
+  writeFileSync(
+    join(outdir, 'integrity.json'),
+    JSON.stringify({ 'widget.js': integrity, [versioned]: integrity, loader: versioned, chunks: manifest }, null, 2) + '\n',
+  );
+
   // The loader import()s its chunks from the API origin into a page on another origin: module scripts are fetched
   // with CORS, so the static assets need Access-Control-Allow-Origin (public code, no credentials: `*` is right).
-  // Workers Static Assets apply this `_headers` file and do not serve it.
+  // Workers Static Assets apply this `_headers` file and do not serve it. Hashed files never change: immutable.
+  const hashed = [versioned, ...Object.keys(meta.outputs).filter((o) => o.endsWith('.js') && o !== 'dist/widget/widget.js').map((o) => basename(o))];
+  const rule = (path: string, ...headers: string[]) => [path, ...headers.map((h) => '  ' + h)];
   writeFileSync(
     join(outdir, '_headers'),
-    ['/*', '  Access-Control-Allow-Origin: *', '  Cross-Origin-Resource-Policy: cross-origin', '  X-Content-Type-Options: nosniff', ''].join('\n'),
+    [
+      ...rule('/*', 'Access-Control-Allow-Origin: *', 'Cross-Origin-Resource-Policy: cross-origin', 'X-Content-Type-Options: nosniff'),
+      ...rule('/widget.js', `Cache-Control: ${ALIAS_CACHE}`),
+      ...rule('/integrity.json', `Cache-Control: ${ALIAS_CACHE}`),
+      ...hashed.sort().flatMap((f) => rule('/' + f, `Cache-Control: ${IMMUTABLE}`)),
+      '',
+    ].join('\n'),
   );
   writeFileSync(join(root, 'dist/widget-meta.json'), JSON.stringify(meta));
-  return meta;
+
+  const gzipOf = (file: string) => gzipSync(readFileSync(join(root, file)), { level: 9 }).length;
+  const budgets = checkBudgets(meta, 'dist/widget/widget.js', entries, gzipOf);
+  const over = budgets.filter((b) => !b.ok);
+  if (over.length) {
+    throw new BudgetExceeded(over.map((b) => `${b.role} path is ${b.gzip} B gzip, budget ${b.budget} B (${b.files.join(' + ')})`).join('; '));
+  }
+  return { meta, manifest, loader: { versioned, integrity }, budgets };
 }
 
 if (import.meta.main) {
-  await buildWidget();
+  try {
+    const { budgets, loader } = await buildWidget();
+    for (const b of budgets) console.log(`widget: ${b.role} path ${b.gzip} B gzip of ${b.budget} B`);
+    console.log(`widget: ${loader.versioned} ${loader.integrity}`);
+  } catch (e) {
+    console.error('widget build failed:', e instanceof Error ? e.message : e);
+    process.exit(1);
+  }
 }

@@ -4,7 +4,7 @@
  * to a browser.
  *
  * @example
- * import { mintToken } from './sdk/mint-token.ts';
+ * import { mintToken } from 'attune/server';
  * const jwt = await mintToken(
  *   { platformId: process.env.ATTUNE_PLATFORM_ID, kid: process.env.ATTUNE_KID, key: process.env.ATTUNE_PRIVATE_JWK },
  *   { role: 'client', sub: 'u_42', sid: 'sess_9', tid: 'th_7', cid: 'u_42', loc: 'en' },

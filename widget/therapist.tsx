@@ -140,7 +140,10 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
       win: window,
       ...(opts.analysers ? { analysers: opts.analysers } : {}),
       ...(opts.periodMs ? { periodMs: opts.periodMs } : {}),
-      onCue: (cue) => set({ cue }),
+      onCue: (cue) => {
+        set({ cue });
+        ctx.emit('cue', { kind: cue.kind, key: cue.key, minutesLeft: cue.minutesLeft });
+      },
       onSnapshot: (snapshot, stats) => {
         set({ snapshot, cue: snapshot.cue });
         if (drafted) draft();

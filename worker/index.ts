@@ -35,7 +35,7 @@ const app = new Hono<AppEnv>()
   .route('/v1/live', liveRoutes)
   .route('/v1', v1)
   .route('/dev', devRoutes)
-  .get('/openapi.json', (c) => c.json(openApiDocument))
+  .get('/openapi.json', (c) => c.json(openApiDocument()))
   .all('/openapi.json', methodNotAllowed('GET'));
 
 app.notFound((c) => errorResponse(c, 404, 'not_found', 'No such route.'));

@@ -98,6 +98,29 @@ describe('boot', () => {
     expect(document.querySelectorAll('attune-widget')).toHaveLength(1);
   });
 
+  it('imports the chunk the build manifest names, beside the versioned loader too', async () => {
+    const chunk = fakeChunk();
+    const importer = vi.fn(async () => chunk);
+    const script = addScript({ src: 'https://cdn.example/v/widget-0123abcd.js', 'data-token': clientToken });
+    expect(findScript(document)).toBe(script);
+    boot(win, { importer, script, chunks: { client: 'client-H4SH.js', therapist: 'therapist-OTHER.js' } });
+    await settle();
+    expect(importer).toHaveBeenCalledWith('https://cdn.example/v/client-H4SH.js');
+    expect(chunk.mount).toHaveBeenCalledOnce();
+  });
+
+  it('data-theme light or dark reaches the host element; anything else is ignored', async () => {
+    const script = addScript({ src: 'https://cdn.example/widget.js', 'data-token': clientToken, 'data-theme': 'dark' });
+    expect(readConfig(addScript({ src: 'https://cdn.example/widget.js', 'data-token': clientToken, 'data-theme': 'purple' }))).toMatchObject({ ok: true, config: { theme: undefined } });
+    boot(win, { importer: async () => fakeChunk(), script });
+    expect(document.querySelector('attune-widget')!.getAttribute('data-theme')).toBe('dark');
+  });
+
+  it('findScript ignores other scripts whose name merely contains widget', () => {
+    addScript({ src: 'https://cdn.example/my-widget.json.js', 'data-token': clientToken });
+    expect(findScript(document)).toBeNull();
+  });
+
   it('mounts into data-target when it exists, else floats', async () => {
     const slot = document.createElement('div');
     slot.id = 'slot';

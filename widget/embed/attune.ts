@@ -1,5 +1,5 @@
-import type { EndSessionOptions, QueuedCall, RoleController, WidgetError } from '../shared/contract.ts';
-import { findScript, readConfig } from './config.ts';
+import type { EndSessionOptions, QueuedCall, Role, RoleController, WidgetError } from '../shared/contract.ts';
+import { findScript, readConfig, type ConfigResult } from './config.ts';
 import { createHost, type Host } from './host.ts';
 import { chunkLoader, type Importer } from './load-chunk.ts';
 
@@ -21,7 +21,11 @@ type AttuneWindow = Window & { Attune?: unknown };
 
 export interface BootOptions {
   importer: Importer;
+  /** Role -> chunk file name beside the loader (the build's manifest). Default `<role>.js` (unbundled tests). */
+  chunks?: Record<Role, string>;
   script?: HTMLScriptElement | null;
+  /** The configuration itself (the npm entry's mount()), instead of reading a script tag. */
+  config?: ConfigResult;
   timeoutMs?: number;
 }
 
@@ -124,7 +128,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
   }
   if (removed) return api;
 
-  const result = readConfig(opts.script === undefined ? findScript(win.document) : opts.script);
+  const result = opts.config ?? readConfig(opts.script === undefined ? findScript(win.document) : opts.script);
   if (!result.ok) {
     error({ code: result.code, message: result.message });
     return api;
@@ -141,13 +145,13 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
   function start() {
     if (removed || host) return;
     try {
-      host = createHost(doc, config.target);
+      host = createHost(doc, config.target, config.theme);
     } catch (e) {
       error({ code: 'mount_failed', message: 'Attune: could not mount: ' + String(e) });
       return;
     }
     const mountedHost = host;
-    const loader = chunkLoader(new URL(config.role + '.js', config.base).href, opts.importer, opts.timeoutMs ?? 15_000);
+    const loader = chunkLoader(new URL(opts.chunks?.[config.role] ?? config.role + '.js', config.base).href, opts.importer, opts.timeoutMs ?? 15_000);
     let failed = false;
     let inflight = false;
     load = () => {

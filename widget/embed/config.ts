@@ -10,17 +10,24 @@ export interface EmbedConfig {
   api: string;
   /** Where the lazy chunks live: the directory of widget.js itself. */
   base: string;
-  target: string | undefined;
+  /** A selector (data-target) or, from the npm entry, the element itself. */
+  target: string | Element | undefined;
   nonce: string | undefined;
   /** The platform's own words for who sees the client's answers (`data-privacy-note`), shown above the rating. */
   privacyNote: string | undefined;
+  /** data-theme: force light or dark; otherwise the widget follows the system setting. */
+  theme?: 'light' | 'dark' | undefined;
 }
 
 /** The widget's own script element: `document.currentScript` while it runs, else the tag by its shape. */
 export function findScript(doc: Document): HTMLScriptElement | null {
   const current = doc.currentScript;
   if (current instanceof HTMLScriptElement && current.dataset.token) return current;
-  return doc.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-token]');
+  // widget.js (the alias) or widget-<hash>.js (the versioned, SRI-pinnable name).
+  for (const s of doc.querySelectorAll<HTMLScriptElement>('script[src][data-token]')) {
+    if (/\/widget(-[0-9a-f]+)?\.js([?#]|$)/.test(s.src)) return s;
+  }
+  return null;
 }
 
 /** Reads the token payload without verifying it (the Worker verifies); only role, sid and locale are used. */
@@ -57,6 +64,7 @@ export function readConfig(script: HTMLScriptElement | null): ConfigResult {
       target: script.dataset.target || undefined,
       nonce: script.dataset.nonce || script.nonce || undefined,
       privacyNote: script.dataset.privacyNote?.trim().slice(0, 500) || undefined,
+      theme: script.dataset.theme === 'light' || script.dataset.theme === 'dark' ? script.dataset.theme : undefined,
     },
   };
 }

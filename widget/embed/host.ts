@@ -5,9 +5,11 @@ export interface Host {
   teardown: () => void;
 }
 
-export function createHost(doc: Document, targetSelector: string | undefined): Host {
+export function createHost(doc: Document, target: string | Element | undefined, theme?: 'light' | 'dark'): Host {
   const host = doc.createElement('attune-widget');
-  let parent: Element | null = null;
+  if (theme) host.dataset.theme = theme;
+  let parent: Element | null = typeof target === 'object' ? target : null;
+  const targetSelector = typeof target === 'string' ? target : undefined;
   if (targetSelector) {
     try {
       parent = doc.querySelector(targetSelector);

@@ -1,12 +1,17 @@
-// CSS as strings, scoped by the shadow root. Inherited properties still flow from the host element into the
+// CSS as strings, scoped by the shadow root. Light and dark: the system setting (prefers-color-scheme) unless the
+// host element says otherwise with data-theme="light" or "dark" (from the script tag's data-theme, or set on
+// <attune-widget> by the host page at any time: the rules follow the attribute live). Inherited properties still flow from the host element into the
 // shadow tree, so .root resets them (`all: initial`, then the common text properties spelled out). Theme through CSS variables on :host; a platform overrides them
 // with `attune-widget { --attune-accent: ... }` in its own stylesheet. Lengths in px, never rem: rem would
 // follow the host page's root font size.
 
+const DARK = '--attune-bg:#1b1f24;--attune-fg:#e6e9ed;--attune-muted:#aab4bf;--attune-border:#3e4751;--attune-accent:#8cb8e6;--attune-accent-fg:#0d1b2a;--attune-danger:#ffabab';
+
 export const BASE_CSS = `
 :host{--attune-bg:#fff;--attune-fg:#1f2933;--attune-muted:#52606d;--attune-border:#cbd2d9;--attune-accent:#2b5f8e;--attune-accent-fg:#fff;--attune-danger:#a61b1b;--attune-radius:12px;--attune-font:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;display:block}
 :host([data-floating]){position:fixed;right:8px;bottom:8px;z-index:2147483000;width:min(400px,calc(100vw - 16px))}
-@media (prefers-color-scheme:dark){:host{--attune-bg:#1b1f24;--attune-fg:#e6e9ed;--attune-muted:#aab4bf;--attune-border:#3e4751;--attune-accent:#8cb8e6;--attune-accent-fg:#0d1b2a;--attune-danger:#ffabab}}
+@media (prefers-color-scheme:dark){:host(:not([data-theme=light])){${DARK}}}
+:host([data-theme=dark]){${DARK}}
 .root{all:initial;display:block;font:400 16px/1.5 var(--attune-font);color:var(--attune-fg);text-align:start;letter-spacing:0;word-spacing:0;text-transform:none;text-indent:0;white-space:normal;visibility:visible;cursor:auto}
 .root *,.root *::before,.root *::after{box-sizing:border-box}
 .card{background:var(--attune-bg);color:var(--attune-fg);border:1px solid var(--attune-border);border-radius:var(--attune-radius);padding:16px;box-shadow:0 4px 16px rgba(0,0,0,.12);max-height:calc(100vh - 16px);overflow:auto}

@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
-import * as v from 'valibot';
-import { Ref } from '../../schemas/index.ts';
+import { PseudonymRequest } from '../../schemas/admin.ts';
 import { readJson } from '../body.ts';
 import { distinctClients, insertAudit, rollupsByTherapist, rollupsByWeek, type DistinctClients } from '../db/admin-queries.ts';
 import type { AppEnv } from '../env.ts';
@@ -43,8 +42,6 @@ async function answer(c: Context<AppEnv>, route: string, report: Report, format:
   });
 }
 
-const LabelRequest = v.object({ therapists: v.pipe(v.array(Ref), v.minLength(1), v.maxLength(1000)) });
-
 /**
  * Reports for platform admins (admin key): de-identified aggregates from the daily rollups, every cell
  * resting on fewer than 11 sessions or fewer than 5 distinct clients suppressed with its complementary cells.
@@ -77,7 +74,7 @@ export const reportRoutes = new Hono<AppEnv>()
   .all('/weeks', methodNotAllowed('GET'))
   // The admin sends its own therapist refs and gets their pseudonyms back; refs are hashed here and never stored.
   .post('/pseudonyms', async (c) => {
-    const { therapists } = await readJson(c, LabelRequest);
+    const { therapists } = await readJson(c, PseudonymRequest);
     const platformId = c.var.admin.platformId;
     const pseudonyms = await Promise.all(
       therapists.map(async (ref) => ({ ref, pseudonym: pseudonymOf(await hashRef(c.env.REF_HASH_SECRET, platformId, 'tid', ref)) })),
