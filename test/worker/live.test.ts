@@ -155,10 +155,14 @@ describe('GET /v1/live', () => {
     const live = await openLive(await p.mint({ role: 'therapist' }));
     await live.next();
     const stub = await liveStubFor(p);
+    const writer = {
+      therapistHash: await hashRef(env.REF_HASH_SECRET, p.platformId, 'tid', p.refs.tid),
+      clientHash: await hashRef(env.REF_HASH_SECRET, p.platformId, 'cid', p.refs.cid),
+    };
     const base = { instrument: null, items: [], total: null, maxTotal: null, flags: [], ratedAt: null };
-    expect(await stub.publish({ ...base, status: 'declined', pacing: GOOD_PACING })).toBe(1);
+    expect(await stub.publish({ ...base, status: 'declined', pacing: GOOD_PACING }, writer)).toBe(1);
     expect(summaryOf(await live.next()).status).toBe('declined');
-    expect(await stub.publish({ ...base, status: 'declined', pacing: null })).toBe(1);
+    expect(await stub.publish({ ...base, status: 'declined', pacing: null }, writer)).toBe(1);
     live.ws.send('ping');
     expect(await live.next()).toBe('pong');
     live.ws.close(1000);

@@ -196,6 +196,7 @@ export async function hasPacing(db: D1Database, platformId: string, sidHash: str
 
 export interface SummaryRow {
   therapistHash: string;
+  clientHash: string;
   askedAt: number | null;
   status: 'rated' | 'declined' | null;
   instrumentId: string | null;
@@ -227,7 +228,7 @@ export function getSummaryRow(db: D1Database, platformId: string, sidHash: strin
 export function summaryRowStatement(db: D1Database, platformId: string, sidHash: string) {
   return db
     .prepare(
-      `SELECT s.therapist_hash AS therapistHash, s.asked_at AS askedAt, r.status AS status, r.instrument_id AS instrumentId,
+      `SELECT s.therapist_hash AS therapistHash, s.client_hash AS clientHash, s.asked_at AS askedAt, r.status AS status, r.instrument_id AS instrumentId,
               r.instrument_version AS instrumentVersion, r.items AS items, r.total AS total, r.max_total AS maxTotal,
               r.flags AS flags, r.rated_at AS ratedAt,
               p.duration_seconds AS durationSeconds, p.therapist_talk_seconds AS therapistTalkSeconds,

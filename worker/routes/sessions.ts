@@ -19,7 +19,7 @@ import { auth, OFFLINE_RATING_GRACE_SECONDS } from '../middleware/auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
 import { checkItems } from '../rating-items.ts';
 import { publishSummary } from '../live/publish.ts';
-import { loadSummary, summaryFromResults, summaryStatements } from '../load-summary.ts';
+import { loadSummary, sameParticipants, summaryFromResults, summaryStatements } from '../load-summary.ts';
 import { summaryTargetOf } from '../summary-target.ts';
 import { flagsFor, totalOf } from '../summary.ts';
 
@@ -61,7 +61,7 @@ async function publishCurrent(c: Context<AppEnv>, reads?: D1Result<unknown>[]): 
   const target = summaryTargetOf(c);
   try {
     const { summary } = reads ? summaryFromResults(target, reads) : await loadSummary(c.env.DB, target);
-    return await publishSummary(c.env, target.platformId, target.sidHash, summary);
+    return await publishSummary(c.env, target, summary);
   } catch (err) {
     console.error('live: loading the summary to publish failed', err instanceof Error ? err.message : String(err));
     return false;
@@ -170,10 +170,9 @@ export const sessionRoutes = new Hono<AppEnv>()
 
   .get('/:sid/summary', auth({ roles: ['therapist'], sessionParam: 'sid' }), async (c) => {
     const target = summaryTargetOf(c);
-    const { summary, recordedTherapist } = await loadSummary(c.env.DB, target);
-    if (recordedTherapist !== null && recordedTherapist !== target.therapistHash) {
-      throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with another therapist.');
-    }
+    const { summary, recorded } = await loadSummary(c.env.DB, target);
+    // Both hashes: a platform that reuses session ids must not show one client's rating under another's summary.
+    if (!sameParticipants(target, recorded)) throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
     return c.json(summary);
   })
   .all('/:sid/summary', methodNotAllowed('GET'));
