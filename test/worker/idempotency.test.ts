@@ -78,13 +78,14 @@ describe('idempotency and exactly one rating', () => {
     expect(await ratingRows(p.platformId)).toHaveLength(1);
   });
 
-  it('a key reused on another session is a conflict, not a replay', async () => {
+  it('a key reused on another session is another request there, neither a replay nor a conflict (keys are per session)', async () => {
     const p = await seedPlatform();
     const key = 'reused-key-00000001';
     expect((await post(sessionPath('sess-a', 'rating'), await p.mint({ sid: 'sess-a' }), key, GOOD_RATING)).status).toBe(201);
     const res = await post(sessionPath('sess-b', 'rating'), await p.mint({ sid: 'sess-b' }), key, GOOD_RATING);
-    expect(res.status).toBe(409);
-    expect(await ratingRows(p.platformId)).toHaveLength(1);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('Idempotent-Replayed')).toBeNull();
+    expect(await ratingRows(p.platformId)).toHaveLength(2);
   });
 
   it('pacing: exactly once, 409 already_recorded for a second write', async () => {

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { Ref } from '../../schemas/index.ts';
 import { eraseClientStatements, insertErasureAudit, sessionsIn } from '../db/admin-queries.ts';
 import type { AppEnv } from '../env.ts';
+import { insertTombstone, tombstoneOf } from '../erasure-tombstone.ts';
 import { ApiFailure } from '../errors.ts';
 import { adminAuth } from '../middleware/admin-auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
@@ -20,10 +21,12 @@ export const clientRoutes = new Hono<AppEnv>()
     if (!v.is(Ref, ref)) throw new ApiFailure(400, 'invalid_ref', 'The client ref is not a valid ref.');
     const { platformId, keyId } = c.var.admin;
     const clientHash = await hashRef(c.env.REF_HASH_SECRET, platformId, 'cid', ref);
+    const at = Math.floor(Date.now() / 1000);
     const [count, ...deletes] = eraseClientStatements(c.env.DB, platformId, clientHash);
-    const audit = insertErasureAudit(c.env.DB, { platformId, keyId, route: '/v1/clients/:ref', params: { method: 'DELETE' }, clientHash, at: Math.floor(Date.now() / 1000) });
-    // One batch (one transaction): the audit line and the deletes commit together or not at all.
-    const results = await c.env.DB.batch([count!, audit, ...deletes]);
+    const audit = insertErasureAudit(c.env.DB, { platformId, keyId, route: '/v1/clients/:ref', params: { method: 'DELETE' }, clientHash, at });
+    const tombstone = insertTombstone(c.env.DB, platformId, await tombstoneOf(clientHash), at);
+    // One batch (one transaction): the audit line, the tombstone and the deletes commit together or not at all.
+    const results = await c.env.DB.batch([count!, audit, tombstone, ...deletes]);
     const sessions = sessionsIn(results);
     return c.json({ erased: { sessions } });
   })

@@ -10,8 +10,10 @@ import {
   insertRating,
   previousTotal,
   upsertSession,
+  type ErasureGuard,
   type SessionKey,
 } from '../db/queries.ts';
+import { assertNotErased, erasureGuardOf } from '../erasure-tombstone.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { idempotencyKeyOf, idempotentWrite, startIdempotencyReads } from '../idempotent-write.ts';
@@ -71,10 +73,11 @@ async function publishCurrent(c: Context<AppEnv>, reads?: D1Result<unknown>[]): 
 /** The summary reads a write appends to its batch (see IdempotentWrite.readAfter). */
 const summaryReads = (c: Context<AppEnv>, now: number) => summaryStatements(c.env.DB, summaryTargetOf(c), now);
 
-function sessionRow(c: Context<AppEnv>, now: number) {
+function sessionRow(c: Context<AppEnv>, now: number, guard: ErasureGuard) {
   const sched = c.var.claims.sched;
   return upsertSession(c.env.DB, {
     ...sessionKey(c),
+    guard,
     instrumentId: c.var.instrument.id,
     instrumentVersion: c.var.instrument.version,
     scheduledStart: sched?.start ?? null,
@@ -99,7 +102,8 @@ export const sessionRoutes = new Hono<AppEnv>()
         : Promise.resolve(null);
     const exists = () => hasRating(c.env.DB, s.platformId, s.sidHash);
     const reads = startIdempotencyReads(c, key, exists);
-    const [, previous] = await Promise.all([assertSameParticipants(c), previousRead]);
+    const guard = await erasureGuardOf(c);
+    const [, previous] = await Promise.all([assertSameParticipants(c), previousRead, assertNotErased(c, guard)]);
 
     let record;
     if (body.kind === 'declined') {
@@ -128,7 +132,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       status: 201,
       response: { status: record.status, receivedAt: now } satisfies RatingReceipt,
       statements: [
-        sessionRow(c, now),
+        sessionRow(c, now, guard),
         insertRating(c.env.DB, s, { ...record, instrumentId: instrument.id, instrumentVersion: instrument.version, ratedAt: now }),
       ],
       readAfter: summaryReads(c, now),
@@ -147,7 +151,8 @@ export const sessionRoutes = new Hono<AppEnv>()
     // As for ratings: the participants check and idempotentWrite's reads in one round trip.
     const exists = () => hasPacing(c.env.DB, s.platformId, s.sidHash);
     const reads = startIdempotencyReads(c, key, exists);
-    await assertSameParticipants(c);
+    const guard = await erasureGuardOf(c);
+    await Promise.all([assertSameParticipants(c), assertNotErased(c, guard)]);
     return idempotentWrite(c, {
       key,
       scope: `pacing:${s.sidHash}`,
@@ -157,7 +162,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       conflict: { code: 'already_recorded', message: 'This session’s pacing is already recorded.' },
       status: 201,
       response: { status: 'recorded', receivedAt: now } satisfies PacingReceipt,
-      statements: [sessionRow(c, now), insertPacing(c.env.DB, s, body, now)],
+      statements: [sessionRow(c, now, guard), insertPacing(c.env.DB, s, body, now)],
       session: s,
       readAfter: summaryReads(c, now),
       afterWrite: async (reads) => {
