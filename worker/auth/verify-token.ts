@@ -7,7 +7,7 @@ import { LOOKUP_TIMEOUT_MS, withTimeout } from '../lookup-timeout.ts';
 
 export type VerifyResult =
   | { ok: true; claims: TokenClaims; key: KeyRow }
-  | { ok: false; reason: 'malformed' | 'unknown_kid' | 'alg_mismatch' | 'invalid' | 'bad_claims' };
+  | { ok: false; reason: 'malformed' | 'unknown_kid' | 'alg_mismatch' | 'invalid' | 'bad_claims'; kid?: string };
 
 const KID = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_TOKEN_LENGTH = 4096;
@@ -105,10 +105,11 @@ export async function verifyToken(db: D1Database, token: string, options: Verify
     return { ok: false, reason: 'malformed' };
   }
   if (typeof header.kid !== 'string' || !KID.test(header.kid)) return { ok: false, reason: 'malformed' };
-  const cached = await loadKey(db, header.kid, options.timeoutMs ?? LOOKUP_TIMEOUT_MS);
-  if (!cached) return { ok: false, reason: 'unknown_kid' };
+  const kid = header.kid;
+  const cached = await loadKey(db, kid, options.timeoutMs ?? LOOKUP_TIMEOUT_MS);
+  if (!cached) return { ok: false, reason: 'unknown_kid', kid };
   const key = cached.row;
-  if (header.alg !== key.alg) return { ok: false, reason: 'alg_mismatch' };
+  if (header.alg !== key.alg) return { ok: false, reason: 'alg_mismatch', kid };
 
   let payload: unknown;
   try {
@@ -122,15 +123,15 @@ export async function verifyToken(db: D1Database, token: string, options: Verify
       currentDate: new Date(now * 1000),
     }));
   } catch {
-    return { ok: false, reason: 'invalid' };
+    return { ok: false, reason: 'invalid', kid };
   }
   const parsed = v.safeParse(TokenClaims, payload);
-  if (!parsed.success) return { ok: false, reason: 'bad_claims' };
+  if (!parsed.success) return { ok: false, reason: 'bad_claims', kid };
   const c = parsed.output;
   // A server-side cap on what a platform may mint: no token lives longer than a day, none is issued in the future.
-  if (c.exp - now > MAX_TOKEN_LIFETIME_SECONDS + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid' };
-  if (c.iat !== undefined && c.iat > now + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid' };
-  if (c.nbf !== undefined && c.nbf > now + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid' };
-  if (now - c.exp > MAX_CLOCK_SKEW_SECONDS + grace) return { ok: false, reason: 'invalid' };
+  if (c.exp - now > MAX_TOKEN_LIFETIME_SECONDS + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid', kid };
+  if (c.iat !== undefined && c.iat > now + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid', kid };
+  if (c.nbf !== undefined && c.nbf > now + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid', kid };
+  if (now - c.exp > MAX_CLOCK_SKEW_SECONDS + grace) return { ok: false, reason: 'invalid', kid };
   return { ok: true, claims: parsed.output, key };
 }

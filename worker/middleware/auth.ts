@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { MAX_CLOCK_SKEW_SECONDS, type Role } from '../../schemas/index.ts';
+import { failedCredential, refuseIfThrottled } from '../auth/failure-throttle.ts';
 import { verifyToken } from '../auth/verify-token.ts';
 import { originRegistered } from '../db/registered-origins.ts';
 import type { AppEnv } from '../env.ts';
@@ -44,12 +45,16 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
   return async function authMiddleware(c, next) {
     const token = (options.tokenFrom ?? bearerToken)(c);
     if (!token) throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', { 'WWW-Authenticate': 'Bearer' });
+    refuseIfThrottled(c);
     const grace = options.sessionParam !== undefined ? (options.expiredGraceSeconds ?? 0) : 0;
     const now = Math.floor(Date.now() / 1000);
     let result = await verifyToken(c.env.DB, token, { nowSeconds: now, expiredGraceSeconds: grace });
     // Past its exp, only a client token is let through (and only because of the grace above).
-    if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client') result = { ok: false, reason: 'invalid' };
-    if (!result.ok) throw new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client') result = { ok: false, reason: 'invalid', kid: result.key.kid };
+    if (!result.ok) {
+      const unauthorized = new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      throw await failedCredential(c, unauthorized, result.kid);
+    }
     const { claims, key } = result;
 
     if (options.roles && !options.roles.includes(claims.role)) {
