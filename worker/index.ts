@@ -26,7 +26,7 @@ const v1 = new Hono<AppEnv>()
   .get('/health', (c) => c.json({ ok: true }))
   .all('/health', methodNotAllowed('GET'))
   .route('/context', contextRoutes)
-  .route('/sessions', sessionRoutes)
+  .route('/session', sessionRoutes)
   .route('/trends', trendRoutes)
   .route('/reports', reportRoutes)
   .route('/clients', clientRoutes);

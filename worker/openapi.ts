@@ -16,12 +16,12 @@ const reportParams = [
   { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } },
 ];
 const num = (description?: string) => ({ type: ['number', 'null'], ...(description ? { description } : {}) });
-const sid = { name: 'sid', in: 'path', required: true, description: 'The session ref from the token (URL-encoded).', schema: { type: 'string', minLength: 1, maxLength: 128 } };
 const idemKey = {
   name: 'Idempotency-Key',
   in: 'header',
   required: true,
-  description: 'One key per submission (a UUID); a retry with the same key and body gets the stored response.',
+  description:
+    'One key per submission (a UUID), unique within the session: a retry with the same key and body gets the stored response; the same key in the same session with another request is 409 idempotency_conflict; the same key in another session is another request.',
   schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' },
 };
 const accepted = (status: string, extra: Record<string, object> = {}) => ({
@@ -36,7 +36,13 @@ const accepted = (status: string, extra: Record<string, object> = {}) => ({
     },
   },
 });
-const errors = { '400': error, '401': error, '403': error, '409': error, '413': error, '415': error, '422': error };
+/**
+ * 409 codes: `already_rated` / `already_recorded` (the session already holds it, stored under another key; only
+ * ever sent to the session's own participants) and `idempotency_conflict` (this key was used in this session for
+ * another request). 410 `client_erased`: the client was erased after this token was issued (final, do not retry).
+ * 429 `too_many_failures` (with Retry-After): too many failed credentials from this address or for this kid.
+ */
+const errors = { '400': error, '401': error, '403': error, '409': error, '410': error, '413': error, '415': error, '422': error, '429': error };
 
 const score = {
   type: 'number',
@@ -70,7 +76,7 @@ export const openApiDocument = {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'JWT',
-        description: 'EdDSA (Ed25519) or HS256, `kid` header naming a registered key; claims iss, aud "attune", sub, role, sid, tid, cid, exp; 60 s skew; exp at most 24 h (+60 s) ahead, iat not in the future. Only POST /v1/sessions/{sid}/rating accepts a client token up to 7 days past exp (an offline-queued rating).',
+        description: 'EdDSA (Ed25519) or HS256, `kid` header naming a registered key; claims iss, aud "attune", sub, role, sid, tid, cid, exp; 60 s skew; exp at most 24 h (+60 s) ahead, iat not in the future. Only POST /v1/session/rating accepts a client token up to 7 days past exp (an offline-queued rating). Session routes take the session from the token: no ref ever appears in a URL.',
       },
       adminKey: {
         type: 'http',
@@ -211,12 +217,12 @@ export const openApiDocument = {
         },
       },
     },
-    '/v1/sessions/{sid}/rating': {
+    '/v1/session/rating': {
       post: {
         summary:
-          'The client rates (or declines to rate) its session. Exactly once per session. Accepts the session’s client token up to 7 days after its exp (a rating queued offline); 403 session_mismatch when the session was recorded with other participants.',
+          'The client rates (or declines to rate) the token’s session. Exactly once per session. Accepts the session’s client token up to 7 days after its exp (a rating queued offline); 403 session_mismatch when the session was recorded with other participants; 409 already_rated when it already holds this client’s rating (under another key); 410 client_erased when the client was erased after the token was issued. Item values are stored snapped to the instrument’s grid.',
         security: bearer,
-        parameters: [sid, idemKey],
+        parameters: [idemKey],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/RatingSubmission' } } } },
         responses: {
           '201': accepted('rated|declined', { delivered: { type: 'boolean', description: 'the summary reached at least one open therapist socket' } }),
@@ -224,20 +230,20 @@ export const openApiDocument = {
         },
       },
     },
-    '/v1/sessions/{sid}/pacing': {
+    '/v1/session/pacing': {
       post: {
-        summary: 'The therapist widget records the session’s pacing aggregates. Exactly once per session.',
+        summary: 'The therapist widget records the token’s session’s pacing aggregates. Exactly once per session (409 already_recorded).',
         security: bearer,
-        parameters: [sid, idemKey],
+        parameters: [idemKey],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/PacingAggregates' } } } },
         responses: { '201': accepted('recorded'), ...errors },
       },
     },
-    '/v1/sessions/{sid}/summary': {
+    '/v1/session/summary': {
       get: {
-        summary: 'The therapist reads the session summary (status pending until the client rates).',
+        summary:
+          'The therapist reads the token’s session’s summary (status pending until the client rates); 403 session_mismatch unless the session was recorded with the token’s therapist and client.',
         security: bearer,
-        parameters: [sid],
         responses: {
           '200': { description: 'The summary.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SessionSummary' } } } },
           '401': error,
@@ -316,15 +322,21 @@ export const openApiDocument = {
         },
       },
     },
-    '/v1/clients/{ref}': {
-      delete: {
-        summary: 'Erases a client: sessions, ratings, pacing and idempotency records; the rollups are adjusted in the same transaction. Audited (without the ref).',
+    '/v1/clients/erase': {
+      post: {
+        summary:
+          'Erases a client: sessions, ratings, pacing and idempotency records; the rollups are adjusted in the same transaction, with a tombstone that refuses later writes from tokens issued before the erasure (410 client_erased). The ref is in the body, never in the URL. Audited (without the ref). Published report weeks are frozen and not recomputed.',
         security: adminBearer,
-        parameters: [{ name: 'ref', in: 'path', required: true, description: 'The client ref (URL-encoded).', schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', required: ['ref'], additionalProperties: false, properties: { ref: { type: 'string', minLength: 1, maxLength: 128, description: 'The client ref (the token’s cid).' } } } } },
+        },
         responses: {
           '200': { description: 'What was erased.', content: { 'application/json': { schema: { type: 'object', properties: { erased: { type: 'object', properties: { sessions: { type: 'integer' } } } } } } } },
-          '400': error,
           '401': error,
+          '415': error,
+          '422': error,
+          '429': error,
         },
       },
     },

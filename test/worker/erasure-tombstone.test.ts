@@ -12,7 +12,7 @@ function post(path: string, token: string, body: unknown, key = KEY) {
 
 async function erase(p: TestPlatform, ref: string) {
   const admin = await seedAdminKey(p.platformId);
-  const res = await adminCall(`/v1/clients/${ref}`, admin.key, { method: 'DELETE' });
+  const res = await adminCall('/v1/clients/erase', admin.key, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ref }) });
   expect(res.status).toBe(200);
 }
 
@@ -32,11 +32,11 @@ describe('an erasure sticks', () => {
     const p = await seedPlatform();
     const now = Math.floor(Date.now() / 1000);
     const client = await p.mint({}, { now: now - 60 });
-    expect((await post(sessionPath(p.refs.sid, 'rating'), client, GOOD_RATING)).status).toBe(201);
+    expect((await post(sessionPath('rating'), client, GOOD_RATING)).status).toBe(201);
     await erase(p, p.refs.cid);
     expect(await stored(p)).toEqual({ sessions: 0, ratings: 0, pacing: 0, records: 0 });
 
-    const retry = await post(sessionPath(p.refs.sid, 'rating'), client, GOOD_RATING);
+    const retry = await post(sessionPath('rating'), client, GOOD_RATING);
     expect(retry.status).toBe(410);
     expect(await codeOf(retry)).toBe('client_erased');
     expect(await stored(p)).toEqual({ sessions: 0, ratings: 0, pacing: 0, records: 0 });
@@ -46,14 +46,14 @@ describe('an erasure sticks', () => {
     const p = await seedPlatform();
     const now = Math.floor(Date.now() / 1000);
     await erase(p, p.refs.cid);
-    const pacing = await post(sessionPath(p.refs.sid, 'pacing'), await p.mint({ role: 'therapist' }, { now: now - 60 }), GOOD_PACING);
+    const pacing = await post(sessionPath('pacing'), await p.mint({ role: 'therapist' }, { now: now - 60 }), GOOD_PACING);
     expect(pacing.status).toBe(410);
     expect(await codeOf(pacing)).toBe('client_erased');
     const context = await call('/v1/context', { token: await p.mint({}, { now: now - 60 }) });
     expect(context.status).toBe(410);
     expect(await stored(p)).toEqual({ sessions: 0, ratings: 0, pacing: 0, records: 0 });
     // Another client of the same platform is not affected.
-    expect((await post(sessionPath('other-sid', 'rating'), await p.mint({ sid: 'other-sid', cid: 'other-client' }, { now: now - 60 }), GOOD_RATING)).status).toBe(201);
+    expect((await post(sessionPath('rating'), await p.mint({ sid: 'other-sid', cid: 'other-client' }, { now: now - 60 }), GOOD_RATING)).status).toBe(201);
   });
 
   it('a token issued after the erasure (the client came back) writes again', async () => {
@@ -61,7 +61,7 @@ describe('an erasure sticks', () => {
     const now = Math.floor(Date.now() / 1000);
     await erase(p, p.refs.cid);
     const fresh = await p.mint({}, { now: now + 2 });
-    expect((await post(sessionPath(p.refs.sid, 'rating'), fresh, GOOD_RATING, 'after-erasure-key-001')).status).toBe(201);
+    expect((await post(sessionPath('rating'), fresh, GOOD_RATING, 'after-erasure-key-001')).status).toBe(201);
   });
 
   it('the tombstone holds neither the raw ref nor the client’s stored hash', async () => {

@@ -18,7 +18,7 @@ describe('stored values are on the instrument’s grid', () => {
 
   it('7.00000005 and 1e-320 are stored as 7 and 0, and the total is the grid total', async () => {
     const p = await seedPlatform();
-    const res = await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), {
+    const res = await postJson(sessionPath('rating'), await p.mint({}), {
       kind: 'rating', instrument: DEFAULT_INSTRUMENT.id, version: DEFAULT_INSTRUMENT.version, items: values(7.00000005, 1e-320, 5, 5),
     });
     expect(res.status).toBe(201);

@@ -101,7 +101,8 @@ export const GOOD_PACING = {
   cuesShown: 2,
 };
 
-export const sessionPath = (sid: string, what: 'rating' | 'pacing' | 'summary') => `/v1/sessions/${encodeURIComponent(sid)}/${what}`;
+/** The token's own session's route: the session comes from the token, never from the URL. */
+export const sessionPath = (what: 'rating' | 'pacing' | 'summary') => `/v1/session/${what}`;
 
 /** Registers an admin key for the platform (as `npm run platform -- admin-key` does) and returns it. */
 export async function seedAdminKey(platformId: string): Promise<{ key: string; id: string }> {

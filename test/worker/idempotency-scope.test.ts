@@ -12,7 +12,7 @@ describe('idempotency keys are scoped per session', () => {
     const p = await seedPlatform();
     const key = 'reused-across-sessions-1';
     for (const sid of ['scope-a', 'scope-b']) {
-      const res = await post(sessionPath(sid, 'rating'), await p.mint({ sid }), key, GOOD_RATING);
+      const res = await post(sessionPath('rating'), await p.mint({ sid }), key, GOOD_RATING);
       expect(res.status, sid).toBe(201);
       expect(res.headers.get('Idempotent-Replayed')).toBeNull();
     }
@@ -23,22 +23,22 @@ describe('idempotency keys are scoped per session', () => {
     const p = await seedPlatform();
     const client = await p.mint({});
     const key = 'same-session-key-00001';
-    expect((await post(sessionPath(p.refs.sid, 'rating'), client, key, GOOD_RATING)).status).toBe(201);
-    const replay = await post(sessionPath(p.refs.sid, 'rating'), client, key, GOOD_RATING);
+    expect((await post(sessionPath('rating'), client, key, GOOD_RATING)).status).toBe(201);
+    const replay = await post(sessionPath('rating'), client, key, GOOD_RATING);
     expect([replay.status, replay.headers.get('Idempotent-Replayed')]).toEqual([201, 'true']);
-    const changed = await post(sessionPath(p.refs.sid, 'rating'), client, key, { kind: 'declined' });
+    const changed = await post(sessionPath('rating'), client, key, { kind: 'declined' });
     expect([changed.status, await codeOf(changed)]).toEqual([409, 'idempotency_conflict']);
-    const other = await post(sessionPath(p.refs.sid, 'rating'), client, 'another-key-0000001', { kind: 'declined' });
+    const other = await post(sessionPath('rating'), client, 'another-key-0000001', { kind: 'declined' });
     expect([other.status, await codeOf(other)]).toEqual([409, 'already_rated']);
     // The same key on the session's pacing route is the same key for another request: a conflict.
-    const pacing = await post(sessionPath(p.refs.sid, 'pacing'), await p.mint({ role: 'therapist' }), key, GOOD_PACING);
+    const pacing = await post(sessionPath('pacing'), await p.mint({ role: 'therapist' }), key, GOOD_PACING);
     expect([pacing.status, await codeOf(pacing)]).toEqual([409, 'idempotency_conflict']);
   });
 
   it('already_rated goes only to the client the session was recorded with; another client gets 403 session_mismatch', async () => {
     const p = await seedPlatform();
-    expect((await post(sessionPath(p.refs.sid, 'rating'), await p.mint({}), 'first-client-key-0001', GOOD_RATING)).status).toBe(201);
-    const intruder = await post(sessionPath(p.refs.sid, 'rating'), await p.mint({ cid: 'someone-else' }), 'second-client-key-001', GOOD_RATING);
+    expect((await post(sessionPath('rating'), await p.mint({}), 'first-client-key-0001', GOOD_RATING)).status).toBe(201);
+    const intruder = await post(sessionPath('rating'), await p.mint({ cid: 'someone-else' }), 'second-client-key-001', GOOD_RATING);
     expect([intruder.status, await codeOf(intruder)]).toEqual([403, 'session_mismatch']);
   });
 });

@@ -187,7 +187,7 @@ describe('GET /v1/reports', () => {
     // The same pseudonym as the therapist's report row once it has sessions.
     const therapist = await p.mint({ role: 'therapist', tid: 'RAWTID-dr-who' });
     const { GOOD_PACING, postJson, sessionPath } = await import('./helpers.ts');
-    expect((await postJson(sessionPath(p.refs.sid, 'pacing'), therapist, GOOD_PACING)).status).toBe(201);
+    expect((await postJson(sessionPath('pacing'), therapist, GOOD_PACING)).status).toBe(201);
     const report = await (await adminCall('/v1/reports/therapists', admin.key)).json<{ rows: Row[] }>();
     expect(report.rows.map((r) => r.key)).toEqual([pseudonyms[0]!.pseudonym]);
     const dump = await env.DB.prepare("SELECT group_concat(params) AS p FROM audit_log WHERE platform_id = ?1").bind(p.platformId).first<{ p: string }>();

@@ -86,8 +86,13 @@ function sessionRow(c: Context<AppEnv>, now: number, guard: ErasureGuard) {
   });
 }
 
+/**
+ * The token's own session: POST /v1/session/rating (client), POST /v1/session/pacing and GET /v1/session/summary
+ * (therapist). The session comes from the token, never from the URL: observability records full URLs, and a
+ * session ref there would be a raw platform identifier in the logs.
+ */
 export const sessionRoutes = new Hono<AppEnv>()
-  .post('/:sid/rating', auth({ roles: ['client'], sessionParam: 'sid', expiredGraceSeconds: OFFLINE_RATING_GRACE_SECONDS }), async (c) => {
+  .post('/rating', auth({ roles: ['client'], expiredGraceSeconds: OFFLINE_RATING_GRACE_SECONDS }), async (c) => {
     const key = idempotencyKeyOf(c);
     const body = await readJson(c, RatingSubmission);
     const instrument = c.var.instrument;
@@ -141,9 +146,9 @@ export const sessionRoutes = new Hono<AppEnv>()
       session: s,
     });
   })
-  .all('/:sid/rating', methodNotAllowed('POST'))
+  .all('/rating', methodNotAllowed('POST'))
 
-  .post('/:sid/pacing', auth({ roles: ['therapist'], sessionParam: 'sid' }), async (c) => {
+  .post('/pacing', auth({ roles: ['therapist'] }), async (c) => {
     const key = idempotencyKeyOf(c);
     const body = await readJson(c, PacingBody);
     const s = sessionKey(c);
@@ -171,13 +176,13 @@ export const sessionRoutes = new Hono<AppEnv>()
       },
     });
   })
-  .all('/:sid/pacing', methodNotAllowed('POST'))
+  .all('/pacing', methodNotAllowed('POST'))
 
-  .get('/:sid/summary', auth({ roles: ['therapist'], sessionParam: 'sid' }), async (c) => {
+  .get('/summary', auth({ roles: ['therapist'] }), async (c) => {
     const target = summaryTargetOf(c);
     const { summary, recorded } = await loadSummary(c.env.DB, target);
     // Both hashes: a platform that reuses session ids must not show one client's rating under another's summary.
     if (!sameParticipants(target, recorded)) throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
     return c.json(summary);
   })
-  .all('/:sid/summary', methodNotAllowed('GET'));
+  .all('/summary', methodNotAllowed('GET'));
