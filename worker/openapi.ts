@@ -7,7 +7,7 @@ const dateParam = (name: string, what: string) => ({
   name,
   in: 'query',
   required: false,
-  description: `${what} (YYYY-MM-DD, inclusive; widened to whole ISO weeks). Default: the last 13 weeks.`,
+  description: `${what} (YYYY-MM-DD, inclusive; widened to whole ISO weeks). Default: the last 13 weeks. Only closed weeks that ended at least 8 days ago are published (see publishedThrough).`,
   schema: { type: 'string', format: 'date' },
 });
 const reportParams = [
@@ -152,15 +152,16 @@ export const openApiDocument = {
       },
       Report: {
         type: 'object',
-        required: ['report', 'from', 'to', 'minCell', 'minClients', 'rows', 'total'],
+        required: ['report', 'from', 'to', 'minCell', 'minClients', 'publishedThrough', 'rows', 'total'],
         description:
-          'Cells resting on fewer than minCell sessions or fewer than minClients distinct clients are null, with the complementary cells that would reveal them. The range is widened to whole ISO weeks.',
+          'Built from closed ISO weeks only, each frozen at its first publication (a later fact or an erasure never changes it). Within each week, cells resting on fewer than minCell sessions or fewer than minClients distinct clients are null, with the complementary cells that would reveal them; a row over several weeks (and the total) adds only the weekly parts that were published on their own. The range is widened to whole ISO weeks.',
         properties: {
           report: { type: 'string', enum: ['therapists', 'weeks'] },
           from: { type: 'string', format: 'date' },
           to: { type: 'string', format: 'date' },
           minCell: { type: 'integer' },
           minClients: { type: 'integer' },
+          publishedThrough: { type: 'string', format: 'date', description: 'Last day of the last published week; later weeks are in no report yet.' },
           rows: { type: 'array', items: { $ref: '#/components/schemas/ReportRow' } },
           total: { $ref: '#/components/schemas/ReportRow' },
         },
