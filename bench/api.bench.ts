@@ -44,7 +44,7 @@ try {
   for (let i = 0; i < WARMUP + 2 * N; i++) sessions.push(await mint());
 
   const rate = async (t: Tokens) => {
-    const res = await fetch(`${stack.api}/v1/sessions/${encodeURIComponent(t.sid)}/rating`, {
+    const res = await fetch(`${stack.api}/v1/session/rating`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${t.client}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
       body: RATING,
@@ -53,7 +53,7 @@ try {
     if (res.status !== 201) throw new Error(`rating: ${res.status}`);
   };
   const read = async (t: Tokens) => {
-    const res = await fetch(`${stack.api}/v1/sessions/${encodeURIComponent(t.sid)}/summary`, { headers: { Authorization: `Bearer ${t.therapist}` } });
+    const res = await fetch(`${stack.api}/v1/session/summary`, { headers: { Authorization: `Bearer ${t.therapist}` } });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`summary: ${res.status}`);
   };

@@ -87,7 +87,7 @@ try {
         const w = window as unknown as { liveMessages: number[] };
         const before = w.liveMessages.length;
         const t0 = performance.now();
-        const res = await fetch(`${api}/v1/sessions/${encodeURIComponent(sid)}/rating`, {
+        const res = await fetch(`${api}/v1/session/rating`, {
           method: 'POST',
           credentials: 'omit',
           headers: { Authorization: 'Bearer ' + client, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },

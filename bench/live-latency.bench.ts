@@ -61,7 +61,7 @@ try {
     if (live.ws.protocol !== 'attune.v1') throw new Error(`subprotocol ${live.ws.protocol}`);
     const arrived = live.waitFor('rated');
     const start = performance.now();
-    const res = await fetch(`${stack.api}/v1/sessions/${encodeURIComponent(t.sid)}/rating`, {
+    const res = await fetch(`${stack.api}/v1/session/rating`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${t.client}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
       body: JSON.stringify(RATING),

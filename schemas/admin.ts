@@ -39,6 +39,8 @@ export const Report = v.object({
   to: IsoDate,
   minCell: v.number(),
   minClients: v.number(),
+  /** The last day of the last published (closed, frozen) ISO week. */
+  publishedThrough: v.optional(IsoDate),
   rows: v.array(ReportRow),
   total: ReportRow,
 });
@@ -48,6 +50,9 @@ export type Report = v.InferOutput<typeof Report>;
 export const PseudonymRequest = v.object({ therapists: v.pipe(v.array(Ref), v.minLength(1), v.maxLength(1000)) });
 
 export const PseudonymList = v.object({ pseudonyms: v.array(v.object({ ref: v.string(), pseudonym: v.string() })) });
+
+/** `POST /v1/clients/erase`: the platform's client ref, in the body (never in a URL, which logs record). */
+export const EraseRequest = v.strictObject({ ref: Ref });
 
 /** Answer of a client erasure. */
 export const Erasure = v.object({ erased: v.object({ sessions: v.number() }) });

@@ -6,7 +6,7 @@ import * as v from 'valibot';
  */
 export const Score = v.pipe(v.number(), v.finite(), v.minValue(-1e6), v.maxValue(1e6));
 
-/** What the client's widget posts to `POST /v1/sessions/:sid/rating`. */
+/** What the client's widget posts to `POST /v1/session/rating`. */
 export const RatingSubmission = v.variant('kind', [
   v.object({
     kind: v.literal('rating'),

@@ -29,7 +29,7 @@ export const Trend = v.object({
 });
 export type Trend = v.InferOutput<typeof Trend>;
 
-/** What the therapist's widget shows after the session (`GET /v1/sessions/:sid/summary`, and the live push). */
+/** What the therapist's widget shows after the session (`GET /v1/session/summary`, and the live push). */
 export const SessionSummary = v.object({
   status: v.picklist(['pending', 'rated', 'declined']),
   instrument: v.nullable(v.object({ id: v.string(), version: v.number() })),
@@ -46,7 +46,7 @@ export const SessionSummary = v.object({
 });
 export type SessionSummary = v.InferOutput<typeof SessionSummary>;
 
-/** 201 answer of `POST /v1/sessions/:sid/rating` (and the identical answer to an idempotent retry). */
+/** 201 answer of `POST /v1/session/rating` (and the identical answer to an idempotent retry). */
 export const RatingReceipt = v.object({
   status: v.picklist(['rated', 'declined']),
   /** Epoch seconds when the Worker stored it. */
@@ -56,7 +56,7 @@ export const RatingReceipt = v.object({
 });
 export type RatingReceipt = v.InferOutput<typeof RatingReceipt>;
 
-/** 201 answer of `POST /v1/sessions/:sid/pacing`. */
+/** 201 answer of `POST /v1/session/pacing`. */
 export const PacingReceipt = v.object({
   status: v.literal('recorded'),
   receivedAt: v.number(),

@@ -16,7 +16,7 @@
  * `wrangler d1 migrations apply DB --remote`).
  *
  * `admin-key` prints a new admin key (`attune_admin_...`) ONCE; D1 stores only its SHA-256. It authorizes the
- * platform's reports (GET /v1/reports/...) and erasure (DELETE /v1/clients/:ref), nothing else.
+ * platform's reports (GET /v1/reports/...) and erasure (POST /v1/clients/erase), nothing else.
  */
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
@@ -110,7 +110,7 @@ Mint tokens on your server:
 ${key}
 
 Use it as "Authorization: Bearer <key>" on GET /v1/reports/therapists, GET /v1/reports/weeks,
-POST /v1/reports/pseudonyms and DELETE /v1/clients/:ref. Revoke with: npm run platform -- revoke-admin-key --id ${id}`);
+POST /v1/reports/pseudonyms and POST /v1/clients/erase. Revoke with: npm run platform -- revoke-admin-key --id ${id}`);
     return 0;
   }
 

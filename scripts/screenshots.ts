@@ -74,13 +74,13 @@ async function summaryWithTrend(stack: Stack, therapistPage: Page, clientPage: P
   const aSecondLater = () => new Promise((r) => setTimeout(r, 1100));
   for (const [values, share] of [[[7, 8, 7.5, 8], 0.62], [[8, 8.5, 8, 8.5], 0.55], [[9, 9, 9.5, 9.5], 0.48]] as const) {
     await aSecondLater();
-    const { sid, client, therapist } = await mintDemoTokens(stack.api, stack.host);
-    await post(stack.api, `/v1/sessions/${encodeURIComponent(sid)}/rating`, client, rating([...values]));
-    await post(stack.api, `/v1/sessions/${encodeURIComponent(sid)}/pacing`, therapist, pacing(Math.round(1800 * share), Math.round(1800 * (1 - share)), 1));
+    const { client, therapist } = await mintDemoTokens(stack.api, stack.host);
+    await post(stack.api, '/v1/session/rating', client, rating([...values]));
+    await post(stack.api, '/v1/session/pacing', therapist, pacing(Math.round(1800 * share), Math.round(1800 * (1 - share)), 1));
   }
   await aSecondLater();
-  const { sid, therapist, client } = await mintDemoTokens(stack.api, stack.host);
-  await post(stack.api, `/v1/sessions/${encodeURIComponent(sid)}/pacing`, therapist, pacing(990, 810, 2));
+  const { therapist, client } = await mintDemoTokens(stack.api, stack.host);
+  await post(stack.api, '/v1/session/pacing', therapist, pacing(990, 810, 2));
   await therapistPage.goto(paneUrl(stack.host, 'therapist', therapist) + '&audio=none');
   await endCall(therapistPage);
   await clientPage.goto(paneUrl(stack.host, 'client', client));

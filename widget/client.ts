@@ -98,7 +98,7 @@ export function mount(ctx: MountContext): RoleController {
     thanks?.setDelivery(d);
   };
 
-  const ratingPath = sessionPath(ctx.sid, 'rating');
+  const ratingPath = sessionPath('rating');
   const ratingUrl = ctx.api + ratingPath;
   const outbox = createOutbox({
     storageKey: queue,
@@ -108,7 +108,8 @@ export function mount(ctx: MountContext): RoleController {
     // Watches this session's attempts (the outbox also sends other sessions' leftovers): a network error, or an
     // answer other than 2xx/409, means "saved on this device" unless the outbox then reports the item dropped.
     fetch: (url, init) => {
-      const mine = url === ratingUrl;
+      // Every session posts to the same URL now (the session is in the token): this session's item carries its token.
+      const mine = url === ratingUrl && new Headers(init?.headers).get('Authorization') === 'Bearer ' + ctx.token;
       return fetch(url, init).then(
         (res) => {
           if (mine && !res.ok && res.status !== 409) setDelivery('queued');

@@ -87,7 +87,7 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
     view.show(<TherapistView state={state} onDismiss={dismissCue} />);
   };
   const queue = `attune:outbox:${ctx.sid}:therapist`;
-  const pacingPath = sessionPath(ctx.sid, 'pacing');
+  const pacingPath = sessionPath('pacing');
   /** This widget's pacing is still on its way (queued, or posted and not yet in a summary): keep listening. */
   let pacingDue = false;
   const source = opts.source ?? liveSummary(ctx, { holdOpen: () => pacingDue });

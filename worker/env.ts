@@ -7,6 +7,9 @@ export interface Bindings {
   ASSETS?: Fetcher;
   /** One Durable Object per session: the therapist's live channel (worker/live/session-live.ts). */
   LIVE?: DurableObjectNamespace<import('./live/session-live.ts').SessionLive>;
+  /** Failed credentials per client IP and per kid (wrangler.toml [[ratelimits]]); absent: no throttle. */
+  AUTH_FAILURES_BY_IP?: RateLimit;
+  AUTH_FAILURES_BY_KID?: RateLimit;
   /** Secret from which every platform's ref-hashing key is derived. Required. */
   REF_HASH_SECRET: string;
   /** '1' enables the /dev routes. Never set in production. */

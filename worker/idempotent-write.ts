@@ -68,20 +68,24 @@ export type IdempotencyReads = Promise<[IdempotencyRow | null, boolean]>;
  * answers before it gets that far).
  */
 export function startIdempotencyReads(c: Context<AppEnv>, key: string, exists: () => Promise<boolean>): IdempotencyReads {
-  const p: IdempotencyReads = Promise.all([getIdempotency(c.env.DB, c.var.platform.id, key), exists()]);
+  const p: IdempotencyReads = Promise.all([getIdempotency(c.env.DB, c.var.platform.id, c.var.refs.sid, key), exists()]);
   p.catch(() => {});
   return p;
 }
 
 /**
- * Runs a write exactly once per resource. An identical retry gets the stored response; the same key
- * with another body gets 409 idempotency_conflict; a second write under another key gets `conflict`.
- * Primary keys on the resource and on (platform, key) make a concurrent duplicate fail its whole batch,
- * so a race cannot store twice.
+ * Runs a write exactly once per resource. Keys are unique per session (platform, session hash, key). An identical
+ * retry gets the stored response; the same key in the same session with another request (another body, or the
+ * session's other route) gets 409 idempotency_conflict; a second write under another key gets `conflict`
+ * (already_rated / already_recorded: only ever sent to the session's own participants, whom the routes checked
+ * first). Unique keys on the resource and on (platform, session, key) make a concurrent duplicate fail its whole
+ * batch, so a race cannot store twice.
  */
 export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): Promise<Response> {
   const db = c.env.DB;
   const platformId = c.var.platform.id;
+  // Keys are unique per session: the same key in another session is another request.
+  const sidHash = c.var.refs.sid;
   const requestHash = await sha256(`${w.scope}\n${JSON.stringify(w.body)}`);
 
   const replay = (body: string, status: number) =>
@@ -90,7 +94,7 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
   let early: IdempotencyReads | undefined = w.reads;
   const decide = async (): Promise<Response | null> => {
     // Both reads at once (one round trip of latency); `exists` matters only when nothing is stored.
-    const reads = early ?? Promise.all([getIdempotency(db, platformId, w.key), w.exists()]);
+    const reads = early ?? Promise.all([getIdempotency(db, platformId, sidHash, w.key), w.exists()]);
     early = undefined;
     const [stored, exists] = await reads;
     if (stored) {
@@ -118,10 +122,10 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
       if (!extra) return pending;
       const body = JSON.stringify({ ...(JSON.parse(pending) as Record<string, unknown>), ...extra });
       try {
-        const res = await updateIdempotencyBody(db, platformId, w.key, pending, body).run();
+        const res = await updateIdempotencyBody(db, platformId, sidHash, w.key, pending, body).run();
         if (res.meta.changes > 0) return body;
         // Another request finalized it first: its body is the answer for everyone.
-        return (await getIdempotency(db, platformId, w.key))?.body ?? body;
+        return (await getIdempotency(db, platformId, sidHash, w.key))?.body ?? body;
       } catch (err) {
         // The write stands; a retry finalizes the body itself.
         console.error('idempotency: storing the final response failed', err instanceof Error ? err.message : String(err));

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { refuseConnect } from './connect-refused.ts';
 import type { AppEnv } from './env.ts';
 import { ApiFailure, errorResponse } from './errors.ts';
 import { cors } from './middleware/cors.ts';
@@ -25,7 +26,7 @@ const v1 = new Hono<AppEnv>()
   .get('/health', (c) => c.json({ ok: true }))
   .all('/health', methodNotAllowed('GET'))
   .route('/context', contextRoutes)
-  .route('/sessions', sessionRoutes)
+  .route('/session', sessionRoutes)
   .route('/trends', trendRoutes)
   .route('/reports', reportRoutes)
   .route('/clients', clientRoutes);
@@ -53,6 +54,8 @@ export { app };
 
 export default {
   fetch: app.fetch,
+  /** HTTP CONNECT (workerd routes it here, not to fetch): 405 like any other unsupported method. */
+  connect: refuseConnect,
   /** Cron Trigger (wrangler.toml [triggers]): retention. */
   async scheduled(controller: ScheduledController, env: AppEnv['Bindings']): Promise<void> {
     const deleted = await enforceRetention(env.DB, Math.floor(controller.scheduledTime / 1000));

@@ -24,24 +24,40 @@ export function summaryStatements(db: D1Database, t: SummaryTarget, nowSeconds =
   ];
 }
 
+/** The participants a session was first recorded with (hashed); null before anything was recorded. */
+export interface Recorded {
+  therapistHash: string;
+  clientHash: string;
+}
+
+export interface LoadedSummary {
+  summary: SessionSummary;
+  recorded: Recorded | null;
+}
+
+/** True when the session is not recorded yet, or recorded with exactly the target's therapist and client. */
+export function sameParticipants(t: Pick<SummaryTarget, 'therapistHash' | 'clientHash'>, recorded: Recorded | null): boolean {
+  return recorded === null || (recorded.therapistHash === t.therapistHash && recorded.clientHash === t.clientHash);
+}
+
 /** The summary from the results of summaryStatements (run on their own or at the end of a write's batch). */
-export function summaryFromResults(t: SummaryTarget, results: readonly (D1Result<unknown> | undefined)[]): { summary: SessionSummary; recordedTherapist: string | null } {
+export function summaryFromResults(t: SummaryTarget, results: readonly (D1Result<unknown> | undefined)[]): LoadedSummary {
   const [row, series, rolling] = results;
   const summaryRow = (row?.results[0] as SummaryRow | undefined) ?? null;
   const summary = summaryFromRow(summaryRow);
   summary.trend = trendFrom((series?.results ?? []) as SeriesRow[], (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 }, t.trendDays);
-  return { summary, recordedTherapist: summaryRow?.therapistHash ?? null };
+  return { summary, recorded: summaryRow ? { therapistHash: summaryRow.therapistHash, clientHash: summaryRow.clientHash } : null };
 }
 
 /**
  * The session summary with its trend, read in one D1 round trip (a batch of three reads).
- * `recordedTherapist` is the therapist the session was recorded with (null before anything was recorded).
+ * `recorded` is who the session was recorded with: a caller must check it (sameParticipants) before showing it.
  */
 export async function loadSummary(
   db: D1Database,
   t: SummaryTarget,
   nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<{ summary: SessionSummary; recordedTherapist: string | null }> {
+): Promise<LoadedSummary> {
   return summaryFromResults(t, await db.batch<unknown>(summaryStatements(db, t, nowSeconds)));
 }
 

@@ -6,8 +6,8 @@
  */
 import { toJsonSchemaDefs, type ConversionConfig, type JsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
-import { Erasure, PseudonymList, PseudonymRequest, Report, ReportQuery, ReportRow } from '../schemas/admin.ts';
-import { ApiError, Ref } from '../schemas/common.ts';
+import { Erasure, EraseRequest, PseudonymList, PseudonymRequest, Report, ReportQuery, ReportRow } from '../schemas/admin.ts';
+import { ApiError } from '../schemas/common.ts';
 import { Instrument, InstrumentItem } from '../schemas/instrument.ts';
 import { CueSettings, PacingAggregates } from '../schemas/pacing.ts';
 import { IdempotencyKey, RatingSubmission } from '../schemas/rating.ts';
@@ -33,13 +33,12 @@ const COMPONENTS = {
   ReportRow,
   PseudonymRequest,
   PseudonymList,
+  EraseRequest,
   Erasure,
 } satisfies Record<string, Schema>;
 
-/** Schemas of the `{name}` placeholders any path may use. */
+/** Schemas of the `{name}` placeholders any path may use: none today, since refs never go in a URL (logs record URLs). */
 const PATH_PARAMS: Record<string, { schema: Schema; description: string }> = {
-  sid: { schema: Ref, description: 'The session ref from the token (URL-encoded).' },
-  ref: { schema: Ref, description: 'The client ref (URL-encoded).' },
 };
 
 type Auth = 'session' | 'admin';
@@ -70,9 +69,14 @@ export interface Route {
 }
 
 const idempotency = {
-  'Idempotency-Key': { schema: IdempotencyKey, description: 'One key per submission (a UUID); a retry with the same key and body gets the stored response, with `Idempotent-Replayed: true`.' },
+  'Idempotency-Key': { schema: IdempotencyKey, description: 'One key per submission (a UUID), unique within the session: a retry with the same key and body gets the stored response, with `Idempotent-Replayed: true`; the same key in the same session with another body is 409 idempotency_conflict; in another session it is another request.' },
 };
-const writeErrors = [400, 401, 403, 409, 413, 415, 422] as const;
+/**
+ * 409 codes: `already_rated` / `already_recorded` (the session already holds it under another key; only ever sent to
+ * the session's own participants) and `idempotency_conflict`. 410 `client_erased`: the client was erased after the
+ * token was issued (final). 429 `too_many_failures` (with Retry-After). 503 `lookup_timeout`: retry.
+ */
+const writeErrors = [400, 401, 403, 409, 410, 413, 415, 422, 429, 503] as const;
 
 export const ROUTES: readonly Route[] = [
   {
@@ -85,10 +89,10 @@ export const ROUTES: readonly Route[] = [
   },
   {
     id: 'postRating',
-    method: 'post', path: '/v1/sessions/{sid}/rating',
+    method: 'post', path: '/v1/session/rating',
     auth: 'session', roles: ['client'],
-    summary: 'The client rates (or declines to rate) its session. Exactly once per session.',
-    description: 'Accepts the session’s client token up to 7 days after its exp (a rating queued offline); 403 session_mismatch when the session was recorded with other participants.',
+    summary: 'The client rates (or declines to rate) the token’s session. Exactly once per session.',
+    description: 'The session comes from the token, never the URL. Accepts the session’s client token up to 7 days after its exp (a rating queued offline); 403 session_mismatch when the session was recorded with other participants; 409 already_rated when it already holds this client’s rating under another key; 410 client_erased when the client was erased after the token was issued. Item values are stored snapped to the instrument’s grid.',
     headers: idempotency,
     body: RatingSubmission,
     ok: { 201: { description: 'Stored (or, for an identical retry, the stored response again).', schema: RatingReceipt } },
@@ -96,7 +100,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     id: 'postPacing',
-    method: 'post', path: '/v1/sessions/{sid}/pacing',
+    method: 'post', path: '/v1/session/pacing',
     auth: 'session', roles: ['therapist'],
     summary: 'The therapist widget records the session’s pacing aggregates. Exactly once per session.',
     headers: idempotency,
@@ -106,7 +110,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     id: 'getSummary',
-    method: 'get', path: '/v1/sessions/{sid}/summary',
+    method: 'get', path: '/v1/session/summary',
     auth: 'session', roles: ['therapist'],
     summary: 'The therapist reads the session summary (status pending until the client rates).',
     ok: { 200: { description: 'The summary.', schema: SessionSummary } },
@@ -158,11 +162,12 @@ export const ROUTES: readonly Route[] = [
   },
   {
     id: 'eraseClient',
-    method: 'delete', path: '/v1/clients/{ref}',
+    method: 'post', path: '/v1/clients/erase',
     auth: 'admin',
-    summary: 'Erases a client: sessions, ratings, pacing and idempotency records; rollups adjusted in the same transaction. Audited (without the ref).',
+    summary: 'Erases a client: sessions, ratings, pacing and idempotency records; rollups adjusted in the same transaction, with a tombstone that refuses later writes from tokens issued before the erasure (410 client_erased). The ref is in the body, never in the URL. Audited (without the ref). Published report weeks are frozen and not recomputed.',
+    body: EraseRequest,
     ok: { 200: { description: 'What was erased.', schema: Erasure } },
-    errors: [400, 401],
+    errors: [400, 401, 413, 415, 422, 429],
   },
 ];
 

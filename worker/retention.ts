@@ -1,4 +1,5 @@
 import { deleteIdempotencyBefore, expireSessionsStatements, platformsWithRetention, sessionsIn } from './db/admin-queries.ts';
+import { deleteTombstonesBefore, TOMBSTONE_DAYS } from './erasure-tombstone.ts';
 import { DAY_SECONDS } from './trend.ts';
 
 /** Sessions deleted per batch, and batches per platform per run (a run stays well inside the cron CPU limit). */
@@ -31,6 +32,10 @@ export async function enforceRetention(
     }
     deleted[p.id] = n;
   }
-  await deleteIdempotencyBefore(db, nowSeconds - IDEMPOTENCY_TTL_DAYS * DAY_SECONDS).run();
+  await db.batch([
+    deleteIdempotencyBefore(db, nowSeconds - IDEMPOTENCY_TTL_DAYS * DAY_SECONDS),
+    // A tombstone outlives every token issued before its erasure, then goes.
+    deleteTombstonesBefore(db, nowSeconds - TOMBSTONE_DAYS * DAY_SECONDS),
+  ]);
   return deleted;
 }

@@ -126,11 +126,11 @@ it('with earlier sessions of the same client, the summary shows a named sparklin
   for (const [i, e] of earlier.entries()) {
     await aSecondLater();
     const { sid, client, therapist } = await mintDemoTokens(stack.api, stack.host);
-    await postJson(`/v1/sessions/${sid}/rating`, client, ratingOf(e.values));
+    await postJson(`/v1/session/rating`, client, ratingOf(e.values));
     if (i === 1) {
       // 30 minutes of talk, 40% of it the therapist's.
       const pacing = { ...zeroPacing(), durationSeconds: 3000, therapistTalkSeconds: 720, clientTalkSeconds: 1080 };
-      await postJson(`/v1/sessions/${sid}/pacing`, therapist, pacing);
+      await postJson(`/v1/session/pacing`, therapist, pacing);
     }
   }
   await aSecondLater();

@@ -261,7 +261,7 @@ describe('rating card', () => {
     expect(c.root.activeElement).toBe(c.root.querySelector('h2'));
     await settle();
     const [url, init] = posts(f)[0] as [string, RequestInit];
-    expect(url).toBe('https://api.test/v1/sessions/sess-1/rating');
+    expect(url).toBe('https://api.test/v1/session/rating');
     expect(JSON.parse(init.body as string)).toEqual({
       kind: 'rating',
       instrument: 'attune-session-4',

@@ -149,7 +149,7 @@ describe('pollSummary', () => {
     stop();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(f).toHaveBeenCalledTimes(3);
-    expect(f.mock.calls[0]![0]).toBe('https://api.test/v1/sessions/s/summary');
+    expect(f.mock.calls[0]![0]).toBe('https://api.test/v1/session/summary');
     expect((f.mock.calls[0]![1]!.headers as Record<string, string>).Authorization).toBe('Bearer t');
   });
 });

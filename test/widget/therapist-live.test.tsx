@@ -197,7 +197,7 @@ describe('pacing when the tab closes mid-call', () => {
     const next = mount(mountContext({ role: 'therapist', sid: 'sess-2', token: 'tok2' }), { analysers });
     await advance(0);
     expect(pacingPosts(f)).toHaveLength(1);
-    expect(pacingPosts(f)[0]![0]).toBe('https://api.test/v1/sessions/sess-1/pacing');
+    expect(pacingPosts(f)[0]![0]).toBe('https://api.test/v1/session/pacing');
     expect(idemKey(pacingPosts(f)[0]!)).toBe(draft!.key);
     expect((pacingPosts(f)[0]![1]!.headers as Record<string, string>).Authorization).toBe('Bearer tok');
     next.teardown();

@@ -99,7 +99,7 @@ describe('therapist pacing', () => {
 
     await act(() => ctl.endSession!());
     await advance(0);
-    const post = f.mock.calls.find(([u, i]) => u.endsWith('/v1/sessions/sess-1/pacing') && i?.method === 'POST')!;
+    const post = f.mock.calls.find(([u, i]) => u.endsWith('/v1/session/pacing') && i?.method === 'POST')!;
     expect(post).toBeDefined();
     const headers = post[1]!.headers as Record<string, string>;
     expect(headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{32,36}$/);

@@ -20,18 +20,20 @@ describe('bad input gets a 4xx JSON error that does not echo it', () => {
   it('unknown routes are 404 JSON, wrong methods 405 with Allow', async () => {
     await expectClientError(await call('/v1/nope'), 404);
     await expectClientError(await call(`/v1/${MARKER}`), 404);
-    await expectClientError(await call('/v1/sessions/x/other'), 404);
-    const wrong = await call('/v1/sessions/x/rating', { method: 'GET' });
+    await expectClientError(await call('/v1/session/other'), 404);
+    // The old routes with the session in the path are gone (no raw ref in any URL).
+    await expectClientError(await call('/v1/sessions/x/rating', { method: 'POST' }), 404);
+    const wrong = await call('/v1/session/rating', { method: 'GET' });
     expect(wrong.headers.get('Allow')).toBe('POST, OPTIONS');
     await expectClientError(wrong, 405);
-    await expectClientError(await call('/v1/sessions/x/summary', { method: 'POST' }), 405);
+    await expectClientError(await call('/v1/session/summary', { method: 'POST' }), 405);
     await expectClientError(await call('/v1/context', { method: 'DELETE' }), 405);
   });
 
   it('malformed JSON, wrong content type and a too-large body', async () => {
     const p = await seedPlatform();
     const token = await p.mint({});
-    const path = sessionPath(p.refs.sid, 'rating');
+    const path = sessionPath('rating');
     const send = (body: BodyInit, type = 'application/json', extra: Record<string, string> = {}) =>
       call(path, { method: 'POST', token, headers: { 'Content-Type': type, 'Idempotency-Key': 'bad-input-key-000001', ...extra }, body });
     await expectClientError(await send(`{"kind":"rating",${MARKER}`), 400);
@@ -63,8 +65,8 @@ describe('bad input gets a 4xx JSON error that does not echo it', () => {
     ];
     for (const body of garbage) {
       for (const [path, token] of [
-        [sessionPath(p.refs.sid, 'rating'), client],
-        [sessionPath(p.refs.sid, 'pacing'), therapist],
+        [sessionPath('rating'), client],
+        [sessionPath('pacing'), therapist],
       ] as const) {
         const res = await call(path, {
           method: 'POST',
@@ -77,7 +79,7 @@ describe('bad input gets a 4xx JSON error that does not echo it', () => {
     }
     // Raw text that is not JSON at all, and numbers JSON cannot hold.
     for (const raw of ['{', ']', 'NaN', '{"kind":"rating","version":1e999}', '\u0000', '{"a":' + '['.repeat(5000)]) {
-      const res = await call(sessionPath(p.refs.sid, 'rating'), {
+      const res = await call(sessionPath('rating'), {
         method: 'POST',
         token: client,
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
@@ -93,8 +95,8 @@ describe('bad input gets a 4xx JSON error that does not echo it', () => {
     const p = await seedPlatform();
     const token = await p.mint({ role: 'therapist' });
     const paths = [
-      '/v1/sessions/%E0%A4%A/summary', '/v1/sessions/%00/summary', '/v1/sessions//summary', `/v1/sessions/${'a'.repeat(3000)}/summary`,
-      '/v1/sessions/../context', '/v1/context/extra', '/v1/%2e%2e/dev/tokens', '/v1//context', '/openapi.json/x',
+      '/v1/session/%E0%A4%A/summary', '/v1/session/%00', '/v1/session//summary', `/v1/session/${'a'.repeat(3000)}`,
+      '/v1/sessions/%00/summary', '/v1/session/../context', '/v1/context/extra', '/v1/%2e%2e/dev/tokens', '/v1//context', '/openapi.json/x',
     ];
     for (const path of paths) {
       const res = await call(path, { token });
@@ -107,11 +109,11 @@ describe('bad input gets a 4xx JSON error that does not echo it', () => {
       { Origin: MARKER },
       { Origin: 'null' },
     ] as Record<string, string>[]) {
-      const res = await call(sessionPath(p.refs.sid, 'summary'), { headers });
+      const res = await call(sessionPath('summary'), { headers });
       await expectClientError(res);
     }
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
-      const res = await call(sessionPath(p.refs.sid, 'summary'), { method, token });
+      const res = await call(sessionPath('summary'), { method, token });
       expect(res.status, method).toBe(405);
     }
   });
@@ -126,7 +128,7 @@ describe('bad input gets a 4xx JSON error that does not echo it', () => {
         controller.enqueue(new TextEncoder().encode(MARKER.repeat(64).slice(0, 1024)));
       },
     });
-    const res = await call(sessionPath(p.refs.sid, 'rating'), {
+    const res = await call(sessionPath('rating'), {
       method: 'POST',
       token: await p.mint({}),
       headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'endless-body-key-00001' },

@@ -47,7 +47,7 @@ describe('POST /dev/tokens', () => {
     expect((c.sched as { end: number; start: number }).end - (c.sched as { start: number }).start).toBe(1800);
 
     const rating = await app.fetch(
-      new Request('http://localhost:8788/v1/sessions/demo-sess-1/rating', {
+      new Request('http://localhost:8788/v1/session/rating', {
         method: 'POST',
         headers: { Authorization: `Bearer ${body.client}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
         body: JSON.stringify(GOOD_RATING),
@@ -55,7 +55,7 @@ describe('POST /dev/tokens', () => {
       e,
     );
     expect(rating.status).toBe(201);
-    const summary = await app.fetch(new Request('http://localhost:8788/v1/sessions/demo-sess-1/summary', { headers: { Authorization: `Bearer ${body.therapist}` } }), e);
+    const summary = await app.fetch(new Request('http://localhost:8788/v1/session/summary', { headers: { Authorization: `Bearer ${body.therapist}` } }), e);
     expect(await summary.json()).toMatchObject({ status: 'rated', total: 36.2 });
   });
 

@@ -12,12 +12,12 @@ const ratingOf = (total: number) => ({
 });
 
 async function rate(p: TestPlatform, sid: string, tid: string, total: number) {
-  const res = await postJson(sessionPath(sid, 'rating'), await p.mint({ sid, tid }), ratingOf(total));
+  const res = await postJson(sessionPath('rating'), await p.mint({ sid, tid }), ratingOf(total));
   expect(res.status).toBe(201);
 }
 
 async function flagsOf(p: TestPlatform, sid: string, tid: string) {
-  const summary = await (await call(sessionPath(sid, 'summary'), { token: await p.mint({ sid, tid, role: 'therapist' }) })).json<SessionSummary>();
+  const summary = await (await call(sessionPath('summary'), { token: await p.mint({ sid, tid, role: 'therapist' }) })).json<SessionSummary>();
   return summary.flags;
 }
 

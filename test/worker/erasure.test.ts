@@ -23,7 +23,12 @@ async function expectRollupsConsistent(platformId: string) {
   expect(await storedRollups(env.DB, platformId)).toEqual(await rollupsFromScratch(env.DB, platformId));
 }
 
-describe('erasure: DELETE /v1/clients/:ref', () => {
+/** POST /v1/clients/erase with the ref in the body (never in the URL). */
+function erase(ref: string, key: string): Promise<Response> {
+  return adminCall('/v1/clients/erase', key, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ref }) });
+}
+
+describe('erasure: POST /v1/clients/erase', () => {
   it('removes every trace of the client through the API path, keeps the others, and the rollups match a recomputation', async () => {
     const p = await seedPlatform();
     const admin = await seedAdminKey(p.platformId);
@@ -34,18 +39,18 @@ describe('erasure: DELETE /v1/clients/:ref', () => {
       const therapist = await p.mint({ sid, cid: 'erase-me', role: 'therapist' });
       expect((await call('/v1/context', { token: client })).status).toBe(200);
       const rating = i === 2 ? { kind: 'declined' } : GOOD_RATING;
-      expect((await postJson(sessionPath(sid, 'rating'), client, rating)).status).toBe(201);
-      expect((await postJson(sessionPath(sid, 'pacing'), therapist, GOOD_PACING)).status).toBe(201);
+      expect((await postJson(sessionPath('rating'), client, rating)).status).toBe(201);
+      expect((await postJson(sessionPath('pacing'), therapist, GOOD_PACING)).status).toBe(201);
     }
     // Another client of the same therapist stays.
     const keep = await p.mint({ sid: 'keep-s1', cid: 'keep-me' });
-    expect((await postJson(sessionPath('keep-s1', 'rating'), keep, GOOD_RATING)).status).toBe(201);
-    expect((await postJson(sessionPath('keep-s1', 'pacing'), await p.mint({ sid: 'keep-s1', cid: 'keep-me', role: 'therapist' }), GOOD_PACING)).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), keep, GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('pacing'), await p.mint({ sid: 'keep-s1', cid: 'keep-me', role: 'therapist' }), GOOD_PACING)).status).toBe(201);
     await expectRollupsConsistent(p.platformId);
     const before = await storedRollups(env.DB, p.platformId);
     expect(before[0]).toMatchObject({ asked: 4, rated: 3, declined: 1, share_n: 4 });
 
-    const res = await adminCall('/v1/clients/erase-me', admin.key, { method: 'DELETE' });
+    const res = await erase('erase-me', admin.key);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ erased: { sessions: 3 } });
 
@@ -59,32 +64,32 @@ describe('erasure: DELETE /v1/clients/:ref', () => {
     expect(await storedRollups(env.DB, p.platformId)).toEqual([expect.objectContaining({ asked: 1, rated: 1, declined: 0, share_n: 1 })]);
 
     // The other client is intact, and the erasure was audited without the ref.
-    const summary = await (await call(sessionPath('keep-s1', 'summary'), { token: await p.mint({ sid: 'keep-s1', cid: 'keep-me', role: 'therapist' }) })).json<{ status: string }>();
+    const summary = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 'keep-s1', cid: 'keep-me', role: 'therapist' }) })).json<{ status: string }>();
     expect(summary.status).toBe('rated');
     const log = await env.DB.prepare('SELECT route, params, row_count FROM audit_log WHERE platform_id = ?1').bind(p.platformId).all();
-    expect(log.results).toEqual([{ route: '/v1/clients/:ref', params: '{"method":"DELETE"}', row_count: 3 }]);
+    expect(log.results).toEqual([{ route: '/v1/clients/erase', params: '{"method":"POST"}', row_count: 3 }]);
 
     // Erasing again is harmless.
-    expect(await (await adminCall('/v1/clients/erase-me', admin.key, { method: 'DELETE' })).json()).toEqual({ erased: { sessions: 0 } });
+    expect(await (await erase('erase-me', admin.key)).json()).toEqual({ erased: { sessions: 0 } });
   });
 
   it('the audit line is in the erasure’s batch: if it cannot be written, nothing is erased', async () => {
     const p = await seedPlatform();
     const admin = await seedAdminKey(p.platformId);
     const client = await p.mint({ cid: 'audit-atomic' });
-    expect((await postJson(sessionPath(p.refs.sid, 'rating'), client, GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), client, GOOD_RATING)).status).toBe(201);
     const trigger = `audit_down_${p.platformId.replace(/[^A-Za-z0-9_]/g, '_')}`;
     await env.DB.prepare(
       `CREATE TRIGGER ${trigger} BEFORE INSERT ON audit_log WHEN NEW.platform_id = '${p.platformId}' BEGIN SELECT RAISE(ABORT, 'audit down'); END`,
     ).run();
     try {
-      const res = await adminCall('/v1/clients/audit-atomic', admin.key, { method: 'DELETE' });
+      const res = await erase('audit-atomic', admin.key);
       expect(res.status).toBe(500);
       expect(await env.DB.prepare('SELECT count(*) AS n FROM ratings WHERE platform_id = ?1').bind(p.platformId).first('n')).toBe(1);
     } finally {
       await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
     }
-    const res = await adminCall('/v1/clients/audit-atomic', admin.key, { method: 'DELETE' });
+    const res = await erase('audit-atomic', admin.key);
     expect(await res.json()).toEqual({ erased: { sessions: 1 } });
     expect(await env.DB.prepare('SELECT row_count FROM audit_log WHERE platform_id = ?1').bind(p.platformId).first('row_count')).toBe(1);
     expect(await env.DB.prepare('SELECT count(*) AS n FROM ratings WHERE platform_id = ?1').bind(p.platformId).first('n')).toBe(0);
@@ -94,14 +99,14 @@ describe('erasure: DELETE /v1/clients/:ref', () => {
     const a = await seedPlatform();
     const b = await seedPlatform();
     const refs = { sid: 'same-sid', cid: 'same-client' };
-    expect((await postJson(sessionPath(refs.sid, 'rating'), await a.mint(refs), GOOD_RATING)).status).toBe(201);
-    expect((await postJson(sessionPath(refs.sid, 'rating'), await b.mint(refs), GOOD_RATING)).status).toBe(201);
-    expect((await call('/v1/clients/same-client', { method: 'DELETE', token: await a.mint({ role: 'therapist' }) })).status).toBe(401);
+    expect((await postJson(sessionPath('rating'), await a.mint(refs), GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), await b.mint(refs), GOOD_RATING)).status).toBe(201);
+    expect((await call('/v1/clients/erase', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ref: 'same-client' }), token: await a.mint({ role: 'therapist' }) })).status).toBe(401);
     const adminA = await seedAdminKey(a.platformId);
-    expect(await (await adminCall('/v1/clients/same-client', adminA.key, { method: 'DELETE' })).json()).toEqual({ erased: { sessions: 1 } });
+    expect(await (await erase('same-client', adminA.key)).json()).toEqual({ erased: { sessions: 1 } });
     const left = await env.DB.prepare('SELECT platform_id FROM ratings WHERE platform_id IN (?1, ?2)').bind(a.platformId, b.platformId).all();
     expect(left.results).toEqual([{ platform_id: b.platformId }]);
-    expect((await adminCall('/v1/clients/has%20space', adminA.key, { method: 'DELETE' })).status).toBe(400);
+    expect((await erase('has space', adminA.key)).status).toBe(422);
   });
 
   it('rollups stay equal to a recomputation across many mixed writes and erasures', async () => {

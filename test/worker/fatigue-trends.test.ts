@@ -54,11 +54,11 @@ describe('feedback fatigue', () => {
     const admin = await seedAdminKey(p.platformId);
     // 0: asked and rated; 1: skipped; 2: asked, declined; 3: skipped; 4: asked, no answer.
     for (let i = 0; i < 5; i++) await contextAsk(p, `c-${i}`);
-    expect((await postJson(sessionPath('c-0', 'rating'), await p.mint({ sid: 'c-0' }), GOOD_RATING)).status).toBe(201);
-    expect((await postJson(sessionPath('c-2', 'rating'), await p.mint({ sid: 'c-2' }), { kind: 'declined' })).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), await p.mint({ sid: 'c-0' }), GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), await p.mint({ sid: 'c-2' }), { kind: 'declined' })).status).toBe(201);
     const [day] = await storedRollups(env.DB, p.platformId);
     expect(day).toMatchObject({ asked: 3, rated: 1, declined: 1 });
-    const summary = await (await call(sessionPath('c-1', 'summary'), { token: await p.mint({ sid: 'c-1', role: 'therapist' }) })).json<SessionSummary>();
+    const summary = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 'c-1', role: 'therapist' }) })).json<SessionSummary>();
     expect(summary).toMatchObject({ status: 'pending', asked: false });
     const report = await (await adminCall('/v1/reports/weeks', admin.key)).json<{ total: { completionRate: number | null } }>();
     // Three sessions rest on n < 11: suppressed; the figure itself is tested in reports.test.ts.
@@ -80,12 +80,12 @@ describe('trends', () => {
     for (let i = 0; i < 3; i++) {
       const sid = `tr-${i}`;
       const items = GOOD_RATING.items.map((it) => ({ ...it, value: Math.min(10, it.value - 1 + i) }));
-      expect((await postJson(sessionPath(sid, 'rating'), await p.mint({ sid }), { ...GOOD_RATING, items })).status).toBe(201);
-      expect((await postJson(sessionPath(sid, 'pacing'), await therapistOf(sid), { ...GOOD_PACING, therapistTalkSeconds: 900 + 100 * i })).status).toBe(201);
+      expect((await postJson(sessionPath('rating'), await p.mint({ sid }), { ...GOOD_RATING, items })).status).toBe(201);
+      expect((await postJson(sessionPath('pacing'), await therapistOf(sid), { ...GOOD_PACING, therapistTalkSeconds: 900 + 100 * i })).status).toBe(201);
       totals.push(Math.round(items.reduce((a, b) => a + b.value, 0) * 100) / 100);
     }
     // A session of the same client with another therapist is not in this therapist's series.
-    expect((await postJson(sessionPath('tr-x', 'rating'), await p.mint({ sid: 'tr-x', tid: 'other-therapist' }), GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), await p.mint({ sid: 'tr-x', tid: 'other-therapist' }), GOOD_RATING)).status).toBe(201);
 
     const res = await call('/v1/trends', { token: await therapistOf('tr-2') });
     expect(res.status).toBe(200);
@@ -120,9 +120,9 @@ describe('trends', () => {
 
   it('a pending session is the last point of its series, with a null total', async () => {
     const p = await seedPlatform();
-    expect((await postJson(sessionPath('pend-0', 'rating'), await p.mint({ sid: 'pend-0' }), GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), await p.mint({ sid: 'pend-0' }), GOOD_RATING)).status).toBe(201);
     await contextAsk(p, 'pend-1');
-    const summary = await (await call(sessionPath('pend-1', 'summary'), { token: await p.mint({ sid: 'pend-1', role: 'therapist' }) })).json<SessionSummary>();
+    const summary = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 'pend-1', role: 'therapist' }) })).json<SessionSummary>();
     expect(summary.status).toBe('pending');
     expect(summary.asked).toBe(true);
     expect(summary.trend!.client.map((pt) => pt.total)).toEqual([36.2, null]);
@@ -131,10 +131,10 @@ describe('trends', () => {
   it('flag rules are per platform (total, item and drop thresholds)', async () => {
     const p = await seedPlatform({ settings: { flags: { totalBelow: 30, itemBelow: 8, dropFromPrevious: false } } });
     const lowItem = { ...GOOD_RATING, items: GOOD_RATING.items.map((it, i) => ({ ...it, value: i === 0 ? 7.9 : it.value })) };
-    expect((await postJson(sessionPath('fl-0', 'rating'), await p.mint({ sid: 'fl-0' }), GOOD_RATING)).status).toBe(201);
-    expect((await postJson(sessionPath('fl-1', 'rating'), await p.mint({ sid: 'fl-1' }), lowItem)).status).toBe(201);
-    const s0 = await (await call(sessionPath('fl-0', 'summary'), { token: await p.mint({ sid: 'fl-0', role: 'therapist' }) })).json<SessionSummary>();
-    const s1 = await (await call(sessionPath('fl-1', 'summary'), { token: await p.mint({ sid: 'fl-1', role: 'therapist' }) })).json<SessionSummary>();
+    expect((await postJson(sessionPath('rating'), await p.mint({ sid: 'fl-0' }), GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), await p.mint({ sid: 'fl-1' }), lowItem)).status).toBe(201);
+    const s0 = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 'fl-0', role: 'therapist' }) })).json<SessionSummary>();
+    const s1 = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 'fl-1', role: 'therapist' }) })).json<SessionSummary>();
     expect(s0.flags).toEqual([]);
     expect(s1.flags).toEqual(['item_low']);
   });

@@ -50,8 +50,17 @@ export async function seedPlatform(options: { alg?: SigningAlg; origins?: string
   };
 }
 
+/**
+ * A caller address of its own for each request (unless the test sets one): failed credentials are counted per
+ * address (worker/auth/failure-throttle.ts), and no test should be throttled for another test's failures.
+ */
+function withCallerIp(headers: Headers): Headers {
+  if (!headers.has('CF-Connecting-IP')) headers.set('CF-Connecting-IP', `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`);
+  return headers;
+}
+
 export function call(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
+  const headers = withCallerIp(new Headers(init.headers));
   if (init.token) headers.set('Authorization', `Bearer ${init.token}`);
   return exports.default.fetch(new Request(`https://api.attune.test${path}`, { ...init, headers }));
 }
@@ -92,7 +101,8 @@ export const GOOD_PACING = {
   cuesShown: 2,
 };
 
-export const sessionPath = (sid: string, what: 'rating' | 'pacing' | 'summary') => `/v1/sessions/${encodeURIComponent(sid)}/${what}`;
+/** The token's own session's route: the session comes from the token, never from the URL. */
+export const sessionPath = (what: 'rating' | 'pacing' | 'summary') => `/v1/session/${what}`;
 
 /** Registers an admin key for the platform (as `npm run platform -- admin-key` does) and returns it. */
 export async function seedAdminKey(platformId: string): Promise<{ key: string; id: string }> {
@@ -103,7 +113,7 @@ export async function seedAdminKey(platformId: string): Promise<{ key: string; i
 }
 
 export function adminCall(path: string, key: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
+  const headers = withCallerIp(new Headers(init.headers));
   headers.set('Authorization', `Bearer ${key}`);
   return exports.default.fetch(new Request(`https://api.attune.test${path}`, { ...init, headers }));
 }

@@ -20,11 +20,11 @@ describe('idempotency and exactly one rating', () => {
     const p = await seedPlatform();
     const token = await p.mint({});
     const key = 'retry-key-0000000001';
-    const first = await post(sessionPath(p.refs.sid, 'rating'), token, key, GOOD_RATING);
+    const first = await post(sessionPath('rating'), token, key, GOOD_RATING);
     const firstBody = await first.text();
     expect(first.status).toBe(201);
     await new Promise((r) => setTimeout(r, 1100)); // a new receivedAt would show if it were recomputed
-    const again = await post(sessionPath(p.refs.sid, 'rating'), token, key, GOOD_RATING);
+    const again = await post(sessionPath('rating'), token, key, GOOD_RATING);
     expect(again.status).toBe(201);
     expect(await again.text()).toBe(firstBody);
     expect(again.headers.get('Idempotent-Replayed')).toBe('true');
@@ -35,10 +35,10 @@ describe('idempotency and exactly one rating', () => {
     const p = await seedPlatform();
     const token = await p.mint({});
     const key = 'conflict-key-00000001';
-    expect((await post(sessionPath(p.refs.sid, 'rating'), token, key, GOOD_RATING)).status).toBe(201);
+    expect((await post(sessionPath('rating'), token, key, GOOD_RATING)).status).toBe(201);
     const before = await ratingRows(p.platformId);
     const other = { ...GOOD_RATING, items: GOOD_RATING.items.map((i) => ({ ...i, value: 2 })) };
-    const res = await post(sessionPath(p.refs.sid, 'rating'), token, key, other);
+    const res = await post(sessionPath('rating'), token, key, other);
     expect(res.status).toBe(409);
     expect(await res.json()).toEqual({ error: { code: 'idempotency_conflict', message: expect.any(String) } });
     expect(await ratingRows(p.platformId)).toEqual(before);
@@ -47,9 +47,9 @@ describe('idempotency and exactly one rating', () => {
   it('a second rating under another key is 409 already_rated and changes nothing', async () => {
     const p = await seedPlatform();
     const token = await p.mint({});
-    expect((await post(sessionPath(p.refs.sid, 'rating'), token, 'first-key-000000001', GOOD_RATING)).status).toBe(201);
+    expect((await post(sessionPath('rating'), token, 'first-key-000000001', GOOD_RATING)).status).toBe(201);
     const before = await ratingRows(p.platformId);
-    const res = await post(sessionPath(p.refs.sid, 'rating'), token, 'second-key-00000001', { kind: 'declined' });
+    const res = await post(sessionPath('rating'), token, 'second-key-00000001', { kind: 'declined' });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('already_rated');
     expect(await ratingRows(p.platformId)).toEqual(before);
@@ -60,7 +60,7 @@ describe('idempotency and exactly one rating', () => {
     const p = await seedPlatform();
     const token = await p.mint({});
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => post(sessionPath(p.refs.sid, 'rating'), token, `race-key-${i}-000000000`, GOOD_RATING)),
+      Array.from({ length: 8 }, (_, i) => post(sessionPath('rating'), token, `race-key-${i}-000000000`, GOOD_RATING)),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -71,28 +71,29 @@ describe('idempotency and exactly one rating', () => {
   it('concurrent identical retries all get the one stored response', async () => {
     const p = await seedPlatform();
     const token = await p.mint({});
-    const results = await Promise.all(Array.from({ length: 6 }, () => post(sessionPath(p.refs.sid, 'rating'), token, 'same-key-0000000000', GOOD_RATING)));
+    const results = await Promise.all(Array.from({ length: 6 }, () => post(sessionPath('rating'), token, 'same-key-0000000000', GOOD_RATING)));
     const bodies = await Promise.all(results.map((r) => r.text()));
     expect(results.every((r) => r.status === 201)).toBe(true);
     expect(new Set(bodies).size).toBe(1);
     expect(await ratingRows(p.platformId)).toHaveLength(1);
   });
 
-  it('a key reused on another session is a conflict, not a replay', async () => {
+  it('a key reused on another session is another request there, neither a replay nor a conflict (keys are per session)', async () => {
     const p = await seedPlatform();
     const key = 'reused-key-00000001';
-    expect((await post(sessionPath('sess-a', 'rating'), await p.mint({ sid: 'sess-a' }), key, GOOD_RATING)).status).toBe(201);
-    const res = await post(sessionPath('sess-b', 'rating'), await p.mint({ sid: 'sess-b' }), key, GOOD_RATING);
-    expect(res.status).toBe(409);
-    expect(await ratingRows(p.platformId)).toHaveLength(1);
+    expect((await post(sessionPath('rating'), await p.mint({ sid: 'sess-a' }), key, GOOD_RATING)).status).toBe(201);
+    const res = await post(sessionPath('rating'), await p.mint({ sid: 'sess-b' }), key, GOOD_RATING);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('Idempotent-Replayed')).toBeNull();
+    expect(await ratingRows(p.platformId)).toHaveLength(2);
   });
 
   it('pacing: exactly once, 409 already_recorded for a second write', async () => {
     const p = await seedPlatform();
     const token = await p.mint({ role: 'therapist' });
-    expect((await post(sessionPath(p.refs.sid, 'pacing'), token, 'pacing-key-00000001', GOOD_PACING)).status).toBe(201);
-    expect((await post(sessionPath(p.refs.sid, 'pacing'), token, 'pacing-key-00000001', GOOD_PACING)).status).toBe(201);
-    const second = await post(sessionPath(p.refs.sid, 'pacing'), token, 'pacing-key-00000002', { ...GOOD_PACING, cuesShown: 9 });
+    expect((await post(sessionPath('pacing'), token, 'pacing-key-00000001', GOOD_PACING)).status).toBe(201);
+    expect((await post(sessionPath('pacing'), token, 'pacing-key-00000001', GOOD_PACING)).status).toBe(201);
+    const second = await post(sessionPath('pacing'), token, 'pacing-key-00000002', { ...GOOD_PACING, cuesShown: 9 });
     expect(second.status).toBe(409);
     expect(((await second.json()) as { error: { code: string } }).error.code).toBe('already_recorded');
     expect(await env.DB.prepare('SELECT cues_shown FROM pacing WHERE platform_id = ?1').bind(p.platformId).first('cues_shown')).toBe(2);
@@ -101,15 +102,15 @@ describe('idempotency and exactly one rating', () => {
   it('Idempotency-Key is required and checked', async () => {
     const p = await seedPlatform();
     const token = await p.mint({});
-    const missing = await call(sessionPath(p.refs.sid, 'rating'), {
+    const missing = await call(sessionPath('rating'), {
       method: 'POST',
       token,
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(GOOD_RATING),
     });
     expect(missing.status).toBe(400);
-    expect((await post(sessionPath(p.refs.sid, 'rating'), token, 'short', GOOD_RATING)).status).toBe(400);
-    expect((await post(sessionPath(p.refs.sid, 'rating'), token, 'has spaces in it 12345', GOOD_RATING)).status).toBe(400);
+    expect((await post(sessionPath('rating'), token, 'short', GOOD_RATING)).status).toBe(400);
+    expect((await post(sessionPath('rating'), token, 'has spaces in it 12345', GOOD_RATING)).status).toBe(400);
     expect(await ratingRows(p.platformId)).toHaveLength(0);
   });
 });
@@ -121,7 +122,7 @@ describe('the publish after a committed write', () => {
     const waited: Promise<unknown>[] = [];
     const ctx = { waitUntil: (q: Promise<unknown>) => waited.push(q), passThroughOnException: () => {}, props: {} };
     const res = await worker.fetch(
-      new Request(`https://api.attune.test${sessionPath(p.refs.sid, 'rating')}`, {
+      new Request(`https://api.attune.test${sessionPath('rating')}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${await p.mint({})}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'wait-until-key-000001' },
         body: JSON.stringify(GOOD_RATING),
@@ -140,7 +141,7 @@ describe('the publish after a committed write', () => {
     const p = await seedPlatform();
     const token = await p.mint({});
     const key = 'cut-off-key-000000001';
-    expect((await post(sessionPath(p.refs.sid, 'rating'), token, key, GOOD_RATING)).status).toBe(201);
+    expect((await post(sessionPath('rating'), token, key, GOOD_RATING)).status).toBe(201);
     // As if the first request had been cancelled after the commit: the stored body has no `delivered`.
     const { body: finalBody } = (await env.DB.prepare('SELECT body FROM idempotency WHERE platform_id = ?1').bind(p.platformId).first<{ body: string }>())!;
     const { delivered: _d, ...cut } = JSON.parse(finalBody) as Record<string, unknown>;
@@ -154,7 +155,7 @@ describe('the publish after a committed write', () => {
     ws.accept();
 
     const started = Date.now();
-    const replay = await post(sessionPath(p.refs.sid, 'rating'), token, key, GOOD_RATING);
+    const replay = await post(sessionPath('rating'), token, key, GOOD_RATING);
     expect(Date.now() - started).toBeLessThan(1500);
     expect(replay.status).toBe(201);
     const body = await replay.json<Record<string, unknown>>();
@@ -162,7 +163,7 @@ describe('the publish after a committed write', () => {
     const stored = await env.DB.prepare('SELECT body FROM idempotency WHERE platform_id = ?1').bind(p.platformId).first<{ body: string }>();
     expect(JSON.parse(stored!.body)).toEqual(body);
     // Every later replay is the same.
-    expect(await (await post(sessionPath(p.refs.sid, 'rating'), token, key, GOOD_RATING)).json()).toEqual(body);
+    expect(await (await post(sessionPath('rating'), token, key, GOOD_RATING)).json()).toEqual(body);
     await new Promise((r) => setTimeout(r, 50));
     expect(messages.some((m) => (JSON.parse(m) as { summary: { status: string } }).summary.status === 'rated')).toBe(true);
     ws.close(1000);

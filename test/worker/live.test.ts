@@ -60,7 +60,7 @@ describe('GET /v1/live', () => {
     expect(live.res.headers.get('Sec-WebSocket-Protocol')).toBe('attune.v1');
     expect(summaryOf(await live.next()).status).toBe('pending');
 
-    const res = await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), GOOD_RATING);
+    const res = await postJson(sessionPath('rating'), await p.mint({}), GOOD_RATING);
     expect(res.status).toBe(201);
     const receipt = await res.json<RatingReceipt>();
     expect(v.is(RatingReceipt, receipt)).toBe(true);
@@ -69,7 +69,7 @@ describe('GET /v1/live', () => {
     expect(rated).toMatchObject({ status: 'rated', total: 36.2, flags: ['item_low'], pacing: null });
     expect(rated.trend?.client.at(-1)?.total).toBe(36.2);
 
-    expect((await postJson(sessionPath(p.refs.sid, 'pacing'), await p.mint({ role: 'therapist' }), GOOD_PACING)).status).toBe(201);
+    expect((await postJson(sessionPath('pacing'), await p.mint({ role: 'therapist' }), GOOD_PACING)).status).toBe(201);
     const paced = summaryOf(await live.next());
     expect(paced.pacing).toEqual(GOOD_PACING);
     expect(paced.trend?.client.at(-1)?.therapistShare).toBeCloseTo(1200 / 2700, 4);
@@ -78,7 +78,7 @@ describe('GET /v1/live', () => {
 
   it('a therapist who connects after the rating gets it on connect; delivered was false then', async () => {
     const p = await seedPlatform();
-    const res = await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), { kind: 'declined' });
+    const res = await postJson(sessionPath('rating'), await p.mint({}), { kind: 'declined' });
     expect(await res.json()).toMatchObject({ status: 'declined', delivered: false });
     const live = await openLive(await p.mint({ role: 'therapist' }));
     expect(summaryOf(await live.next()).status).toBe('declined');
@@ -91,8 +91,8 @@ describe('GET /v1/live', () => {
     await live.next();
     const client = await p.mint({});
     const headers = { 'Idempotency-Key': 'live-retry-key-0000001' };
-    const first = await postJson(sessionPath(p.refs.sid, 'rating'), client, GOOD_RATING, headers);
-    const again = await postJson(sessionPath(p.refs.sid, 'rating'), client, GOOD_RATING, headers);
+    const first = await postJson(sessionPath('rating'), client, GOOD_RATING, headers);
+    const again = await postJson(sessionPath('rating'), client, GOOD_RATING, headers);
     expect(again.status).toBe(201);
     expect(again.headers.get('Idempotent-Replayed')).toBe('true');
     expect(await again.text()).toBe(await first.text());
@@ -114,7 +114,7 @@ describe('GET /v1/live', () => {
     const b = await openLive(await p.mint({ role: 'therapist' }));
     await a.next();
     await b.next();
-    expect((await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), await p.mint({}), GOOD_RATING)).status).toBe(201);
     expect(summaryOf(await a.next()).status).toBe('rated');
     expect(summaryOf(await b.next()).status).toBe('rated');
     a.ws.close(1000);
@@ -155,10 +155,14 @@ describe('GET /v1/live', () => {
     const live = await openLive(await p.mint({ role: 'therapist' }));
     await live.next();
     const stub = await liveStubFor(p);
+    const writer = {
+      therapistHash: await hashRef(env.REF_HASH_SECRET, p.platformId, 'tid', p.refs.tid),
+      clientHash: await hashRef(env.REF_HASH_SECRET, p.platformId, 'cid', p.refs.cid),
+    };
     const base = { instrument: null, items: [], total: null, maxTotal: null, flags: [], ratedAt: null };
-    expect(await stub.publish({ ...base, status: 'declined', pacing: GOOD_PACING })).toBe(1);
+    expect(await stub.publish({ ...base, status: 'declined', pacing: GOOD_PACING }, writer)).toBe(1);
     expect(summaryOf(await live.next()).status).toBe('declined');
-    expect(await stub.publish({ ...base, status: 'declined', pacing: null })).toBe(1);
+    expect(await stub.publish({ ...base, status: 'declined', pacing: null }, writer)).toBe(1);
     live.ws.send('ping');
     expect(await live.next()).toBe('pong');
     live.ws.close(1000);
@@ -169,7 +173,7 @@ describe('GET /v1/live', () => {
     const { default: worker } = await import('../../worker/index.ts');
     const broken = { ...env, LIVE: { idFromName: () => { throw new Error('boom'); }, get: () => null } };
     const res = await worker.fetch(
-      new Request(`https://api.attune.test${sessionPath(p.refs.sid, 'rating')}`, {
+      new Request(`https://api.attune.test${sessionPath('rating')}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${await p.mint({})}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'broken-live-key-000001' },
         body: JSON.stringify(GOOD_RATING),
@@ -178,7 +182,7 @@ describe('GET /v1/live', () => {
     );
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ status: 'rated', delivered: false });
-    const summary = await (await call(sessionPath(p.refs.sid, 'summary'), { token: await p.mint({ role: 'therapist' }) })).json<SessionSummary>();
+    const summary = await (await call(sessionPath('summary'), { token: await p.mint({ role: 'therapist' }) })).json<SessionSummary>();
     expect(summary.status).toBe('rated');
   });
 
@@ -189,7 +193,7 @@ describe('GET /v1/live', () => {
     await evictDurableObject(await liveStubFor(p));
     live.ws.send('ping');
     expect(await live.next()).toBe('pong');
-    const res = await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), GOOD_RATING);
+    const res = await postJson(sessionPath('rating'), await p.mint({}), GOOD_RATING);
     expect(await res.json()).toMatchObject({ delivered: true });
     expect(summaryOf(await live.next()).status).toBe('rated');
     live.ws.close(1000);

@@ -79,7 +79,7 @@ describe('queries', () => {
       q.insertRating(env.DB, s, { status: 'rated', instrumentId: 'i', instrumentVersion: 1, items: '[]', total: n, maxTotal: 40, flags: '[]', ratedAt: n });
     await env.DB.batch([session, rating(1)]);
     await expect(env.DB.batch([session, rating(2), q.insertIdempotency(env.DB, { platformId: p.platformId, key: 'k'.repeat(16), scope: 's', requestHash: 'h', status: 201, body: '{}', now: 2 })])).rejects.toThrow(/UNIQUE/);
-    expect(await q.getIdempotency(env.DB, p.platformId, 'k'.repeat(16))).toBeNull();
+    expect(await q.getIdempotency(env.DB, p.platformId, 's', 'k'.repeat(16))).toBeNull();
     expect((await q.getSummaryRow(env.DB, p.platformId, 'h-sid'))?.total).toBe(1);
     expect(await q.previousTotal(env.DB, { platformId: p.platformId, clientHash: 'h-cid', therapistHash: 'h-tid', instrumentId: 'i', sidHash: 'h-next' })).toBe(1);
     expect(await q.previousTotal(env.DB, { platformId: p.platformId, clientHash: 'h-cid', therapistHash: 'h-other', instrumentId: 'i', sidHash: 'h-next' })).toBeNull();
@@ -94,7 +94,7 @@ describe('queries', () => {
     const idem = q.insertIdempotency(env.DB, { platformId: p.platformId, key: 'g'.repeat(16), scope: 's', requestHash: 'h', status: 201, body: '{}', now: 2 }, other);
     const results = await env.DB.batch([q.insertRating(env.DB, other, record), q.insertPacing(env.DB, other, { durationSeconds: 1, therapistTalkSeconds: 0, clientTalkSeconds: 0, overlapSeconds: 0, overlapCount: 0, silenceSeconds: 0, silenceCount: 0, longestSilenceSeconds: 0, longestTherapistTurnSeconds: 0, therapistTurns: 0, clientTurns: 0, cuesShown: 0 }, 2), idem]);
     expect(results.map((r) => r.meta.changes)).toEqual([0, 0, 0]);
-    expect(await q.getIdempotency(env.DB, p.platformId, 'g'.repeat(16))).toBeNull();
+    expect(await q.getIdempotency(env.DB, p.platformId, 's', 'g'.repeat(16))).toBeNull();
     expect((await env.DB.batch([q.insertRating(env.DB, s, record)]))[0]!.meta.changes).toBeGreaterThan(0); // the rollup triggers count too
     expect(await env.DB.prepare('SELECT client_hash FROM ratings WHERE platform_id = ?1').bind(p.platformId).first('client_hash')).toBe('g-cid');
   });

@@ -18,9 +18,9 @@ describe('D1 holds no raw refs', () => {
     const raw = { sid: 'RAWSID-patient-visit-4711', tid: 'RAWTID-dr.jane@clinic.example', cid: 'RAWCID-john.doe@mail.example' };
     const client = await p.mint({ ...raw, sub: 'RAWSUB-client-sub' });
     const therapist = await p.mint({ ...raw, role: 'therapist', sub: 'RAWSUB-therapist-sub' });
-    expect((await postJson(sessionPath(raw.sid, 'rating'), client, GOOD_RATING)).status).toBe(201);
-    expect((await postJson(sessionPath(raw.sid, 'pacing'), therapist, GOOD_PACING)).status).toBe(201);
-    expect((await call(sessionPath(raw.sid, 'summary'), { token: therapist })).status).toBe(200);
+    expect((await postJson(sessionPath('rating'), client, GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('pacing'), therapist, GOOD_PACING)).status).toBe(201);
+    expect((await call(sessionPath('summary'), { token: therapist })).status).toBe(200);
 
     const cells = await everyCellOfEveryTable();
     expect(cells.length).toBeGreaterThan(20);
@@ -35,8 +35,8 @@ describe('D1 holds no raw refs', () => {
     const a = await seedPlatform();
     const b = await seedPlatform();
     const refs = { sid: 'shared-sid', tid: 'shared-tid', cid: 'shared-cid' };
-    expect((await postJson(sessionPath(refs.sid, 'rating'), await a.mint(refs), GOOD_RATING)).status).toBe(201);
-    expect((await postJson(sessionPath(refs.sid, 'rating'), await b.mint(refs), GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), await a.mint(refs), GOOD_RATING)).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), await b.mint(refs), GOOD_RATING)).status).toBe(201);
     const rows = await env.DB.prepare('SELECT sid_hash, client_hash FROM sessions WHERE platform_id IN (?1, ?2)').bind(a.platformId, b.platformId).all<{ sid_hash: string; client_hash: string }>();
     expect(rows.results).toHaveLength(2);
     expect(rows.results[0]!.sid_hash).not.toBe(rows.results[1]!.sid_hash);

@@ -20,8 +20,8 @@ describe('a session keeps the participants it was first recorded with, under con
     for (let i = 0; i < 6; i++) {
       const sid = `race-${i}`;
       const [pacing, rating] = await Promise.all([
-        postJson(sessionPath(sid, 'pacing'), await p.mint({ sid, role: 'therapist', cid: 'client-a' }), GOOD_PACING),
-        postJson(sessionPath(sid, 'rating'), await p.mint({ sid, cid: 'client-b' }), GOOD_RATING),
+        postJson(sessionPath('pacing'), await p.mint({ sid, role: 'therapist', cid: 'client-a' }), GOOD_PACING),
+        postJson(sessionPath('rating'), await p.mint({ sid, cid: 'client-b' }), GOOD_RATING),
       ]);
       expect([pacing.status, rating.status].sort(), sid).toEqual([201, 403]);
       const refused = pacing.status === 403 ? pacing : rating;
@@ -42,7 +42,7 @@ describe('a session keeps the participants it was first recorded with, under con
     const p = await seedPlatform();
     for (let i = 0; i < 4; i++) {
       const sid = `race-rating-${i}`;
-      const results = await Promise.all(['client-a', 'client-b'].map(async (cid) => postJson(sessionPath(sid, 'rating'), await p.mint({ sid, cid }), GOOD_RATING)));
+      const results = await Promise.all(['client-a', 'client-b'].map(async (cid) => postJson(sessionPath('rating'), await p.mint({ sid, cid }), GOOD_RATING)));
       expect(results.map((r) => r.status).sort()).toEqual([201, 403]);
     }
     expect(await mismatchedRows(p.platformId)).toBe(0);

@@ -10,18 +10,18 @@ describe('rating loop', () => {
     const client = await p.mint({ role: 'client' });
     const therapist = await p.mint({ role: 'therapist', sub: p.refs.tid });
 
-    const pending = await call(sessionPath(p.refs.sid, 'summary'), { token: therapist });
+    const pending = await call(sessionPath('summary'), { token: therapist });
     expect(pending.status).toBe(200);
     expect(await pending.json()).toMatchObject({ status: 'pending', items: [], total: null, flags: [] });
 
-    const res = await postJson(sessionPath(p.refs.sid, 'rating'), client, GOOD_RATING);
+    const res = await postJson(sessionPath('rating'), client, GOOD_RATING);
     expect(res.status).toBe(201);
     const body = await res.json<{ status: string; receivedAt: number }>();
     expect(v.is(RatingReceipt, body)).toBe(true);
     expect(body.status).toBe('rated');
     expect(Math.abs(body.receivedAt - Date.now() / 1000)).toBeLessThan(5);
 
-    const summary = await call(sessionPath(p.refs.sid, 'summary'), { token: therapist });
+    const summary = await call(sessionPath('summary'), { token: therapist });
     expect(summary.status).toBe(200);
     const summaryBody = await summary.json<SessionSummary>();
     expect(v.is(SessionSummary, summaryBody)).toBe(true);
@@ -47,11 +47,11 @@ describe('rating loop', () => {
     const p = await seedPlatform();
     const therapist = await p.mint({ role: 'therapist' });
     const low = { ...GOOD_RATING, items: GOOD_RATING.items.map((i) => ({ ...i, value: 8 })) };
-    expect((await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), low)).status).toBe(201);
-    const pacing = await postJson(sessionPath(p.refs.sid, 'pacing'), therapist, GOOD_PACING);
+    expect((await postJson(sessionPath('rating'), await p.mint({}), low)).status).toBe(201);
+    const pacing = await postJson(sessionPath('pacing'), therapist, GOOD_PACING);
     expect(pacing.status).toBe(201);
     expect(await pacing.json()).toMatchObject({ status: 'recorded' });
-    const summary = await (await call(sessionPath(p.refs.sid, 'summary'), { token: therapist })).json<Record<string, unknown>>();
+    const summary = await (await call(sessionPath('summary'), { token: therapist })).json<Record<string, unknown>>();
     expect(summary.flags).toEqual(['total_low', 'item_low']);
     expect(summary.total).toBe(32);
     expect(summary.pacing).toEqual(GOOD_PACING);
@@ -59,22 +59,22 @@ describe('rating loop', () => {
 
   it('applies the platform flag rules and flags a drop from the same client’s previous session', async () => {
     const p = await seedPlatform({ settings: { flags: { totalBelow: 20, itemBelow: 5 } } });
-    const first = await postJson(sessionPath('s-1', 'rating'), await p.mint({ sid: 's-1' }), GOOD_RATING);
+    const first = await postJson(sessionPath('rating'), await p.mint({ sid: 's-1' }), GOOD_RATING);
     expect(first.status).toBe(201);
     const lower = { ...GOOD_RATING, items: GOOD_RATING.items.map((i) => ({ ...i, value: 7 })) };
-    expect((await postJson(sessionPath('s-2', 'rating'), await p.mint({ sid: 's-2' }), lower)).status).toBe(201);
-    const s1 = await (await call(sessionPath('s-1', 'summary'), { token: await p.mint({ sid: 's-1', role: 'therapist' }) })).json<Record<string, unknown>>();
-    const s2 = await (await call(sessionPath('s-2', 'summary'), { token: await p.mint({ sid: 's-2', role: 'therapist' }) })).json<Record<string, unknown>>();
+    expect((await postJson(sessionPath('rating'), await p.mint({ sid: 's-2' }), lower)).status).toBe(201);
+    const s1 = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 's-1', role: 'therapist' }) })).json<Record<string, unknown>>();
+    const s2 = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 's-2', role: 'therapist' }) })).json<Record<string, unknown>>();
     expect(s1.flags).toEqual([]);
     expect(s2.flags).toEqual(['dropped']);
   });
 
   it('records a decline as one answer for the session', async () => {
     const p = await seedPlatform();
-    const res = await postJson(sessionPath(p.refs.sid, 'rating'), await p.mint({}), { kind: 'declined' });
+    const res = await postJson(sessionPath('rating'), await p.mint({}), { kind: 'declined' });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ status: 'declined' });
-    const summary = await (await call(sessionPath(p.refs.sid, 'summary'), { token: await p.mint({ role: 'therapist' }) })).json();
+    const summary = await (await call(sessionPath('summary'), { token: await p.mint({ role: 'therapist' }) })).json();
     expect(summary).toMatchObject({ status: 'declined', items: [], total: null, flags: [] });
   });
 
@@ -101,7 +101,7 @@ describe('rating loop', () => {
     const dup = { ...GOOD_RATING, items: [...GOOD_RATING.items.slice(0, 3), GOOD_RATING.items[0]] };
     const wrongIns = { ...GOOD_RATING, instrument: 'other' };
     for (const body of [missing, dup, wrongIns]) {
-      const res = await postJson(sessionPath(p.refs.sid, 'rating'), token, body);
+      const res = await postJson(sessionPath('rating'), token, body);
       expect(res.status).toBe(422);
     }
     expect(await env.DB.prepare('SELECT count(*) AS n FROM ratings WHERE platform_id = ?1').bind(p.platformId).first('n')).toBe(0);

@@ -44,13 +44,13 @@ describe('instruments other than the default 0..10 scale', () => {
     expect(ctx.instrument).toMatchObject({ id: 'likert-7', min: 1, max: 7, step: 1 });
 
     for (const bad of [[0, 5], [8, 5], [3.5, 5], [7, -1]]) {
-      const res = await postJson(sessionPath(sid, 'rating'), client, rating(LIKERT_7, bad));
+      const res = await postJson(sessionPath('rating'), client, rating(LIKERT_7, bad));
       expect(res.status, String(bad)).toBe(422);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_items');
     }
-    const res = await postJson(sessionPath(sid, 'rating'), client, rating(LIKERT_7, [7, 2]));
+    const res = await postJson(sessionPath('rating'), client, rating(LIKERT_7, [7, 2]));
     expect(res.status).toBe(201);
-    const summary = await (await call(sessionPath(sid, 'summary'), { token: await p.mint({ sid, role: 'therapist', ins: 'likert-7' }) })).json<SessionSummary>();
+    const summary = await (await call(sessionPath('summary'), { token: await p.mint({ sid, role: 'therapist', ins: 'likert-7' }) })).json<SessionSummary>();
     expect(summary).toMatchObject({ status: 'rated', instrument: { id: 'likert-7', version: 1 }, total: 9, maxTotal: 14, flags: ['item_low'] });
   });
 
@@ -58,17 +58,17 @@ describe('instruments other than the default 0..10 scale', () => {
     const p = await seedPlatform({ settings: { instruments: [VAS_100] } });
     const client = await p.mint({ sid: 'vas-session', ins: 'vas-100' });
     for (const bad of [100.5, 101, 42.5, -1]) {
-      expect((await postJson(sessionPath('vas-session', 'rating'), client, rating(VAS_100, [bad]))).status, String(bad)).toBe(422);
+      expect((await postJson(sessionPath('rating'), client, rating(VAS_100, [bad]))).status, String(bad)).toBe(422);
     }
-    expect((await postJson(sessionPath('vas-session', 'rating'), client, rating(VAS_100, [85]))).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), client, rating(VAS_100, [85]))).status).toBe(201);
   });
 
   it('the default instrument still takes one decimal and nothing finer (tolerant float check)', async () => {
     const p = await seedPlatform();
     const client = await p.mint({});
     const off = rating(DEFAULT_INSTRUMENT, [9.55, 8, 8, 8]);
-    expect((await postJson(sessionPath(p.refs.sid, 'rating'), client, off)).status).toBe(422);
-    expect((await postJson(sessionPath(p.refs.sid, 'rating'), client, rating(DEFAULT_INSTRUMENT, [0.1 + 0.2, 10, 0, 7.7]))).status).toBe(201);
+    expect((await postJson(sessionPath('rating'), client, off)).status).toBe(422);
+    expect((await postJson(sessionPath('rating'), client, rating(DEFAULT_INSTRUMENT, [0.1 + 0.2, 10, 0, 7.7]))).status).toBe(201);
   });
 
   it('schemas: a value is any finite number within ±1e6; an instrument needs step > 0 and min < max', () => {

@@ -56,12 +56,14 @@ describe('originRegistered (per-isolate cache of positive answers)', () => {
     expect(await originRegistered(d1, 'https://evil.example')).toBe(false);
   });
 
-  it('shares one lookup between concurrent requests', async () => {
+  it('concurrent misses each ask D1 (no request awaits another request’s lookup); the answer is cached after', async () => {
     const db = fakeDb(new Set(['p1\nhttps://care.example']));
     const d1 = db as unknown as D1Database;
     const answers = await Promise.all([1, 2, 3].map(() => originRegistered(d1, 'https://care.example')));
     expect(answers).toEqual([true, true, true]);
-    expect(db.queries).toBe(1);
+    expect(db.queries).toBe(3);
+    expect(await originRegistered(d1, 'https://care.example')).toBe(true);
+    expect(db.queries).toBe(3);
   });
 
   it('reads the real table', async () => {

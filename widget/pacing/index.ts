@@ -21,7 +21,7 @@
  *   // minutes actually left when raised (a 10-minute mark passed in the quiet start says 6), fixed on the cue.
  * pacing.dismissCue();              // the therapist closed it
  * // at endSession():
- * const body = pacing.aggregates(); // POST /v1/sessions/:sid/pacing
+ * const body = pacing.aggregates(); // POST /v1/session/pacing
  * ```
  * Speech decisions are final lagMs (about 0.6 s) after a frame, so the metrics trail the audio by that much;
  * snapshot().therapistVoiceNow / clientVoiceNow give the newest raw decision for a live dot. A frame gap over

@@ -71,7 +71,7 @@ export interface PacingSession {
   dismissCue(): void;
   /** Ends the session (drains the lag) at tMs or the last frame; later frames are ignored. Idempotent. */
   end(tMs?: number): void;
-  /** Ends the session if needed and returns what is posted to POST /v1/sessions/:sid/pacing. */
+  /** Ends the session if needed and returns what is posted to POST /v1/session/pacing. */
   aggregates(): PacingAggregates;
   readonly lagMs: number;
 }

@@ -17,4 +17,8 @@ export async function getJson<T>(ctx: Pick<MountContext, 'api' | 'token'>, path:
   return (await res.json()) as T;
 }
 
-export const sessionPath = (sid: string, leaf: string) => `/v1/sessions/${encodeURIComponent(sid)}/${leaf}`;
+/**
+ * A route of the token's own session, e.g. `/v1/session/rating`. The session travels in the token, never in the
+ * URL: request URLs end up in logs, and a session ref there would be a raw platform identifier.
+ */
+export const sessionPath = (leaf: 'rating' | 'pacing' | 'summary') => `/v1/session/${leaf}`;

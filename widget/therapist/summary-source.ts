@@ -17,7 +17,7 @@ export interface PollOptions {
 }
 
 /**
- * Polls `GET /v1/sessions/:sid/summary` until the client rated or declined (and, while `holdOpen()`, until the
+ * Polls `GET /v1/session/summary` until the client rated or declined (and, while `holdOpen()`, until the
  * pacing is in); backs off on errors.
  */
 export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, opts: PollOptions = {}): SummarySource {
@@ -31,7 +31,7 @@ export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
     const tick = async () => {
       let next = interval;
       try {
-        const parsed = v.safeParse(SessionSummary, await getJson(ctx, sessionPath(ctx.sid, 'summary'), abort.signal));
+        const parsed = v.safeParse(SessionSummary, await getJson(ctx, sessionPath('summary'), abort.signal));
         if (stopped) return;
         if (!parsed.success) throw new Error('unexpected summary shape');
         failures = 0;

@@ -51,68 +51,10 @@ export interface RollupSums {
   shareN: number;
 }
 
-const SUMS = `sum(asked) AS asked, sum(rated) AS rated, sum(declined) AS declined, sum(total_sum) AS totalSum,
-              sum(flagged) AS flagged, sum(share_sum) AS shareSum, sum(share_n) AS shareN`;
-
-export async function rollupsByTherapist(db: D1Database, platformId: string, fromDay: number, toDay: number) {
-  const { results } = await db
-    .prepare(
-      `SELECT therapist_hash AS therapistHash, ${SUMS}
-         FROM therapist_days WHERE platform_id = ?1 AND day >= ?2 AND day <= ?3
-        GROUP BY therapist_hash ORDER BY therapist_hash`,
-    )
-    .bind(platformId, fromDay, toDay)
-    .all<RollupSums & { therapistHash: string }>();
-  return results;
-}
-
-/** ISO weeks (Monday first): day 0 (1970-01-01) was a Thursday, so week w starts on day 7w - 3. */
-export async function rollupsByWeek(db: D1Database, platformId: string, fromDay: number, toDay: number) {
-  const { results } = await db
-    .prepare(
-      `SELECT (day + 3) / 7 AS week, ${SUMS}
-         FROM therapist_days WHERE platform_id = ?1 AND day >= ?2 AND day <= ?3
-        GROUP BY (day + 3) / 7 ORDER BY week`,
-    )
-    .bind(platformId, fromDay, toDay)
-    .all<RollupSums & { week: number }>();
-  return results;
-}
-
 /** Distinct clients behind a group's rated sessions and behind its sessions with a talk share. */
 export interface DistinctClients {
   ratedClients: number;
   shareClients: number;
-}
-
-/**
- * Distinct clients per group over the report's days, read from sessions (the rollups cannot give it: a
- * distinct count does not add up across days). Same session set as the rollups: a session counts on the UTC
- * day it was recorded; rated and talk-share as the rollup triggers count them. Walks the sessions_created
- * index over the range (an admin report, not a hot path). Results: per group (key), then the whole range.
- */
-export async function distinctClients(
-  db: D1Database,
-  platformId: string,
-  fromDay: number,
-  toDay: number,
-  by: 'therapist' | 'week',
-): Promise<{ groups: Map<string | number, DistinctClients>; total: DistinctClients }> {
-  const counts = `count(DISTINCT CASE WHEN r.status = 'rated' THEN s.client_hash END) AS ratedClients,
-                  count(DISTINCT CASE WHEN p.therapist_talk_seconds + p.client_talk_seconds > 0 THEN s.client_hash END) AS shareClients`;
-  const from = `FROM sessions s
-         LEFT JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
-         LEFT JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
-        WHERE s.platform_id = ?1 AND s.created_at >= ?2 * 86400 AND s.created_at < (?3 + 1) * 86400`;
-  const group = by === 'therapist' ? 's.therapist_hash' : '(s.created_at / 86400 + 3) / 7';
-  const [grouped, total] = await db.batch<DistinctClients & { k: string | number }>([
-    db.prepare(`SELECT ${group} AS k, ${counts} ${from} GROUP BY ${group}`).bind(platformId, fromDay, toDay),
-    db.prepare(`SELECT ${counts} ${from}`).bind(platformId, fromDay, toDay),
-  ]);
-  const groups = new Map<string | number, DistinctClients>();
-  for (const r of grouped?.results ?? []) groups.set(r.k, { ratedClients: r.ratedClients, shareClients: r.shareClients });
-  const t = total?.results[0];
-  return { groups, total: { ratedClients: t?.ratedClients ?? 0, shareClients: t?.shareClients ?? 0 } };
 }
 
 /** The session count from the first result of an erase or expire batch. */

@@ -65,10 +65,11 @@ export interface IdempotencyRow {
   body: string;
 }
 
-export function getIdempotency(db: D1Database, platformId: string, key: string): Promise<IdempotencyRow | null> {
+/** The record stored under `key` in this session (keys are unique per session, not per platform). */
+export function getIdempotency(db: D1Database, platformId: string, sidHash: string, key: string): Promise<IdempotencyRow | null> {
   return db
-    .prepare('SELECT scope, request_hash AS requestHash, status, body FROM idempotency WHERE platform_id = ?1 AND idem_key = ?2')
-    .bind(platformId, key)
+    .prepare('SELECT scope, request_hash AS requestHash, status, body FROM idempotency WHERE platform_id = ?1 AND sid_hash = ?2 AND idem_key = ?3')
+    .bind(platformId, sidHash, key)
     .first<IdempotencyRow>();
 }
 
@@ -99,10 +100,10 @@ export function insertIdempotency(
 }
 
 /** Replaces the stored body only if it is still `expected` (the first finalizer wins). */
-export function updateIdempotencyBody(db: D1Database, platformId: string, key: string, expected: string, body: string) {
+export function updateIdempotencyBody(db: D1Database, platformId: string, sidHash: string, key: string, expected: string, body: string) {
   return db
-    .prepare('UPDATE idempotency SET body = ?4 WHERE platform_id = ?1 AND idem_key = ?2 AND body = ?3')
-    .bind(platformId, key, expected, body);
+    .prepare('UPDATE idempotency SET body = ?5 WHERE platform_id = ?1 AND sid_hash = ?2 AND idem_key = ?3 AND body = ?4')
+    .bind(platformId, sidHash, key, expected, body);
 }
 
 // --- sessions, ratings, pacing ---
@@ -114,18 +115,33 @@ export interface SessionKey {
   clientHash: string;
 }
 
+/** A write's token, against the client's erasure tombstone (see worker/erasure-tombstone.ts). */
+export interface ErasureGuard {
+  tombstone: string;
+  /** The token's `iat` (0 when it has none): a tombstone at or after it refuses the write. */
+  issuedAt: number;
+}
+
+/**
+ * Records the session unless it exists, or (with `guard`) the client was erased at or after the token was issued:
+ * then nothing is inserted, and the writes that follow it in the batch (which need the session row) store nothing.
+ */
 export function upsertSession(
   db: D1Database,
-  s: SessionKey & { instrumentId: string; instrumentVersion: number; scheduledStart: number | null; scheduledEnd: number | null; now: number },
+  s: SessionKey & { instrumentId: string; instrumentVersion: number; scheduledStart: number | null; scheduledEnd: number | null; now: number; guard?: ErasureGuard },
 ) {
   return db
     .prepare(
       `INSERT OR IGNORE INTO sessions
          (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, scheduled_start, scheduled_end, created_at, client_seq)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-               (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions WHERE platform_id = ?1 AND client_hash = ?4))`,
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+              (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions WHERE platform_id = ?1 AND client_hash = ?4)
+        WHERE NOT EXISTS (SELECT 1 FROM erased_clients WHERE platform_id = ?1 AND tombstone = ?10 AND erased_at >= ?11)`,
     )
-    .bind(s.platformId, s.sidHash, s.therapistHash, s.clientHash, s.instrumentId, s.instrumentVersion, s.scheduledStart, s.scheduledEnd, s.now);
+    .bind(
+      s.platformId, s.sidHash, s.therapistHash, s.clientHash, s.instrumentId, s.instrumentVersion, s.scheduledStart, s.scheduledEnd, s.now,
+      s.guard?.tombstone ?? null, s.guard?.issuedAt ?? 0,
+    );
 }
 
 /** The hashed therapist and client a session was first recorded with. */
@@ -196,6 +212,7 @@ export async function hasPacing(db: D1Database, platformId: string, sidHash: str
 
 export interface SummaryRow {
   therapistHash: string;
+  clientHash: string;
   askedAt: number | null;
   status: 'rated' | 'declined' | null;
   instrumentId: string | null;
@@ -227,7 +244,7 @@ export function getSummaryRow(db: D1Database, platformId: string, sidHash: strin
 export function summaryRowStatement(db: D1Database, platformId: string, sidHash: string) {
   return db
     .prepare(
-      `SELECT s.therapist_hash AS therapistHash, s.asked_at AS askedAt, r.status AS status, r.instrument_id AS instrumentId,
+      `SELECT s.therapist_hash AS therapistHash, s.client_hash AS clientHash, s.asked_at AS askedAt, r.status AS status, r.instrument_id AS instrumentId,
               r.instrument_version AS instrumentVersion, r.items AS items, r.total AS total, r.max_total AS maxTotal,
               r.flags AS flags, r.rated_at AS ratedAt,
               p.duration_seconds AS durationSeconds, p.therapist_talk_seconds AS therapistTalkSeconds,

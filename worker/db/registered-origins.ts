@@ -1,3 +1,4 @@
+import { LOOKUP_TIMEOUT_MS, withTimeout } from '../lookup-timeout.ts';
 import { isOriginRegistered } from './queries.ts';
 
 /**
@@ -9,43 +10,38 @@ import { isOriginRegistered } from './queries.ts';
 export const ORIGIN_CACHE_TTL_MS = 30_000;
 const MAX_ENTRIES = 512;
 
+/**
+ * Settled positive answers only, as an expiry time. Never a promise: a promise made by one request belongs to
+ * that request's I/O context, and another request that awaits it fails ("Cannot perform I/O on behalf of a
+ * different request") or hangs for good when the first request is cancelled. Concurrent misses each ask D1.
+ */
 const registered = new Map<string, number>();
-/** Lookups in flight, shared by concurrent requests for the same key (a preflight burst, auth then CORS). */
-const pending = new Map<string, Promise<boolean>>();
 
 /**
- * isOriginRegistered with a per-isolate cache of positive answers (see ORIGIN_CACHE_TTL_MS).
- * `platformId` omitted: registered for some platform (the preflight's question).
+ * isOriginRegistered with a per-isolate cache of positive answers (see ORIGIN_CACHE_TTL_MS), under a timeout
+ * (503 lookup_timeout). `platformId` omitted: registered for some platform (the preflight's question).
  *
  * @example
  * if (await originRegistered(c.env.DB, origin, platformId)) res.headers.set('Access-Control-Allow-Origin', origin);
  */
-export function originRegistered(db: D1Database, origin: string, platformId?: string, now = Date.now()): Promise<boolean> {
+export async function originRegistered(db: D1Database, origin: string, platformId?: string, now = Date.now(), timeoutMs = LOOKUP_TIMEOUT_MS): Promise<boolean> {
   const key = `${platformId ?? '*'}\n${origin}`;
   const until = registered.get(key);
   if (until !== undefined) {
-    if (until > now) return Promise.resolve(true);
+    if (until > now) return true;
     registered.delete(key);
   }
-  const inFlight = pending.get(key);
-  if (inFlight) return inFlight;
-  const lookup = isOriginRegistered(db, origin, platformId)
-    .then((ok) => {
-      if (ok) {
-        if (registered.size >= MAX_ENTRIES) registered.clear();
-        registered.set(key, now + ORIGIN_CACHE_TTL_MS);
-        // Registered for a platform implies registered for some platform.
-        if (platformId !== undefined) registered.set(`*\n${origin}`, now + ORIGIN_CACHE_TTL_MS);
-      }
-      return ok;
-    })
-    .finally(() => pending.delete(key));
-  pending.set(key, lookup);
-  return lookup;
+  const ok = await withTimeout(isOriginRegistered(db, origin, platformId), timeoutMs);
+  if (ok) {
+    if (registered.size >= MAX_ENTRIES) registered.clear();
+    registered.set(key, now + ORIGIN_CACHE_TTL_MS);
+    // Registered for a platform implies registered for some platform.
+    if (platformId !== undefined) registered.set(`*\n${origin}`, now + ORIGIN_CACHE_TTL_MS);
+  }
+  return ok;
 }
 
 /** Forgets every cached answer (tests; a deploy starts with an empty cache anyway). */
 export function clearOriginCache(): void {
   registered.clear();
-  pending.clear();
 }

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { SessionSummary } from '../../schemas/index.ts';
 import type { Bindings } from '../env.ts';
-import { loadSummary, type SummaryTarget } from '../load-summary.ts';
+import { loadSummary, sameParticipants, type SummaryTarget } from '../load-summary.ts';
 
 export const LIVE_PROTOCOL = 'attune.v1';
 /** Header on the Worker -> object upgrade request carrying the verified, hashed target (JSON). */
@@ -12,6 +12,19 @@ export const MAX_SOCKETS = 8;
 export const CLOSE_SUMMARY_FAILED = 1011;
 /** Close code for the oldest socket pushed out by a newer one (1013: try again later). */
 export const CLOSE_TOO_MANY = 1013;
+/** Close code when the session turns out to be recorded with other participants than the socket's token names. */
+export const CLOSE_MISMATCH = 1008;
+
+/** The hashed therapist and client a socket was opened for, and a writer's: a push goes only where they match. */
+export interface LiveParticipants {
+  therapistHash: string;
+  clientHash: string;
+}
+
+/** What each socket carries across hibernation. */
+interface Attachment extends LiveParticipants {
+  at: number;
+}
 
 /** How much a summary knows; a publish that knows less than what was already sent is stale. */
 export function summaryRank(s: SessionSummary): number {
@@ -28,8 +41,11 @@ export function summaryMessage(summary: SessionSummary): string {
  * object. Nothing is stored: the summary always comes from D1 (on connect) or from the Worker (on publish).
  */
 export class SessionLive extends DurableObject<Bindings> {
-  /** Rank of the last summary sent; in memory only (a hibernated object has nothing stale to protect). */
-  private lastRank = -1;
+  /**
+   * Rank of the last summary sent, per participants (therapist and client hash); in memory only (a hibernated
+   * object has nothing stale to protect).
+   */
+  private lastRank = new Map<string, number>();
   /** Orders connections made within the same millisecond. */
   private connects = 0;
 
@@ -59,10 +75,16 @@ export class SessionLive extends DurableObject<Bindings> {
     // Accept first, then read D1: any write committed before the read is in it, and any publish after the
     // accept reaches this socket too, so the therapist can never miss a change.
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ at: ++this.connects + Date.now() * 1000 });
+    server.serializeAttachment({ at: ++this.connects + Date.now() * 1000, therapistHash: target.therapistHash, clientHash: target.clientHash } satisfies Attachment);
     try {
-      const { summary } = await loadSummary(this.env.DB, target);
-      this.lastRank = Math.max(this.lastRank, summaryRank(summary));
+      const { summary, recorded } = await loadSummary(this.env.DB, target);
+      // The Worker checked this before the upgrade; a first write naming others may have landed since.
+      if (!sameParticipants(target, recorded)) {
+        server.close(CLOSE_MISMATCH, 'session mismatch');
+        return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': LIVE_PROTOCOL } });
+      }
+      const key = participantsKey(target);
+      this.lastRank.set(key, Math.max(this.lastRank.get(key) ?? -1, summaryRank(summary)));
       server.send(summaryMessage(summary));
     } catch (err) {
       console.error('live: initial summary failed', err instanceof Error ? err.message : String(err));
@@ -72,13 +94,21 @@ export class SessionLive extends DurableObject<Bindings> {
     return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': LIVE_PROTOCOL } });
   }
 
-  /** Sends the summary to every open socket of the session; returns how many got it. */
-  async publish(summary: SessionSummary): Promise<number> {
-    const sockets = this.ctx.getWebSockets();
+  /**
+   * Sends the summary to the session's open sockets whose therapist and client are the writer's; returns how many
+   * got it. A socket opened with a token that names the same sid with other participants (before the session was
+   * first recorded) gets nothing and is not counted.
+   */
+  async publish(summary: SessionSummary, writer: LiveParticipants): Promise<number> {
+    const key = participantsKey(writer);
+    const sockets = this.ctx.getWebSockets().filter((ws) => {
+      const a = attachmentOf(ws);
+      return a !== null && participantsKey(a) === key;
+    });
     const rank = summaryRank(summary);
     // A publish that raced a newer one: the newer summary was already delivered to these sockets.
-    if (rank < this.lastRank) return sockets.length;
-    this.lastRank = rank;
+    if (rank < (this.lastRank.get(key) ?? -1)) return sockets.length;
+    this.lastRank.set(key, rank);
     const message = summaryMessage(summary);
     let sent = 0;
     for (const ws of sockets) {
@@ -106,11 +136,21 @@ export class SessionLive extends DurableObject<Bindings> {
   override webSocketError(): void {}
 }
 
-/** When the socket connected (its attachment survives hibernation); 0 when unknown. */
-function connectedAt(ws: WebSocket): number {
+function participantsKey(p: LiveParticipants): string {
+  return `${p.therapistHash}\n${p.clientHash}`;
+}
+
+/** The socket's attachment (it survives hibernation); null when unreadable or from before participants were bound. */
+function attachmentOf(ws: WebSocket): Attachment | null {
   try {
-    return (ws.deserializeAttachment() as { at?: number } | null)?.at ?? 0;
+    const a = ws.deserializeAttachment() as Partial<Attachment> | null;
+    return a && typeof a.therapistHash === 'string' && typeof a.clientHash === 'string' ? { at: a.at ?? 0, therapistHash: a.therapistHash, clientHash: a.clientHash } : null;
   } catch {
-    return 0;
+    return null;
   }
+}
+
+/** When the socket connected; 0 when unknown. */
+function connectedAt(ws: WebSocket): number {
+  return attachmentOf(ws)?.at ?? 0;
 }

@@ -1,7 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { getAdminKey } from '../db/admin-queries.ts';
 import type { AppEnv } from '../env.ts';
+import { failedCredential, refuseIfThrottled } from '../auth/failure-throttle.ts';
 import { ApiFailure } from '../errors.ts';
+import { withTimeout } from '../lookup-timeout.ts';
 import { parsePlatformSettings } from '../platform-settings.ts';
 import { sha256 } from '../refs.ts';
 
@@ -20,8 +22,12 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
   return async function adminAuthMiddleware(c, next) {
     const key = BEARER.exec(c.req.header('Authorization') ?? '')?.[1];
     if (!key) throw new ApiFailure(401, 'missing_admin_key', 'A Bearer admin key is required.', { 'WWW-Authenticate': 'Bearer' });
-    const row = ADMIN_KEY.test(key) ? await getAdminKey(c.env.DB, await sha256(key)) : null;
-    if (!row) throw new ApiFailure(401, 'invalid_admin_key', 'The admin key is invalid or revoked.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    refuseIfThrottled(c);
+    const row = ADMIN_KEY.test(key) ? await withTimeout(getAdminKey(c.env.DB, await sha256(key))) : null;
+    if (!row) {
+      const unauthorized = new ApiFailure(401, 'invalid_admin_key', 'The admin key is invalid or revoked.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      throw await failedCredential(c, unauthorized);
+    }
     c.set('admin', { platformId: row.platformId, keyId: row.id });
     c.set('platform', { id: row.platformId, settings: parsePlatformSettings(row.platformSettings) });
     await next();

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { MAX_CLOCK_SKEW_SECONDS, type Role } from '../../schemas/index.ts';
+import { failedCredential, refuseIfThrottled } from '../auth/failure-throttle.ts';
 import { verifyToken } from '../auth/verify-token.ts';
 import { originRegistered } from '../db/registered-origins.ts';
 import type { AppEnv } from '../env.ts';
@@ -10,14 +11,12 @@ import { hashRef } from '../refs.ts';
 export interface AuthOptions {
   /** Roles allowed on the route; any role when omitted. */
   roles?: readonly Role[];
-  /** Route parameter that must equal the token's `sid` (e.g. 'sid' for /sessions/:sid/...). */
-  sessionParam?: string;
   /** Where the token comes from; default the `Authorization: Bearer` header. */
   tokenFrom?: (c: Context<AppEnv>) => string | undefined;
   /**
-   * Accept a client token whose exp passed at most this many seconds ago, for its own session only (needs
-   * `sessionParam`). Only the rating route sets it: a rating queued offline must not be lost. Every other
-   * route keeps the strict exp.
+   * Accept a client token whose exp passed at most this many seconds ago (for its own session: every session route
+   * takes the session from the token). Only the rating route sets it: a rating queued offline must not be lost.
+   * Every other route keeps the strict exp.
    */
   expiredGraceSeconds?: number;
 }
@@ -36,7 +35,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
  * 401 for a missing or invalid token, 403 for a valid token used outside its role, session or origin.
  *
  * @example
- * app.post('/sessions/:sid/rating', auth({ roles: ['client'], sessionParam: 'sid' }), (c) => {
+ * app.post('/session/rating', auth({ roles: ['client'] }), (c) => {
  *   const { sid } = c.get('refs'); // HMAC of the token's sid under the platform's key
  * });
  */
@@ -44,19 +43,20 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
   return async function authMiddleware(c, next) {
     const token = (options.tokenFrom ?? bearerToken)(c);
     if (!token) throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', { 'WWW-Authenticate': 'Bearer' });
-    const grace = options.sessionParam !== undefined ? (options.expiredGraceSeconds ?? 0) : 0;
+    refuseIfThrottled(c);
+    const grace = options.expiredGraceSeconds ?? 0;
     const now = Math.floor(Date.now() / 1000);
     let result = await verifyToken(c.env.DB, token, { nowSeconds: now, expiredGraceSeconds: grace });
     // Past its exp, only a client token is let through (and only because of the grace above).
-    if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client') result = { ok: false, reason: 'invalid' };
-    if (!result.ok) throw new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client') result = { ok: false, reason: 'invalid', kid: result.key.kid };
+    if (!result.ok) {
+      const unauthorized = new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      throw await failedCredential(c, unauthorized, result.kid);
+    }
     const { claims, key } = result;
 
     if (options.roles && !options.roles.includes(claims.role)) {
       throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
-    }
-    if (options.sessionParam !== undefined && c.req.param(options.sessionParam) !== claims.sid) {
-      throw new ApiFailure(403, 'wrong_session', 'This token is for another session.');
     }
     // A browser on an origin this platform did not register must not act with its token. The lookup runs
     // alongside the ref hashing; its 403 still comes before anything else below.

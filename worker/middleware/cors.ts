@@ -46,7 +46,8 @@ export function cors(options: CorsOptions = {}): MiddlewareHandler<AppEnv> {
     if (platformId && (await originRegistered(c.env.DB, origin, platformId))) {
       c.res.headers.set('Access-Control-Allow-Origin', origin);
       c.res.headers.set('Access-Control-Expose-Headers', 'Idempotent-Replayed');
-    } else if (c.res.status >= 400 && (await originRegistered(c.env.DB, origin))) {
+    } else if (c.res.status >= 400 && c.res.status !== 429 && (await originRegistered(c.env.DB, origin))) {
+      // (Not for a 429: a throttled burst must not cost a lookup per request.)
       // The widget must be able to read why it was refused (expired token, wrong role, unknown instrument,
       // a body too large) even when no platform was established. The body is only the fixed error, so sharing
       // it with an origin some platform registered leaks nothing.

@@ -21,10 +21,27 @@ export function weekStart(day: number): number {
   return day - ((((day + 3) % 7) + 7) % 7);
 }
 
+/** The ISO week index of a day: week w runs from day 7w - 3 (a Monday) to day 7w + 3. */
+export function weekOf(day: number): number {
+  return Math.floor((day + 3) / 7);
+}
+
+/**
+ * Days after a week ends before it is published (and frozen): a rating queued offline is taken up to 7 days past
+ * its token's exp, so by then the week's facts are in; one more day for a token's lifetime.
+ */
+export const PUBLISH_DELAY_DAYS = 8;
+
+/** The last week that may be published at `nowSeconds`: ended at least PUBLISH_DELAY_DAYS ago. Never the current one. */
+export function lastPublishableWeek(nowSeconds: number): number {
+  const today = Math.floor(nowSeconds / DAY_SECONDS);
+  // Week w ends on day 7w + 3; it is publishable from day 7w + 4 + PUBLISH_DELAY_DAYS.
+  return Math.floor((today - 4 - PUBLISH_DELAY_DAYS) / 7);
+}
+
 /**
  * The report's range from `from` and `to` (YYYY-MM-DD, inclusive; default the last 13 weeks), widened to
- * whole ISO weeks so that two overlapping queries never differ by less than a week. Residual risk: two
- * reports a week apart still difference to that week's aggregate per group (see buildReport).
+ * whole ISO weeks. Only weeks up to lastPublishableWeek are ever published (see buildPublishedReport).
  */
 export function reportRange(from: string | undefined, to: string | undefined, nowSeconds: number): { fromDay: number; toDay: number } {
   const today = Math.floor(nowSeconds / DAY_SECONDS);

@@ -27,6 +27,8 @@ export interface Report {
   minCell: number;
   /** Fewest distinct clients a published cell rests on. */
   minClients: number;
+  /** Last day of the last published week: weeks after it (the current one, and the last PUBLISH_DELAY_DAYS) are not in any report yet. */
+  publishedThrough?: string;
   rows: ReportRow[];
   total: ReportRow;
 }
@@ -61,29 +63,70 @@ function add(a: RollupSums, b: RollupSums): RollupSums {
 
 const ZERO: RollupSums = { asked: 0, rated: 0, declined: 0, totalSum: 0, flagged: 0, shareSum: 0, shareN: 0 };
 
+/** One week's frozen cells (per therapist) with the week's own distinct clients. */
+export interface WeekCells {
+  week: number;
+  /** The week's first day (YYYY-MM-DD): the key of its row in the weeks report. */
+  key: string;
+  cells: { key: string; sums: RollupSums; clients: DistinctClients }[];
+  clients: DistinctClients;
+}
+
+interface Accumulated {
+  sums: RollupSums;
+  sessionsShown: boolean;
+  shareShown: boolean;
+}
+
+const sessionPart = (s: RollupSums): RollupSums => ({ ...ZERO, asked: s.asked, rated: s.rated, declined: s.declined, totalSum: s.totalSum, flagged: s.flagged });
+const sharePart = (s: RollupSums): RollupSums => ({ ...ZERO, shareSum: s.shareSum, shareN: s.shareN });
+
 /**
- * Builds a report from grouped rollup sums with small-cell suppression: session measures rest on the rated
- * count and its distinct clients, the talk share on the count of sessions with pacing and theirs; each column
- * is suppressed (with its complementary cells and its total) on its own counts. A cell needs at least `min`
- * sessions AND `MIN_CLIENTS` distinct clients: 11 sessions of one client would otherwise publish that client.
- *
- * Residual risk (differencing): ranges are widened to whole ISO weeks, so two overlapping reports differ by
- * whole weeks; subtracting them still yields that difference's aggregate for a group, which may rest on
- * fewer than the floor. Suppression works within one report; it cannot stop an admin who queries ranges one
- * week apart. Every read is in the audit log, which is where such a pattern shows.
+ * Builds a report from published (frozen) weeks. Each week is a fixed period judged on its own: within it, a cell
+ * resting on fewer than `min` sessions or MIN_CLIENTS distinct clients is suppressed with its complementary cells,
+ * each column (session measures; talk share) on its own counts, and the week's total only when it rests on enough.
+ * A row over several weeks (a therapist; the total line) adds up only that group's parts that were publishable in
+ * their own week, so every figure is a sum of publishable weekly figures: no two reads, over any two ranges, can be
+ * subtracted to reveal a suppressed week, and a published week never changes (frozen at first publication).
  */
-export function buildReport(
-  kind: Report['report'],
-  range: { from: string; to: string },
-  groups: { key: string; sums: RollupSums; clients: DistinctClients }[],
-  totalClients: DistinctClients,
-  min = MIN_CELL,
-): Report {
-  const bySessions = suppress(groups.map((g) => g.sums.rated), min, { cells: groups.map((g) => g.clients.ratedClients), total: totalClients.ratedClients });
-  const byShare = suppress(groups.map((g) => g.sums.shareN), min, { cells: groups.map((g) => g.clients.shareClients), total: totalClients.shareClients });
-  const rows = groups.map((g, i) => ({ key: g.key, ...measures(g.sums, bySessions.cells[i]!, byShare.cells[i]!) }));
-  const sum = groups.reduce((acc, g) => add(acc, g.sums), ZERO);
-  return { report: kind, ...range, minCell: min, minClients: MIN_CLIENTS, rows, total: { key: 'total', ...measures(sum, bySessions.total, byShare.total) } };
+export function buildPublishedReport(kind: Report['report'], range: { from: string; to: string }, weeks: WeekCells[], min = MIN_CELL): Report {
+  const rows = new Map<string, Accumulated>();
+  const total: Accumulated = { sums: ZERO, sessionsShown: false, shareShown: false };
+  const accOf = (key: string) => {
+    let a = rows.get(key);
+    if (!a) rows.set(key, (a = { sums: ZERO, sessionsShown: false, shareShown: false }));
+    return a;
+  };
+  const addSessions = (a: Accumulated, s: RollupSums) => {
+    a.sums = add(a.sums, sessionPart(s));
+    a.sessionsShown = true;
+  };
+  const addShare = (a: Accumulated, s: RollupSums) => {
+    a.sums = add(a.sums, sharePart(s));
+    a.shareShown = true;
+  };
+  for (const w of weeks) {
+    if (w.cells.length === 0) continue;
+    const bySessions = suppress(w.cells.map((c) => c.sums.rated), min, { cells: w.cells.map((c) => c.clients.ratedClients), total: w.clients.ratedClients });
+    const byShare = suppress(w.cells.map((c) => c.sums.shareN), min, { cells: w.cells.map((c) => c.clients.shareClients), total: w.clients.shareClients });
+    const weekSum = w.cells.reduce((acc, c) => add(acc, c.sums), ZERO);
+    if (kind === 'therapists') {
+      w.cells.forEach((c, i) => {
+        const a = accOf(c.key);
+        if (!bySessions.cells[i]) addSessions(a, c.sums);
+        if (!byShare.cells[i]) addShare(a, c.sums);
+      });
+    } else {
+      const a = accOf(w.key);
+      if (!bySessions.total) addSessions(a, weekSum);
+      if (!byShare.total) addShare(a, weekSum);
+    }
+    if (!bySessions.total) addSessions(total, weekSum);
+    if (!byShare.total) addShare(total, weekSum);
+  }
+  const line = (key: string, a: Accumulated): ReportRow => ({ key, ...measures(a.sums, !a.sessionsShown, !a.shareShown) });
+  const keys = [...rows.keys()].sort();
+  return { report: kind, ...range, minCell: min, minClients: MIN_CLIENTS, rows: keys.map((k) => line(k, rows.get(k)!)), total: line('total', total) };
 }
 
 export const CSV_HEADER = ['key', 'sessions', 'asked', 'mean_total', 'flagged_share', 'completion_rate', 'mean_therapist_share'] as const;

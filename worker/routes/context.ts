@@ -3,6 +3,7 @@ import type { SessionContext } from '../../schemas/index.ts';
 import { shouldAsk } from '../ask.ts';
 import { clientSessionNumber, getSessionParticipants, markAsked, sessionParticipantsStatement, upsertSession } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
+import { assertNotErased, erasureGuardOf } from '../erasure-tombstone.ts';
 import { ApiFailure } from '../errors.ts';
 import { auth } from '../middleware/auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
@@ -16,7 +17,9 @@ async function decideAsk(c: Context<AppEnv>): Promise<boolean> {
   const { sid, tid, cid } = c.var.refs;
   const platformId = c.var.platform.id;
   const db = c.env.DB;
-  let recorded = await getSessionParticipants(db, platformId, sid);
+  const guard = await erasureGuardOf(c);
+  const [first] = await Promise.all([getSessionParticipants(db, platformId, sid), assertNotErased(c, guard)]);
+  let recorded = first;
   const now = Math.floor(Date.now() / 1000);
   const setting = askSettingFor(c.var.platform.settings);
   if (!recorded) {
@@ -26,7 +29,7 @@ async function decideAsk(c: Context<AppEnv>): Promise<boolean> {
       upsertSession(db, {
         platformId, sidHash: sid, therapistHash: tid, clientHash: cid,
         instrumentId: c.var.instrument.id, instrumentVersion: c.var.instrument.version,
-        scheduledStart: sched?.start ?? null, scheduledEnd: sched?.end ?? null, now,
+        scheduledStart: sched?.start ?? null, scheduledEnd: sched?.end ?? null, now, guard,
       }),
       sessionParticipantsStatement(db, platformId, sid),
     ]);

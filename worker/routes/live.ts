@@ -4,6 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { LIVE_PROTOCOL, TARGET_HEADER } from '../live/session-live.ts';
 import { liveStub } from '../live/publish.ts';
+import { sameParticipants } from '../load-summary.ts';
 import { auth } from '../middleware/auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
 import { summaryTargetOf } from '../summary-target.ts';
@@ -33,9 +34,7 @@ export const liveRoutes = new Hono<AppEnv>()
     }
     const target = summaryTargetOf(c);
     const recorded = await getSessionParticipants(c.env.DB, target.platformId, target.sidHash);
-    if (recorded && recorded.therapistHash !== target.therapistHash) {
-      throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with another therapist.');
-    }
+    if (!sameParticipants(target, recorded)) throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
     const stub = liveStub(c.env, target.platformId, target.sidHash);
     if (!stub) throw new ApiFailure(503, 'live_unavailable', 'The live channel is not configured.');
     const headers = new Headers({ Upgrade: 'websocket', [TARGET_HEADER]: JSON.stringify(target) });

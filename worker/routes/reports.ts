@@ -1,30 +1,23 @@
 import { Hono, type Context } from 'hono';
 import { PseudonymRequest } from '../../schemas/admin.ts';
 import { readJson } from '../body.ts';
-import { distinctClients, insertAudit, rollupsByTherapist, rollupsByWeek, type DistinctClients } from '../db/admin-queries.ts';
+import { insertAudit } from '../db/admin-queries.ts';
+import { freezeWeeksStatements, insertReportAudit, readPublished } from '../db/published-queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { adminAuth } from '../middleware/admin-auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
 import { hashRef } from '../refs.ts';
-import { dateOfDay, reportRange } from '../reports/range.ts';
-import { buildReport, reportCsv, type Report } from '../reports/report.ts';
+import { dateOfDay, lastPublishableWeek, reportRange, weekOf } from '../reports/range.ts';
+import { buildPublishedReport, reportCsv, type Report, type WeekCells } from '../reports/report.ts';
 
 /** A therapist's stable pseudonym: a prefix of its keyed hash (no ref, and not the whole stored hash). */
 export function pseudonymOf(therapistHash: string): string {
   return `t_${therapistHash.slice(0, 10)}`;
 }
 
-const NO_CLIENTS: DistinctClients = { ratedClients: 0, shareClients: 0 };
-
 function nowSeconds() {
   return Math.floor(Date.now() / 1000);
-}
-
-/** Every admin read is written to the audit log before the answer leaves: route, parameters, row count. */
-async function audit(c: Context<AppEnv>, route: string, params: Record<string, string | number>, rows: number) {
-  const { platformId, keyId } = c.var.admin;
-  await insertAudit(c.env.DB, { platformId, keyId, route, params, rows, at: nowSeconds() }).run();
 }
 
 function formatOf(c: Context<AppEnv>): 'json' | 'csv' {
@@ -33,44 +26,65 @@ function formatOf(c: Context<AppEnv>): 'json' | 'csv' {
   return f;
 }
 
-async function answer(c: Context<AppEnv>, route: string, report: Report, format: 'json' | 'csv') {
-  await audit(c, route, { from: report.from, to: report.to, format }, report.rows.length);
-  if (format === 'json') return c.json(report);
-  return c.body(reportCsv(report), 200, {
+/**
+ * The requested range's published weeks: the closed weeks in it (never the current one, nor the last
+ * PUBLISH_DELAY_DAYS) are frozen first if this is their first publication, then read back frozen.
+ */
+async function publishedWeeks(c: Context<AppEnv>, fromDay: number, toDay: number, now: number): Promise<{ weeks: WeekCells[]; publishedThrough: string }> {
+  const platformId = c.var.admin.platformId;
+  const last = lastPublishableWeek(now);
+  const fromWeek = weekOf(fromDay);
+  const toWeek = Math.min(weekOf(toDay), last);
+  const publishedThrough = dateOfDay(last * 7 + 3);
+  if (toWeek < fromWeek) return { weeks: [], publishedThrough };
+  await c.env.DB.batch(freezeWeeksStatements(c.env.DB, platformId, fromWeek, toWeek, now));
+  const { cells, weeks } = await readPublished(c.env.DB, platformId, fromWeek, toWeek);
+  return {
+    publishedThrough,
+    weeks: weeks.map((w) => ({
+      week: w.week,
+      key: dateOfDay(w.week * 7 - 3),
+      clients: w.clients,
+      cells: cells.filter((x) => x.week === w.week).map((x) => ({ key: pseudonymOf(x.therapistHash), sums: x.sums, clients: x.clients })),
+    })),
+  };
+}
+
+/** A report of `kind` over the request's range, from published weeks only, audited before it leaves. */
+async function report(c: Context<AppEnv>, kind: Report['report']) {
+  const format = formatOf(c);
+  const now = nowSeconds();
+  const { fromDay, toDay } = reportRange(c.req.query('from'), c.req.query('to'), now);
+  const { weeks, publishedThrough } = await publishedWeeks(c, fromDay, toDay, now);
+  const from = dateOfDay(fromDay);
+  const to = dateOfDay(toDay);
+  const built = { ...buildPublishedReport(kind, { from, to }, weeks), publishedThrough };
+  const { platformId, keyId } = c.var.admin;
+  await insertReportAudit(c.env.DB, { platformId, keyId, route: `/v1/reports/${kind}`, from, to, params: { from, to, format }, rows: built.rows.length, at: now }).run();
+  if (format === 'json') return c.json(built);
+  return c.body(reportCsv(built), 200, {
     'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="attune-${report.report}-${report.from}-${report.to}.csv"`,
+    'Content-Disposition': `attachment; filename="attune-${kind}-${from}-${to}.csv"`,
   });
 }
 
+/** Every admin read is written to the audit log before the answer leaves: route, parameters, row count. */
+async function audit(c: Context<AppEnv>, route: string, params: Record<string, string | number>, rows: number) {
+  const { platformId, keyId } = c.var.admin;
+  await insertAudit(c.env.DB, { platformId, keyId, route, params, rows, at: nowSeconds() }).run();
+}
+
 /**
- * Reports for platform admins (admin key): de-identified aggregates from the daily rollups, every cell
+ * Reports for platform admins (admin key): de-identified aggregates of closed ISO weeks only, each week frozen at
+ * its first publication (so a late fact or an erasure never changes a published figure), every weekly cell
  * resting on fewer than 11 sessions or fewer than 5 distinct clients suppressed with its complementary cells.
+ * A read that nearly repeats an earlier one is marked in the audit log (near_repeat_of).
  */
 export const reportRoutes = new Hono<AppEnv>()
   .use('*', adminAuth())
-  .get('/therapists', async (c) => {
-    const format = formatOf(c);
-    const { fromDay, toDay } = reportRange(c.req.query('from'), c.req.query('to'), nowSeconds());
-    const [rows, clients] = await Promise.all([
-      rollupsByTherapist(c.env.DB, c.var.admin.platformId, fromDay, toDay),
-      distinctClients(c.env.DB, c.var.admin.platformId, fromDay, toDay, 'therapist'),
-    ]);
-    const groups = rows.map((r) => ({ key: pseudonymOf(r.therapistHash), sums: r, clients: clients.groups.get(r.therapistHash) ?? NO_CLIENTS }));
-    const report = buildReport('therapists', { from: dateOfDay(fromDay), to: dateOfDay(toDay) }, groups, clients.total);
-    return answer(c, '/v1/reports/therapists', report, format);
-  })
+  .get('/therapists', (c) => report(c, 'therapists'))
   .all('/therapists', methodNotAllowed('GET'))
-  .get('/weeks', async (c) => {
-    const format = formatOf(c);
-    const { fromDay, toDay } = reportRange(c.req.query('from'), c.req.query('to'), nowSeconds());
-    const [rows, clients] = await Promise.all([
-      rollupsByWeek(c.env.DB, c.var.admin.platformId, fromDay, toDay),
-      distinctClients(c.env.DB, c.var.admin.platformId, fromDay, toDay, 'week'),
-    ]);
-    const groups = rows.map((r) => ({ key: dateOfDay(r.week * 7 - 3), sums: r, clients: clients.groups.get(r.week) ?? NO_CLIENTS }));
-    const report = buildReport('weeks', { from: dateOfDay(fromDay), to: dateOfDay(toDay) }, groups, clients.total);
-    return answer(c, '/v1/reports/weeks', report, format);
-  })
+  .get('/weeks', (c) => report(c, 'weeks'))
   .all('/weeks', methodNotAllowed('GET'))
   // The admin sends its own therapist refs and gets their pseudonyms back; refs are hashed here and never stored.
   .post('/pseudonyms', async (c) => {

@@ -10,8 +10,10 @@ import {
   insertRating,
   previousTotal,
   upsertSession,
+  type ErasureGuard,
   type SessionKey,
 } from '../db/queries.ts';
+import { assertNotErased, erasureGuardOf } from '../erasure-tombstone.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { idempotencyKeyOf, idempotentWrite, startIdempotencyReads } from '../idempotent-write.ts';
@@ -19,7 +21,7 @@ import { auth, OFFLINE_RATING_GRACE_SECONDS } from '../middleware/auth.ts';
 import { methodNotAllowed } from '../not-allowed.ts';
 import { checkItems } from '../rating-items.ts';
 import { publishSummary } from '../live/publish.ts';
-import { loadSummary, summaryFromResults, summaryStatements } from '../load-summary.ts';
+import { loadSummary, sameParticipants, summaryFromResults, summaryStatements } from '../load-summary.ts';
 import { summaryTargetOf } from '../summary-target.ts';
 import { flagsFor, totalOf } from '../summary.ts';
 
@@ -61,7 +63,7 @@ async function publishCurrent(c: Context<AppEnv>, reads?: D1Result<unknown>[]): 
   const target = summaryTargetOf(c);
   try {
     const { summary } = reads ? summaryFromResults(target, reads) : await loadSummary(c.env.DB, target);
-    return await publishSummary(c.env, target.platformId, target.sidHash, summary);
+    return await publishSummary(c.env, target, summary);
   } catch (err) {
     console.error('live: loading the summary to publish failed', err instanceof Error ? err.message : String(err));
     return false;
@@ -71,10 +73,11 @@ async function publishCurrent(c: Context<AppEnv>, reads?: D1Result<unknown>[]): 
 /** The summary reads a write appends to its batch (see IdempotentWrite.readAfter). */
 const summaryReads = (c: Context<AppEnv>, now: number) => summaryStatements(c.env.DB, summaryTargetOf(c), now);
 
-function sessionRow(c: Context<AppEnv>, now: number) {
+function sessionRow(c: Context<AppEnv>, now: number, guard: ErasureGuard) {
   const sched = c.var.claims.sched;
   return upsertSession(c.env.DB, {
     ...sessionKey(c),
+    guard,
     instrumentId: c.var.instrument.id,
     instrumentVersion: c.var.instrument.version,
     scheduledStart: sched?.start ?? null,
@@ -83,8 +86,13 @@ function sessionRow(c: Context<AppEnv>, now: number) {
   });
 }
 
+/**
+ * The token's own session: POST /v1/session/rating (client), POST /v1/session/pacing and GET /v1/session/summary
+ * (therapist). The session comes from the token, never from the URL: observability records full URLs, and a
+ * session ref there would be a raw platform identifier in the logs.
+ */
 export const sessionRoutes = new Hono<AppEnv>()
-  .post('/:sid/rating', auth({ roles: ['client'], sessionParam: 'sid', expiredGraceSeconds: OFFLINE_RATING_GRACE_SECONDS }), async (c) => {
+  .post('/rating', auth({ roles: ['client'], expiredGraceSeconds: OFFLINE_RATING_GRACE_SECONDS }), async (c) => {
     const key = idempotencyKeyOf(c);
     const body = await readJson(c, RatingSubmission);
     const instrument = c.var.instrument;
@@ -99,7 +107,8 @@ export const sessionRoutes = new Hono<AppEnv>()
         : Promise.resolve(null);
     const exists = () => hasRating(c.env.DB, s.platformId, s.sidHash);
     const reads = startIdempotencyReads(c, key, exists);
-    const [, previous] = await Promise.all([assertSameParticipants(c), previousRead]);
+    const guard = await erasureGuardOf(c);
+    const [, previous] = await Promise.all([assertSameParticipants(c), previousRead, assertNotErased(c, guard)]);
 
     let record;
     if (body.kind === 'declined') {
@@ -128,7 +137,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       status: 201,
       response: { status: record.status, receivedAt: now } satisfies RatingReceipt,
       statements: [
-        sessionRow(c, now),
+        sessionRow(c, now, guard),
         insertRating(c.env.DB, s, { ...record, instrumentId: instrument.id, instrumentVersion: instrument.version, ratedAt: now }),
       ],
       readAfter: summaryReads(c, now),
@@ -137,9 +146,9 @@ export const sessionRoutes = new Hono<AppEnv>()
       session: s,
     });
   })
-  .all('/:sid/rating', methodNotAllowed('POST'))
+  .all('/rating', methodNotAllowed('POST'))
 
-  .post('/:sid/pacing', auth({ roles: ['therapist'], sessionParam: 'sid' }), async (c) => {
+  .post('/pacing', auth({ roles: ['therapist'] }), async (c) => {
     const key = idempotencyKeyOf(c);
     const body = await readJson(c, PacingBody);
     const s = sessionKey(c);
@@ -147,7 +156,8 @@ export const sessionRoutes = new Hono<AppEnv>()
     // As for ratings: the participants check and idempotentWrite's reads in one round trip.
     const exists = () => hasPacing(c.env.DB, s.platformId, s.sidHash);
     const reads = startIdempotencyReads(c, key, exists);
-    await assertSameParticipants(c);
+    const guard = await erasureGuardOf(c);
+    await Promise.all([assertSameParticipants(c), assertNotErased(c, guard)]);
     return idempotentWrite(c, {
       key,
       scope: `pacing:${s.sidHash}`,
@@ -157,7 +167,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       conflict: { code: 'already_recorded', message: 'This session’s pacing is already recorded.' },
       status: 201,
       response: { status: 'recorded', receivedAt: now } satisfies PacingReceipt,
-      statements: [sessionRow(c, now), insertPacing(c.env.DB, s, body, now)],
+      statements: [sessionRow(c, now, guard), insertPacing(c.env.DB, s, body, now)],
       session: s,
       readAfter: summaryReads(c, now),
       afterWrite: async (reads) => {
@@ -166,14 +176,13 @@ export const sessionRoutes = new Hono<AppEnv>()
       },
     });
   })
-  .all('/:sid/pacing', methodNotAllowed('POST'))
+  .all('/pacing', methodNotAllowed('POST'))
 
-  .get('/:sid/summary', auth({ roles: ['therapist'], sessionParam: 'sid' }), async (c) => {
+  .get('/summary', auth({ roles: ['therapist'] }), async (c) => {
     const target = summaryTargetOf(c);
-    const { summary, recordedTherapist } = await loadSummary(c.env.DB, target);
-    if (recordedTherapist !== null && recordedTherapist !== target.therapistHash) {
-      throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with another therapist.');
-    }
+    const { summary, recorded } = await loadSummary(c.env.DB, target);
+    // Both hashes: a platform that reuses session ids must not show one client's rating under another's summary.
+    if (!sameParticipants(target, recorded)) throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
     return c.json(summary);
   })
-  .all('/:sid/summary', methodNotAllowed('GET'));
+  .all('/summary', methodNotAllowed('GET'));
