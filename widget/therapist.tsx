@@ -4,7 +4,7 @@
 // the fallback) until the client has answered.
 import * as v from 'valibot';
 import { DEFAULT_INSTRUMENT, type Instrument } from '../schemas/instrument.ts';
-import { PacingAggregates, type CueSettings } from '../schemas/pacing.ts';
+import { DEFAULT_CUE_SETTINGS, PacingAggregates, type CueSettings } from '../schemas/pacing.ts';
 import type { SessionSummary } from '../schemas/summary.ts';
 import { createPacingMeter, type PacingMeter } from './audio/pacing-meter.ts';
 import { audioInput, isAudioInput } from './audio/role-sources.ts';
@@ -17,7 +17,7 @@ import { mountView } from './shared/mount.ts';
 import { createOutbox } from './shared/outbox.ts';
 import { PacingSection } from './therapist/pacing-section.tsx';
 import { PacingStrip } from './therapist/pacing-strip.tsx';
-import { PACING_STRINGS, THERAPIST_STRINGS } from './therapist/strings.ts';
+import { localeOf, THERAPIST_LOCALES } from './therapist/strings.ts';
 import { SummaryCard } from './therapist/summary-card.tsx';
 import { liveSummary } from './therapist/live-summary.ts';
 import { aggregatesOf } from './therapist/snapshot-aggregates.ts';
@@ -36,21 +36,34 @@ export interface TherapistState {
   cue: Cue | null;
   /** What this browser measured, shown until the server's summary carries it. */
   localPacing: PacingAggregates | null;
+  /** Attune.hideStrip() was called (until showStrip()). */
+  stripHidden: boolean;
+  /** The therapist shares their screen (seen by Attune.connect(room)): the strip hides meanwhile. */
+  sharing: boolean;
+  /** The platform's balance window (seconds), for the strip's label. */
+  windowSeconds: number;
 }
 
-const LOCALES = Object.keys(THERAPIST_STRINGS);
+const LOCALES = Object.keys(THERAPIST_LOCALES);
 
 function TherapistView({ state: s, onDismiss }: { state: TherapistState; onDismiss: () => void }) {
-  const pacingStrings = PACING_STRINGS[s.locale] ?? PACING_STRINGS.en!;
+  const words = localeOf(s.locale);
+  const dir = words.rtl ? 'rtl' : 'ltr';
   if (s.phase === 'call') {
-    return s.snapshot ? <PacingStrip snapshot={s.snapshot} cue={s.cue} strings={pacingStrings} onDismiss={onDismiss} /> : null;
+    if (!s.snapshot || s.stripHidden || s.sharing) return null;
+    return (
+      <div dir={dir}>
+        <PacingStrip snapshot={s.snapshot} cue={s.cue} strings={words.pacing} locale={s.locale} windowSeconds={s.windowSeconds} onDismiss={onDismiss} />
+      </div>
+    );
   }
-  const strings = THERAPIST_STRINGS[s.locale] ?? THERAPIST_STRINGS.en!;
   const pacing = s.summary?.pacing ?? s.localPacing;
   return (
-    <SummaryCard summary={s.summary} instrument={s.instrument} locale={s.locale} strings={strings}>
-      {pacing && <PacingSection pacing={pacing} confirmed={!!s.summary?.pacing} locale={s.locale} strings={pacingStrings} />}
-    </SummaryCard>
+    <div dir={dir}>
+      <SummaryCard summary={s.summary} instrument={s.instrument} locale={s.locale} strings={words.summary} rtl={!!words.rtl}>
+        {pacing && <PacingSection pacing={pacing} confirmed={!!s.summary?.pacing} locale={s.locale} strings={words.pacing} />}
+      </SummaryCard>
+    </div>
   );
 }
 
@@ -79,6 +92,9 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
     snapshot: null,
     cue: null,
     localPacing: null,
+    stripHidden: false,
+    sharing: false,
+    windowSeconds: DEFAULT_CUE_SETTINGS.balanceWindowSeconds,
   };
   const view = mountView(ctx, THERAPIST_CSS + TREND_CSS, state.locale);
   const set = (patch: Partial<TherapistState>) => {
@@ -157,7 +173,11 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
       if (abort.signal.aborted) return;
       sessionOptions = { schedule: c.schedule ?? null, cues: c.cues };
       meter?.configure(sessionOptions);
-      set({ instrument: c.instrument ?? state.instrument, locale: pickLocale(LOCALES, c.locale, ctx.locale, navigator.language) });
+      set({
+        instrument: c.instrument ?? state.instrument,
+        locale: pickLocale(LOCALES, c.locale, ctx.locale, navigator.language),
+        windowSeconds: c.cues?.balanceWindowSeconds ?? state.windowSeconds,
+      });
     });
 
   const endSession = () => {
@@ -185,8 +205,19 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
     }, ctx.error);
   };
 
+  /** The strip shows unless hidden by the API or by a screen share; the host hears each change. */
+  const stripVisible = (patch: Pick<Partial<TherapistState>, 'stripHidden' | 'sharing'>, reason: 'api' | 'screen-share') => {
+    const before = !state.stripHidden && !state.sharing;
+    set(patch);
+    const after = !state.stripHidden && !state.sharing;
+    if (before !== after) ctx.emit('strip', { visible: after, reason });
+  };
+
   set({});
   return {
+    hideStrip: () => stripVisible({ stripHidden: true }, 'api'),
+    // Showing by hand also overrides the current screen share (until the next one starts).
+    showStrip: () => stripVisible({ stripHidden: false, sharing: false }, 'api'),
     attachAudio(sources) {
       if (state.phase === 'ended') return;
       if (!sources || typeof sources !== 'object') {
@@ -216,6 +247,7 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
         setSources: (role, list) => m.setSources(role, list),
         refresh: () => m.refresh(),
         disconnected: endSession,
+        screenShare: (sharing) => stripVisible({ sharing }, 'screen-share'),
       });
     },
     endSession,
