@@ -9,4 +9,5 @@ input[type=range]{display:block;width:100%;height:44px;margin:0;accent-color:var
 input[aria-invalid]:not(:focus-visible){outline:2px dashed var(--attune-danger);outline-offset:2px}
 .anchors{display:flex;justify-content:space-between;gap:16px;font-size:14px;color:var(--attune-muted)}
 .anchors span:last-child{text-align:right}
+@media (forced-colors:active){button.primary{forced-color-adjust:none;background:Highlight;color:HighlightText;border-color:Highlight}}
 `;

@@ -120,7 +120,12 @@ export function TrendDetails({ summary, trend, locale }: TrendSectionProps) {
   const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
   const dayTime = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
   const days = points.map((p) => day.format(p.at * 1000));
-  const dateOf = (p: TrendPoint, i: number) => (days.filter((d) => d === days[i]).length > 1 ? dayTime : day).format(p.at * 1000);
+  const stamps = points.map((p, i) => (days.filter((d) => d === days[i]).length > 1 ? dayTime : day).format(p.at * 1000));
+  // Sessions within the same minute: numbered in their order.
+  const dateOf = (_: TrendPoint, i: number) => {
+    const same = stamps.flatMap((s, j) => (s === stamps[i] ? [j] : []));
+    return same.length > 1 ? `${stamps[i]} (${(same.indexOf(i) + 1).toLocaleString(locale)})` : stamps[i]!;
+  };
   return (
     <div class="trend-more">
       {mean !== null && (
