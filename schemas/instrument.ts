@@ -13,26 +13,32 @@ export type InstrumentItem = v.InferOutput<typeof InstrumentItem>;
 export const DEFAULT_DROP_POINTS = 4;
 
 const Points = v.pipe(v.number(), v.finite(), v.minValue(0));
-/** A stored setting from before the relative rules: `true` (any drop) becomes the default drop, `false` off. */
-const LegacyDropSwitch = v.pipe(
-  v.boolean(),
-  v.transform((on): number | null => (on ? DEFAULT_DROP_POINTS : null)),
+/**
+ * A rule's threshold, or off: null, or false (settings are merged with JSON merge patch, where null deletes a key,
+ * so `false` is how a platform switches a rule off).
+ */
+const Rule = (threshold: v.GenericSchema<number, number>) =>
+  v.union([v.nullable(threshold), v.pipe(v.literal(false), v.transform((): null => null))]);
+/** A stored setting from before the relative rules: `true` (any drop) becomes the default drop. */
+const LegacyDropOn = v.pipe(
+  v.literal(true),
+  v.transform((): number => DEFAULT_DROP_POINTS),
 );
 
 /**
- * When a rating is flagged. Every rule can be switched off with null. The default instrument's defaults are
+ * When a rating is flagged. Every rule can be switched off (null or false). The default instrument's defaults are
  * relative to the client's own sessions plus a low floor; the Session Rating Scale's 36 / 9 cut-offs belong to a
  * platform that registers the licensed SRS (they are validated for its wording only): see SRS_CUTOFFS.
  */
 export const FlagRules = v.object({
   /** Flag when the total is below this (an absolute floor or a validated cut-off). */
-  totalBelow: v.nullable(Points),
+  totalBelow: Rule(Points),
   /** Flag when any single item is below this. */
-  itemBelow: v.nullable(Points),
+  itemBelow: Rule(Points),
   /** Flag when the total is at least this many points below the same client's previous session. */
-  dropFromPrevious: v.union([v.nullable(v.pipe(Points, v.minValue(0.1))), LegacyDropSwitch]),
+  dropFromPrevious: v.union([Rule(v.pipe(Points, v.minValue(0.1))), LegacyDropOn]),
   /** Flag when the total is at least this many points below the client's running mean. */
-  dropFromMean: v.optional(v.nullable(v.pipe(Points, v.minValue(0.1))), null),
+  dropFromMean: v.optional(Rule(v.pipe(Points, v.minValue(0.1))), null),
   /** The running mean covers up to this many of the client's most recent earlier sessions... */
   meanWindow: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(50)), 10),
   /** ...and needs at least this many of them before the mean rule applies. */

@@ -78,7 +78,7 @@ describe('flags relative to the client’s own sessions', () => {
   });
 
   it('every rule is configurable per platform, and null switches one off', async () => {
-    const p = await seedPlatform({ settings: { flags: { dropFromPrevious: 1, dropFromMean: null } } });
+    const p = await seedPlatform({ settings: { flags: { dropFromPrevious: 1, dropFromMean: false } } });
     await rate(p, 'cfg-1', p.refs.tid, 36);
     await rate(p, 'cfg-2', p.refs.tid, 34.8);
     expect(await rulesOf(p, 'cfg-2', p.refs.tid)).toEqual(['drop_from_previous']);

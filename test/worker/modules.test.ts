@@ -99,6 +99,8 @@ describe('platform settings', () => {
     const s = parsePlatformSettings(JSON.stringify({ flags: { dropFromPrevious: false }, instruments: [legacy] }));
     expect(instrumentFor(s, undefined)?.flags.dropFromPrevious).toBeNull();
     expect(instrumentFor(s, 'srs-licensed')?.flags).toEqual({ totalBelow: 36, itemBelow: 9, dropFromPrevious: null, dropFromMean: null, meanWindow: 10, meanMinSessions: 3 });
+    const off = parsePlatformSettings(JSON.stringify({ flags: { totalBelow: false, itemBelow: null, dropFromMean: false } }));
+    expect(instrumentFor(off, undefined)?.flags).toMatchObject({ totalBelow: null, itemBelow: null, dropFromMean: null, dropFromPrevious: 4 });
     const on = parsePlatformSettings(JSON.stringify({ instruments: [legacy] }));
     expect(instrumentFor(on, 'srs-licensed')?.flags).toMatchObject({ totalBelow: 36, itemBelow: 9, dropFromPrevious: 4, dropFromMean: null });
   });
