@@ -108,6 +108,20 @@ describe('therapist summary card', () => {
   });
 });
 
+describe('not asked this time', () => {
+  it('says so, and stops polling once feedback fatigue skips the session (nothing will come)', async () => {
+    const f = api([{ ...pending, asked: false, skipped: true }]);
+    const c = mountContext({ role: 'therapist' });
+    const ctl = mount(c, { source: pollSummary(c) });
+    await act(() => ctl.endSession!());
+    await act(async () => void (await vi.advanceTimersByTimeAsync(0)));
+    expect(c.root.querySelector('[role=status]')?.textContent).toMatch(/^Not asked this time/);
+    await act(async () => void (await vi.advanceTimersByTimeAsync(60_000)));
+    expect(summaryCalls(f)).toBe(1);
+    ctl.teardown();
+  });
+});
+
 describe('therapist widget on the live source', () => {
   it('draws each pushed summary: pending, then the rating with its trend, with no polling', async () => {
     const f = api([pending]);
