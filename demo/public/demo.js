@@ -19,8 +19,12 @@ $('start').addEventListener('click', async () => {
     // A real platform renders the token into its own page server-side; the fragment stands in for that here. The
     // session id in the query makes each start a new page load (a new fragment alone would not reload the frame).
     const page = (role, token) => `/pane.html?session=${encodeURIComponent(sid)}#role=${role}&token=${encodeURIComponent(token)}`;
+    // End is offered once both call pages have loaded (an "end" sent to a page still loading would be lost).
+    const loaded = (id) => new Promise((resolve) => $(id).addEventListener('load', resolve, { once: true }));
+    const both = Promise.all([loaded('therapist'), loaded('client')]);
     $('therapist').src = page('therapist', therapist);
     $('client').src = page('client', client);
+    await both;
     $('end').disabled = false;
     status('In session');
   } catch (err) {

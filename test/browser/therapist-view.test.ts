@@ -189,7 +189,9 @@ describe('the demo', () => {
     const therapistFrame = page.frameLocator('#therapist');
     const start = async () => {
       await page.getByRole('button', { name: 'Start a session' }).click();
-      await expect.poll(() => page.locator('#status').textContent()).toBe('In session');
+      // "In session" once both call pages have loaded (End is enabled only then).
+      await page.locator('#status').getByText('In session').waitFor();
+      await therapistFrame.locator('attune-widget').waitFor({ state: 'attached' });
       return page.locator('#therapist').getAttribute('src');
     };
     const first = await start();
@@ -197,9 +199,8 @@ describe('the demo', () => {
     await therapistFrame.getByText("Waiting for the client's rating…").waitFor();
     const second = await start();
     expect(second).not.toBe(first);
-    // A fresh call page: the first session's summary is gone, the widget mounts for the new session.
-    await expect.poll(() => therapistFrame.locator('body').evaluate(() => !!document.querySelector('attune-widget'))).toBe(true);
-    await expect.poll(() => therapistFrame.getByText("Waiting for the client's rating…").count()).toBe(0);
+    // A fresh call page for the new session: the first session's summary is gone.
+    expect(await therapistFrame.getByText("Waiting for the client's rating…").count()).toBe(0);
     expect(await page.getByRole('button', { name: 'End call' }).isEnabled()).toBe(true);
     await page.close();
   });
