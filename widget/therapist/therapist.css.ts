@@ -7,6 +7,7 @@ h3{font-size:16px;margin:16px 0 4px}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:start;padding:6px 4px;border-bottom:1px solid var(--attune-border);font-weight:400}
 thead th{font-size:14px;color:var(--attune-muted)}
+thead th+th{text-align:end}
 td{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}
 .flags{margin:0;padding-inline-start:20px}
 .flags li{margin:0 0 4px}

@@ -1,7 +1,7 @@
 // Styles of the trend section. No animation at all: a chart that moves is not calm beside a call.
 export const TREND_CSS = `
 .trend{margin-top:12px}
-.spark{display:block;width:100%;height:auto;margin:4px 0}
+.spark{display:block;width:100%;max-width:480px;height:auto;margin:4px 0}
 .spark .line{fill:none;stroke:var(--attune-accent);stroke-width:2;stroke-linejoin:round;stroke-linecap:round}
 .spark .mean{stroke:var(--attune-muted);stroke-width:1.5;stroke-dasharray:4 4}
 .spark .floor{stroke:var(--attune-muted);stroke-width:1;stroke-dasharray:1 3}
