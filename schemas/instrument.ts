@@ -9,13 +9,40 @@ export const InstrumentItem = v.object({
 });
 export type InstrumentItem = v.InferOutput<typeof InstrumentItem>;
 
+/** Points of the total that count as a drop, by default (a tenth of the default instrument's 40). */
+export const DEFAULT_DROP_POINTS = 4;
+
+const Points = v.pipe(v.number(), v.finite(), v.minValue(0));
+/**
+ * A rule's threshold, or off: null, or false (settings are merged with JSON merge patch, where null deletes a key,
+ * so `false` is how a platform switches a rule off).
+ */
+const Rule = (threshold: v.GenericSchema<number, number>) =>
+  v.union([v.nullable(threshold), v.pipe(v.literal(false), v.transform((): null => null))]);
+/** A stored setting from before the relative rules: `true` (any drop) becomes the default drop. */
+const LegacyDropOn = v.pipe(
+  v.literal(true),
+  v.transform((): number => DEFAULT_DROP_POINTS),
+);
+
+/**
+ * When a rating is flagged. Every rule can be switched off (null or false). The default instrument's defaults are
+ * relative to the client's own sessions plus a low floor; the Session Rating Scale's 36 / 9 cut-offs belong to a
+ * platform that registers the licensed SRS (they are validated for its wording only): see SRS_CUTOFFS.
+ */
 export const FlagRules = v.object({
-  /** Flag when the total is below this. */
-  totalBelow: v.number(),
+  /** Flag when the total is below this (an absolute floor or a validated cut-off). */
+  totalBelow: Rule(Points),
   /** Flag when any single item is below this. */
-  itemBelow: v.number(),
-  /** Flag when the total dropped from the same client's previous session. */
-  dropFromPrevious: v.boolean(),
+  itemBelow: Rule(Points),
+  /** Flag when the total is at least this many points below the same client's previous session. */
+  dropFromPrevious: v.union([Rule(v.pipe(Points, v.minValue(0.1))), LegacyDropOn]),
+  /** Flag when the total is at least this many points below the client's running mean. */
+  dropFromMean: v.optional(Rule(v.pipe(Points, v.minValue(0.1))), null),
+  /** The running mean covers up to this many of the client's most recent earlier sessions... */
+  meanWindow: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(50)), 10),
+  /** ...and needs at least this many of them before the mean rule applies. */
+  meanMinSessions: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(50)), 3),
 });
 export type FlagRules = v.InferOutput<typeof FlagRules>;
 
@@ -95,8 +122,15 @@ export const DEFAULT_INSTRUMENT: Instrument = {
       },
     },
   ],
-  flags: { totalBelow: 36, itemBelow: 9, dropFromPrevious: true },
+  // A low floor (below the middle of the scale) and drops from the client's own sessions; no cut-off of the SRS.
+  flags: { totalBelow: 20, itemBelow: 4, dropFromPrevious: DEFAULT_DROP_POINTS, dropFromMean: DEFAULT_DROP_POINTS, meanWindow: 10, meanMinSessions: 3 },
 };
+
+/**
+ * The Session Rating Scale's validated cut-offs (total below 36 of 40, any item below 9), for a platform that
+ * registers the licensed SRS as its instrument or switches them on in its settings (`flags`).
+ */
+export const SRS_CUTOFFS = { totalBelow: 36, itemBelow: 9 } as const;
 
 export function instrumentMaxTotal(instrument: Instrument): number {
   return instrument.max * instrument.items.length;

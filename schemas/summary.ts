@@ -2,8 +2,24 @@ import * as v from 'valibot';
 import { Instrument } from './instrument.ts';
 import { CueSettings, PacingAggregates } from './pacing.ts';
 
-export const Flag = v.picklist(['total_low', 'item_low', 'dropped']);
+const Score = v.pipe(v.number(), v.finite());
+
+/**
+ * Why a rating was flagged: the rule that raised it (`rule`, with its `threshold` as configured when the rating
+ * was stored) and the numbers it compared. A flag invites a conversation; it is not an alarm.
+ */
+export const Flag = v.variant('rule', [
+  /** The total is below the threshold. */
+  v.object({ rule: v.literal('total_below'), threshold: Score, total: Score }),
+  /** These items are below the threshold. */
+  v.object({ rule: v.literal('item_below'), threshold: Score, items: v.array(v.object({ id: v.string(), value: Score })) }),
+  /** The total is `threshold` or more points below the client's previous session's `previous`. */
+  v.object({ rule: v.literal('drop_from_previous'), threshold: Score, previous: Score, total: Score }),
+  /** The total is `threshold` or more points below the client's running `mean` over their last `sessions` sessions. */
+  v.object({ rule: v.literal('drop_from_mean'), threshold: Score, mean: Score, sessions: v.number(), total: Score }),
+]);
 export type Flag = v.InferOutput<typeof Flag>;
+export type FlagRule = Flag['rule'];
 
 /** One earlier or current session of the same client, oldest first. */
 export const TrendPoint = v.object({
@@ -41,8 +57,13 @@ export const SessionSummary = v.object({
   pacing: v.nullable(PacingAggregates),
   /** Present once trends exist (issue 4); absent from older Workers. */
   trend: v.optional(Trend),
-  /** Whether the client was asked to rate this session (feedback fatigue may skip it); absent from older Workers. */
+  /** Whether the client was asked to rate this session (their page asked); absent from older Workers. */
   asked: v.optional(v.boolean()),
+  /**
+   * True when the platform's feedback-fatigue setting skips this session: the client will not be asked. False or
+   * absent while the client may still be asked (their page has not opened the rating yet).
+   */
+  skipped: v.optional(v.boolean()),
 });
 export type SessionSummary = v.InferOutput<typeof SessionSummary>;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Idempotent setup for a fresh Debian machine: system packages the tests and demo need, then npm packages.
-# The npm package `node` puts a current Node (24) in node_modules/.bin, so every npm script runs on it
-# although the machine's own Node is older.
+# Idempotent test setup for a fresh Debian machine (`npm test` runs it first): the system packages only the tests
+# need (Chromium for the browser tests, espeak-ng and sox for the pacing fixtures), then the npm packages.
+# `npm start` does not run this: it needs only scripts/install-npm.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +19,4 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci" >&2
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+bash scripts/install-npm.sh

@@ -92,12 +92,21 @@ export interface SessionSummary {
   items: { id: string; value: number }[];
   total: number | null;
   maxTotal: number | null;
-  flags: ('total_low' | 'item_low' | 'dropped')[];
+  flags: Flag[];
   ratedAt: number | null;
   pacing: PacingAggregates | null;
   trend?: { client: TrendPoint[]; therapist: { days: number; sessions: number; meanTotal: number | null; meanTherapistShare: number | null } };
   asked?: boolean;
+  /** True when the platform's feedback-fatigue setting skips this session: the client will not be asked. */
+  skipped?: boolean;
 }
+
+/** Why a rating was flagged: the rule, its threshold, and the numbers it compared. An invitation, not an alarm. */
+export type Flag =
+  | { rule: 'total_below'; threshold: number; total: number }
+  | { rule: 'item_below'; threshold: number; items: { id: string; value: number }[] }
+  | { rule: 'drop_from_previous'; threshold: number; previous: number; total: number }
+  | { rule: 'drop_from_mean'; threshold: number; mean: number; sessions: number; total: number };
 
 export type CueKind = 'balance' | 'monologue' | 'overlap' | 'time';
 
@@ -142,6 +151,8 @@ export interface AttuneEvents {
   'pacing:sent': { status: number; body: unknown };
   /** Therapist: each new summary after endSession(). */
   summary: SessionSummary;
+  /** Therapist: the pacing strip was hidden or shown again (by the API, or around a screen share). */
+  strip: { visible: boolean; reason: 'api' | 'screen-share' };
 }
 
 export interface AttuneWidget {
@@ -149,9 +160,15 @@ export interface AttuneWidget {
   connect(room: RoomLike): void;
   /** Measure these tracks (therapist); any WebRTC stack. */
   attachAudio(sources: AudioSources): void;
-  /** The call ended: the client gets the rating card, the therapist the summary. */
-  /** `focus: true` when the user ended the call themself: focus moves to the rating card's heading. */
+  /**
+   * The call ended: the client gets the rating card, the therapist the summary. `focus: true` when the user ended
+   * the call themself: focus moves to the rating card's heading.
+   */
   endSession(options?: { focus?: boolean }): void;
+  /** Therapist: hide the private pacing strip (measuring goes on), e.g. while sharing the screen. */
+  hideStrip(): void;
+  /** Therapist: show the pacing strip again. */
+  showStrip(): void;
   /** Tear everything down; nothing is left behind. */
   remove(): void;
   /** Subscribe; returns the unsubscribe. */
@@ -217,6 +234,16 @@ export function connect(room: RoomLike): void {
 /** `attachAudio` on the mounted widget (no-op when none is mounted). */
 export function attachAudio(sources: AudioSources): void {
   current()?.attachAudio(sources);
+}
+
+/** `hideStrip` on the mounted widget (therapist). */
+export function hideStrip(): void {
+  current()?.hideStrip();
+}
+
+/** `showStrip` on the mounted widget (therapist). */
+export function showStrip(): void {
+  current()?.showStrip();
 }
 
 /** `endSession` on the mounted widget. */

@@ -3,8 +3,8 @@
 // endSession() it posts the pacing aggregates and shows the summary card, pushed live over a WebSocket (polling as
 // the fallback) until the client has answered.
 import * as v from 'valibot';
-import { DEFAULT_INSTRUMENT, type Instrument } from '../schemas/instrument.ts';
-import { PacingAggregates, type CueSettings } from '../schemas/pacing.ts';
+import type { Instrument } from '../schemas/instrument.ts';
+import { DEFAULT_CUE_SETTINGS, PacingAggregates, type CueSettings } from '../schemas/pacing.ts';
 import type { SessionSummary } from '../schemas/summary.ts';
 import { createPacingMeter, type PacingMeter } from './audio/pacing-meter.ts';
 import { audioInput, isAudioInput } from './audio/role-sources.ts';
@@ -15,10 +15,8 @@ import type { MountContext, RoleController } from './shared/contract.ts';
 import { pickLocale } from './shared/i18n.ts';
 import { mountView } from './shared/mount.ts';
 import { createOutbox } from './shared/outbox.ts';
-import { PacingSection } from './therapist/pacing-section.tsx';
 import { PacingStrip } from './therapist/pacing-strip.tsx';
-import { PACING_STRINGS, THERAPIST_STRINGS } from './therapist/strings.ts';
-import { SummaryCard } from './therapist/summary-card.tsx';
+import { loadLocale, localeOf, THERAPIST_LANGS } from './therapist/strings.ts';
 import { liveSummary } from './therapist/live-summary.ts';
 import { aggregatesOf } from './therapist/snapshot-aggregates.ts';
 import type { SummarySource } from './therapist/summary-source.ts';
@@ -26,9 +24,15 @@ import { THERAPIST_CSS } from './therapist/therapist.css.ts';
 import { TREND_CSS } from './therapist/trend.css.ts';
 import type { TrackAnalysers } from './audio/track-analysers.ts';
 
+type SummaryView = typeof import('./therapist/summary-view.tsx');
+let summaryView: SummaryView | null = null;
+/** The summary's chunk (once loaded, kept for every later mount); a failed load is tried again on the next call. */
+const loadSummaryView = (): Promise<SummaryView> => import('./therapist/summary-view.tsx').then((m) => (summaryView = m));
+
 export interface TherapistState {
   phase: 'call' | 'ended';
-  instrument: Instrument;
+  /** Null until the context arrives (or the default instrument's chunk, when the context fails). */
+  instrument: Instrument | null;
   locale: string;
   summary: SessionSummary | null;
   /** The latest pacing snapshot while measuring (null: no audio attached, nothing drawn during the call). */
@@ -36,21 +40,36 @@ export interface TherapistState {
   cue: Cue | null;
   /** What this browser measured, shown until the server's summary carries it. */
   localPacing: PacingAggregates | null;
+  /** Attune.hideStrip() was called (until showStrip()). */
+  stripHidden: boolean;
+  /** The therapist shares their screen (seen by Attune.connect(room)): the strip hides meanwhile. */
+  sharing: boolean;
+  /** The platform's balance window (seconds), for the strip's label. */
+  windowSeconds: number;
 }
 
-const LOCALES = Object.keys(THERAPIST_STRINGS);
+const LOCALES = THERAPIST_LANGS;
 
 function TherapistView({ state: s, onDismiss }: { state: TherapistState; onDismiss: () => void }) {
-  const pacingStrings = PACING_STRINGS[s.locale] ?? PACING_STRINGS.en!;
+  const words = localeOf(s.locale);
+  const dir = words.rtl ? 'rtl' : 'ltr';
   if (s.phase === 'call') {
-    return s.snapshot ? <PacingStrip snapshot={s.snapshot} cue={s.cue} strings={pacingStrings} onDismiss={onDismiss} /> : null;
+    if (!s.snapshot || s.stripHidden || s.sharing) return null;
+    return (
+      <div dir={dir}>
+        <PacingStrip snapshot={s.snapshot} cue={s.cue} strings={words.pacing} locale={s.locale} windowSeconds={s.windowSeconds} onDismiss={onDismiss} />
+      </div>
+    );
   }
-  const strings = THERAPIST_STRINGS[s.locale] ?? THERAPIST_STRINGS.en!;
+  if (!summaryView) return null; // on its way (fetched at mount): drawn as soon as it is here
+  const { SummaryCard, PacingSection } = summaryView;
   const pacing = s.summary?.pacing ?? s.localPacing;
   return (
-    <SummaryCard summary={s.summary} instrument={s.instrument} locale={s.locale} strings={strings}>
-      {pacing && <PacingSection pacing={pacing} confirmed={!!s.summary?.pacing} locale={s.locale} strings={pacingStrings} />}
-    </SummaryCard>
+    <div dir={dir}>
+      <SummaryCard summary={s.summary} instrument={s.instrument} locale={s.locale} strings={words.summary} rtl={!!words.rtl}>
+        {pacing && <PacingSection pacing={pacing} confirmed={!!s.summary?.pacing} locale={s.locale} strings={words.pacing} />}
+      </SummaryCard>
+    </div>
   );
 }
 
@@ -73,18 +92,29 @@ interface ContextBody {
 export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleController {
   let state: TherapistState = {
     phase: 'call',
-    instrument: DEFAULT_INSTRUMENT,
+    instrument: null,
     locale: pickLocale(LOCALES, ctx.locale, navigator.language),
     summary: null,
     snapshot: null,
     cue: null,
     localPacing: null,
+    stripHidden: false,
+    sharing: false,
+    windowSeconds: DEFAULT_CUE_SETTINGS.balanceWindowSeconds,
   };
   const view = mountView(ctx, THERAPIST_CSS + TREND_CSS, state.locale);
+  let torn = false;
+  let loading = 'en';
   const set = (patch: Partial<TherapistState>) => {
     state = { ...state, ...patch };
     view.lang(state.locale);
     view.show(<TherapistView state={state} onDismiss={dismissCue} />);
+    // Drawn in English until the locale's own chunk arrives, then drawn again in it.
+    const wanted = state.locale;
+    if (wanted !== loading) {
+      loading = wanted;
+      void loadLocale(wanted).then((words) => !torn && wanted === state.locale && words !== localeOf('en') && set({}));
+    }
   };
   const queue = `attune:outbox:${ctx.sid}:therapist`;
   const pacingPath = sessionPath('pacing');
@@ -160,7 +190,18 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
       if (abort.signal.aborted) return;
       sessionOptions = { schedule: c.schedule ?? null, cues: c.cues };
       meter?.configure(sessionOptions);
-      set({ instrument: c.instrument ?? state.instrument, locale: pickLocale(LOCALES, c.locale, ctx.locale, navigator.language) });
+      set({
+        instrument: c.instrument ?? state.instrument,
+        locale: pickLocale(LOCALES, c.locale, ctx.locale, navigator.language),
+        windowSeconds: c.cues?.balanceWindowSeconds ?? state.windowSeconds,
+      });
+      // Without a context, the item names come from the bundled default instrument (a lazy chunk: the size budget).
+      if (!c.instrument && !state.instrument) {
+        void import('./client/default-instrument.ts').then(
+          (m) => !abort.signal.aborted && !state.instrument && set({ instrument: m.DEFAULT_INSTRUMENT }),
+          () => undefined, // item ids stand in for their names
+        );
+      }
     });
 
   const endSession = () => {
@@ -181,6 +222,7 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
       }
     }
     set({ phase: 'ended', snapshot: null, cue: null, localPacing });
+    drawSummary();
     stopSource = source((summary) => {
       if (summary.pacing) pacingDue = false;
       set({ summary });
@@ -188,8 +230,27 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
     }, ctx.error);
   };
 
+  /** The strip shows unless hidden by the API or by a screen share; the host hears each change. */
+  const stripVisible = (patch: Pick<Partial<TherapistState>, 'stripHidden' | 'sharing'>, reason: 'api' | 'screen-share') => {
+    const before = !state.stripHidden && !state.sharing;
+    set(patch);
+    const after = !state.stripHidden && !state.sharing;
+    if (before !== after) ctx.emit('strip', { visible: after, reason });
+  };
+
   set({});
+  const drawSummary = () => {
+    if (summaryView) return;
+    loadSummaryView().then(
+      () => !torn && state.phase === 'ended' && set({}),
+      () => state.phase === 'ended' && ctx.error({ code: 'chunk_load_failed', message: 'Attune: the summary view could not be loaded' }),
+    );
+  };
+  drawSummary();
   return {
+    hideStrip: () => stripVisible({ stripHidden: true }, 'api'),
+    // Showing by hand also overrides the current screen share (until the next one starts).
+    showStrip: () => stripVisible({ stripHidden: false, sharing: false }, 'api'),
     attachAudio(sources) {
       if (state.phase === 'ended') return;
       if (!sources || typeof sources !== 'object') {
@@ -219,10 +280,12 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
         setSources: (role, list) => m.setSources(role, list),
         refresh: () => m.refresh(),
         disconnected: endSession,
+        screenShare: (sharing) => stripVisible({ sharing }, 'screen-share'),
       });
     },
     endSession,
     teardown() {
+      torn = true;
       abort.abort();
       stopRoom?.();
       meter?.stop();

@@ -17,6 +17,10 @@ export interface Bindings {
   DEMO_PLATFORM_ID?: string;
   DEMO_KID?: string;
   DEMO_PRIVATE_JWK?: string;
+  /** The demo's second platform, with quick cues (a short quiet start): `quick: true` in POST /dev/tokens. */
+  DEMO_QUICK_PLATFORM_ID?: string;
+  DEMO_QUICK_KID?: string;
+  DEMO_QUICK_PRIVATE_JWK?: string;
 }
 
 /** The platform a verified token belongs to. */

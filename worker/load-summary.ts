@@ -1,6 +1,7 @@
 import type { SessionSummary, Trend } from '../schemas/index.ts';
 import { summaryRowStatement, type SummaryRow } from './db/queries.ts';
 import { clientSeries, therapistRolling, type RollingRow, type SeriesRow } from './db/trend-queries.ts';
+import type { AskSetting } from './platform-settings.ts';
 import { summaryFromRow } from './summary.ts';
 import { dayOf, trendFrom } from './trend.ts';
 
@@ -12,6 +13,8 @@ export interface SummaryTarget {
   clientHash: string;
   trendDays: number;
   trendPoints: number;
+  /** The platform's feedback-fatigue setting, to tell "not asked this time" from "not asked yet". */
+  ask?: AskSetting;
 }
 
 /** The three reads a summary is built from (the session row, the client's series, the therapist's rolling mean). */
@@ -44,7 +47,7 @@ export function sameParticipants(t: Pick<SummaryTarget, 'therapistHash' | 'clien
 export function summaryFromResults(t: SummaryTarget, results: readonly (D1Result<unknown> | undefined)[]): LoadedSummary {
   const [row, series, rolling] = results;
   const summaryRow = (row?.results[0] as SummaryRow | undefined) ?? null;
-  const summary = summaryFromRow(summaryRow);
+  const summary = summaryFromRow(summaryRow, t.sidHash, t.ask);
   summary.trend = trendFrom((series?.results ?? []) as SeriesRow[], (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 }, t.trendDays);
   return { summary, recorded: summaryRow ? { therapistHash: summaryRow.therapistHash, clientHash: summaryRow.clientHash } : null };
 }

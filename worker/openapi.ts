@@ -191,10 +191,10 @@ type Json = Record<string, unknown>;
 
 function toComponents(): { schemas: Record<string, JsonSchema>; refOf: (s: Schema) => JsonSchema } {
   // `v.check` (Instrument's min < max) has no JSON Schema form: the Worker enforces it. `v.finite` needs none: a
-  // JSON number is always finite.
+  // JSON number is always finite. `v.transform` (a flag rule's `false` read as off) keeps its input form.
   const config: ConversionConfig = {
     target: 'draft-2020-12',
-    ignoreActions: ['check', 'finite'],
+    ignoreActions: ['check', 'finite', 'transform'],
     overrideRef: ({ referenceId }) => `#/components/schemas/${referenceId}`,
   };
   const schemas = toJsonSchemaDefs(COMPONENTS, config);

@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import type { AppEnv } from './env.ts';
 import type { SummaryTarget } from './load-summary.ts';
-import { trendSettingsFor } from './platform-settings.ts';
+import { askSettingFor, trendSettingsFor } from './platform-settings.ts';
 
-/** The verified token's session, hashed, with the platform's trend window. */
+/** The verified token's session, hashed, with the platform's trend window and feedback-fatigue setting. */
 export function summaryTargetOf(c: Context<AppEnv>): SummaryTarget {
   const { sid, tid, cid } = c.var.refs;
   const trend = trendSettingsFor(c.var.platform.settings);
-  return { platformId: c.var.platform.id, sidHash: sid, therapistHash: tid, clientHash: cid, trendDays: trend.days, trendPoints: trend.points };
+  return { platformId: c.var.platform.id, sidHash: sid, therapistHash: tid, clientHash: cid, trendDays: trend.days, trendPoints: trend.points, ask: askSettingFor(c.var.platform.settings) };
 }

@@ -60,11 +60,12 @@ it('client rates by keyboard on a cross-origin CSP page; the therapist sees the 
   await cPage.keyboard.press('Enter');
   await expect.poll(() => widgetText(cPage)).toContain('Thank you for your feedback.');
 
-  // 8 + 9.5 + 7 + 9 = 33.5: below 36, and two items below 9.
+  // 8 + 9.5 + 7 + 9 = 33.5: the default instrument has no 36 / 9 cut-offs (those belong to a registered SRS), so the
+  // summary shows the total and whatever the client's own earlier sessions say, each flag with its rule.
   await expect.poll(() => widgetText(tPage), { timeout: 15_000 }).toContain('33.5');
   const summary = await widgetText(tPage);
-  expect(summary).toMatch(/Total below 36 of 40/);
-  expect(summary).toMatch(/Below 9 on: Trust between us, The way we worked/);
+  expect(summary).toMatch(/Worth checking in about/);
+  expect(summary).not.toMatch(/under 36|under 9\.0/);
   expect(cspViolations).toEqual([]);
 });
 

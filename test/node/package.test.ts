@@ -93,7 +93,7 @@ console.log(JSON.stringify({ widget: Object.keys(widget).sort(), kid: protectedH
     const r = run(join(BIN, 'node'), ['node-import.mjs'], dir);
     expect(r.status, r.out).toBe(0);
     expect(JSON.parse(r.out.trim().split('\n')[0]!)).toEqual({
-      widget: ['attachAudio', 'connect', 'endSession', 'mount', 'remove'],
+      widget: ['attachAudio', 'connect', 'endSession', 'hideStrip', 'mount', 'remove', 'showStrip'],
       kid: 'k_1',
       sub: 'u1',
       sid: 's1',
@@ -111,7 +111,7 @@ import { AccessToken, mintToken } from 'attune/server';
 import { Room } from 'livekit-client';
 
 const attune = mount({ token: 'jwt', api: 'https://attune.example', target: document.body, on: { error: (e) => console.warn(e.code) } });
-const off = attune.on('summary', (s: SessionSummary) => console.log(s.total, s.flags.includes('dropped'), s.trend?.client.length));
+const off = attune.on('summary', (s: SessionSummary) => console.log(s.total, s.flags.some((f) => f.rule === 'drop_from_previous'), s.trend?.client.length));
 attune.on('rating:sent', ({ status, body }) => console.log(status, body && 'status' in body ? body.receivedAt : body?.error.code));
 attune.on('cue', (cue) => console.log(cue.kind satisfies 'balance' | 'monologue' | 'overlap' | 'time', cue.minutesLeft));
 connect(new Room());

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatVars, parseVars } from '../../scripts/seed-demo.ts';
+import { formatVars, parseVars, QUICK_CUES } from '../../scripts/seed-demo.ts';
 import { query, ROOT } from '../../scripts/wrangler-d1.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'attune-cli-'));
@@ -36,13 +36,20 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     expect(parseVars(readFileSync(vars, 'utf8'))).toEqual(v1);
 
     const t = { persistTo: persist };
-    expect(query(t, 'SELECT id FROM platforms')).toEqual([{ id: first.platformId }]);
-    expect(query(t, 'SELECT origin FROM platform_origins')).toEqual([{ origin: 'http://localhost:9999' }]);
+    // The demo platform and its quick-cues twin (a short quiet start), each with the origin and one public key.
+    expect(v1.get('DEMO_QUICK_PLATFORM_ID')).toBe(first.quickPlatformId);
+    const platforms = query<{ id: string; settings: string }>(t, 'SELECT id, settings FROM platforms ORDER BY id');
+    expect(platforms.map((p) => p.id).sort()).toEqual([first.platformId, first.quickPlatformId].sort());
+    expect(JSON.parse(platforms.find((p) => p.id === first.platformId)!.settings)).toEqual({});
+    expect(JSON.parse(platforms.find((p) => p.id === first.quickPlatformId)!.settings)).toEqual({ cues: QUICK_CUES });
+    expect(query(t, 'SELECT DISTINCT origin FROM platform_origins')).toEqual([{ origin: 'http://localhost:9999' }]);
     const keys = query<{ alg: string; public_jwk: string; secret: string | null }>(t, 'SELECT alg, public_jwk, secret FROM platform_keys');
-    expect(keys).toHaveLength(1);
-    expect(keys[0]!.alg).toBe('EdDSA');
-    expect(keys[0]!.secret).toBeNull();
-    expect(JSON.parse(keys[0]!.public_jwk)).not.toHaveProperty('d');
+    expect(keys).toHaveLength(2);
+    for (const k of keys) {
+      expect(k.alg).toBe('EdDSA');
+      expect(k.secret).toBeNull();
+      expect(JSON.parse(k.public_jwk)).not.toHaveProperty('d');
+    }
   });
 
   it('platform create prints the private key once and stores only the public key; add-origin adds an origin', () => {

@@ -221,6 +221,9 @@ describe('liveSummary', () => {
     s.summary({ ...rated, pacing });
     expect(isFinal({ ...rated, pacing })).toBe(true);
     expect(isFinal({ ...pending, pacing, asked: false })).toBe(false); // a late client may still rate
+    expect(isFinal({ ...pending, pacing, asked: false, skipped: false })).toBe(false);
+    expect(isFinal({ ...pending, pacing, asked: false, skipped: true })).toBe(true); // not asked this time: nothing to wait for
+    expect(isFinal({ ...pending, pacing: null, asked: false, skipped: true })).toBe(false);
     expect(isFinal({ ...pending, pacing })).toBe(false);
     expect(s.closed).toBe(1000);
     expect(vi.getTimerCount()).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Role, RoleSource } from '../../widget/audio/role-sources.ts';
-import { followRoom, isRoomLike, SOURCE_EVENTS, type RoomLike } from '../../widget/livekit/room-adapter.ts';
+import { followRoom, isRoomLike, SCREEN_SHARE_EVENTS, SOURCE_EVENTS, type RoomLike } from '../../widget/livekit/room-adapter.ts';
 
 /** A Room-like emitter with the fields the adapter reads (livekit-client's own classes are tested in Chromium). */
 function fakeRoom() {
@@ -108,11 +108,36 @@ describe('LiveKit room adapter', () => {
     expect(t.disconnected).not.toHaveBeenCalled();
     room.emit('disconnected');
     expect(t.disconnected).toHaveBeenCalledTimes(1);
-    expect(room.listeners()).toBe(SOURCE_EVENTS.length + 1);
+    expect(room.listeners()).toBe(SOURCE_EVENTS.length + SCREEN_SHARE_EVENTS.length + 1);
     stop();
     expect(room.listeners()).toBe(0);
-    expect(room.off).toHaveBeenCalledTimes(SOURCE_EVENTS.length + 1);
+    expect(room.off).toHaveBeenCalledTimes(SOURCE_EVENTS.length + SCREEN_SHARE_EVENTS.length + 1);
     room.emit('trackSubscribed');
     expect(t.refresh).toHaveBeenCalledTimes(SOURCE_EVENTS.length);
+  });
+
+  it('tells the target when the therapist starts and stops sharing their screen (current state first)', () => {
+    const { room, track, pub } = fakeRoom();
+    const video = new Map<string, ReturnType<typeof pub>>();
+    (room.localParticipant as { videoTrackPublications?: typeof video }).videoTrackPublications = video;
+    video.set('TR_cam', pub('camera', track('cam')));
+    const t = { ...target(), screenShare: vi.fn() };
+    const stop = followRoom(room as unknown as RoomLike, t);
+    expect(t.screenShare.mock.calls).toEqual([[false]]);
+    const share = pub('screen_share', track('screen'));
+    video.set('TR_screen', share);
+    room.emit('localTrackPublished', share, room.localParticipant);
+    expect(t.screenShare.mock.calls).toEqual([[false], [true]]);
+    room.emit('trackMuted', {}, {}); // not about the share: no repeat
+    expect(t.screenShare).toHaveBeenCalledTimes(2);
+    share.isMuted = true; // a paused share shows nothing private
+    room.emit('trackMuted', share, room.localParticipant);
+    expect(t.screenShare.mock.calls.at(-1)).toEqual([false]);
+    share.isMuted = false;
+    room.emit('trackUnmuted', share, room.localParticipant);
+    video.delete('TR_screen');
+    room.emit('localTrackUnpublished', share, room.localParticipant);
+    expect(t.screenShare.mock.calls).toEqual([[false], [true], [false], [true], [false]]);
+    stop();
   });
 });

@@ -19,7 +19,12 @@ const rated: SessionSummary = {
   ],
   total: 34.5,
   maxTotal: 40,
-  flags: ['total_low', 'item_low', 'dropped'],
+  flags: [
+    { rule: 'total_below', threshold: 36, total: 34.5 },
+    { rule: 'item_below', threshold: 9, items: [{ id: 'goals', value: 7.5 }, { id: 'overall', value: 8.5 }] },
+    { rule: 'drop_from_previous', threshold: 4, previous: 38.5, total: 34.5 },
+    { rule: 'drop_from_mean', threshold: 4, mean: 38.67, sessions: 3, total: 34.5 },
+  ],
   ratedAt: 1_800_000_000,
   pacing: null,
 };
@@ -66,18 +71,23 @@ describe('therapist summary card', () => {
     // The live region announces the one line; the table and flags sit outside it.
     expect(c.root.querySelector('[role=status]')?.textContent).toBe('Total: 34.5 / 40');
     expect(c.root.querySelector('[role=status] table, [role=status] .flags')).toBeNull();
-    const rows = [...c.root.querySelectorAll('tbody tr')].map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent, tr.className]);
+    const label = (id: string) => DEFAULT_INSTRUMENT.items.find((i) => i.id === id)!.text.en!.label;
+    const rows = [...c.root.querySelectorAll('tbody tr')].map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent]);
     expect(rows).toEqual([
-      ['Trust between us', '9.5', ''],
-      ['What we focused on', '7.5', 'low'],
-      ['The way we worked', '9.0', ''],
-      ['The session as a whole', '8.5', 'low'],
+      [label('bond'), '9.5'],
+      [label('goals'), '7.5'],
+      [label('approach'), '9.0'],
+      [label('overall'), '8.5'],
     ]);
+    // Every flag says what it saw and the rule that raised it; none is styled as an alarm.
+    expect(c.root.querySelector('.flag-list h3')?.textContent).toBe('Worth checking in about');
     expect([...c.root.querySelectorAll('.flags li')].map((li) => li.textContent)).toEqual([
-      'Total below 36 of 40: the alliance may need attention next session.',
-      'Below 9 on: What we focused on, The session as a whole.',
-      "Total dropped since this client's previous session.",
+      'The total, 34.5, is under 36.0. Rule: total under 36.0',
+      `Under 9.0: ${label('goals')} (7.5), ${label('overall')} (8.5). Rule: any item under 9.0`,
+      'A drop of 4.0 since last session. Rule: a drop of 4.0 or more from the previous session',
+      "4.2 below this client's recent mean (38.7 over 3 sessions). Rule: 4.0 or more below their recent mean",
     ]);
+    expect(c.root.querySelectorAll('.flags .rule')).toHaveLength(4);
     expect(c.events).toContainEqual(['summary', rated]);
 
     // Polling stops once the client has rated.
@@ -94,6 +104,20 @@ describe('therapist summary card', () => {
     await act(() => ctl.endSession!());
     await act(async () => void (await vi.advanceTimersByTimeAsync(0)));
     expect(c.root.querySelector('[role=status]')?.textContent).toBe('The client chose not to rate this session.');
+    ctl.teardown();
+  });
+});
+
+describe('not asked this time', () => {
+  it('says so, and stops polling once feedback fatigue skips the session (nothing will come)', async () => {
+    const f = api([{ ...pending, asked: false, skipped: true }]);
+    const c = mountContext({ role: 'therapist' });
+    const ctl = mount(c, { source: pollSummary(c) });
+    await act(() => ctl.endSession!());
+    await act(async () => void (await vi.advanceTimersByTimeAsync(0)));
+    expect(c.root.querySelector('[role=status]')?.textContent).toMatch(/^Not asked this time/);
+    await act(async () => void (await vi.advanceTimersByTimeAsync(60_000)));
+    expect(summaryCalls(f)).toBe(1);
     ctl.teardown();
   });
 });

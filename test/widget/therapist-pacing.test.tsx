@@ -95,7 +95,9 @@ describe('therapist pacing', () => {
     expect(lastSnap.tick.ticks).toBeGreaterThan(700);
     // 3 s of every 4 is the therapist's.
     expect(lastSnap.therapistTalkMs / (lastSnap.therapistTalkMs + lastSnap.clientTalkMs)).toBeCloseTo(0.75, 1);
-    expect(c.root.querySelector('.balance-text')?.textContent).toMatch(/^Last 5 min: you 7\d%, client 2\d%$/);
+    // Under 30 s of talk so far: the strip gives no balance figure yet (the engine has one).
+    expect(lastSnap.therapistTalkMs + lastSnap.clientTalkMs).toBeLessThan(30_000);
+    expect(c.root.querySelector('.balance-text')?.textContent).toBe('Talk balance: after a little more talk');
 
     await act(() => ctl.endSession!());
     await advance(0);
@@ -187,5 +189,50 @@ describe('therapist pacing', () => {
     expect(c.root.querySelector('.pacing')).not.toBeNull();
     ctl.teardown();
     expect(c.root.childNodes).toHaveLength(0);
+  });
+
+  it('hides the strip on Attune.hideStrip() and while the therapist shares the screen, and shows it again', async () => {
+    api();
+    const { a } = scriptedAnalysers();
+    const handlers = new Map<string, Set<(...x: unknown[]) => void>>();
+    const video = new Map<string, { source: string; isMuted: boolean }>();
+    const room = {
+      localParticipant: { isSpeaking: false, audioTrackPublications: new Map(), videoTrackPublications: video },
+      remoteParticipants: new Map(),
+      on: (e: string, fn: (...x: unknown[]) => void) => void (handlers.get(e) ?? handlers.set(e, new Set()).get(e)!).add(fn),
+      off: (e: string, fn: (...x: unknown[]) => void) => void handlers.get(e)?.delete(fn),
+    };
+    const emit = (e: string) => handlers.get(e)?.forEach((fn) => fn());
+    const c = mountContext({ role: 'therapist' });
+    const ctl = mount(c, { analysers: a, source: pollSummary(c) });
+    ctl.connect!(room);
+    await advance(2000);
+    const strip = () => c.root.querySelector('.strip');
+    const stripEvents = () => c.events.filter(([e]) => e === 'strip').map(([, d]) => d);
+    expect(strip()).not.toBeNull();
+    expect(strip()?.textContent).toContain('Only you see this');
+
+    ctl.hideStrip!();
+    await advance(1000);
+    expect(strip()).toBeNull(); // measuring goes on, nothing drawn
+    ctl.showStrip!();
+    await advance(1000);
+    expect(strip()).not.toBeNull();
+
+    video.set('TR_screen', { source: 'screen_share', isMuted: false });
+    emit('localTrackPublished');
+    await advance(1000);
+    expect(strip()).toBeNull();
+    video.delete('TR_screen');
+    emit('localTrackUnpublished');
+    await advance(1000);
+    expect(strip()).not.toBeNull();
+    expect(stripEvents()).toEqual([
+      { visible: false, reason: 'api' },
+      { visible: true, reason: 'api' },
+      { visible: false, reason: 'screen-share' },
+      { visible: true, reason: 'screen-share' },
+    ]);
+    ctl.teardown();
   });
 });

@@ -1,12 +1,15 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../schemas/instrument.ts';
 import type { SessionSummary, Trend } from '../../schemas/summary.ts';
-import { THERAPIST_STRINGS } from '../../widget/therapist/strings.ts';
 import { SummaryCard } from '../../widget/therapist/summary-card.tsx';
 import { currentIndex, previousTotal, trendName, trendStrings } from '../../widget/therapist/trend-section.tsx';
 import { sparkGeometry } from '../../widget/therapist/trend-sparkline.tsx';
+import { loadLocale } from '../../widget/therapist/strings.ts';
+import { ALL_THERAPIST_LOCALES } from './therapist-locale-table.ts';
+
+const THERAPIST_STRINGS = Object.fromEntries(Object.entries(ALL_THERAPIST_LOCALES).map(([l, w]) => [l, w.summary]));
 
 const DAY = 86_400;
 const t0 = Date.UTC(2026, 9, 5, 15) / 1000; // 5 Oct 2026, 15:00 UTC
@@ -31,7 +34,7 @@ const rated: SessionSummary = {
   ],
   total: 36,
   maxTotal: 40,
-  flags: ['item_low', 'dropped'],
+  flags: [{ rule: 'drop_from_previous', threshold: 1, previous: 38, total: 36 }],
   ratedAt: t0 + 5 * 7 * DAY,
   pacing: null,
   trend,
@@ -41,6 +44,9 @@ let el: HTMLElement;
 function show(summary: SessionSummary, locale = 'en') {
   act(() => render(<SummaryCard summary={summary} instrument={DEFAULT_INSTRUMENT} locale={locale} strings={THERAPIST_STRINGS[locale]!} />, el));
 }
+// The widget loads a locale's chunk before it draws in it (therapist.tsx); these tests draw the card directly.
+beforeAll(() => Promise.all(['es', 'de', 'fr', 'pt', 'ar'].map(loadLocale)));
+
 beforeEach(() => {
   el = document.createElement('div');
   document.body.replaceChildren(el);
@@ -61,11 +67,15 @@ describe('trend in the summary card', () => {
     const paths = [...svg.querySelectorAll('path')].map((p) => p.getAttribute('d')!);
     expect(paths).toHaveLength(2);
     expect(paths.map((d) => d.split('L').length)).toEqual([2, 3]);
-    // Higher totals sit higher (smaller y); the highest at the top padding, the lowest at the bottom.
+    // On the whole scale (0 to 40, written on the axis): higher totals sit higher (smaller y), in proportion.
+    expect([...svg.querySelectorAll('.scale text')].map((t) => t.textContent)).toEqual(['40', '0']);
     const ys = dots.map((d) => Number(d.getAttribute('cy')));
-    expect(ys[3]).toBe(8);
-    expect(ys[0]).toBe(64);
+    expect(ys[3]).toBe(8 + (2 / 40) * 72); // 38
+    expect(ys[0]).toBe(8 + (9 / 40) * 72); // 31
     expect(ys[2]! > ys[4]!).toBe(true); // 35 below 36
+    // The instrument's flag line for the total (the default floor, 20) is drawn and named in the legend.
+    expect(Number(svg.querySelector('line.floor')?.getAttribute('y1'))).toBe(8 + (20 / 40) * 72);
+    expect(el.querySelector('.legend')?.textContent).toContain('Flagged under 20');
     // The therapist's mean as a dashed reference line.
     expect(svg.querySelector('line.mean')).not.toBeNull();
     expect(el.querySelector('.trend h3')?.textContent).toBe('Across sessions');
@@ -98,9 +108,28 @@ describe('trend in the summary card', () => {
     expect(box.hidden).toBe(true);
   });
 
-  it('words the dropped flag with the numbers from the trend', () => {
-    show(rated);
-    expect([...el.querySelectorAll('.flags li')].map((li) => li.textContent)).toContain("Total dropped from 38.0 to 36.0 since this client's previous session.");
+  it('leads with what changed since the previous rated session, for the total and each item', () => {
+    const withItems: Trend = {
+      ...trend,
+      client: trend.client.map((p, i) => (i === 4 ? { ...p, items: rated.items.map((it) => ({ ...it, value: it.value + (it.id === 'goals' ? 1.5 : 0.5) })) } : p)),
+    };
+    show({ ...rated, trend: withItems });
+    expect(el.querySelector('[role=status]')?.textContent).toBe('Total: 36.0 / 402.0 lower than last session (38.0).');
+    expect(el.querySelector('.change')?.textContent).toBe('2.0 lower than last session (38.0).');
+    const rows = [...el.querySelectorAll('table.items tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    expect(rows.map((r) => r.slice(1))).toEqual([['9.5', '-0.5'], ['9.0', '-1.5'], ['9.0', '-0.5'], ['8.5', '-0.5']]);
+    expect(el.querySelector('table.items thead')?.textContent).toContain('Since last');
+    show({ ...rated, trend: { ...trend, client: [trend.client[5]!] } });
+    expect(el.querySelector('.change')?.textContent).toBe('The first rated session with this client.');
+    expect(el.querySelector('table.items thead')?.textContent).not.toContain('Since last');
+  });
+
+  it('tells same-day sessions apart in the table by their time', () => {
+    const sameDay: Trend = { ...trend, client: [{ ...trend.client[4]!, at: rated.ratedAt! - 3 * 3600 }, trend.client[5]!] };
+    show({ ...rated, trend: sameDay });
+    const dates = [...el.querySelectorAll('#attune-trend-table tbody th')].map((th) => th.textContent);
+    expect(dates[0]).not.toBe(dates[1]!.replace(' (this session)', ''));
+    expect(dates[0]).toMatch(/Nov 9, 2026, \d{1,2}:00/);
   });
 
   it('shows no trend section without a trend, or without any rated session in it', () => {
@@ -108,7 +137,8 @@ describe('trend in the summary card', () => {
     show(plain);
     expect(el.querySelector('.trend')).toBeNull();
     expect(el.querySelector('svg')).toBeNull();
-    expect([...el.querySelectorAll('.flags li')].map((li) => li.textContent)).toContain("Total dropped since this client's previous session.");
+    expect(el.querySelector('.change')).toBeNull();
+    expect([...el.querySelectorAll('.flags li')].map((li) => li.textContent)).toEqual(['A drop of 2.0 since last session. Rule: a drop of 1.0 or more from the previous session']);
     show({ ...rated, trend: { ...trend, client: [{ at: t0, total: null, items: [], therapistShare: null }] } });
     expect(el.querySelector('.trend')).toBeNull();
   });
@@ -121,19 +151,24 @@ describe('trend in the summary card', () => {
     expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe('Totals over 4 sessions, from 31.0 to 38.0; 2 not rated');
   });
 
-  it('says the client has not been asked (feedback fatigue skipped this session, or their page is not open)', () => {
-    show({ ...rated, status: 'pending', total: null, ratedAt: null, items: [], flags: [], asked: false });
-    expect(el.querySelector('[role=status]')?.textContent).toBe('The client has not been asked to rate this session.');
-    show({ ...rated, status: 'pending', total: null, ratedAt: null, items: [], flags: [], asked: true });
+  it('tells "not asked this time" (feedback fatigue) from waiting, whether or not the client\'s page has asked yet', () => {
+    const pending = { ...rated, status: 'pending' as const, total: null, ratedAt: null, items: [], flags: [] };
+    show({ ...pending, asked: false, skipped: true });
+    expect(el.querySelector('[role=status]')?.textContent).toBe('Not asked this time: to avoid feedback fatigue, this platform does not ask the client after every session.');
+    show({ ...pending, asked: false, skipped: false });
+    expect(el.querySelector('[role=status]')?.textContent).toBe("Waiting for the client's rating…");
+    show({ ...pending, asked: true, skipped: false });
     expect(el.querySelector('[role=status]')?.textContent).toBe("Waiting for the client's rating…");
   });
 
   it('speaks Spanish', () => {
     show(rated, 'es');
     expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe('Totales de 5 sesiones, de 31,0 a 36,0; 1 sin valorar');
-    expect(el.querySelector('.trend button')?.textContent).toBe('Ver las sesiones en una tabla');
+    expect(el.querySelector('.trend-more button')?.textContent).toBe('Ver las sesiones en una tabla');
+    expect(el.textContent).toContain('Su media en los últimos 30 días');
     expect(trendStrings('es-MX')).toBe(trendStrings('es'));
-    expect(trendStrings('fr')).toBe(trendStrings('en'));
+    expect(trendStrings('fr')).not.toBe(trendStrings('en'));
+    expect(trendStrings('sv')).toBe(trendStrings('en'));
   });
 });
 

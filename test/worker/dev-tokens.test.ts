@@ -59,6 +59,22 @@ describe('POST /dev/tokens', () => {
     expect(await summary.json()).toMatchObject({ status: 'rated', total: 36.2 });
   });
 
+  it('mints in the chosen language, and for the quick-cues platform when asked (503 when that one is not seeded)', async () => {
+    const { env: e } = await devEnv('1');
+    const es = await (await devPost(e, { locale: 'es' })).json<{ client: string }>();
+    expect(decodeJwt(es.client).loc).toBe('es');
+    expect((await devPost(e, { locale: 'not a locale' })).status).toBe(422);
+    // (A local .dev.vars from `npm start` may hold a quick platform: this case has none.)
+    const noQuick = { ...e, DEMO_QUICK_PLATFORM_ID: undefined, DEMO_QUICK_KID: undefined, DEMO_QUICK_PRIVATE_JWK: undefined };
+    expect((await devPost(noQuick, { quick: true })).status).toBe(503);
+    const quick = await seedPlatform({ origins: ['http://localhost:8788'], settings: { cues: { quietStartSeconds: 20 } } });
+    const both = { ...e, DEMO_QUICK_PLATFORM_ID: quick.platformId, DEMO_QUICK_KID: quick.kid, DEMO_QUICK_PRIVATE_JWK: JSON.stringify(quick.privateKey) };
+    const res = await (await devPost(both, { quick: true })).json<{ therapist: string }>();
+    expect(decodeJwt(res.therapist).iss).toBe(quick.platformId);
+    const ctx = await app.fetch(new Request('http://localhost:8788/v1/context', { headers: { Authorization: `Bearer ${res.therapist}` } }), both);
+    expect(await ctx.json()).toMatchObject({ cues: { quietStartSeconds: 20 } });
+  });
+
   it('answers CORS for the demo page’s registered origin only', async () => {
     const { env: e } = await devEnv('1');
     const pre = (origin: string) =>

@@ -59,7 +59,7 @@ describe('feedback fatigue', () => {
     const [day] = await storedRollups(env.DB, p.platformId);
     expect(day).toMatchObject({ asked: 3, rated: 1, declined: 1 });
     const summary = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 'c-1', role: 'therapist' }) })).json<SessionSummary>();
-    expect(summary).toMatchObject({ status: 'pending', asked: false });
+    expect(summary).toMatchObject({ status: 'pending', asked: false, skipped: true });
     const report = await (await adminCall('/v1/reports/weeks', admin.key)).json<{ total: { completionRate: number | null } }>();
     // Three sessions rest on n < 11: suppressed; the figure itself is tested in reports.test.ts.
     expect(report.total.completionRate).toBeNull();
@@ -136,6 +136,6 @@ describe('trends', () => {
     const s0 = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 'fl-0', role: 'therapist' }) })).json<SessionSummary>();
     const s1 = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 'fl-1', role: 'therapist' }) })).json<SessionSummary>();
     expect(s0.flags).toEqual([]);
-    expect(s1.flags).toEqual(['item_low']);
+    expect(s1.flags).toEqual([{ rule: 'item_below', threshold: 8, items: [{ id: 'bond', value: 7.9 }] }]);
   });
 });

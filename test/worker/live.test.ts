@@ -66,7 +66,7 @@ describe('GET /v1/live', () => {
     expect(v.is(RatingReceipt, receipt)).toBe(true);
     expect(receipt.delivered).toBe(true);
     const rated = summaryOf(await live.next());
-    expect(rated).toMatchObject({ status: 'rated', total: 36.2, flags: ['item_low'], pacing: null });
+    expect(rated).toMatchObject({ status: 'rated', total: 36.2, flags: [], pacing: null });
     expect(rated.trend?.client.at(-1)?.total).toBe(36.2);
 
     expect((await postJson(sessionPath('pacing'), await p.mint({ role: 'therapist' }), GOOD_PACING)).status).toBe(201);

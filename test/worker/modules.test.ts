@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INSTRUMENT } from '../../schemas/index.ts';
+import { DEFAULT_INSTRUMENT, SRS_CUTOFFS } from '../../schemas/index.ts';
 import * as q from '../../worker/db/queries.ts';
 import { ApiFailure } from '../../worker/errors.ts';
 import { cueSettingsFor, instrumentFor, parsePlatformSettings } from '../../worker/platform-settings.ts';
 import { checkItems } from '../../worker/rating-items.ts';
 import { hashRef } from '../../worker/refs.ts';
-import { flagsFor, summaryFromRow, totalOf } from '../../worker/summary.ts';
+import { flagsFor, isSkipped, storedFlags, summaryFromRow, totalOf } from '../../worker/summary.ts';
 import { seedPlatform } from './helpers.ts';
 
 const SECRET = 'unit-test-secret-0123456789';
@@ -25,13 +25,48 @@ describe('refs', () => {
 });
 
 describe('summary', () => {
-  it('totals at one decimal and flags per the rules', () => {
+  it('totals at one decimal; flags name their rule: a low floor and drops from the client’s own sessions', () => {
     expect(totalOf(items(0.1, 0.2, 0, 0))).toBe(0.3);
     const rules = DEFAULT_INSTRUMENT;
-    expect(flagsFor(rules, items(9, 9, 9, 9), 36, null)).toEqual([]);
-    expect(flagsFor(rules, items(9, 9, 9, 8.9), 35.9, null)).toEqual(['total_low', 'item_low']);
-    expect(flagsFor(rules, items(10, 10, 10, 9), 39, 39.5)).toEqual(['dropped']);
-    expect(flagsFor({ ...rules, flags: { ...rules.flags, dropFromPrevious: false } }, items(10, 10, 10, 9), 39, 39.5)).toEqual([]);
+    const none = { previous: null, mean: null, sessions: 0 };
+    // 35.5 of 40 with no history: nothing (the SRS's 36 / 9 are not the default instrument's cut-offs).
+    expect(flagsFor(rules, items(8.5, 9.2, 8.8, 9), 35.5, none)).toEqual([]);
+    expect(flagsFor(rules, items(3.9, 6, 5, 4.1), 19, null)).toEqual([
+      { rule: 'total_below', threshold: 20, total: 19 },
+      { rule: 'item_below', threshold: 4, items: [{ id: 'bond', value: 3.9 }] },
+    ]);
+    // A small dip is no flag; a drop of the threshold (4.0 in 0.1 steps) is.
+    expect(flagsFor(rules, items(9, 9, 9, 8.5), 35.5, { previous: 38, mean: 38, sessions: 1 })).toEqual([]);
+    expect(flagsFor(rules, items(8.5, 8.5, 8.5, 8.5), 34, { previous: 38, mean: 38, sessions: 1 })).toEqual([
+      { rule: 'drop_from_previous', threshold: 4, previous: 38, total: 34 },
+    ]);
+    // The running mean needs three earlier sessions.
+    expect(flagsFor(rules, items(8, 8, 8, 8), 32, { previous: 33, mean: 36.33, sessions: 2 })).toEqual([]);
+    expect(flagsFor(rules, items(8, 8, 8, 8), 32, { previous: 33, mean: 36.333, sessions: 3 })).toEqual([
+      { rule: 'drop_from_mean', threshold: 4, mean: 36.33, sessions: 3, total: 32 },
+    ]);
+    const off = { ...rules, flags: { ...rules.flags, totalBelow: null, itemBelow: null, dropFromPrevious: null, dropFromMean: null } };
+    expect(flagsFor(off, items(0, 0, 0, 0), 0, { previous: 40, mean: 40, sessions: 9 })).toEqual([]);
+    const srs = { ...rules, flags: { ...rules.flags, ...SRS_CUTOFFS } };
+    expect(flagsFor(srs, items(8.5, 9.2, 8.8, 9), 35.5, none).map((f) => f.rule)).toEqual(['total_below', 'item_below']);
+  });
+
+  it('reads flags stored before they named their rules as the rules of the time', () => {
+    expect(storedFlags('["total_low","item_low","dropped"]', items(9, 8, 9, 9), 35)).toEqual([
+      { rule: 'total_below', threshold: 36, total: 35 },
+      { rule: 'item_below', threshold: 9, items: [{ id: 'goals', value: 8 }] },
+    ]);
+  });
+
+  it('tells a session that feedback fatigue skips from one whose client has not been asked yet', () => {
+    const row = (clientSeq: number | null, askedAt: number | null = null) => ({ clientSeq, askedAt });
+    expect(isSkipped({ mode: 'every' }, 'AAAA', null)).toBe(false);
+    expect(isSkipped({ mode: 'nth', n: 3 }, 'AAAA', null)).toBe(false); // not numbered yet: may still be asked
+    expect(isSkipped({ mode: 'nth', n: 3 }, 'AAAA', row(1))).toBe(false);
+    expect(isSkipped({ mode: 'nth', n: 3 }, 'AAAA', row(2))).toBe(true);
+    expect(isSkipped({ mode: 'nth', n: 3 }, 'AAAA', row(2, 5))).toBe(false); // asked after all: the page asked
+    expect(isSkipped({ mode: 'share', share: 0 }, 'AAAA', null)).toBe(true);
+    expect(isSkipped({ mode: 'share', share: 1 }, 'AAAA', null)).toBe(false);
   });
 
   it('no row is pending', () => {
@@ -53,10 +88,21 @@ describe('platform settings', () => {
     const s = parsePlatformSettings(JSON.stringify({ cues: { monologueSeconds: 60 }, flags: { totalBelow: 30 }, instruments: [{ ...DEFAULT_INSTRUMENT, id: 'srs-licensed' }] }));
     expect(cueSettingsFor(s).monologueSeconds).toBe(60);
     expect(cueSettingsFor(s).minGapSeconds).toBe(180);
-    expect(instrumentFor(s, undefined)?.flags).toEqual({ totalBelow: 30, itemBelow: 9, dropFromPrevious: true });
+    expect(instrumentFor(s, undefined)?.flags).toEqual({ ...DEFAULT_INSTRUMENT.flags, totalBelow: 30 });
     expect(instrumentFor(s, 'srs-licensed')?.id).toBe('srs-licensed');
     expect(instrumentFor(s, 'unknown')).toBeNull();
     expect(() => parsePlatformSettings('{"cues":{"monologueSeconds":"x"}}')).toThrow();
+  });
+
+  it('reads settings stored before the relative rules: a drop switch and an instrument without the mean rule', () => {
+    const legacy = { ...DEFAULT_INSTRUMENT, id: 'srs-licensed', flags: { totalBelow: 36, itemBelow: 9, dropFromPrevious: true } };
+    const s = parsePlatformSettings(JSON.stringify({ flags: { dropFromPrevious: false }, instruments: [legacy] }));
+    expect(instrumentFor(s, undefined)?.flags.dropFromPrevious).toBeNull();
+    expect(instrumentFor(s, 'srs-licensed')?.flags).toEqual({ totalBelow: 36, itemBelow: 9, dropFromPrevious: null, dropFromMean: null, meanWindow: 10, meanMinSessions: 3 });
+    const off = parsePlatformSettings(JSON.stringify({ flags: { totalBelow: false, itemBelow: null, dropFromMean: false } }));
+    expect(instrumentFor(off, undefined)?.flags).toMatchObject({ totalBelow: null, itemBelow: null, dropFromMean: null, dropFromPrevious: 4 });
+    const on = parsePlatformSettings(JSON.stringify({ instruments: [legacy] }));
+    expect(instrumentFor(on, 'srs-licensed')?.flags).toMatchObject({ totalBelow: 36, itemBelow: 9, dropFromPrevious: 4, dropFromMean: null });
   });
 });
 
@@ -81,8 +127,9 @@ describe('queries', () => {
     await expect(env.DB.batch([session, rating(2), q.insertIdempotency(env.DB, { platformId: p.platformId, key: 'k'.repeat(16), scope: 's', requestHash: 'h', status: 201, body: '{}', now: 2 })])).rejects.toThrow(/UNIQUE/);
     expect(await q.getIdempotency(env.DB, p.platformId, 's', 'k'.repeat(16))).toBeNull();
     expect((await q.getSummaryRow(env.DB, p.platformId, 'h-sid'))?.total).toBe(1);
-    expect(await q.previousTotal(env.DB, { platformId: p.platformId, clientHash: 'h-cid', therapistHash: 'h-tid', instrumentId: 'i', sidHash: 'h-next' })).toBe(1);
-    expect(await q.previousTotal(env.DB, { platformId: p.platformId, clientHash: 'h-cid', therapistHash: 'h-other', instrumentId: 'i', sidHash: 'h-next' })).toBeNull();
+    const history = (therapistHash: string) => q.clientHistory(env.DB, { platformId: p.platformId, clientHash: 'h-cid', therapistHash, instrumentId: 'i', sidHash: 'h-next', window: 10 });
+    expect(await history('h-tid')).toEqual({ previous: 1, mean: 1, sessions: 1 });
+    expect(await history('h-other')).toEqual({ previous: null, mean: null, sessions: 0 });
   });
 
   it('rating, pacing and the guarded idempotency record go only into a session row with the same participants', async () => {

@@ -36,24 +36,28 @@ describe('rating loop', () => {
       items: GOOD_RATING.items,
       total: 36.2,
       maxTotal: 40,
-      flags: ['item_low'],
+      flags: [],
       ratedAt: body.receivedAt,
       pacing: null,
       asked: true,
+      skipped: false,
     });
   });
 
-  it('flags a low total and includes pacing once recorded', async () => {
+  it('flags a total and items under the low floor, naming the rule, and includes pacing once recorded', async () => {
     const p = await seedPlatform();
     const therapist = await p.mint({ role: 'therapist' });
-    const low = { ...GOOD_RATING, items: GOOD_RATING.items.map((i) => ({ ...i, value: 8 })) };
+    const low = { ...GOOD_RATING, items: GOOD_RATING.items.map((i, n) => ({ ...i, value: n === 0 ? 3.5 : 5 })) };
     expect((await postJson(sessionPath('rating'), await p.mint({}), low)).status).toBe(201);
     const pacing = await postJson(sessionPath('pacing'), therapist, GOOD_PACING);
     expect(pacing.status).toBe(201);
     expect(await pacing.json()).toMatchObject({ status: 'recorded' });
     const summary = await (await call(sessionPath('summary'), { token: therapist })).json<Record<string, unknown>>();
-    expect(summary.flags).toEqual(['total_low', 'item_low']);
-    expect(summary.total).toBe(32);
+    expect(summary.flags).toEqual([
+      { rule: 'total_below', threshold: 20, total: 18.5 },
+      { rule: 'item_below', threshold: 4, items: [{ id: GOOD_RATING.items[0]!.id, value: 3.5 }] },
+    ]);
+    expect(summary.total).toBe(18.5);
     expect(summary.pacing).toEqual(GOOD_PACING);
   });
 
@@ -66,7 +70,7 @@ describe('rating loop', () => {
     const s1 = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 's-1', role: 'therapist' }) })).json<Record<string, unknown>>();
     const s2 = await (await call(sessionPath('summary'), { token: await p.mint({ sid: 's-2', role: 'therapist' }) })).json<Record<string, unknown>>();
     expect(s1.flags).toEqual([]);
-    expect(s2.flags).toEqual(['dropped']);
+    expect(s2.flags).toEqual([{ rule: 'drop_from_previous', threshold: 4, previous: 36.2, total: 28 }]);
   });
 
   it('records a decline as one answer for the session', async () => {

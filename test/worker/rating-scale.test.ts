@@ -15,7 +15,7 @@ const LIKERT_7: Instrument = {
     { id: 'helpful', text: text('Helpful') },
     { id: 'understood', text: text('Understood') },
   ],
-  flags: { totalBelow: 6, itemBelow: 3, dropFromPrevious: false },
+  flags: { totalBelow: 6, itemBelow: 3, dropFromPrevious: null, dropFromMean: null, meanWindow: 10, meanMinSessions: 3 },
 };
 
 const VAS_100: Instrument = {
@@ -25,7 +25,7 @@ const VAS_100: Instrument = {
   max: 100,
   step: 1,
   items: [{ id: 'overall', text: text('Overall') }],
-  flags: { totalBelow: 50, itemBelow: 50, dropFromPrevious: false },
+  flags: { totalBelow: 50, itemBelow: 50, dropFromPrevious: null, dropFromMean: null, meanWindow: 10, meanMinSessions: 3 },
 };
 
 const rating = (ins: Instrument, values: number[]) => ({
@@ -51,7 +51,8 @@ describe('instruments other than the default 0..10 scale', () => {
     const res = await postJson(sessionPath('rating'), client, rating(LIKERT_7, [7, 2]));
     expect(res.status).toBe(201);
     const summary = await (await call(sessionPath('summary'), { token: await p.mint({ sid, role: 'therapist', ins: 'likert-7' }) })).json<SessionSummary>();
-    expect(summary).toMatchObject({ status: 'rated', instrument: { id: 'likert-7', version: 1 }, total: 9, maxTotal: 14, flags: ['item_low'] });
+    expect(summary).toMatchObject({ status: 'rated', instrument: { id: 'likert-7', version: 1 }, total: 9, maxTotal: 14 });
+    expect(summary.flags.map((f) => f.rule)).toEqual(['item_below']);
   });
 
   it('a 0–100 instrument accepts whole numbers up to 100 and nothing off its step or range', async () => {

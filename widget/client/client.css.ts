@@ -15,4 +15,5 @@ input[aria-invalid]:not(:focus-visible){outline:2px dashed var(--attune-danger);
 .anchors{display:flex;justify-content:space-between;gap:16px;font-size:14px;color:var(--attune-muted)}
 .anchors span:last-child{text-align:end}
 .sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+@media (forced-colors:active){button.primary{forced-color-adjust:none;background:Highlight;color:HighlightText;border-color:Highlight}}
 `;

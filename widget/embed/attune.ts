@@ -9,6 +9,9 @@ export interface AttuneApi {
   connect(room: unknown): void;
   attachAudio(sources: { local?: unknown; remote?: unknown }): void;
   endSession(options?: EndSessionOptions): void;
+  /** Therapist: hide the private pacing strip (measuring goes on), e.g. while sharing the screen; and show it again. */
+  hideStrip(): void;
+  showStrip(): void;
   remove(): void;
   on(event: string, cb: Listener): () => void;
 }
@@ -29,7 +32,7 @@ export interface BootOptions {
   timeoutMs?: number;
 }
 
-const DEFERRED = ['connect', 'attachAudio', 'endSession'] as const;
+const DEFERRED = ['connect', 'attachAudio', 'endSession', 'hideStrip', 'showStrip'] as const;
 
 /**
  * Installs `window.Attune`, replays the host page's pre-load queue, mounts one shadow host and lazy-loads the
@@ -93,6 +96,8 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
     connect: (room) => call('connect', [room]),
     attachAudio: (sources) => call('attachAudio', [sources]),
     endSession: (options) => call('endSession', options === undefined ? [] : [options]),
+    hideStrip: () => call('hideStrip', []),
+    showStrip: () => call('showStrip', []),
     on(event, cb) {
       if (removed || typeof cb !== 'function') return () => {};
       let set = listeners.get(event);

@@ -15,6 +15,8 @@ interface PublicationLike {
 interface ParticipantLike {
   isSpeaking: boolean;
   audioTrackPublications: Map<string, PublicationLike>;
+  /** The local participant's screen share is among these (source 'screen_share'). */
+  videoTrackPublications?: Map<string, PublicationLike>;
 }
 type Handler = (...args: never[]) => void;
 /** What the adapter reads of a Room (a real livekit-client Room fits: see the check below). */
@@ -49,6 +51,17 @@ export interface RoomAdapterTarget {
   refresh(): void;
   /** The room disconnected for good: the call is over. */
   disconnected(): void;
+  /** Whether the local participant (the therapist) is sharing their screen; called with the current state first. */
+  screenShare?(sharing: boolean): void;
+}
+
+/** Local events after which the screen share may have started or stopped. */
+export const SCREEN_SHARE_EVENTS = ['localTrackPublished', 'localTrackUnpublished', 'trackMuted', 'trackUnmuted', 'reconnected'] as const;
+
+/** Whether the participant publishes an unmuted screen share (LiveKit's Track.Source.ScreenShare is 'screen_share'). */
+export function isSharingScreen(p: ParticipantLike): boolean {
+  for (const pub of p.videoTrackPublications?.values() ?? []) if (pub.source === 'screen_share' && !pub.isMuted) return true;
+  return false;
 }
 
 export function isRoomLike(x: unknown): x is RoomLike {
@@ -72,8 +85,9 @@ function participantSources(p: ParticipantLike): RoleSource[] {
 
 /**
  * Follows the local microphone (the therapist) and every remote participant's microphone (the client side) as
- * tracks are published, subscribed, muted, replaced and unsubscribed, through reconnections. The current state
- * goes to the target first; the returned teardown removes every listener. `disconnected` ends the call.
+ * tracks are published, subscribed, muted, replaced and unsubscribed, through reconnections, and whether the
+ * therapist shares their screen (so the private strip can hide). The current state goes to the target first; the
+ * returned teardown removes every listener. `disconnected` ends the call.
  */
 export function followRoom(room: RoomLike, target: RoomAdapterTarget): () => void {
   const local = () => participantSources(room.localParticipant);
@@ -87,12 +101,20 @@ export function followRoom(room: RoomLike, target: RoomAdapterTarget): () => voi
 
   const onChange = () => target.refresh();
   const onDisconnected = () => target.disconnected();
+  let sharing = isSharingScreen(room.localParticipant);
+  target.screenShare?.(sharing);
+  const onShare = () => {
+    const now = isSharingScreen(room.localParticipant);
+    if (now !== sharing) target.screenShare?.((sharing = now));
+  };
   const on = room.on.bind(room) as (e: string, f: Handler) => unknown;
   const off = room.off.bind(room) as (e: string, f: Handler) => unknown;
   for (const e of SOURCE_EVENTS) on(e, onChange);
+  for (const e of SCREEN_SHARE_EVENTS) on(e, onShare);
   on('disconnected', onDisconnected);
   return () => {
     for (const e of SOURCE_EVENTS) off(e, onChange);
+    for (const e of SCREEN_SHARE_EVENTS) off(e, onShare);
     off('disconnected', onDisconnected);
   };
 }

@@ -45,6 +45,9 @@ export interface RoleController {
   endSession?: (options?: EndSessionOptions) => void;
   connect?: (room: unknown) => void;
   attachAudio?: (sources: { local?: unknown; remote?: unknown }) => void;
+  /** Therapist: hide the pacing strip (e.g. while sharing the screen) and show it again. */
+  hideStrip?: () => void;
+  showStrip?: () => void;
   /** Undo everything mount() did: DOM, listeners, timers, requests. */
   teardown: Teardown;
 }

@@ -32,10 +32,10 @@ export interface LiveOptions {
 export const liveUrl = (api: string): string => api.replace(/^http/, 'ws') + '/v1/live';
 
 /**
- * Nothing more will change: the client answered and this session's pacing is in. (`asked: false` is not final:
- * it also means the client's page has not asked yet, and a late client may still rate.)
+ * Nothing more will change: the client answered (or feedback fatigue skips this session, so they will not be asked)
+ * and this session's pacing is in. (`asked: false` alone is not final: the client's page may not have asked yet.)
  */
-export const isFinal = (s: SessionSummary): boolean => s.status !== 'pending' && s.pacing !== null;
+export const isFinal = (s: SessionSummary): boolean => (s.status !== 'pending' || s.skipped === true) && s.pacing !== null;
 
 /** Exponential backoff with "equal jitter": between half and all of min(max, base * 2^attempt). */
 export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {

@@ -1,5 +1,5 @@
 import type { PacingAggregates } from '../../schemas/pacing.ts';
-import { duration, fill, sharePercents } from './cue-text.ts';
+import { duration, fill, sharePercentText } from './cue-text.ts';
 import type { PacingStrings } from './strings.ts';
 
 export interface PacingSectionProps {
@@ -15,7 +15,7 @@ export function PacingSection({ pacing: p, confirmed, locale, strings }: PacingS
   const talk = p.therapistTalkSeconds + p.clientTalkSeconds;
   const n = (x: number) => x.toLocaleString(locale);
   const rows: Array<[string, string]> = [
-    [strings.talkBalance, talk > 0 ? fill(strings.talkBalanceValue, sharePercents(p.therapistTalkSeconds / talk)) : '–'],
+    [strings.talkBalance, talk > 0 ? fill(strings.talkBalanceValue, sharePercentText(p.therapistTalkSeconds / talk, locale)) : '–'],
     [strings.longestMonologue, duration(p.longestTherapistTurnSeconds, locale)],
     [strings.overlaps, fill(strings.overlapsValue, { n: n(p.overlapCount), s: duration(p.overlapSeconds, locale) })],
     [strings.silences, fill(strings.silencesValue, { n: n(p.silenceCount), s: duration(p.longestSilenceSeconds, locale) })],

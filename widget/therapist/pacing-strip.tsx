@@ -1,7 +1,10 @@
 import { useRef } from 'preact/hooks';
 import type { Cue, PacingSnapshot } from '../pacing/index.ts';
-import { clock, cueText, fill, sharePercents } from './cue-text.ts';
+import { clock, cueText, fill, sharePercents, sharePercentText } from './cue-text.ts';
 import type { PacingStrings } from './strings.ts';
+
+/** Talk (both sides, whole session) before the strip shows any balance figure: fewer seconds mean nothing. */
+export const MIN_TALK_FOR_BALANCE_MS = 30_000;
 
 export interface PacingStripProps {
   snapshot: PacingSnapshot;
@@ -9,21 +12,42 @@ export interface PacingStripProps {
   cue: Cue | null;
   strings: PacingStrings;
   onDismiss: () => void;
+  locale?: string;
+  /** The balance window configured for the platform (seconds; 300 by default). */
+  windowSeconds?: number;
 }
 
 /** "12 min left", "3 min over", or the elapsed clock when the session has no schedule. */
-export function timeText(s: PacingSnapshot, strings: PacingStrings): string {
+export function timeText(s: PacingSnapshot, strings: PacingStrings, locale = 'en'): string {
   const r = s.remainingMs;
+  const n = (x: number) => x.toLocaleString(locale);
   if (r === null) return fill(strings.elapsed, { time: clock(s.elapsedMs) });
-  return r >= 0 ? fill(strings.minutesLeft, { n: Math.max(1, Math.ceil(r / 60_000)) }) : fill(strings.minutesOver, { n: Math.max(1, Math.floor(-r / 60_000)) });
+  return r >= 0
+    ? fill(strings.minutesLeft, { n: n(Math.max(1, Math.ceil(r / 60_000))) })
+    : fill(strings.minutesOver, { n: n(Math.max(1, Math.floor(-r / 60_000))) });
 }
 
 /**
- * The therapist's compact strip during the call: time, talk balance over the last 5 minutes (bar and text) and
- * the current cue. Only the cue's text is a live region (polite), so the ticking clock is never announced. The
- * cue never takes focus; Escape (focus in the strip) or the button dismisses it.
+ * The balance line, honest about what it rests on: nothing until there has been enough talk, and the window it
+ * covers is what has actually elapsed ("Last 2 min") until the configured window is full.
  */
-export function PacingStrip({ snapshot: s, cue, strings, onDismiss }: PacingStripProps) {
+export function balanceText(s: PacingSnapshot, strings: PacingStrings, locale = 'en', windowSeconds = 300): { text: string; share: number | null } {
+  const share = s.rollingTherapistShare;
+  if (share === null || s.therapistTalkMs + s.clientTalkMs < MIN_TALK_FOR_BALANCE_MS) return { text: strings.balanceWaiting, share: null };
+  const coveredMin = Math.min(windowSeconds / 60, s.elapsedMs / 60_000);
+  const minutes = Math.max(1, Math.round(coveredMin));
+  const window = fill(strings.window, { n: minutes.toLocaleString(locale) });
+  return { text: fill(strings.balance, { window, ...sharePercentText(share, locale) }), share };
+}
+
+/**
+ * The therapist's compact strip during the call: a visible "only you see this", time, talk balance (bar and text)
+ * and a slot for the cue. The cue slot always keeps its height, so a cue never moves what is below. Only the cue's
+ * text is a live region (polite), so the ticking clock is never announced. While a "minutes left" cue is up, the
+ * strip's own time is not shown beside it (the cue says it). The cue never takes focus; Escape (focus in the strip)
+ * or the button dismisses it.
+ */
+export function PacingStrip({ snapshot: s, cue, strings, onDismiss, locale = 'en', windowSeconds = 300 }: PacingStripProps) {
   const strip = useRef<HTMLElement>(null);
   const dismiss = () => {
     const el = strip.current;
@@ -32,8 +56,9 @@ export function PacingStrip({ snapshot: s, cue, strings, onDismiss }: PacingStri
     // The button disappears with the cue: keep keyboard focus in the strip rather than dropping it to <body>.
     if (hadFocus) strip.current?.focus({ preventScroll: true });
   };
-  const share = s.rollingTherapistShare;
-  const p = share === null ? null : sharePercents(share);
+  const balance = balanceText(s, strings, locale, windowSeconds);
+  const p = balance.share === null ? null : sharePercents(balance.share);
+  const timeInCue = cue?.key === 'time.minutesLeft';
   return (
     <section
       ref={strip}
@@ -48,17 +73,20 @@ export function PacingStrip({ snapshot: s, cue, strings, onDismiss }: PacingStri
       }}
     >
       <div class="strip-row">
-        <span class="time">{timeText(s, strings)}</span>
+        <span class={timeInCue ? 'time said' : 'time'} aria-hidden={timeInCue ? 'true' : undefined}>
+          {timeText(s, strings, locale)}
+        </span>
         <span class="balance">
-          <span class="bar" aria-hidden="true">
+          <span class={p ? 'bar' : 'bar empty'} aria-hidden="true">
             <span style={{ width: `${p?.t ?? 0}%` }} />
           </span>
-          <span class="balance-text">{p ? fill(strings.balance, p) : strings.balanceNone}</span>
+          <span class="balance-text">{balance.text}</span>
         </span>
+        <span class="private">{strings.onlyYou}</span>
       </div>
       <div class={cue ? 'cue' : 'cue empty'}>
         <p role="status" aria-live="polite" aria-label={strings.cueLabel}>
-          {cue ? cueText(cue, strings) : ''}
+          {cue ? cueText(cue, strings, locale) : ''}
         </p>
         {cue && (
           <button type="button" class="dismiss" aria-label={strings.dismiss} onClick={dismiss}>

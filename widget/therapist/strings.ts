@@ -1,56 +1,56 @@
-import { CUE_TEXT_EN } from '../pacing/cue-policy.ts';
+// Every word the therapist sees, per locale (one file each in ./locales). `{x}` placeholders are filled in; numbers
+// arrive already formatted for the locale. One form of address per language: the therapist is addressed formally
+// where the language has the choice (es usted, fr vous, de Sie), pt uses você, ar the singular second person.
+import type { CueKey } from '../pacing/index.ts';
+import { en } from './locales/en.ts';
 
+/** The summary card after the call. */
 export interface TherapistStrings {
   title: string;
+  /** The client may still rate (their page asked, or has not opened the rating yet). */
   waiting: string;
+  /** Feedback fatigue skips this session: the client will not be asked. */
+  notAsked: string;
   declined: string;
   total: string;
+  /** What changed since the previous rated session: `{d}` the difference, `{prev}` that session's total. */
+  changeDown: string;
+  changeUp: string;
+  changeSame: string;
+  changeFirst: string;
   flagsTitle: string;
   noFlags: string;
-  totalLow: string;
-  itemLow: string;
-  dropped: string;
+  /** What a flag saw: `{total}`, `{threshold}`, `{items}` (names with values), `{d}`, `{mean}`, `{n}`. */
+  flagTotalBelow: string;
+  flagItemBelow: string;
+  flagDropPrevious: string;
+  flagDropMean: string;
+  /** The rule that raised it: `{threshold}`. */
+  ruleTotalBelow: string;
+  ruleItemBelow: string;
+  ruleDropPrevious: string;
+  ruleDropMean: string;
   item: string;
   score: string;
+  /** Column of each item's change since the previous rated session. */
+  change: string;
 }
 
-export const THERAPIST_STRINGS: Record<string, TherapistStrings> = {
-  en: {
-    title: 'Client feedback on this session',
-    waiting: "Waiting for the client's rating…",
-    declined: 'The client chose not to rate this session.',
-    total: 'Total',
-    flagsTitle: 'Worth a look',
-    noFlags: 'No flags: scores are at or above the usual cut-offs.',
-    totalLow: 'Total below {n} of {max}: the alliance may need attention next session.',
-    itemLow: 'Below {n} on: {items}.',
-    dropped: "Total dropped since this client's previous session.",
-    item: 'Item',
-    score: 'Score',
-  },
-  es: {
-    title: 'Valoración del cliente sobre esta sesión',
-    waiting: 'Esperando la valoración del cliente…',
-    declined: 'El cliente decidió no valorar esta sesión.',
-    total: 'Total',
-    flagsTitle: 'Para revisar',
-    noFlags: 'Sin alertas: las puntuaciones están en o por encima de los umbrales habituales.',
-    totalLow: 'Total por debajo de {n} de {max}: conviene revisar la alianza en la próxima sesión.',
-    itemLow: 'Por debajo de {n} en: {items}.',
-    dropped: 'El total bajó respecto a la sesión anterior de este cliente.',
-    item: 'Punto',
-    score: 'Puntuación',
-  },
-};
-
-/** The pacing strip (during the call) and the summary's pacing section. `{x}` placeholders are filled in. */
+/** The pacing strip (during the call) and the summary's pacing section. */
 export interface PacingStrings {
+  /** The strip's accessible name. */
   stripLabel: string;
+  /** Shown on the strip: the client never sees it. */
+  onlyYou: string;
   elapsed: string;
   minutesLeft: string;
   minutesOver: string;
+  /** The window the balance covers: `{n}` minutes. */
+  window: string;
+  /** `{window}`, `{t}` and `{c}` (formatted percents). */
   balance: string;
-  balanceNone: string;
+  /** Before there is enough talk for the balance to mean something. */
+  balanceWaiting: string;
   cueLabel: string;
   dismiss: string;
   sectionTitle: string;
@@ -64,59 +64,76 @@ export interface PacingStrings {
   duration: string;
   cuesShown: string;
   localOnly: string;
-  cues: Record<string, string>;
+  cues: Record<CueKey, string>;
 }
 
-export const PACING_STRINGS: Record<string, PacingStrings> = {
-  en: {
-    stripLabel: 'Session pacing (only you see this)',
-    elapsed: '{time} elapsed',
-    minutesLeft: '{n} min left',
-    minutesOver: '{n} min over',
-    balance: 'Last 5 min: you {t}%, client {c}%',
-    balanceNone: 'Last 5 min: no talk yet',
-    cueLabel: 'Pacing cue',
-    dismiss: 'Dismiss cue',
-    sectionTitle: 'Pacing this session',
-    talkBalance: 'Talk balance',
-    talkBalanceValue: 'you {t}%, client {c}%',
-    longestMonologue: 'Your longest turn',
-    overlaps: 'Talking over each other',
-    overlapsValue: '{n} times, {s}',
-    silences: 'Silences',
-    silencesValue: '{n}, longest {s}',
-    duration: 'Duration',
-    cuesShown: 'Cues shown',
-    localOnly: 'Measured in this browser; not yet confirmed by the server.',
-    cues: CUE_TEXT_EN,
-  },
-  es: {
-    stripLabel: 'Ritmo de la sesión (solo lo ve usted)',
-    elapsed: '{time} transcurrido',
-    minutesLeft: 'quedan {n} min',
-    minutesOver: '{n} min de más',
-    balance: 'Últimos 5 min: usted {t} %, cliente {c} %',
-    balanceNone: 'Últimos 5 min: aún nadie ha hablado',
-    cueLabel: 'Sugerencia de ritmo',
-    dismiss: 'Cerrar sugerencia',
-    sectionTitle: 'Ritmo de esta sesión',
-    talkBalance: 'Reparto de la palabra',
-    talkBalanceValue: 'usted {t} %, cliente {c} %',
-    longestMonologue: 'Su intervención más larga',
-    overlaps: 'Hablaron a la vez',
-    overlapsValue: '{n} veces, {s}',
-    silences: 'Silencios',
-    silencesValue: '{n}, el más largo {s}',
-    duration: 'Duración',
-    cuesShown: 'Sugerencias mostradas',
-    localOnly: 'Medido en este navegador; el servidor aún no lo ha confirmado.',
-    cues: {
-      'balance.leaveRoom': 'Últimamente ha hablado usted la mayor parte del tiempo. Quizá haya espacio para su cliente.',
-      'monologue.pause': 'Una pausa aquí podría invitar a su cliente a hablar.',
-      'overlap.space': 'Han hablado a la vez varias veces. Un poco más de espacio puede ayudar.',
-      'time.minutesLeft': 'Quedan {minutes} minutos.',
-      'time.ratingReserve': 'Es momento de ir cerrando y dejar unos minutos para la valoración.',
-      'time.overrun': 'La sesión ha pasado de la hora prevista.',
-    },
-  },
+/** The trend section: the client's series across sessions and the therapist's rolling mean. */
+export interface TrendStrings {
+  title: string;
+  /** `{n}` rated sessions, `{first}` and `{last}` totals. */
+  chartName: string;
+  /** `{last}` the only rated total. */
+  chartNameOne: string;
+  /** Appended when some sessions were not rated: `{n}`. */
+  unrated: string;
+  legendClient: string;
+  /** `{days}` */
+  legendMean: string;
+  /** The flag line of the total: `{n}`. */
+  legendFloor: string;
+  showTable: string;
+  hideTable: string;
+  caption: string;
+  date: string;
+  total: string;
+  share: string;
+  thisSession: string;
+  notRated: string;
+  notRecorded: string;
+  /** `{days}`, `{total}`, `{n}` sessions. */
+  mean: string;
+  /** The same with one session: `{days}`, `{total}`. */
+  meanOne: string;
+  /** `{share}` */
+  meanShare: string;
+}
+
+export interface TherapistLocale {
+  /** Right-to-left script. */
+  rtl?: boolean;
+  summary: TherapistStrings;
+  pacing: PacingStrings;
+  trend: TrendStrings;
+}
+
+/** English ships in the therapist chunk; every other language is a lazy chunk of its own (the size budget). */
+const LOADERS: Record<string, () => Promise<TherapistLocale>> = {
+  es: () => import('./locales/es.ts').then((m) => m.es),
+  fr: () => import('./locales/fr.ts').then((m) => m.fr),
+  de: () => import('./locales/de.ts').then((m) => m.de),
+  pt: () => import('./locales/pt.ts').then((m) => m.pt),
+  ar: () => import('./locales/ar.ts').then((m) => m.ar),
 };
+
+export const THERAPIST_LANGS: readonly string[] = ['en', ...Object.keys(LOADERS)];
+
+const loaded: Record<string, TherapistLocale> = { en };
+const langOf = (locale: string) => (locale in LOADERS ? locale : (locale.split('-')[0] ?? ''));
+
+/** The locale's strings once loaded (exact tag, then its language), else English. */
+export function localeOf(locale: string): TherapistLocale {
+  return loaded[locale] ?? loaded[langOf(locale)] ?? en;
+}
+
+/** Loads the locale's chunk (once); resolves to its strings, or English when it has none or its chunk fails. */
+export function loadLocale(locale: string): Promise<TherapistLocale> {
+  const lang = langOf(locale);
+  const have = loaded[lang];
+  if (have) return Promise.resolve(have);
+  const load = LOADERS[lang];
+  if (!load) return Promise.resolve(en);
+  return load().then(
+    (words) => (loaded[lang] = words),
+    () => en,
+  );
+}

@@ -36,7 +36,9 @@ export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
         if (!parsed.success) throw new Error('unexpected summary shape');
         failures = 0;
         onSummary(parsed.output);
-        if (parsed.output.status !== 'pending' && (parsed.output.pacing || !opts.holdOpen?.())) return;
+        // Answered, or not asked this time (feedback fatigue): done once this widget's pacing is in too.
+        const answered = parsed.output.status !== 'pending' || parsed.output.skipped === true;
+        if (answered && (parsed.output.pacing || !opts.holdOpen?.())) return;
       } catch (e) {
         if (stopped) return;
         failures++;

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { SessionSummary, Trend, TrendPoint } from '../../schemas/summary.ts';
 import { formatScore } from '../shared/i18n.ts';
+import { localeOf, type TrendStrings } from './strings.ts';
 import { Sparkline } from './trend-sparkline.tsx';
-import { fill, TREND_STRINGS, type TrendStrings } from './trend-strings.ts';
+import { fill } from './trend-strings.ts';
 
-export const trendStrings = (locale: string): TrendStrings => TREND_STRINGS[locale] ?? TREND_STRINGS[locale.split('-')[0] ?? ''] ?? TREND_STRINGS.en!;
+export const trendStrings = (locale: string): TrendStrings => localeOf(locale).trend;
 
 /**
  * Which point of the series is this session. The series runs oldest first and includes this session; a rated
@@ -20,13 +21,17 @@ export function currentIndex(points: TrendPoint[], s: Pick<SessionSummary, 'stat
   return agrees ? points.length - 1 : -1;
 }
 
-/** The previous rated total before this session, for the `dropped` flag's wording. */
-export function previousTotal(trend: Trend, current: number): number | null {
+/** The last rated point before this session (before the end of the series when this session is not in it). */
+export function previousPoint(trend: Trend, current: number): TrendPoint | null {
   for (let i = (current < 0 ? trend.client.length : current) - 1; i >= 0; i--) {
-    const t = trend.client[i]!.total;
-    if (t !== null) return t;
+    if (trend.client[i]!.total !== null) return trend.client[i]!;
   }
   return null;
+}
+
+/** The previous rated total before this session. */
+export function previousTotal(trend: Trend, current: number): number | null {
+  return previousPoint(trend, current)?.total ?? null;
 }
 
 /** The chart in one sentence: its accessible name, also shown under it. */
@@ -36,9 +41,9 @@ export function trendName(points: TrendPoint[], locale: string, t: TrendStrings)
   const head =
     totals.length === 1
       ? fill(t.chartNameOne, { last: f(totals[0]!) })
-      : fill(t.chartName, { n: totals.length, first: f(totals[0]!), last: f(totals.at(-1)!) });
+      : fill(t.chartName, { n: totals.length.toLocaleString(locale), first: f(totals[0]!), last: f(totals.at(-1)!) });
   const missing = points.length - totals.length;
-  return missing ? head + fill(t.unrated, { n: missing }) : head;
+  return missing ? head + fill(t.unrated, { n: missing.toLocaleString(locale) }) : head;
 }
 
 const percent = (share: number, locale: string) => share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 });
@@ -47,23 +52,34 @@ export interface TrendSectionProps {
   summary: SessionSummary;
   trend: Trend;
   locale: string;
+  /** The flag line of the total (the instrument's `totalBelow`), or null. */
+  floor?: number | null;
 }
 
-/** The client's totals across sessions (sparkline, with a table behind a disclosure button) and the therapist's mean. */
-export function TrendSection({ summary, trend, locale }: TrendSectionProps) {
-  const [open, setOpen] = useState(false);
+const hasRated = (trend: Trend) => trend.client.some((p) => p.total !== null);
+
+/** The client's totals across sessions: the sparkline on the scale, named in one sentence, with its legend. */
+export function TrendChart({ summary, trend, locale, floor = null }: TrendSectionProps) {
   const t = trendStrings(locale);
+  if (!hasRated(trend)) return null;
   const points = trend.client;
-  if (!points.some((p) => p.total !== null)) return null;
-  const now = currentIndex(points, summary);
   const name = trendName(points, locale, t);
   const mine = trend.therapist;
   const mean = mine.sessions > 0 ? mine.meanTotal : null;
-  const date = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
+  const shownFloor = summary.maxTotal !== null ? floor : null;
+  const n = (x: number) => x.toLocaleString(locale);
   return (
     <section class="trend" aria-labelledby="attune-trend-title">
       <h3 id="attune-trend-title">{t.title}</h3>
-      <Sparkline values={points.map((p) => p.total)} current={now} mean={mean} maxTotal={summary.maxTotal} label={name} />
+      <Sparkline
+        values={points.map((p) => p.total)}
+        current={currentIndex(points, summary)}
+        mean={mean}
+        maxTotal={summary.maxTotal}
+        floor={shownFloor}
+        label={name}
+        format={n}
+      />
       <p class="muted" aria-hidden="true">
         {name}
       </p>
@@ -75,20 +91,57 @@ export function TrendSection({ summary, trend, locale }: TrendSectionProps) {
         {mean !== null && (
           <li>
             <span class="sw mean" />
-            {fill(t.legendMean, { days: mine.days })}
+            {fill(t.legendMean, { days: n(mine.days) })}
+          </li>
+        )}
+        {shownFloor != null && (
+          <li>
+            <span class="sw floor" />
+            {fill(t.legendFloor, { n: n(shownFloor) })}
           </li>
         )}
       </ul>
+    </section>
+  );
+}
+
+/**
+ * Below the fold: the therapist's own mean and the series as a table behind a disclosure button. Sessions on the
+ * same day are told apart by their time.
+ */
+export function TrendDetails({ summary, trend, locale }: TrendSectionProps) {
+  const [open, setOpen] = useState(false);
+  const t = trendStrings(locale);
+  if (!hasRated(trend)) return null;
+  const points = trend.client;
+  const now = currentIndex(points, summary);
+  const mine = trend.therapist;
+  const mean = mine.sessions > 0 ? mine.meanTotal : null;
+  const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
+  const dayTime = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+  const days = points.map((p) => day.format(p.at * 1000));
+  const stamps = points.map((p, i) => (days.filter((d) => d === days[i]).length > 1 ? dayTime : day).format(p.at * 1000));
+  // Sessions within the same minute: numbered in their order.
+  const dateOf = (_: TrendPoint, i: number) => {
+    const same = stamps.flatMap((s, j) => (s === stamps[i] ? [j] : []));
+    return same.length > 1 ? `${stamps[i]} (${(same.indexOf(i) + 1).toLocaleString(locale)})` : stamps[i]!;
+  };
+  return (
+    <div class="trend-more">
       {mean !== null && (
         <p>
-          {fill(mine.sessions === 1 ? t.meanOne : t.mean, { days: mine.days, total: formatScore(mean, locale), n: mine.sessions })}
+          {fill(mine.sessions === 1 ? t.meanOne : t.mean, {
+            days: mine.days.toLocaleString(locale),
+            total: formatScore(mean, locale),
+            n: mine.sessions.toLocaleString(locale),
+          })}
           {mine.meanTherapistShare !== null && ' ' + fill(t.meanShare, { share: percent(mine.meanTherapistShare, locale) })}
         </p>
       )}
       <button type="button" aria-expanded={open ? 'true' : 'false'} aria-controls="attune-trend-table" onClick={() => setOpen(!open)}>
         {open ? t.hideTable : t.showTable}
       </button>
-      <div id="attune-trend-table" hidden={!open}>
+      <div id="attune-trend-table" class="trend" hidden={!open}>
         <table>
           <caption>{t.caption}</caption>
           <thead>
@@ -102,7 +155,7 @@ export function TrendSection({ summary, trend, locale }: TrendSectionProps) {
             {points.map((p, i) => (
               <tr key={p.at + ':' + i} class={i === now ? 'now' : undefined} aria-current={i === now ? 'true' : undefined}>
                 <th scope="row">
-                  {date.format(p.at * 1000)}
+                  {dateOf(p, i)}
                   {i === now && ` (${t.thisSession})`}
                 </th>
                 <td>{p.total === null ? t.notRated : formatScore(p.total, locale)}</td>
@@ -112,6 +165,6 @@ export function TrendSection({ summary, trend, locale }: TrendSectionProps) {
           </tbody>
         </table>
       </div>
-    </section>
+    </div>
   );
 }

@@ -1,14 +1,19 @@
 // A hand-drawn SVG sparkline of the client's totals: one path (broken where a session was not rated), a dot per
-// rated session, this session's dot filled, and the therapist's rolling mean as a dashed line. No chart library.
+// rated session, this session's dot filled, the therapist's rolling mean as a dashed line, and, when the scale is
+// known, its ends written on the axis and the flag line of the total (a floor or a licensed cut-off). No library.
 
 export interface SparkBox {
   width: number;
   height: number;
   pad: number;
+  /** Left gutter for the scale's labels (0 without labels). */
+  gutter?: number;
   /** The smallest span of the vertical axis, so a change of 0.5 does not look like a cliff. */
   minSpan: number;
   /** The vertical axis never leaves 0..maxTotal when known. */
   maxTotal: number | null;
+  /** Draw the whole scale (0..maxTotal) instead of zooming on the values: a drop looks as large as it is. */
+  fullScale?: boolean;
 }
 
 export interface SparkGeometry {
@@ -17,17 +22,23 @@ export interface SparkGeometry {
   dots: Array<{ x: number; y: number; index: number }>;
   /** y of the reference (mean) line, if any. */
   refY: number | null;
+  /** y of the flag line, if any. */
+  floorY?: number | null;
+  /** The vertical domain drawn. */
+  domain?: [number, number];
 }
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
-export function sparkGeometry(values: Array<number | null>, ref: number | null, box: SparkBox): SparkGeometry {
+export function sparkGeometry(values: Array<number | null>, ref: number | null, box: SparkBox, floor: number | null = null): SparkGeometry {
   const known = values.filter((x): x is number => x !== null);
   const all = ref === null ? known : [...known, ref];
   if (!known.length) return { paths: [], dots: [], refY: null };
   let lo = Math.min(...all);
   let hi = Math.max(...all);
-  if (hi - lo < box.minSpan) {
+  if (box.fullScale && box.maxTotal !== null) {
+    [lo, hi] = [0, box.maxTotal];
+  } else if (hi - lo < box.minSpan) {
     const mid = (hi + lo) / 2;
     lo = mid - box.minSpan / 2;
     hi = mid + box.minSpan / 2;
@@ -35,8 +46,9 @@ export function sparkGeometry(values: Array<number | null>, ref: number | null, 
     if (lo < 0) [lo, hi] = [0, box.minSpan];
     if (box.maxTotal !== null && hi > box.maxTotal) [lo, hi] = [Math.max(0, box.maxTotal - box.minSpan), box.maxTotal];
   }
-  const inner = { w: box.width - 2 * box.pad, h: box.height - 2 * box.pad };
-  const x = (i: number) => r1(values.length === 1 ? box.width / 2 : box.pad + (i * inner.w) / (values.length - 1));
+  const left = box.pad + (box.gutter ?? 0);
+  const inner = { w: box.width - left - box.pad, h: box.height - 2 * box.pad };
+  const x = (i: number) => r1(values.length === 1 ? left + inner.w / 2 : left + (i * inner.w) / (values.length - 1));
   const y = (v: number) => r1(box.pad + ((hi - v) / (hi - lo || 1)) * inner.h);
   const paths: string[] = [];
   const dots: SparkGeometry['dots'] = [];
@@ -51,7 +63,14 @@ export function sparkGeometry(values: Array<number | null>, ref: number | null, 
     run += `${run ? 'L' : 'M'}${x(i)} ${y(v)}`;
   });
   if (run) paths.push(run);
-  return { paths: paths.filter((p) => p.includes('L')), dots, refY: ref === null ? null : y(ref) };
+  const inDomain = (v: number | null) => v !== null && v >= lo && v <= hi;
+  return {
+    paths: paths.filter((p) => p.includes('L')),
+    dots,
+    refY: ref === null ? null : y(ref),
+    floorY: inDomain(floor) ? y(floor!) : null,
+    domain: [lo, hi],
+  };
 }
 
 export interface SparklineProps {
@@ -60,17 +79,37 @@ export interface SparklineProps {
   current: number;
   mean: number | null;
   maxTotal: number | null;
+  /** The flag line of the total (null: none applies). */
+  floor?: number | null;
   /** The accessible name: the chart in one sentence. */
   label: string;
+  /** Formats the scale's numbers for the locale. */
+  format?: (n: number) => string;
 }
 
 const BOX: SparkBox = { width: 320, height: 72, pad: 8, minSpan: 4, maxTotal: null };
 
-export function Sparkline({ values, current, mean, maxTotal, label }: SparklineProps) {
-  const g = sparkGeometry(values, mean, { ...BOX, maxTotal });
+export function Sparkline({ values, current, mean, maxTotal, floor = null, label, format = String }: SparklineProps) {
+  const scaled = maxTotal !== null;
+  const box: SparkBox = { ...BOX, maxTotal, ...(scaled ? { fullScale: true, gutter: 20, height: 88 } : {}) };
+  const g = sparkGeometry(values, mean, box, floor);
+  const left = box.pad + (box.gutter ?? 0);
   return (
-    <svg class="spark" role="img" aria-label={label} viewBox={`0 0 ${BOX.width} ${BOX.height}`} focusable="false">
-      {g.refY !== null && <line class="mean" x1={BOX.pad} x2={BOX.width - BOX.pad} y1={g.refY} y2={g.refY} />}
+    <svg class="spark" role="img" aria-label={label} viewBox={`0 0 ${box.width} ${box.height}`} focusable="false" dir="ltr">
+      {scaled && g.domain && (
+        <g class="scale" aria-hidden="true">
+          <line class="axis" x1={left} x2={box.width - box.pad} y1={box.pad} y2={box.pad} />
+          <line class="axis" x1={left} x2={box.width - box.pad} y1={box.height - box.pad} y2={box.height - box.pad} />
+          <text x={left - 4} y={box.pad + 4} text-anchor="end">
+            {format(g.domain[1])}
+          </text>
+          <text x={left - 4} y={box.height - box.pad + 4} text-anchor="end">
+            {format(g.domain[0])}
+          </text>
+        </g>
+      )}
+      {g.floorY != null && <line class="floor" x1={left} x2={box.width - box.pad} y1={g.floorY} y2={g.floorY} />}
+      {g.refY !== null && <line class="mean" x1={left} x2={box.width - box.pad} y1={g.refY} y2={g.refY} />}
       {g.paths.map((d) => (
         <path key={d} class="line" d={d} />
       ))}

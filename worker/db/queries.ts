@@ -214,6 +214,8 @@ export interface SummaryRow {
   therapistHash: string;
   clientHash: string;
   askedAt: number | null;
+  /** The session's number among the client's sessions (feedback fatigue 'nth'). */
+  clientSeq: number | null;
   status: 'rated' | 'declined' | null;
   instrumentId: string | null;
   instrumentVersion: number | null;
@@ -244,7 +246,7 @@ export function getSummaryRow(db: D1Database, platformId: string, sidHash: strin
 export function summaryRowStatement(db: D1Database, platformId: string, sidHash: string) {
   return db
     .prepare(
-      `SELECT s.therapist_hash AS therapistHash, s.client_hash AS clientHash, s.asked_at AS askedAt, r.status AS status, r.instrument_id AS instrumentId,
+      `SELECT s.therapist_hash AS therapistHash, s.client_hash AS clientHash, s.asked_at AS askedAt, s.client_seq AS clientSeq, r.status AS status, r.instrument_id AS instrumentId,
               r.instrument_version AS instrumentVersion, r.items AS items, r.total AS total, r.max_total AS maxTotal,
               r.flags AS flags, r.rated_at AS ratedAt,
               p.duration_seconds AS durationSeconds, p.therapist_talk_seconds AS therapistTalkSeconds,
@@ -261,27 +263,46 @@ export function summaryRowStatement(db: D1Database, platformId: string, sidHash:
     .bind(platformId, sidHash);
 }
 
+export interface ClientHistory {
+  /** The total of the session just before this one, if rated. */
+  previous: number | null;
+  /** The mean total over up to `window` most recent earlier rated sessions (null without any). */
+  mean: number | null;
+  /** How many sessions the mean covers. */
+  sessions: number;
+}
+
 /**
- * The total of the same client's rated session with the same therapist that comes last before this one in
- * the session order (client_seq; a session not recorded yet comes after all), for the `dropped` flag.
- * Rows without client_seq (before migration 0005) count as earlier, by their creation time.
+ * The same client's earlier rated sessions with the same therapist on the same instrument, in the session order
+ * (client_seq; a session not recorded yet comes after all): the previous total and the running mean of the last
+ * `window`, for the relative flags. Rows without client_seq (before migration 0005) count as earlier, by their
+ * creation time. One statement; it walks the ratings_client index of one client.
  */
-export async function previousTotal(
+export async function clientHistory(
   db: D1Database,
-  q: { platformId: string; clientHash: string; therapistHash: string; instrumentId: string; sidHash: string },
-): Promise<number | null> {
+  q: { platformId: string; clientHash: string; therapistHash: string; instrumentId: string; sidHash: string; window: number },
+): Promise<ClientHistory> {
   const row = await db
     .prepare(
-      `SELECT r.total AS total
-         FROM ratings r JOIN sessions s ON s.platform_id = r.platform_id AND s.sid_hash = r.sid_hash
-        WHERE r.platform_id = ?1 AND r.client_hash = ?2 AND r.therapist_hash = ?3 AND r.instrument_id = ?4
-          AND r.status = 'rated' AND r.sid_hash <> ?5
-          AND coalesce(s.client_seq, 0) < coalesce((SELECT client_seq FROM sessions WHERE platform_id = ?1 AND sid_hash = ?5), 9e18)
-        ORDER BY coalesce(s.client_seq, 0) DESC, s.created_at DESC LIMIT 1`,
+      `WITH earlier AS (
+         SELECT r.total AS total, coalesce(s.client_seq, 0) AS seq, s.created_at AS createdAt
+           FROM ratings r JOIN sessions s ON s.platform_id = r.platform_id AND s.sid_hash = r.sid_hash
+          WHERE r.platform_id = ?1 AND r.client_hash = ?2 AND r.therapist_hash = ?3 AND r.instrument_id = ?4
+            AND r.status = 'rated' AND r.total IS NOT NULL AND r.sid_hash <> ?5
+            AND coalesce(s.client_seq, 0) < coalesce((SELECT client_seq FROM sessions WHERE platform_id = ?1 AND sid_hash = ?5), 9e18)
+          ORDER BY seq DESC, createdAt DESC LIMIT ?6)
+       SELECT (SELECT total FROM earlier ORDER BY seq DESC, createdAt DESC LIMIT 1) AS previous,
+              avg(total) AS mean, count(*) AS sessions
+         FROM earlier`,
     )
-    .bind(q.platformId, q.clientHash, q.therapistHash, q.instrumentId, q.sidHash)
-    .first<{ total: number | null }>();
-  return row?.total ?? null;
+    .bind(q.platformId, q.clientHash, q.therapistHash, q.instrumentId, q.sidHash, q.window)
+    .first<{ previous: number | null; mean: number | null; sessions: number }>();
+  const sessions = row?.sessions ?? 0;
+  return {
+    previous: row?.previous ?? null,
+    mean: sessions > 0 && row?.mean != null ? Math.round(row.mean * 100) / 100 : null,
+    sessions,
+  };
 }
 
 // --- feedback fatigue ---

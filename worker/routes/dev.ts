@@ -12,6 +12,10 @@ const DevTokenRequest = v.object({
   sid: v.optional(Ref),
   /** Scheduled length of the pretend call. */
   minutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(240))),
+  /** The tokens' locale (`loc`), e.g. from the demo's language selector. */
+  locale: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/))),
+  /** Mint for the demo's quick-cues platform (a short quiet start), when seeded. */
+  quick: v.optional(v.boolean()),
 });
 
 /**
@@ -26,15 +30,18 @@ export const devRoutes = new Hono<AppEnv>()
   // The demo page runs on its own origin, registered for the demo platform by scripts/seed-demo.ts.
   .use('*', cors({ methods: ['POST', 'OPTIONS'], headers: ['Content-Type'], platformOf: (c) => c.env.DEMO_PLATFORM_ID }))
   .post('/tokens', async (c) => {
-    const { DEMO_PLATFORM_ID: platformId, DEMO_KID: kid, DEMO_PRIVATE_JWK: key } = c.env;
+    const body = await readJson(c, DevTokenRequest, { allowEmpty: true });
+    const e = c.env;
+    const [platformId, kid, key] = body.quick
+      ? [e.DEMO_QUICK_PLATFORM_ID, e.DEMO_QUICK_KID, e.DEMO_QUICK_PRIVATE_JWK]
+      : [e.DEMO_PLATFORM_ID, e.DEMO_KID, e.DEMO_PRIVATE_JWK];
     if (!platformId || !kid || !key) {
       throw new ApiFailure(503, 'demo_not_seeded', 'Run scripts/seed-demo.ts to register the demo platform.');
     }
-    const body = await readJson(c, DevTokenRequest, { allowEmpty: true });
     const sid = body.sid ?? `demo-${crypto.randomUUID()}`;
     const minutes = body.minutes ?? 50;
     const now = Math.floor(Date.now() / 1000);
-    const common = { sid, tid: 'demo-therapist', cid: 'demo-client', sched: { start: now, end: now + minutes * 60 }, loc: 'en' };
+    const common = { sid, tid: 'demo-therapist', cid: 'demo-client', sched: { start: now, end: now + minutes * 60 }, loc: body.locale ?? 'en' };
     const ttlSeconds = Math.max(4 * 3600, minutes * 60 + 3600);
     const signing = { platformId, kid, key, alg: 'EdDSA' as const };
     const [therapist, client] = await Promise.all([

@@ -8,7 +8,7 @@ import {
   hasRating,
   insertPacing,
   insertRating,
-  previousTotal,
+  clientHistory,
   upsertSession,
   type ErasureGuard,
   type SessionKey,
@@ -23,7 +23,7 @@ import { checkItems } from '../rating-items.ts';
 import { publishSummary } from '../live/publish.ts';
 import { loadSummary, sameParticipants, summaryFromResults, summaryStatements } from '../load-summary.ts';
 import { summaryTargetOf } from '../summary-target.ts';
-import { flagsFor, totalOf } from '../summary.ts';
+import { flagsFor, needsHistory, totalOf } from '../summary.ts';
 
 /** Pacing figures that cannot exceed the session's duration (one second of rounding allowed). */
 const PacingBody = v.pipe(
@@ -98,12 +98,12 @@ export const sessionRoutes = new Hono<AppEnv>()
     const instrument = c.var.instrument;
     const s = sessionKey(c);
     const now = Math.floor(Date.now() / 1000);
-    // Every read at once (one round trip of latency): the participants check, the client's previous total (for
-    // the `dropped` flag) and idempotentWrite's stored-record and exists reads. The answers are still checked in
+    // Every read at once (one round trip of latency): the participants check, the client's previous total and
+    // running mean (for the relative flags) and idempotentWrite's stored-record and exists reads. The answers are still checked in
     // the same order (403 session_mismatch, then 422, then the idempotency outcome).
     const previousRead =
-      body.kind === 'rating' && instrument.flags.dropFromPrevious
-        ? previousTotal(c.env.DB, { platformId: s.platformId, clientHash: s.clientHash, therapistHash: s.therapistHash, instrumentId: instrument.id, sidHash: s.sidHash })
+      body.kind === 'rating' && needsHistory(instrument)
+        ? clientHistory(c.env.DB, { platformId: s.platformId, clientHash: s.clientHash, therapistHash: s.therapistHash, instrumentId: instrument.id, sidHash: s.sidHash, window: instrument.flags.meanWindow })
         : Promise.resolve(null);
     const exists = () => hasRating(c.env.DB, s.platformId, s.sidHash);
     const reads = startIdempotencyReads(c, key, exists);

@@ -1,0 +1,207 @@
+// The therapist's view in Debian's Chromium, as a therapist sees it: the summary in a 360 px wide pane with what
+// changed, the flags and the trend visible without scrolling (bounding boxes), in Arabic right to left; the pacing
+// strip keeping its height when a cue appears; forced-colours mode keeping the balance bar and telling Send from
+// Skip; and the demo's "Start a session" working again after a session ended.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startStack, type Stack } from './stack.ts';
+import { endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function rate(token: string, sid: string, values: number[]) {
+  const res = await fetch(`${stack.api}/v1/sessions/${sid}/rating`, {
+    method: 'POST',
+    headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    body: JSON.stringify({ kind: 'rating', instrument: 'attune-session-4', version: 1, items: ['bond', 'goals', 'approach', 'overall'].map((id, i) => ({ id, value: values[i] })) }),
+  });
+  if (res.status !== 201) throw new Error(`rating: ${res.status}`);
+}
+
+/** Boxes of widget parts, in viewport coordinates (the widget is one shadow root). */
+function boxes(page: Page, selectors: string[]) {
+  return page.evaluate((sels) => {
+    const root = document.querySelector('attune-widget')!.shadowRoot!;
+    return Object.fromEntries(
+      sels.map((s) => {
+        const r = root.querySelector(s)?.getBoundingClientRect();
+        return [s, r ? { top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height } : null];
+      }),
+    );
+  }, selectors);
+}
+
+/** The therapist's call page with the pretend video hidden, so the widget is the pane. */
+async function therapistPane(page: Page, token: string, audio = 'none') {
+  await page.goto(paneUrl(stack.host, 'therapist', token) + `&audio=${audio}`);
+  await page.evaluate(() => void ((document.querySelector('.video') as HTMLElement).style.display = 'none'));
+}
+
+describe('the summary in a 360 px pane', () => {
+  it.each(['en', 'ar'])('%s: leads with what changed; flags and trend are visible without scrolling', async (locale) => {
+    // Three earlier sessions of one client (same day), then this one, a clear drop: both relative flags.
+    const series = await mintDemoTokens(stack.api, stack.host, { locale, quick: true });
+    for (const [i, values] of [[9, 9, 9, 9], [9.5, 9, 9, 9.5], [9.5, 9.5, 9.5, 9.5]].entries()) {
+      const s = await mintDemoTokens(stack.api, stack.host, { locale, quick: true, sid: `${series.sid}-${i}` });
+      await rate(s.client, s.sid, values);
+    }
+    const now = await mintDemoTokens(stack.api, stack.host, { locale, quick: true });
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await therapistPane(page, now.therapist);
+    await endCall(page);
+    await rate(now.client, now.sid, [7, 7.5, 8, 7.5]); // 30.0
+    await page.locator('.flags li').first().waitFor();
+
+    const b = await boxes(page, ['.summary', '.change', '.flag-list', 'svg.spark', 'table.items']);
+    for (const part of ['.change', '.flag-list', 'svg.spark'] as const) {
+      expect(b[part], part).not.toBeNull();
+      expect(b[part]!.bottom, part).toBeLessThanOrEqual(740);
+      expect(b[part]!.right, part).toBeLessThanOrEqual(360);
+    }
+    expect(b['.change']!.top).toBeLessThan(b['.flag-list']!.top);
+    expect(b['.flag-list']!.top).toBeLessThan(b['svg.spark']!.top);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    const text = await widgetText(page);
+    if (locale === 'en') {
+      expect(text).toContain('8.0 lower than last session (38.0).');
+      expect(text).toContain('A drop of 8.0 since last session.');
+      expect(text).toContain('Rule: a drop of 4.0 or more from the previous session');
+      expect(text).toContain("7.0 below this client's recent mean (37.0 over 3 sessions).");
+    } else {
+      // Right to left: the card's direction, its heading against the right edge, the score column on the left.
+      const dir = await page.evaluate(() => getComputedStyle(document.querySelector('attune-widget')!.shadowRoot!.querySelector('.summary')!).direction);
+      expect(dir).toBe('rtl');
+      const h = await boxes(page, ['.summary h2', 'table.items tbody th', 'table.items tbody td']);
+      expect(b['.summary']!.right - h['.summary h2']!.right).toBeLessThan(24);
+      expect(h['table.items tbody td']!.left).toBeLessThan(h['table.items tbody th']!.left);
+      expect(text).toContain('يستحق الحديث عنه مع العميل');
+    }
+    // No alarm colour: every flag is in the card's own text colour.
+    const colours = await page.evaluate(() => {
+      const root = document.querySelector('attune-widget')!.shadowRoot!;
+      const fg = getComputedStyle(root.querySelector('.summary')!).color;
+      return [...root.querySelectorAll('.flags li, table.items tbody td, table.items tbody th')].map((e) => getComputedStyle(e).color === fg);
+    });
+    expect(colours.every(Boolean)).toBe(true);
+    // Same-day sessions are told apart in the table by their time.
+    const dates = await page.evaluate(() =>
+      [...document.querySelector('attune-widget')!.shadowRoot!.querySelectorAll('#attune-trend-table tbody th')].map((th) => th.textContent),
+    );
+    expect(new Set(dates).size).toBe(dates.length);
+    await page.close();
+  });
+});
+
+describe('the pacing strip', () => {
+  it('keeps its height when a cue appears, at 360 px and on a desktop, and does not say the time twice', async () => {
+    for (const width of [360, 1024]) {
+      const page = await browser.newPage({ viewport: { width, height: 740 } });
+      await page.clock.install();
+      // The quick-cues platform (20 s quiet start); 5 minutes scheduled: "minutes left" comes right after it.
+      const { therapist } = await mintDemoTokens(stack.api, stack.host, { minutes: 5, quick: true });
+      await therapistPane(page, therapist);
+      await page.waitForFunction(() => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function');
+      await page.evaluate(() => {
+        const ac = new AudioContext();
+        const quiet = () => {
+          const dest = ac.createMediaStreamDestination();
+          ac.createConstantSource().connect(dest);
+          return dest.stream.getAudioTracks()[0]!;
+        };
+        (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({ local: quiet(), remote: quiet() });
+      });
+      const strip = page.locator('.strip');
+      await strip.waitFor();
+      const before = await boxes(page, ['.strip', '.cue']);
+      expect(await strip.textContent()).toContain('Only you see this');
+      const cueShown = () => page.evaluate(() => !!document.querySelector('attune-widget')!.shadowRoot!.querySelector('.cue:not(.empty)'));
+      for (let ran = 0; ran < 60 && !(await cueShown()); ran++) await page.clock.runFor(1000);
+      expect(await cueShown()).toBe(true);
+      const during = await boxes(page, ['.strip', '.cue']);
+      expect(during['.strip']!.height, `width ${width}`).toBe(before['.strip']!.height);
+      expect(during['.cue']!.top).toBe(before['.cue']!.top);
+      // "N minutes left." in the cue; the strip's own "N min left" is hidden meanwhile (its place kept).
+      const visibleTime = await page.evaluate(() => getComputedStyle(document.querySelector('attune-widget')!.shadowRoot!.querySelector('.time')!).visibility);
+      expect(await page.locator('.cue [role=status]').textContent()).toMatch(/^\d minutes left\.$/);
+      expect(visibleTime).toBe('hidden');
+      await page.close();
+    }
+  });
+
+  it('in forced-colours mode the balance bar stays visible, and Send looks different from Skip', async () => {
+    const page = await browser.newPage({ viewport: { width: 400, height: 740 } });
+    await page.emulateMedia({ forcedColors: 'active' });
+    const { therapist, client } = await mintDemoTokens(stack.api, stack.host);
+    await therapistPane(page, therapist);
+    await page.waitForFunction(() => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function');
+    await page.evaluate(() => {
+      const ac = new AudioContext();
+      const dest = ac.createMediaStreamDestination();
+      (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({ local: dest.stream.getAudioTracks()[0] });
+    });
+    await page.locator('.strip').waitFor();
+    const bar = await page.evaluate(() => {
+      const root = document.querySelector('attune-widget')!.shadowRoot!;
+      const el = root.querySelector('.bar')!;
+      const s = getComputedStyle(el);
+      const fill = getComputedStyle(el.querySelector('span')!);
+      return { border: s.borderTopWidth, borderColour: s.borderTopColor, bg: s.backgroundColor, fill: fill.backgroundColor };
+    });
+    expect(bar.border).toBe('1px');
+    expect(bar.borderColour).not.toBe(bar.bg);
+    expect(bar.fill).not.toBe(bar.bg);
+
+    const cPage = await browser.newPage({ viewport: { width: 400, height: 740 } });
+    await cPage.emulateMedia({ forcedColors: 'active' });
+    await cPage.goto(paneUrl(stack.host, 'client', client));
+    await endCall(cPage);
+    const send = cPage.getByRole('button', { name: 'Send rating' });
+    await send.waitFor();
+    const look = (name: string) =>
+      cPage.getByRole('button', { name }).evaluate((el) => {
+        const s = getComputedStyle(el);
+        return { bg: s.backgroundColor, fg: s.color };
+      });
+    const [sendLook, skipLook] = [await look('Send rating'), await look('Skip rating')];
+    expect(sendLook.bg).not.toBe(skipLook.bg);
+    expect(sendLook.fg).not.toBe(skipLook.fg);
+    await page.close();
+    await cPage.close();
+  });
+});
+
+describe('the demo', () => {
+  it('"Start a session" works again after a session ends', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(stack.host + '/');
+    expect(await page.locator('.steps li').count()).toBe(3);
+    const therapistFrame = page.frameLocator('#therapist');
+    const start = async () => {
+      await page.getByRole('button', { name: 'Start a session' }).click();
+      // "In session" once both call pages have loaded (End is enabled only then).
+      await page.locator('#status').getByText('In session').waitFor();
+      await therapistFrame.locator('attune-widget').waitFor({ state: 'attached' });
+      return page.locator('#therapist').getAttribute('src');
+    };
+    const first = await start();
+    await page.getByRole('button', { name: 'End call' }).click();
+    await therapistFrame.getByText("Waiting for the client's rating…").waitFor();
+    const second = await start();
+    expect(second).not.toBe(first);
+    // A fresh call page for the new session: the first session's summary is gone.
+    expect(await therapistFrame.getByText("Waiting for the client's rating…").count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'End call' }).isEnabled()).toBe(true);
+    await page.close();
+  });
+});
