@@ -424,7 +424,7 @@ function opus(x: Float32Array, o: { kbps: number; loss: number; burst: number; f
 }
 
 /**
- * Gain of an AGC over time: a slow drift of up to ±dB, and during stretches with no speech in the track
+ * Gain of an AGC over time: a slow drift of up to ±dB, and during stretches with no speech (active = 0)
  * longer than 1.5 s the gain creeps up at creepDbPerS (to at most +12 dB), falling back at 20 dB/s on speech.
  */
 function agcGain(n: number, active: Uint8Array, driftDb: number, creepDbPerS: number, rand: () => number): Float32Array {
@@ -542,7 +542,8 @@ export function makeRealisticDialogue(o: { name: string; seed: number; condition
     const drift = 1 + rand() * 2;
     const creep = creepy ? 0.5 + rand() * 1.5 : 0;
     P[`${role}Agc`] = `drift ±${drift.toFixed(1)} dB, creep ${creep.toFixed(1)} dB/s`;
-    const g = agcGain(n, activity10ms(n, spans[role]), drift, creep, rand);
+    // The gain creeps in the call's silences: nobody speaks, so the AGC hears only the room.
+    const g = agcGain(n, activity10ms(n, [...spans.therapist, ...spans.client]), drift, creep, rand);
     for (let i = 0; i < n; i++) x[i] = x[i]! * g[i]!;
   };
   agc('client', client);

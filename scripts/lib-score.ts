@@ -31,7 +31,7 @@ export function score(m: Metrics, truth: Metrics): Score {
  * levels-only path gets from RTCRtpSynchronizationSource.audioLevel.
  */
 export function rtpLevels(samples: Float32Array, sampleRate: number, frameMs = 20): Float32Array {
-  const l = frameLevels(samples, sampleRate, frameMs);
+  const l = frameLevels(samples, sampleRate, frameMs, true);
   for (let i = 0; i < l.length; i++) {
     const dbov = Math.min(127, Math.round(-20 * Math.log10(l[i]! + 1e-12)));
     l[i] = dbov >= 127 ? 0 : 10 ** (-dbov / 20);
@@ -45,7 +45,7 @@ export function rtpLevels(samples: Float32Array, sampleRate: number, frameMs = 2
  */
 export function energyVadMetrics(t: Float32Array, c: Float32Array, sampleRate: number, frameMs = 20): Metrics {
   const decide = (x: Float32Array) => {
-    const l = frameLevels(x, sampleRate, frameMs);
+    const l = frameLevels(x, sampleRate, frameMs, true);
     const db = Float64Array.from(l, (v) => 20 * Math.log10(v + 1e-9));
     const sorted = Float64Array.from(db).sort();
     const th = sorted[Math.floor(sorted.length * 0.1)]! + 10;

@@ -3,7 +3,7 @@
 // the licences of the recorded voices are in scripts/lib-realistic.ts.
 //   node scripts/make-realistic-set.ts                 45 dialogues (5 per condition) -> test/fixtures/.generated/realistic
 //   node scripts/make-realistic-set.ts --committed     3 dialogues of 40 s at 8 kHz -> test/fixtures/realistic (committed)
-//   options: --out DIR --per-condition N --jobs N (default 2) --seed N --force
+//   options: --out DIR --per-condition N --jobs N (default 2) --seed N --force --only SUBSTRING (of the names)
 // Each dialogue is a folder: therapist.wav, client.wav (16-bit mono), truth.json. Existing folders are kept
 // unless --force. Needs sox, espeak-ng, opus-tools and the asterisk-core-sounds-{en,fr,es}-wav packages.
 import { spawn } from 'node:child_process';
@@ -103,6 +103,7 @@ if (import.meta.main) {
       jobs: { type: 'string' },
       seed: { type: 'string' },
       force: { type: 'boolean', default: false },
+      only: { type: 'string' },
       worker: { type: 'string' },
       shard: { type: 'string' },
     },
@@ -125,7 +126,7 @@ if (import.meta.main) {
     console.log(`\nwrote ${items.length} committed dialogues to ${out}`);
   } else {
     const out = resolve(values.out ?? REALISTIC_DIR);
-    const items = plan(Number(values['per-condition'] ?? 5), Number(values.seed ?? 1));
+    const items = plan(Number(values['per-condition'] ?? 5), Number(values.seed ?? 1)).filter((it) => !values.only || it.name.includes(values.only));
     const todo = pending(items, out, values.force);
     await generate(todo, out, Number(values.jobs ?? 2));
     console.log(`\n${items.length} dialogues in ${out} (${todo.length} generated in ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
