@@ -44,7 +44,8 @@ export function speechLevel(samples: Float32Array, start = 0, end = samples.leng
     total -= blockPow[m]!;
     blockPow[m] = -1;
   }
-  return Math.sqrt(total / (BLOCKS - DROP));
+  // total is a difference of sums: rounding can leave it a hair below zero when the frame is all click.
+  return total > 0 ? Math.sqrt(total / (BLOCKS - DROP)) : 0;
 }
 
 /**

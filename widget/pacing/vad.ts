@@ -288,11 +288,16 @@ export class RoleVad {
     else this.talkerDb += db > this.talkerDb ? 0.4 : -0.1;
   }
 
-  /** Quantile tracking in dB: up 0.05, down 0.2 settles at the 20th percentile; four times faster at first. */
+  /**
+   * Quantile tracking in dB: up 0.05, down 0.2 settles at the 20th percentile; four times faster at first. Not
+   * upwards while this role is in speech: double talk (a quiet party talking over a loud one) is not echo.
+   */
   private learnCoupling(lag: number, x: number): void {
+    const up = x > this.lagCouplingDb[lag]!;
+    if (up && this.open) return;
     const k = this.lagFrames[lag]! < 250 ? 4 : 1;
     this.lagFrames[lag] = this.lagFrames[lag]! + 1;
-    let c = this.lagCouplingDb[lag]! + (x > this.lagCouplingDb[lag]! ? 0.05 * k : -0.2 * k);
+    let c = this.lagCouplingDb[lag]! + (up ? 0.05 * k : -0.2 * k);
     if (c < -60) c = -60;
     else if (c > this.leakCeilingDb) c = this.leakCeilingDb;
     this.lagCouplingDb[lag] = c;
