@@ -199,6 +199,15 @@ export class RoleVad {
     return Math.min(16, Math.max(1, Math.round(ms / frameMs)));
   }
 
+  /** Median power of the last three frames: a lone click frame does not hold speech open. */
+  private medianPow3(): number {
+    const n = this.recentPow.length;
+    const a = this.recentPow[(this.recentIdx - 1 + n) % n]!;
+    const b = this.recentPow[(this.recentIdx - 2 + n) % n]!;
+    const c = this.recentPow[(this.recentIdx - 3 + 2 * n) % n]!;
+    return a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
+  }
+
   /** Mean power of this role over its smoothing frames (smoothMs; call notePower first). */
   smoothedPow(): number {
     const n = this.recentPow.length;
@@ -228,7 +237,8 @@ export class RoleVad {
     this.hitAt[this.hitIdx] = hit ? tMs - dtMs : Number.NaN;
     this.hitIdx = (this.hitIdx + 1) % this.hitAt.length;
     if (this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs) {
-      const keep = pow > this.absMinPow && pow > this.keepRatio * explained;
+      const held = this.medianPow3();
+      const keep = held > this.absMinPow && held > this.keepRatio * explained;
       if (keep) this.noteTalker(db);
       this.step(tMs, dtMs, keep && (this.tailDb === 0 || 10 * Math.log10(pow) > this.talkerDb - this.tailDb));
       return;
