@@ -68,7 +68,7 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   absoluteMinDb: -72,
   bridgeMs: 300,
   minSpeechMs: 100,
-  padMs: 30,
+  padMs: 60,
   leakCouplingDb: -18,
   leakLearn: true,
   leakMarginDb: 6,
