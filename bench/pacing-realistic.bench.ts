@@ -8,9 +8,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeActivity, analyzeLevelFrames, analyzeTracks, truthMetrics, type Metrics } from '../scripts/lib-analyze.ts';
+import { analyzeActivity, analyzeLevelFrames, analyzeTracks, type Metrics, truthMetrics } from '../scripts/lib-analyze.ts';
 import { REALISTIC_CONDITIONS, type RealisticTruth } from '../scripts/lib-realistic.ts';
-import { energyVadMetrics, rtpLevels, score, summarise, type Score } from '../scripts/lib-score.ts';
+import { energyVadMetrics, rtpLevels, type Score, score, summarise } from '../scripts/lib-score.ts';
 import { SILERO_FRAME, SILERO_RATE, sileroDecisions, sileroProbabilities } from '../scripts/lib-silero.ts';
 import { readWav } from '../scripts/lib-wav.ts';
 import { generate, pending, plan, REALISTIC_DIR } from '../scripts/make-realistic-set.ts';

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mergeSpans, rng, type Role } from './lib-dialogue.ts';
+import { mergeSpans, type Role, rng } from './lib-dialogue.ts';
 import { dropOpusPackets, gilbertElliott } from './lib-ogg-loss.ts';
 import { readWav, writeWav16 } from './lib-wav.ts';
 

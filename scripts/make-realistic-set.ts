@@ -6,11 +6,10 @@
 //   options: --out DIR --per-condition N --jobs N (default 2) --seed N --force --only SUBSTRING (of the names)
 // Each dialogue is a folder: therapist.wav, client.wav (16-bit mono), truth.json. Existing folders are kept
 // unless --force. Needs sox, espeak-ng, opus-tools and the asterisk-core-sounds-{en,fr,es}-wav packages.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
 import { makeRealisticDialogue, RATE, REALISTIC_CONDITIONS, type RealisticCondition } from './lib-realistic.ts';
 import { writeWav16 } from './lib-wav.ts';
 

@@ -47,12 +47,14 @@ describe('noise floor that follows a creeping gain', () => {
     let t = 0;
     for (let i = 0; i < 250; i++) {
       const db = -60 + r() - 0.5;
-      steady.update(db, (t += 20));
+      t += 20;
+      steady.update(db, t);
       plain.update(db, t);
     }
     for (let i = 0; i < 300; i++) {
       const db = -60 + (i / 50) * 2 + r() - 0.5; // 6 s creeping up 12 dB
-      steady.update(db, (t += 20));
+      t += 20;
+      steady.update(db, t);
       plain.update(db, t);
     }
     expect(steady.floorDb).toBeGreaterThan(-52);
@@ -63,7 +65,10 @@ describe('noise floor that follows a creeping gain', () => {
     const f = new NoiseFloor(500, 12, 5, 50, 4);
     const lvl = speech([[1, 20]], -20, -55, 3);
     let t = 0;
-    for (let i = 0; i < 1000; i++) f.update(lvl((i + 0.5) / 50), (t += 20));
+    for (let i = 0; i < 1000; i++) {
+      t += 20;
+      f.update(lvl((i + 0.5) / 50), t);
+    }
     expect(f.floorDb).toBeLessThan(-50);
   });
 

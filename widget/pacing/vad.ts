@@ -247,7 +247,7 @@ export class RoleVad {
     let first = tMs - dtMs;
     for (let i = 0; i < this.hitAt.length; i++) {
       const a = this.hitAt[i]!;
-      if (a === a) {
+      if (!Number.isNaN(a)) {
         hits++;
         if (a < first) first = a;
       }
