@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { createPacingSession } from '../widget/pacing/index.ts';
-import { frameLevels, rms } from '../widget/pacing/levels.ts';
+import { frameLevels, rms, speechLevel } from '../widget/pacing/levels.ts';
 import { readWav } from '../scripts/lib-wav.ts';
 
 const { values } = parseArgs({ options: { 'no-browser': { type: 'boolean', default: false } } });
@@ -115,12 +115,16 @@ const buf = new Float32Array(960).map((_, i) => Math.sin(i / 7) * 0.1);
 const r0 = performance.now();
 for (let i = 0; i < 100_000; i++) rms(buf);
 const rmsUs = ((performance.now() - r0) / 100_000) * 1000;
+const s0 = performance.now();
+for (let i = 0; i < 100_000; i++) speechLevel(buf);
+const speechUs = ((performance.now() - s0) / 100_000) * 1000;
 console.log(`Node ${process.version}: 1 h of 20 ms frames, two participants`);
 console.log(`  engine CPU (process.cpuUsage): ${nodeCpuMs.toFixed(1)} ms -> ${(nodeCpuMs / audioSecondsPerParticipant / 2).toFixed(4)} ms per audio second per participant = ${pct(nodeCpuMs)} % of a core (goal < 0.1 %)`);
 console.log(`  wall: ${nodeMs.toFixed(1)} ms; pushLevels p99.9 <= ${nodeTimed.p999Ms.toFixed(2)} ms, longest ${nodeTimed.maxCallMs.toFixed(3)} ms (calls > 1 ms: ${nodeTimed.over1Ms}, > 4 ms: ${nodeTimed.over4Ms} of ${HOUR_FRAMES}), longest snapshot+takeCue ${nodeTimed.maxSnapshotMs.toFixed(3)} ms, aggregates ${nodeTimed.aggregatesMs.toFixed(3)} ms (goal < 4 ms); cues ${nodeTimed.cues}`);
 console.log(`  control (same timed loop, trivial call): longest ${nodeCtl.maxCallMs.toFixed(3)} ms, > 4 ms: ${nodeCtl.over4Ms}`);
 console.log(`  rms() of one 20 ms frame at 48 kHz (960 samples): ${rmsUs.toFixed(2)} µs (= ${((rmsUs * 50) / 1e4).toFixed(4)} % of a core per participant)`);
-out.node = { cpuMs: nodeCpuMs, corePercentPerParticipant: Number(pct(nodeCpuMs)), maxCallMs: nodeTimed.maxCallMs, p999Ms: nodeTimed.p999Ms, over4Ms: nodeTimed.over4Ms, maxSnapshotMs: nodeTimed.maxSnapshotMs, aggregatesMs: nodeTimed.aggregatesMs, rmsFrameUs: rmsUs };
+console.log(`  speechLevel() (what the analysers measure) of the same frame: ${speechUs.toFixed(2)} µs (= ${((speechUs * 50) / 1e4).toFixed(4)} % of a core per participant)`);
+out.node = { cpuMs: nodeCpuMs, corePercentPerParticipant: Number(pct(nodeCpuMs)), maxCallMs: nodeTimed.maxCallMs, p999Ms: nodeTimed.p999Ms, over4Ms: nodeTimed.over4Ms, maxSnapshotMs: nodeTimed.maxSnapshotMs, aggregatesMs: nodeTimed.aggregatesMs, rmsFrameUs: rmsUs, speechLevelFrameUs: speechUs };
 
 if (!values['no-browser']) {
   const bundle = await esbuild.build({

@@ -68,7 +68,7 @@ export function analyzeActivity(
 }
 
 /** Ground-truth metrics: the truth spans sampled every 10 ms, taken as exact speaking flags. */
-export function truthMetrics(truth: Truth, frameMs = 10): Metrics {
+export function truthMetrics(truth: Pick<Truth, 'durationSeconds' | 'spans'>, frameMs = 10): Metrics {
   const n = Math.round((truth.durationSeconds * 1000) / frameMs);
   const flags = (spans: [number, number][]) => {
     const out = new Uint8Array(n);
@@ -78,4 +78,13 @@ export function truthMetrics(truth: Truth, frameMs = 10): Metrics {
     return out;
   };
   return analyzeActivity(flags(truth.spans.therapist), flags(truth.spans.client), frameMs, 'speaking');
+}
+
+/** The engine over per-frame linear levels of both roles (e.g. RTP audio levels), each frame covering frameMs. */
+export function analyzeLevelFrames(therapist: ArrayLike<number>, client: ArrayLike<number>, frameMs: number): Metrics {
+  const n = Math.max(therapist.length, client.length);
+  const session = createPacingSession({ frameMs, now: () => 0 });
+  for (let f = 0; f < n; f++) session.pushLevels((f + 1) * frameMs, therapist[f] ?? 0, client[f] ?? 0);
+  session.end();
+  return toMetrics(session.snapshot());
 }

@@ -9,6 +9,10 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || need+=(sox)
+# Pacing's realistic set (scripts/make-realistic-set.ts): libopus tools and recorded voice prompts (CC-BY-SA-3.0).
+command -v opusenc >/dev/null 2>&1 || need+=(opus-tools)
+declare -A voice=([en]=en_US_f_Allison [fr]=fr_CA_f_June [es]=es_MX_f_Allison)
+for p in en fr es; do [ -d "/usr/share/asterisk/sounds/${voice[$p]}" ] || need+=("asterisk-core-sounds-$p-wav"); done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${need[*]} from Debian" >&2

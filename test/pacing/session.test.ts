@@ -100,7 +100,8 @@ describe('pacing session', () => {
     const s = createPacingSession({ sources: { therapist: 'level', client: 'speaking' }, now: () => 0 });
     for (let f = 1; f <= 1000; f++) {
       const sec = f / 50;
-      const tLevel = sec >= 2 && sec < 8 ? levelFromDb(-20 + ((f * 7) % 6)) : levelFromDb(-65);
+      // Speech-like: syllables of 200 ms with 60 ms dips (a steady level would be taken for noise).
+      const tLevel = sec >= 2 && sec < 8 ? levelFromDb(f % 13 < 10 ? -20 + ((f * 7) % 6) : -32) : levelFromDb(-65);
       s.pushFrame(f * 20, tLevel, sec >= 10 && sec < 14 ? 1 : 0);
     }
     const a = s.aggregates();

@@ -57,7 +57,7 @@ describe('voice activity from levels', () => {
     expect(leak.therapistTalkMs).toBe(0);
     // Without the leakage test the same audio would make the therapist talk: the test above is not vacuous.
     const naive = runLevels(15, { speech: [], noiseDb: -60, leakDb: -24 }, { speech: spans, speechDb: -15 }, {
-      vad: { leakCouplingDb: -120 },
+      vad: { leakCouplingDb: -120, leakLearn: false },
     }).snapshot();
     expect(naive.therapistTalkMs).toBeGreaterThan(4000);
   });
@@ -80,7 +80,7 @@ describe('voice activity from levels', () => {
     for (let i = 1; i <= 150; i++) {
       const p = i > 50 && i <= 80 ? 1e-2 : 1e-7;
       v.notePower(p);
-      v.pushLevel(i * 20, 20, p, 0);
+      v.pushLevel(i * 20, 20, p, null);
     }
     // speech frames 51..80 cover [1000, 1600) ms (widened by padMs); now is 3000 ms, all before 3000 - lag is final
     expect(3000 - lag).toBeGreaterThan(1700);

@@ -1,11 +1,13 @@
+import { speechLevel } from '../pacing/levels.ts';
+
 /**
  * Levels of MediaStreamTracks through WebAudio: one AudioContext for the widget, and per track a
  * MediaStreamAudioSourceNode -> AnalyserNode. Nothing is connected to the destination, so nothing is played
  * (an AnalyserNode is pulled by the rendering thread without it). Reading a level copies the analyser's last
- * frame and sums its squares: a few microseconds for 1024 samples.
+ * frame and takes its speech level (speechLevel: RMS without the loudest sub-blocks): a few microseconds.
  */
 export interface TrackAnalysers {
-  /** Mean power (RMS squared, full scale 1) of the track's most recent frame; 0 when unknown or not running. */
+  /** Speech power (speechLevel squared, full scale 1) of the track's most recent frame; 0 when unknown or not running. */
   power(track: MediaStreamTrack): number;
   /** Keeps analysers for exactly these tracks: new ones get a node, gone or ended ones are disconnected. */
   sync(tracks: Iterable<MediaStreamTrack>): void;
@@ -79,13 +81,10 @@ export function createTrackAnalysers(win: AudioWindow, frameMs = 20): TrackAnaly
       const e = entries.get(track);
       if (!e || ctx?.state !== 'running') return 0;
       e.analyser.getFloatTimeDomainData(buf);
-      let sum = 0;
-      // The analyser window is the next power of two; the level covers the newest frameSamples of it.
-      for (let i = buf.length - frameSamples; i < buf.length; i++) {
-        const x = buf[i]!;
-        sum += x * x;
-      }
-      return sum / frameSamples;
+      // The analyser window is the next power of two; the level covers the newest frameSamples of it. The speech
+      // level leaves out the frame's loudest sub-blocks (clicks), as the offline analyser does over WAV frames.
+      const l = speechLevel(buf, buf.length - frameSamples, buf.length);
+      return l * l;
     },
     sync(tracks) {
       const want = new Set<MediaStreamTrack>();

@@ -1,16 +1,17 @@
 /**
  * Attune pacing engine: pure TypeScript (no DOM, no I/O), runs in the browser and in Node.
  *
- * level frames per role -> voice activity (adaptive noise floor, onset, hangover, leakage suppression)
- * -> turns, overlaps, silences, rolling share -> cue policy -> PacingAggregates.
+ * level frames per role -> voice activity (adaptive noise floor that follows a creeping gain, onset over 80 of
+ * 100 ms, median-held hangover, leak test against the other's speech with the call's own echo coupling, talker-
+ * level gate, reverberation-tail cut) -> turns, overlaps, silences, rolling share -> cue policy -> PacingAggregates.
  *
  * Usage (widget integrator):
  * ```ts
- * import { createPacingSession, rms, CUE_TEXT_EN } from './pacing/index.ts';
+ * import { createPacingSession, speechLevel, CUE_TEXT_EN } from './pacing/index.ts';
  * const pacing = createPacingSession({ schedule: ctx.schedule, cues: ctx.cues }); // from GET /v1/context
  * // every 20 ms (or every 10–50 ms; any monotonic clock in ms):
  * analyserT.getFloatTimeDomainData(bufT); analyserC.getFloatTimeDomainData(bufC);
- * pacing.pushLevels(performance.now(), rms(bufT), rms(bufC));
+ * pacing.pushLevels(performance.now(), speechLevel(bufT), speechLevel(bufC)); // RMS without clicks; rms() works too
  * //   or, from getSynchronizationSources(): pacing.pushLevels(t, localRms, levelFromAudioLevel(src.audioLevel));
  * //   or, LiveKit fallback (sources: { therapist: 'speaking', client: 'speaking' } at creation):
  * //   pacing.pushSpeaking(t, local.isSpeaking, remote.isSpeaking) on a steady timer (<= 250 ms).
@@ -39,4 +40,4 @@ export { Conversation, DEFAULT_CONVERSATION_OPTIONS } from './conversation.ts';
 export type { ConversationOptions } from './conversation.ts';
 export { NoiseFloor } from './noise-floor.ts';
 export { EventWindow, RollingTalk } from './rolling.ts';
-export { frameLevels, levelFromAudioLevel, levelFromDb, rms } from './levels.ts';
+export { frameLevels, levelFromAudioLevel, levelFromDb, rms, speechLevel } from './levels.ts';

@@ -8,7 +8,11 @@
  * frames: a lone near-silent frame or two (a capture device wrapping its source, a device switch, a packet-loss
  * fade, an unmute) would otherwise hold the floor far below the room for a whole window, and the room's noise
  * would count as speech. A genuinely quieter room lowers the floor once it lasts more than half the median.
- * O(1) per frame, no allocation.
+ * A level that stays steady (within `steadyDb` over `steadyFrames` frames of the running median) is noise, not
+ * speech: speech always moves by more than that within a second. The floor is then lifted to it at once, so a
+ * gain that creeps up during a long silence (an AGC looking for speech) or a fan that swells is followed at
+ * once rather than a whole window late. The lift drops with the level.
+ * O(1) per frame (a short ring of steadiness samples), no allocation.
  */
 export class NoiseFloor {
   readonly subWindowMs: number;
@@ -23,9 +27,17 @@ export class NoiseFloor {
   private readonly sorted: Float64Array;
   private recentIdx = 0;
   private recentLen = 0;
+  /** Running-median levels of the last steadyFrames frames, for the steadiness test. */
+  private readonly steady: Float64Array;
+  private steadyIdx = 0;
+  private steadyLen = 0;
+  private readonly steadyDb: number;
+  private lift = Number.NEGATIVE_INFINITY;
 
-  constructor(subWindowMs = 500, subWindows = 12, medianFrames = 5) {
+  constructor(subWindowMs = 500, subWindows = 12, medianFrames = 5, steadyFrames = 0, steadyDb = 4) {
     this.subWindowMs = subWindowMs;
+    this.steady = new Float64Array(Math.max(0, Math.floor(steadyFrames)));
+    this.steadyDb = steadyDb;
     this.mins = new Float64Array(subWindows).fill(Number.POSITIVE_INFINITY);
     const m = Math.max(1, Math.floor(medianFrames) | 1);
     this.recent = new Float64Array(m);
@@ -56,6 +68,7 @@ export class NoiseFloor {
   /** Feeds one frame level (dB) ending at tMs; returns the current floor in dB. */
   update(db: number, tMs: number): number {
     const level = this.median(db);
+    this.noteSteady(level);
     if (Number.isNaN(this.subStart)) this.subStart = tMs;
     if (level < this.curMin) this.curMin = level;
     if (tMs - this.subStart >= this.subWindowMs) {
@@ -71,7 +84,28 @@ export class NoiseFloor {
     return this.floorDb;
   }
 
+  private noteSteady(level: number): void {
+    if (level < this.lift) this.lift = level;
+    const r = this.steady;
+    if (r.length === 0) return;
+    r[this.steadyIdx] = level;
+    this.steadyIdx = (this.steadyIdx + 1) % r.length;
+    if (this.steadyLen < r.length) {
+      this.steadyLen++;
+      return;
+    }
+    let lo = r[0]!;
+    let hi = lo;
+    for (let i = 1; i < r.length; i++) {
+      const x = r[i]!;
+      if (x < lo) lo = x;
+      else if (x > hi) hi = x;
+    }
+    if (hi - lo <= this.steadyDb && lo > this.lift) this.lift = lo;
+  }
+
   get floorDb(): number {
-    return this.curMin < this.windowMin ? this.curMin : this.windowMin;
+    const m = this.curMin < this.windowMin ? this.curMin : this.windowMin;
+    return this.lift > m ? this.lift : m;
   }
 }

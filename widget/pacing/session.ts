@@ -182,9 +182,9 @@ class Session implements PacingSession {
     const cv = client > 0 ? client : 0;
     if (tLevel) this.tVad.notePower(tv * tv);
     if (cLevel) this.cVad.notePower(cv * cv);
-    if (tLevel) this.tVad.pushLevel(tMs, dt, tv * tv, cLevel ? this.cVad.recentMaxPow() : 0);
+    if (tLevel) this.tVad.pushLevel(tMs, dt, tv * tv, cLevel ? this.cVad : null);
     else this.tVad.pushSpeaking(tMs, dt, therapist >= 0.5);
-    if (cLevel) this.cVad.pushLevel(tMs, dt, cv * cv, tLevel ? this.tVad.recentMaxPow() : 0);
+    if (cLevel) this.cVad.pushLevel(tMs, dt, cv * cv, tLevel ? this.tVad : null);
     else this.cVad.pushSpeaking(tMs, dt, client >= 0.5);
     this.advanceTo(tMs - this.lagMs, MAX_FRAME_MS);
   }

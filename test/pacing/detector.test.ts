@@ -1,0 +1,159 @@
+// The detector parts that make pacing hold on real call audio (issue 7): each test also shows that the same
+// audio goes wrong without the part, so none of them passes vacuously.
+import { describe, expect, it } from 'vitest';
+import { createPacingSession, type PacingSessionOptions } from '../../widget/pacing/index.ts';
+import { rms, speechLevel } from '../../widget/pacing/levels.ts';
+import { NoiseFloor } from '../../widget/pacing/noise-floor.ts';
+import { rng } from './helpers.ts';
+
+/** 20 ms frames of two roles given as dBFS per second of the call (null: digital silence). */
+function feed(seconds: number, t: (s: number) => number, c: (s: number) => number, opts: PacingSessionOptions = {}) {
+  const s = createPacingSession({ now: () => 0, ...opts });
+  for (let f = 0; f < seconds * 50; f++) {
+    const sec = (f + 0.5) / 50;
+    s.pushLevels((f + 1) * 20, 10 ** (t(sec) / 20), 10 ** (c(sec) / 20));
+  }
+  s.end();
+  return s.snapshot();
+}
+
+/** Speech-like level: syllables of ±6 dB around db with a 60 ms dip every 260 ms, inside the spans. */
+function speech(spans: [number, number][], db: number, floorDb: number, seed = 1) {
+  const r = rng(seed);
+  return (s: number) => {
+    const noise = floorDb + r() * 3 - 1.5;
+    if (!spans.some(([a, b]) => s >= a && s < b)) return noise;
+    return s % 0.26 < 0.06 ? noise + 3 : db + r() * 12 - 6;
+  };
+}
+
+describe('speechLevel (the level each frame is measured with)', () => {
+  it('is the RMS of steady sound within 1 dB, and ignores a click that fills one sub-block', () => {
+    const n = 320; // 20 ms at 16 kHz
+    const tone = Float32Array.from({ length: n }, (_, i) => 0.1 * Math.sin((2 * Math.PI * 200 * i) / 16000));
+    const db = (x: number) => 20 * Math.log10(x);
+    expect(Math.abs(db(speechLevel(tone)) - db(rms(tone)))).toBeLessThan(1);
+    const click = new Float32Array(n);
+    for (let i = 100; i < 130; i++) click[i] = 0.5 * Math.exp(-(i - 100) / 6) * (i % 2 ? 1 : -1);
+    expect(speechLevel(click)).toBeLessThan(rms(click) / 10);
+  });
+});
+
+describe('noise floor that follows a creeping gain', () => {
+  it('lifts to a level that rises 2 dB/s steadily; without the steadiness test it lags by 10 dB', () => {
+    const steady = new NoiseFloor(500, 12, 5, 50, 4);
+    const plain = new NoiseFloor(500, 12, 5);
+    const r = rng(2);
+    let t = 0;
+    for (let i = 0; i < 250; i++) {
+      const db = -60 + r() - 0.5;
+      t += 20;
+      steady.update(db, t);
+      plain.update(db, t);
+    }
+    for (let i = 0; i < 300; i++) {
+      const db = -60 + (i / 50) * 2 + r() - 0.5; // 6 s creeping up 12 dB
+      t += 20;
+      steady.update(db, t);
+      plain.update(db, t);
+    }
+    expect(steady.floorDb).toBeGreaterThan(-52);
+    expect(plain.floorDb).toBeLessThan(-58);
+  });
+
+  it('does not lift to speech: it moves more than 4 dB within a second', () => {
+    const f = new NoiseFloor(500, 12, 5, 50, 4);
+    const lvl = speech([[1, 20]], -20, -55, 3);
+    let t = 0;
+    for (let i = 0; i < 1000; i++) {
+      t += 20;
+      f.update(lvl((i + 0.5) / 50), t);
+    }
+    expect(f.floorDb).toBeLessThan(-50);
+  });
+
+  it('in a session: 8 s of gain creep in a silence is not talk', () => {
+    const creep = (s: number) => (s < 10 ? -60 : -60 + Math.min(16, (s - 10) * 2)) + Math.sin(s * 37) * 0.7;
+    const silent = () => -70;
+    expect(feed(20, creep, silent).therapistTalkMs).toBe(0);
+    expect(feed(20, creep, silent, { vad: { steadyMs: 60_000 } }).therapistTalkMs).toBeGreaterThan(1000);
+  });
+});
+
+describe('onset over 80 of the last 100 ms', () => {
+  it('key clicks ringing in a room (three decaying frames every 200 ms for 10 s) are not talk, but a phrase is', () => {
+    const r = rng(4);
+    const ring = [-28, -31, -34];
+    const typing = (s: number) => {
+      const k = Math.floor(s * 50) % 10;
+      return s > 5 && s < 15 && k < 3 ? ring[k]! : -60 + r() * 2;
+    };
+    const quiet = () => -70;
+    expect(feed(20, typing, quiet).therapistTalkMs).toBe(0);
+    expect(feed(20, typing, quiet, { vad: { onsetMinMs: 20, onsetWindowMs: 20 } }).therapistTalkMs).toBeGreaterThan(3000);
+  });
+
+  it('single-frame key clicks around a phrase (every 160 ms) do not hold it open', () => {
+    const r = rng(12);
+    const clicks = (s: number) => (s > 5 && s < 15 && Math.floor(s * 50) % 8 === 0 ? -24 : -60 + r() * 2);
+    const phrase = speech([[10, 12]], -20, -60, 11);
+    const both = (s: number) => (s > 10 && s < 12 ? phrase(s) : clicks(s));
+    const m = feed(20, both, () => -70).therapistTalkMs;
+    expect(m).toBeGreaterThan(1800);
+    expect(m).toBeLessThan(2300);
+  });
+});
+
+describe('leak test against the other party, coupling learnt per call', () => {
+  // A loud client (-15 dBFS) and a therapist 23 dB quieter who speaks alone and over the client; no echo at all.
+  const client = speech([[2, 15], [35, 55]], -15, -65, 5);
+  const therapist = speech([[20, 30], [40, 50]], -38, -60, 6);
+  it("keeps the quiet party's double talk that a fixed -18 dB coupling would explain away", () => {
+    const learnt = feed(60, therapist, client);
+    expect(learnt.therapistTalkMs).toBeGreaterThan(19_000);
+    expect(learnt.therapistTalkMs).toBeLessThan(21_000);
+    const fixed = feed(60, therapist, client, { vad: { leakLearn: false } });
+    expect(fixed.therapistTalkMs).toBeLessThan(16_000);
+  });
+
+  it('still takes a real echo (-22 dB, one frame late) for echo once the call has taught it', () => {
+    let last = -65;
+    const echoed = (s: number) => {
+      const e = last - 22;
+      last = client(s);
+      return 10 * Math.log10(10 ** (-60 / 10) + 10 ** (e / 10));
+    };
+    const m = feed(60, echoed, client);
+    expect(m.therapistTalkMs).toBeLessThan(500);
+    expect(m.clientTalkMs).toBeGreaterThan(30_000);
+  });
+});
+
+describe('talker-level gate and reverberation tails', () => {
+  it('background talk 14 dB under the client is not the client talking', () => {
+    const r = rng(7);
+    const own = speech([[2, 8], [20, 26]], -20, -60, 8);
+    const withBabble = (s: number) => (s >= 10 && s < 18 ? -34 + r() * 8 - 4 : own(s));
+    const quiet = () => -70;
+    const gated = feed(30, quiet, withBabble);
+    expect(gated.clientTalkMs).toBeLessThan(12_500);
+    const open = feed(30, quiet, withBabble, { vad: { talkerRelDb: 0 } });
+    expect(open.clientTalkMs).toBeGreaterThan(15_000);
+  });
+
+  it('a room tail decaying at 100 dB/s after each phrase does not extend it', () => {
+    const phrases: [number, number][] = Array.from({ length: 10 }, (_, k) => [2 + k * 3, 3.5 + k * 3]);
+    const r = rng(9);
+    const reverberant = (s: number) => {
+      const p = phrases.find(([a, b]) => s >= a && s < b + 0.4);
+      if (!p) return -65 + r();
+      if (s < p[1]) return -20 + r() * 6 - 3;
+      return Math.max(-65, -20 - (s - p[1]) * 100) + r();
+    };
+    const quiet = () => -70;
+    const trimmed = feed(35, reverberant, quiet).therapistTalkMs;
+    expect(trimmed).toBeLessThan(15_000 + 10 * 150);
+    const untrimmed = feed(35, reverberant, quiet, { vad: { tailDb: 0 } }).therapistTalkMs;
+    expect(untrimmed - trimmed).toBeGreaterThan(10 * 100);
+  });
+});

