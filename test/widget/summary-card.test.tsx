@@ -1,5 +1,5 @@
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../schemas/instrument.ts';
 import type { SessionSummary } from '../../schemas/summary.ts';
 import { mount } from '../../widget/therapist.tsx';
@@ -38,6 +38,10 @@ function api(summaries: SessionSummary[]) {
   });
 }
 const summaryCalls = (f: ReturnType<typeof api>) => f.mock.calls.filter(([u]) => u.endsWith('/summary')).length;
+
+// The summary view is a chunk of its own, fetched at mount (widget/therapist.tsx); a real page has it long before the
+// call ends. Loaded here once, so that each test's widget finds it in the module cache.
+beforeAll(() => import('../../widget/therapist/summary-view.tsx'));
 
 beforeEach(() => {
   vi.useFakeTimers();

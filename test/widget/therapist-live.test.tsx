@@ -1,5 +1,5 @@
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../schemas/instrument.ts';
 import type { SessionSummary } from '../../schemas/summary.ts';
 import type { TrackAnalysers } from '../../widget/audio/track-analysers.ts';
@@ -59,6 +59,9 @@ function api(opts: { pacing?: () => Promise<Response>; locale?: string } = {}) {
 }
 
 type W = Window & { Attune?: unknown };
+
+// The summary view is a chunk of its own, fetched at mount (widget/therapist.tsx): loaded once here, as a page has it.
+beforeAll(() => import('../../widget/therapist/summary-view.tsx'));
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });

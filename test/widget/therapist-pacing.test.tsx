@@ -1,6 +1,6 @@
 import { act } from 'preact/test-utils';
 import * as v from 'valibot';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../schemas/instrument.ts';
 import { PacingAggregates } from '../../schemas/pacing.ts';
 import type { SessionSummary } from '../../schemas/summary.ts';
@@ -13,7 +13,7 @@ const track = (id: string) => ({ id, kind: 'audio', readyState: 'live', enabled:
 
 /**
  * Analysers whose levels follow a script over (fake) time: the therapist speaks 3 s of every 4, the client the
- * remaining second, over a quiet noise bed. Records which tracks it was asked to follow.
+ * remaining second, in syllables, over a quiet noise bed. Records which tracks it was asked to follow.
  */
 function scriptedAnalysers() {
   const synced: string[][] = [];
@@ -23,7 +23,8 @@ function scriptedAnalysers() {
       const phase = performance.now() % 4000;
       const therapistTalks = phase < 3000;
       const speaking = t.id === 'local' ? therapistTalks : t.id === 'a' ? !therapistTalks : false;
-      return speaking ? 0.01 : 1e-7;
+      // Speech-like: syllables of 200 ms with 60 ms dips (a steady level would be taken for noise).
+      return speaking ? (phase % 260 < 200 ? 0.01 : 0.0006) : 1e-7;
     },
     sync: (tracks) => void synced.push([...tracks].map((t) => t.id)),
     running: () => true,
@@ -54,6 +55,9 @@ function api(opts: { scheduleMinutes?: number; summaryPacing?: () => SessionSumm
 
 const advance = (ms: number) => act(async () => void (await vi.advanceTimersByTimeAsync(ms)));
 const cueText = (root: ShadowRoot) => root.querySelector('.cue [role=status]')?.textContent ?? null;
+
+// The summary view is a chunk of its own, fetched at mount (widget/therapist.tsx): loaded once here, as a page has it.
+beforeAll(() => import('../../widget/therapist/summary-view.tsx'));
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
