@@ -40,6 +40,8 @@ export default defineConfig(async () => {
             testTimeout: 120_000,
             hookTimeout: 180_000,
             fileParallelism: false,
+            // A poll waits for a condition, not a deadline: on a loaded 2-core machine a frame can take seconds.
+            expect: { poll: { timeout: 30_000, interval: 50 } },
           },
         },
       ],

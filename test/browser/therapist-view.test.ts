@@ -19,8 +19,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function rate(token: string, sid: string, values: number[]) {
-  const res = await fetch(`${stack.api}/v1/sessions/${sid}/rating`, {
+async function rate(token: string, values: number[]) {
+  const res = await fetch(`${stack.api}/v1/session/rating`, {
     method: 'POST',
     headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
     body: JSON.stringify({ kind: 'rating', instrument: 'attune-session-4', version: 1, items: ['bond', 'goals', 'approach', 'overall'].map((id, i) => ({ id, value: values[i] })) }),
@@ -53,13 +53,13 @@ describe('the summary in a 360 px pane', () => {
     const series = await mintDemoTokens(stack.api, stack.host, { locale, quick: true });
     for (const [i, values] of [[9, 9, 9, 9], [9.5, 9, 9, 9.5], [9.5, 9.5, 9.5, 9.5]].entries()) {
       const s = await mintDemoTokens(stack.api, stack.host, { locale, quick: true, sid: `${series.sid}-${i}` });
-      await rate(s.client, s.sid, values);
+      await rate(s.client, values);
     }
     const now = await mintDemoTokens(stack.api, stack.host, { locale, quick: true });
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await therapistPane(page, now.therapist);
     await endCall(page);
-    await rate(now.client, now.sid, [7, 7.5, 8, 7.5]); // 30.0
+    await rate(now.client, [7, 7.5, 8, 7.5]); // 30.0
     await page.locator('.flags li').first().waitFor();
 
     const b = await boxes(page, ['.summary', '.change', '.flag-list', 'svg.spark', 'table.items']);

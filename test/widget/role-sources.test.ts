@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audioInput, isAudioInput, rolePower, SPEAKING_POWER, tracksOf } from '../../widget/audio/role-sources.ts';
+import { audioInput, isAudioInput, rolePower, speakingPower, SPEAKING_POWER, tracksOf } from '../../widget/audio/role-sources.ts';
 import { receiverPower } from '../../widget/audio/rtp-level.ts';
 import type { TrackAnalysers } from '../../widget/audio/track-analysers.ts';
 
@@ -38,11 +38,18 @@ describe('role levels', () => {
     expect(rolePower([{ track: none.track, receiver: none }], a, NOW)).toBe(0.5);
   });
 
+  it('gives a speaking flag the level of speech in syllables, not a steady level the engine would take for noise', () => {
+    const levels = Array.from({ length: 260 }, (_, ms) => speakingPower(NOW + ms));
+    expect(Math.max(...levels)).toBe(SPEAKING_POWER);
+    expect(levels.filter((p) => p === SPEAKING_POWER)).toHaveLength(200);
+    expect(Math.min(...levels)).toBeLessThan(SPEAKING_POWER / 10);
+  });
+
   it('uses the speaking flag only when no level can be read', () => {
     const speaking = { track: track('a'), speaking: () => true };
     expect(rolePower([speaking], analysers({ a: 0.0001 }), NOW)).toBe(0.0001);
-    expect(rolePower([speaking], analysers({ a: 0.0001 }, false), NOW)).toBe(SPEAKING_POWER);
-    expect(rolePower([{ speaking: () => true }], analysers({}), NOW)).toBe(SPEAKING_POWER);
+    expect(rolePower([speaking], analysers({ a: 0.0001 }, false), NOW)).toBe(speakingPower(NOW));
+    expect(rolePower([{ speaking: () => true }], analysers({}), NOW)).toBe(speakingPower(NOW));
     expect(rolePower([{ speaking: () => false }], analysers({}), NOW)).toBe(0);
   });
 

@@ -23,6 +23,15 @@ export type Sources = Record<Role, RoleSource[]>;
 export const SPEAKING_POWER = 0.01;
 
 /**
+ * The stand-in level of a speaking flag at a time: -20 dBFS in syllables of 200 ms with 60 ms dips 13 dB lower. The
+ * engine takes a level that never varies for a fan or a hum and lifts its noise floor to it (widget/pacing/vad.ts),
+ * so a flat stand-in would stop counting as speech after about a second.
+ */
+export function speakingPower(nowEpochMs: number): number {
+  return nowEpochMs % 260 < 200 ? SPEAKING_POWER : SPEAKING_POWER / 20;
+}
+
+/**
  * The role's power now. Per source: packet level of the receiver, else the track's analyser while the
  * AudioContext runs, else the speaking flag. Muted, disabled and ended sources are silent.
  */
@@ -36,7 +45,7 @@ export function rolePower(sources: readonly RoleSource[], analysers: TrackAnalys
     const rp = s.receiver ? receiverPower(s.receiver, nowEpochMs) : null;
     if (rp !== null) sum += rp;
     else if (t && running) sum += analysers.power(t);
-    else if (s.speaking?.()) sum += SPEAKING_POWER;
+    else if (s.speaking?.()) sum += speakingPower(nowEpochMs);
   }
   return sum;
 }

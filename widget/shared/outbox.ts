@@ -5,7 +5,7 @@ import { tokenPayload } from './token-payload.ts';
 export interface OutboxItem {
   key: string;
   kind: string;
-  /** Path under the API origin, e.g. `/v1/sessions/s1/rating`. */
+  /** Path under the API origin, e.g. `/v1/session/rating`. */
   path: string;
   body: unknown;
   createdAt: number;
