@@ -184,7 +184,9 @@ describe('video-SDK demo pages', () => {
     });
     const lk = JSON.parse(readFileSync(join(ROOT, 'node_modules/livekit-client/package.json'), 'utf8')) as { version: string };
     expect(await page.evaluate(() => (window as unknown as Win).LivekitClient.version)).toBe(lk.version);
-    // The Room's own Disconnected event ends the session: the widget subscribed to the real Room.
+    // The Room's own Disconnected event ends the session: the widget subscribed to the real Room. First the widget's
+    // chunk must have mounted and taken the queued connect(room): its strip (minutes left) says it follows the Room.
+    await expect.poll(() => widgetText(page)).toContain('min left');
     await page.evaluate(() => {
       const w = window as unknown as Win;
       w.demoRoom.emit(w.LivekitClient.RoomEvent.Disconnected);
