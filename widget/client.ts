@@ -14,12 +14,18 @@ import type { EndSessionOptions, MountContext, RoleController } from './shared/c
 import { pickLocale } from './shared/i18n.ts';
 import { createOutbox, defaultStorage } from './shared/outbox.ts';
 import { mountRoot } from './shared/root.ts';
+import { tokenPayload } from './shared/token-payload.ts';
 
 const CONTEXT_TIMEOUT_MS = 8000;
+/** The longest wait between two tries of /v1/context. */
+const CONTEXT_RETRY_MAX_MS = 60_000;
 /** A skip waits this long (or until the page is hidden) before it is sent, so "Rate after all" can take it back. */
 const UNDO_MS = 8000;
 
-/** The bundled default instrument, fetched only when the context cannot be loaded. */
+/**
+ * The bundled default instrument, fetched only when the context cannot be loaded, and used only when the token
+ * names no other instrument: the Worker would refuse a rating for a guessed one (422 instrument_mismatch).
+ */
 const loadDefaultInstrument = () => import('./client/default-instrument.ts').then((m) => m.DEFAULT_INSTRUMENT);
 
 export function mount(ctx: MountContext): RoleController {
@@ -48,6 +54,10 @@ export function mount(ctx: MountContext): RoleController {
   /** Set by a user's own endSession(): the element that had focus then (the card takes it if it still has it). */
   let focusFrom: Element | null | undefined;
   let instrument: Instrument | null = null;
+  /** Why there is no instrument yet: still loading, waiting for the network, or refused for good. */
+  let contextState: 'loading' | 'waiting' | 'failed' = 'loading';
+  /** The idempotency key of this page's rating, the one the thank-you card reports on. */
+  let mine = '';
   let phase: 'idle' | 'rating' | 'thanks' | 'none' = 'idle';
   let ask = true;
   let delivery: Delivery = 'sending';
@@ -66,7 +76,9 @@ export function mount(ctx: MountContext): RoleController {
       ctx.emit('rating:not-asked');
       return;
     }
-    if (!instrument) return show(h('div', { class: 'card muted' }, strings.loading));
+    if (!instrument) {
+      return show(h('div', { class: 'card muted', role: 'status' }, contextState === 'loading' ? strings.loading : contextState === 'waiting' ? strings.waitContext : strings.formFailed));
+    }
     const ins = instrument;
     show(
       (card = ratingCard({
@@ -105,18 +117,20 @@ export function mount(ctx: MountContext): RoleController {
     api: ctx.api,
     token: ctx.token,
     storage,
-    // Watches this session's attempts (the outbox also sends other sessions' leftovers): a network error, or an
-    // answer other than 2xx/409, means "saved on this device" unless the outbox then reports the item dropped.
+    // Watches this page's rating among the attempts (the outbox also sends other tabs' and sessions' leftovers):
+    // a network error, a timeout or a retryable answer means it waits, on this device or (storage full or blocked)
+    // only in this page, unless the outbox then reports it settled.
     fetch: (url, init) => {
-      // Every session posts to the same URL now (the session is in the token): this session's item carries its token.
-      const mine = url === ratingUrl && new Headers(init?.headers).get('Authorization') === 'Bearer ' + ctx.token;
+      // Every session posts to the same URL (the session is in the token): this page's rating is the one with its key.
+      const key = url === ratingUrl && (init?.headers as Record<string, string> | undefined)?.['Idempotency-Key'];
+      const waiting = () => key === mine && delivery === 'sending' && setDelivery(outbox.saved(mine) ? 'queued' : 'unsaved');
       return fetch(url, init).then(
         (res) => {
-          if (mine && !res.ok && res.status !== 409) setDelivery('queued');
+          if (!res.ok && res.status !== 409) waiting();
           return res;
         },
         (e: unknown) => {
-          if (mine) setDelivery('queued');
+          waiting();
           throw e;
         },
       );
@@ -128,12 +142,14 @@ export function mount(ctx: MountContext): RoleController {
       } catch {
         // without storage a reload of this page would offer the card again; the API then answers 409
       }
-      if (q !== queue) return;
-      setDelivery(status < 300 && (body as RatingReceipt | null)?.delivered ? 'delivered' : 'stored');
+      if (item.key !== mine) return;
+      // A 409 here is `already_rated`: this session holds a rating sent from another tab or an earlier page (the
+      // Worker stores ratings only for the token's own client), and this one's values were not stored.
+      setDelivery(status === 409 ? 'kept' : (body as RatingReceipt | null)?.delivered ? 'delivered' : 'stored');
       ctx.emit('rating:sent', { status, body });
     },
-    onError: (err, item, q) => {
-      if (q === queue && item.kind === 'rating' && !outbox.items().some((i) => i.key === item.key)) setDelivery('failed');
+    onError: (err, item) => {
+      if (item.key === mine && !outbox.items().some((i) => i.key === item.key)) setDelivery(err.code === 'client_erased' ? 'erased' : 'failed');
       ctx.error(err);
     },
   });
@@ -146,7 +162,7 @@ export function mount(ctx: MountContext): RoleController {
     delivery = 'sending';
     if (focus) showThanks(body.kind === 'declined', true);
     else thanks?.setDelivery(delivery);
-    outbox.enqueue('rating', ratingPath, body);
+    mine = outbox.enqueue('rating', ratingPath, body).key;
     ctx.emit('rating:queued', { kind: body.kind });
   };
 
@@ -170,29 +186,56 @@ export function mount(ctx: MountContext): RoleController {
   const onHidden = () => document.visibilityState === 'hidden' && skip?.();
   document.addEventListener('visibilitychange', onHidden);
 
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), CONTEXT_TIMEOUT_MS);
   type Ctx = { instrument?: Instrument; locale?: string; ask?: boolean };
-  getJson<Ctx>(ctx, '/v1/context', abort.signal)
-    .catch((): Ctx => ({}))
-    .then(async (c) => {
-      clearTimeout(timer);
-      const ins = c.instrument ?? (await loadDefaultInstrument());
-      if (torn) return;
-      const spoken = Object.keys(ins.items[0]?.text ?? {}).filter((l) => (CLIENT_LOCALES as readonly string[]).includes(l));
-      const wanted = pickLocale(spoken, ctx.locale, ...browser, c.locale);
-      await firstWords;
-      if (wanted !== locale) await speak(wanted);
-      if (torn) return;
-      instrument = ins;
-      ask = c.ask !== false;
-      if (phase === 'rating') showCard();
-    })
-    .catch((e: unknown) => ctx.error({ code: 'context_failed', message: 'Attune: ' + String(e) }));
+  const useContext = async (c: Ctx, ins: Instrument) => {
+    const spoken = Object.keys(ins.items[0]?.text ?? {}).filter((l) => (CLIENT_LOCALES as readonly string[]).includes(l));
+    const wanted = pickLocale(spoken, ctx.locale, ...browser, c.locale);
+    await firstWords;
+    if (wanted !== locale) await speak(wanted);
+    if (torn) return;
+    instrument = ins;
+    ask = c.ask !== false;
+    if (phase === 'rating') showCard();
+  };
+  // Tried until it answers (with backoff, and at once on `online`) while there is no instrument to rate with.
+  let abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let tries = 0;
+  const loadContext = () => {
+    clearTimeout(timer);
+    abort.abort();
+    const a = (abort = new AbortController());
+    timer = setTimeout(() => a.abort(), CONTEXT_TIMEOUT_MS);
+    getJson<Ctx>(ctx, '/v1/context', a.signal)
+      .then(
+        (c) => {
+          if (!torn && c.instrument) return useContext(c, c.instrument);
+        },
+        async (e: unknown) => {
+          ctx.error({ code: 'context_failed', message: 'Attune: ' + String(e) });
+          if (torn || a !== abort || instrument) return;
+          const def = await loadDefaultInstrument();
+          const named = tokenPayload(ctx.token)?.ins;
+          if (torn || instrument) return;
+          if (named === undefined || named === def.id) return useContext({}, def);
+          // The token names the platform's own instrument: no card until the API says what it is. A 4xx other
+          // than a timeout or a rate limit will not get better by itself.
+          const final = /: 4(?!08|29)\d\d$/.test(String(e));
+          contextState = final ? 'failed' : 'waiting';
+          if (phase === 'rating') showCard();
+          if (!final) timer = setTimeout(loadContext, Math.min(CONTEXT_RETRY_MAX_MS, 1000 * 2 ** tries++));
+        },
+      )
+      .catch((e: unknown) => ctx.error({ code: 'context_failed', message: 'Attune: ' + String(e) }));
+  };
+  loadContext();
+  const onOnline = () => !instrument && contextState === 'waiting' && loadContext();
+  window.addEventListener('online', onOnline);
 
   // Reload with an unsent rating: thank the client again and send it.
   const waiting = outbox.items().find((i) => i.kind === 'rating');
   if (waiting) {
+    mine = waiting.key;
     const declined = (waiting.body as RatingSubmission).kind === 'declined';
     phase = 'thanks';
     if (firstWords) void firstWords.then(() => !torn && showThanks(declined, false));
@@ -226,6 +269,7 @@ export function mount(ctx: MountContext): RoleController {
       torn = true;
       skip?.();
       document.removeEventListener('visibilitychange', onHidden);
+      window.removeEventListener('online', onOnline);
       clearTimeout(timer);
       abort.abort();
       outbox.stop();

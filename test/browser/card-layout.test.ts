@@ -86,3 +86,19 @@ it('a floating card (no data-target) is capped to the viewport and scrolls insid
   expect(await reachable(page, 'Send rating')).toBe(true);
   await context.close();
 });
+
+it("the host page's inherited text properties stop at the widget (all: initial on its root)", async () => {
+  const page = await browser.newPage();
+  await showCard(page);
+  const seen = await page.evaluate(() => {
+    // Set through the CSSOM: the page's CSP allows no inline style attribute, as a strict platform's would not.
+    Object.assign(document.getElementById('slot')!.style, { letterSpacing: '7px', wordSpacing: '9px', textTransform: 'uppercase', textIndent: '30px', whiteSpace: 'pre', cursor: 'wait', fontStyle: 'italic' });
+    const label = document.querySelector('attune-widget')!.shadowRoot!.querySelector('label')!;
+    const s = getComputedStyle(label);
+    return { letterSpacing: s.letterSpacing, wordSpacing: s.wordSpacing, textTransform: s.textTransform, textIndent: s.textIndent, whiteSpace: s.whiteSpace, cursor: s.cursor, fontStyle: s.fontStyle };
+  });
+  const { cursor, ...text } = seen;
+  expect(text).toEqual({ letterSpacing: 'normal', wordSpacing: '0px', textTransform: 'none', textIndent: '0px', whiteSpace: 'normal', fontStyle: 'normal' });
+  expect(cursor).not.toBe('wait'); // the label's own UA cursor, not the page's
+  await page.close();
+});

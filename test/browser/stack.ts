@@ -57,6 +57,9 @@ async function waitFor(url: string, timeoutMs: number, worker: ChildProcess, log
 export interface Stack {
   api: string;
   host: string;
+  /** wrangler's --persist-to (local D1) and the dev vars file (the demo platform's id and signing key). */
+  state: string;
+  vars: string;
   stop(): Promise<void>;
 }
 
@@ -107,6 +110,8 @@ export async function startStack(): Promise<Stack> {
   return {
     api,
     host,
+    state: join(dir, 'state'),
+    vars,
     async stop() {
       await new Promise<void>((r) => (demo ? demo.close(() => r()) : r()));
       stopWorker();

@@ -41,7 +41,8 @@ describe('style isolation', () => {
     expect(getComputedStyle(title).fontSize).toBe('18px');
     expect(getComputedStyle(label).fontSize).toBe('16px');
     expect(getComputedStyle(submit).minHeight).toBe('44px');
-    expect(getComputedStyle(label).letterSpacing).not.toBe('7px');
+    // Inherited text properties (the host's letter-spacing…) stop at `.root{all:initial}`: happy-dom does not
+    // implement `all`, so that is checked in Chromium (test/browser/card-layout.test.ts).
     expect(getComputedStyle(label).fontFamily).not.toMatch(/Impact/);
     expect(getComputedStyle(c.root.querySelector('input')!).height).toBe('44px');
   });

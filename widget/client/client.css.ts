@@ -1,8 +1,6 @@
 // The card flows in the host page (its Send and Skip are reached by scrolling the page, at any zoom or in
-// landscape); only a floating card, fixed to the viewport, is capped to it and scrolls inside.
+// landscape); only a floating card, fixed to the viewport, is capped to it and scrolls inside (shared/styles.ts).
 export const CLIENT_CSS = `
-.card{max-height:none;overflow:visible}
-:host([data-floating]) .card{max-height:calc(100vh - 16px);max-height:calc(100dvh - 16px);overflow:auto}
 .privacy{font-size:14px;border-inline-start:3px solid var(--attune-accent);padding-inline-start:8px}
 .item{margin:16px 0}
 .head{display:flex;justify-content:space-between;align-items:baseline;gap:8px}
@@ -15,5 +13,4 @@ input[aria-invalid]:not(:focus-visible){outline:2px dashed var(--attune-danger);
 .anchors{display:flex;justify-content:space-between;gap:16px;font-size:14px;color:var(--attune-muted)}
 .anchors span:last-child{text-align:end}
 .sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media (forced-colors:active){button.primary{forced-color-adjust:none;background:Highlight;color:HighlightText;border-color:Highlight}}
 `;

@@ -43,8 +43,8 @@ export function valueForKey(s: Scale, value: number | null, key: string, fine = 
  * too. Returns the new buffer and value.
  */
 export function typeAhead(s: Scale, buffer: string, key: string): { buffer: string; value: number } | undefined {
-  const arabic = '٠١٢٣٤٥٦٧٨٩'.indexOf(key);
-  const k = arabic >= 0 ? String(arabic) : /^[.,٫]$/.test(key) ? '.' : key;
+  const arabic = key.length === 1 ? key.charCodeAt(0) - 0x660 : -1; // ٠ (U+0660) … ٩ (U+0669)
+  const k = arabic >= 0 && arabic <= 9 ? String(arabic) : /^[.,\u066b]$/.test(key) ? '.' : key;
   if (!/^[0-9.]$/.test(k)) return undefined;
   for (const text of [buffer + k, k]) {
     const n = Number(text.endsWith('.') ? text.slice(0, -1) : text);

@@ -25,6 +25,16 @@ export interface ClientStrings {
   /** Stored, but the therapist's summary was not open. */
   stored: string;
   failed: string;
+  /** Not sent yet and storage would not take it: only this open page holds it. */
+  unsaved: string;
+  /** 409 already_rated: the session holds this client's other answer (another tab, an earlier page). */
+  kept: string;
+  /** 410 client_erased: the client's records were erased; nothing is stored. */
+  erased: string;
+  /** No card yet: the token names the platform's own questions and /v1/context has not answered. */
+  waitContext: string;
+  /** No card: /v1/context refused for good. */
+  formFailed: string;
   /** A decline, stored. */
   skipped: string;
   /** Takes back a skip before it is sent. */
@@ -54,14 +64,17 @@ export const EN: ClientStrings = {
   delivered: 'Sent to your therapist.',
   stored: 'Saved. Your therapist will see it when they open the summary.',
   failed: 'Sorry, this could not be saved.',
+  unsaved: 'Not sent yet, and not saved on this device. Keep this page open.',
+  kept: 'Your earlier answer for this session was kept; this one was not saved.',
+  erased: 'Not saved: your feedback records here were erased.',
+  waitContext: 'The questions will appear once you are online.',
+  formFailed: 'Sorry, the questions could not be loaded.',
   skipped: 'Your choice is saved.',
   undo: 'Rate after all',
   valueOf: '{v} of {max}',
   ends: '{min}: {low}. {max}: {high}.',
 };
 
-/** Every language the client's card speaks; each but English is loaded on demand. */
-export const CLIENT_LOCALES = ['en', 'es', 'fr', 'de', 'pt', 'ar'] as const;
 export const RTL_LOCALES: readonly string[] = ['ar'];
 
 const LAZY: Record<string, () => Promise<{ default: ClientStrings }>> = {
@@ -71,6 +84,9 @@ const LAZY: Record<string, () => Promise<{ default: ClientStrings }>> = {
   pt: () => import('./locales/pt.ts'),
   ar: () => import('./locales/ar.ts'),
 };
+
+/** Every language the client's card speaks; each but English is loaded on demand. */
+export const CLIENT_LOCALES: readonly string[] = ['en', ...Object.keys(LAZY)];
 
 /** The strings of a supported locale (English at once, others fetched); English if the chunk cannot load. */
 export function loadStrings(locale: string): Promise<ClientStrings> {

@@ -1,18 +1,18 @@
 import { h } from './dom.ts';
 import type { ClientStrings } from './strings.ts';
 
-export type Delivery = 'sending' | 'queued' | 'delivered' | 'stored' | 'failed';
+export type Delivery = 'sending' | 'queued' | 'unsaved' | 'delivered' | 'stored' | 'kept' | 'failed' | 'erased';
 
 /**
- * The thank-you card; its status line follows the delivery (sending, saved on this device, sent to the therapist,
- * stored, or failed). After a skip it first offers `undo` (a real button) until the decline is sent.
+ * The thank-you card; its status line follows the delivery (sending, saved on this device, held only by this page,
+ * sent to the therapist, stored, another answer kept, failed, or erased). After a skip it first offers `undo` (a real button) until the decline is sent.
  */
 export function thanksCard(declined: boolean, strings: ClientStrings, undo?: () => void) {
   const heading = h('h2', { tabindex: '-1' }, declined ? strings.thanksDeclined : strings.thanks);
   const status = h('p', { role: 'status', class: 'muted' });
   const back = undo && h('div', { class: 'actions' }, h('button', { type: 'button', onclick: undo }, strings.undo));
   const setDelivery = (d: Delivery) => {
-    status.className = d === 'failed' ? 'error' : 'muted';
+    status.className = d === 'failed' || d === 'erased' ? 'error' : 'muted';
     status.textContent = declined && (d === 'delivered' || d === 'stored') ? strings.skipped : strings[d];
     // Once the decline is on its way it cannot be taken back; keep focus in the card if it was on the button.
     if (back?.isConnected) {

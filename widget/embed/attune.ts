@@ -5,6 +5,8 @@ import { chunkLoader, type Importer } from './load-chunk.ts';
 
 type Listener = (detail: unknown) => void;
 
+const MOUNT_FAILED = 'Attune: could not mount: ';
+
 export interface AttuneApi {
   connect(room: unknown): void;
   attachAudio(sources: { local?: unknown; remote?: unknown }): void;
@@ -152,7 +154,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
     try {
       host = createHost(doc, config.target, config.theme);
     } catch (e) {
-      error({ code: 'mount_failed', message: 'Attune: could not mount: ' + String(e) });
+      error({ code: 'mount_failed', message: MOUNT_FAILED + String(e) });
       return;
     }
     const mountedHost = host;
@@ -181,7 +183,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
               error,
             });
           } catch (e) {
-            error({ code: 'mount_failed', message: 'Attune: could not mount: ' + String(e) });
+            error({ code: 'mount_failed', message: MOUNT_FAILED + String(e) });
             return;
           }
           emit('ready', { role: config.role });

@@ -35,11 +35,19 @@ export interface OutboxOptions {
   token: string;
   fetch?: typeof fetch;
   storage?: Storage | null;
-  /** 2xx, or 409 (the API already holds it). */
+  /**
+   * 2xx, or 409 with one of `alreadyCodes`: the API holds a submission of this kind for the session (this one, or
+   * another of the same participant's, e.g. from a second tab: `status` 409 tells them apart).
+   */
   onDelivered?: (d: Delivered) => void;
+  /** Refused for good (the item is dropped), or refused for now (401: kept). */
   onError?: (err: WidgetError, item: OutboxItem, queue: string) => void;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Each attempt is abandoned (and retried) after this long without an answer. */
+  timeoutMs?: number;
+  /** 409 codes meaning "the API already holds one" (anything else a 409 says is not a delivery). */
+  alreadyCodes?: readonly string[];
 }
 
 export interface Outbox {
@@ -51,9 +59,14 @@ export interface Outbox {
   enqueue(kind: string, path: string, body: unknown, hold?: boolean): OutboxItem;
   /** This page's own queue. */
   items(): OutboxItem[];
+  /** True when the item is in storage (survives this page); false when only this page's memory holds it. */
+  saved(key: string): boolean;
   /** Sends every queue in storage (`attune:outbox:*`), each item with its own token. */
   flush(): Promise<void>;
-  /** Flush on `online` and when the page is hidden (not `unload`: it breaks the back/forward cache). */
+  /**
+   * Flush on `online` (abandoning attempts still waiting for an answer: they went out on the old network) and when
+   * the page is hidden (not `unload`: it breaks the back/forward cache).
+   */
   listen(win: Window): () => void;
   /** Cancel the pending retry timer. */
   stop(): void;
@@ -68,12 +81,6 @@ const HELD_FRESH_MS = 5 * 60_000;
 /** The Worker takes a rating POST with a token up to 7 days past its `exp`; after that a 401 is final. */
 const GRACE_S = 7 * 86_400;
 
-export function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
-
 /** localStorage, or null where it is blocked. */
 export function defaultStorage(): Storage | null {
   try {
@@ -87,11 +94,14 @@ export function defaultStorage(): Storage | null {
 const expOf = (token: string): number => Number(tokenPayload(token)?.exp) || 0;
 
 /**
- * A queue of POSTs that survives a network drop, a closed tab and an expired token: kept in localStorage, sent
- * with `keepalive`; retried with backoff on network errors, 5xx, 429, 404 and 408 (a timeout or a transient wrong
- * deploy must not lose a rating); kept on 401 until 7 days past the token's expiry; dropped on 2xx, 409 or
- * another 4xx. Any page flushes every queue of the origin, so a rating left behind by one session is sent by
- * the next page that mounts the widget, whatever its session or role. Generic: any JSON body to any API path.
+ * A queue of POSTs that survives a network drop, a closed tab and an expired token: kept in localStorage and,
+ * whatever storage does (full, blocked), in this page's memory, which is what this page sends; sent with
+ * `keepalive`; each attempt times out; retried with backoff on network errors, timeouts, 5xx, 429, 404 and 408
+ * (a transient wrong deploy must not lose a rating); kept on 401 until 7 days past the token's expiry; delivered
+ * on 2xx or a 409 in `alreadyCodes`; dropped, as refused, on any other 4xx (409 `idempotency_conflict` and 410
+ * `client_erased` included). Any page flushes every queue of the
+ * origin, so a rating left behind by one session is sent by the next page that mounts the widget, whatever its
+ * session or role. Generic: any JSON body to any API path.
  */
 export function createOutbox(opts: OutboxOptions): Outbox {
   const own = opts.storageKey;
@@ -99,7 +109,14 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   const doFetch = opts.fetch ?? ((...a: Parameters<typeof fetch>) => globalThis.fetch(...a));
   const base = opts.baseDelayMs ?? 1000;
   const max = opts.maxDelayMs ?? 60_000;
-  let memory: OutboxItem[] = [];
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const already = opts.alreadyCodes ?? ['already_rated', 'already_recorded'];
+  /** Items this page queued and has not settled: sent from here even when storage lost or never took them. */
+  const memory = new Map<string, OutboxItem>();
+  /** Items whose last write reached storage. */
+  const stored = new Set<string>();
+  /** Attempts waiting for an answer, abandoned on `online`. */
+  const inflight = new Set<AbortController>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | null = null;
   let again = false;
@@ -107,22 +124,33 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   const skip = new Set<string>();
   const held = new Set<string>();
 
+  /** The queue in storage, plus (for this page's own queue) what only memory holds. */
   const read = (q = own): OutboxItem[] => {
-    if (!storage) return q === own ? memory : [];
+    let items: OutboxItem[] = [];
     try {
-      const parsed: unknown = JSON.parse(storage.getItem(q) ?? '[]');
-      return Array.isArray(parsed) ? (parsed as OutboxItem[]) : [];
+      const parsed: unknown = JSON.parse(storage?.getItem(q) ?? '[]');
+      if (Array.isArray(parsed)) items = parsed as OutboxItem[];
     } catch {
-      return q === own ? memory : [];
+      // blocked or corrupt: memory below is all there is
     }
+    if (q !== own) return items;
+    const seen = new Set(items.map((i) => i.key));
+    return [...items.map((i) => memory.get(i.key) ?? i), ...[...memory.values()].filter((i) => !seen.has(i.key))];
   };
   const write = (q: string, items: OutboxItem[]) => {
-    if (q === own) memory = items;
+    if (q === own) {
+      const keep = new Set(items.map((i) => i.key));
+      for (const k of memory.keys()) if (!keep.has(k)) memory.delete(k);
+      for (const i of items) if (memory.has(i.key)) memory.set(i.key, i);
+    }
     try {
-      if (items.length) storage?.setItem(q, JSON.stringify(items));
-      else storage?.removeItem(q);
+      if (!storage) throw new Error('no storage');
+      if (items.length) storage.setItem(q, JSON.stringify(items));
+      else storage.removeItem(q);
+      for (const i of items) stored.add(i.key);
     } catch {
-      // quota or blocked: the in-memory copy still gets sent while the page lives
+      // Full or blocked: what this page queued is still sent from memory while the page lives.
+      for (const i of items) stored.delete(i.key);
     }
   };
   const update = (q: string, key: string, fn: (i: OutboxItem) => OutboxItem | null) =>
@@ -148,7 +176,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       update(q, item.key, (i) => ({ ...i, attempts: i.attempts + 1 }));
       return Math.max(retryAfterMs, Math.min(max, base * 2 ** item.attempts) * (1 + Math.random() * 0.2));
     };
+    const abort = new AbortController();
+    const timeout = setTimeout(() => abort.abort(), timeoutMs);
+    inflight.add(abort);
     let res: Response;
+    let body: unknown;
     try {
       res = await doFetch((item.api || opts.api) + item.path, {
         method: 'POST',
@@ -156,12 +188,16 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         credentials: 'omit',
         headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Idempotency-Key': item.key },
         body: JSON.stringify(item.body),
+        signal: abort.signal,
       });
+      body = await res.json().catch(() => null);
     } catch {
-      return retry();
+      return retry(); // offline, timed out, or abandoned on `online`: the same key makes a late write harmless
+    } finally {
+      clearTimeout(timeout);
+      inflight.delete(abort);
     }
     const s = res.status;
-    const body: unknown = await res.json().catch(() => null);
     if (s >= 500 || s === 429 || s === 404 || s === 408) return retry(Number(res.headers.get('Retry-After')) * 1000 || 0);
     const code = (body as { error?: { code?: string } } | null)?.error?.code ?? 'http_' + s;
     if (s === 401 && (expOf(token) || item.createdAt / 1000) + GRACE_S > Date.now() / 1000) {
@@ -171,7 +207,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       return 0;
     }
     update(q, item.key, () => null);
-    if (res.ok || s === 409) opts.onDelivered?.({ item, status: s, body, queue: q });
+    if (res.ok || (s === 409 && already.includes(code))) opts.onDelivered?.({ item, status: s, body, queue: q });
     else opts.onError?.({ code, message: `Attune: the submission was refused (${s} ${code})` }, item, q);
     return 0;
   };
@@ -197,17 +233,22 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   return {
     enqueue(kind, path, body, hold) {
       const prev = read().find((i) => i.kind === kind && held.has(i.key));
-      const item: OutboxItem = { key: prev?.key ?? newIdempotencyKey(), kind, path, body, createdAt: Date.now(), attempts: 0, token: opts.token, api: opts.api };
+      const item: OutboxItem = { key: prev?.key ?? crypto.randomUUID(), kind, path, body, createdAt: Date.now(), attempts: 0, token: opts.token, api: opts.api };
       held.delete(item.key);
       if (hold) held.add(item.key), (item.held = 1);
+      memory.set(item.key, item);
       write(own, [...read().filter((i) => i.key !== item.key), item]);
       if (!hold) void flush();
       return item;
     },
     items: () => read(),
+    saved: (key) => stored.has(key),
     flush,
     listen(win) {
-      const onOnline = () => void flush();
+      const onOnline = () => {
+        for (const a of inflight) a.abort();
+        void flush();
+      };
       const onVisibility = () => win.document.visibilityState === 'hidden' && void flush();
       win.addEventListener('online', onOnline);
       win.document.addEventListener('visibilitychange', onVisibility);

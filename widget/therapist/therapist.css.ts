@@ -1,6 +1,7 @@
 // Calm by design: no alarm colour anywhere (a flag is a prompt for a conversation), logical properties so the
 // right-to-left locales mirror, and forced-colours rules that keep the balance bar visible.
 export const THERAPIST_CSS = `
+@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 h3{font-size:16px;margin:16px 0 4px}
 .total{font-size:18px;margin:0}
 .change{margin:0 0 4px}

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { Ref } from '../../schemas/index.ts';
 import { mintToken } from '../../sdk/mint-token.ts';
 import { readJson } from '../body.ts';
+import { devFaults } from '../dev-faults.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../errors.ts';
 import { cors } from '../middleware/cors.ts';
@@ -50,4 +51,5 @@ export const devRoutes = new Hono<AppEnv>()
     ]);
     return c.json({ sid, therapist, client, api: new URL(c.req.url).origin });
   })
-  .all('/tokens', methodNotAllowed('POST'));
+  .all('/tokens', methodNotAllowed('POST'))
+  .route('/faults', devFaults);
