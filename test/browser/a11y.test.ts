@@ -56,7 +56,7 @@ async function tokens(locale: string, minutes = 15) {
 /** An earlier rated session of the same client and therapist, so the summary has a trend. */
 async function earlierSession(locale: string) {
   const { sid, client } = await tokens(locale);
-  const res = await fetch(`${stack.api}/v1/sessions/${sid}/rating`, {
+  const res = await fetch(`${stack.api}/v1/session/rating`, {
     method: 'POST',
     headers: { authorization: `Bearer ${client}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
     body: JSON.stringify({ kind: 'rating', instrument: DEFAULT_INSTRUMENT.id, version: DEFAULT_INSTRUMENT.version, items: DEFAULT_INSTRUMENT.items.map((i) => ({ id: i.id, value: 9 })) }),
@@ -70,6 +70,8 @@ async function audit(page: Page, state: string, still?: () => Promise<boolean>):
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   for (const mode of MODES) {
     await page.emulateMedia({ colorScheme: mode.colorScheme, forcedColors: mode.forcedColors });
+    // What the user reads once a fade-in (the cue's 0.4 s) has ended: mid-fade, text is judged at part opacity.
+    await page.evaluate(() => document.querySelector('attune-widget')?.shadowRoot?.getAnimations().forEach((a) => a.finish()));
     const violations = await page.evaluate(
       async (tags) => {
         const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
@@ -158,7 +160,7 @@ describe.each(LOCALES)('widget states in %s', (locale) => {
     // A delivery the API refuses: the error status.
     const refused = await tokens(locale);
     const ePage = await browser.newPage();
-    await ePage.route('**/v1/sessions/*/rating', (r) =>
+    await ePage.route('**/v1/session/rating', (r) =>
       r.fulfill({ status: 400, headers: { 'access-control-allow-origin': r.request().headers()['origin'] ?? '*', 'content-type': 'application/json' }, body: '{"error":{"code":"invalid_body","message":"x"}}' }),
     );
     await openPane(ePage, 'client', refused.client);

@@ -83,7 +83,7 @@ describe('a platform instrument and a failing /v1/context call (issue 8, point 1
     expect(await waitStatus(page, /^(Saved\.|Sent to)/)).toMatch(/^(Saved\.|Sent to)/);
     await ctx.close();
 
-    const res = await fetch(`${stack.api}/v1/sessions/${sid}/summary`, { headers: { authorization: `Bearer ${therapist}` } });
+    const res = await fetch(`${stack.api}/v1/session/summary`, { headers: { authorization: `Bearer ${therapist}` } });
     const summary = (await res.json()) as { status: string; instrument: { id: string; version: number }; items: Array<{ id: string; value: number }> };
     expect(summary.status).toBe('rated');
     expect(summary.instrument).toEqual({ id: PLATFORM.id, version: 2 });

@@ -91,7 +91,7 @@ async function fill(page: Page, values: number[]) {
   return page.getByRole('button', { name: 'Send rating' });
 }
 
-const ratingRoute = '**/v1/sessions/*/rating';
+const ratingRoute = '**/v1/session/rating';
 /** A routed answer must carry CORS headers itself: the API is on another origin. */
 const corsHeaders = (route: Route) => ({
   'access-control-allow-origin': route.request().headers()['origin'] ?? '*',
@@ -255,7 +255,7 @@ export async function runTrial(browser: Browser, stack: Stack, fault: Fault, ran
 
 /** Reads the session's rating back from D1 (the therapist's summary) and checks every tab's last words against it. */
 async function judge(stack: Stack, sid: string, therapist: string, tabs: Tab[]): Promise<{ outcome: Outcome; detail: string }> {
-  const res = await fetch(`${stack.api}/v1/sessions/${encodeURIComponent(sid)}/summary`, { headers: { authorization: `Bearer ${therapist}` } });
+  const res = await fetch(`${stack.api}/v1/session/summary`, { headers: { authorization: `Bearer ${therapist}` } });
   if (!res.ok) throw new Error(`summary: ${res.status} ${await res.text()}`);
   const summary = (await res.json()) as { status: string; items: Array<{ value: number }> };
   const stored = summary.status === 'rated' ? summary.items.map((i) => i.value).join() : null;
