@@ -11,6 +11,8 @@ declare global {
       LIVE: DurableObjectNamespace<import('../../worker/live/session-live.ts').SessionLive>;
       TEST_MIGRATIONS: D1Migration[];
       REF_HASH_SECRET: string;
+      /** Runs per endpoint of test/worker/fuzz.test.ts ('' = the CI default); bench/fuzz.bench.ts raises it. */
+      FUZZ_RUNS: string;
     }
   }
 }
