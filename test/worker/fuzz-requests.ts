@@ -386,7 +386,7 @@ export function injectedStrings(plan: RequestPlan, fieldNames: ReadonlySet<strin
   const c = plan.credentials;
   if ('value' in c) walk(c.value);
   // Headers as sent (see headerValue); the credential's value went into a header too.
-  const headers = [plan.contentType, plan.idempotencyKey, plan.origin, plan.upgrade, plan.extraHeader?.[1], 'value' in c ? String(c.value) : undefined];
+  const headers = [plan.contentType, plan.idempotencyKey, plan.origin, plan.upgrade, plan.extraHeader?.[1], 'value' in c && typeof c.value === 'string' ? c.value : undefined];
   for (const h of headers) if (h !== undefined) out.push(h, headerValue(h));
   for (const [k, v] of plan.query) out.push(k, v);
   if (plan.body.kind === 'json') walk(plan.body.value);

@@ -140,7 +140,10 @@ export async function checkStored(platformId: string, instruments: Instrument[],
 
   // Hashes are base64url: a ref could match inside one by chance only if it is base64url itself, so those are
   // looked for as whole values; any other ref anywhere in the text.
-  const values = new Set([sessions, ratings, pacing, idem, audit].flat().flatMap((r) => Object.values(r).map(String)));
+  // Idempotency keys are the client's own random nonces, stored as sent: not refs (a fuzzed key may equal a fuzzed ref).
+  const values = new Set(
+    [sessions, ratings, pacing, idem.map(({ idem_key: _, ...r }) => r), audit].flat().flatMap((r) => Object.values(r).map(String)),
+  );
   const text = [...values].join('\n');
   for (const ref of rawRefs) {
     if (ref.length >= 8 && (values.has(ref) || (!/^[A-Za-z0-9_-]+$/.test(ref) && text.includes(ref)))) fail('any', `the raw ref ${JSON.stringify(ref)} is stored`);
