@@ -23,10 +23,10 @@ const compiled = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
 
 function run(db: DatabaseSync, statement: unknown): void {
   const { sql, values } = statement as Bound;
-  let cache = compiled.get(db);
-  if (!cache) compiled.set(db, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  const cache = compiled.get(db) ?? new Map<string, StatementSync>();
+  compiled.set(db, cache);
+  const stmt = cache.get(sql) ?? db.prepare(sql);
+  cache.set(sql, stmt);
   stmt.run(...values);
 }
 

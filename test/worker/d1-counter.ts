@@ -53,7 +53,7 @@ export function countingDb(db: D1Database): { db: D1Database; log: Recorded[] } 
           const n = ++batches;
           const inner = statements.map((s) => targets.get(s) ?? { stmt: s, sql: '(unrecorded)' });
           const results = await target.batch(inner.map((s) => s.stmt));
-          results.forEach((r, i) => record(inner[i]!.sql, n, r.meta));
+          for (const [i, r] of results.entries()) record(inner[i]!.sql, n, r.meta);
           return results;
         };
       }

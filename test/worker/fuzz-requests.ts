@@ -164,8 +164,17 @@ function mutate(body: unknown, pick: number, m: Mutation): unknown {
   const copy: unknown = structuredClone(body);
   const slots: [Record<string, unknown> | unknown[], string | number][] = [];
   const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach((child, i) => (slots.push([node, i]), walk(child)));
-    else if (node && typeof node === 'object') for (const [k, child] of Object.entries(node)) slots.push([node as Record<string, unknown>, k]), walk(child);
+    if (Array.isArray(node)) {
+      for (const [i, child] of node.entries()) {
+        slots.push([node, i]);
+        walk(child);
+      }
+    } else if (node && typeof node === 'object') {
+      for (const [k, child] of Object.entries(node)) {
+        slots.push([node as Record<string, unknown>, k]);
+        walk(child);
+      }
+    }
   };
   walk(copy);
   if (m.op === 'nudge') {

@@ -173,8 +173,8 @@ async function checkRollups(
   const cell = (sid: string) => {
     const s = bySid.get(sid)!;
     const k = `${s.therapist_hash}:${Math.floor(s.created_at / 86400)}`;
-    let c = want.get(k);
-    if (!c) want.set(k, (c = { asked: 0, rated: 0, declined: 0, total_sum: 0, flagged: 0, share_sum: 0, share_n: 0 }));
+    const c = want.get(k) ?? { asked: 0, rated: 0, declined: 0, total_sum: 0, flagged: 0, share_sum: 0, share_n: 0 };
+    want.set(k, c);
     return c;
   };
   for (const s of sessions) if (s.asked_at !== null) cell(s.sid_hash).asked! += 1;

@@ -32,7 +32,7 @@ const day = fc.date({ min: new Date('2019-01-01'), max: new Date('2031-12-31'), 
  * Every endpoint the Worker serves: method, path, how it authenticates, its body schema. Paths and auth
  * kinds are the only things to change when a route moves (e.g. a ref moving from the path to the body).
  */
-export const ENDPOINTS: Record<string, Endpoint> = {
+const ENDPOINTS: Record<string, Endpoint> = {
   health: { method: 'GET', path: '/v1/health', auth: 'none', body: null },
   openapi: { method: 'GET', path: '/openapi.json', auth: 'none', body: null },
   devTokens: { method: 'POST', path: '/dev/tokens', auth: 'dev', body: { schema: v.object({ sid: v.optional(Ref), minutes: v.optional(v.number()) }), valid: () => devTokenBody } },
