@@ -34,7 +34,8 @@ export async function readJson<S extends v.GenericSchema>(
   }
   const parsed = v.safeParse(schema, data);
   if (!parsed.success) {
-    const paths = [...new Set(parsed.issues.slice(0, 5).map((i) => safePath(i.path)))].join(', ');
+    // A key the schema does not have is the sender's own word: named as such, never echoed.
+    const paths = [...new Set(parsed.issues.slice(0, 5).map((i) => (i.expected === 'never' ? '(an unknown key)' : safePath(i.path))))].join(', ');
     throw new ApiFailure(422, 'invalid_body', `The body does not match the schema at: ${paths}.`);
   }
   return parsed.output;

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, GOOD_PACING, GOOD_RATING, seedPlatform, sessionPath } from './helpers.ts';
+import { adminCall, call, GOOD_PACING, GOOD_RATING, seedAdminKey, seedPlatform, sessionPath } from './helpers.ts';
 
 const MARKER = 'ECHO_MARKER_9f3b';
 
@@ -136,5 +136,14 @@ describe('bad input gets a 4xx JSON error that does not echo it', () => {
     });
     await expectClientError(res, 413);
     expect(pulled).toBeLessThan(64 * 1024);
+  });
+
+  it('a key the schema does not have is not echoed back (found by the fuzz)', async () => {
+    const p = await seedPlatform();
+    const admin = await seedAdminKey(p.platformId);
+    const res = await adminCall('/v1/clients/erase', admin.key, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ref: 'c1', client_name_jane: 'x' }) });
+    const text = await res.clone().text();
+    await expectClientError(res, 422);
+    expect(text).not.toContain('client_name_jane');
   });
 });

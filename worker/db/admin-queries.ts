@@ -35,7 +35,7 @@ export function insertErasureAudit(db: D1Database, a: { platformId: string; keyI
   return db
     .prepare(
       `INSERT INTO audit_log (platform_id, key_id, route, params, row_count, at)
-       SELECT ?1, ?2, ?3, ?4, count(*), ?6 FROM sessions WHERE platform_id = ?1 AND client_hash = ?5`,
+       SELECT ?1, ?2, ?3, ?4, count(*), ?6 FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?5`,
     )
     .bind(a.platformId, a.keyId, a.route, JSON.stringify(a.params), a.clientHash, a.at);
 }
@@ -67,17 +67,17 @@ export function sessionsIn(results: D1Result[]): number {
  * Idempotency records are found by scope ('rating:<sid>', 'pacing:<sid>'). The first result is the session count.
  */
 export function eraseClientStatements(db: D1Database, platformId: string, clientHash: string): D1PreparedStatement[] {
-  const sids = 'SELECT sid_hash FROM sessions WHERE platform_id = ?1 AND client_hash = ?2';
+  const sids = 'SELECT sid_hash FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?2';
   return [
     // First: how many sessions go (meta.changes would also count the rollup triggers' writes).
     db.prepare(`SELECT count(*) AS n FROM (${sids})`).bind(platformId, clientHash),
     db
-      .prepare(`DELETE FROM idempotency WHERE platform_id = ?1 AND (scope IN (SELECT 'rating:' || sid_hash FROM sessions WHERE platform_id = ?1 AND client_hash = ?2)
-                                          OR scope IN (SELECT 'pacing:' || sid_hash FROM sessions WHERE platform_id = ?1 AND client_hash = ?2))`)
+      .prepare(`DELETE FROM idempotency WHERE platform_id = ?1 AND (scope IN (SELECT 'rating:' || sid_hash FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?2)
+                                          OR scope IN (SELECT 'pacing:' || sid_hash FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?2))`)
       .bind(platformId, clientHash),
     db.prepare(`DELETE FROM ratings WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, clientHash),
     db.prepare(`DELETE FROM pacing WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, clientHash),
-    db.prepare('DELETE FROM sessions WHERE platform_id = ?1 AND client_hash = ?2').bind(platformId, clientHash),
+    db.prepare('DELETE FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?2').bind(platformId, clientHash),
   ];
 }
 

@@ -4,6 +4,10 @@
  */
 import type { PacingAggregates } from '../../schemas/index.ts';
 
+// `INDEXED BY sessions_client` / `ratings_client`: without ANALYZE statistics (a new D1, or one never analyzed) SQLite
+// answers `platform_id = ? AND client_hash = ?` through the primary key's platform prefix, reading every session of
+// the platform on every write. The hint keeps each write O(the client's sessions) whatever the statistics say.
+
 export type KeyAlg = 'EdDSA' | 'HS256';
 
 export interface KeyRow {
@@ -135,7 +139,7 @@ export function upsertSession(
       `INSERT OR IGNORE INTO sessions
          (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, scheduled_start, scheduled_end, created_at, client_seq)
        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-              (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions WHERE platform_id = ?1 AND client_hash = ?4)
+              (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?4)
         WHERE NOT EXISTS (SELECT 1 FROM erased_clients WHERE platform_id = ?1 AND tombstone = ?10 AND erased_at >= ?11)`,
     )
     .bind(
@@ -286,7 +290,7 @@ export async function clientHistory(
     .prepare(
       `WITH earlier AS (
          SELECT r.total AS total, coalesce(s.client_seq, 0) AS seq, s.created_at AS createdAt
-           FROM ratings r JOIN sessions s ON s.platform_id = r.platform_id AND s.sid_hash = r.sid_hash
+           FROM ratings r INDEXED BY ratings_client JOIN sessions s ON s.platform_id = r.platform_id AND s.sid_hash = r.sid_hash
           WHERE r.platform_id = ?1 AND r.client_hash = ?2 AND r.therapist_hash = ?3 AND r.instrument_id = ?4
             AND r.status = 'rated' AND r.total IS NOT NULL AND r.sid_hash <> ?5
             AND coalesce(s.client_seq, 0) < coalesce((SELECT client_seq FROM sessions WHERE platform_id = ?1 AND sid_hash = ?5), 9e18)
@@ -322,7 +326,7 @@ export async function clientSessionNumber(db: D1Database, platformId: string, cl
   const [, row] = await db.batch<{ n: number | null }>([
     db
       .prepare(
-        `UPDATE sessions SET client_seq = (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions WHERE platform_id = ?1 AND client_hash = ?3)
+        `UPDATE sessions SET client_seq = (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?3)
           WHERE platform_id = ?1 AND sid_hash = ?2 AND client_hash = ?3 AND client_seq IS NULL`,
       )
       .bind(platformId, sidHash, clientHash),
