@@ -5,9 +5,10 @@ import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../schemas/instrument.ts';
-import { freePort } from './stack.ts';
+import { freePort, launchChromium } from './stack.ts';
 
 const DIST = join(import.meta.dirname, '../../dist/widget');
 export const API = 'https://api.attune.test';
@@ -99,4 +100,19 @@ export async function routeApi(target: Page | BrowserContext): Promise<unknown[]
 export async function openCall(page: Page, host: string, query: Record<string, string> = {}): Promise<void> {
   await page.goto(`${host}/call?${new URLSearchParams(query)}`);
   await page.waitForFunction(() => document.querySelector('attune-widget')?.shadowRoot?.querySelector('.root') != null);
+}
+
+/** Starts the card stage and Chromium before the file's tests and stops both after; `set` hands them over. */
+export function withCardStage(set: (stage: CardHost, browser: Browser) => void): void {
+  let stage: CardHost | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    stage = await startCardHost();
+    browser = await launchChromium();
+    set(stage, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stage?.stop();
+  });
 }

@@ -3,20 +3,16 @@
 // a floating card (no data-target) is capped to the viewport, and scrolls inside.
 // Set CARD_SHOTS=<dir> to keep screenshots of each case.
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './stack.ts';
-import { openCall, routeApi, startCardHost, type CardHost } from './card-host.ts';
+
+import { openCall, routeApi, type CardHost, withCardStage } from './card-host.ts';
 
 let stage: CardHost;
 let browser: Browser;
-beforeAll(async () => {
-  stage = await startCardHost();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stage?.stop();
+withCardStage((s, b) => {
+  stage = s;
+  browser = b;
 });
 
 /** The card's box and whether it scrolls inside. */

@@ -2,21 +2,17 @@
 // the right (a tap near the right end gives a low value), the low anchor on the right, the text right-aligned, and
 // numbers in the locale's format. Set CARD_SHOTS=<dir> to keep a screenshot.
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEFAULT_INSTRUMENT } from '../../schemas/instrument.ts';
-import { launchChromium } from './stack.ts';
-import { openCall, routeApi, startCardHost, type CardHost } from './card-host.ts';
+
+import { openCall, routeApi, type CardHost, withCardStage } from './card-host.ts';
 
 let stage: CardHost;
 let browser: Browser;
-beforeAll(async () => {
-  stage = await startCardHost();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stage?.stop();
+withCardStage((s, b) => {
+  stage = s;
+  browser = b;
 });
 
 it('an Arabic token gets a right-to-left card: mirrored slider and anchors, Arabic strings and items', async () => {

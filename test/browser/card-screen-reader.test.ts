@@ -2,21 +2,17 @@
 // Accessibility.getFullAXTree): an unset line is "Not set", values are neutral ("8 of 10") with the ends in the
 // description; the card is announced politely; focus goes to its heading only when the client ended the call;
 // arrows step 1 and Shift+arrows 0.1; the intro names the device's controls; the privacy note comes first.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './stack.ts';
-import { openCall, routeApi, startCardHost, type CardHost } from './card-host.ts';
+
+import { openCall, routeApi, type CardHost, withCardStage } from './card-host.ts';
 import { deepActive } from './page-helpers.ts';
 
 let stage: CardHost;
 let browser: Browser;
-beforeAll(async () => {
-  stage = await startCardHost();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stage?.stop();
+withCardStage((s, b) => {
+  stage = s;
+  browser = b;
 });
 
 interface AXValue {

@@ -1,20 +1,16 @@
 // The client's card on a phone (360×740, touch) in Chromium, driven by real touch input (CDP
 // Input.dispatchTouchEvent): a swipe up or down over a line scrolls the page and sets nothing; a tap sets a value;
 // a sideways drag of the thumb sets one.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { launchChromium } from './stack.ts';
-import { openCall, routeApi, startCardHost, type CardHost } from './card-host.ts';
+
+import { openCall, routeApi, type CardHost, withCardStage } from './card-host.ts';
 
 let stage: CardHost;
 let browser: Browser;
-beforeAll(async () => {
-  stage = await startCardHost();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stage?.stop();
+withCardStage((s, b) => {
+  stage = s;
+  browser = b;
 });
 
 type Point = { x: number; y: number };

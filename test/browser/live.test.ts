@@ -1,9 +1,9 @@
 // The live summary in Debian's Chromium: the client submits in one page and the therapist's page updates over its
 // WebSocket with no reload; a therapist who connects after the rating gets it on connect; the client is told
 // whether the rating reached the therapist; the trend shows as a named sparkline with a table behind a button.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Browser, Page, WebSocket as PwWebSocket } from 'playwright-core';
-import { launchChromium, startStack, type Stack } from './stack.ts';
+import { type Stack, withStackAndBrowser } from './stack.ts';
 import { deepActive, endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
 
 let stack: Stack;
@@ -11,13 +11,9 @@ let browser: Browser;
 /** Polls wait on a condition; this is only the ceiling before a test gives up (the machine may be loaded). */
 const UNTIL = { timeout: 30_000 };
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+withStackAndBrowser((s, b) => {
+  stack = s;
+  browser = b;
 });
 
 interface LiveWatch {

@@ -2,7 +2,7 @@
 // each ending by reading D1 back (see outbox-trials.ts). Then a rating under a platform's own instrument survives a
 // failing /v1/context call. bench/outbox.bench.ts runs the same trials at random, 200+ times.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEFAULT_INSTRUMENT, type Instrument } from '../../schemas/instrument.ts';
 import { parseVars } from '../../scripts/seed-demo.ts';
@@ -10,19 +10,15 @@ import { settingsPatchSql } from '../../scripts/platform-sql.ts';
 import { executeSql } from '../../scripts/wrangler-d1.ts';
 import { mintToken } from '../../sdk/mint-token.ts';
 import { endCall, paneUrl, widgetText } from './page-helpers.ts';
-import { launchChromium, startStack, type Stack } from './stack.ts';
+import { type Stack, withStackAndBrowser } from './stack.ts';
 import { runTrial, sessionsStoredTwice, waitStatus, type Fault } from './outbox-trials.ts';
 
 let stack: Stack;
 let browser: Browser;
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+withStackAndBrowser((s, b) => {
+  stack = s;
+  browser = b;
 });
 
 // First in the file: it writes the platform's settings into the local D1 from outside (wrangler d1 execute), which

@@ -1,20 +1,16 @@
 // The whole rating loop in Debian's Chromium: a host page on another origin with a strict CSP loads the widget by its
 // script tag; the client rates with the keyboard only; the therapist's pane shows the summary.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Browser, ConsoleMessage } from 'playwright-core';
-import { launchChromium, startStack, type Stack } from './stack.ts';
+import { type Stack, withStackAndBrowser } from './stack.ts';
 import { deepActive, endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
 
 let stack: Stack;
 let browser: Browser;
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+withStackAndBrowser((s, b) => {
+  stack = s;
+  browser = b;
 });
 
 it('client rates by keyboard on a cross-origin CSP page; the therapist sees the summary', async () => {

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startDemoHost } from '../../demo/server.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -119,4 +120,19 @@ export async function startStack(): Promise<Stack> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Starts a whole local stack and Chromium before the file's tests and stops both after; `set` hands them over. */
+export function withStackAndBrowser(set: (stack: Stack, browser: Browser) => void): void {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchChromium();
+    set(stack, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
 }

@@ -2,21 +2,17 @@
 // changed, the flags and the trend visible without scrolling (bounding boxes), in Arabic right to left; the pacing
 // strip keeping its height when a cue appears; forced-colours mode keeping the balance bar and telling Send from
 // Skip; and the demo's "Start a session" working again after a session ended.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startStack, type Stack } from './stack.ts';
+import { type Stack, withStackAndBrowser } from './stack.ts';
 import { endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
 
 let stack: Stack;
 let browser: Browser;
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+withStackAndBrowser((s, b) => {
+  stack = s;
+  browser = b;
 });
 
 async function rate(token: string, values: number[]) {

@@ -6,39 +6,7 @@ import { RatingReceipt, SessionSummary } from '../../schemas/index.ts';
 import { SessionLive } from '../../worker/live/session-live.ts';
 import { hashRef } from '../../worker/refs.ts';
 import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath, type TestPlatform } from './helpers.ts';
-
-interface Live {
-  res: Response;
-  ws: WebSocket;
-  next: (pred?: (m: string) => boolean) => Promise<string>;
-}
-
-/** Opens /v1/live through the Worker's fetch with an Upgrade header and queues every text message. */
-async function openLive(token: string, extra: Record<string, string> = {}): Promise<Live> {
-  const res = await call('/v1/live', { headers: { Upgrade: 'websocket', 'Sec-WebSocket-Protocol': `attune.v1, bearer.${token}`, ...extra } });
-  const ws = res.webSocket;
-  if (!ws) throw new Error(`no upgrade: ${res.status} ${await res.text()}`);
-  const queue: string[] = [];
-  const waiters: (() => void)[] = [];
-  ws.addEventListener('message', (e) => {
-    queue.push(String(e.data));
-    waiters.splice(0).forEach((w) => w());
-  });
-  ws.accept();
-  const next = async (pred: (m: string) => boolean = () => true): Promise<string> => {
-    const deadline = Date.now() + 3000;
-    for (;;) {
-      const i = queue.findIndex(pred);
-      if (i >= 0) return queue.splice(i, 1)[0]!;
-      if (Date.now() > deadline) throw new Error('no message');
-      await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, 100);
-      });
-    }
-  };
-  return { res, ws, next };
-}
+import { openLive, type Live } from './live-helpers.ts';
 
 const summaryOf = (m: string) => {
   const msg = JSON.parse(m) as { type: string; summary: unknown };
