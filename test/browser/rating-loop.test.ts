@@ -33,8 +33,10 @@ it('client rates by keyboard on a cross-origin CSP page; the therapist sees the 
   await endCall(cPage);
   await expect.poll(() => widgetText(tPage)).toContain("Waiting for the client's rating");
 
-  // Keyboard only: Tab into the card, type a value into each slider, Tab to "Send rating", Enter.
+  // The client ended the call themself ("End call" in the platform's page): focus is on the card's heading.
   await cPage.getByRole('slider').first().waitFor();
+  await expect.poll(async () => (await deepActive(cPage))?.tag).toBe('h2');
+  // Keyboard only: Tab into the card, type a value into each slider, Tab to "Send rating", Enter.
   const typed = ['8', '9.5', '7', '9'];
   let sliders = 0;
   for (let presses = 0; presses < 30 && sliders < typed.length; presses++) {
