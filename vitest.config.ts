@@ -13,7 +13,12 @@ export default defineConfig(async () => {
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
                 // DEV_MODE is cleared so a local .dev.vars (written by npm start) cannot change what the tests see.
-                bindings: { TEST_MIGRATIONS: migrations, REF_HASH_SECRET: 'test-ref-hash-secret-0123456789abcdef', DEV_MODE: '', FUZZ_RUNS: process.env.FUZZ_RUNS ?? '' },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  REF_HASH_SECRET: 'test-ref-hash-secret-0123456789abcdef',
+                  DEV_MODE: '',
+                  FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+                },
               },
             }),
           ],

@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util';
 import { startStack } from '../test/browser/stack.ts';
 import { fmt, summary } from './lib/stats.ts';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '100' }, concurrency: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: { requests: { type: 'string', default: '100' }, concurrency: { type: 'string', default: '10' } },
+});
 const N = Number(values.requests);
 const C = Number(values.concurrency);
 const WARMUP = 10;
@@ -46,7 +48,11 @@ try {
   const rate = async (t: Tokens) => {
     const res = await fetch(`${stack.api}/v1/session/rating`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${t.client}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+      headers: {
+        Authorization: `Bearer ${t.client}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': crypto.randomUUID(),
+      },
       body: RATING,
     });
     await res.arrayBuffer();

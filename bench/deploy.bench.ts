@@ -20,7 +20,9 @@ const wrangler = (args: string[]) => {
 try {
   wrangler(['deploy', '--dry-run', '--outdir', join(dir, 'out')]);
   const bundle = readFileSync(join(dir, 'out/index.js'));
-  console.log(`worker bundle: ${(bundle.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(bundle).length / 1024).toFixed(1)} KiB gzip`);
+  console.log(
+    `worker bundle: ${(bundle.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(bundle).length / 1024).toFixed(1)} KiB gzip`,
+  );
   const active: number[] = [];
   for (let i = 0; i < 5; i++) {
     const out = wrangler(['check', 'startup', '--outfile', join(dir, `startup-${i}.cpuprofile`)]);
@@ -29,7 +31,9 @@ try {
     active.push(Number(m[1]));
   }
   active.sort((a, b) => a - b);
-  console.log(`startup (local CPU profile, active): median ${active[2]} ms, min ${active[0]} ms, max ${active[4]} ms over 5 runs`);
+  console.log(
+    `startup (local CPU profile, active): median ${active[2]} ms, min ${active[0]} ms, max ${active[4]} ms over 5 runs`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -10,7 +10,9 @@ import { buildWidget } from '../scripts/build-widget.ts';
 import { endCall, mintDemoTokens, paneUrl, widgetText } from '../test/browser/page-helpers.ts';
 import { launchChromium, startStack } from '../test/browser/stack.ts';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '40' }, warmup: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { sessions: { type: 'string', default: '40' }, warmup: { type: 'string', default: '3' } },
+});
 const N = Number(values.sessions);
 const WARMUP = Number(values.warmup);
 const GOAL_P95_MS = 100;
@@ -61,12 +63,16 @@ try {
     // The widget is on the live channel and has drawn the summary card.
     const deadline = Date.now() + 10_000;
     while (!(liveFrames > 0 && (await widgetText(page)).includes('Client feedback on this session'))) {
-      if (Date.now() > deadline) throw new Error('the therapist widget did not open /v1/live (is liveSummary its default source?)');
+      if (Date.now() > deadline)
+        throw new Error('the therapist widget did not open /v1/live (is liveSummary its default source?)');
       await new Promise((r) => setTimeout(r, 20));
     }
     // A distinct total per session: 30.0 + i/10, spread over the four items.
     const tenths = 300 + (i % 100);
-    const items = ['bond', 'goals', 'approach', 'overall'].map((id, k) => ({ id, value: (Math.floor(tenths / 4) + (k < tenths % 4 ? 1 : 0)) / 10 }));
+    const items = ['bond', 'goals', 'approach', 'overall'].map((id, k) => ({
+      id,
+      value: (Math.floor(tenths / 4) + (k < tenths % 4 ? 1 : 0)) / 10,
+    }));
     const expected = (tenths / 10).toFixed(1);
     const r = await page.evaluate(
       async ({ api, sid, client, items, expected }) => {
@@ -90,20 +96,34 @@ try {
         const res = await fetch(`${api}/v1/session/rating`, {
           method: 'POST',
           credentials: 'omit',
-          headers: { Authorization: 'Bearer ' + client, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+          headers: {
+            Authorization: 'Bearer ' + client,
+            'Content-Type': 'application/json',
+            'Idempotency-Key': crypto.randomUUID(),
+          },
           body: JSON.stringify({ kind: 'rating', instrument: 'attune-session-4', version: 1, items }),
         });
         const tPost = performance.now();
         const body = (await res.json()) as { delivered?: boolean };
-        await Promise.race([seen, new Promise((_, reject) => setTimeout(() => reject(new Error('not displayed within 5 s')), 5000))]);
+        await Promise.race([
+          seen,
+          new Promise((_, reject) => setTimeout(() => reject(new Error('not displayed within 5 s')), 5000)),
+        ]);
         const tMsg = w.liveMessages[before] ?? NaN;
-        return { displayMs: t1 - t0, renderMs: t1 - tMsg, postMs: tPost - t0, delivered: body.delivered === true, status: res.status };
+        return {
+          displayMs: t1 - t0,
+          renderMs: t1 - tMsg,
+          postMs: tPost - t0,
+          delivered: body.delivered === true,
+          status: res.status,
+        };
       },
       { api: stack.api, sid, client, items, expected },
     );
     await page.close();
     if (r.status !== 201) throw new Error(`rating POST answered ${r.status}`);
-    if (i >= WARMUP) samples.push({ displayMs: r.displayMs, renderMs: r.renderMs, postMs: r.postMs, delivered: r.delivered });
+    if (i >= WARMUP)
+      samples.push({ displayMs: r.displayMs, renderMs: r.renderMs, postMs: r.postMs, delivered: r.delivered });
   }
 } catch (e) {
   failure = e instanceof Error ? e.message : String(e);
@@ -129,9 +149,13 @@ const out = {
   goalP95Ms: GOAL_P95_MS,
 };
 console.log(`sessions: ${out.sessions} (after ${WARMUP} warm-up), receipts with delivered=true: ${out.delivered}`);
-console.log(`submit -> display   p50 ${f(out.displayMs.p50)}  p95 ${f(out.displayMs.p95)}  max ${f(out.displayMs.max)}`);
+console.log(
+  `submit -> display   p50 ${f(out.displayMs.p50)}  p95 ${f(out.displayMs.p95)}  max ${f(out.displayMs.max)}`,
+);
 console.log(`submit -> 201       p50 ${f(out.postMs.p50)}  p95 ${f(out.postMs.p95)}  max ${f(out.postMs.max)}`);
-console.log(`message -> display p50 ${f(out.renderMs.p50)}  p95 ${f(out.renderMs.p95)}  max ${f(out.renderMs.max)}  (the widget's part)`);
+console.log(
+  `message -> display p50 ${f(out.renderMs.p50)}  p95 ${f(out.renderMs.p95)}  max ${f(out.renderMs.max)}  (the widget's part)`,
+);
 mkdirSync(join(import.meta.dirname, '.out'), { recursive: true });
 writeFileSync(join(import.meta.dirname, '.out/live-display.json'), `${JSON.stringify(out, null, 1)}\n`);
 if (out.delivered < out.sessions) {

@@ -12,13 +12,14 @@ import { parseArgs } from 'node:util';
 import { startStack } from '../test/browser/stack.ts';
 import { fmt, summary } from './lib/stats.ts';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '60' }, warmup: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { sessions: { type: 'string', default: '60' }, warmup: { type: 'string', default: '5' } },
+});
 const N = Number(values.sessions);
 const WARMUP = Number(values.warmup);
 const GOAL_P95_MS = 100;
 
 const RATING = SAMPLE_RATING;
-
 
 const tokens = mintDemoTokens;
 
@@ -63,7 +64,11 @@ try {
     const start = performance.now();
     const res = await fetch(`${stack.api}/v1/session/rating`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${t.client}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+      headers: {
+        Authorization: `Bearer ${t.client}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': crypto.randomUUID(),
+      },
       body: JSON.stringify(RATING),
     });
     const answered = performance.now();
@@ -80,7 +85,13 @@ try {
   await stack.stop();
 }
 
-const result = { sessions: N, submitToMessage: summary(delivery), ratingPost: summary(post), undelivered, goalP95Ms: GOAL_P95_MS };
+const result = {
+  sessions: N,
+  submitToMessage: summary(delivery),
+  ratingPost: summary(post),
+  undelivered,
+  goalP95Ms: GOAL_P95_MS,
+};
 console.log(`submit -> summary message on the therapist socket: ${fmt(delivery)}`);
 console.log(`rating POST round trip (D1 write + summary read + publish): ${fmt(post)}`);
 console.log(`receipts with delivered=false: ${undelivered} of ${N}`);

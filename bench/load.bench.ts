@@ -14,7 +14,11 @@ import { measureD1Size } from './lib/d1-size.ts';
 import { SAMPLE_RATING } from './lib/rating.ts';
 
 const { values } = parseArgs({
-  options: { ratings: { type: 'string', default: '1500' }, seconds: { type: 'string', default: '10' }, sessions: { type: 'string', default: '100000' } },
+  options: {
+    ratings: { type: 'string', default: '1500' },
+    seconds: { type: 'string', default: '10' },
+    sessions: { type: 'string', default: '100000' },
+  },
 });
 const RATINGS = Number(values.ratings);
 const SECONDS = Number(values.seconds);
@@ -37,7 +41,12 @@ interface Run {
 
 const RATING = JSON.stringify(SAMPLE_RATING);
 
-async function load(url: string, route: string, connections: number, options: Omit<Parameters<typeof autocannon>[0], 'url' | 'connections'>): Promise<Run> {
+async function load(
+  url: string,
+  route: string,
+  connections: number,
+  options: Omit<Parameters<typeof autocannon>[0], 'url' | 'connections'>,
+): Promise<Run> {
   const r = await autocannon({ timeout: 30, ...options, url, connections });
   const run: Run = {
     route,
@@ -51,7 +60,9 @@ async function load(url: string, route: string, connections: number, options: Om
     errors: r.errors,
     loadavg: Math.round(loadavg()[0]! * 10) / 10,
   };
-  console.log(`${route} @${connections}: ${run.reqPerSec} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.requests} requests, ${run.non2xx} non-2xx, ${run.errors} errors (loadavg ${run.loadavg})`);
+  console.log(
+    `${route} @${connections}: ${run.reqPerSec} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.requests} requests, ${run.non2xx} non-2xx, ${run.errors} errors (loadavg ${run.loadavg})`,
+  );
   return run;
 }
 
@@ -70,7 +81,11 @@ const runs: Run[] = [];
 const ratios: Record<string, number> = {};
 try {
   const sessions = await mintMany(stack.api, stack.host, RATINGS * CONNECTIONS.length);
-  console.log(`${sessions.length} sessions minted; loadavg ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `${sessions.length} sessions minted; loadavg ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   // Warm-up: the Worker compiled, D1 open, the key cached.
   await autocannon({ url: `${stack.api}/openapi.json`, connections: 10, amount: 200 });
 
@@ -88,7 +103,11 @@ try {
             return {
               ...req,
               path: '/v1/session/rating',
-              headers: { Authorization: `Bearer ${t.client}`, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+              headers: {
+                Authorization: `Bearer ${t.client}`,
+                'Content-Type': 'application/json',
+                'Idempotency-Key': crypto.randomUUID(),
+              },
               body: RATING,
             };
           },
@@ -117,16 +136,31 @@ try {
   await stack.stop();
 }
 
-const size = measureD1Size({ sessions: SESSIONS, therapists: Math.max(1, Math.round(SESSIONS / 400)), clients: Math.max(1, Math.round(SESSIONS / 20)), days: 365 });
-console.log(`D1 size: ${size.sessions} rated sessions (rating, pacing, 2 idempotency records, rollups) = ${size.fileBytes} B, ${Math.round(size.bytesPerSession)} B per session`);
-for (const [t, b] of Object.entries(size.tables)) if (b > 65536) console.log(`  ${t}: ${Math.round(b / size.sessions)} B/session`);
-// Idempotency records are deleted after 30 days (worker/retention.ts): they are a window, not per-session growth.
-const idempotencyBytes = Object.entries(size.tables).filter(([t]) => t.startsWith('idempotency')).reduce((n, [, b]) => n + b, 0);
+const size = measureD1Size({
+  sessions: SESSIONS,
+  therapists: Math.max(1, Math.round(SESSIONS / 400)),
+  clients: Math.max(1, Math.round(SESSIONS / 20)),
+  days: 365,
+});
+console.log(
+  `D1 size: ${size.sessions} rated sessions (rating, pacing, 2 idempotency records, rollups) = ${size.fileBytes} B, ${Math.round(size.bytesPerSession)} B per session`,
+);
+for (const [t, b] of Object.entries(size.tables))
+  if (b > 65536) console.log(`  ${t}: ${Math.round(b / size.sessions)} B/session`);
+// Idempotency records are deleted after 30 days (worker/admin/retention.ts): they are a window, not per-session growth.
+const idempotencyBytes = Object.entries(size.tables)
+  .filter(([t]) => t.startsWith('idempotency'))
+  .reduce((n, [, b]) => n + b, 0);
 const kept = Math.round((size.fileBytes - idempotencyBytes) / size.sessions);
-console.log(`  kept for the retention period: ${kept} B/session; idempotency records (30-day window): ${Math.round(idempotencyBytes / size.sessions)} B/session`);
+console.log(
+  `  kept for the retention period: ${kept} B/session; idempotency records (30-day window): ${Math.round(idempotencyBytes / size.sessions)} B/session`,
+);
 
 mkdirSync(join(import.meta.dirname, '.out'), { recursive: true });
-writeFileSync(join(import.meta.dirname, '.out/load.json'), JSON.stringify({ runs, ratios, size, keptBytesPerSession: kept, idempotencyBytes }, null, 2));
+writeFileSync(
+  join(import.meta.dirname, '.out/load.json'),
+  JSON.stringify({ runs, ratios, size, keptBytesPerSession: kept, idempotencyBytes }, null, 2),
+);
 if (runs.some((r) => r.non2xx > 0 || r.errors > 0)) {
   console.log('some requests failed (non-2xx or errors): see the counts above');
   process.exitCode = 1;

@@ -42,13 +42,37 @@ try {
   const minutes = (performance.now() - started) / 60_000;
 
   console.log(`\nseed ${seed}, ${N} trials in ${minutes.toFixed(1)} min\n`);
-  console.log('fault'.padEnd(24), 'trials'.padStart(6), 'once'.padStart(6), 'told'.padStart(6), 'misrep'.padStart(6), 'lost'.padStart(6));
+  console.log(
+    'fault'.padEnd(24),
+    'trials'.padStart(6),
+    'once'.padStart(6),
+    'told'.padStart(6),
+    'misrep'.padStart(6),
+    'lost'.padStart(6),
+  );
   for (const f of FAULTS) {
     const of = trials.filter((t) => t.fault === f);
     const c = (o: Trial['outcome']) => String(of.filter((t) => t.outcome === o).length).padStart(6);
-    console.log(f.padEnd(24), String(of.length).padStart(6), c('once'), c('told-not-stored'), c('misreported'), c('lost'));
+    console.log(
+      f.padEnd(24),
+      String(of.length).padStart(6),
+      c('once'),
+      c('told-not-stored'),
+      c('misreported'),
+      c('lost'),
+    );
   }
-  const result = { seed, trials: N, once: count('once'), toldNotStored: count('told-not-stored'), misreported: count('misreported'), lost: count('lost'), twice, minutes, detail: trials };
+  const result = {
+    seed,
+    trials: N,
+    once: count('once'),
+    toldNotStored: count('told-not-stored'),
+    misreported: count('misreported'),
+    lost: count('lost'),
+    twice,
+    minutes,
+    detail: trials,
+  };
   console.log(
     `\nlost ${result.lost}, stored once ${result.once}, stored twice ${twice}, not stored and told so ${result.toldNotStored}, misreported ${result.misreported}`,
   );

@@ -12,10 +12,17 @@ import { SILERO_FRAME, SILERO_RATE, sileroDecisions, sileroProbabilities } from 
 import { readWav } from '../scripts/lib-wav.ts';
 import { BENCH_DIR, makeFixtures } from '../scripts/make-fixtures.ts';
 
-const { values } = parseArgs({ options: { 'no-silero': { type: 'boolean', default: false }, dir: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { 'no-silero': { type: 'boolean', default: false }, dir: { type: 'string' } },
+});
 const dir = values.dir ?? BENCH_DIR;
 const MIN_DIALOGUES = 12;
-const listDialogues = () => (existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(join(dir, n, 'truth.json'))).sort() : []);
+const listDialogues = () =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => existsSync(join(dir, n, 'truth.json')))
+        .sort()
+    : [];
 if (listDialogues().length < MIN_DIALOGUES) {
   console.log(`generating ${MIN_DIALOGUES} dialogues into ${dir} ...`);
   makeFixtures({ out: dir, count: MIN_DIALOGUES, seconds: 90, rate: 16000, seed: 1 });
@@ -50,7 +57,10 @@ const cpuMs = (f: () => void | Promise<void>) => {
 function record(engine: Engine, cond: Condition, m: Metrics, truth: Metrics, ms: number, audioSeconds: number): void {
   for (const e of [errs[engine][cond], errs[engine].all]) {
     e.share.push(Math.abs(m.therapistShare - truth.therapistShare) * 100);
-    e.talk.push(Math.abs(m.therapistTalkSeconds - truth.therapistTalkSeconds), Math.abs(m.clientTalkSeconds - truth.clientTalkSeconds));
+    e.talk.push(
+      Math.abs(m.therapistTalkSeconds - truth.therapistTalkSeconds),
+      Math.abs(m.clientTalkSeconds - truth.clientTalkSeconds),
+    );
     e.overlap.push(Math.abs(m.overlapSeconds - truth.overlapSeconds));
     e.turn.push(Math.abs(m.longestTherapistTurnSeconds - truth.longestTherapistTurnSeconds));
     e.cpuMs += ms;
@@ -97,7 +107,9 @@ process.stdout.write('\n');
 const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
 const max = (a: number[]) => (a.length ? Math.max(...a) : 0);
 const f2 = (x: number) => x.toFixed(2);
-console.log(`${names.length} dialogues (${f2(errs.attune.all.audioSeconds / 2 / 3 / names.length)} s each on average) x 3 conditions; errors vs ground truth, mean / max`);
+console.log(
+  `${names.length} dialogues (${f2(errs.attune.all.audioSeconds / 2 / 3 / names.length)} s each on average) x 3 conditions; errors vs ground truth, mean / max`,
+);
 console.log('engine  condition  share (points)  talk s (per role)  overlap s     longest turn s  CPU ms per audio s');
 const summary: Record<string, unknown> = { dialogues: names.length };
 for (const engine of engines) {
@@ -109,14 +121,23 @@ for (const engine of engines) {
       `${engine.padEnd(7)} ${cond.padEnd(10)} ${`${f2(mean(e.share))} / ${f2(max(e.share))}`.padEnd(15)} ${`${f2(mean(e.talk))} / ${f2(max(e.talk))}`.padEnd(18)} ${`${f2(mean(e.overlap))} / ${f2(max(e.overlap))}`.padEnd(13)} ${`${f2(mean(e.turn))} / ${f2(max(e.turn))}`.padEnd(15)} ${cpuPerSec.toFixed(4)}`,
     );
     summary[`${engine}.${cond}`] = {
-      shareMean: mean(e.share), shareMax: max(e.share), talkMean: mean(e.talk), talkMax: max(e.talk),
-      overlapMean: mean(e.overlap), overlapMax: max(e.overlap), turnMean: mean(e.turn), turnMax: max(e.turn),
+      shareMean: mean(e.share),
+      shareMax: max(e.share),
+      talkMean: mean(e.talk),
+      talkMax: max(e.talk),
+      overlapMean: mean(e.overlap),
+      overlapMax: max(e.overlap),
+      turnMean: mean(e.turn),
+      turnMax: max(e.turn),
       cpuMsPerAudioSecond: cpuPerSec,
     };
   }
 }
 const a = errs.attune.all;
-const goals = [`share error mean ${f2(mean(a.share))} <= 1 point: ${mean(a.share) <= 1 ? 'met' : 'NOT met'}`, `share error max ${f2(max(a.share))} <= 2 points: ${max(a.share) <= 2 ? 'met' : 'NOT met'}`];
+const goals = [
+  `share error mean ${f2(mean(a.share))} <= 1 point: ${mean(a.share) <= 1 ? 'met' : 'NOT met'}`,
+  `share error max ${f2(max(a.share))} <= 2 points: ${max(a.share) <= 2 ? 'met' : 'NOT met'}`,
+];
 if (useSilero) {
   const ratio = errs.silero.all.cpuMs / errs.silero.all.audioSeconds / (a.cpuMs / a.audioSeconds);
   summary.cpuRatio = ratio;

@@ -1,5 +1,5 @@
 // CPU cost of the pacing engine per second of audio per participant, in Node and in Chromium (esbuild bundle
-// of widget/pacing run in a page via playwright-core), plus the longest single synchronous call.
+// of pacing run in a page via playwright-core), plus the longest single synchronous call.
 // Frames: the 20 ms RMS levels of a committed fixture (noise + leakage condition), looped to one hour.
 //   node bench/pacing-cpu.bench.ts [--no-browser]
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
-import { createPacingSession } from '../widget/pacing/index.ts';
-import { frameLevels, rms, speechLevel } from '../widget/pacing/levels.ts';
+import { createPacingSession } from '../pacing/index.ts';
+import { frameLevels, rms, speechLevel } from '../pacing/levels.ts';
 import { readWav } from '../scripts/lib-wav.ts';
 
 const { values } = parseArgs({ options: { 'no-browser': { type: 'boolean', default: false } } });
@@ -26,7 +26,16 @@ function workload(
   lc: number[],
   frames: number,
   clock: () => number,
-): { totalMs: number; maxCallMs: number; p999Ms: number; over1Ms: number; over4Ms: number; maxSnapshotMs: number; aggregatesMs: number; cues: number } {
+): {
+  totalMs: number;
+  maxCallMs: number;
+  p999Ms: number;
+  over1Ms: number;
+  over4Ms: number;
+  maxSnapshotMs: number;
+  aggregatesMs: number;
+  cues: number;
+} {
   const start = 1_800_000_000;
   const s = create({ schedule: { start, end: start + 3000 }, now: () => start * 1000 });
   const a = Float64Array.from(lt);
@@ -68,7 +77,16 @@ function workload(
       break;
     }
   }
-  return { totalMs, maxCallMs: maxCall, p999Ms: p999, over1Ms: over1, over4Ms: over4, maxSnapshotMs: maxSnap, aggregatesMs, cues };
+  return {
+    totalMs,
+    maxCallMs: maxCall,
+    p999Ms: p999,
+    over1Ms: over1,
+    over4Ms: over4,
+    maxSnapshotMs: maxSnap,
+    aggregatesMs,
+    cues,
+  };
 }
 
 /** Control: the same timed loop around a trivial call, to tell the engine's long calls from the machine's (preemption, GC). */
@@ -87,7 +105,13 @@ function control(frames: number, clock: () => number): { maxCallMs: number; over
 }
 
 /** Untimed loop (no per-call clock reads) for the throughput figure. */
-function throughput(create: typeof createPacingSession, lt: number[], lc: number[], frames: number, clock: () => number): number {
+function throughput(
+  create: typeof createPacingSession,
+  lt: number[],
+  lc: number[],
+  frames: number,
+  clock: () => number,
+): number {
   const s = create({ now: () => 0 });
   const a = Float64Array.from(lt);
   const b = Float64Array.from(lc);
@@ -119,12 +143,32 @@ const s0 = performance.now();
 for (let i = 0; i < 100_000; i++) speechLevel(buf);
 const speechUs = ((performance.now() - s0) / 100_000) * 1000;
 console.log(`Node ${process.version}: 1 h of 20 ms frames, two participants`);
-console.log(`  engine CPU (process.cpuUsage): ${nodeCpuMs.toFixed(1)} ms -> ${(nodeCpuMs / audioSecondsPerParticipant / 2).toFixed(4)} ms per audio second per participant = ${pct(nodeCpuMs)} % of a core (goal < 0.1 %)`);
-console.log(`  wall: ${nodeMs.toFixed(1)} ms; pushLevels p99.9 <= ${nodeTimed.p999Ms.toFixed(2)} ms, longest ${nodeTimed.maxCallMs.toFixed(3)} ms (calls > 1 ms: ${nodeTimed.over1Ms}, > 4 ms: ${nodeTimed.over4Ms} of ${HOUR_FRAMES}), longest snapshot+takeCue ${nodeTimed.maxSnapshotMs.toFixed(3)} ms, aggregates ${nodeTimed.aggregatesMs.toFixed(3)} ms (goal < 4 ms); cues ${nodeTimed.cues}`);
-console.log(`  control (same timed loop, trivial call): longest ${nodeCtl.maxCallMs.toFixed(3)} ms, > 4 ms: ${nodeCtl.over4Ms}`);
-console.log(`  rms() of one 20 ms frame at 48 kHz (960 samples): ${rmsUs.toFixed(2)} µs (= ${((rmsUs * 50) / 1e4).toFixed(4)} % of a core per participant)`);
-console.log(`  speechLevel() (what the analysers measure) of the same frame: ${speechUs.toFixed(2)} µs (= ${((speechUs * 50) / 1e4).toFixed(4)} % of a core per participant)`);
-out.node = { cpuMs: nodeCpuMs, corePercentPerParticipant: Number(pct(nodeCpuMs)), maxCallMs: nodeTimed.maxCallMs, p999Ms: nodeTimed.p999Ms, over4Ms: nodeTimed.over4Ms, maxSnapshotMs: nodeTimed.maxSnapshotMs, aggregatesMs: nodeTimed.aggregatesMs, rmsFrameUs: rmsUs, speechLevelFrameUs: speechUs };
+console.log(
+  `  engine CPU (process.cpuUsage): ${nodeCpuMs.toFixed(1)} ms -> ${(nodeCpuMs / audioSecondsPerParticipant / 2).toFixed(4)} ms per audio second per participant = ${pct(nodeCpuMs)} % of a core (goal < 0.1 %)`,
+);
+console.log(
+  `  wall: ${nodeMs.toFixed(1)} ms; pushLevels p99.9 <= ${nodeTimed.p999Ms.toFixed(2)} ms, longest ${nodeTimed.maxCallMs.toFixed(3)} ms (calls > 1 ms: ${nodeTimed.over1Ms}, > 4 ms: ${nodeTimed.over4Ms} of ${HOUR_FRAMES}), longest snapshot+takeCue ${nodeTimed.maxSnapshotMs.toFixed(3)} ms, aggregates ${nodeTimed.aggregatesMs.toFixed(3)} ms (goal < 4 ms); cues ${nodeTimed.cues}`,
+);
+console.log(
+  `  control (same timed loop, trivial call): longest ${nodeCtl.maxCallMs.toFixed(3)} ms, > 4 ms: ${nodeCtl.over4Ms}`,
+);
+console.log(
+  `  rms() of one 20 ms frame at 48 kHz (960 samples): ${rmsUs.toFixed(2)} µs (= ${((rmsUs * 50) / 1e4).toFixed(4)} % of a core per participant)`,
+);
+console.log(
+  `  speechLevel() (what the analysers measure) of the same frame: ${speechUs.toFixed(2)} µs (= ${((speechUs * 50) / 1e4).toFixed(4)} % of a core per participant)`,
+);
+out.node = {
+  cpuMs: nodeCpuMs,
+  corePercentPerParticipant: Number(pct(nodeCpuMs)),
+  maxCallMs: nodeTimed.maxCallMs,
+  p999Ms: nodeTimed.p999Ms,
+  over4Ms: nodeTimed.over4Ms,
+  maxSnapshotMs: nodeTimed.maxSnapshotMs,
+  aggregatesMs: nodeTimed.aggregatesMs,
+  rmsFrameUs: rmsUs,
+  speechLevelFrameUs: speechUs,
+};
 
 if (!values['no-browser']) {
   const bundle = await esbuild.build({
@@ -150,7 +194,8 @@ if (!values['no-browser']) {
     await page.addScriptTag({ content: code });
     const res = await page.evaluate(
       ([w, t, c, lt, lc, frames]) => {
-        const create = (globalThis as unknown as { createPacingSession: typeof createPacingSession }).createPacingSession;
+        const create = (globalThis as unknown as { createPacingSession: typeof createPacingSession })
+          .createPacingSession;
         const work = new Function(`return (${w})`)() as typeof workload;
         const thr = new Function(`return (${t})`)() as typeof throughput;
         const clock = () => performance.now();
@@ -162,11 +207,28 @@ if (!values['no-browser']) {
       },
       [workload.toString(), throughput.toString(), control.toString(), lt, lc, HOUR_FRAMES] as const,
     );
-    console.log(`Chromium (${res.ua.match(/Chrome\/[\d.]+/)?.[0] ?? res.ua}), bundle ${(code.length / 1024).toFixed(1)} KB minified:`);
-    console.log(`  engine main-thread time: ${res.ms.toFixed(1)} ms for 1 h -> ${(res.ms / audioSecondsPerParticipant / 2).toFixed(4)} ms per audio second per participant = ${pct(res.ms)} % of a core (goal < 0.1 %)`);
-    console.log(`  pushLevels p99.9 <= ${res.p999Ms.toFixed(2)} ms, longest ${res.maxCallMs.toFixed(3)} ms (calls > 1 ms: ${res.over1Ms}, > 4 ms: ${res.over4Ms} of ${HOUR_FRAMES}), longest snapshot+takeCue ${res.maxSnapshotMs.toFixed(3)} ms, aggregates ${res.aggregatesMs.toFixed(3)} ms (goal < 4 ms; performance.now() is coarsened to ~0.1 ms without cross-origin isolation)`);
-    console.log(`  control (same timed loop, trivial call): longest ${res.ctl.maxCallMs.toFixed(3)} ms, > 4 ms: ${res.ctl.over4Ms}`);
-    out.chromium = { ms: res.ms, corePercentPerParticipant: Number(pct(res.ms)), maxCallMs: res.maxCallMs, p999Ms: res.p999Ms, over4Ms: res.over4Ms, maxSnapshotMs: res.maxSnapshotMs, aggregatesMs: res.aggregatesMs, bundleBytes: code.length };
+    console.log(
+      `Chromium (${res.ua.match(/Chrome\/[\d.]+/)?.[0] ?? res.ua}), bundle ${(code.length / 1024).toFixed(1)} KB minified:`,
+    );
+    console.log(
+      `  engine main-thread time: ${res.ms.toFixed(1)} ms for 1 h -> ${(res.ms / audioSecondsPerParticipant / 2).toFixed(4)} ms per audio second per participant = ${pct(res.ms)} % of a core (goal < 0.1 %)`,
+    );
+    console.log(
+      `  pushLevels p99.9 <= ${res.p999Ms.toFixed(2)} ms, longest ${res.maxCallMs.toFixed(3)} ms (calls > 1 ms: ${res.over1Ms}, > 4 ms: ${res.over4Ms} of ${HOUR_FRAMES}), longest snapshot+takeCue ${res.maxSnapshotMs.toFixed(3)} ms, aggregates ${res.aggregatesMs.toFixed(3)} ms (goal < 4 ms; performance.now() is coarsened to ~0.1 ms without cross-origin isolation)`,
+    );
+    console.log(
+      `  control (same timed loop, trivial call): longest ${res.ctl.maxCallMs.toFixed(3)} ms, > 4 ms: ${res.ctl.over4Ms}`,
+    );
+    out.chromium = {
+      ms: res.ms,
+      corePercentPerParticipant: Number(pct(res.ms)),
+      maxCallMs: res.maxCallMs,
+      p999Ms: res.p999Ms,
+      over4Ms: res.over4Ms,
+      maxSnapshotMs: res.maxSnapshotMs,
+      aggregatesMs: res.aggregatesMs,
+      bundleBytes: code.length,
+    };
   } finally {
     await browser.close();
   }

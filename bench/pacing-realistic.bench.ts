@@ -8,14 +8,22 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeActivity, analyzeLevelFrames, analyzeTracks, type Metrics, truthMetrics } from '../scripts/lib-analyze.ts';
+import {
+  analyzeActivity,
+  analyzeLevelFrames,
+  analyzeTracks,
+  type Metrics,
+  truthMetrics,
+} from '../scripts/lib-analyze.ts';
 import { REALISTIC_CONDITIONS, type RealisticTruth } from '../scripts/lib-realistic.ts';
 import { energyVadMetrics, rtpLevels, type Score, score, summarise } from '../scripts/lib-score.ts';
 import { SILERO_FRAME, SILERO_RATE, sileroDecisions, sileroProbabilities } from '../scripts/lib-silero.ts';
 import { readWav } from '../scripts/lib-wav.ts';
 import { generate, pending, plan, REALISTIC_DIR } from '../scripts/make-realistic-set.ts';
 
-const { values } = parseArgs({ options: { 'no-silero': { type: 'boolean', default: false }, dir: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { 'no-silero': { type: 'boolean', default: false }, dir: { type: 'string' }, only: { type: 'string' } },
+});
 const dir = values.dir ?? REALISTIC_DIR;
 if (!values.dir) {
   const todo = pending(plan(5, 1), dir, false);
@@ -73,7 +81,12 @@ for (const name of names) {
     row[e] = s;
   };
   put('attune', await timed('attune', audioS, () => analyzeTracks(t.samples, c.samples, t.sampleRate)));
-  put('attune-rtp-levels', await timed('attune-rtp-levels', audioS, () => analyzeLevelFrames(rtpLevels(t.samples, t.sampleRate), rtpLevels(c.samples, c.sampleRate), 20)));
+  put(
+    'attune-rtp-levels',
+    await timed('attune-rtp-levels', audioS, () =>
+      analyzeLevelFrames(rtpLevels(t.samples, t.sampleRate), rtpLevels(c.samples, c.sampleRate), 20),
+    ),
+  );
   put('energy', await timed('energy', audioS, () => energyVadMetrics(t.samples, c.samples, t.sampleRate)));
   if (useSilero) {
     if (t.sampleRate !== SILERO_RATE) throw new Error('Silero needs 16 kHz audio');
@@ -82,7 +95,10 @@ for (const name of names) {
       await sileroCached(join(dir, name, 'silero-therapist.f32'), t.samples),
       await sileroCached(join(dir, name, 'silero-client.f32'), c.samples),
     ]);
-    put('silero', analyzeActivity(sileroDecisions(pt!), sileroDecisions(pc!), (SILERO_FRAME / SILERO_RATE) * 1000, 'activity'));
+    put(
+      'silero',
+      analyzeActivity(sileroDecisions(pt!), sileroDecisions(pc!), (SILERO_FRAME / SILERO_RATE) * 1000, 'activity'),
+    );
   }
   perDialogue[name] = row;
   process.stdout.write('.');
@@ -90,7 +106,9 @@ for (const name of names) {
 process.stdout.write('\n');
 
 const f = (x: number, d = 2) => x.toFixed(d);
-console.log(`${names.length} dialogues; errors vs exact truth. share: points (mean / max); talk: % of each party's talk (mean / max); turn: longest therapist turn s (mean / max); typing overlap: overlap beyond truth s (max)`);
+console.log(
+  `${names.length} dialogues; errors vs exact truth. share: points (mean / max); talk: % of each party's talk (mean / max); turn: longest therapist turn s (mean / max); typing overlap: overlap beyond truth s (max)`,
+);
 console.log('condition           engine             n   share          talk %          turn s        excess overlap s');
 const summary: Record<string, unknown> = { dialogues: names.length };
 for (const cond of [...REALISTIC_CONDITIONS, 'all']) {
@@ -105,14 +123,25 @@ for (const cond of [...REALISTIC_CONDITIONS, 'all']) {
   }
 }
 for (const e of engines) {
-  if (cpu[e].audioS) console.log(`CPU ${e}: ${f(cpu[e].ms / cpu[e].audioS, 4)} ms per audio second (Node, one participant-second = 1 audio second)`);
+  if (cpu[e].audioS)
+    console.log(
+      `CPU ${e}: ${f(cpu[e].ms / cpu[e].audioS, 4)} ms per audio second (Node, one participant-second = 1 audio second)`,
+    );
 }
 const a = summary['attune.all'] as ReturnType<typeof summarise> | undefined;
 if (a) {
   const goal = (label: string, ok: boolean) => console.log(`goal: ${label}: ${ok ? 'met' : 'NOT met'}`);
-  const conds = REALISTIC_CONDITIONS.map((c) => summary[`attune.${c}`] as ReturnType<typeof summarise> | undefined).filter((x) => x);
-  goal('share error mean <= 1 point in every condition', conds.every((s) => s!.shareMean <= 1));
-  goal('share error max <= 2 points in every condition', conds.every((s) => s!.shareMax <= 2));
+  const conds = REALISTIC_CONDITIONS.map(
+    (c) => summary[`attune.${c}`] as ReturnType<typeof summarise> | undefined,
+  ).filter((x) => x);
+  goal(
+    'share error mean <= 1 point in every condition',
+    conds.every((s) => s!.shareMean <= 1),
+  );
+  goal(
+    'share error max <= 2 points in every condition',
+    conds.every((s) => s!.shareMax <= 2),
+  );
   goal("talk error <= 3 % of each party's talk", a.talkPctMax <= 3);
   goal('longest-turn error <= 1 s', a.turnMax <= 1);
   const typing = summary['attune.typing'] as ReturnType<typeof summarise> | undefined;
@@ -121,4 +150,7 @@ if (a) {
   if (sil) goal('better than Silero (share mean and max)', a.shareMean < sil.shareMean && a.shareMax < sil.shareMax);
 }
 mkdirSync(join(import.meta.dirname, '.out'), { recursive: true });
-writeFileSync(join(import.meta.dirname, '.out/pacing-realistic.json'), `${JSON.stringify({ summary, perDialogue }, null, 1)}\n`);
+writeFileSync(
+  join(import.meta.dirname, '.out/pacing-realistic.json'),
+  `${JSON.stringify({ summary, perDialogue }, null, 1)}\n`,
+);

@@ -24,25 +24,35 @@ for (const out of Object.keys(meta.outputs).filter((o) => o.endsWith('.js'))) {
 function closure(file: string, seen = new Set<string>(), lazyToo = false): Set<string> {
   seen.add(file);
   for (const imp of meta.outputs[file]?.imports ?? []) {
-    if ((imp.kind === 'import-statement' || (lazyToo && imp.kind === 'dynamic-import')) && !seen.has(imp.path)) closure(imp.path, seen, lazyToo);
+    if ((imp.kind === 'import-statement' || (lazyToo && imp.kind === 'dynamic-import')) && !seen.has(imp.path))
+      closure(imp.path, seen, lazyToo);
   }
   return seen;
 }
-const sum = (files: Iterable<string>, k: 'raw' | 'gzip' | 'brotli') => [...files].reduce((n, f) => n + (sizes.get(f)?.[k] ?? 0), 0);
+const sum = (files: Iterable<string>, k: 'raw' | 'gzip' | 'brotli') =>
+  [...files].reduce((n, f) => n + (sizes.get(f)?.[k] ?? 0), 0);
 const kb = (n: number) => (n / 1024).toFixed(2).padStart(6) + ' KB';
 
 console.log('file'.padEnd(34), 'raw'.padStart(9), 'gzip'.padStart(9), 'brotli'.padStart(9));
-for (const [f, s] of [...sizes].sort()) console.log(relative('dist/widget', f).padEnd(34), kb(s.raw), kb(s.gzip), kb(s.brotli));
+for (const [f, s] of [...sizes].sort())
+  console.log(relative('dist/widget', f).padEnd(34), kb(s.raw), kb(s.gzip), kb(s.brotli));
 
 const dir = 'dist/widget/';
-const paths = { client: closure(dir + manifest.client, new Set([dir + 'widget.js'])), therapist: closure(dir + manifest.therapist, new Set([dir + 'widget.js'])) };
+const paths = {
+  client: closure(dir + manifest.client, new Set([dir + 'widget.js'])),
+  therapist: closure(dir + manifest.therapist, new Set([dir + 'widget.js'])),
+};
 let failed = false;
 for (const [role, files] of Object.entries(paths)) {
   const names = [...files].map((f) => relative('dist/widget', f)).join(' + ');
-  console.log(`\n${role} downloads (${names}): ${kb(sum(files, 'raw'))} raw, ${kb(sum(files, 'gzip'))} gzip, ${kb(sum(files, 'brotli'))} brotli`);
+  console.log(
+    `\n${role} downloads (${names}): ${kb(sum(files, 'raw'))} raw, ${kb(sum(files, 'gzip'))} gzip, ${kb(sum(files, 'brotli'))} brotli`,
+  );
 }
 const worst = closure(dir + manifest.client, new Set([dir + 'widget.js']), true);
-console.log(`client worst case (every lazy chunk too, e.g. the fallback instrument when /v1/context fails): ${kb(sum(worst, 'gzip'))} gzip`);
+console.log(
+  `client worst case (every lazy chunk too, e.g. the fallback instrument when /v1/context fails): ${kb(sum(worst, 'gzip'))} gzip`,
+);
 const clientGzip = sum(paths.client, 'gzip');
 if (clientGzip > BUDGET_GZIP) {
   console.error(`FAIL: a client downloads ${clientGzip} B gzip to rate; budget ${BUDGET_GZIP} B`);

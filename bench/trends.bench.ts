@@ -1,6 +1,6 @@
 // Trend query at scale: seeds 1,000,000 sessions (200 therapists x 3 years, 50 clients each, ~95% rated, pacing on
 // every session) into a local D1 database, then times the summary + trend reads exactly as the Worker runs them
-// (worker/load-summary.ts on the D1 binding from wrangler's getPlatformProxy, i.e. inside workerd's D1).
+// (worker/summary/load-summary.ts on the D1 binding from wrangler's getPlatformProxy, i.e. inside workerd's D1).
 // Goal: the trend query in 10 ms or less.
 //
 //   node bench/trends.bench.ts [--sessions 1000000] [--queries 500]
@@ -20,10 +20,12 @@ import { applyMigrations, ROOT } from '../scripts/wrangler-d1.ts';
 import { rollupsFromScratch, storedRollups } from '../worker/db/admin-queries.ts';
 import { clientSeries, therapistRolling } from '../worker/db/trend-queries.ts';
 import { summaryRowStatement } from '../worker/db/queries.ts';
-import { loadSummary, loadTrend, type SummaryTarget } from '../worker/load-summary.ts';
-import { dayOf } from '../worker/trend.ts';
+import { loadSummary, loadTrend, type SummaryTarget } from '../worker/summary/load-summary.ts';
+import { dayOf } from '../worker/summary/trend.ts';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '1000000' }, queries: { type: 'string', default: '500' } } });
+const { values } = parseArgs({
+  options: { sessions: { type: 'string', default: '1000000' }, queries: { type: 'string', default: '500' } },
+});
 const SESSIONS = Number(values.sessions);
 const QUERIES = Number(values.queries);
 const THERAPISTS = 200;
@@ -57,17 +59,26 @@ try {
 
   // --- seed with node:sqlite ---
   const db = new DatabaseSync(join(dir, file));
-  db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -1500000; PRAGMA foreign_keys = OFF;');
-  const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[];
+  db.exec(
+    'PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -1500000; PRAGMA foreign_keys = OFF;',
+  );
+  const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as {
+    name: string;
+    sql: string;
+  }[];
   for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);
   // Secondary indexes are built after the load (a sort, much faster than a million random B-tree inserts).
   const indexes = db
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('sessions', 'ratings', 'pacing')")
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('sessions', 'ratings', 'pacing')",
+    )
     .all() as { name: string; sql: string }[];
   for (const x of indexes) db.exec(`DROP INDEX ${x.name}`);
   const now = Math.floor(Date.now() / 1000);
   const start = now - DAYS * 86_400;
-  db.exec(`INSERT INTO platforms (id, name, settings, retention_days, created_at) VALUES ('${PLATFORM}', 'Bench', '{}', 3650, ${start})`);
+  db.exec(
+    `INSERT INTO platforms (id, name, settings, retention_days, created_at) VALUES ('${PLATFORM}', 'Bench', '{}', 3650, ${start})`,
+  );
   const insSession = db.prepare(
     `INSERT INTO sessions (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, created_at, asked_at)
      VALUES (?, ?, ?, ?, 'attune-session-4', 1, ?, ?)`,
@@ -89,7 +100,9 @@ try {
   const ids = ['bond', 'goals', 'approach', 'overall'];
   // Insert in primary-key order (sid hash), so the tables themselves are appended to.
   const sids = Array.from({ length: SESSIONS }, (_, i) => h(`bench-sid-${i}`));
-  const order = Uint32Array.from({ length: SESSIONS }, (_, i) => i).sort((a, b) => (sids[a]! < sids[b]! ? -1 : sids[a]! > sids[b]! ? 1 : 0));
+  const order = Uint32Array.from({ length: SESSIONS }, (_, i) => i).sort((a, b) =>
+    sids[a]! < sids[b]! ? -1 : sids[a]! > sids[b]! ? 1 : 0,
+  );
   db.exec('BEGIN');
   for (const i of order) {
     const t = i % THERAPISTS;
@@ -104,11 +117,30 @@ try {
       const items = ids.map((id) => ({ id, value: Math.round((6 + random() * 4) * 10) / 10 }));
       const total = Math.round(items.reduce((s, it) => s + it.value, 0) * 100) / 100;
       const flags = [...(total < 36 ? ['total_low'] : []), ...(items.some((it) => it.value < 9) ? ['item_low'] : [])];
-      insRating.run(PLATFORM, sid, tid, cid, 'rated', JSON.stringify(items), total, 40, JSON.stringify(flags), at + 3000);
+      insRating.run(
+        PLATFORM,
+        sid,
+        tid,
+        cid,
+        'rated',
+        JSON.stringify(items),
+        total,
+        40,
+        JSON.stringify(flags),
+        at + 3000,
+      );
     } else {
       insRating.run(PLATFORM, sid, tid, cid, 'declined', '[]', null, null, '[]', at + 3000);
     }
-    insPacing.run(PLATFORM, sid, tid, cid, 600 + Math.floor(random() * 1200), 600 + Math.floor(random() * 1200), at + 3000);
+    insPacing.run(
+      PLATFORM,
+      sid,
+      tid,
+      cid,
+      600 + Math.floor(random() * 1200),
+      600 + Math.floor(random() * 1200),
+      at + 3000,
+    );
   }
   db.exec('COMMIT');
   for (const x of indexes) db.exec(x.sql);
@@ -128,14 +160,23 @@ try {
      GROUP BY s.platform_id, s.therapist_hash, s.created_at / 86400`);
   for (const t of triggers) db.exec(t.sql);
   db.exec('ANALYZE');
-  const counts = db.prepare('SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM ratings) AS ratings, (SELECT count(*) FROM therapist_days) AS rollups').get();
+  const counts = db
+    .prepare(
+      'SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM ratings) AS ratings, (SELECT count(*) FROM therapist_days) AS rollups',
+    )
+    .get();
   const rolledAt = performance.now();
-  console.log(`seeded ${JSON.stringify(counts)} in ${((seededAt - t0) / 1000).toFixed(1)} s (+ rollups ${((rolledAt - seededAt) / 1000).toFixed(1)} s)`);
+  console.log(
+    `seeded ${JSON.stringify(counts)} in ${((seededAt - t0) / 1000).toFixed(1)} s (+ rollups ${((rolledAt - seededAt) / 1000).toFixed(1)} s)`,
+  );
   const engineTimes = await timeInEngine(db, now);
   db.close();
 
   // --- query inside workerd's D1 ---
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: join(ROOT, 'wrangler.toml'), persist: { path: join(persist, 'v3') } });
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({
+    configPath: join(ROOT, 'wrangler.toml'),
+    persist: { path: join(persist, 'v3') },
+  });
   try {
     const D1 = proxy.env.DB;
     // The seeded rollups agree with the Worker's own from-scratch recomputation (checked for one therapist).
@@ -151,13 +192,31 @@ try {
       const c = Math.floor(pick() * CLIENTS_PER_THERAPIST);
       // The client's latest session is the one being summarised.
       const k = Math.floor((perTherapist - 1 - c) / CLIENTS_PER_THERAPIST) * CLIENTS_PER_THERAPIST + c;
-      return { platformId: PLATFORM, sidHash: h(`bench-sid-${k * THERAPISTS + t}`), therapistHash: therapistHash[t]!, clientHash: clientHash(t, c), trendDays: 90, trendPoints: 24 };
+      return {
+        platformId: PLATFORM,
+        sidHash: h(`bench-sid-${k * THERAPISTS + t}`),
+        therapistHash: therapistHash[t]!,
+        clientHash: clientHash(t, c),
+        trendDays: 90,
+        trendPoints: 24,
+      };
     });
     const today = dayOf(now);
     const run = async (target: SummaryTarget) => {
       const res = await D1.batch([
-        clientSeries(D1, { platformId: target.platformId, clientHash: target.clientHash, therapistHash: target.therapistHash, currentSid: target.sidHash, limit: target.trendPoints }),
-        therapistRolling(D1, { platformId: target.platformId, therapistHash: target.therapistHash, fromDay: today - target.trendDays, toDay: today }),
+        clientSeries(D1, {
+          platformId: target.platformId,
+          clientHash: target.clientHash,
+          therapistHash: target.therapistHash,
+          currentSid: target.sidHash,
+          limit: target.trendPoints,
+        }),
+        therapistRolling(D1, {
+          platformId: target.platformId,
+          therapistHash: target.therapistHash,
+          fromDay: today - target.trendDays,
+          toDay: today,
+        }),
         summaryRowStatement(D1, target.platformId, target.sidHash),
       ]);
       return res.map((r) => r.meta.duration);
@@ -184,7 +243,8 @@ try {
     }
     const trendSql = series.map((s, i) => s + rolling[i]!);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(3)} ms, p95 ${pct(xs, 95).toFixed(3)} ms, max ${Math.max(...xs).toFixed(3)} ms`;
+    const fmt = (xs: number[]) =>
+      `p50 ${pct(xs, 50).toFixed(3)} ms, p95 ${pct(xs, 95).toFixed(3)} ms, max ${Math.max(...xs).toFixed(3)} ms`;
     const result = {
       sessions: SESSIONS,
       queries: QUERIES,
@@ -198,9 +258,15 @@ try {
       loadSummaryWallFromNode: { p50: pct(summaryWall, 50), p95: pct(summaryWall, 95) },
       goalMs: GOAL_MS,
     };
-    console.log(`loadTrend() on the same database file, SQLite engine only (node:sqlite, µs clock): p50 ${engineTimes.trend.p50.toFixed(3)} ms, p95 ${engineTimes.trend.p95.toFixed(3)} ms`);
-    console.log(`loadSummary() likewise: p50 ${engineTimes.summary.p50.toFixed(3)} ms, p95 ${engineTimes.summary.p95.toFixed(3)} ms`);
-    console.log(`trend SQL inside workerd's D1 (meta.duration, whole ms): ${fmt(trendSql)}, mean ${mean(trendSql).toFixed(3)} ms`);
+    console.log(
+      `loadTrend() on the same database file, SQLite engine only (node:sqlite, µs clock): p50 ${engineTimes.trend.p50.toFixed(3)} ms, p95 ${engineTimes.trend.p95.toFixed(3)} ms`,
+    );
+    console.log(
+      `loadSummary() likewise: p50 ${engineTimes.summary.p50.toFixed(3)} ms, p95 ${engineTimes.summary.p95.toFixed(3)} ms`,
+    );
+    console.log(
+      `trend SQL inside workerd's D1 (meta.duration, whole ms): ${fmt(trendSql)}, mean ${mean(trendSql).toFixed(3)} ms`,
+    );
     console.log(`  client series (${(points / QUERIES).toFixed(1)} points avg): ${fmt(series)}`);
     console.log(`  therapist rolling mean (90 daily rollups): ${fmt(rolling)}`);
     console.log(`  summary row: ${fmt(summaryRow)}`);
@@ -218,7 +284,6 @@ try {
 } finally {
   rmSync(persist, { recursive: true, force: true });
 }
-
 
 /**
  * The Worker's own loadTrend/loadSummary run against the seeded file through a minimal D1 adapter over
@@ -251,7 +316,14 @@ async function timeInEngine(db: DatabaseSync, now: number) {
     const t = Math.floor(pick() * THERAPISTS);
     const c = Math.floor(pick() * CLIENTS_PER_THERAPIST);
     const k = Math.floor((perTherapist - 1 - c) / CLIENTS_PER_THERAPIST) * CLIENTS_PER_THERAPIST + c;
-    return { platformId: PLATFORM, sidHash: h(`bench-sid-${k * THERAPISTS + t}`), therapistHash: therapistHash(t), clientHash: h(`bench-cid-${t}-${c}`), trendDays: 90, trendPoints: 24 };
+    return {
+      platformId: PLATFORM,
+      sidHash: h(`bench-sid-${k * THERAPISTS + t}`),
+      therapistHash: therapistHash(t),
+      clientHash: h(`bench-cid-${t}-${c}`),
+      trendDays: 90,
+      trendPoints: 24,
+    };
   });
   const trend: number[] = [];
   const summary: number[] = [];
@@ -265,5 +337,8 @@ async function timeInEngine(db: DatabaseSync, now: number) {
     await loadSummary(d1, target, now);
     summary.push(performance.now() - t);
   }
-  return { trend: { p50: pct(trend, 50), p95: pct(trend, 95) }, summary: { p50: pct(summary, 50), p95: pct(summary, 95) } };
+  return {
+    trend: { p50: pct(trend, 50), p95: pct(trend, 95) },
+    summary: { p50: pct(summary, 50), p95: pct(summary, 95) },
+  };
 }

@@ -15,7 +15,10 @@ const TYPES: Record<string, string> = {
 
 /** Browser builds the demo pages load from node_modules, as a platform would self-host them. */
 const VENDOR: Record<string, string> = {
-  '/vendor/livekit-client.umd.js': join(import.meta.dirname, '../node_modules/livekit-client/dist/livekit-client.umd.js'),
+  '/vendor/livekit-client.umd.js': join(
+    import.meta.dirname,
+    '../node_modules/livekit-client/dist/livekit-client.umd.js',
+  ),
 };
 
 export interface DemoHostOptions {
@@ -39,7 +42,12 @@ export function contentSecurityPolicy(api: string, nonce: string): string {
   ].join('; ');
 }
 
-export function startDemoHost({ port, host = '127.0.0.1', api, root = join(import.meta.dirname, 'public') }: DemoHostOptions): Promise<Server> {
+export function startDemoHost({
+  port,
+  host = '127.0.0.1',
+  api,
+  root = join(import.meta.dirname, 'public'),
+}: DemoHostOptions): Promise<Server> {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
     const path = url.pathname === '/' ? '/index.html' : url.pathname;

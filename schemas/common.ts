@@ -1,7 +1,12 @@
 import * as v from 'valibot';
 
 /** An opaque reference given by the platform (session, participant, therapist, client). Never stored raw. */
-export const Ref = v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'));
+export const Ref = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(128),
+  v.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
+);
 
 /** Seconds since the Unix epoch. */
 export const EpochSeconds = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(32503680000));

@@ -18,7 +18,13 @@ const Points = v.pipe(v.number(), v.finite(), v.minValue(0));
  * so `false` is how a platform switches a rule off).
  */
 const Rule = (threshold: v.GenericSchema<number, number>) =>
-  v.union([v.nullable(threshold), v.pipe(v.literal(false), v.transform((): null => null))]);
+  v.union([
+    v.nullable(threshold),
+    v.pipe(
+      v.literal(false),
+      v.transform((): null => null),
+    ),
+  ]);
 /** A stored setting from before the relative rules: `true` (any drop) becomes the default drop. */
 const LegacyDropOn = v.pipe(
   v.literal(true),
@@ -68,7 +74,7 @@ export type Instrument = v.InferOutput<typeof Instrument>;
  * as a whole), 0 to 10 with one decimal, in our own words in every language the client's card speaks. No phrase
  * comes from the Session Rating Scale or the Outcome Rating Scale, whose wording is licensed: a platform that holds
  * a licence registers the official instrument under its own id in its settings (`instruments`, see
- * worker/platform-settings.ts), and its tokens ask for it by id (`ins`).
+ * worker/admin/platform-settings.ts), and its tokens ask for it by id (`ins`).
  */
 export const DEFAULT_INSTRUMENT: Instrument = {
   id: 'attune-session-4',
@@ -80,50 +86,145 @@ export const DEFAULT_INSTRUMENT: Instrument = {
     {
       id: 'bond',
       text: {
-        en: { label: 'Trust between us', low: 'I held back in this session', high: 'I could speak freely in this session' },
-        es: { label: 'Confianza mutua', low: 'Me costó hablar con libertad en esta sesión', high: 'Pude hablar con libertad en esta sesión' },
-        fr: { label: 'Confiance mutuelle', low: "J'ai eu du mal à parler librement pendant cette séance", high: "J'ai pu parler librement pendant cette séance" },
-        de: { label: 'Vertrauen', low: 'Es fiel mir schwer, in dieser Sitzung offen zu sprechen', high: 'Ich konnte in dieser Sitzung offen sprechen' },
-        pt: { label: 'Confiança mútua', low: 'Tive dificuldade em falar abertamente nesta sessão', high: 'Consegui falar abertamente nesta sessão' },
-        ar: { label: 'الثقة المتبادلة', low: 'صعُب عليّ أن أتحدث بانفتاح في هذه الجلسة', high: 'استطعت أن أتحدث بانفتاح في هذه الجلسة' },
+        en: {
+          label: 'Trust between us',
+          low: 'I held back in this session',
+          high: 'I could speak freely in this session',
+        },
+        es: {
+          label: 'Confianza mutua',
+          low: 'Me costó hablar con libertad en esta sesión',
+          high: 'Pude hablar con libertad en esta sesión',
+        },
+        fr: {
+          label: 'Confiance mutuelle',
+          low: "J'ai eu du mal à parler librement pendant cette séance",
+          high: "J'ai pu parler librement pendant cette séance",
+        },
+        de: {
+          label: 'Vertrauen',
+          low: 'Es fiel mir schwer, in dieser Sitzung offen zu sprechen',
+          high: 'Ich konnte in dieser Sitzung offen sprechen',
+        },
+        pt: {
+          label: 'Confiança mútua',
+          low: 'Tive dificuldade em falar abertamente nesta sessão',
+          high: 'Consegui falar abertamente nesta sessão',
+        },
+        ar: {
+          label: 'الثقة المتبادلة',
+          low: 'صعُب عليّ أن أتحدث بانفتاح في هذه الجلسة',
+          high: 'استطعت أن أتحدث بانفتاح في هذه الجلسة',
+        },
       },
     },
     {
       id: 'goals',
       text: {
-        en: { label: 'What we focused on', low: 'The time went to things that matter less to me', high: 'The time went to what matters most to me' },
-        es: { label: 'En qué nos centramos', low: 'El tiempo se fue en cosas que me importan menos', high: 'El tiempo se dedicó a lo que más me importa' },
-        fr: { label: 'Les sujets abordés', low: 'Le temps est allé à ce qui compte moins pour moi', high: 'Le temps est allé à ce qui compte le plus pour moi' },
-        de: { label: 'Worum es ging', low: 'Die Zeit ging an Dinge, die mir weniger wichtig sind', high: 'Die Zeit ging an das, was mir am wichtigsten ist' },
-        pt: { label: 'No que nos concentramos', low: 'O tempo foi para coisas que importam menos para mim', high: 'O tempo foi para o que mais importa para mim' },
-        ar: { label: 'ما ركّزنا عليه', low: 'ذهب الوقت إلى أمور أقل أهمية بالنسبة لي', high: 'ذهب الوقت إلى ما يهمني أكثر' },
+        en: {
+          label: 'What we focused on',
+          low: 'The time went to things that matter less to me',
+          high: 'The time went to what matters most to me',
+        },
+        es: {
+          label: 'En qué nos centramos',
+          low: 'El tiempo se fue en cosas que me importan menos',
+          high: 'El tiempo se dedicó a lo que más me importa',
+        },
+        fr: {
+          label: 'Les sujets abordés',
+          low: 'Le temps est allé à ce qui compte moins pour moi',
+          high: 'Le temps est allé à ce qui compte le plus pour moi',
+        },
+        de: {
+          label: 'Worum es ging',
+          low: 'Die Zeit ging an Dinge, die mir weniger wichtig sind',
+          high: 'Die Zeit ging an das, was mir am wichtigsten ist',
+        },
+        pt: {
+          label: 'No que nos concentramos',
+          low: 'O tempo foi para coisas que importam menos para mim',
+          high: 'O tempo foi para o que mais importa para mim',
+        },
+        ar: {
+          label: 'ما ركّزنا عليه',
+          low: 'ذهب الوقت إلى أمور أقل أهمية بالنسبة لي',
+          high: 'ذهب الوقت إلى ما يهمني أكثر',
+        },
       },
     },
     {
       id: 'approach',
       text: {
-        en: { label: 'The way we worked', low: 'How we worked today did not help me', high: 'How we worked today helped me' },
-        es: { label: 'La forma de trabajar', low: 'La forma en que trabajamos hoy no me ayudó', high: 'La forma en que trabajamos hoy me ayudó' },
-        fr: { label: 'Notre façon de travailler', low: "Notre façon de travailler aujourd'hui ne m'a pas été utile", high: "Notre façon de travailler aujourd'hui m'a été utile" },
-        de: { label: 'Unsere Arbeitsweise', low: 'Wie wir heute gearbeitet haben, hat mir nicht geholfen', high: 'Wie wir heute gearbeitet haben, hat mir geholfen' },
-        pt: { label: 'Nossa forma de trabalhar', low: 'A forma como trabalhamos hoje não me ajudou', high: 'A forma como trabalhamos hoje me ajudou' },
+        en: {
+          label: 'The way we worked',
+          low: 'How we worked today did not help me',
+          high: 'How we worked today helped me',
+        },
+        es: {
+          label: 'La forma de trabajar',
+          low: 'La forma en que trabajamos hoy no me ayudó',
+          high: 'La forma en que trabajamos hoy me ayudó',
+        },
+        fr: {
+          label: 'Notre façon de travailler',
+          low: "Notre façon de travailler aujourd'hui ne m'a pas été utile",
+          high: "Notre façon de travailler aujourd'hui m'a été utile",
+        },
+        de: {
+          label: 'Unsere Arbeitsweise',
+          low: 'Wie wir heute gearbeitet haben, hat mir nicht geholfen',
+          high: 'Wie wir heute gearbeitet haben, hat mir geholfen',
+        },
+        pt: {
+          label: 'Nossa forma de trabalhar',
+          low: 'A forma como trabalhamos hoje não me ajudou',
+          high: 'A forma como trabalhamos hoje me ajudou',
+        },
         ar: { label: 'طريقة عملنا', low: 'طريقة عملنا اليوم لم تساعدني', high: 'طريقة عملنا اليوم ساعدتني' },
       },
     },
     {
       id: 'overall',
       text: {
-        en: { label: 'The session as a whole', low: 'This session did little for me', high: 'This session was worth my time' },
-        es: { label: 'La sesión en su conjunto', low: 'Esta sesión me aportó poco', high: 'Esta sesión valió la pena para mí' },
-        fr: { label: 'La séance dans son ensemble', low: "Cette séance m'a peu apporté", high: 'Cette séance en valait la peine pour moi' },
-        de: { label: 'Die Sitzung insgesamt', low: 'Diese Sitzung hat mir wenig gebracht', high: 'Diese Sitzung hat sich für mich gelohnt' },
-        pt: { label: 'A sessão como um todo', low: 'Esta sessão me trouxe pouco', high: 'Esta sessão valeu a pena para mim' },
+        en: {
+          label: 'The session as a whole',
+          low: 'This session did little for me',
+          high: 'This session was worth my time',
+        },
+        es: {
+          label: 'La sesión en su conjunto',
+          low: 'Esta sesión me aportó poco',
+          high: 'Esta sesión valió la pena para mí',
+        },
+        fr: {
+          label: 'La séance dans son ensemble',
+          low: "Cette séance m'a peu apporté",
+          high: 'Cette séance en valait la peine pour moi',
+        },
+        de: {
+          label: 'Die Sitzung insgesamt',
+          low: 'Diese Sitzung hat mir wenig gebracht',
+          high: 'Diese Sitzung hat sich für mich gelohnt',
+        },
+        pt: {
+          label: 'A sessão como um todo',
+          low: 'Esta sessão me trouxe pouco',
+          high: 'Esta sessão valeu a pena para mim',
+        },
         ar: { label: 'الجلسة ككل', low: 'لم تقدّم لي هذه الجلسة الكثير', high: 'كانت هذه الجلسة تستحق وقتي' },
       },
     },
   ],
   // A low floor (below the middle of the scale) and drops from the client's own sessions; no cut-off of the SRS.
-  flags: { totalBelow: 20, itemBelow: 4, dropFromPrevious: DEFAULT_DROP_POINTS, dropFromMean: DEFAULT_DROP_POINTS, meanWindow: 10, meanMinSessions: 3 },
+  flags: {
+    totalBelow: 20,
+    itemBelow: 4,
+    dropFromPrevious: DEFAULT_DROP_POINTS,
+    dropFromMean: DEFAULT_DROP_POINTS,
+    meanWindow: 10,
+    meanMinSessions: 3,
+  },
 };
 
 /**

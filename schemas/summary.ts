@@ -12,7 +12,11 @@ export const Flag = v.variant('rule', [
   /** The total is below the threshold. */
   v.object({ rule: v.literal('total_below'), threshold: Score, total: Score }),
   /** These items are below the threshold. */
-  v.object({ rule: v.literal('item_below'), threshold: Score, items: v.array(v.object({ id: v.string(), value: Score })) }),
+  v.object({
+    rule: v.literal('item_below'),
+    threshold: Score,
+    items: v.array(v.object({ id: v.string(), value: Score })),
+  }),
   /** The total is `threshold` or more points below the client's previous session's `previous`. */
   v.object({ rule: v.literal('drop_from_previous'), threshold: Score, previous: Score, total: Score }),
   /** The total is `threshold` or more points below the client's running `mean` over their last `sessions` sessions. */

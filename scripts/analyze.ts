@@ -60,7 +60,10 @@ if (values.json) {
     ['overlaps', `${m.overlapCount} (${m.overlapSeconds.toFixed(1)} s)`],
     ['longest therapist turn', `${m.longestTherapistTurnSeconds.toFixed(1)} s`],
     ['turns (therapist / client)', `${m.therapistTurns} / ${m.clientTurns}`],
-    ['silences', `${m.silenceCount} (${m.silenceSeconds.toFixed(1)} s, longest ${m.longestSilenceSeconds.toFixed(1)} s)`],
+    [
+      'silences',
+      `${m.silenceCount} (${m.silenceSeconds.toFixed(1)} s, longest ${m.longestSilenceSeconds.toFixed(1)} s)`,
+    ],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);

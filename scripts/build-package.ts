@@ -32,7 +32,8 @@ function pruneTypes(typesDir: string): string[] {
     keep.add(file);
     const text = rewriteSpecifiers(readFileSync(file, 'utf8'));
     writeFileSync(file, text);
-    for (const [, spec] of text.matchAll(/^(?:import|export)\b[^\n]*?from\s+['"](\.{1,2}\/[^'"]+)\.js['"]/gm)) visit(resolve(dirname(file), spec + '.d.ts'));
+    for (const [, spec] of text.matchAll(/^(?:import|export)\b[^\n]*?from\s+['"](\.{1,2}\/[^'"]+)\.js['"]/gm))
+      visit(resolve(dirname(file), spec + '.d.ts'));
   };
   for (const e of TYPE_ENTRIES) visit(join(typesDir, e));
   for (const f of walk(typesDir)) if (!keep.has(f)) rmSync(f);

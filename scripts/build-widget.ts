@@ -101,13 +101,19 @@ export async function buildWidget(): Promise<WidgetBuild> {
       jsx: 'automatic',
       jsxImportSource: 'preact',
     });
-  const roles = await Promise.all([role('client', 'widget/client.ts'), role('therapist', 'widget/therapist.tsx')]);
+  const roles = await Promise.all([
+    role('client', 'widget/client/index.ts'),
+    role('therapist', 'widget/therapist/index.tsx'),
+  ]);
   const entryOf = (r: esbuild.BuildResult, source: string) => {
     const out = Object.entries(r.metafile!.outputs).find(([, o]) => o.entryPoint === source);
     if (!out) throw new Error(`no output for ${source}`);
     return out[0];
   };
-  const entries = { client: entryOf(roles[0], 'widget/client.ts'), therapist: entryOf(roles[1], 'widget/therapist.tsx') };
+  const entries = {
+    client: entryOf(roles[0], 'widget/client/index.ts'),
+    therapist: entryOf(roles[1], 'widget/therapist/index.tsx'),
+  };
   const manifest = { client: basename(entries.client), therapist: basename(entries.therapist) };
   const loaderPath = join(outdir, 'widget.js');
   const loaderBuild = await esbuild.build({
@@ -129,18 +135,29 @@ export async function buildWidget(): Promise<WidgetBuild> {
   writeFileSync(join(outdir, versioned), loaderBytes);
   writeFileSync(
     join(outdir, 'integrity.json'),
-    JSON.stringify({ 'widget.js': integrity, [versioned]: integrity, loader: versioned, chunks: manifest }, null, 2) + '\n',
+    JSON.stringify({ 'widget.js': integrity, [versioned]: integrity, loader: versioned, chunks: manifest }, null, 2) +
+      '\n',
   );
 
   // The loader import()s its chunks from the API origin into a page on another origin: module scripts are fetched
   // with CORS, so the static assets need Access-Control-Allow-Origin (public code, no credentials: `*` is right).
   // Workers Static Assets apply this `_headers` file and do not serve it. Hashed files never change: immutable.
-  const hashed = [versioned, ...Object.keys(meta.outputs).filter((o) => o.endsWith('.js') && o !== 'dist/widget/widget.js').map((o) => basename(o))];
+  const hashed = [
+    versioned,
+    ...Object.keys(meta.outputs)
+      .filter((o) => o.endsWith('.js') && o !== 'dist/widget/widget.js')
+      .map((o) => basename(o)),
+  ];
   const rule = (path: string, ...headers: string[]) => [path, ...headers.map((h) => '  ' + h)];
   writeFileSync(
     join(outdir, '_headers'),
     [
-      ...rule('/*', 'Access-Control-Allow-Origin: *', 'Cross-Origin-Resource-Policy: cross-origin', 'X-Content-Type-Options: nosniff'),
+      ...rule(
+        '/*',
+        'Access-Control-Allow-Origin: *',
+        'Cross-Origin-Resource-Policy: cross-origin',
+        'X-Content-Type-Options: nosniff',
+      ),
       ...rule('/widget.js', `Cache-Control: ${ALIAS_CACHE}`),
       ...rule('/integrity.json', `Cache-Control: ${ALIAS_CACHE}`),
       ...hashed.sort().flatMap((f) => rule('/' + f, `Cache-Control: ${IMMUTABLE}`)),
@@ -153,7 +170,9 @@ export async function buildWidget(): Promise<WidgetBuild> {
   const budgets = checkBudgets(meta, 'dist/widget/widget.js', entries, gzipOf);
   const over = budgets.filter((b) => !b.ok);
   if (over.length) {
-    throw new BudgetExceeded(over.map((b) => `${b.role} path is ${b.gzip} B gzip, budget ${b.budget} B (${b.files.join(' + ')})`).join('; '));
+    throw new BudgetExceeded(
+      over.map((b) => `${b.role} path is ${b.gzip} B gzip, budget ${b.budget} B (${b.files.join(' + ')})`).join('; '),
+    );
   }
   return { meta, manifest, loader: { versioned, integrity }, budgets };
 }

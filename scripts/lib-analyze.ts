@@ -1,6 +1,6 @@
 // Runs the pacing engine over WAV tracks (as the browser would over analyser frames) or over truth spans.
-import { createPacingSession, type PacingSessionOptions, type PacingSnapshot } from '../widget/pacing/index.ts';
-import { frameLevels } from '../widget/pacing/levels.ts';
+import { createPacingSession, type PacingSessionOptions, type PacingSnapshot } from '../pacing/index.ts';
+import { frameLevels } from '../pacing/levels.ts';
 import type { Truth } from './lib-dialogue.ts';
 
 export interface Metrics {
@@ -73,7 +73,12 @@ export function truthMetrics(truth: Pick<Truth, 'durationSeconds' | 'spans'>, fr
   const flags = (spans: [number, number][]) => {
     const out = new Uint8Array(n);
     for (const [s, e] of spans) {
-      for (let f = Math.max(0, Math.round((s * 1000) / frameMs)); f < Math.min(n, Math.round((e * 1000) / frameMs)); f++) out[f] = 1;
+      for (
+        let f = Math.max(0, Math.round((s * 1000) / frameMs));
+        f < Math.min(n, Math.round((e * 1000) / frameMs));
+        f++
+      )
+        out[f] = 1;
     }
     return out;
   };

@@ -92,7 +92,14 @@ function utterance(cacheDir: string, voice: string, speed: number, text: string,
 /** Pink noise by Paul Kellet's refined filter over seeded white noise, plus a little brown (room rumble). */
 function roomNoise(n: number, rand: () => number): Float32Array {
   const out = new Float32Array(n);
-  let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, brown = 0;
+  let b0 = 0,
+    b1 = 0,
+    b2 = 0,
+    b3 = 0,
+    b4 = 0,
+    b5 = 0,
+    b6 = 0,
+    brown = 0;
   for (let i = 0; i < n; i++) {
     const w = rand() * 2 - 1;
     b0 = 0.99886 * b0 + w * 0.0555179;
@@ -175,15 +182,18 @@ export function makeDialogue(opts: {
         const other: Role = role === 'therapist' ? 'client' : 'therapist';
         const bc = utterance(cacheDir, voice[other], speed[other], pick(BACKCHANNELS), sr);
         for (let i = 0; i < bc.length; i++) bc[i] = bc[i]! * 10 ** (gainDb[other] / 20);
-        if (bc.length / sr < 0.65) placed.push({ role: other, start: t + 0.8 + r() * (audio.length / sr - 1.8), audio: bc });
+        if (bc.length / sr < 0.65)
+          placed.push({ role: other, start: t + 0.8 + r() * (audio.length / sr - 1.8), audio: bc });
       }
       t = turnEnd + 0.6 + r() * 0.6;
     }
     lastEnd = Math.max(lastEnd, turnEnd);
     role = role === 'therapist' ? 'client' : 'therapist';
     const u = r();
-    if (u < 0.18) t = Math.max(0.2, turnEnd - (0.8 + r() * 1.2)); // overlapping start
-    else if (u < 0.3) t = turnEnd + 2.5 + r() * 1.5; // a silence
+    if (u < 0.18)
+      t = Math.max(0.2, turnEnd - (0.8 + r() * 1.2)); // overlapping start
+    else if (u < 0.3)
+      t = turnEnd + 2.5 + r() * 1.5; // a silence
     else t = turnEnd + 0.3 + r() * 1.0;
   }
   const duration = Math.max(seconds, lastEnd + 0.5);

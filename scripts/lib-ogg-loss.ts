@@ -34,14 +34,18 @@ export function gilbertElliott(rand: () => number, lossRate: number, meanBurst: 
 }
 
 /** Rewrites an Ogg Opus file, dropping audio packets where lose() says so; returns the new file and the count lost. */
-export function dropOpusPackets(ogg: Uint8Array, lose: () => boolean): { ogg: Uint8Array; lost: number; packets: number } {
+export function dropOpusPackets(
+  ogg: Uint8Array,
+  lose: () => boolean,
+): { ogg: Uint8Array; lost: number; packets: number } {
   const out: Uint8Array[] = [];
   let off = 0;
   let pageNo = 0;
   let lost = 0;
   let packets = 0;
   while (off + 27 <= ogg.length) {
-    if (ogg[off] !== 0x4f || ogg[off + 1] !== 0x67 || ogg[off + 2] !== 0x67 || ogg[off + 3] !== 0x53) throw new Error('not an Ogg page');
+    if (ogg[off] !== 0x4f || ogg[off + 1] !== 0x67 || ogg[off + 2] !== 0x67 || ogg[off + 3] !== 0x53)
+      throw new Error('not an Ogg page');
     const nSeg = ogg[off + 26]!;
     const lacing = ogg.subarray(off + 27, off + 27 + nSeg);
     let bodyLen = 0;

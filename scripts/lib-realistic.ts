@@ -45,7 +45,9 @@ export interface RealisticTruth {
   typingSpans?: [number, number][];
 }
 
-type Voice = { kind: 'prompt'; dir: string; label: string } | { kind: 'espeak'; voice: string; speed: number; label: string };
+type Voice =
+  | { kind: 'prompt'; dir: string; label: string }
+  | { kind: 'espeak'; voice: string; speed: number; label: string };
 const HUMAN: Record<string, Voice> = {
   allison: { kind: 'prompt', dir: 'en_US_f_Allison', label: 'Allison (en, recorded)' },
   june: { kind: 'prompt', dir: 'fr_CA_f_June', label: 'June (fr, recorded)' },
@@ -163,9 +165,14 @@ export class VoicePool {
       let c: Clip | null;
       if (v.kind === 'prompt') {
         const f = this.files[Math.floor(rand() * this.files.length)]!;
-        c = this.load(`${f}|${RATE}`, (tmp) => execFileSync('sox', [f, '-r', String(RATE), '-b', '16', '-c', '1', tmp]));
+        c = this.load(`${f}|${RATE}`, (tmp) =>
+          execFileSync('sox', [f, '-r', String(RATE), '-b', '16', '-c', '1', tmp]),
+        );
       } else {
-        const text = maxS < 1 ? ESPEAK_SHORT[Math.floor(rand() * ESPEAK_SHORT.length)]! : ESPEAK_TEXT[Math.floor(rand() * ESPEAK_TEXT.length)]!;
+        const text =
+          maxS < 1
+            ? ESPEAK_SHORT[Math.floor(rand() * ESPEAK_SHORT.length)]!
+            : ESPEAK_TEXT[Math.floor(rand() * ESPEAK_TEXT.length)]!;
         c = this.load(`espeak|${v.voice}|${v.speed}|${text}|${RATE}`, (tmp) => {
           const raw = `${tmp}.raw.wav`;
           execFileSync('espeak-ng', ['-v', v.voice, '-s', String(v.speed), '-w', raw, text]);
@@ -211,15 +218,22 @@ function scriptFor(cond: RealisticCondition, rand: () => number): Script {
     silence: 0.03,
     monologueS: 0,
   };
-  if (cond === 'client-dominant') return { ...base, turnClips: { therapist: [1, 1], client: [4, 9] }, backchannel: { therapist: 0.6, client: 0.05 } };
+  if (cond === 'client-dominant')
+    return { ...base, turnClips: { therapist: [1, 1], client: [4, 9] }, backchannel: { therapist: 0.6, client: 0.05 } };
   if (cond === 'monologue-silence') return { ...base, silence: 0.25, monologueS: 60 + rand() * 60 };
-  if (cond === 'interruptions') return { ...base, interrupt: 0.55, interruptS: [0.4, 2], backchannel: { therapist: 0.3, client: 0.3 } };
+  if (cond === 'interruptions')
+    return { ...base, interrupt: 0.55, interruptS: [0.4, 2], backchannel: { therapist: 0.3, client: 0.3 } };
   if (cond === 'echo-agc-creep') return { ...base, silence: 0.2 };
   return base;
 }
 
 /** Places the dialogue's clips: alternating turns, backchannels, interruptions, silences, a monologue. */
-function compose(cond: RealisticCondition, seconds: number, pools: Record<Role, VoicePool>, rand: () => number): Placed[] {
+function compose(
+  cond: RealisticCondition,
+  seconds: number,
+  pools: Record<Role, VoicePool>,
+  rand: () => number,
+): Placed[] {
   const sc = scriptFor(cond, rand);
   const placed: Placed[] = [];
   const other = (r: Role): Role => (r === 'therapist' ? 'client' : 'therapist');
@@ -253,7 +267,8 @@ function compose(cond: RealisticCondition, seconds: number, pools: Record<Role, 
     }
     role = other(role);
     const u = rand();
-    if (u < sc.interrupt) t = Math.max(0.2, turnEnd - (sc.interruptS[0] + rand() * (sc.interruptS[1] - sc.interruptS[0])));
+    if (u < sc.interrupt)
+      t = Math.max(0.2, turnEnd - (sc.interruptS[0] + rand() * (sc.interruptS[1] - sc.interruptS[0])));
     else if (u < sc.interrupt + sc.silence) t = turnEnd + 5 + rand() * 15;
     else t = turnEnd + 0.3 + rand() * 1.2;
   }
@@ -305,7 +320,9 @@ function fanNoise(n: number, rand: () => number): Float32Array {
   const swell = 0.1 + rand() * 0.3;
   for (let i = 0; i < n; i++) {
     const t = i / RATE;
-    lp[i] = lp[i]! * (1 + 0.15 * Math.sin(2 * Math.PI * swell * t)) + 0.05 * (Math.sin(2 * Math.PI * blade * t) + 0.5 * Math.sin(4 * Math.PI * blade * t));
+    lp[i] =
+      lp[i]! * (1 + 0.15 * Math.sin(2 * Math.PI * swell * t)) +
+      0.05 * (Math.sin(2 * Math.PI * blade * t) + 0.5 * Math.sin(4 * Math.PI * blade * t));
   }
   return lp;
 }
@@ -327,7 +344,9 @@ function humNoise(n: number, rand: () => number): Float32Array {
 /** Pink-ish room noise (Kellet's filter). */
 function roomNoise(n: number, rand: () => number): Float32Array {
   const out = new Float32Array(n);
-  let b0 = 0, b1 = 0, b2 = 0;
+  let b0 = 0,
+    b1 = 0,
+    b2 = 0;
   for (let i = 0; i < n; i++) {
     const w = rand() * 2 - 1;
     b0 = 0.99765 * b0 + w * 0.099046;
@@ -363,10 +382,14 @@ function typingNoise(n: number, rand: () => number): { noise: Float32Array; burs
     bursts.push([t, Math.min(n / RATE, t + len)]);
     for (let k = t; k < t + len && k < n / RATE - 0.2; k += 0.08 + rand() * 0.17) {
       const amp = 0.5 + rand();
-      for (const [dt, a] of [[0, amp], [0.06 + rand() * 0.05, amp * 0.6]] as const) {
+      for (const [dt, a] of [
+        [0, amp],
+        [0.06 + rand() * 0.05, amp * 0.6],
+      ] as const) {
         const s0 = Math.floor((k + dt) * RATE);
         const dur = Math.floor((0.003 + rand() * 0.005) * RATE);
-        for (let i = 0; i < dur * 3 && s0 + i < n; i++) out[s0 + i] = out[s0 + i]! + a * gauss(rand) * Math.exp(-i / dur);
+        for (let i = 0; i < dur * 3 && s0 + i < n; i++)
+          out[s0 + i] = out[s0 + i]! + a * gauss(rand) * Math.exp(-i / dur);
       }
     }
     t += len + 4 + rand() * 20;
@@ -388,7 +411,13 @@ function sox(input: Float32Array, effects: string[], tmpDir: string, tag: string
 }
 
 /** Room reverb (sox's freeverb), wet and dry. */
-function reverb(x: Float32Array, rand: () => number, tmpDir: string, tag: string, strength: number): { out: Float32Array; desc: string } {
+function reverb(
+  x: Float32Array,
+  rand: () => number,
+  tmpDir: string,
+  tag: string,
+  strength: number,
+): { out: Float32Array; desc: string } {
   const rev = Math.round(20 + strength * 60 * rand() + strength * 20);
   const room = Math.round(40 + rand() * 60);
   const pre = Math.round(rand() * 20);
@@ -400,7 +429,13 @@ function reverb(x: Float32Array, rand: () => number, tmpDir: string, tag: string
 }
 
 /** Opus through libopus: encode (bitrate, FEC, DTX), bursty loss in the Ogg stream, decode with concealment. */
-function opus(x: Float32Array, o: { kbps: number; loss: number; burst: number; fec: boolean; dtx: boolean }, rand: () => number, tmpDir: string, tag: string): { out: Float32Array; lost: number } {
+function opus(
+  x: Float32Array,
+  o: { kbps: number; loss: number; burst: number; fec: boolean; dtx: boolean },
+  rand: () => number,
+  tmpDir: string,
+  tag: string,
+): { out: Float32Array; lost: number } {
   const a = join(tmpDir, `${tag}.in.wav`);
   const ogg = join(tmpDir, `${tag}.opus`);
   const b = join(tmpDir, `${tag}.dec.wav`);
@@ -427,7 +462,13 @@ function opus(x: Float32Array, o: { kbps: number; loss: number; burst: number; f
  * Gain of an AGC over time: a slow drift of up to ±dB, and during stretches with no speech (active = 0)
  * longer than 1.5 s the gain creeps up at creepDbPerS (to at most +12 dB), falling back at 20 dB/s on speech.
  */
-function agcGain(n: number, active: Uint8Array, driftDb: number, creepDbPerS: number, rand: () => number): Float32Array {
+function agcGain(
+  n: number,
+  active: Uint8Array,
+  driftDb: number,
+  creepDbPerS: number,
+  rand: () => number,
+): Float32Array {
   const g = new Float32Array(n);
   const period = 40 + rand() * 50;
   const ph = rand() * 2 * Math.PI;
@@ -457,14 +498,31 @@ export interface RealisticDialogue {
 }
 
 /** One dialogue of `seconds` (2-5 min) in one condition, built from the seed alone. */
-export function makeRealisticDialogue(o: { name: string; seed: number; condition: RealisticCondition; seconds: number; cacheDir: string; tmpDir: string }): RealisticDialogue {
+export function makeRealisticDialogue(o: {
+  name: string;
+  seed: number;
+  condition: RealisticCondition;
+  seconds: number;
+  cacheDir: string;
+  tmpDir: string;
+}): RealisticDialogue {
   const rand = rng(o.seed);
   const cond = o.condition;
   const P: Record<string, string | number | boolean> = {};
   mkdirSync(o.tmpDir, { recursive: true });
   // Voices: at least one recorded human party in every dialogue; both in most.
-  const espeakF: Voice = { kind: 'espeak', voice: ['en-us+f3', 'en+f4'][Math.floor(rand() * 2)]!, speed: 150 + Math.floor(rand() * 25), label: 'espeak-ng female' };
-  const espeakM: Voice = { kind: 'espeak', voice: ['en-gb+m3', 'en-us+m1'][Math.floor(rand() * 2)]!, speed: 140 + Math.floor(rand() * 30), label: 'espeak-ng male' };
+  const espeakF: Voice = {
+    kind: 'espeak',
+    voice: ['en-us+f3', 'en+f4'][Math.floor(rand() * 2)]!,
+    speed: 150 + Math.floor(rand() * 25),
+    label: 'espeak-ng female',
+  };
+  const espeakM: Voice = {
+    kind: 'espeak',
+    voice: ['en-gb+m3', 'en-us+m1'][Math.floor(rand() * 2)]!,
+    speed: 140 + Math.floor(rand() * 30),
+    label: 'espeak-ng male',
+  };
   const pairs: [Voice, Voice][] = [
     [HUMAN.allison!, HUMAN.june!],
     [HUMAN.june!, HUMAN.allison!],
@@ -472,7 +530,10 @@ export function makeRealisticDialogue(o: { name: string; seed: number; condition
     [espeakF, HUMAN.june!],
   ];
   const [tv, cv] = pairs[Math.floor(rand() * pairs.length)]!;
-  const pools: Record<Role, VoicePool> = { therapist: new VoicePool(tv, o.cacheDir), client: new VoicePool(cv, o.cacheDir) };
+  const pools: Record<Role, VoicePool> = {
+    therapist: new VoicePool(tv, o.cacheDir),
+    client: new VoicePool(cv, o.cacheDir),
+  };
   P.therapistVoice = tv.label;
   P.clientVoice = cv.label;
 
@@ -486,7 +547,8 @@ export function makeRealisticDialogue(o: { name: string; seed: number; condition
     addScaled(dry[p.role], p.clip.audio, 1, s0);
     for (const [a, b] of p.clip.spans) spans[p.role].push([s0 / RATE + a, Math.min(duration, s0 / RATE + b)]);
   }
-  for (const r of ['therapist', 'client'] as Role[]) spans[r] = mergeSpans(spans[r]).map(([a, b]) => [Math.round(a * 1000) / 1000, Math.round(b * 1000) / 1000]);
+  for (const r of ['therapist', 'client'] as Role[])
+    spans[r] = mergeSpans(spans[r]).map(([a, b]) => [Math.round(a * 1000) / 1000, Math.round(b * 1000) / 1000]);
 
   // Talker levels (active speech RMS, dBFS); one party 20 dB quieter in quiet-party.
   const lvl: Record<Role, number> = { therapist: -28 + rand() * 10, client: -28 + rand() * 10 };
@@ -516,9 +578,15 @@ export function makeRealisticDialogue(o: { name: string; seed: number; condition
       P[`${role}Noise`] = `${P[`${role}Noise`] ? `${P[`${role}Noise`]} + ` : ''}${what} ${snrDb.toFixed(1)} dB SNR`;
     };
     add(roomNoise(n, rand), 30 + rand() * 10, 'room');
-    if (cond === 'reverb-fan-hum') add(rand() < 0.5 ? fanNoise(n, rand) : humNoise(n, rand), 10 + rand() * 15, 'fan/hum');
+    if (cond === 'reverb-fan-hum')
+      add(rand() < 0.5 ? fanNoise(n, rand) : humNoise(n, rand), 10 + rand() * 15, 'fan/hum');
     if (cond === 'quiet-party' && P.quietRole === role) add(fanNoise(n, rand), 10 + rand() * 3, 'fan');
-    if (cond === 'babble' && role === 'client') add(babbleNoise(n, rand, [new VoicePool(BABBLE_VOICE, o.cacheDir), new VoicePool(espeakM, o.cacheDir)]), 10 + rand() * 15, 'babble');
+    if (cond === 'babble' && role === 'client')
+      add(
+        babbleNoise(n, rand, [new VoicePool(BABBLE_VOICE, o.cacheDir), new VoicePool(espeakM, o.cacheDir)]),
+        10 + rand() * 15,
+        'babble',
+      );
     if (cond === 'typing' && role === 'therapist') {
       const ty = typingNoise(n, rand);
       // SNR of typing is speech level against the clicks' RMS over the typing bursts.
@@ -579,7 +647,16 @@ export function makeRealisticDialogue(o: { name: string; seed: number; condition
   P.clientLevelDb = Math.round(lvl.client * 10) / 10;
 
   return {
-    truth: { name: o.name, seed: o.seed, condition: cond, sampleRate: RATE, durationSeconds: duration, spans, params: P, ...(typingSpans ? { typingSpans } : {}) },
+    truth: {
+      name: o.name,
+      seed: o.seed,
+      condition: cond,
+      sampleRate: RATE,
+      durationSeconds: duration,
+      spans,
+      params: P,
+      ...(typingSpans ? { typingSpans } : {}),
+    },
     tracks: { therapist, client },
   };
 }

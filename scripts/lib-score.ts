@@ -1,7 +1,7 @@
 // Node-only: scores of an engine's metrics against the truth of a dialogue, and the baselines they are
 // compared with (a naive energy VAD, RTP-style audio levels).
 
-import { frameLevels } from '../widget/pacing/levels.ts';
+import { frameLevels } from '../pacing/levels.ts';
 import { analyzeActivity, type Metrics } from './lib-analyze.ts';
 
 export interface Score {

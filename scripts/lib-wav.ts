@@ -37,7 +37,8 @@ export function decodeWav(buf: Uint8Array): Wav {
         if (format === 3 && bits === 32) out[i] = dv.getFloat32(p, true);
         else if (format === 1 && bits === 16) out[i] = dv.getInt16(p, true) / 32768;
         else if (format === 1 && bits === 8) out[i] = (buf[p]! - 128) / 128;
-        else if (format === 1 && bits === 24) out[i] = ((buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16)) << 8) / 2147483648;
+        else if (format === 1 && bits === 24)
+          out[i] = ((buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16)) << 8) / 2147483648;
         else if (format === 1 && bits === 32) out[i] = dv.getInt32(p, true) / 2147483648;
         else throw new Error(`unsupported WAV encoding (format ${format}, ${bits} bits)`);
       }

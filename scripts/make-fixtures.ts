@@ -26,7 +26,15 @@ export function makeFixtures(o: {
   for (let i = 0; i < o.count; i++) {
     const name = `dialogue-${String(i + 1).padStart(2, '0')}`;
     const seed = o.seed * 1000 + i + 1;
-    const d = makeDialogue({ name, seed, seconds: o.seconds, sampleRate: o.rate, cacheDir: CACHE_DIR, snrDb: o.snrDb, leakDb: o.leakDb });
+    const d = makeDialogue({
+      name,
+      seed,
+      seconds: o.seconds,
+      sampleRate: o.rate,
+      cacheDir: CACHE_DIR,
+      snrDb: o.snrDb,
+      leakDb: o.leakDb,
+    });
     const dir = join(o.out, name);
     mkdirSync(dir, { recursive: true });
     for (const c of CONDITIONS) {

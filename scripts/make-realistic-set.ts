@@ -80,11 +80,15 @@ export async function generate(items: PlanItem[], out: string, jobs: number, rat
   }
   const spec = join(out, `.plan-${process.pid}.json`);
   writeFileSync(spec, JSON.stringify({ items, out, rate }));
-  const runs = Array.from({ length: jobs }, (_, k) =>
-    new Promise<void>((ok, fail) => {
-      const p = spawn(process.execPath, [import.meta.filename, '--worker', spec, '--shard', `${k}/${jobs}`], { stdio: 'inherit' });
-      p.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`worker ${k} exited with ${code}`))));
-    }),
+  const runs = Array.from(
+    { length: jobs },
+    (_, k) =>
+      new Promise<void>((ok, fail) => {
+        const p = spawn(process.execPath, [import.meta.filename, '--worker', spec, '--shard', `${k}/${jobs}`], {
+          stdio: 'inherit',
+        });
+        p.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`worker ${k} exited with ${code}`))));
+      }),
   );
   try {
     await Promise.all(runs);
@@ -120,14 +124,23 @@ if (import.meta.main) {
   const t0 = Date.now();
   if (values.committed) {
     const out = resolve(values.out ?? REALISTIC_COMMITTED_DIR);
-    const items = COMMITTED.map((condition, i) => ({ name: `${String(i + 1).padStart(2, '0')}-${condition}`, seed: 9000 + i, condition, seconds: 40 }));
+    const items = COMMITTED.map((condition, i) => ({
+      name: `${String(i + 1).padStart(2, '0')}-${condition}`,
+      seed: 9000 + i,
+      condition,
+      seconds: 40,
+    }));
     await generate(pending(items, out, values.force), out, 1, 8000);
     console.log(`\nwrote ${items.length} committed dialogues to ${out}`);
   } else {
     const out = resolve(values.out ?? REALISTIC_DIR);
-    const items = plan(Number(values['per-condition'] ?? 5), Number(values.seed ?? 1)).filter((it) => !values.only || it.name.includes(values.only));
+    const items = plan(Number(values['per-condition'] ?? 5), Number(values.seed ?? 1)).filter(
+      (it) => !values.only || it.name.includes(values.only),
+    );
     const todo = pending(items, out, values.force);
     await generate(todo, out, Number(values.jobs ?? 2));
-    console.log(`\n${items.length} dialogues in ${out} (${todo.length} generated in ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(
+      `\n${items.length} dialogues in ${out} (${todo.length} generated in ${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+    );
   }
 }

@@ -44,7 +44,8 @@ export function normalizeOrigin(input: string): string {
   if (url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     throw new Error(`an origin has no path, query, fragment or credentials: ${input}`);
   }
-  if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname)) throw new Error(`not a plain host name: ${input}`);
+  if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname))
+    throw new Error(`not a plain host name: ${input}`);
   if (input.replace(/\/$/, '') !== url.origin) throw new Error(`write the origin as ${url.origin}`);
   return url.origin;
 }
@@ -60,11 +61,15 @@ function checkKey(key: StoredKey): void {
   checkId('kid', key.kid);
   if (key.alg === 'EdDSA') {
     const j = key.publicJwk;
-    if (!j || j.kty !== 'OKP' || j.crv !== 'Ed25519' || typeof j.x !== 'string' || 'd' in j || key.secret !== undefined) {
+    if (j?.kty !== 'OKP' || j.crv !== 'Ed25519' || typeof j.x !== 'string' || 'd' in j || key.secret !== undefined) {
       throw new Error('an EdDSA key is registered with its public Ed25519 JWK only');
     }
   } else if (key.alg === 'HS256') {
-    if (typeof key.secret !== 'string' || new TextEncoder().encode(key.secret).byteLength < 32 || key.publicJwk !== undefined) {
+    if (
+      typeof key.secret !== 'string' ||
+      new TextEncoder().encode(key.secret).byteLength < 32 ||
+      key.publicJwk !== undefined
+    ) {
       throw new Error('an HS256 key needs a secret of at least 32 bytes');
     }
   } else {
@@ -78,7 +83,9 @@ export function createPlatformSql(r: PlatformRegistration): string {
   checkKey(r.key);
   if (!Number.isInteger(r.now) || r.now < 0) throw new Error('now must be epoch seconds');
   const insert = r.idempotent ? 'INSERT OR IGNORE INTO' : 'INSERT INTO';
-  const jwk = r.key.publicJwk ? sqlString(JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: r.key.publicJwk.x })) : 'NULL';
+  const jwk = r.key.publicJwk
+    ? sqlString(JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: r.key.publicJwk.x }))
+    : 'NULL';
   const secret = r.key.secret !== undefined ? sqlString(r.key.secret) : 'NULL';
   return [
     `${insert} platforms (id, name, settings, retention_days, created_at) VALUES (${sqlString(r.id)}, ${sqlString(r.name.trim())}, '{}', 365, ${r.now});`,
@@ -114,6 +121,7 @@ export function retentionSql(platformId: string, days: number): string {
  * { "ask": { "mode": "nth", "n": 3 } } or { "trend": { "days": 60 } }.
  */
 export function settingsPatchSql(platformId: string, patch: Record<string, unknown>): string {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new Error('settings must be a JSON object');
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+    throw new Error('settings must be a JSON object');
   return `UPDATE platforms SET settings = json_patch(settings, ${sqlString(JSON.stringify(patch))}) WHERE id = ${sqlString(checkId('platform id', platformId))};`;
 }

@@ -21,9 +21,17 @@
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { PlatformSettings } from '../worker/platform-settings.ts';
+import { PlatformSettings } from '../worker/admin/platform-settings.ts';
 import { generateKey, randomId, randomSecret } from '../sdk/keys.ts';
-import { addOriginSql, adminKeySql, createPlatformSql, normalizeOrigin, retentionSql, revokeAdminKeySql, settingsPatchSql } from './platform-sql.ts';
+import {
+  addOriginSql,
+  adminKeySql,
+  createPlatformSql,
+  normalizeOrigin,
+  retentionSql,
+  revokeAdminKeySql,
+  settingsPatchSql,
+} from './platform-sql.ts';
 import { applyMigrations, executeSql, type D1Target } from './wrangler-d1.ts';
 
 const USAGE = `usage:
@@ -56,7 +64,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const target: D1Target = { remote: values.remote, ...(values['persist-to'] ? { persistTo: values['persist-to'] } : {}) };
+  const target: D1Target = {
+    remote: values.remote,
+    ...(values['persist-to'] ? { persistTo: values['persist-to'] } : {}),
+  };
   const origins = (values.origin ?? []).map(normalizeOrigin);
 
   if (command === 'create') {
@@ -133,7 +144,8 @@ POST /v1/reports/pseudonyms and POST /v1/clients/erase. Revoke with: npm run pla
     const patch = JSON.parse(values.json) as Record<string, unknown>;
     // Validate before writing: the Worker refuses to serve a platform whose settings do not parse.
     const checked = v.safeParse(PlatformSettings, patch);
-    if (!checked.success) throw new Error(`invalid settings at: ${checked.issues.map((i) => v.getDotPath(i) ?? '(root)').join(', ')}`);
+    if (!checked.success)
+      throw new Error(`invalid settings at: ${checked.issues.map((i) => v.getDotPath(i) ?? '(root)').join(', ')}`);
     executeSql(target, settingsPatchSql(values.platform, patch));
     console.log(`Updated the settings of ${values.platform}.`);
     return 0;

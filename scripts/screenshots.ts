@@ -15,7 +15,11 @@ const VIEWPORT = { width: 480, height: 760 };
 async function post(api: string, path: string, token: string, body: unknown): Promise<void> {
   const res = await fetch(api + path, {
     method: 'POST',
-    headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    headers: {
+      Authorization: 'Bearer ' + token,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': crypto.randomUUID(),
+    },
     body: JSON.stringify(body),
   });
   if (res.status !== 201) throw new Error(`${path}: HTTP ${res.status}`);
@@ -29,8 +33,18 @@ const rating = (values: number[]) => ({
 });
 
 const pacing = (therapistTalkSeconds: number, clientTalkSeconds: number, cuesShown: number) => ({
-  durationSeconds: 3000, therapistTalkSeconds, clientTalkSeconds, overlapSeconds: 20, overlapCount: 9, silenceSeconds: 400,
-  silenceCount: 50, longestSilenceSeconds: 12, longestTherapistTurnSeconds: 80, therapistTurns: 130, clientTurns: 128, cuesShown,
+  durationSeconds: 3000,
+  therapistTalkSeconds,
+  clientTalkSeconds,
+  overlapSeconds: 20,
+  overlapCount: 9,
+  silenceSeconds: 400,
+  silenceCount: 50,
+  longestSilenceSeconds: 12,
+  longestTherapistTurnSeconds: 80,
+  therapistTurns: 130,
+  clientTurns: 128,
+  cuesShown,
 });
 
 const widget = (page: Page) => page.locator('attune-widget');
@@ -59,7 +73,9 @@ async function stripWithCue(stack: Stack, page: Page, out: string): Promise<void
   await page.clock.install();
   await page.goto(paneUrl(stack.host, 'therapist', therapist));
   const cue = page.locator('attune-widget .cue [role=status]');
-  await page.waitForFunction(() => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function');
+  await page.waitForFunction(
+    () => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function',
+  );
   for (let s = 0; s < 6 * 60 && !(await cue.textContent())?.trim(); s++) {
     await page.clock.runFor(1000);
     await new Promise((r) => setTimeout(r, 37));
@@ -72,11 +88,20 @@ async function stripWithCue(stack: Stack, page: Page, out: string): Promise<void
 async function summaryWithTrend(stack: Stack, therapistPage: Page, clientPage: Page, out: string): Promise<void> {
   // Sessions are ordered by creation time in whole seconds: a second apart keeps their order certain.
   const aSecondLater = () => new Promise((r) => setTimeout(r, 1100));
-  for (const [values, share] of [[[7, 8, 7.5, 8], 0.62], [[8, 8.5, 8, 8.5], 0.55], [[9, 9, 9.5, 9.5], 0.48]] as const) {
+  for (const [values, share] of [
+    [[7, 8, 7.5, 8], 0.62],
+    [[8, 8.5, 8, 8.5], 0.55],
+    [[9, 9, 9.5, 9.5], 0.48],
+  ] as const) {
     await aSecondLater();
     const { client, therapist } = await mintDemoTokens(stack.api, stack.host);
     await post(stack.api, '/v1/session/rating', client, rating([...values]));
-    await post(stack.api, '/v1/session/pacing', therapist, pacing(Math.round(1800 * share), Math.round(1800 * (1 - share)), 1));
+    await post(
+      stack.api,
+      '/v1/session/pacing',
+      therapist,
+      pacing(Math.round(1800 * share), Math.round(1800 * (1 - share)), 1),
+    );
   }
   await aSecondLater();
   const { therapist, client } = await mintDemoTokens(stack.api, stack.host);

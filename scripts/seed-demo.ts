@@ -33,7 +33,13 @@ export const DEFAULT_ORIGINS = ['http://localhost:8788', 'http://127.0.0.1:8788'
  * The quick-cues platform's cue settings: cues may come 20 s into the call instead of 5 minutes, and again after
  * 45 s, so a newcomer sees one in a short demo. Everything else keeps the defaults.
  */
-export const QUICK_CUES = { quietStartSeconds: 20, minGapSeconds: 45, monologueSeconds: 45, autoHideSeconds: 10, balanceWindowSeconds: 120 };
+export const QUICK_CUES = {
+  quietStartSeconds: 20,
+  minGapSeconds: 45,
+  monologueSeconds: 45,
+  autoHideSeconds: 10,
+  balanceWindowSeconds: 120,
+};
 
 /** dotenv-style KEY=VALUE lines; values may be single- or double-quoted. */
 export function parseVars(text: string): Map<string, string> {
@@ -42,7 +48,8 @@ export function parseVars(text: string): Map<string, string> {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
     if (!m?.[1]) continue;
     let value = m[2] ?? '';
-    if (value.length >= 2 && (value[0] === "'" || value[0] === '"') && value.endsWith(value[0])) value = value.slice(1, -1);
+    if (value.length >= 2 && (value[0] === "'" || value[0] === '"') && value.endsWith(value[0]))
+      value = value.slice(1, -1);
     vars.set(m[1], value);
   }
   return vars;
@@ -98,22 +105,44 @@ async function main(argv: string[]): Promise<void> {
   applyMigrations(target);
   const now = Math.floor(Date.now() / 1000);
   const platformSql = (k: DemoKey, name: string) =>
-    createPlatformSql({ id: k.platformId, name, key: { kid: k.kid, alg: 'EdDSA', publicJwk: publicJwkOf(k.privateJwk) }, origins, now, idempotent: true });
+    createPlatformSql({
+      id: k.platformId,
+      name,
+      key: { kid: k.kid, alg: 'EdDSA', publicJwk: publicJwkOf(k.privateJwk) },
+      origins,
+      now,
+      idempotent: true,
+    });
   executeSql(
     target,
-    [platformSql(demo, 'Attune demo platform'), platformSql(quick, 'Attune demo platform (quick cues)'), settingsPatchSql(quick.platformId, { cues: QUICK_CUES })].join('\n'),
+    [
+      platformSql(demo, 'Attune demo platform'),
+      platformSql(quick, 'Attune demo platform (quick cues)'),
+      settingsPatchSql(quick.platformId, { cues: QUICK_CUES }),
+    ].join('\n'),
   );
 
   vars.set('DEV_MODE', '1');
   if (!vars.get('REF_HASH_SECRET')) vars.set('REF_HASH_SECRET', randomSecret(32));
-  for (const [prefix, k] of [['DEMO', demo], ['DEMO_QUICK', quick]] as const) {
+  for (const [prefix, k] of [
+    ['DEMO', demo],
+    ['DEMO_QUICK', quick],
+  ] as const) {
     vars.set(`${prefix}_PLATFORM_ID`, k.platformId);
     vars.set(`${prefix}_KID`, k.kid);
     vars.set(`${prefix}_PRIVATE_JWK`, JSON.stringify(k.privateJwk));
   }
   writeFileSync(varsFile, formatVars(vars), { mode: 0o600 });
 
-  console.log(JSON.stringify({ platformId: demo.platformId, kid: demo.kid, quickPlatformId: quick.platformId, origins, vars: varsFile }));
+  console.log(
+    JSON.stringify({
+      platformId: demo.platformId,
+      kid: demo.kid,
+      quickPlatformId: quick.platformId,
+      origins,
+      vars: varsFile,
+    }),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('seed-demo.ts')) {

@@ -24,7 +24,10 @@ export function alive(pid: number): boolean {
   }
 }
 
-export async function waitReady(urls: string[], opts: { pid?: number; timeoutMs: number; intervalMs?: number }): Promise<'ready' | 'exited' | 'timeout'> {
+export async function waitReady(
+  urls: string[],
+  opts: { pid?: number; timeoutMs: number; intervalMs?: number },
+): Promise<'ready' | 'exited' | 'timeout'> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     if (opts.pid !== undefined && !alive(opts.pid)) return 'exited';
@@ -35,8 +38,17 @@ export async function waitReady(urls: string[], opts: { pid?: number; timeoutMs:
 }
 
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { pid: { type: 'string' }, timeout: { type: 'string', default: '180' } } });
-  const outcome = await waitReady(positionals, { ...(values.pid ? { pid: Number(values.pid) } : {}), timeoutMs: Number(values.timeout) * 1000 });
-  if (outcome !== 'ready') console.error(outcome === 'exited' ? 'start: the API stopped before it answered' : 'start: the API did not answer in time');
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { pid: { type: 'string' }, timeout: { type: 'string', default: '180' } },
+  });
+  const outcome = await waitReady(positionals, {
+    ...(values.pid ? { pid: Number(values.pid) } : {}),
+    timeoutMs: Number(values.timeout) * 1000,
+  });
+  if (outcome !== 'ready')
+    console.error(
+      outcome === 'exited' ? 'start: the API stopped before it answered' : 'start: the API did not answer in time',
+    );
   process.exit(outcome === 'ready' ? 0 : 1);
 }

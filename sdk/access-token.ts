@@ -48,7 +48,13 @@ export class AccessToken {
    * @param options Who the token is for.
    * @param alg Default: EdDSA for a JWK, HS256 for a plain string or bytes.
    */
-  constructor(platformId: string, kid: string, key: JWK | string | Uint8Array, options: AccessTokenOptions, alg?: SigningAlg) {
+  constructor(
+    platformId: string,
+    kid: string,
+    key: JWK | string | Uint8Array,
+    options: AccessTokenOptions,
+    alg?: SigningAlg,
+  ) {
     this.#signing = { platformId, kid, key, ...(alg ? { alg } : {}) };
     this.#options = { ...options };
   }

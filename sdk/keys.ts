@@ -19,7 +19,10 @@ export function randomId(prefix: string, bytes = 12): string {
 /** A random URL-safe secret; 32 random bytes give a 43-character string (its UTF-8 bytes are the HMAC key). */
 export function randomSecret(bytes = 32): string {
   const b = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...b))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 export async function generateKey(alg: SigningAlg = 'EdDSA'): Promise<GeneratedKey> {

@@ -37,7 +37,11 @@ export class MintError extends Error {}
 export type SessionClaims = Omit<MintInput, 'iss'> & { nbf?: number };
 
 /** Signs a token for `claims`; `exp` = now + ttlSeconds (default 4 h). Throws MintError on bad input. */
-export async function mintToken(signing: SigningKey, claims: SessionClaims, options: { now?: number } = {}): Promise<string> {
+export async function mintToken(
+  signing: SigningKey,
+  claims: SessionClaims,
+  options: { now?: number } = {},
+): Promise<string> {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const { ttlSeconds = DEFAULT_TTL_SECONDS, ...rest } = claims;
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0 || ttlSeconds > MAX_TTL_SECONDS) {
@@ -57,12 +61,23 @@ async function signingKey(signing: SigningKey): Promise<{ alg: SigningAlg; key: 
   if (typeof material === 'string' && material.trimStart().startsWith('{')) material = JSON.parse(material) as JWK;
   const alg = signing.alg ?? (typeof material === 'object' && !(material instanceof Uint8Array) ? 'EdDSA' : 'HS256');
   if (alg === 'EdDSA') {
-    if (typeof material !== 'object' || material instanceof Uint8Array || material.kty !== 'OKP' || material.crv !== 'Ed25519' || !material.d) {
+    if (
+      typeof material !== 'object' ||
+      material instanceof Uint8Array ||
+      material.kty !== 'OKP' ||
+      material.crv !== 'Ed25519' ||
+      !material.d
+    ) {
       throw new MintError('EdDSA needs an Ed25519 private JWK');
     }
     return { alg, key: (await importJWK(material, 'EdDSA')) as CryptoKey };
   }
-  const bytes = typeof material === 'string' ? new TextEncoder().encode(material) : material instanceof Uint8Array ? material : null;
+  const bytes =
+    typeof material === 'string'
+      ? new TextEncoder().encode(material)
+      : material instanceof Uint8Array
+        ? material
+        : null;
   if (!bytes || bytes.byteLength < 32) throw new MintError('HS256 needs a secret of at least 32 bytes');
   return { alg, key: bytes };
 }

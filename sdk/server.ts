@@ -1,4 +1,12 @@
 // `attune/server`: what a platform's backend needs to mint session tokens. No Node built-ins: Node 20+, Workers,
 // Deno and Bun.
 export { AccessToken, type AccessTokenOptions } from './access-token.ts';
-export { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MintError, mintToken, type SessionClaims, type SigningAlg, type SigningKey } from './mint-token.ts';
+export {
+  DEFAULT_TTL_SECONDS,
+  MAX_TTL_SECONDS,
+  MintError,
+  mintToken,
+  type SessionClaims,
+  type SigningAlg,
+  type SigningKey,
+} from './mint-token.ts';

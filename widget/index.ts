@@ -2,7 +2,7 @@
 // shadow root; the role's UI is a lazy chunk of this package. The public types live here, self-contained (no
 // livekit-client, valibot or Preact types leak to a consumer); test/node/package-types.test.ts keeps them in step
 // with the internal ones.
-import { boot } from './embed/attune.ts';
+import { boot } from './embed/boot.ts';
 import { decodeClaims } from './embed/config.ts';
 
 export type Role = 'client' | 'therapist';
@@ -27,7 +27,11 @@ export interface MountOptions {
 }
 
 /** An audio source of one role: a track, a stream (its audio tracks), a receiver (its packet levels), or several. */
-export type AudioSource = MediaStreamTrack | MediaStream | RTCRtpReceiver | ReadonlyArray<MediaStreamTrack | MediaStream | RTCRtpReceiver>;
+export type AudioSource =
+  | MediaStreamTrack
+  | MediaStream
+  | RTCRtpReceiver
+  | ReadonlyArray<MediaStreamTrack | MediaStream | RTCRtpReceiver>;
 
 /** `local` is the therapist, `remote` the client (or everyone else). `null` clears a role; an omitted key keeps it. */
 export interface AudioSources {
@@ -44,7 +48,14 @@ export interface RoomLike {
 }
 export interface ParticipantLike {
   isSpeaking: boolean;
-  audioTrackPublications: Map<string, { source?: string; isMuted: boolean; track?: { mediaStreamTrack?: MediaStreamTrack | undefined; receiver?: RTCRtpReceiver | undefined } | undefined }>;
+  audioTrackPublications: Map<
+    string,
+    {
+      source?: string;
+      isMuted: boolean;
+      track?: { mediaStreamTrack?: MediaStreamTrack | undefined; receiver?: RTCRtpReceiver | undefined } | undefined;
+    }
+  >;
 }
 
 export interface WidgetError {
@@ -95,7 +106,10 @@ export interface SessionSummary {
   flags: Flag[];
   ratedAt: number | null;
   pacing: PacingAggregates | null;
-  trend?: { client: TrendPoint[]; therapist: { days: number; sessions: number; meanTotal: number | null; meanTherapistShare: number | null } };
+  trend?: {
+    client: TrendPoint[];
+    therapist: { days: number; sessions: number; meanTotal: number | null; meanTherapistShare: number | null };
+  };
   asked?: boolean;
   /** True when the platform's feedback-fatigue setting skips this session: the client will not be asked. */
   skipped?: boolean;
@@ -200,7 +214,8 @@ export function mount(options: MountOptions): AttuneWidget {
   const q = (win.Attune ??= {}).q ?? (win.Attune.q = []);
   for (const [event, cb] of listeners) q.push(['on', [event, cb]]);
   const api = boot(win, {
-    importer: (url) => (url === CHUNK_BASE + 'therapist' ? import('./therapist.tsx') : import('./client.ts')),
+    importer: (url) =>
+      url === CHUNK_BASE + 'therapist' ? import('./therapist/index.tsx') : import('./client/index.ts'),
     chunks: { client: 'client', therapist: 'therapist' },
     config: claims
       ? {

@@ -1,5 +1,5 @@
 // widget.js: the classic `<script async>` a platform adds. Plain DOM, no framework; the role's UI is lazy-loaded.
-import { boot } from './embed/attune.ts';
+import { boot } from './embed/boot.ts';
 
 /**
  * Role -> content-hashed chunk file name, compiled in by scripts/build-widget.ts (esbuild `define`), so this loader

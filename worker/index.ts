@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { refuseConnect } from './connect-refused.ts';
+import { refuseConnect } from './http/connect-refused.ts';
 import type { AppEnv } from './env.ts';
-import { ApiFailure, errorResponse } from './errors.ts';
-import { cors } from './middleware/cors.ts';
-import { methodNotAllowed } from './not-allowed.ts';
-import { openApiDocument } from './openapi.ts';
-import { enforceRetention } from './retention.ts';
+import { ApiFailure, errorResponse } from './http/errors.ts';
+import { cors } from './http/cors.ts';
+import { methodNotAllowed } from './http/method-not-allowed.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { enforceRetention } from './admin/retention.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { contextRoutes } from './routes/context.ts';
 import { devRoutes } from './routes/dev.ts';

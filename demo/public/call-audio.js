@@ -30,7 +30,10 @@ export async function startCallAudio(call) {
     addEventListener('pointerdown', resume, { once: true });
     addEventListener('keydown', resume, { once: true });
   }
-  const [local, remote] = await Promise.all([loopTrack(ac, '/audio/therapist.wav', 10), loopTrack(ac, '/audio/client.wav', 20)]);
+  const [local, remote] = await Promise.all([
+    loopTrack(ac, '/audio/therapist.wav', 10),
+    loopTrack(ac, '/audio/client.wav', 20),
+  ]);
   call('attachAudio', { local, remote });
   window.addEventListener('message', (event) => {
     if (event.origin === location.origin && event.data?.type === 'end-call') ac.close();

@@ -2,7 +2,9 @@
 // A session can be started again after it ends (each start loads fresh call pages for a new session).
 const api = document.querySelector('meta[name="attune-api"]').content;
 const $ = (id) => document.getElementById(id);
-const status = (text) => { $('status').textContent = text; };
+const status = (text) => {
+  $('status').textContent = text;
+};
 let starts = 0;
 
 $('start').addEventListener('click', async () => {
@@ -13,7 +15,11 @@ $('start').addEventListener('click', async () => {
     const res = await fetch(`${api}/dev/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ minutes: Number($('minutes').value), locale: $('locale').value, quick: $('quick').checked }),
+      body: JSON.stringify({
+        minutes: Number($('minutes').value),
+        locale: $('locale').value,
+        quick: $('quick').checked,
+      }),
     });
     if (!res.ok) throw new Error(`dev tokens: HTTP ${res.status}`);
     const { therapist, client } = await res.json();

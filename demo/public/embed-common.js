@@ -6,7 +6,11 @@ const nonce = document.querySelector('meta[name="csp-nonce"]').content;
 export async function therapistToken() {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
   if (fromHash) return fromHash;
-  const res = await fetch(`${api}/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${api}/dev/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (!res.ok) throw new Error(`dev tokens: HTTP ${res.status}`);
   return (await res.json()).therapist;
 }

@@ -26,5 +26,7 @@ window.addEventListener('message', (event) => {
 });
 
 if (audio === 'demo') {
-  import('./call-audio.js').then(({ startCallAudio }) => startCallAudio(call)).catch((err) => console.warn('demo audio:', err));
+  import('./call-audio.js')
+    .then(({ startCallAudio }) => startCallAudio(call))
+    .catch((err) => console.warn('demo audio:', err));
 }

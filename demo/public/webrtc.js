@@ -36,12 +36,19 @@ loadAttune(await therapistToken());
 on('error', (e) => status(`Attune: ${e.code}`));
 
 const ac = new AudioContext();
-const mic = await navigator.mediaDevices.getUserMedia({ audio: true }).then((s) => s.getAudioTracks()[0], () => null);
+const mic = await navigator.mediaDevices.getUserMedia({ audio: true }).then(
+  (s) => s.getAudioTracks()[0],
+  () => null,
+);
 const local = mic ?? (await recorded(ac, '/audio/therapist.wav'));
 const peer = await loopback(await recorded(ac, '/audio/client.wav'));
 
 call('attachAudio', { local, remote: peer.receiver }); // the one line a WebRTC platform adds
-status(mic ? 'Measuring: your microphone and the remote receiver' : 'Measuring: a recorded therapist and the remote receiver');
+status(
+  mic
+    ? 'Measuring: your microphone and the remote receiver'
+    : 'Measuring: a recorded therapist and the remote receiver',
+);
 
 document.getElementById('end').addEventListener('click', () => {
   call('endSession');

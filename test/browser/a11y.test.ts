@@ -9,9 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_INSTRUMENT } from '../../schemas/instrument.ts';
 import { parseVars } from '../../scripts/seed-demo.ts';
 import { mintToken } from '../../sdk/mint-token.ts';
-import { CLIENT_LOCALES, loadStrings, type ClientStrings } from '../../widget/client/strings.ts';
-import { THERAPIST_LANGS, type TherapistStrings } from '../../widget/therapist/strings.ts';
-import { ALL_THERAPIST_LOCALES } from '../widget/therapist-locale-table.ts';
+import { CLIENT_LOCALES, loadStrings, type ClientStrings } from '../../widget/client/strings/index.ts';
+import { THERAPIST_LANGS, type TherapistStrings } from '../../widget/therapist/strings/index.ts';
+import { ALL_THERAPIST_LOCALES } from '../widget/therapist/therapist-locale-table.ts';
 import { endCall, paneUrl, widgetText } from './page-helpers.ts';
 import { waitStatus } from './outbox-trials.ts';
 import { launchChromium, startStack, type Stack } from './stack.ts';
@@ -35,7 +35,12 @@ beforeAll(async () => {
   // A fake microphone, so the therapist's pacing runs and its time cue can show.
   browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']);
   const vars = parseVars(readFileSync(stack.vars, 'utf8'));
-  signing = { platformId: vars.get('DEMO_PLATFORM_ID')!, kid: vars.get('DEMO_KID')!, key: vars.get('DEMO_PRIVATE_JWK')!, alg: 'EdDSA' };
+  signing = {
+    platformId: vars.get('DEMO_PLATFORM_ID')!,
+    kid: vars.get('DEMO_KID')!,
+    key: vars.get('DEMO_PRIVATE_JWK')!,
+    alg: 'EdDSA',
+  };
 });
 afterAll(async () => {
   await browser?.close();
@@ -45,7 +50,13 @@ afterAll(async () => {
 async function tokens(locale: string, minutes = 15) {
   const sid = `a11y-${crypto.randomUUID()}`;
   const now = Math.floor(Date.now() / 1000);
-  const common = { sid, tid: `a11y-t-${locale}`, cid: `a11y-c-${locale}`, loc: locale, sched: { start: now, end: now + minutes * 60 } };
+  const common = {
+    sid,
+    tid: `a11y-t-${locale}`,
+    cid: `a11y-c-${locale}`,
+    loc: locale,
+    sched: { start: now, end: now + minutes * 60 },
+  };
   return {
     sid,
     client: await mintToken(signing, { ...common, role: 'client', sub: common.cid }),
@@ -58,8 +69,17 @@ async function earlierSession(locale: string) {
   const { sid, client } = await tokens(locale);
   const res = await fetch(`${stack.api}/v1/session/rating`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${client}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-    body: JSON.stringify({ kind: 'rating', instrument: DEFAULT_INSTRUMENT.id, version: DEFAULT_INSTRUMENT.version, items: DEFAULT_INSTRUMENT.items.map((i) => ({ id: i.id, value: 9 })) }),
+    headers: {
+      authorization: `Bearer ${client}`,
+      'content-type': 'application/json',
+      'idempotency-key': crypto.randomUUID(),
+    },
+    body: JSON.stringify({
+      kind: 'rating',
+      instrument: DEFAULT_INSTRUMENT.id,
+      version: DEFAULT_INSTRUMENT.version,
+      items: DEFAULT_INSTRUMENT.items.map((i) => ({ id: i.id, value: 9 })),
+    }),
   });
   if (res.status !== 201) throw new Error(`earlier rating: ${res.status} ${await res.text()}`);
 }
@@ -71,15 +91,29 @@ async function audit(page: Page, state: string, still?: () => Promise<boolean>):
   for (const mode of MODES) {
     await page.emulateMedia({ colorScheme: mode.colorScheme, forcedColors: mode.forcedColors });
     // What the user reads once a fade-in (the cue's 0.4 s) has ended: mid-fade, text is judged at part opacity.
-    await page.evaluate(() => document.querySelector('attune-widget')?.shadowRoot?.getAnimations().forEach((a) => a.finish()));
-    const violations = await page.evaluate(
-      async (tags) => {
-        const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-        const r = await axe.run({ include: [['attune-widget']] }, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-        return r.violations.map((v) => `${v.id} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-      },
-      TAGS,
+    await page.evaluate(() =>
+      document
+        .querySelector('attune-widget')
+        ?.shadowRoot?.getAnimations()
+        .forEach((a) => a.finish()),
     );
+    const violations = await page.evaluate(async (tags) => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run(
+              ctx: unknown,
+              opts: unknown,
+            ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
+          };
+        }
+      ).axe;
+      const r = await axe.run(
+        { include: [['attune-widget']] },
+        { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] },
+      );
+      return r.violations.map((v) => `${v.id} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    }, TAGS);
     found.push(...violations.map((v) => `${state}, ${mode.name}: ${v}`));
     if (still) expect(await still(), `${state} still shown after axe in ${mode.name}`).toBe(true);
   }
@@ -89,7 +123,9 @@ async function audit(page: Page, state: string, still?: () => Promise<boolean>):
 
 const openPane = async (page: Page, role: 'client' | 'therapist', token: string) => {
   await page.goto(paneUrl(stack.host, role, token) + (role === 'therapist' ? '&audio=none' : ''));
-  await page.waitForFunction(() => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function');
+  await page.waitForFunction(
+    () => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function',
+  );
 };
 
 describe.each(LOCALES)('widget states in %s', (locale) => {
@@ -110,14 +146,22 @@ describe.each(LOCALES)('widget states in %s', (locale) => {
     await tPage.clock.install();
     await openPane(tPage, 'therapist', therapist);
     await tPage.evaluate(async () => {
-      const w = window as unknown as { __ticks: number; Attune: { attachAudio(s: unknown): void; on(e: string, cb: () => void): void } };
+      const w = window as unknown as {
+        __ticks: number;
+        Attune: { attachAudio(s: unknown): void; on(e: string, cb: () => void): void };
+      };
       w.__ticks = 0;
       w.Attune.on('pacing', () => w.__ticks++);
       const local = (await navigator.mediaDevices.getUserMedia({ audio: true })).getAudioTracks()[0]!;
       w.Attune.attachAudio({ local, remote: null });
     });
-    await expect.poll(() => tPage.evaluate(() => (window as unknown as { __ticks: number }).__ticks)).toBeGreaterThan(0);
-    const cueShown = () => tPage.evaluate(() => !!document.querySelector('attune-widget')?.shadowRoot?.querySelector('.cue [role=status]')?.textContent);
+    await expect
+      .poll(() => tPage.evaluate(() => (window as unknown as { __ticks: number }).__ticks))
+      .toBeGreaterThan(0);
+    const cueShown = () =>
+      tPage.evaluate(
+        () => !!document.querySelector('attune-widget')?.shadowRoot?.querySelector('.cue [role=status]')?.textContent,
+      );
     await tPage.clock.runFor(4 * 60_000 + 50_000);
     for (let ran = 0; ran < 60_000 && !(await cueShown()); ran += 1000) await tPage.clock.runFor(1000);
     expect(await cueShown(), 'a cue on the strip').toBe(true);
@@ -148,7 +192,10 @@ describe.each(LOCALES)('widget states in %s', (locale) => {
       await cPage.keyboard.type(String(4 + i));
     }
     await cPage.getByRole('button', { name: c.submit }).click();
-    await waitStatus(cPage, new RegExp(`^(${[c.stored, c.delivered].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`));
+    await waitStatus(
+      cPage,
+      new RegExp(`^(${[c.stored, c.delivered].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`),
+    );
     violations.push(...(await audit(cPage, 'thanks')));
 
     // The therapist's summary with the trend, then with its table open.
@@ -161,7 +208,14 @@ describe.each(LOCALES)('widget states in %s', (locale) => {
     const refused = await tokens(locale);
     const ePage = await browser.newPage();
     await ePage.route('**/v1/session/rating', (r) =>
-      r.fulfill({ status: 400, headers: { 'access-control-allow-origin': r.request().headers()['origin'] ?? '*', 'content-type': 'application/json' }, body: '{"error":{"code":"invalid_body","message":"x"}}' }),
+      r.fulfill({
+        status: 400,
+        headers: {
+          'access-control-allow-origin': r.request().headers().origin ?? '*',
+          'content-type': 'application/json',
+        },
+        body: '{"error":{"code":"invalid_body","message":"x"}}',
+      }),
     );
     await openPane(ePage, 'client', refused.client);
     await endCall(ePage);

@@ -44,7 +44,9 @@ export async function startCardHost(): Promise<CardHost> {
     const file = normalize(join(DIST, new URL(req.url ?? '/', widget).pathname.replace(/^\/widget/, '')));
     if (!file.startsWith(DIST) || !file.endsWith('.js')) return void res.writeHead(404).end();
     try {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'access-control-allow-origin': '*' }).end(await readFile(file));
+      res
+        .writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'access-control-allow-origin': '*' })
+        .end(await readFile(file));
     } catch {
       res.writeHead(404).end();
     }
@@ -81,12 +83,20 @@ ${q.get('auto') ? "Attune.q.push(['on', ['ready', () => { window.activeAtEnd = n
 /** Answers the client's API calls: the context (the default instrument) and the rating POST; returns the posts. */
 export async function routeApi(target: Page | BrowserContext): Promise<unknown[]> {
   const posted: unknown[] = [];
-  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, POST' };
+  const cors = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-headers': '*',
+    'access-control-allow-methods': 'GET, POST',
+  };
   await target.route(`${API}/**`, async (route) => {
     const req = route.request();
     if (req.method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
     if (req.url().endsWith('/v1/context'))
-      return route.fulfill({ status: 200, headers: cors, json: { role: 'client', instrument: DEFAULT_INSTRUMENT, locale: 'en', schedule: null, cues: {}, ask: true } });
+      return route.fulfill({
+        status: 200,
+        headers: cors,
+        json: { role: 'client', instrument: DEFAULT_INSTRUMENT, locale: 'en', schedule: null, cues: {}, ask: true },
+      });
     if (req.method() === 'POST') {
       posted.push(req.postDataJSON());
       return route.fulfill({ status: 201, headers: cors, json: { status: 'rated', receivedAt: 1, delivered: true } });

@@ -20,7 +20,12 @@ const cardBox = (page: Page) =>
   page.evaluate(() => {
     const card = document.querySelector('attune-widget')!.shadowRoot!.querySelector<HTMLElement>('form.card')!;
     const s = getComputedStyle(card);
-    return { height: card.getBoundingClientRect().height, scrolls: card.scrollHeight > card.clientHeight + 1, maxHeight: s.maxHeight, overflow: s.overflowY };
+    return {
+      height: card.getBoundingClientRect().height,
+      scrolls: card.scrollHeight > card.clientHeight + 1,
+      maxHeight: s.maxHeight,
+      overflow: s.overflowY,
+    };
   });
 
 /** Brings the button into view the way the page scrolls, then checks that it is what a finger there would hit. */
@@ -39,7 +44,9 @@ async function showCard(page: Page, query: Record<string, string> = {}): Promise
   await routeApi(page);
   await openCall(page, stage.host, query);
   // No focus move (playwright's evaluate counts as a user gesture): the page starts at its top.
-  await page.evaluate(() => (window as unknown as { Attune: { endSession(o: { focus: boolean }): void } }).Attune.endSession({ focus: false }));
+  await page.evaluate(() =>
+    (window as unknown as { Attune: { endSession(o: { focus: boolean }): void } }).Attune.endSession({ focus: false }),
+  );
   await page.getByRole('button', { name: 'Send rating' }).waitFor();
 }
 const shot = async (page: Page, name: string) => {
@@ -47,9 +54,15 @@ const shot = async (page: Page, name: string) => {
 };
 
 const cases = [
-  { name: 'landscape phone 740×360', options: { viewport: { width: 740, height: 360 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 } },
+  {
+    name: 'landscape phone 740×360',
+    options: { viewport: { width: 740, height: 360 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 },
+  },
   { name: '200 % zoom (640×400 CSS px)', options: { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 } },
-  { name: 'portrait phone 360×740', options: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 } },
+  {
+    name: 'portrait phone 360×740',
+    options: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 },
+  },
 ];
 
 for (const c of cases) {
@@ -88,13 +101,36 @@ it("the host page's inherited text properties stop at the widget (all: initial o
   await showCard(page);
   const seen = await page.evaluate(() => {
     // Set through the CSSOM: the page's CSP allows no inline style attribute, as a strict platform's would not.
-    Object.assign(document.getElementById('slot')!.style, { letterSpacing: '7px', wordSpacing: '9px', textTransform: 'uppercase', textIndent: '30px', whiteSpace: 'pre', cursor: 'wait', fontStyle: 'italic' });
+    Object.assign(document.getElementById('slot')!.style, {
+      letterSpacing: '7px',
+      wordSpacing: '9px',
+      textTransform: 'uppercase',
+      textIndent: '30px',
+      whiteSpace: 'pre',
+      cursor: 'wait',
+      fontStyle: 'italic',
+    });
     const label = document.querySelector('attune-widget')!.shadowRoot!.querySelector('label')!;
     const s = getComputedStyle(label);
-    return { letterSpacing: s.letterSpacing, wordSpacing: s.wordSpacing, textTransform: s.textTransform, textIndent: s.textIndent, whiteSpace: s.whiteSpace, cursor: s.cursor, fontStyle: s.fontStyle };
+    return {
+      letterSpacing: s.letterSpacing,
+      wordSpacing: s.wordSpacing,
+      textTransform: s.textTransform,
+      textIndent: s.textIndent,
+      whiteSpace: s.whiteSpace,
+      cursor: s.cursor,
+      fontStyle: s.fontStyle,
+    };
   });
   const { cursor, ...text } = seen;
-  expect(text).toEqual({ letterSpacing: 'normal', wordSpacing: '0px', textTransform: 'none', textIndent: '0px', whiteSpace: 'normal', fontStyle: 'normal' });
+  expect(text).toEqual({
+    letterSpacing: 'normal',
+    wordSpacing: '0px',
+    textTransform: 'none',
+    textIndent: '0px',
+    whiteSpace: 'normal',
+    fontStyle: 'normal',
+  });
   expect(cursor).not.toBe('wait'); // the label's own UA cursor, not the page's
   await page.close();
 });

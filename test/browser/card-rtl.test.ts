@@ -16,11 +16,18 @@ withCardStage((s, b) => {
 });
 
 it('an Arabic token gets a right-to-left card: mirrored slider and anchors, Arabic strings and items', async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    hasTouch: true,
+    isMobile: true,
+    deviceScaleFactor: 2,
+  });
   const page = await context.newPage();
   await routeApi(page);
   await openCall(page, stage.host, { loc: 'ar' });
-  await page.evaluate(() => (window as unknown as { Attune: { endSession(o: object): void } }).Attune.endSession({ focus: false }));
+  await page.evaluate(() =>
+    (window as unknown as { Attune: { endSession(o: object): void } }).Attune.endSession({ focus: false }),
+  );
   await page.getByRole('slider').first().waitFor();
 
   const layout = await page.evaluate(() => {
@@ -40,7 +47,15 @@ it('an Arabic token gets a right-to-left card: mirrored slider and anchors, Arab
       card: root.querySelector('form')!.getBoundingClientRect().width,
     };
   });
-  expect(layout).toMatchObject({ dir: 'rtl', lang: 'ar', direction: 'rtl', title: 'كيف كانت جلسة اليوم؟', label: DEFAULT_INSTRUMENT.items[0]!.text.ar!.label, lowIsRight: true, labelIsRight: true });
+  expect(layout).toMatchObject({
+    dir: 'rtl',
+    lang: 'ar',
+    direction: 'rtl',
+    title: 'كيف كانت جلسة اليوم؟',
+    label: DEFAULT_INSTRUMENT.items[0]!.text.ar!.label,
+    lowIsRight: true,
+    labelIsRight: true,
+  });
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
 
   // A tap a fifth of the way from the right end is 2 (of 10) on a slider that runs from the right.
@@ -50,7 +65,10 @@ it('an Arabic token gets a right-to-left card: mirrored slider and anchors, Arab
   await expect.poll(() => slider.evaluate((e) => (e as HTMLInputElement).value)).toMatch(/^(1\.9|2|2\.1)$/);
   const expected = (2).toLocaleString('ar'); // the locale's own digits, whichever Chromium's ICU gives
   expect(await slider.getAttribute('aria-valuetext')).toMatch(new RegExp(`^[^ ]+ من ${(10).toLocaleString('ar')}$`));
-  expect(await slider.evaluate((e) => e.closest('.item')!.querySelector('.value')!.textContent)).toContain(expected.slice(0, 1));
-  if (process.env.CARD_SHOTS) await page.screenshot({ path: join(process.env.CARD_SHOTS, 'card-ar-360x740.png'), fullPage: true });
+  expect(await slider.evaluate((e) => e.closest('.item')!.querySelector('.value')!.textContent)).toContain(
+    expected.slice(0, 1),
+  );
+  if (process.env.CARD_SHOTS)
+    await page.screenshot({ path: join(process.env.CARD_SHOTS, 'card-ar-360x740.png'), fullPage: true });
   await context.close();
 });

@@ -40,7 +40,10 @@ async function axSliders(context: BrowserContext, page: Page) {
       valuetext: String(n.properties?.find((p) => p.name === 'valuetext')?.value.value ?? ''),
     }));
 }
-const liveText = (page: Page) => page.evaluate(() => document.querySelector('attune-widget')!.shadowRoot!.querySelector('[aria-live=polite]')?.textContent ?? null);
+const liveText = (page: Page) =>
+  page.evaluate(
+    () => document.querySelector('attune-widget')!.shadowRoot!.querySelector('[aria-live=polite]')?.textContent ?? null,
+  );
 
 it('exposes "Not set", then neutral values with the ends in the description; arrows step 1, Shift+arrows 0.1', async () => {
   const context = await browser.newContext({ viewport: { width: 800, height: 900 } });
@@ -57,8 +60,15 @@ it('exposes "Not set", then neutral values with the ends in the description; arr
   // Chromium's tree reports a native slider's number as its value text whatever aria-valuetext says (an ARIA
   // slider's aria-valuetext does not show there either), so an unset line carries "Not set" in its name as well.
   const before = await axSliders(context, page);
-  expect(before.map((s) => s.name)).toEqual(['Trust between us Not set', 'What we focused on Not set', 'The way we worked Not set', 'The session as a whole Not set']);
-  expect(await page.getByRole('slider').evaluateAll((els) => els.map((e) => e.getAttribute('aria-valuetext')))).toEqual(['Not set', 'Not set', 'Not set', 'Not set']);
+  expect(before.map((s) => s.name)).toEqual([
+    'Trust between us Not set',
+    'What we focused on Not set',
+    'The way we worked Not set',
+    'The session as a whole Not set',
+  ]);
+  expect(await page.getByRole('slider').evaluateAll((els) => els.map((e) => e.getAttribute('aria-valuetext')))).toEqual(
+    ['Not set', 'Not set', 'Not set', 'Not set'],
+  );
   expect(before[0]!.description).toBe('0: I held back in this session. 10: I could speak freely in this session.');
 
   await page.keyboard.press('Tab'); // from the heading to the first line
@@ -97,11 +107,12 @@ it('when the page ends the call by itself, the card is announced but focus stays
   await context.close();
 });
 
-it('before the items, says who sees the answers, in the platform\'s words when it gives them', async () => {
+it("before the items, says who sees the answers, in the platform's words when it gives them", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await routeApi(page);
-  const firstParagraph = () => page.evaluate(() => document.querySelector('attune-widget')!.shadowRoot!.querySelector('form h2 + p')!.textContent);
+  const firstParagraph = () =>
+    page.evaluate(() => document.querySelector('attune-widget')!.shadowRoot!.querySelector('form h2 + p')!.textContent);
   await openCall(page, stage.host);
   await page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
   await page.getByRole('slider').first().waitFor();

@@ -24,7 +24,8 @@ async function touch(cdp: CDPSession, path: Point[]): Promise<void> {
 const line = (from: Point, dx: number, dy: number, steps: number): Point[] =>
   Array.from({ length: steps + 1 }, (_, i) => ({ x: from.x + dx * i, y: from.y + dy * i }));
 
-const valueTexts = (page: Page) => page.getByRole('slider').evaluateAll((els) => els.map((e) => e.getAttribute('aria-valuetext')));
+const valueTexts = (page: Page) =>
+  page.getByRole('slider').evaluateAll((els) => els.map((e) => e.getAttribute('aria-valuetext')));
 /** The slider's box in the viewport, after bringing it to the middle of the screen. */
 async function trackOf(page: Page, n: number) {
   const slider = page.getByRole('slider').nth(n);
@@ -32,10 +33,16 @@ async function trackOf(page: Page, n: number) {
   return (await slider.boundingBox())!;
 }
 /** Settles after a gesture: two animation frames, so scrolling and events have been applied. */
-const frames = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+const frames = (page: Page) =>
+  page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 
 it('a vertical swipe over any line scrolls the page and sets nothing; a tap and a sideways drag set values', async () => {
-  const context = await browser.newContext({ hasTouch: true, isMobile: true, viewport: { width: 360, height: 740 }, deviceScaleFactor: 2 });
+  const context = await browser.newContext({
+    hasTouch: true,
+    isMobile: true,
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+  });
   const page = await context.newPage();
   await routeApi(page);
   const cdp = await context.newCDPSession(page);
@@ -46,7 +53,10 @@ it('a vertical swipe over any line scrolls the page and sets nothing; a tap and 
   expect(count).toBe(4);
 
   for (let n = 0; n < count; n++) {
-    for (const [dir, fx] of [[-1, 0.3], [1, 0.7]] as const) {
+    for (const [dir, fx] of [
+      [-1, 0.3],
+      [1, 0.7],
+    ] as const) {
       const box = await trackOf(page, n);
       const before = await page.evaluate(() => scrollY);
       // Eight moves of 20 px: up (the page scrolls down) and down (it scrolls back up).

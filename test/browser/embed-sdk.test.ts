@@ -69,7 +69,11 @@ async function openHost(context: BrowserContext, h: HostPage): Promise<{ page: P
 </head><body><main><h1>Call</h1><div id="slot"></div></main></body></html>`;
   const url = `${stack.host}/embed-host-${Math.random().toString(36).slice(2)}.html`;
   await context.route(url, (route) =>
-    route.fulfill({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': strictCsp(stack.api, nonce) }, body: html }),
+    route.fulfill({
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': strictCsp(stack.api, nonce) },
+      body: html,
+    }),
   );
   const page = await context.newPage();
   const violations: string[] = [];
@@ -80,23 +84,36 @@ async function openHost(context: BrowserContext, h: HostPage): Promise<{ page: P
   return { page, violations };
 }
 
-const attuneReady = (page: Page) => page.waitForFunction(() => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function');
+const attuneReady = (page: Page) =>
+  page.waitForFunction(
+    () => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function',
+  );
 
 describe('script tag under a strict CSP, by SRI', () => {
   it('widget.js with its published sha384 loads, mounts and shows the rating card; nothing is refused', async () => {
     const { client } = await mintDemoTokens(stack.api, stack.host);
     const context = await browser.newContext();
-    const { page, violations } = await openHost(context, { src: `${stack.api}/widget.js`, integrity: integrity['widget.js'], token: client });
+    const { page, violations } = await openHost(context, {
+      src: `${stack.api}/widget.js`,
+      integrity: integrity['widget.js'],
+      token: client,
+    });
     await attuneReady(page);
     await page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
     await page.getByRole('button', { name: 'Send rating' }).waitFor();
     // The CSP is in force: the inline script without the nonce did not run.
-    expect(await page.evaluate(() => (window as { inlineWithoutNonceRan?: boolean }).inlineWithoutNonceRan)).toBeUndefined();
-    const blocked = (await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).filter((v) => !v.startsWith('script-src-elem inline'));
+    expect(
+      await page.evaluate(() => (window as { inlineWithoutNonceRan?: boolean }).inlineWithoutNonceRan),
+    ).toBeUndefined();
+    const blocked = (await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).filter(
+      (v) => !v.startsWith('script-src-elem inline'),
+    );
     expect(blocked).toEqual([]);
     expect(violations.filter((v) => !/inline script/i.test(v))).toEqual([]);
     // The role chunk came from the manifest compiled into the loader.
-    const chunks = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+    const chunks = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
+    );
     expect(chunks).toContain(`/${integrity.chunks.client}`);
     await context.close();
   });
@@ -104,14 +121,22 @@ describe('script tag under a strict CSP, by SRI', () => {
   it('the versioned loader with the same integrity works too; a tampered integrity is blocked and nothing mounts', async () => {
     const { client } = await mintDemoTokens(stack.api, stack.host);
     const ok = await browser.newContext();
-    const good = await openHost(ok, { src: `${stack.api}/${integrity.loader}`, integrity: integrity['widget.js'], token: client });
+    const good = await openHost(ok, {
+      src: `${stack.api}/${integrity.loader}`,
+      integrity: integrity['widget.js'],
+      token: client,
+    });
     await attuneReady(good.page);
     await ok.close();
 
     const bad = await browser.newContext();
     const digest = integrity['widget.js'];
     const tampered = digest.slice(0, 7) + (digest[7] === 'A' ? 'B' : 'A') + digest.slice(8);
-    const { page, violations } = await openHost(bad, { src: `${stack.api}/widget.js`, integrity: tampered, token: client });
+    const { page, violations } = await openHost(bad, {
+      src: `${stack.api}/widget.js`,
+      integrity: tampered,
+      token: client,
+    });
     await expect.poll(() => violations.join('\n')).toMatch(/integrity/i);
     await page.waitForLoadState('load');
     expect(await page.evaluate(() => 'Attune' in window)).toBe(false);
@@ -135,12 +160,20 @@ describe('theming', () => {
   const cardColors = (page: Page) =>
     page.getByRole('button', { name: 'Send rating' }).evaluate((b) => {
       const card = b.closest('.card') ?? b.getRootNode();
-      return { button: getComputedStyle(b).backgroundColor, card: card instanceof Element ? getComputedStyle(card).backgroundColor : '' };
+      return {
+        button: getComputedStyle(b).backgroundColor,
+        card: card instanceof Element ? getComputedStyle(card).backgroundColor : '',
+      };
     });
 
   const openCard = async (context: BrowserContext, h: Omit<HostPage, 'token' | 'src' | 'integrity'>) => {
     const { client } = await mintDemoTokens(stack.api, stack.host);
-    const { page } = await openHost(context, { src: `${stack.api}/widget.js`, integrity: integrity['widget.js'], token: client, ...h });
+    const { page } = await openHost(context, {
+      src: `${stack.api}/widget.js`,
+      integrity: integrity['widget.js'],
+      token: client,
+      ...h,
+    });
     await attuneReady(page);
     await page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
     await page.getByRole('button', { name: 'Send rating' }).waitFor();
@@ -149,7 +182,9 @@ describe('theming', () => {
 
   it("the host's CSS custom properties reach the card", async () => {
     const context = await browser.newContext();
-    const page = await openCard(context, { css: 'attune-widget{--attune-accent:rgb(120, 20, 90);--attune-bg:rgb(250, 245, 230)}' });
+    const page = await openCard(context, {
+      css: 'attune-widget{--attune-accent:rgb(120, 20, 90);--attune-bg:rgb(250, 245, 230)}',
+    });
     expect(await cardColors(page)).toEqual({ button: 'rgb(120, 20, 90)', card: 'rgb(250, 245, 230)' });
     await context.close();
   });
@@ -170,7 +205,11 @@ describe('theming', () => {
 });
 
 describe('video-SDK demo pages', () => {
-  type Win = { LivekitClient: { version: string; RoomEvent: { Disconnected: string } }; demoRoom: { emit(e: string): void }; errors: string[] };
+  type Win = {
+    LivekitClient: { version: string; RoomEvent: { Disconnected: string } };
+    demoRoom: { emit(e: string): void };
+    errors: string[];
+  };
 
   it("livekit.html: livekit-client's own browser build, Attune.connect(room) follows the real Room", async () => {
     const { therapist } = await mintDemoTokens(stack.api, stack.host);
@@ -182,7 +221,9 @@ describe('video-SDK demo pages', () => {
       w.errors = [];
       w.Attune.on('error', (e) => w.errors.push(e.code));
     });
-    const lk = JSON.parse(readFileSync(join(ROOT, 'node_modules/livekit-client/package.json'), 'utf8')) as { version: string };
+    const lk = JSON.parse(readFileSync(join(ROOT, 'node_modules/livekit-client/package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(await page.evaluate(() => (window as unknown as Win).LivekitClient.version)).toBe(lk.version);
     // The Room's own Disconnected event ends the session: the widget subscribed to the real Room. First the widget's
     // chunk must have mounted and taken the queued connect(room): its strip (minutes left) says it follows the Room.

@@ -32,7 +32,9 @@ function watchSockets(page: Page): LiveWatch {
 }
 
 const summaries = (w: LiveWatch) =>
-  w.frames.filter((f) => f.startsWith('{')).map((f) => (JSON.parse(f) as { summary: { status: string; total: number | null } }).summary);
+  w.frames
+    .filter((f) => f.startsWith('{'))
+    .map((f) => (JSON.parse(f) as { summary: { status: string; total: number | null } }).summary);
 
 /** Keyboard only: focus each slider and type its value, then press Enter on "Send rating". */
 async function rate(page: Page, values: string[]) {
@@ -50,7 +52,11 @@ async function rate(page: Page, values: string[]) {
 async function postJson(path: string, token: string, body: unknown) {
   const res = await fetch(stack.api + path, {
     method: 'POST',
-    headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    headers: {
+      Authorization: 'Bearer ' + token,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': crypto.randomUUID(),
+    },
     body: JSON.stringify(body),
   });
   if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -105,7 +111,9 @@ it('a therapist who connects after the rating gets it on connect; the client was
   const cPage = await browser.newPage();
   await cPage.goto(paneUrl(stack.host, 'client', client));
   await rate(cPage, ['7', '8', '9', '6']); // 30.0
-  await expect.poll(() => widgetText(cPage), UNTIL).toContain('Saved. Your therapist will see it when they open the summary.');
+  await expect
+    .poll(() => widgetText(cPage), UNTIL)
+    .toContain('Saved. Your therapist will see it when they open the summary.');
 
   const tPage = await browser.newPage();
   const live = watchSockets(tPage);
@@ -157,7 +165,9 @@ it('with earlier sessions of the same client, the summary shows a named sparklin
   expect(await widgetText(tPage)).toContain('Nothing flagged this time.');
 
   // The button's name changes when it opens ("Hide the table"): follow it by what it controls.
-  expect(await tPage.getByRole('button', { name: 'Show sessions as a table' }).getAttribute('aria-expanded')).toBe('false');
+  expect(await tPage.getByRole('button', { name: 'Show sessions as a table' }).getAttribute('aria-expanded')).toBe(
+    'false',
+  );
   const toggle = tPage.locator('button[aria-controls="attune-trend-table"]');
   expect(await tPage.getByRole('table', { name: "This client's sessions, oldest first" }).isVisible()).toBe(false);
   await toggle.focus();
@@ -166,7 +176,9 @@ it('with earlier sessions of the same client, the summary shows a named sparklin
   expect(await toggle.textContent()).toBe('Hide the table');
   const table = tPage.getByRole('table', { name: "This client's sessions, oldest first" });
   expect(await table.isVisible()).toBe(true);
-  const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  const rows = await table
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
   const last4 = rows.slice(-4);
   expect(last4.map((r) => r[1])).toEqual(['31.0', '33.5', '37.0', '34.5']);
   expect(last4.slice(0, 3).map((r) => r[2])).toEqual(['Not recorded', '40%', 'Not recorded']);
@@ -207,7 +219,17 @@ it('"Skip rating" is reached by keyboard and can be taken back; the decline then
 
 function zeroPacing() {
   return {
-    durationSeconds: 0, therapistTalkSeconds: 0, clientTalkSeconds: 0, overlapSeconds: 0, overlapCount: 0, silenceSeconds: 0,
-    silenceCount: 0, longestSilenceSeconds: 0, longestTherapistTurnSeconds: 0, therapistTurns: 0, clientTurns: 0, cuesShown: 0,
+    durationSeconds: 0,
+    therapistTalkSeconds: 0,
+    clientTalkSeconds: 0,
+    overlapSeconds: 0,
+    overlapCount: 0,
+    silenceSeconds: 0,
+    silenceCount: 0,
+    longestSilenceSeconds: 0,
+    longestTherapistTurnSeconds: 0,
+    therapistTurns: 0,
+    clientTurns: 0,
+    cuesShown: 0,
   };
 }

@@ -29,7 +29,11 @@ beforeAll(async () => {
   });
   pageCode = built.outputFiles[0]!.text;
   stack = await startStack();
-  browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${WAV}`]);
+  browser = await launchChromium([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${WAV}`,
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -44,7 +48,10 @@ interface Snap {
 
 type Lk = Record<string, (...a: unknown[]) => unknown>;
 const lk = (page: Page, method: string, ...args: unknown[]) =>
-  page.evaluate(([m, a]) => ((window as unknown as { lk: Lk }).lk[m as string]!(...(a as unknown[])) as unknown), [method, args] as const);
+  page.evaluate(([m, a]) => (window as unknown as { lk: Lk }).lk[m as string]!(...(a as unknown[])) as unknown, [
+    method,
+    args,
+  ] as const);
 
 const last = (page: Page) => page.evaluate(() => (window as unknown as { __snaps: Snap[] }).__snaps.at(-1) ?? null);
 
@@ -67,10 +74,16 @@ it('follows the real livekit-client Room: publish, subscribe, mute, replace, uns
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(paneUrl(stack.host, 'therapist', therapist) + '&audio=none');
-  await page.waitForFunction(() => typeof (window as { Attune?: { connect?: unknown } }).Attune?.connect === 'function');
+  await page.waitForFunction(
+    () => typeof (window as { Attune?: { connect?: unknown } }).Attune?.connect === 'function',
+  );
   await page.evaluate(pageCode);
   await page.evaluate(() => {
-    const w = window as unknown as { __snaps: unknown[]; __sent: unknown[]; Attune: { on(e: string, cb: (d: unknown) => void): void } };
+    const w = window as unknown as {
+      __snaps: unknown[];
+      __sent: unknown[];
+      Attune: { on(e: string, cb: (d: unknown) => void): void };
+    };
     w.__snaps = [];
     w.__sent = [];
     w.Attune.on('pacing', (s) => w.__snaps.push(s));
@@ -84,7 +97,11 @@ it('follows the real livekit-client Room: publish, subscribe, mute, replace, uns
   await lk(page, 'subscribeRemote', 'client-a');
   const baseline = (await lk(page, 'listeners', 'trackSubscribed')) as number;
   const baselineDisconnected = (await lk(page, 'listeners', 'disconnected')) as number;
-  await page.evaluate(() => (window as unknown as { Attune: { connect(r: unknown): void }; lk: { room: unknown } }).Attune.connect((window as unknown as { lk: { room: unknown } }).lk.room));
+  await page.evaluate(() =>
+    (window as unknown as { Attune: { connect(r: unknown): void }; lk: { room: unknown } }).Attune.connect(
+      (window as unknown as { lk: { room: unknown } }).lk.room,
+    ),
+  );
   await page.waitForFunction(() => (window as unknown as { __snaps: unknown[] }).__snaps.length > 0);
   expect(await lk(page, 'listeners', 'trackSubscribed')).toBe(baseline + 1);
 
@@ -161,7 +178,11 @@ it('follows the real livekit-client Room: publish, subscribe, mute, replace, uns
 
   // Disconnected ends the session: aggregates posted, summary shown, listeners removed.
   await lk(page, 'disconnect');
-  await expect.poll(() => page.evaluate(() => (window as unknown as { __sent: Array<{ status: number }> }).__sent.map((s) => s.status))).toEqual([201]);
+  await expect
+    .poll(() =>
+      page.evaluate(() => (window as unknown as { __sent: Array<{ status: number }> }).__sent.map((s) => s.status)),
+    )
+    .toEqual([201]);
   await expect.poll(() => widgetText(page), { timeout: 15_000 }).toContain('Pacing this session');
   expect(await lk(page, 'listeners', 'trackSubscribed')).toBe(baseline);
   expect(await lk(page, 'listeners', 'disconnected')).toBe(baselineDisconnected);

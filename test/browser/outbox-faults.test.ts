@@ -28,14 +28,23 @@ describe('a platform instrument and a failing /v1/context call (issue 8, point 1
     ...DEFAULT_INSTRUMENT,
     id: 'acme-check-in',
     version: 2,
-    items: DEFAULT_INSTRUMENT.items.slice(0, 2).map((item, n) => ({ ...item, id: `acme${n}`, text: { en: { ...item.text.en!, label: `Acme question ${n + 1}` } } })),
+    items: DEFAULT_INSTRUMENT.items.slice(0, 2).map((item, n) => ({
+      ...item,
+      id: `acme${n}`,
+      text: { en: { ...item.text.en!, label: `Acme question ${n + 1}` } },
+    })),
   };
 
   it('shows no card under a guessed instrument, then rates under the platform one once the context answers; D1 holds it', async () => {
     const vars = parseVars(readFileSync(stack.vars, 'utf8'));
     const platformId = vars.get('DEMO_PLATFORM_ID')!;
     executeSql({ persistTo: stack.state }, settingsPatchSql(platformId, { instruments: [PLATFORM] }));
-    const signing = { platformId, kid: vars.get('DEMO_KID')!, key: vars.get('DEMO_PRIVATE_JWK')!, alg: 'EdDSA' as const };
+    const signing = {
+      platformId,
+      kid: vars.get('DEMO_KID')!,
+      key: vars.get('DEMO_PRIVATE_JWK')!,
+      alg: 'EdDSA' as const,
+    };
     const sid = `acme-${crypto.randomUUID()}`;
     const common = { sid, tid: 'demo-therapist', cid: 'demo-client', ins: PLATFORM.id, loc: 'en' };
     const client = await mintToken(signing, { ...common, role: 'client', sub: 'demo-client' });
@@ -44,14 +53,27 @@ describe('a platform instrument and a failing /v1/context call (issue 8, point 1
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     const answers: string[] = [];
-    page.on('response', (r) => r.url().endsWith('/v1/context') && r.request().method() === 'GET' && void r.text().then((t) => answers.push(`${r.status()} ${t.slice(0, 120)}`)));
+    page.on(
+      'response',
+      (r) =>
+        r.url().endsWith('/v1/context') &&
+        r.request().method() === 'GET' &&
+        void r.text().then((t) => answers.push(`${r.status()} ${t.slice(0, 120)}`)),
+    );
     page.on('console', (m) => answers.push(`console: ${m.text().slice(0, 160)}`));
-    page.on('request', (r) => r.url().includes('/v1/') && answers.push(`${r.method()} ${r.url().replace(stack.api, '')}`));
+    page.on(
+      'request',
+      (r) => r.url().includes('/v1/') && answers.push(`${r.method()} ${r.url().replace(stack.api, '')}`),
+    );
     let contextUp = false;
     let refused = 0;
-    await page.route('**/v1/context', (route) => (contextUp ? route.continue() : (refused++, route.abort('internetdisconnected'))));
+    await page.route('**/v1/context', (route) =>
+      contextUp ? route.continue() : (refused++, route.abort('internetdisconnected')),
+    );
     await page.goto(paneUrl(stack.host, 'client', client));
-    await page.waitForFunction(() => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function');
+    await page.waitForFunction(
+      () => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function',
+    );
     await endCall(page);
     await expect.poll(() => widgetText(page)).toContain('The questions will appear once you are online.');
     expect(await page.getByRole('slider').count()).toBe(0);
@@ -67,7 +89,10 @@ describe('a platform instrument and a failing /v1/context call (issue 8, point 1
       .first()
       .waitFor({ timeout: 30_000 })
       .catch(async (e: unknown) => {
-        throw new Error(`no card; the widget says: ${await widgetText(page)}; context calls refused: ${refused}; answers: ${answers.join(' | ')}`, { cause: e });
+        throw new Error(
+          `no card; the widget says: ${await widgetText(page)}; context calls refused: ${refused}; answers: ${answers.join(' | ')}`,
+          { cause: e },
+        );
       });
     expect(await sliders.count()).toBe(2);
     expect(await widgetText(page)).toContain('Acme question 1');
@@ -80,7 +105,11 @@ describe('a platform instrument and a failing /v1/context call (issue 8, point 1
     await ctx.close();
 
     const res = await fetch(`${stack.api}/v1/session/summary`, { headers: { authorization: `Bearer ${therapist}` } });
-    const summary = (await res.json()) as { status: string; instrument: { id: string; version: number }; items: Array<{ id: string; value: number }> };
+    const summary = (await res.json()) as {
+      status: string;
+      instrument: { id: string; version: number };
+      items: Array<{ id: string; value: number }>;
+    };
     expect(summary.status).toBe('rated');
     expect(summary.instrument).toEqual({ id: PLATFORM.id, version: 2 });
     expect(summary.items).toEqual([
@@ -104,17 +133,24 @@ describe('outbox faults: stored once, or the user is told it was not', () => {
     ['two-tabs', 'a-first', 'once'],
     ['storage-full', 'offline-then-online', 'once', /^Not sent yet, and not saved on this device/],
     ['storage-disabled', 'offline-then-online', 'once', /^Not sent yet, and not saved on this device/],
-    ['storage-disabled', 'offline-then-closed', 'told-not-stored or once', /^Not sent yet, and not saved on this device/],
+    [
+      'storage-disabled',
+      'offline-then-closed',
+      'told-not-stored or once',
+      /^Not sent yet, and not saved on this device/,
+    ],
     ['d1-write-fails', '2', 'once'],
     ['d1-fails-after-commit', '1', 'once'],
   ];
   for (const [fault, variant, outcome, interim] of cases) {
     it(`${fault}${variant ? ` (${variant})` : ''}: ${outcome}`, async () => {
       const trial = await runTrial(browser, stack, fault, () => 0, variant);
-      if (outcome === 'told-not-stored or once') expect(['told-not-stored', 'once'], trial.detail).toContain(trial.outcome);
+      if (outcome === 'told-not-stored or once')
+        expect(['told-not-stored', 'once'], trial.detail).toContain(trial.outcome);
       else expect(trial.outcome, trial.detail).toBe(outcome);
       if (interim) expect(trial.interim[0]).toMatch(interim);
-      if (fault === 'two-tabs') expect(trial.detail).toMatch(/"Your earlier answer for this session was kept; this one was not saved\."/);
+      if (fault === 'two-tabs')
+        expect(trial.detail).toMatch(/"Your earlier answer for this session was kept; this one was not saved\."/);
     });
   }
 

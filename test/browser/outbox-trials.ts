@@ -37,7 +37,7 @@ export interface Trial {
   interim: string[];
 }
 
-/** What each final status line says about the tab's own values (en strings of widget/client/strings.ts). */
+/** What each final status line says about the tab's own values (en strings of widget/client/strings/index.ts). */
 const STATUS: Array<[RegExp, 'stored' | 'kept' | 'refused' | 'not-yet' | 'waiting']> = [
   [/^Sent to your therapist\.|^Saved\. Your therapist/, 'stored'],
   [/^Your earlier answer for this session was kept/, 'kept'],
@@ -74,7 +74,9 @@ const QUEUED = /^(Saved on this device|Not sent yet)/;
 async function openClient(ctx: BrowserContext, host: string, token: string): Promise<Page> {
   const page = await ctx.newPage();
   await page.goto(paneUrl(host, 'client', token));
-  await page.waitForFunction(() => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function');
+  await page.waitForFunction(
+    () => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function',
+  );
   return page;
 }
 
@@ -94,12 +96,16 @@ async function fill(page: Page, values: number[]) {
 const ratingRoute = '**/v1/session/rating';
 /** A routed answer must carry CORS headers itself: the API is on another origin. */
 const corsHeaders = (route: Route) => ({
-  'access-control-allow-origin': route.request().headers()['origin'] ?? '*',
+  'access-control-allow-origin': route.request().headers().origin ?? '*',
   'content-type': 'application/json',
 });
 
 async function armD1(api: string, mode: 'before' | 'after', count: number) {
-  const res = await fetch(`${api}/dev/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode, count }) });
+  const res = await fetch(`${api}/dev/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode, count }),
+  });
   if (!res.ok) throw new Error(`dev faults: ${res.status} ${await res.text()}`);
 }
 
@@ -112,8 +118,15 @@ interface Tab {
  * Runs one trial; `rand` picks the variant (unless `force` names it), the number of injected failures and the
  * values (Math.random in the bench; CI forces each variant).
  */
-export async function runTrial(browser: Browser, stack: Stack, fault: Fault, rand: () => number = () => 0, force?: string): Promise<Trial> {
-  const pick = <T extends string>(xs: readonly T[]): T => (force as T | undefined) ?? xs[Math.floor(rand() * xs.length)]!;
+export async function runTrial(
+  browser: Browser,
+  stack: Stack,
+  fault: Fault,
+  rand: () => number = () => 0,
+  force?: string,
+): Promise<Trial> {
+  const pick = <T extends string>(xs: readonly T[]): T =>
+    (force as T | undefined) ?? xs[Math.floor(rand() * xs.length)]!;
   const interim: string[] = [];
   const values = () => Array.from({ length: 4 }, () => 1 + Math.floor(rand() * 9));
   const { sid, client, therapist } = await mintDemoTokens(stack.api, stack.host);
@@ -144,7 +157,14 @@ export async function runTrial(browser: Browser, stack: Stack, fault: Fault, ran
       case 'offline-then-online':
       case 'storage-full':
       case 'storage-disabled': {
-        variant = fault === 'offline-then-online' ? 'offline' : pick(fault === 'storage-disabled' ? ['online', 'offline-then-online', 'offline-then-closed'] : ['online', 'offline-then-online']);
+        variant =
+          fault === 'offline-then-online'
+            ? 'offline'
+            : pick(
+                fault === 'storage-disabled'
+                  ? ['online', 'offline-then-online', 'offline-then-closed']
+                  : ['online', 'offline-then-online'],
+              );
         const send = await fill(page, mine);
         if (variant === 'online') {
           await send.click();
@@ -170,7 +190,11 @@ export async function runTrial(browser: Browser, stack: Stack, fault: Fault, ran
         variant = `${left}x503`;
         await page.route(ratingRoute, (route) =>
           left-- > 0
-            ? route.fulfill({ status: 503, headers: corsHeaders(route), body: '{"error":{"code":"unavailable","message":"injected"}}' })
+            ? route.fulfill({
+                status: 503,
+                headers: corsHeaders(route),
+                body: '{"error":{"code":"unavailable","message":"injected"}}',
+              })
             : route.continue(),
         );
         await (await fill(page, mine)).click();
@@ -230,7 +254,10 @@ export async function runTrial(browser: Browser, stack: Stack, fault: Fault, ran
         const [a, b] = [await fill(page, mine), await fill(other, theirs)];
         variant = pick(['a-first', 'b-first']);
         await Promise.all(variant === 'a-first' ? [a.click(), b.click()] : [b.click(), a.click()]);
-        tabs.push({ values: mine, status: await waitStatus(page, FINAL) }, { values: theirs, status: await waitStatus(other, FINAL) });
+        tabs.push(
+          { values: mine, status: await waitStatus(page, FINAL) },
+          { values: theirs, status: await waitStatus(other, FINAL) },
+        );
         break;
       }
       case 'd1-write-fails':
@@ -254,7 +281,12 @@ export async function runTrial(browser: Browser, stack: Stack, fault: Fault, ran
 }
 
 /** Reads the session's rating back from D1 (the therapist's summary) and checks every tab's last words against it. */
-async function judge(stack: Stack, sid: string, therapist: string, tabs: Tab[]): Promise<{ outcome: Outcome; detail: string }> {
+async function judge(
+  stack: Stack,
+  sid: string,
+  therapist: string,
+  tabs: Tab[],
+): Promise<{ outcome: Outcome; detail: string }> {
   const res = await fetch(`${stack.api}/v1/session/summary`, { headers: { authorization: `Bearer ${therapist}` } });
   if (!res.ok) throw new Error(`summary: ${res.status} ${await res.text()}`);
   const summary = (await res.json()) as { status: string; items: Array<{ value: number }> };
@@ -264,10 +296,17 @@ async function judge(stack: Stack, sid: string, therapist: string, tabs: Tab[]):
   const said = (t: Tab) => meaning(t.status);
   if (stored === null) {
     // Nothing stored: true only if every tab said its answer was refused or not sent yet (its page then closed).
-    return { outcome: tabs.every((t) => said(t) === 'refused' || said(t) === 'not-yet') ? 'told-not-stored' : 'lost', detail };
+    return {
+      outcome: tabs.every((t) => said(t) === 'refused' || said(t) === 'not-yet') ? 'told-not-stored' : 'lost',
+      detail,
+    };
   }
   // A tab told "saved" must hold the stored values; otherwise its answer is lost.
-  if (!tabs.some((t) => t.values.join() === stored) || tabs.some((t) => said(t) === 'stored' && t.values.join() !== stored)) return { outcome: 'lost', detail };
+  if (
+    !tabs.some((t) => t.values.join() === stored) ||
+    tabs.some((t) => said(t) === 'stored' && t.values.join() !== stored)
+  )
+    return { outcome: 'lost', detail };
   // "Not sent yet" followed by a delivery is still the truth at the time it was said; a refusal or "another answer
   // was kept" for the values that were stored is not.
   const wrong = tabs.some((t) => t.values.join() === stored && (said(t) === 'refused' || said(t) === 'kept'));
@@ -276,5 +315,8 @@ async function judge(stack: Stack, sid: string, therapist: string, tabs: Tab[]):
 
 /** Sessions with more than one rating row in the stack's local D1 (read with wrangler, once, after the trials). */
 export function sessionsStoredTwice(stack: Stack): number {
-  return query<{ n: number }>({ persistTo: stack.state }, 'SELECT COUNT(*) AS n FROM ratings GROUP BY platform_id, sid_hash HAVING n > 1').length;
+  return query<{ n: number }>(
+    { persistTo: stack.state },
+    'SELECT COUNT(*) AS n FROM ratings GROUP BY platform_id, sid_hash HAVING n > 1',
+  ).length;
 }

@@ -24,7 +24,7 @@ const WARMUP_MS = 6000;
 
 /** The page's script: the widget's own pacing meter over a getUserMedia track and a WebRTC-received track. */
 const HARNESS = `
-import { createPacingMeter } from ${JSON.stringify(join(ROOT, 'widget/audio/pacing-meter.ts'))};
+import { createPacingMeter } from ${JSON.stringify(join(ROOT, 'widget/therapist/audio/pacing-meter.ts'))};
 const w = window;
 w.snaps = [];
 async function main() {
@@ -74,13 +74,22 @@ let browser: Browser;
 let url = '';
 
 beforeAll(async () => {
-  const js = await esbuild.build({ stdin: { contents: HARNESS, loader: 'ts', resolveDir: ROOT }, bundle: true, write: false, format: 'esm' });
+  const js = await esbuild.build({
+    stdin: { contents: HARNESS, loader: 'ts', resolveDir: ROOT },
+    bundle: true,
+    write: false,
+    format: 'esm',
+  });
   const clientWav = readFileSync(join(FIXTURE, 'client.wav'));
   const port = await freePort();
   server = createServer((req, res) => {
     if (req.url === '/client.wav') res.writeHead(200, { 'content-type': 'audio/wav' }).end(clientWav);
-    else if (req.url === '/harness.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js.outputFiles[0]!.text);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/harness.js"></script>');
+    else if (req.url === '/harness.js')
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(js.outputFiles[0]!.text);
+    else
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><script type="module" src="/harness.js"></script>');
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   url = `http://127.0.0.1:${port}/`;
@@ -96,10 +105,18 @@ afterAll(async () => {
 });
 
 describe('pacing over real WebRTC in Chromium', () => {
-  it(`measures the therapist's share of a recorded dialogue within 2 points (AEC, NS and AGC on, Opus)`, { timeout: 150_000 }, async () => {
+  it(`measures the therapist's share of a recorded dialogue within 2 points (AEC, NS and AGC on, Opus)`, {
+    timeout: 150_000,
+  }, async () => {
     const page = await browser.newPage();
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { started?: number; failed?: string }).started !== undefined || (window as unknown as { failed?: string }).failed !== undefined, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { started?: number; failed?: string }).started !== undefined ||
+        (window as unknown as { failed?: string }).failed !== undefined,
+      null,
+      { timeout: 30_000 },
+    );
     const setup = await page.evaluate(() => {
       const w = window as unknown as { failed?: string; micSettings: Record<string, boolean> };
       return { failed: w.failed, mic: w.micSettings };
@@ -108,21 +125,33 @@ describe('pacing over real WebRTC in Chromium', () => {
     expect(setup.mic).toEqual({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     type W = { snaps: { at: number; t: number; c: number }[]; started: number };
     // The first snapshot after the warm-up, then the first one a whole period later.
-    const from = await page.waitForFunction((warm) => {
-      const w = window as unknown as W;
-      return w.snaps.find((s) => s.at >= w.started + warm) ?? false;
-    }, WARMUP_MS, { timeout: WARMUP_MS + 20_000, polling: 250 });
+    const from = await page.waitForFunction(
+      (warm) => {
+        const w = window as unknown as W;
+        return w.snaps.find((s) => s.at >= w.started + warm) ?? false;
+      },
+      WARMUP_MS,
+      { timeout: WARMUP_MS + 20_000, polling: 250 },
+    );
     const a = (await from.jsonValue()) as { at: number; t: number; c: number };
     // By now the receiving side has decoded media: its stats name the codec.
-    expect(await page.evaluate(() => (window as unknown as { codecs: () => Promise<string[]> }).codecs())).toContain('audio/opus');
-    const to = await page.waitForFunction(({ at, period }) => (window as unknown as W).snaps.find((s) => s.at >= at + period) ?? false, { at: a.at, period: PERIOD_MS }, { timeout: PERIOD_MS + 30_000, polling: 250 });
+    expect(await page.evaluate(() => (window as unknown as { codecs: () => Promise<string[]> }).codecs())).toContain(
+      'audio/opus',
+    );
+    const to = await page.waitForFunction(
+      ({ at, period }) => (window as unknown as W).snaps.find((s) => s.at >= at + period) ?? false,
+      { at: a.at, period: PERIOD_MS },
+      { timeout: PERIOD_MS + 30_000, polling: 250 },
+    );
     const b = (await to.jsonValue()) as { at: number; t: number; c: number };
     const expected = truthMetrics(truth);
     const t = b.t - a.t;
     const c = b.c - a.c;
     // The window is one period to within a snapshot's jitter (about 1 s in 40).
     const share = t / (t + c);
-    console.log(`webrtc: therapist ${t} ms, client ${c} ms, share ${(share * 100).toFixed(2)} % (truth ${(expected.therapistShare * 100).toFixed(2)} %)`);
+    console.log(
+      `webrtc: therapist ${t} ms, client ${c} ms, share ${(share * 100).toFixed(2)} % (truth ${(expected.therapistShare * 100).toFixed(2)} %)`,
+    );
     expect(t + c).toBeGreaterThan(0.5 * (expected.therapistTalkSeconds + expected.clientTalkSeconds) * 1000);
     expect(Math.abs(share - expected.therapistShare) * 100).toBeLessThanOrEqual(2);
     await page.close();

@@ -43,7 +43,11 @@ function repeatedWav(wav: string, times = 4): string {
 
 /** Chromium whose (only) microphone plays this WAV (repeated, see above). */
 const fakeMicBrowser = (wav: string) =>
-  launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${repeatedWav(wav)}`]);
+  launchChromium([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${repeatedWav(wav)}`,
+  ]);
 
 beforeAll(async () => {
   stack = await startStack();
@@ -58,14 +62,25 @@ interface Snap {
   therapistTalkMs: number;
   clientTalkMs: number;
   cue: { key: string } | null;
-  tick: { ticks: number; meanMs: number; maxMs: number; over4Ms: number; firstMs: number; maxAfterFirstMs: number; uiMaxMs: number; renderMaxMs: number };
+  tick: {
+    ticks: number;
+    meanMs: number;
+    maxMs: number;
+    over4Ms: number;
+    firstMs: number;
+    maxAfterFirstMs: number;
+    uiMaxMs: number;
+    renderMaxMs: number;
+  };
 }
 
 async function openTherapist(page: Page, minutes: number): Promise<void> {
   const { therapist } = await mintDemoTokens(stack.api, stack.host, { minutes });
   // audio=none: the demo pane would otherwise play its own simulated call.
   await page.goto(paneUrl(stack.host, 'therapist', therapist) + '&audio=none');
-  await page.waitForFunction(() => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function');
+  await page.waitForFunction(
+    () => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function',
+  );
   await page.evaluate(() => {
     const w = window as unknown as { __snaps: unknown[]; Attune: { on(e: string, cb: (d: unknown) => void): void } };
     w.__snaps = [];
@@ -77,7 +92,9 @@ async function openTherapist(page: Page, minutes: number): Promise<void> {
 async function attach(page: Page, remoteWavBase64: string | null): Promise<void> {
   await page.evaluate(async (b64) => {
     const local = (
-      await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } })
+      await navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+      })
     ).getAudioTracks()[0]!;
     let remote: MediaStreamTrack | null = null;
     if (b64) {
@@ -98,65 +115,73 @@ async function attach(page: Page, remoteWavBase64: string | null): Promise<void>
 const snaps = (page: Page) => page.evaluate(() => (window as unknown as { __snaps: Snap[] }).__snaps);
 
 describe('pacing in Chromium', () => {
-  it.each(CASES)("measures the therapist's share of %s (%s) within 3 points of the truth", async (dialogue, condition) => {
-    const dir = join(DIALOGUES, dialogue);
-    const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as Truth;
-    const expected = truthMetrics(truth).therapistShare;
-    const browser = await fakeMicBrowser(join(dir, `${condition}-therapist.wav`));
-    onTestFinished(() => browser.close());
-    const page = await browser.newPage();
-    await openTherapist(page, 50);
-    await attach(page, readFileSync(join(dir, `${condition}-client.wav`)).toString('base64'));
+  it.each(CASES)(
+    "measures the therapist's share of %s (%s) within 3 points of the truth",
+    async (dialogue, condition) => {
+      const dir = join(DIALOGUES, dialogue);
+      const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as Truth;
+      const expected = truthMetrics(truth).therapistShare;
+      const browser = await fakeMicBrowser(join(dir, `${condition}-therapist.wav`));
+      onTestFinished(() => browser.close());
+      const page = await browser.newPage();
+      await openTherapist(page, 50);
+      await attach(page, readFileSync(join(dir, `${condition}-client.wav`)).toString('base64'));
 
-    // One loop to settle the noise floors, then two whole loops measured.
-    await expect.poll(async () => (await snaps(page)).at(-1)?.elapsedMs ?? 0, { timeout: 60_000, interval: 500 }).toBeGreaterThan(
-      LOOP_MS + 2 * LOOP_MS + 2000,
-    );
-    const all = await snaps(page);
-    const a = all.find((s) => s.elapsedMs >= LOOP_MS)!;
-    const b = all.reduce((best, s) =>
-      Math.abs(s.elapsedMs - a.elapsedMs - 2 * LOOP_MS) < Math.abs(best.elapsedMs - a.elapsedMs - 2 * LOOP_MS) ? s : best,
-    );
-    const dt = b.therapistTalkMs - a.therapistTalkMs;
-    const dc = b.clientTalkMs - a.clientTalkMs;
-    const share = dt / (dt + dc);
-    const tick = all.at(-1)!.tick;
-    console.log(
-      `[pacing] ${dialogue} ${condition}: window ${((b.elapsedMs - a.elapsedMs) / 1000).toFixed(2)} s: therapist ${(dt / 1000).toFixed(2)} s, client ${(dc / 1000).toFixed(2)} s; ` +
-        `share ${(share * 100).toFixed(1)}% vs truth ${(expected * 100).toFixed(1)}% (error ${(Math.abs(share - expected) * 100).toFixed(2)} points); ` +
-        `level tick: ${tick.ticks} ticks, mean ${tick.meanMs.toFixed(3)} ms, max ${tick.maxMs.toFixed(2)} ms (first ${tick.firstMs.toFixed(2)} ms, after it ${tick.maxAfterFirstMs.toFixed(2)} ms), over 4 ms ${tick.over4Ms}; once-a-second tick max ${tick.uiMaxMs.toFixed(2)} ms; strip render task max ${tick.renderMaxMs.toFixed(2)} ms`,
-    );
-    expect(Math.abs(b.elapsedMs - a.elapsedMs - 2 * LOOP_MS)).toBeLessThan(1500);
-    // Per whole loop each side talks about its truth (a sanity check that both sides are measured, once each).
-    expect(Math.abs(dt / 2000 - truthMetrics(truth).therapistTalkSeconds)).toBeLessThan(1);
-    expect(Math.abs(dc / 2000 - truthMetrics(truth).clientTalkSeconds)).toBeLessThan(1);
-    expect(Math.abs(share - expected) * 100).toBeLessThanOrEqual(3);
-    expect(tick.ticks).toBeGreaterThan(1000);
-    expect(tick.over4Ms / tick.ticks).toBeLessThan(0.01);
+      // One loop to settle the noise floors, then two whole loops measured.
+      await expect
+        .poll(async () => (await snaps(page)).at(-1)?.elapsedMs ?? 0, { timeout: 60_000, interval: 500 })
+        .toBeGreaterThan(LOOP_MS + 2 * LOOP_MS + 2000);
+      const all = await snaps(page);
+      const a = all.find((s) => s.elapsedMs >= LOOP_MS)!;
+      const b = all.reduce((best, s) =>
+        Math.abs(s.elapsedMs - a.elapsedMs - 2 * LOOP_MS) < Math.abs(best.elapsedMs - a.elapsedMs - 2 * LOOP_MS)
+          ? s
+          : best,
+      );
+      const dt = b.therapistTalkMs - a.therapistTalkMs;
+      const dc = b.clientTalkMs - a.clientTalkMs;
+      const share = dt / (dt + dc);
+      const tick = all.at(-1)!.tick;
+      console.log(
+        `[pacing] ${dialogue} ${condition}: window ${((b.elapsedMs - a.elapsedMs) / 1000).toFixed(2)} s: therapist ${(dt / 1000).toFixed(2)} s, client ${(dc / 1000).toFixed(2)} s; ` +
+          `share ${(share * 100).toFixed(1)}% vs truth ${(expected * 100).toFixed(1)}% (error ${(Math.abs(share - expected) * 100).toFixed(2)} points); ` +
+          `level tick: ${tick.ticks} ticks, mean ${tick.meanMs.toFixed(3)} ms, max ${tick.maxMs.toFixed(2)} ms (first ${tick.firstMs.toFixed(2)} ms, after it ${tick.maxAfterFirstMs.toFixed(2)} ms), over 4 ms ${tick.over4Ms}; once-a-second tick max ${tick.uiMaxMs.toFixed(2)} ms; strip render task max ${tick.renderMaxMs.toFixed(2)} ms`,
+      );
+      expect(Math.abs(b.elapsedMs - a.elapsedMs - 2 * LOOP_MS)).toBeLessThan(1500);
+      // Per whole loop each side talks about its truth (a sanity check that both sides are measured, once each).
+      expect(Math.abs(dt / 2000 - truthMetrics(truth).therapistTalkSeconds)).toBeLessThan(1);
+      expect(Math.abs(dc / 2000 - truthMetrics(truth).clientTalkSeconds)).toBeLessThan(1);
+      expect(Math.abs(share - expected) * 100).toBeLessThanOrEqual(3);
+      expect(tick.ticks).toBeGreaterThan(1000);
+      expect(tick.over4Ms / tick.ticks).toBeLessThan(0.01);
 
-    // The strip shows the time left and the balance; nothing is cued in the quiet start.
-    const strip = await widgetText(page);
-    expect(strip).toMatch(/\d+ min left/);
-    // About half a minute in: the balance names the one minute it covers, or waits for 30 s of talk.
-    expect(strip).toMatch(/Last 1 min: you \d+%, client \d+%|Talk balance: after a little more talk/);
-    expect(all.every((s) => s.cue === null)).toBe(true);
+      // The strip shows the time left and the balance; nothing is cued in the quiet start.
+      const strip = await widgetText(page);
+      expect(strip).toMatch(/\d+ min left/);
+      // About half a minute in: the balance names the one minute it covers, or waits for 30 s of talk.
+      expect(strip).toMatch(/Last 1 min: you \d+%, client \d+%|Talk balance: after a little more talk/);
+      expect(all.every((s) => s.cue === null)).toBe(true);
 
-    // At the end the aggregates are posted (201) and the summary shows them.
-    const sent = page.evaluate(
-      () =>
-        new Promise<number>((resolve) =>
-          (window as unknown as { Attune: { on(e: string, cb: (d: { status: number }) => void): void } }).Attune.on('pacing:sent', (d) => resolve(d.status)),
-        ),
-    );
-    await endCall(page);
-    expect(await sent).toBe(201);
-    await expect.poll(() => widgetText(page), { timeout: 15_000 }).toContain('Pacing this session');
-    await expect.poll(() => widgetText(page), { timeout: 15_000 }).not.toContain('not yet confirmed');
-    expect(await widgetText(page)).toMatch(/Talk balance\s*you \d+%, client \d+%/);
-    await page.close();
-  });
+      // At the end the aggregates are posted (201) and the summary shows them.
+      const sent = page.evaluate(
+        () =>
+          new Promise<number>((resolve) =>
+            (window as unknown as { Attune: { on(e: string, cb: (d: { status: number }) => void): void } }).Attune.on(
+              'pacing:sent',
+              (d) => resolve(d.status),
+            ),
+          ),
+      );
+      await endCall(page);
+      expect(await sent).toBe(201);
+      await expect.poll(() => widgetText(page), { timeout: 15_000 }).toContain('Pacing this session');
+      await expect.poll(() => widgetText(page), { timeout: 15_000 }).not.toContain('not yet confirmed');
+      expect(await widgetText(page)).toMatch(/Talk balance\s*you \d+%, client \d+%/);
+      await page.close();
+    },
+  );
 
-  it("measures the client through RTCRtpReceiver audio levels of a real peer connection (loopback) within 3 points", async () => {
+  it('measures the client through RTCRtpReceiver audio levels of a real peer connection (loopback) within 3 points', async () => {
     const [dialogue, condition] = CASES[0]!;
     const dir = join(DIALOGUES, dialogue);
     const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as Truth;
@@ -165,47 +190,59 @@ describe('pacing in Chromium', () => {
     onTestFinished(() => browser.close());
     const page = await browser.newPage();
     await openTherapist(page, 50);
-    const levels = await page.evaluate(async (b64) => {
-      const local = (
-        await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } })
-      ).getAudioTracks()[0]!;
-      const ac = new AudioContext();
-      const src = ac.createBufferSource();
-      src.buffer = await ac.decodeAudioData(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
-      src.loop = true;
-      const dest = ac.createMediaStreamDestination();
-      src.connect(dest);
-      src.start();
-      // The client's side of the call: its audio goes through Opus and RTP to a receiver in this page.
-      const a = new RTCPeerConnection();
-      const b = new RTCPeerConnection();
-      a.onicecandidate = (e) => e.candidate && void b.addIceCandidate(e.candidate);
-      b.onicecandidate = (e) => e.candidate && void a.addIceCandidate(e.candidate);
-      a.addTrack(dest.stream.getAudioTracks()[0]!, dest.stream);
-      const received = new Promise<RTCRtpReceiver>((resolve) => (b.ontrack = (e) => resolve(e.receiver)));
-      await a.setLocalDescription();
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      await a.setRemoteDescription(b.localDescription!);
-      const receiver = await received;
-      // The call page plays the client's audio (muted here). Chromium pulls remote audio, and so fills the
-      // receiver's synchronization sources, only for a track that something plays.
-      const el = new Audio();
-      el.muted = true;
-      el.srcObject = new MediaStream([receiver.track]);
-      await el.play();
-      (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({ local, remote: receiver });
-      await new Promise((r) => setTimeout(r, 1500));
-      return receiver.getSynchronizationSources().map((s) => s.audioLevel);
-    }, readFileSync(join(dir, `${condition}-client.wav`)).toString('base64'));
+    const levels = await page.evaluate(
+      async (b64) => {
+        const local = (
+          await navigator.mediaDevices.getUserMedia({
+            audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+          })
+        ).getAudioTracks()[0]!;
+        const ac = new AudioContext();
+        const src = ac.createBufferSource();
+        src.buffer = await ac.decodeAudioData(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
+        src.loop = true;
+        const dest = ac.createMediaStreamDestination();
+        src.connect(dest);
+        src.start();
+        // The client's side of the call: its audio goes through Opus and RTP to a receiver in this page.
+        const a = new RTCPeerConnection();
+        const b = new RTCPeerConnection();
+        a.onicecandidate = (e) => e.candidate && void b.addIceCandidate(e.candidate);
+        b.onicecandidate = (e) => e.candidate && void a.addIceCandidate(e.candidate);
+        a.addTrack(dest.stream.getAudioTracks()[0]!, dest.stream);
+        const received = new Promise<RTCRtpReceiver>((resolve) => (b.ontrack = (e) => resolve(e.receiver)));
+        await a.setLocalDescription();
+        await b.setRemoteDescription(a.localDescription!);
+        await b.setLocalDescription();
+        await a.setRemoteDescription(b.localDescription!);
+        const receiver = await received;
+        // The call page plays the client's audio (muted here). Chromium pulls remote audio, and so fills the
+        // receiver's synchronization sources, only for a track that something plays.
+        const el = new Audio();
+        el.muted = true;
+        el.srcObject = new MediaStream([receiver.track]);
+        await el.play();
+        (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({
+          local,
+          remote: receiver,
+        });
+        await new Promise((r) => setTimeout(r, 1500));
+        return receiver.getSynchronizationSources().map((s) => s.audioLevel);
+      },
+      readFileSync(join(dir, `${condition}-client.wav`)).toString('base64'),
+    );
     expect(levels.length).toBeGreaterThan(0);
     expect(levels[0]).toBeTypeOf('number');
 
-    await expect.poll(async () => (await snaps(page)).at(-1)?.elapsedMs ?? 0, { timeout: 60_000, interval: 500 }).toBeGreaterThan(3 * LOOP_MS + 2000);
+    await expect
+      .poll(async () => (await snaps(page)).at(-1)?.elapsedMs ?? 0, { timeout: 60_000, interval: 500 })
+      .toBeGreaterThan(3 * LOOP_MS + 2000);
     const all = await snaps(page);
     const a = all.find((s) => s.elapsedMs >= LOOP_MS)!;
     const b = all.reduce((best, s) =>
-      Math.abs(s.elapsedMs - a.elapsedMs - 2 * LOOP_MS) < Math.abs(best.elapsedMs - a.elapsedMs - 2 * LOOP_MS) ? s : best,
+      Math.abs(s.elapsedMs - a.elapsedMs - 2 * LOOP_MS) < Math.abs(best.elapsedMs - a.elapsedMs - 2 * LOOP_MS)
+        ? s
+        : best,
     );
     const dt = b.therapistTalkMs - a.therapistTalkMs;
     const dc = b.clientTalkMs - a.clientTalkMs;
@@ -273,7 +310,9 @@ describe('pacing in Chromium', () => {
     expect(await cueText()).toBe('5 minutes left.');
     expect(Math.abs(at5 + lateMs - 10 * 60_000)).toBeLessThan(2500);
     await page.evaluate(() => {
-      const btn = document.querySelector('attune-widget')!.shadowRoot!.querySelector<HTMLButtonElement>('button.dismiss')!;
+      const btn = document
+        .querySelector('attune-widget')!
+        .shadowRoot!.querySelector<HTMLButtonElement>('button.dismiss')!;
       btn.focus();
     });
     await page.keyboard.press('Escape');

@@ -22,7 +22,10 @@ export function widgetText(page: Page): Promise<string> {
   return page.evaluate(() => {
     const hosts = [...document.querySelectorAll('*')].filter((e) => e.shadowRoot);
     const text = (root: ShadowRoot) =>
-      [...root.children].filter((e) => e.tagName !== 'STYLE').map((e) => e.textContent ?? '').join('\n');
+      [...root.children]
+        .filter((e) => e.tagName !== 'STYLE')
+        .map((e) => e.textContent ?? '')
+        .join('\n');
     return hosts.map((h) => text(h.shadowRoot!)).join('\n');
   });
 }

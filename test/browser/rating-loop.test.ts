@@ -27,7 +27,9 @@ it('client rates by keyboard on a cross-origin CSP page; the therapist sees the 
   const cPage = await browser.newPage();
   cPage.on('console', watch);
   await cPage.goto(paneUrl(stack.host, 'client', client));
-  await cPage.waitForFunction(() => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function');
+  await cPage.waitForFunction(
+    () => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function',
+  );
 
   await endCall(tPage);
   await endCall(cPage);
@@ -74,10 +76,14 @@ it('keeps styles apart: loud host rules do not reach the card, and the card rule
   const page = await context.newPage();
   await page.goto(paneUrl(stack.host, 'client', client));
   await page.addStyleTag({
-    content: '* { color: rgb(255, 0, 0) !important; font-family: serif !important } button { background: rgb(255, 0, 0) !important; border-radius: 0 !important }',
+    content:
+      '* { color: rgb(255, 0, 0) !important; font-family: serif !important } button { background: rgb(255, 0, 0) !important; border-radius: 0 !important }',
   });
   await page.evaluate(() => {
-    document.body.insertAdjacentHTML('beforeend', '<h2 id="host-h2">Host heading</h2><button id="host-btn">Host button</button>');
+    document.body.insertAdjacentHTML(
+      'beforeend',
+      '<h2 id="host-h2">Host heading</h2><button id="host-btn">Host button</button>',
+    );
   });
   await endCall(page);
   const send = page.getByRole('button', { name: 'Send rating' });

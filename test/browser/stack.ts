@@ -70,7 +70,13 @@ export async function startStack(): Promise<Stack> {
   const [apiPort, hostPort] = [await freePort(), await freePort()];
   const api = `http://127.0.0.1:${apiPort}`;
   const host = `http://127.0.0.1:${hostPort}`;
-  const env = { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ''}`, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' };
+  const env = {
+    ...process.env,
+    PATH: `${BIN}:${process.env.PATH ?? ''}`,
+    WRANGLER_SEND_METRICS: 'false',
+    NO_COLOR: '1',
+    CI: 'true',
+  };
   const vars = join(dir, 'dev.vars');
 
   const seed = spawnSync(
@@ -83,8 +89,22 @@ export async function startStack(): Promise<Stack> {
   let output = '';
   const worker = spawn(
     join(BIN, 'wrangler'),
-    ['dev', '--ip', '127.0.0.1', '--port', String(apiPort), '--inspector-port', String(await freePort()),
-      '--persist-to', join(dir, 'state'), '--env-file', vars, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    [
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(apiPort),
+      '--inspector-port',
+      String(await freePort()),
+      '--persist-to',
+      join(dir, 'state'),
+      '--env-file',
+      vars,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+    ],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   worker.stdout?.on('data', (d) => (output += d));

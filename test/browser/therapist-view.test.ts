@@ -18,8 +18,17 @@ withStackAndBrowser((s, b) => {
 async function rate(token: string, values: number[]) {
   const res = await fetch(`${stack.api}/v1/session/rating`, {
     method: 'POST',
-    headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
-    body: JSON.stringify({ kind: 'rating', instrument: 'attune-session-4', version: 1, items: ['bond', 'goals', 'approach', 'overall'].map((id, i) => ({ id, value: values[i] })) }),
+    headers: {
+      Authorization: 'Bearer ' + token,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': crypto.randomUUID(),
+    },
+    body: JSON.stringify({
+      kind: 'rating',
+      instrument: 'attune-session-4',
+      version: 1,
+      items: ['bond', 'goals', 'approach', 'overall'].map((id, i) => ({ id, value: values[i] })),
+    }),
   });
   if (res.status !== 201) throw new Error(`rating: ${res.status}`);
 }
@@ -44,59 +53,73 @@ async function therapistPane(page: Page, token: string, audio = 'none') {
 }
 
 describe('the summary in a 360 px pane', () => {
-  it.each(['en', 'ar'])('%s: leads with what changed; flags and trend are visible without scrolling', async (locale) => {
-    // Three earlier sessions of one client (same day), then this one, a clear drop: both relative flags.
-    const series = await mintDemoTokens(stack.api, stack.host, { locale, quick: true });
-    for (const [i, values] of [[9, 9, 9, 9], [9.5, 9, 9, 9.5], [9.5, 9.5, 9.5, 9.5]].entries()) {
-      const s = await mintDemoTokens(stack.api, stack.host, { locale, quick: true, sid: `${series.sid}-${i}` });
-      await rate(s.client, values);
-    }
-    const now = await mintDemoTokens(stack.api, stack.host, { locale, quick: true });
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-    await therapistPane(page, now.therapist);
-    await endCall(page);
-    await rate(now.client, [7, 7.5, 8, 7.5]); // 30.0
-    await page.locator('.flags li').first().waitFor();
+  it.each(['en', 'ar'])(
+    '%s: leads with what changed; flags and trend are visible without scrolling',
+    async (locale) => {
+      // Three earlier sessions of one client (same day), then this one, a clear drop: both relative flags.
+      const series = await mintDemoTokens(stack.api, stack.host, { locale, quick: true });
+      for (const [i, values] of [
+        [9, 9, 9, 9],
+        [9.5, 9, 9, 9.5],
+        [9.5, 9.5, 9.5, 9.5],
+      ].entries()) {
+        const s = await mintDemoTokens(stack.api, stack.host, { locale, quick: true, sid: `${series.sid}-${i}` });
+        await rate(s.client, values);
+      }
+      const now = await mintDemoTokens(stack.api, stack.host, { locale, quick: true });
+      const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+      await therapistPane(page, now.therapist);
+      await endCall(page);
+      await rate(now.client, [7, 7.5, 8, 7.5]); // 30.0
+      await page.locator('.flags li').first().waitFor();
 
-    const b = await boxes(page, ['.summary', '.change', '.flag-list', 'svg.spark', 'table.items']);
-    for (const part of ['.change', '.flag-list', 'svg.spark'] as const) {
-      expect(b[part], part).not.toBeNull();
-      expect(b[part]!.bottom, part).toBeLessThanOrEqual(740);
-      expect(b[part]!.right, part).toBeLessThanOrEqual(360);
-    }
-    expect(b['.change']!.top).toBeLessThan(b['.flag-list']!.top);
-    expect(b['.flag-list']!.top).toBeLessThan(b['svg.spark']!.top);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      const b = await boxes(page, ['.summary', '.change', '.flag-list', 'svg.spark', 'table.items']);
+      for (const part of ['.change', '.flag-list', 'svg.spark'] as const) {
+        expect(b[part], part).not.toBeNull();
+        expect(b[part]!.bottom, part).toBeLessThanOrEqual(740);
+        expect(b[part]!.right, part).toBeLessThanOrEqual(360);
+      }
+      expect(b['.change']!.top).toBeLessThan(b['.flag-list']!.top);
+      expect(b['.flag-list']!.top).toBeLessThan(b['svg.spark']!.top);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
-    const text = await widgetText(page);
-    if (locale === 'en') {
-      expect(text).toContain('8.0 lower than last session (38.0).');
-      expect(text).toContain('A drop of 8.0 since last session.');
-      expect(text).toContain('Rule: a drop of 4.0 or more from the previous session');
-      expect(text).toContain("7.0 below this client's recent mean (37.0 over 3 sessions).");
-    } else {
-      // Right to left: the card's direction, its heading against the right edge, the score column on the left.
-      const dir = await page.evaluate(() => getComputedStyle(document.querySelector('attune-widget')!.shadowRoot!.querySelector('.summary')!).direction);
-      expect(dir).toBe('rtl');
-      const h = await boxes(page, ['.summary h2', 'table.items tbody th', 'table.items tbody td']);
-      expect(b['.summary']!.right - h['.summary h2']!.right).toBeLessThan(24);
-      expect(h['table.items tbody td']!.left).toBeLessThan(h['table.items tbody th']!.left);
-      expect(text).toContain('يستحق الحديث عنه مع العميل');
-    }
-    // No alarm colour: every flag is in the card's own text colour.
-    const colours = await page.evaluate(() => {
-      const root = document.querySelector('attune-widget')!.shadowRoot!;
-      const fg = getComputedStyle(root.querySelector('.summary')!).color;
-      return [...root.querySelectorAll('.flags li, table.items tbody td, table.items tbody th')].map((e) => getComputedStyle(e).color === fg);
-    });
-    expect(colours.every(Boolean)).toBe(true);
-    // Same-day sessions are told apart in the table by their time.
-    const dates = await page.evaluate(() =>
-      [...document.querySelector('attune-widget')!.shadowRoot!.querySelectorAll('#attune-trend-table tbody th')].map((th) => th.textContent),
-    );
-    expect(new Set(dates).size).toBe(dates.length);
-    await page.close();
-  });
+      const text = await widgetText(page);
+      if (locale === 'en') {
+        expect(text).toContain('8.0 lower than last session (38.0).');
+        expect(text).toContain('A drop of 8.0 since last session.');
+        expect(text).toContain('Rule: a drop of 4.0 or more from the previous session');
+        expect(text).toContain("7.0 below this client's recent mean (37.0 over 3 sessions).");
+      } else {
+        // Right to left: the card's direction, its heading against the right edge, the score column on the left.
+        const dir = await page.evaluate(
+          () =>
+            getComputedStyle(document.querySelector('attune-widget')!.shadowRoot!.querySelector('.summary')!).direction,
+        );
+        expect(dir).toBe('rtl');
+        const h = await boxes(page, ['.summary h2', 'table.items tbody th', 'table.items tbody td']);
+        expect(b['.summary']!.right - h['.summary h2']!.right).toBeLessThan(24);
+        expect(h['table.items tbody td']!.left).toBeLessThan(h['table.items tbody th']!.left);
+        expect(text).toContain('يستحق الحديث عنه مع العميل');
+      }
+      // No alarm colour: every flag is in the card's own text colour.
+      const colours = await page.evaluate(() => {
+        const root = document.querySelector('attune-widget')!.shadowRoot!;
+        const fg = getComputedStyle(root.querySelector('.summary')!).color;
+        return [...root.querySelectorAll('.flags li, table.items tbody td, table.items tbody th')].map(
+          (e) => getComputedStyle(e).color === fg,
+        );
+      });
+      expect(colours.every(Boolean)).toBe(true);
+      // Same-day sessions are told apart in the table by their time.
+      const dates = await page.evaluate(() =>
+        [...document.querySelector('attune-widget')!.shadowRoot!.querySelectorAll('#attune-trend-table tbody th')].map(
+          (th) => th.textContent,
+        ),
+      );
+      expect(new Set(dates).size).toBe(dates.length);
+      await page.close();
+    },
+  );
 });
 
 describe('the pacing strip', () => {
@@ -107,7 +130,9 @@ describe('the pacing strip', () => {
       // The quick-cues platform (20 s quiet start); 5 minutes scheduled: "minutes left" comes right after it.
       const { therapist } = await mintDemoTokens(stack.api, stack.host, { minutes: 5, quick: true });
       await therapistPane(page, therapist);
-      await page.waitForFunction(() => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function');
+      await page.waitForFunction(
+        () => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function',
+      );
       await page.evaluate(() => {
         const ac = new AudioContext();
         const quiet = () => {
@@ -115,20 +140,26 @@ describe('the pacing strip', () => {
           ac.createConstantSource().connect(dest);
           return dest.stream.getAudioTracks()[0]!;
         };
-        (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({ local: quiet(), remote: quiet() });
+        (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({
+          local: quiet(),
+          remote: quiet(),
+        });
       });
       const strip = page.locator('.strip');
       await strip.waitFor();
       const before = await boxes(page, ['.strip', '.cue']);
       expect(await strip.textContent()).toContain('Only you see this');
-      const cueShown = () => page.evaluate(() => !!document.querySelector('attune-widget')!.shadowRoot!.querySelector('.cue:not(.empty)'));
+      const cueShown = () =>
+        page.evaluate(() => !!document.querySelector('attune-widget')!.shadowRoot!.querySelector('.cue:not(.empty)'));
       for (let ran = 0; ran < 60 && !(await cueShown()); ran++) await page.clock.runFor(1000);
       expect(await cueShown()).toBe(true);
       const during = await boxes(page, ['.strip', '.cue']);
       expect(during['.strip']!.height, `width ${width}`).toBe(before['.strip']!.height);
       expect(during['.cue']!.top).toBe(before['.cue']!.top);
       // "N minutes left." in the cue; the strip's own "N min left" is hidden meanwhile (its place kept).
-      const visibleTime = await page.evaluate(() => getComputedStyle(document.querySelector('attune-widget')!.shadowRoot!.querySelector('.time')!).visibility);
+      const visibleTime = await page.evaluate(
+        () => getComputedStyle(document.querySelector('attune-widget')!.shadowRoot!.querySelector('.time')!).visibility,
+      );
       expect(await page.locator('.cue [role=status]').textContent()).toMatch(/^\d minutes left\.$/);
       expect(visibleTime).toBe('hidden');
       await page.close();
@@ -140,11 +171,15 @@ describe('the pacing strip', () => {
     await page.emulateMedia({ forcedColors: 'active' });
     const { therapist, client } = await mintDemoTokens(stack.api, stack.host);
     await therapistPane(page, therapist);
-    await page.waitForFunction(() => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function');
+    await page.waitForFunction(
+      () => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function',
+    );
     await page.evaluate(() => {
       const ac = new AudioContext();
       const dest = ac.createMediaStreamDestination();
-      (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({ local: dest.stream.getAudioTracks()[0] });
+      (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({
+        local: dest.stream.getAudioTracks()[0],
+      });
     });
     await page.locator('.strip').waitFor();
     const bar = await page.evaluate(() => {
@@ -152,7 +187,12 @@ describe('the pacing strip', () => {
       const el = root.querySelector('.bar')!;
       const s = getComputedStyle(el);
       const fill = getComputedStyle(el.querySelector('span')!);
-      return { border: s.borderTopWidth, borderColour: s.borderTopColor, bg: s.backgroundColor, fill: fill.backgroundColor };
+      return {
+        border: s.borderTopWidth,
+        borderColour: s.borderTopColor,
+        bg: s.backgroundColor,
+        fill: fill.backgroundColor,
+      };
     });
     expect(bar.border).toBe('1px');
     expect(bar.borderColour).not.toBe(bar.bg);

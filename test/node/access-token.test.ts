@@ -13,16 +13,34 @@ describe('AccessToken', () => {
     const jwt = await at.toJwt({ now: 1_899_999_000 });
     expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' });
     expect(decodeJwt(jwt)).toEqual({
-      iss: 'plt_a', aud: 'attune', sub: 'u-1', role: 'client', sid: 's-1', tid: 't-1', cid: 'u-1', loc: 'es', ins: 'srs',
-      sched: { start: 1_900_000_000, end: 1_900_003_000 }, iat: 1_899_999_000, exp: 1_899_999_000 + 4 * 3600,
+      iss: 'plt_a',
+      aud: 'attune',
+      sub: 'u-1',
+      role: 'client',
+      sid: 's-1',
+      tid: 't-1',
+      cid: 'u-1',
+      loc: 'es',
+      ins: 'srs',
+      sched: { start: 1_900_000_000, end: 1_900_003_000 },
+      iat: 1_899_999_000,
+      exp: 1_899_999_000 + 4 * 3600,
     });
   });
 
   it('HS256 with a shared secret; refuses a bad ref, a bad schedule and a lifetime over 24 h', async () => {
     const key = await generateKey('HS256');
-    expect(decodeProtectedHeader(await new AccessToken('plt_b', key.kid, key.privateKey, who).toJwt()).alg).toBe('HS256');
-    await expect(new AccessToken('plt_b', key.kid, key.privateKey, { ...who, session: 'has space' }).toJwt()).rejects.toThrow(/sid/);
-    await expect(new AccessToken('plt_b', key.kid, key.privateKey, who).setSchedule(2000, 1000).toJwt()).rejects.toThrow(MintError);
-    await expect(new AccessToken('plt_b', key.kid, key.privateKey, { ...who, ttl: 24 * 3600 + 1 }).toJwt()).rejects.toThrow(MintError);
+    expect(decodeProtectedHeader(await new AccessToken('plt_b', key.kid, key.privateKey, who).toJwt()).alg).toBe(
+      'HS256',
+    );
+    await expect(
+      new AccessToken('plt_b', key.kid, key.privateKey, { ...who, session: 'has space' }).toJwt(),
+    ).rejects.toThrow(/sid/);
+    await expect(
+      new AccessToken('plt_b', key.kid, key.privateKey, who).setSchedule(2000, 1000).toJwt(),
+    ).rejects.toThrow(MintError);
+    await expect(
+      new AccessToken('plt_b', key.kid, key.privateKey, { ...who, ttl: 24 * 3600 + 1 }).toJwt(),
+    ).rejects.toThrow(MintError);
   });
 });

@@ -16,7 +16,13 @@ describe('wrangler deploy --dry-run', () => {
     try {
       const r = spawnSync(join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', dir], {
         cwd: ROOT,
-        env: { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ''}`, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' },
+        env: {
+          ...process.env,
+          PATH: `${BIN}:${process.env.PATH ?? ''}`,
+          WRANGLER_SEND_METRICS: 'false',
+          NO_COLOR: '1',
+          CI: 'true',
+        },
         encoding: 'utf8',
       });
       const out = `${r.stdout}\n${r.stderr}`;

@@ -12,7 +12,11 @@ describe('mintToken', () => {
     const jwt = await mintToken({ platformId: 'plt_a', kid: key.kid, key: key.privateKey }, claims, { now });
     expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' });
     const pub = await importJWK('publicJwk' in key.stored ? key.stored.publicJwk : {}, 'EdDSA');
-    const { payload } = await jwtVerify(jwt, pub, { currentDate: new Date(now * 1000), audience: 'attune', issuer: 'plt_a' });
+    const { payload } = await jwtVerify(jwt, pub, {
+      currentDate: new Date(now * 1000),
+      audience: 'attune',
+      issuer: 'plt_a',
+    });
     expect(payload).toEqual({ ...claims, iss: 'plt_a', aud: 'attune', iat: now, exp: now + DEFAULT_TTL_SECONDS });
     expect(DEFAULT_TTL_SECONDS).toBe(4 * 3600);
   });
@@ -25,16 +29,25 @@ describe('mintToken', () => {
 
   it('HS256: signs with the shared secret; refuses secrets under 32 bytes', async () => {
     const key = await generateKey('HS256');
-    const jwt = await mintToken({ platformId: 'plt_b', kid: key.kid, key: key.privateKey, alg: 'HS256' }, { ...claims, ttlSeconds: 60 });
-    const { payload } = await jwtVerify(jwt, new TextEncoder().encode(key.privateKey as string), { algorithms: ['HS256'] });
+    const jwt = await mintToken(
+      { platformId: 'plt_b', kid: key.kid, key: key.privateKey, alg: 'HS256' },
+      { ...claims, ttlSeconds: 60 },
+    );
+    const { payload } = await jwtVerify(jwt, new TextEncoder().encode(key.privateKey as string), {
+      algorithms: ['HS256'],
+    });
     expect((payload.exp as number) - (payload.iat as number)).toBe(60);
-    await expect(mintToken({ platformId: 'plt_b', kid: 'k', key: 'too-short', alg: 'HS256' }, claims)).rejects.toThrow(MintError);
+    await expect(mintToken({ platformId: 'plt_b', kid: 'k', key: 'too-short', alg: 'HS256' }, claims)).rejects.toThrow(
+      MintError,
+    );
   });
 
   it('refuses a public JWK for EdDSA, bad claims and out-of-range lifetimes', async () => {
     const key = await generateKey('EdDSA');
     const signing = { platformId: 'plt_a', kid: key.kid, key: key.privateKey };
-    await expect(mintToken({ ...signing, key: publicJwkOf(key.privateKey as never) }, claims)).rejects.toThrow(MintError);
+    await expect(mintToken({ ...signing, key: publicJwkOf(key.privateKey as never) }, claims)).rejects.toThrow(
+      MintError,
+    );
     await expect(mintToken(signing, { ...claims, sid: '' })).rejects.toThrow(/sid/);
     await expect(mintToken(signing, { ...claims, role: 'admin' as never })).rejects.toThrow(/role/);
     await expect(mintToken(signing, { ...claims, ttlSeconds: 0 })).rejects.toThrow(MintError);

@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, ROUTES, type Route } from '../../worker/openapi.ts';
+import { buildOpenApiDocument, ROUTES, type Route } from '../../worker/http/openapi.ts';
 
 describe('the generated OpenAPI document', () => {
   it('is valid OpenAPI 3.1 (independent validator)', async () => {
@@ -10,7 +10,9 @@ describe('the generated OpenAPI document', () => {
   });
 
   it('the validator is not a rubber stamp: a broken document fails', async () => {
-    const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, { parameters: Array<{ in: string }> }>> };
+    const doc = buildOpenApiDocument() as {
+      paths: Record<string, Record<string, { parameters: Array<{ in: string }> }>>;
+    };
     doc.paths['/v1/reports/weeks']!.get!.parameters[0]!.in = 'body'; // OpenAPI 2 style, not 3.1
     expect((await new Validator().validate(doc)).valid).toBe(false);
   });

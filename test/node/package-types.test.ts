@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { ApiError as ApiErrorSchema } from '../../schemas/common.ts';
 import type { CueKind as CueKindSchema, PacingAggregates as PacingSchema } from '../../schemas/pacing.ts';
 import type { RatingReceipt as ReceiptSchema, SessionSummary as SummarySchema } from '../../schemas/summary.ts';
-import type { RoomLike as AdapterRoom } from '../../widget/livekit/room-adapter.ts';
-import type { Cue } from '../../widget/pacing/cue-policy.ts';
-import type { PacingSnapshot as InternalSnapshot } from '../../widget/pacing/session.ts';
+import type { RoomLike as AdapterRoom } from '../../widget/therapist/audio/livekit-room.ts';
+import type { Cue } from '../../pacing/cue-rules.ts';
+import type { PacingSnapshot as InternalSnapshot } from '../../pacing/session.ts';
 import type { WidgetError as InternalError } from '../../widget/shared/contract.ts';
 import type * as Public from '../../widget/index.ts';
 

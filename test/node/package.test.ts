@@ -36,22 +36,44 @@ beforeAll(() => {
   expect(pack.status, pack.out).toBe(0);
   tarball = pack.out.trim().split('\n').filter(Boolean).at(-1)!;
   // The package's own dependencies, pinned to what this repo's lockfile resolved (npm ci put them in the cache).
-  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; integrity: string }> };
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
-  const deps = Object.fromEntries(Object.keys(pkg.dependencies).map((n) => [n, lock.packages[`node_modules/${n}`]!.version]));
-  const integrity = 'sha512-' + createHash('sha512').update(readFileSync(join(dir, tarball))).digest('base64');
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version: string; integrity: string }>;
+  };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+    dependencies: Record<string, string>;
+  };
+  const deps = Object.fromEntries(
+    Object.keys(pkg.dependencies).map((n) => [n, lock.packages[`node_modules/${n}`]!.version]),
+  );
+  const integrity =
+    'sha512-' +
+    createHash('sha512')
+      .update(readFileSync(join(dir, tarball)))
+      .digest('base64');
   const packages: Record<string, object> = {
     '': { name: 'consumer', dependencies: { attune: `file:${tarball}` } },
     'node_modules/attune': { version: pkg.version, resolved: `file:${tarball}`, integrity, dependencies: deps },
   };
   for (const [n, version] of Object.entries(deps)) {
-    packages[`node_modules/${n}`] = { version, resolved: `https://registry.npmjs.org/${n}/-/${n.split('/').pop()}-${version}.tgz`, integrity: lock.packages[`node_modules/${n}`]!.integrity };
+    packages[`node_modules/${n}`] = {
+      version,
+      resolved: `https://registry.npmjs.org/${n}/-/${n.split('/').pop()}-${version}.tgz`,
+      integrity: lock.packages[`node_modules/${n}`]!.integrity,
+    };
   }
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { attune: `file:${tarball}` } }));
-  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { attune: `file:${tarball}` } }),
+  );
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }),
+  );
   let install = run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
   // A cache that never saw these tarballs (node_modules installed some other way): fetch what is missing.
-  if (install.status !== 0 && /ENOTCACHED/.test(install.out)) install = run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  if (install.status !== 0 && /ENOTCACHED/.test(install.out))
+    install = run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
   expect(install.status, install.out).toBe(0);
 }, 120_000);
 
@@ -61,10 +83,15 @@ afterAll(() => {
 
 describe('the npm package', () => {
   it('ships only the built entries and their declarations, and stays private', () => {
-    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/attune/package.json'), 'utf8')) as { private: boolean; exports: Record<string, unknown> };
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/attune/package.json'), 'utf8')) as {
+      private: boolean;
+      exports: Record<string, unknown>;
+    };
     expect(pkg.private).toBe(true);
     expect(Object.keys(pkg.exports).sort()).toEqual(['./package.json', './server', './widget']);
-    const list = run('tar', ['-tzf', join(dir, tarball)], dir).out.trim().split('\n');
+    const list = run('tar', ['-tzf', join(dir, tarball)], dir)
+      .out.trim()
+      .split('\n');
     expect(list.filter((f) => !/^package\/(package\.json|README\.md|dist\/npm\/.+)$/.test(f))).toEqual([]);
     expect(list).toContain('package/dist/npm/types/widget/index.d.ts');
   });
@@ -131,19 +158,39 @@ export async function token(): Promise<string> {
     for (const [name, code] of found) writeFileSync(join(dir, `src/recipe-${name}.ts`), code);
     // The video SDKs are this repo's devDependencies; a consumer would have its own.
     const sdk = (n: string) => [join(ROOT, 'node_modules', n)];
-    const paths = Object.fromEntries(['livekit-client', 'twilio-video', '@daily-co/daily-js', '@vonage/client-sdk-video', 'agora-rtc-sdk-ng'].map((n) => [n, sdk(n)]));
+    const paths = Object.fromEntries(
+      ['livekit-client', 'twilio-video', '@daily-co/daily-js', '@vonage/client-sdk-video', 'agora-rtc-sdk-ng'].map(
+        (n) => [n, sdk(n)],
+      ),
+    );
     const compilerOptions = {
-      strict: true, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2023', 'DOM', 'DOM.Iterable'],
-      types: [], skipLibCheck: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, paths,
+      strict: true,
+      noEmit: true,
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+      types: [],
+      skipLibCheck: true,
+      noUncheckedIndexedAccess: true,
+      exactOptionalPropertyTypes: true,
+      paths,
     };
     const tsc = (include: string[]) => {
       writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include }));
-      return run(join(BIN, 'tsc'), ['-p', 'tsconfig.json', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types')], dir);
+      return run(
+        join(BIN, 'tsc'),
+        ['-p', 'tsconfig.json', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types')],
+        dir,
+      );
     };
     const ok = tsc(['src']);
     expect(ok.status, ok.out).toBe(0);
 
-    writeFileSync(join(dir, 'misuse.ts'), `import { mount } from 'attune/widget';\nmount({ token: 'jwt', api: 'x' }).on('summary', (s) => s.score);\nmount({ token: 1, api: 'x' });\n`);
+    writeFileSync(
+      join(dir, 'misuse.ts'),
+      `import { mount } from 'attune/widget';\nmount({ token: 'jwt', api: 'x' }).on('summary', (s) => s.score);\nmount({ token: 1, api: 'x' });\n`,
+    );
     const bad = tsc(['misuse.ts']);
     expect(bad.status).not.toBe(0);
     expect(bad.out).toMatch(/misuse\.ts\(2,\d+\): error TS2339: Property 'score' does not exist/);

@@ -23,15 +23,37 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     const persist = join(dir, 'seed-state');
     const vars = join(dir, 'seed.vars');
     writeFileSync(vars, "OTHER_SETTING='kept'\n");
-    const first = JSON.parse(node('scripts/seed-demo.ts', ['--persist-to', persist, '--vars', vars, '--origin', 'http://localhost:9999']).trim());
+    const first = JSON.parse(
+      node('scripts/seed-demo.ts', [
+        '--persist-to',
+        persist,
+        '--vars',
+        vars,
+        '--origin',
+        'http://localhost:9999',
+      ]).trim(),
+    );
     const v1 = parseVars(readFileSync(vars, 'utf8'));
     expect(v1.get('DEV_MODE')).toBe('1');
     expect(v1.get('OTHER_SETTING')).toBe('kept');
     expect(v1.get('REF_HASH_SECRET')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(v1.get('DEMO_PLATFORM_ID')).toBe(first.platformId);
-    expect(JSON.parse(v1.get('DEMO_PRIVATE_JWK')!)).toMatchObject({ kty: 'OKP', crv: 'Ed25519', d: expect.any(String) });
+    expect(JSON.parse(v1.get('DEMO_PRIVATE_JWK')!)).toMatchObject({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      d: expect.any(String),
+    });
 
-    const second = JSON.parse(node('scripts/seed-demo.ts', ['--persist-to', persist, '--vars', vars, '--origin', 'http://localhost:9999']).trim());
+    const second = JSON.parse(
+      node('scripts/seed-demo.ts', [
+        '--persist-to',
+        persist,
+        '--vars',
+        vars,
+        '--origin',
+        'http://localhost:9999',
+      ]).trim(),
+    );
     expect(second).toEqual(first);
     expect(parseVars(readFileSync(vars, 'utf8'))).toEqual(v1);
 
@@ -43,7 +65,10 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     expect(JSON.parse(platforms.find((p) => p.id === first.platformId)!.settings)).toEqual({});
     expect(JSON.parse(platforms.find((p) => p.id === first.quickPlatformId)!.settings)).toEqual({ cues: QUICK_CUES });
     expect(query(t, 'SELECT DISTINCT origin FROM platform_origins')).toEqual([{ origin: 'http://localhost:9999' }]);
-    const keys = query<{ alg: string; public_jwk: string; secret: string | null }>(t, 'SELECT alg, public_jwk, secret FROM platform_keys');
+    const keys = query<{ alg: string; public_jwk: string; secret: string | null }>(
+      t,
+      'SELECT alg, public_jwk, secret FROM platform_keys',
+    );
     expect(keys).toHaveLength(2);
     for (const k of keys) {
       expect(k.alg).toBe('EdDSA');
@@ -54,7 +79,15 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
 
   it('platform create prints the private key once and stores only the public key; add-origin adds an origin', () => {
     const persist = join(dir, 'cli-state');
-    const out = node('scripts/platform.ts', ['create', '--name', "O'Neil Care", '--origin', 'https://app.oneil.example', '--persist-to', persist]);
+    const out = node('scripts/platform.ts', [
+      'create',
+      '--name',
+      "O'Neil Care",
+      '--origin',
+      'https://app.oneil.example',
+      '--persist-to',
+      persist,
+    ]);
     const id = /platform id: (\S+)/.exec(out)?.[1];
     const kid = /kid:\s+(\S+)/.exec(out)?.[1];
     const jwk = JSON.parse(/^(\{.*"d".*\})$/m.exec(out)?.[1] ?? 'null');
@@ -69,8 +102,19 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     expect(rows[0]).toMatchObject({ kid, platform_id: id, name: "O'Neil Care" });
     expect(rows[0]!.public_jwk).not.toContain(jwk.d);
 
-    node('scripts/platform.ts', ['add-origin', '--platform', id!, '--origin', 'https://second.example', '--persist-to', persist]);
-    expect(query(t, 'SELECT origin FROM platform_origins ORDER BY origin')).toEqual([{ origin: 'https://app.oneil.example' }, { origin: 'https://second.example' }]);
+    node('scripts/platform.ts', [
+      'add-origin',
+      '--platform',
+      id!,
+      '--origin',
+      'https://second.example',
+      '--persist-to',
+      persist,
+    ]);
+    expect(query(t, 'SELECT origin FROM platform_origins ORDER BY origin')).toEqual([
+      { origin: 'https://app.oneil.example' },
+      { origin: 'https://second.example' },
+    ]);
 
     const hs = node('scripts/platform.ts', ['create', '--name', 'HS', '--alg', 'HS256', '--persist-to', persist]);
     const secret = /^([A-Za-z0-9_-]{43})$/m.exec(hs)?.[1];
@@ -86,26 +130,72 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     const key = /^(attune_admin_[A-Za-z0-9_-]{43})$/m.exec(adminOut)?.[1];
     expect(key).toBeDefined();
     const t = { persistTo: persist };
-    const rows = query<{ id: string; platform_id: string; key_hash: string }>(t, 'SELECT id, platform_id, key_hash FROM admin_keys');
-    expect(rows).toEqual([{ id: expect.stringMatching(/^adm_/), platform_id: id, key_hash: createHash('sha256').update(key!).digest('base64url') }]);
+    const rows = query<{ id: string; platform_id: string; key_hash: string }>(
+      t,
+      'SELECT id, platform_id, key_hash FROM admin_keys',
+    );
+    expect(rows).toEqual([
+      {
+        id: expect.stringMatching(/^adm_/),
+        platform_id: id,
+        key_hash: createHash('sha256').update(key!).digest('base64url'),
+      },
+    ]);
     expect(JSON.stringify(query(t, 'SELECT * FROM admin_keys'))).not.toContain(key!.slice(13));
 
     node('scripts/platform.ts', ['retention', '--platform', id, '--days', '30', '--persist-to', persist]);
-    node('scripts/platform.ts', ['settings', '--platform', id, '--json', '{"ask":{"mode":"nth","n":3}}', '--persist-to', persist]);
-    expect(query(t, 'SELECT retention_days, settings FROM platforms')).toEqual([{ retention_days: 30, settings: '{"ask":{"mode":"nth","n":3}}' }]);
-    expect(() => node('scripts/platform.ts', ['settings', '--platform', id, '--json', '{"ask":{"mode":"sometimes"}}', '--persist-to', persist])).toThrow();
+    node('scripts/platform.ts', [
+      'settings',
+      '--platform',
+      id,
+      '--json',
+      '{"ask":{"mode":"nth","n":3}}',
+      '--persist-to',
+      persist,
+    ]);
+    expect(query(t, 'SELECT retention_days, settings FROM platforms')).toEqual([
+      { retention_days: 30, settings: '{"ask":{"mode":"nth","n":3}}' },
+    ]);
+    expect(() =>
+      node('scripts/platform.ts', [
+        'settings',
+        '--platform',
+        id,
+        '--json',
+        '{"ask":{"mode":"sometimes"}}',
+        '--persist-to',
+        persist,
+      ]),
+    ).toThrow();
 
     node('scripts/platform.ts', ['revoke-admin-key', '--id', rows[0]!.id, '--persist-to', persist]);
-    expect(query<{ revoked_at: number | null }>(t, 'SELECT revoked_at FROM admin_keys')[0]!.revoked_at).toBeGreaterThan(0);
+    expect(query<{ revoked_at: number | null }>(t, 'SELECT revoked_at FROM admin_keys')[0]!.revoked_at).toBeGreaterThan(
+      0,
+    );
   });
 
   it('refuses bad input without touching D1', () => {
-    expect(() => node('scripts/platform.ts', ['create', '--name', 'X', '--origin', 'https://a.example/path', '--persist-to', join(dir, 'bad')])).toThrow();
-    expect(() => node('scripts/platform.ts', ['create', '--name', 'X', '--alg', 'none', '--persist-to', join(dir, 'bad')])).toThrow();
+    expect(() =>
+      node('scripts/platform.ts', [
+        'create',
+        '--name',
+        'X',
+        '--origin',
+        'https://a.example/path',
+        '--persist-to',
+        join(dir, 'bad'),
+      ]),
+    ).toThrow();
+    expect(() =>
+      node('scripts/platform.ts', ['create', '--name', 'X', '--alg', 'none', '--persist-to', join(dir, 'bad')]),
+    ).toThrow();
   });
 
   it('vars round-trip through the dotenv format', () => {
-    const m = new Map([['A', '{"x":"y"}'], ['B', 'plain']]);
+    const m = new Map([
+      ['A', '{"x":"y"}'],
+      ['B', 'plain'],
+    ]);
     expect(parseVars(formatVars(m))).toEqual(m);
   });
 });

@@ -7,7 +7,8 @@ const rating = (value: unknown) => ({ kind: 'rating', instrument: 'x', version: 
 describe('shared schemas', () => {
   it('take any finite score (the Worker checks it against the instrument) but nothing absurd', () => {
     expect(v.safeParse(RatingSubmission, rating(9.25)).success).toBe(true);
-    for (const bad of [Number.NaN, Infinity, 2e6, '9', null]) expect(v.safeParse(RatingSubmission, rating(bad)).success).toBe(false);
+    for (const bad of [Number.NaN, Infinity, 2e6, '9', null])
+      expect(v.safeParse(RatingSubmission, rating(bad)).success).toBe(false);
   });
 
   it('reject an instrument whose scale cannot be rated', () => {

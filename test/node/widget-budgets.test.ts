@@ -13,7 +13,10 @@ const meta = {
   inputs: {},
   outputs: {
     'w.js': out([]),
-    'c.js': out([['cs.js', 'import-statement'], ['cl.js', 'dynamic-import']]),
+    'c.js': out([
+      ['cs.js', 'import-statement'],
+      ['cl.js', 'dynamic-import'],
+    ]),
     'cs.js': out([]),
     'cl.js': out([]),
     't.js': out([]),
@@ -34,7 +37,10 @@ describe('widget size budgets', () => {
   });
 
   it('fail a role one byte over its budget', () => {
-    const r = checkBudgets(meta, 'w.js', { client: 'c.js', therapist: 't.js' }, (f) => sizes[f]!, { client: 9_999, therapist: 21_000 });
+    const r = checkBudgets(meta, 'w.js', { client: 'c.js', therapist: 't.js' }, (f) => sizes[f]!, {
+      client: 9_999,
+      therapist: 21_000,
+    });
     expect(r.map((b) => b.ok)).toEqual([false, true]);
   });
 });

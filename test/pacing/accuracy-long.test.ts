@@ -53,7 +53,11 @@ describe(`accuracy on ${SECONDS} s dialogues synthesised at test time`, () => {
     }
     it(`seed ${seed} noise with a near-silent frame every 10 s on each track: share within 3 points`, () => {
       const { d, truth } = dialogues.get(seed)!;
-      const m = analyzeTracks(withDips(d.tracks.noise.therapist, 4, 10), withDips(d.tracks.noise.client, 7.3, 10), RATE);
+      const m = analyzeTracks(
+        withDips(d.tracks.noise.therapist, 4, 10),
+        withDips(d.tracks.noise.client, 7.3, 10),
+        RATE,
+      );
       expect(Math.abs(m.therapistShare - truth.therapistShare) * 100).toBeLessThanOrEqual(3);
       expect(Math.abs(m.therapistTalkSeconds - truth.therapistTalkSeconds)).toBeLessThan(2);
       expect(Math.abs(m.clientTalkSeconds - truth.clientTalkSeconds)).toBeLessThan(2);

@@ -7,7 +7,9 @@ import { analyzeTracks, truthMetrics } from '../../scripts/lib-analyze.ts';
 import { readWav } from '../../scripts/lib-wav.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/dialogues');
-const names = readdirSync(dir).filter((n) => n.startsWith('dialogue-')).sort();
+const names = readdirSync(dir)
+  .filter((n) => n.startsWith('dialogue-'))
+  .sort();
 
 describe('accuracy on committed fixtures', () => {
   it('has fixtures', () => {

@@ -14,7 +14,14 @@ describe('analyze CLI', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const m = JSON.parse(lines[0]!);
-    for (const k of ['therapistTalkSeconds', 'clientTalkSeconds', 'therapistShare', 'overlapSeconds', 'longestTherapistTurnSeconds', 'durationSeconds']) {
+    for (const k of [
+      'therapistTalkSeconds',
+      'clientTalkSeconds',
+      'therapistShare',
+      'overlapSeconds',
+      'longestTherapistTurnSeconds',
+      'durationSeconds',
+    ]) {
       expect(typeof m[k]).toBe('number');
     }
     expect(m.therapistShare).toBeGreaterThan(0);

@@ -10,9 +10,17 @@ describe('turns, overlaps and silences', () => {
   });
 
   it('keeps a turn through short pauses and backchannels, ends it when the client takes the floor', () => {
-    const therapist: [number, number][] = [[0, 10], [11.5, 20], [21, 30], [40, 50]];
+    const therapist: [number, number][] = [
+      [0, 10],
+      [11.5, 20],
+      [21, 30],
+      [40, 50],
+    ];
     // a 0.5 s "mm" at 20.2 is a backchannel; the client's 5 s at 32 takes the floor
-    const client: [number, number][] = [[20.2, 20.7], [32, 37]];
+    const client: [number, number][] = [
+      [20.2, 20.7],
+      [32, 37],
+    ];
     const m = runSpeaking(60, therapist, client).snapshot();
     expect(m.longestTherapistTurnMs).toBe(30_000);
     expect(m.therapistTurns).toBe(2);
@@ -21,7 +29,14 @@ describe('turns, overlaps and silences', () => {
 
   it('ends a turn when the client starts in a pause and keeps talking, even if the therapist comes back in over them', () => {
     // client alone only 0.6 s (11.0-11.6), but their run lasts 2 s: they took the floor
-    const m = runSpeaking(30, [[0, 10], [11.6, 20]], [[11, 13]]).snapshot();
+    const m = runSpeaking(
+      30,
+      [
+        [0, 10],
+        [11.6, 20],
+      ],
+      [[11, 13]],
+    ).snapshot();
     expect(m.therapistTurns).toBe(2);
     expect(m.longestTherapistTurnMs).toBe(10_000);
     // the same client speech starting while the therapist talks is an interruption attempt, not a floor change
@@ -31,7 +46,14 @@ describe('turns, overlaps and silences', () => {
   });
 
   it('ends a turn after a long pause even if nobody else speaks', () => {
-    const m = runSpeaking(60, [[0, 10], [14, 20]], []).snapshot();
+    const m = runSpeaking(
+      60,
+      [
+        [0, 10],
+        [14, 20],
+      ],
+      [],
+    ).snapshot();
     expect(m.therapistTurns).toBe(2);
     expect(m.longestTherapistTurnMs).toBe(10_000);
   });
@@ -42,15 +64,31 @@ describe('turns, overlaps and silences', () => {
   });
 
   it('counts overlaps from the minimum length on and ignores backchannel blips', () => {
-    const therapist: [number, number][] = [[0, 10], [20, 30]];
-    const client: [number, number][] = [[3, 3.4], [9, 12], [29, 29.5], [40, 45]];
+    const therapist: [number, number][] = [
+      [0, 10],
+      [20, 30],
+    ];
+    const client: [number, number][] = [
+      [3, 3.4],
+      [9, 12],
+      [29, 29.5],
+      [40, 45],
+    ];
     const m = runSpeaking(60, therapist, client).snapshot();
     expect(m.overlapCount).toBe(1);
     expect(m.overlapMs).toBe(1000);
   });
 
   it('counts silences from two seconds and keeps the longest', () => {
-    const m = runSpeaking(30, [[0, 5], [6, 10], [20, 30]], []).snapshot();
+    const m = runSpeaking(
+      30,
+      [
+        [0, 5],
+        [6, 10],
+        [20, 30],
+      ],
+      [],
+    ).snapshot();
     expect(m.silenceCount).toBe(1);
     expect(m.silenceMs).toBe(10_000);
     expect(m.longestSilenceMs).toBe(10_000);

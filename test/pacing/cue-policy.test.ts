@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { createPacingSession, CUE_TEXT_EN, type Cue, type PacingSessionOptions } from '../../widget/pacing/index.ts';
+import { createPacingSession, CUE_TEXT_EN, type Cue, type PacingSessionOptions } from '../../pacing/index.ts';
 import type { Spans } from './helpers.ts';
 
 const inSpans = (spans: Spans, s: number) => spans.some(([a, b]) => s >= a && s < b);
 
 /** Runs speaking flags every 100 ms and returns every cue with its time in seconds. */
-function cues(seconds: number, therapist: Spans, client: Spans, opts: PacingSessionOptions = {}): { at: number; cue: Cue }[] {
-  const s = createPacingSession({ frameMs: 100, sources: { therapist: 'speaking', client: 'speaking' }, now: () => 0, ...opts });
+function cues(
+  seconds: number,
+  therapist: Spans,
+  client: Spans,
+  opts: PacingSessionOptions = {},
+): { at: number; cue: Cue }[] {
+  const s = createPacingSession({
+    frameMs: 100,
+    sources: { therapist: 'speaking', client: 'speaking' },
+    now: () => 0,
+    ...opts,
+  });
   const out: { at: number; cue: Cue }[] = [];
   for (let f = 0; f < seconds * 10; f++) {
     const sec = (f + 0.5) / 10;
@@ -71,8 +81,23 @@ describe('cue policy', () => {
 
   it('keeps at least three minutes between conversational cues', () => {
     // Monologues of 100 s separated by short client turns: each would cue, the gap holds them back.
-    const therapist: Spans = [[0, 100], [105, 205], [210, 310], [315, 415], [420, 520], [525, 625], [630, 730]];
-    const client: Spans = [[100, 105], [205, 210], [310, 315], [415, 420], [520, 525], [625, 630]];
+    const therapist: Spans = [
+      [0, 100],
+      [105, 205],
+      [210, 310],
+      [315, 415],
+      [420, 520],
+      [525, 625],
+      [630, 730],
+    ];
+    const client: Spans = [
+      [100, 105],
+      [205, 210],
+      [310, 315],
+      [415, 420],
+      [520, 525],
+      [625, 630],
+    ];
     const got = cues(740, therapist, client);
     expect(got.length).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < got.length; i++) expect(got[i]!.at - got[i - 1]!.at).toBeGreaterThanOrEqual(180);
@@ -120,7 +145,9 @@ describe('cue policy', () => {
     ]);
     expect(time[0]!.at).toBeCloseTo(300, 0);
     expect(time[1]!.at).toBeCloseTo(340, 0);
-    expect(CUE_TEXT_EN[time[0]!.cue.key].replace('{minutes}', String(time[0]!.cue.minutesLeft))).toBe('6 minutes left.');
+    expect(CUE_TEXT_EN[time[0]!.cue.key].replace('{minutes}', String(time[0]!.cue.minutesLeft))).toBe(
+      '6 minutes left.',
+    );
   });
 
   it('rounds the minutes left up and the wall clock at the first frame sets them', () => {
@@ -133,7 +160,9 @@ describe('cue policy', () => {
 
   it('follows configured thresholds', () => {
     const { therapist, client } = alternate(0, 200, 35, 10);
-    const got = cues(200, therapist, client, { cues: { quietStartSeconds: 60, monologueSeconds: 30, balanceShareAbove: 0.9 } });
+    const got = cues(200, therapist, client, {
+      cues: { quietStartSeconds: 60, monologueSeconds: 30, balanceShareAbove: 0.9 },
+    });
     expect(got[0]!.cue.kind).toBe('monologue');
     expect(got[0]!.at).toBeGreaterThanOrEqual(60);
   });

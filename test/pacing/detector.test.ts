@@ -1,9 +1,9 @@
 // The detector parts that make pacing hold on real call audio (issue 7): each test also shows that the same
 // audio goes wrong without the part, so none of them passes vacuously.
 import { describe, expect, it } from 'vitest';
-import { createPacingSession, type PacingSessionOptions } from '../../widget/pacing/index.ts';
-import { rms, speechLevel } from '../../widget/pacing/levels.ts';
-import { NoiseFloor } from '../../widget/pacing/noise-floor.ts';
+import { createPacingSession, type PacingSessionOptions } from '../../pacing/index.ts';
+import { rms, speechLevel } from '../../pacing/levels.ts';
+import { NoiseFloor } from '../../pacing/noise-floor.ts';
 import { rng } from './helpers.ts';
 
 /** 20 ms frames of two roles given as dBFS per second of the call (null: digital silence). */
@@ -90,7 +90,9 @@ describe('onset over 80 of the last 100 ms', () => {
     };
     const quiet = () => -70;
     expect(feed(20, typing, quiet).therapistTalkMs).toBe(0);
-    expect(feed(20, typing, quiet, { vad: { onsetMinMs: 20, onsetWindowMs: 20 } }).therapistTalkMs).toBeGreaterThan(3000);
+    expect(feed(20, typing, quiet, { vad: { onsetMinMs: 20, onsetWindowMs: 20 } }).therapistTalkMs).toBeGreaterThan(
+      3000,
+    );
   });
 
   it('single-frame key clicks around a phrase (every 160 ms) do not hold it open', () => {
@@ -106,8 +108,24 @@ describe('onset over 80 of the last 100 ms', () => {
 
 describe('leak test against the other party, coupling learnt per call', () => {
   // A loud client (-15 dBFS) and a therapist 23 dB quieter who speaks alone and over the client; no echo at all.
-  const client = speech([[2, 15], [35, 55]], -15, -65, 5);
-  const therapist = speech([[20, 30], [40, 50]], -38, -60, 6);
+  const client = speech(
+    [
+      [2, 15],
+      [35, 55],
+    ],
+    -15,
+    -65,
+    5,
+  );
+  const therapist = speech(
+    [
+      [20, 30],
+      [40, 50],
+    ],
+    -38,
+    -60,
+    6,
+  );
   it("keeps the quiet party's double talk that a fixed -18 dB coupling would explain away", () => {
     const learnt = feed(60, therapist, client);
     expect(learnt.therapistTalkMs).toBeGreaterThan(19_000);
@@ -132,7 +150,15 @@ describe('leak test against the other party, coupling learnt per call', () => {
 describe('talker-level gate and reverberation tails', () => {
   it('background talk 14 dB under the client is not the client talking', () => {
     const r = rng(7);
-    const own = speech([[2, 8], [20, 26]], -20, -60, 8);
+    const own = speech(
+      [
+        [2, 8],
+        [20, 26],
+      ],
+      -20,
+      -60,
+      8,
+    );
     const withBabble = (s: number) => (s >= 10 && s < 18 ? -34 + r() * 8 - 4 : own(s));
     const quiet = () => -70;
     const gated = feed(30, quiet, withBabble);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Truth } from '../../scripts/lib-dialogue.ts';
 import { analyzeTracks, truthMetrics } from '../../scripts/lib-analyze.ts';
-import { createPacingSession, frameLevels } from '../../widget/pacing/index.ts';
+import { createPacingSession, frameLevels } from '../../pacing/index.ts';
 import { readWav } from '../../scripts/lib-wav.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/dialogues');
@@ -18,7 +18,14 @@ const loop = (x: Float32Array, n: number) => {
 };
 
 /** Replaces lenMs of audio every everyS seconds (from firstS) by a tone at db dBFS RMS: a near-silent dip. */
-function withDips(x: Float32Array, sr: number, firstS: number, everyS: number, lenMs: number, db: number): Float32Array {
+function withDips(
+  x: Float32Array,
+  sr: number,
+  firstS: number,
+  everyS: number,
+  lenMs: number,
+  db: number,
+): Float32Array {
   const y = new Float32Array(x);
   const a = 10 ** (db / 20) * Math.SQRT2;
   const len = Math.round((lenMs / 1000) * sr);
@@ -39,9 +46,18 @@ describe('noise floor with isolated near-silent frames', () => {
     const C = loop(c.samples, LOOPS);
     const clean = analyzeTracks(T, C, sr);
     // One frame (20 ms, frame-aligned or straddling two frames) and two frames (40 ms), at -55 and -65 dBFS.
-    for (const [lenMs, offsetS, db] of [[20, 0, -55], [20, 0.01, -55], [40, 0, -55], [20, 0, -65]] as const) {
+    for (const [lenMs, offsetS, db] of [
+      [20, 0, -55],
+      [20, 0.01, -55],
+      [40, 0, -55],
+      [20, 0, -65],
+    ] as const) {
       it(`${name} noise, ${lenMs} ms at ${db} dBFS every 3 s: share and talk as without the dips`, () => {
-        const m = analyzeTracks(withDips(T, sr, 1.5 + offsetS, 3, lenMs, db), withDips(C, sr, 2.2 + offsetS, 3, lenMs, db), sr);
+        const m = analyzeTracks(
+          withDips(T, sr, 1.5 + offsetS, 3, lenMs, db),
+          withDips(C, sr, 2.2 + offsetS, 3, lenMs, db),
+          sr,
+        );
         expect(Math.abs(m.therapistShare - truth.therapistShare) * 100).toBeLessThanOrEqual(3);
         expect(Math.abs(m.therapistTalkSeconds - clean.therapistTalkSeconds)).toBeLessThan(0.3);
         expect(Math.abs(m.clientTalkSeconds - clean.clientTalkSeconds)).toBeLessThan(0.3);

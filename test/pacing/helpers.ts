@@ -1,4 +1,4 @@
-import { createPacingSession, type PacingSession, type PacingSessionOptions } from '../../widget/pacing/index.ts';
+import { createPacingSession, type PacingSession, type PacingSessionOptions } from '../../pacing/index.ts';
 
 import { rng } from '../../scripts/lib-dialogue.ts';
 
@@ -51,8 +51,18 @@ export function runLevels(
 }
 
 /** Feeds speaking flags every 100 ms (exact spans) and ends the session. */
-export function runSpeaking(seconds: number, therapist: Spans, client: Spans, opts: PacingSessionOptions = {}): PacingSession {
-  const s = createPacingSession({ now: () => 0, frameMs: 100, sources: { therapist: 'speaking', client: 'speaking' }, ...opts });
+export function runSpeaking(
+  seconds: number,
+  therapist: Spans,
+  client: Spans,
+  opts: PacingSessionOptions = {},
+): PacingSession {
+  const s = createPacingSession({
+    now: () => 0,
+    frameMs: 100,
+    sources: { therapist: 'speaking', client: 'speaking' },
+    ...opts,
+  });
   const frames = Math.round((seconds * 1000) / 100);
   for (let f = 0; f < frames; f++) {
     const sec = (f + 0.5) * 0.1;

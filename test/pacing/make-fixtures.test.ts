@@ -14,7 +14,9 @@ describe('make-fixtures dialogues', () => {
   it('is deterministic for a seed', () => {
     const again = makeDialogue({ name: 't', seed: 42, seconds: 12, sampleRate: 8000, cacheDir });
     expect(again.truth).toEqual(d.truth);
-    expect(Buffer.from(again.tracks.leak.therapist.buffer).equals(Buffer.from(d.tracks.leak.therapist.buffer))).toBe(true);
+    expect(Buffer.from(again.tracks.leak.therapist.buffer).equals(Buffer.from(d.tracks.leak.therapist.buffer))).toBe(
+      true,
+    );
   });
 
   it('has speech exactly inside the truth spans of the clean tracks and none outside', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NoiseFloor } from '../../widget/pacing/noise-floor.ts';
+import { NoiseFloor } from '../../pacing/noise-floor.ts';
 import { rng } from './helpers.ts';
 
 describe('NoiseFloor', () => {

@@ -11,7 +11,9 @@ import { score } from '../../scripts/lib-score.ts';
 import { readWav } from '../../scripts/lib-wav.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/realistic');
-const names = readdirSync(dir).filter((n) => /^\d\d-/.test(n)).sort();
+const names = readdirSync(dir)
+  .filter((n) => /^\d\d-/.test(n))
+  .sort();
 
 interface Bounds {
   sharePoints: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventWindow, RollingTalk } from '../../widget/pacing/rolling.ts';
+import { EventWindow, RollingTalk } from '../../pacing/rolling.ts';
 
 describe('RollingTalk', () => {
   it('forgets talk older than its window', () => {

@@ -1,12 +1,22 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { PacingAggregates } from '../../schemas/pacing.ts';
-import { createPacingSession, levelFromAudioLevel, levelFromDb, rms } from '../../widget/pacing/index.ts';
+import { createPacingSession, levelFromAudioLevel, levelFromDb, rms } from '../../pacing/index.ts';
 import { runLevels, runSpeaking } from './helpers.ts';
 
 describe('pacing session', () => {
   it('produces valid PacingAggregates at the end', () => {
-    const s = runSpeaking(120, [[0, 40], [60, 70]], [[40, 58], [69, 100]]);
+    const s = runSpeaking(
+      120,
+      [
+        [0, 40],
+        [60, 70],
+      ],
+      [
+        [40, 58],
+        [69, 100],
+      ],
+    );
     const a = s.aggregates();
     expect(v.parse(PacingAggregates, a)).toEqual(a);
     expect(a).toMatchObject({
@@ -26,7 +36,11 @@ describe('pacing session', () => {
   });
 
   it('ignores frames after the end and frames that go back in time', () => {
-    const s = createPacingSession({ sources: { therapist: 'speaking', client: 'speaking' }, frameMs: 100, now: () => 0 });
+    const s = createPacingSession({
+      sources: { therapist: 'speaking', client: 'speaking' },
+      frameMs: 100,
+      now: () => 0,
+    });
     for (let t = 100; t <= 10_000; t += 100) s.pushSpeaking(t, true, false);
     s.pushSpeaking(5000, false, true);
     const a = s.aggregates();
@@ -37,7 +51,11 @@ describe('pacing session', () => {
   });
 
   it('treats a long hole in the frames (a throttled tab) as silence, not as talk', () => {
-    const s = createPacingSession({ sources: { therapist: 'speaking', client: 'speaking' }, frameMs: 100, now: () => 0 });
+    const s = createPacingSession({
+      sources: { therapist: 'speaking', client: 'speaking' },
+      frameMs: 100,
+      now: () => 0,
+    });
     for (let t = 100; t <= 5000; t += 100) s.pushSpeaking(t, true, false);
     for (let t = 65_000; t <= 70_000; t += 100) s.pushSpeaking(t, true, false);
     const a = s.aggregates();
@@ -111,9 +129,19 @@ describe('pacing session', () => {
   });
 
   it('level sessions and their truth agree on a synthetic two-party session', () => {
-    const t: [number, number][] = [[1, 9], [15, 30]];
-    const c: [number, number][] = [[9.5, 14.5], [29, 40]];
-    const lv = runLevels(45, { speech: t, noiseDb: -50, leakDb: -24 }, { speech: c, noiseDb: -48, leakDb: -24 }).aggregates();
+    const t: [number, number][] = [
+      [1, 9],
+      [15, 30],
+    ];
+    const c: [number, number][] = [
+      [9.5, 14.5],
+      [29, 40],
+    ];
+    const lv = runLevels(
+      45,
+      { speech: t, noiseDb: -50, leakDb: -24 },
+      { speech: c, noiseDb: -48, leakDb: -24 },
+    ).aggregates();
     const truth = runSpeaking(45, t, c).aggregates();
     expect(Math.abs(lv.therapistTalkSeconds - truth.therapistTalkSeconds)).toBeLessThan(0.5);
     expect(Math.abs(lv.clientTalkSeconds - truth.clientTalkSeconds)).toBeLessThan(0.5);

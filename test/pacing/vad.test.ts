@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPacingSession, levelFromDb } from '../../widget/pacing/index.ts';
-import { DEFAULT_VAD_OPTIONS, RoleVad } from '../../widget/pacing/vad.ts';
+import { createPacingSession, levelFromDb } from '../../pacing/index.ts';
+import { DEFAULT_VAD_OPTIONS, RoleVad } from '../../pacing/vad.ts';
 import { rng, runLevels } from './helpers.ts';
 
 const NONE = { speech: [] as [number, number][] };
@@ -16,21 +16,67 @@ describe('voice activity from levels', () => {
   });
 
   it('bridges word gaps shorter than the hangover but splits at longer pauses', () => {
-    const short = runLevels(10, { speech: [[1, 2], [2.2, 3]] }, NONE).snapshot();
+    const short = runLevels(
+      10,
+      {
+        speech: [
+          [1, 2],
+          [2.2, 3],
+        ],
+      },
+      NONE,
+    ).snapshot();
     expect(short.therapistTalkMs).toBeGreaterThan(1940); // 2 s of speech + the 0.2 s gap
-    const long = runLevels(10, { speech: [[1, 2], [2.6, 3.6]] }, NONE).snapshot();
+    const long = runLevels(
+      10,
+      {
+        speech: [
+          [1, 2],
+          [2.6, 3.6],
+        ],
+      },
+      NONE,
+    ).snapshot();
     expect(long.therapistTalkMs).toBeGreaterThan(1900);
     expect(long.therapistTalkMs).toBeLessThan(2000 + 4 * pad + 40); // the 0.6 s pause is not talk
   });
 
   it('drops blips shorter than the minimum speech length', () => {
-    const m = runLevels(5, { speech: [[1, 1.06], [3, 3.04]] }, NONE).snapshot();
+    const m = runLevels(
+      5,
+      {
+        speech: [
+          [1, 1.06],
+          [3, 3.04],
+        ],
+      },
+      NONE,
+    ).snapshot();
     expect(m.therapistTalkMs).toBe(0);
   });
 
   it('adapts to room noise: 20 dB SNR gives the same talk time as a quiet room', () => {
-    const quiet = runLevels(30, { speech: [[2, 8], [12, 20]] }, NONE).snapshot();
-    const noisy = runLevels(30, { speech: [[2, 8], [12, 20]], noiseDb: -40 }, { speech: [], noiseDb: -45 }).snapshot();
+    const quiet = runLevels(
+      30,
+      {
+        speech: [
+          [2, 8],
+          [12, 20],
+        ],
+      },
+      NONE,
+    ).snapshot();
+    const noisy = runLevels(
+      30,
+      {
+        speech: [
+          [2, 8],
+          [12, 20],
+        ],
+        noiseDb: -40,
+      },
+      { speech: [], noiseDb: -45 },
+    ).snapshot();
     expect(Math.abs(noisy.therapistTalkMs - 14_000)).toBeLessThan(300);
     expect(Math.abs(noisy.therapistTalkMs - quiet.therapistTalkMs)).toBeLessThan(300);
     expect(noisy.clientTalkMs).toBe(0);
@@ -56,9 +102,14 @@ describe('voice activity from levels', () => {
     expect(leak.clientTalkMs).toBeGreaterThan(7800);
     expect(leak.therapistTalkMs).toBe(0);
     // Without the leakage test the same audio would make the therapist talk: the test above is not vacuous.
-    const naive = runLevels(15, { speech: [], noiseDb: -60, leakDb: -24 }, { speech: spans, speechDb: -15 }, {
-      vad: { leakCouplingDb: -120, leakLearn: false },
-    }).snapshot();
+    const naive = runLevels(
+      15,
+      { speech: [], noiseDb: -60, leakDb: -24 },
+      { speech: spans, speechDb: -15 },
+      {
+        vad: { leakCouplingDb: -120, leakLearn: false },
+      },
+    ).snapshot();
     expect(naive.therapistTalkMs).toBeGreaterThan(4000);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav16 } from '../../scripts/lib-wav.ts';
-import { frameLevels } from '../../widget/pacing/levels.ts';
+import { frameLevels } from '../../pacing/levels.ts';
 
 describe('WAV and frame levels', () => {
   it('round-trips 16-bit PCM and rejects what is not a WAV', () => {

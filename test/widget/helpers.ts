@@ -1,7 +1,11 @@
 import { vi } from 'vitest';
 import type { MountContext } from '../../widget/shared/contract.ts';
 
-const b64url = (s: string) => btoa(unescape(encodeURIComponent(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const b64url = (s: string) =>
+  btoa(unescape(encodeURIComponent(s)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 /** An unsigned token with the claims the widget reads (the Worker verifies; the widget only decodes). */
 export function fakeToken(claims: Record<string, unknown>): string {
@@ -13,7 +17,9 @@ export function json(status: number, body: unknown): Response {
 }
 
 /** A shadow root and the MountContext a role chunk receives from the loader. */
-export function mountContext(over: Partial<MountContext> = {}): MountContext & { host: HTMLElement; events: Array<[string, unknown]> } {
+export function mountContext(
+  over: Partial<MountContext> = {},
+): MountContext & { host: HTMLElement; events: Array<[string, unknown]> } {
   const host = document.createElement('attune-widget');
   document.body.appendChild(host);
   const events: Array<[string, unknown]> = [];

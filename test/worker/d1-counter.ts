@@ -15,7 +15,12 @@ export function countingDb(db: D1Database): { db: D1Database; log: Recorded[] } 
   let batches = 0;
 
   const record = (sql: string, batch: number, meta: D1Meta | undefined) =>
-    log.push({ sql: sql.replace(/\s+/g, ' ').trim(), batch, rowsWritten: meta?.rows_written ?? 0, rowsRead: meta?.rows_read ?? 0 });
+    log.push({
+      sql: sql.replace(/\s+/g, ' ').trim(),
+      batch,
+      rowsWritten: meta?.rows_written ?? 0,
+      rowsRead: meta?.rows_read ?? 0,
+    });
 
   const wrap = (stmt: D1PreparedStatement, sql: string): D1PreparedStatement => {
     const proxy = new Proxy(stmt, {

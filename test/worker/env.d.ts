@@ -13,7 +13,7 @@ declare global {
       REF_HASH_SECRET: string;
       AUTH_FAILURES_BY_IP: RateLimit;
       AUTH_FAILURES_BY_KID: RateLimit;
-      /** Runs per endpoint of test/worker/fuzz.test.ts ('' = the CI default); bench/fuzz.bench.ts raises it. */
+      /** Runs per endpoint of test/worker/http/fuzz.test.ts ('' = the CI default); bench/fuzz.bench.ts raises it. */
       FUZZ_RUNS: string;
     }
   }

@@ -3,8 +3,16 @@ import type { JWK } from 'jose';
 import { generateKey, randomId, randomSecret } from '../../sdk/keys.ts';
 import { mintToken, type SessionClaims, type SigningAlg } from '../../sdk/mint-token.ts';
 import { insertAdminKey } from '../../worker/db/admin-queries.ts';
-import { insertKey, insertOrigin, insertPacing, insertPlatform, insertRating, markAsked, upsertSession } from '../../worker/db/queries.ts';
-import { sha256 } from '../../worker/refs.ts';
+import {
+  insertKey,
+  insertOrigin,
+  insertPacing,
+  insertPlatform,
+  insertRating,
+  markAsked,
+  upsertSession,
+} from '../../worker/db/queries.ts';
+import { sha256 } from '../../worker/auth/ref-hash.ts';
 
 export interface TestPlatform {
   platformId: string;
@@ -18,17 +26,27 @@ export interface TestPlatform {
 }
 
 /** Registers a platform with a fresh key (through the Worker's own query module) and returns a minting helper. */
-export async function seedPlatform(options: { alg?: SigningAlg; origins?: string[]; settings?: object; retentionDays?: number } = {}): Promise<TestPlatform> {
+export async function seedPlatform(
+  options: { alg?: SigningAlg; origins?: string[]; settings?: object; retentionDays?: number } = {},
+): Promise<TestPlatform> {
   const key = await generateKey(options.alg ?? 'EdDSA');
   const platformId = randomId('plt_', 8);
   const now = Math.floor(Date.now() / 1000);
   await env.DB.batch([
-    insertPlatform(env.DB, { id: platformId, name: 'Test platform', settings: JSON.stringify(options.settings ?? {}), ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}), now }),
+    insertPlatform(env.DB, {
+      id: platformId,
+      name: 'Test platform',
+      settings: JSON.stringify(options.settings ?? {}),
+      ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
+      now,
+    }),
     insertKey(env.DB, {
       kid: key.kid,
       platformId,
       alg: key.alg,
-      ...('publicJwk' in key.stored ? { publicJwk: JSON.stringify(key.stored.publicJwk) } : { secret: key.stored.secret }),
+      ...('publicJwk' in key.stored
+        ? { publicJwk: JSON.stringify(key.stored.publicJwk) }
+        : { secret: key.stored.secret }),
       now,
     }),
     ...(options.origins ?? []).map((o) => insertOrigin(env.DB, platformId, o)),
@@ -55,7 +73,8 @@ export async function seedPlatform(options: { alg?: SigningAlg; origins?: string
  * address (worker/auth/failure-throttle.ts), and no test should be throttled for another test's failures.
  */
 function withCallerIp(headers: Headers): Headers {
-  if (!headers.has('CF-Connecting-IP')) headers.set('CF-Connecting-IP', `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`);
+  if (!headers.has('CF-Connecting-IP'))
+    headers.set('CF-Connecting-IP', `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`);
   return headers;
 }
 
@@ -65,7 +84,12 @@ export function call(path: string, init: RequestInit & { token?: string } = {}):
   return exports.default.fetch(new Request(`https://api.attune.test${path}`, { ...init, headers }));
 }
 
-export function postJson(path: string, token: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> {
+export function postJson(
+  path: string,
+  token: string,
+  body: unknown,
+  extra: Record<string, string> = {},
+): Promise<Response> {
   return call(path, {
     method: 'POST',
     token,
@@ -108,7 +132,12 @@ export const sessionPath = (what: 'rating' | 'pacing' | 'summary') => `/v1/sessi
 export async function seedAdminKey(platformId: string): Promise<{ key: string; id: string }> {
   const key = `attune_admin_${randomSecret(32)}`;
   const id = randomId('adm_', 6);
-  await insertAdminKey(env.DB, { id, platformId, keyHash: await sha256(key), now: Math.floor(Date.now() / 1000) }).run();
+  await insertAdminKey(env.DB, {
+    id,
+    platformId,
+    keyHash: await sha256(key),
+    now: Math.floor(Date.now() / 1000),
+  }).run();
   return { key, id };
 }
 
@@ -136,8 +165,22 @@ export interface StoredSession {
 
 /** Writes a session with its facts straight through the query module (the rollup triggers run as in production). */
 export async function storeSession(platformId: string, s: StoredSession): Promise<void> {
-  const key = { platformId, sidHash: await testHash(s.sid), therapistHash: await testHash(s.tid), clientHash: await testHash(s.cid) };
-  const statements = [upsertSession(env.DB, { ...key, instrumentId: 'attune-session-4', instrumentVersion: 1, scheduledStart: null, scheduledEnd: null, now: s.at })];
+  const key = {
+    platformId,
+    sidHash: await testHash(s.sid),
+    therapistHash: await testHash(s.tid),
+    clientHash: await testHash(s.cid),
+  };
+  const statements = [
+    upsertSession(env.DB, {
+      ...key,
+      instrumentId: 'attune-session-4',
+      instrumentVersion: 1,
+      scheduledStart: null,
+      scheduledEnd: null,
+      now: s.at,
+    }),
+  ];
   if (s.asked) statements.push(markAsked(env.DB, platformId, key.sidHash, s.at));
   if (s.rating) {
     const rated = s.rating !== 'declined';
@@ -147,7 +190,14 @@ export async function storeSession(platformId: string, s: StoredSession): Promis
         status: rated ? 'rated' : 'declined',
         instrumentId: 'attune-session-4',
         instrumentVersion: 1,
-        items: r ? JSON.stringify([{ id: 'bond', value: r.total / 4 }, { id: 'goals', value: r.total / 4 }, { id: 'approach', value: r.total / 4 }, { id: 'overall', value: r.total / 4 }]) : '[]',
+        items: r
+          ? JSON.stringify([
+              { id: 'bond', value: r.total / 4 },
+              { id: 'goals', value: r.total / 4 },
+              { id: 'approach', value: r.total / 4 },
+              { id: 'overall', value: r.total / 4 },
+            ])
+          : '[]',
         total: r?.total ?? null,
         maxTotal: r ? 40 : null,
         flags: JSON.stringify(r?.flags ?? []),
@@ -157,13 +207,33 @@ export async function storeSession(platformId: string, s: StoredSession): Promis
   }
   if (s.pacing) {
     statements.push(
-      insertPacing(env.DB, key, { ...PACING_ZERO, durationSeconds: 3000, therapistTalkSeconds: s.pacing.therapist, clientTalkSeconds: s.pacing.client }, s.at + 60),
+      insertPacing(
+        env.DB,
+        key,
+        {
+          ...PACING_ZERO,
+          durationSeconds: 3000,
+          therapistTalkSeconds: s.pacing.therapist,
+          clientTalkSeconds: s.pacing.client,
+        },
+        s.at + 60,
+      ),
     );
   }
   await env.DB.batch(statements);
 }
 
 const PACING_ZERO = {
-  durationSeconds: 0, therapistTalkSeconds: 0, clientTalkSeconds: 0, overlapSeconds: 0, overlapCount: 0, silenceSeconds: 0, silenceCount: 0,
-  longestSilenceSeconds: 0, longestTherapistTurnSeconds: 0, therapistTurns: 0, clientTurns: 0, cuesShown: 0,
+  durationSeconds: 0,
+  therapistTalkSeconds: 0,
+  clientTalkSeconds: 0,
+  overlapSeconds: 0,
+  overlapCount: 0,
+  silenceSeconds: 0,
+  silenceCount: 0,
+  longestSilenceSeconds: 0,
+  longestTherapistTurnSeconds: 0,
+  therapistTurns: 0,
+  clientTurns: 0,
+  cuesShown: 0,
 };

@@ -3,7 +3,7 @@ import type { RatingSubmission } from '../../schemas/rating.ts';
 /**
  * The shape `RatingSubmission` (schemas/rating.ts) accepts, checked by hand: valibot's validation of it would
  * cost the client about 2 KB gzip of its 10 KB budget. The Worker validates with the schema itself (and the
- * instrument's range and step); test/widget/check-rating.test.ts keeps the two in agreement.
+ * instrument's range and step); test/widget/client/check-rating.test.ts keeps the two in agreement.
  */
 export function isRatingSubmission(b: RatingSubmission): boolean {
   if (b.kind === 'declined') return true;

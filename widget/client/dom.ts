@@ -5,7 +5,11 @@ type Props = Record<string, unknown>;
 export type Child = Node | string | null | undefined | false;
 
 /** `h('p', { class: 'x', onclick: fn }, 'text')`: `on*` become listeners, others attributes (false/null: absent). */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v as EventListener);

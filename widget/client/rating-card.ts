@@ -1,7 +1,7 @@
 import type { Instrument } from '../../schemas/instrument.ts';
 import { h } from './dom.ts';
 import { scaleInput } from './scale-input.ts';
-import type { ClientStrings } from './strings.ts';
+import type { ClientStrings } from './strings/index.ts';
 
 export interface RatingCardOptions {
   instrument: Instrument;
@@ -18,7 +18,9 @@ export interface RatingCardOptions {
  * touch-only phone gets no talk of arrow keys.
  */
 export function introFor(strings: ClientStrings): string {
-  return typeof matchMedia === 'function' && matchMedia('(any-pointer: fine)').matches ? strings.introKeys : strings.intro;
+  return typeof matchMedia === 'function' && matchMedia('(any-pointer: fine)').matches
+    ? strings.introKeys
+    : strings.intro;
 }
 
 /**
@@ -40,7 +42,9 @@ export function ratingCard(o: RatingCardOptions): HTMLFormElement {
   const missing = () => inputs.filter((i) => i.value() === null);
   const note = () => {
     const m = tried ? missing() : [];
-    alert.textContent = m.length ? o.strings.missing + m.map((i) => i.el.querySelector('label')!.textContent).join(', ') : '';
+    alert.textContent = m.length
+      ? o.strings.missing + m.map((i) => i.el.querySelector('label')!.textContent).join(', ')
+      : '';
     alert.hidden = !m.length;
     for (const i of inputs) i.setInvalid(tried && i.value() === null);
   };

@@ -1,7 +1,7 @@
 import { formatNumber, formatScore } from '../shared/i18n.ts';
 import { attr, h } from './dom.ts';
 import { snap, typeAhead, valueAtPoint, valueForKey, type Scale } from './scale.ts';
-import type { ClientStrings } from './strings.ts';
+import type { ClientStrings } from './strings/index.ts';
 
 export interface ScaleItem {
   id: string;
@@ -24,7 +24,8 @@ const TYPE_AHEAD_MS = 1200;
 /** How far (CSS px) a touch may wander and still be a tap; past it, the first direction decides drag or scroll. */
 const SLOP = 10;
 
-const fill = (template: string, values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+const fill = (template: string, values: Record<string, string>) =>
+  template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
 
 /** What a screen reader says for the value: neutral ("6 of 10"), or "Not set". The ends are in the description. */
 export function valueText(value: number | null, o: Pick<ScaleInputOptions, 'scale' | 'locale' | 'strings'>): string {
@@ -34,7 +35,12 @@ export function valueText(value: number | null, o: Pick<ScaleInputOptions, 'scal
 
 /** The item's description: "0: <low>. 10: <high>." */
 export function endsText(o: Pick<ScaleInputOptions, 'item' | 'scale' | 'locale' | 'strings'>): string {
-  return fill(o.strings.ends, { min: formatNumber(o.scale.min, o.locale), max: formatNumber(o.scale.max, o.locale), low: o.item.low, high: o.item.high });
+  return fill(o.strings.ends, {
+    min: formatNumber(o.scale.min, o.locale),
+    max: formatNumber(o.scale.max, o.locale),
+    low: o.item.low,
+    high: o.item.high,
+  });
 }
 
 export interface ScaleInput {

@@ -1,5 +1,5 @@
 import { h } from './dom.ts';
-import type { ClientStrings } from './strings.ts';
+import type { ClientStrings } from './strings/index.ts';
 
 export type Delivery = 'sending' | 'queued' | 'unsaved' | 'delivered' | 'stored' | 'kept' | 'failed' | 'erased';
 

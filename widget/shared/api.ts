@@ -7,7 +7,11 @@ export interface WidgetContext {
 }
 
 /** GET a JSON resource of the API with the session token; no cookies. Throws on network errors and non-2xx. */
-export async function getJson<T>(ctx: Pick<MountContext, 'api' | 'token'>, path: string, signal?: AbortSignal): Promise<T> {
+export async function getJson<T>(
+  ctx: Pick<MountContext, 'api' | 'token'>,
+  path: string,
+  signal?: AbortSignal,
+): Promise<T> {
   const res = await fetch(ctx.api + path, {
     headers: { Authorization: 'Bearer ' + ctx.token },
     credentials: 'omit',

@@ -154,7 +154,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     }
   };
   const update = (q: string, key: string, fn: (i: OutboxItem) => OutboxItem | null) =>
-    write(q, read(q).flatMap((i) => (i.key === key ? (fn(i) ?? []) : [i])));
+    write(
+      q,
+      read(q).flatMap((i) => (i.key === key ? (fn(i) ?? []) : [i])),
+    );
   const queues = (): string[] => {
     const all = [own];
     try {
@@ -171,7 +174,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   /** Sends one item; returns the delay before it should be retried, or 0 when it is settled for this page. */
   const send = async (q: string, item: OutboxItem): Promise<number> => {
     const token = item.token || (q === own ? opts.token : '');
-    if (!token || skip.has(item.key) || held.has(item.key) || (item.held && Date.now() - item.createdAt < HELD_FRESH_MS)) return 0;
+    if (
+      !token ||
+      skip.has(item.key) ||
+      held.has(item.key) ||
+      (item.held && Date.now() - item.createdAt < HELD_FRESH_MS)
+    )
+      return 0;
     const retry = (retryAfterMs = 0) => {
       update(q, item.key, (i) => ({ ...i, attempts: i.attempts + 1 }));
       return Math.max(retryAfterMs, Math.min(max, base * 2 ** item.attempts) * (1 + Math.random() * 0.2));
@@ -198,7 +207,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       inflight.delete(abort);
     }
     const s = res.status;
-    if (s >= 500 || s === 429 || s === 404 || s === 408) return retry(Number(res.headers.get('Retry-After')) * 1000 || 0);
+    if (s >= 500 || s === 429 || s === 404 || s === 408)
+      return retry(Number(res.headers.get('Retry-After')) * 1000 || 0);
     const code = (body as { error?: { code?: string } } | null)?.error?.code ?? 'http_' + s;
     if (s === 401 && (expOf(token) || item.createdAt / 1000) + GRACE_S > Date.now() / 1000) {
       // Refused for now (the token is still within its grace, or another reason): kept for a later page.
@@ -233,7 +243,16 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   return {
     enqueue(kind, path, body, hold) {
       const prev = read().find((i) => i.kind === kind && held.has(i.key));
-      const item: OutboxItem = { key: prev?.key ?? crypto.randomUUID(), kind, path, body, createdAt: Date.now(), attempts: 0, token: opts.token, api: opts.api };
+      const item: OutboxItem = {
+        key: prev?.key ?? crypto.randomUUID(),
+        kind,
+        path,
+        body,
+        createdAt: Date.now(),
+        attempts: 0,
+        token: opts.token,
+        api: opts.api,
+      };
       held.delete(item.key);
       if (hold) held.add(item.key), (item.held = 1);
       memory.set(item.key, item);

@@ -1,7 +1,8 @@
-import { CUE_TEXT_EN, type Cue } from '../pacing/index.ts';
-import type { PacingStrings } from './strings.ts';
+import { CUE_TEXT_EN, type Cue } from '../../pacing/index.ts';
+import type { PacingStrings } from './strings/index.ts';
 
-export const fill = (t: string, vars: Record<string, string | number>) => t.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+export const fill = (t: string, vars: Record<string, string | number>) =>
+  t.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 
 /** The cue's wording in the strip's language (English from the engine when a key has no translation). */
 export function cueText(cue: Cue, strings: PacingStrings, locale = 'en'): string {
@@ -34,7 +35,8 @@ export function clock(ms: number): string {
 /** "32 s", "1 min 40 s", "12 min": a duration for people, in seconds, with the locale's units and digits. */
 export function duration(seconds: number, locale: string): string {
   const s = Math.round(seconds);
-  const unit = (n: number, u: 'second' | 'minute') => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' }).format(n);
+  const unit = (n: number, u: 'second' | 'minute') =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' }).format(n);
   if (s < 60) return unit(s, 'second');
   const m = Math.floor(s / 60);
   const r = s % 60;

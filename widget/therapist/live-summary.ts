@@ -35,7 +35,8 @@ export const liveUrl = (api: string): string => api.replace(/^http/, 'ws') + '/v
  * Nothing more will change: the client answered (or feedback fatigue skips this session, so they will not be asked)
  * and this session's pacing is in. (`asked: false` alone is not final: the client's page may not have asked yet.)
  */
-export const isFinal = (s: SessionSummary): boolean => (s.status !== 'pending' || s.skipped === true) && s.pacing !== null;
+export const isFinal = (s: SessionSummary): boolean =>
+  (s.status !== 'pending' || s.skipped === true) && s.pacing !== null;
 
 /** Exponential backoff with "equal jitter": between half and all of min(max, base * 2^attempt). */
 export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
@@ -66,7 +67,8 @@ export function liveSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
   const random = opts.random ?? Math.random;
   return (onSummary, onError) => {
     const WS = 'WebSocket' in opts ? opts.WebSocket : globalThis.WebSocket;
-    const fallback = () => (opts.fallback ?? pollSummary(ctx, opts.holdOpen ? { holdOpen: opts.holdOpen } : {}))(deliver, onError);
+    const fallback = () =>
+      (opts.fallback ?? pollSummary(ctx, opts.holdOpen ? { holdOpen: opts.holdOpen } : {}))(deliver, onError);
     const win = opts.win === undefined ? (typeof window === 'undefined' ? null : window) : opts.win;
     let ws: WebSocket | null = null;
     let stopped = false;
@@ -119,7 +121,10 @@ export function liveSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
       retry = setTimeout(connect, reconnectDelay(attempt++, baseMs, maxMs, random));
     };
     const giveUp = () => {
-      onError({ code: 'live_unavailable', message: 'Attune: live updates refused (is wss: in connect-src?); polling instead' });
+      onError({
+        code: 'live_unavailable',
+        message: 'Attune: live updates refused (is wss: in connect-src?); polling instead',
+      });
       stopFallback = fallback();
     };
 

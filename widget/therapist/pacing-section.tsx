@@ -1,6 +1,6 @@
 import type { PacingAggregates } from '../../schemas/pacing.ts';
 import { duration, fill, sharePercentText } from './cue-text.ts';
-import type { PacingStrings } from './strings.ts';
+import type { PacingStrings } from './strings/index.ts';
 
 export interface PacingSectionProps {
   pacing: PacingAggregates;
@@ -15,10 +15,16 @@ export function PacingSection({ pacing: p, confirmed, locale, strings }: PacingS
   const talk = p.therapistTalkSeconds + p.clientTalkSeconds;
   const n = (x: number) => x.toLocaleString(locale);
   const rows: Array<[string, string]> = [
-    [strings.talkBalance, talk > 0 ? fill(strings.talkBalanceValue, sharePercentText(p.therapistTalkSeconds / talk, locale)) : '–'],
+    [
+      strings.talkBalance,
+      talk > 0 ? fill(strings.talkBalanceValue, sharePercentText(p.therapistTalkSeconds / talk, locale)) : '–',
+    ],
     [strings.longestMonologue, duration(p.longestTherapistTurnSeconds, locale)],
     [strings.overlaps, fill(strings.overlapsValue, { n: n(p.overlapCount), s: duration(p.overlapSeconds, locale) })],
-    [strings.silences, fill(strings.silencesValue, { n: n(p.silenceCount), s: duration(p.longestSilenceSeconds, locale) })],
+    [
+      strings.silences,
+      fill(strings.silencesValue, { n: n(p.silenceCount), s: duration(p.longestSilenceSeconds, locale) }),
+    ],
     [strings.duration, duration(p.durationSeconds, locale)],
     [strings.cuesShown, n(p.cuesShown)],
   ];

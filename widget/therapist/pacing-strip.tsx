@@ -1,7 +1,7 @@
 import { useRef } from 'preact/hooks';
-import type { Cue, PacingSnapshot } from '../pacing/index.ts';
+import type { Cue, PacingSnapshot } from '../../pacing/index.ts';
 import { clock, cueText, fill, sharePercents, sharePercentText } from './cue-text.ts';
-import type { PacingStrings } from './strings.ts';
+import type { PacingStrings } from './strings/index.ts';
 
 /** Talk (both sides, whole session) before the strip shows any balance figure: fewer seconds mean nothing. */
 export const MIN_TALK_FOR_BALANCE_MS = 30_000;
@@ -31,9 +31,15 @@ export function timeText(s: PacingSnapshot, strings: PacingStrings, locale = 'en
  * The balance line, honest about what it rests on: nothing until there has been enough talk, and the window it
  * covers is what has actually elapsed ("Last 2 min") until the configured window is full.
  */
-export function balanceText(s: PacingSnapshot, strings: PacingStrings, locale = 'en', windowSeconds = 300): { text: string; share: number | null } {
+export function balanceText(
+  s: PacingSnapshot,
+  strings: PacingStrings,
+  locale = 'en',
+  windowSeconds = 300,
+): { text: string; share: number | null } {
   const share = s.rollingTherapistShare;
-  if (share === null || s.therapistTalkMs + s.clientTalkMs < MIN_TALK_FOR_BALANCE_MS) return { text: strings.balanceWaiting, share: null };
+  if (share === null || s.therapistTalkMs + s.clientTalkMs < MIN_TALK_FOR_BALANCE_MS)
+    return { text: strings.balanceWaiting, share: null };
   const coveredMin = Math.min(windowSeconds / 60, s.elapsedMs / 60_000);
   const minutes = Math.max(1, Math.round(coveredMin));
   const window = fill(strings.window, { n: minutes.toLocaleString(locale) });
@@ -47,7 +53,14 @@ export function balanceText(s: PacingSnapshot, strings: PacingStrings, locale = 
  * strip's own time is not shown beside it (the cue says it). The cue never takes focus; Escape (focus in the strip)
  * or the button dismisses it.
  */
-export function PacingStrip({ snapshot: s, cue, strings, onDismiss, locale = 'en', windowSeconds = 300 }: PacingStripProps) {
+export function PacingStrip({
+  snapshot: s,
+  cue,
+  strings,
+  onDismiss,
+  locale = 'en',
+  windowSeconds = 300,
+}: PacingStripProps) {
   const strip = useRef<HTMLElement>(null);
   const dismiss = () => {
     const el = strip.current;

@@ -1,5 +1,5 @@
 import type { PacingAggregates } from '../../schemas/pacing.ts';
-import type { PacingSnapshot } from '../pacing/index.ts';
+import type { PacingSnapshot } from '../../pacing/index.ts';
 
 /** Seconds with two decimals, within the schema's 0..6 h (as the engine rounds its final aggregates). */
 const sec = (ms: number) => Math.min(6 * 3600, Math.max(0, Math.round(ms / 10) / 100));

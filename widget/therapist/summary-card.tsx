@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Instrument } from '../../schemas/instrument.ts';
 import type { Flag, SessionSummary } from '../../schemas/summary.ts';
 import { formatScore } from '../shared/i18n.ts';
-import type { TherapistStrings } from './strings.ts';
+import type { TherapistStrings } from './strings/index.ts';
 import { currentIndex, previousPoint, TrendChart, TrendDetails } from './trend-section.tsx';
 import { fill } from './trend-strings.ts';
 
@@ -24,21 +24,39 @@ export function signedScore(d: number, locale: string): string {
 }
 
 /** What a flag saw, and the rule that raised it, in the therapist's words. */
-export function flagText(f: Flag, strings: TherapistStrings, locale: string, label: (id: string) => string): { saw: string; rule: string } {
+export function flagText(
+  f: Flag,
+  strings: TherapistStrings,
+  locale: string,
+  label: (id: string) => string,
+): { saw: string; rule: string } {
   const s = (n: number) => formatScore(n, locale);
   switch (f.rule) {
     case 'total_below':
-      return { saw: fill(strings.flagTotalBelow, { total: s(f.total), threshold: s(f.threshold) }), rule: fill(strings.ruleTotalBelow, { threshold: s(f.threshold) }) };
+      return {
+        saw: fill(strings.flagTotalBelow, { total: s(f.total), threshold: s(f.threshold) }),
+        rule: fill(strings.ruleTotalBelow, { threshold: s(f.threshold) }),
+      };
     case 'item_below':
       return {
-        saw: fill(strings.flagItemBelow, { threshold: s(f.threshold), items: f.items.map((i) => `${label(i.id)} (${s(i.value)})`).join(', ') }),
+        saw: fill(strings.flagItemBelow, {
+          threshold: s(f.threshold),
+          items: f.items.map((i) => `${label(i.id)} (${s(i.value)})`).join(', '),
+        }),
         rule: fill(strings.ruleItemBelow, { threshold: s(f.threshold) }),
       };
     case 'drop_from_previous':
-      return { saw: fill(strings.flagDropPrevious, { d: s(f.previous - f.total) }), rule: fill(strings.ruleDropPrevious, { threshold: s(f.threshold) }) };
+      return {
+        saw: fill(strings.flagDropPrevious, { d: s(f.previous - f.total) }),
+        rule: fill(strings.ruleDropPrevious, { threshold: s(f.threshold) }),
+      };
     case 'drop_from_mean':
       return {
-        saw: fill(strings.flagDropMean, { d: s(f.mean - f.total), mean: s(f.mean), n: f.sessions.toLocaleString(locale) }),
+        saw: fill(strings.flagDropMean, {
+          d: s(f.mean - f.total),
+          mean: s(f.mean),
+          n: f.sessions.toLocaleString(locale),
+        }),
         rule: fill(strings.ruleDropMean, { threshold: s(f.threshold) }),
       };
   }
@@ -81,7 +99,8 @@ export function SummaryCard({ summary, instrument, locale, strings, rtl = false,
         {rated && (
           <>
             <p class="total">
-              {strings.total}: <strong>{s(rated.total!)}</strong> / {rated.maxTotal === null ? '' : rated.maxTotal.toLocaleString(locale)}
+              {strings.total}: <strong>{s(rated.total!)}</strong> /{' '}
+              {rated.maxTotal === null ? '' : rated.maxTotal.toLocaleString(locale)}
             </p>
             {change && <p class="change">{change}</p>}
           </>
@@ -106,7 +125,9 @@ export function SummaryCard({ summary, instrument, locale, strings, rtl = false,
           )}
         </section>
       )}
-      {summary && trend && <TrendChart summary={summary} trend={trend} locale={locale} floor={instrument?.flags.totalBelow ?? null} />}
+      {summary && trend && (
+        <TrendChart summary={summary} trend={trend} locale={locale} floor={instrument?.flags.totalBelow ?? null} />
+      )}
       {rated && (
         <table class="items">
           <thead>
@@ -123,7 +144,9 @@ export function SummaryCard({ summary, instrument, locale, strings, rtl = false,
                 <tr key={i.id}>
                   <th scope="row">{label(i.id)}</th>
                   <td>{s(i.value)}</td>
-                  {showChange && <td>{before === null ? '–' : signedScore(Math.round((i.value - before) * 10) / 10, locale)}</td>}
+                  {showChange && (
+                    <td>{before === null ? '–' : signedScore(Math.round((i.value - before) * 10) / 10, locale)}</td>
+                  )}
                 </tr>
               );
             })}

@@ -43,7 +43,8 @@ export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
         if (stopped) return;
         failures++;
         next = Math.min(maxInterval, interval * 2 ** failures);
-        if (failures === 1 || failures % 5 === 0) onError({ code: 'summary_unavailable', message: 'Attune: ' + String(e) });
+        if (failures === 1 || failures % 5 === 0)
+          onError({ code: 'summary_unavailable', message: 'Attune: ' + String(e) });
       }
       timer = setTimeout(() => void tick(), next);
     };

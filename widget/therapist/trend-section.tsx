@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { SessionSummary, Trend, TrendPoint } from '../../schemas/summary.ts';
 import { formatScore } from '../shared/i18n.ts';
-import { localeOf, type TrendStrings } from './strings.ts';
+import { localeOf, type TrendStrings } from './strings/index.ts';
 import { Sparkline } from './trend-sparkline.tsx';
 import { fill } from './trend-strings.ts';
 
@@ -46,7 +46,8 @@ export function trendName(points: TrendPoint[], locale: string, t: TrendStrings)
   return missing ? head + fill(t.unrated, { n: missing.toLocaleString(locale) }) : head;
 }
 
-const percent = (share: number, locale: string) => share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 });
+const percent = (share: number, locale: string) =>
+  share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 });
 
 export interface TrendSectionProps {
   summary: SessionSummary;
@@ -118,9 +119,17 @@ export function TrendDetails({ summary, trend, locale }: TrendSectionProps) {
   const mine = trend.therapist;
   const mean = mine.sessions > 0 ? mine.meanTotal : null;
   const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' });
-  const dayTime = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+  const dayTime = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  });
   const days = points.map((p) => day.format(p.at * 1000));
-  const stamps = points.map((p, i) => (days.filter((d) => d === days[i]).length > 1 ? dayTime : day).format(p.at * 1000));
+  const stamps = points.map((p, i) =>
+    (days.filter((d) => d === days[i]).length > 1 ? dayTime : day).format(p.at * 1000),
+  );
   // Sessions within the same minute: numbered in their order.
   const dateOf = (_: TrendPoint, i: number) => {
     const same = stamps.flatMap((s, j) => (s === stamps[i] ? [j] : []));
@@ -135,10 +144,16 @@ export function TrendDetails({ summary, trend, locale }: TrendSectionProps) {
             total: formatScore(mean, locale),
             n: mine.sessions.toLocaleString(locale),
           })}
-          {mine.meanTherapistShare !== null && ' ' + fill(t.meanShare, { share: percent(mine.meanTherapistShare, locale) })}
+          {mine.meanTherapistShare !== null &&
+            ' ' + fill(t.meanShare, { share: percent(mine.meanTherapistShare, locale) })}
         </p>
       )}
-      <button type="button" aria-expanded={open ? 'true' : 'false'} aria-controls="attune-trend-table" onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        aria-expanded={open ? 'true' : 'false'}
+        aria-controls="attune-trend-table"
+        onClick={() => setOpen(!open)}
+      >
         {open ? t.hideTable : t.showTable}
       </button>
       <div id="attune-trend-table" class="trend" hidden={!open}>
@@ -153,7 +168,11 @@ export function TrendDetails({ summary, trend, locale }: TrendSectionProps) {
           </thead>
           <tbody>
             {points.map((p, i) => (
-              <tr key={p.at + ':' + i} class={i === now ? 'now' : undefined} aria-current={i === now ? 'true' : undefined}>
+              <tr
+                key={p.at + ':' + i}
+                class={i === now ? 'now' : undefined}
+                aria-current={i === now ? 'true' : undefined}
+              >
                 <th scope="row">
                   {dateOf(p, i)}
                   {i === now && ` (${t.thisSession})`}

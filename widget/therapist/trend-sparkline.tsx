@@ -30,7 +30,12 @@ export interface SparkGeometry {
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
-export function sparkGeometry(values: Array<number | null>, ref: number | null, box: SparkBox, floor: number | null = null): SparkGeometry {
+export function sparkGeometry(
+  values: Array<number | null>,
+  ref: number | null,
+  box: SparkBox,
+  floor: number | null = null,
+): SparkGeometry {
   const known = values.filter((x): x is number => x !== null);
   const all = ref === null ? known : [...known, ref];
   if (!known.length) return { paths: [], dots: [], refY: null };
@@ -95,8 +100,16 @@ export function Sparkline({ values, current, mean, maxTotal, floor = null, label
   const g = sparkGeometry(values, mean, box, floor);
   const left = box.pad + (box.gutter ?? 0);
   return (
-    <svg class="spark" role="img" aria-label={label} viewBox={`0 0 ${box.width} ${box.height}`} focusable="false" dir="ltr">
+    <svg
+      class="spark"
+      role="img"
+      aria-label={label}
+      viewBox={`0 0 ${box.width} ${box.height}`}
+      focusable="false"
+      dir="ltr"
+    >
       {scaled && g.domain && (
+        // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG <g> never takes focus; the axis labels are decoration
         <g class="scale" aria-hidden="true">
           <line class="axis" x1={left} x2={box.width - box.pad} y1={box.pad} y2={box.pad} />
           <line class="axis" x1={left} x2={box.width - box.pad} y1={box.height - box.pad} y2={box.height - box.pad} />
@@ -114,7 +127,13 @@ export function Sparkline({ values, current, mean, maxTotal, floor = null, label
         <path key={d} class="line" d={d} />
       ))}
       {g.dots.map((d) => (
-        <circle key={d.index} class={d.index === current ? 'dot now' : 'dot'} cx={d.x} cy={d.y} r={d.index === current ? 5 : 3} />
+        <circle
+          key={d.index}
+          class={d.index === current ? 'dot now' : 'dot'}
+          cx={d.x}
+          cy={d.y}
+          r={d.index === current ? 5 : 3}
+        />
       ))}
     </svg>
   );

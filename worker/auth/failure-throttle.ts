@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { ApiFailure } from '../errors.ts';
+import { ApiFailure } from '../http/errors.ts';
 
 /** Failed credentials allowed per client IP, and per kid, per minute (wrangler.toml [[ratelimits]] simple.limit). */
 export const AUTH_FAILURE_LIMIT = 20;
@@ -15,7 +15,9 @@ const MAX_BLOCKED = 4096;
 const blockedIps = new Map<string, number>();
 
 function tooMany(): ApiFailure {
-  return new ApiFailure(429, 'too_many_failures', 'Too many failed credentials; try again later.', { 'Retry-After': String(AUTH_FAILURE_PERIOD_SECONDS) });
+  return new ApiFailure(429, 'too_many_failures', 'Too many failed credentials; try again later.', {
+    'Retry-After': String(AUTH_FAILURE_PERIOD_SECONDS),
+  });
 }
 
 /** The caller's address as Cloudflare gives it (absent in local tools: then they all share one bucket). */
@@ -43,7 +45,11 @@ export function refuseIfThrottled(c: Context<AppEnv>, now = Date.now()): void {
  * returns the error to throw: 429 `too_many_failures` with Retry-After once either is past the limit, otherwise
  * `unauthorized`. A kid past its limit changes only the answer to failures: valid tokens of that kid still pass.
  */
-export async function failedCredential(c: Context<AppEnv>, unauthorized: ApiFailure, kid?: string): Promise<ApiFailure> {
+export async function failedCredential(
+  c: Context<AppEnv>,
+  unauthorized: ApiFailure,
+  kid?: string,
+): Promise<ApiFailure> {
   const ip = clientIp(c);
   const [byIp, byKid] = await Promise.all([
     c.env.AUTH_FAILURES_BY_IP?.limit({ key: ip }) ?? { success: true },

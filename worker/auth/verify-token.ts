@@ -2,8 +2,8 @@ import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import * as v from 'valibot';
 import { AUDIENCE, MAX_CLOCK_SKEW_SECONDS, TokenClaims } from '../../schemas/index.ts';
 import { getActiveKey, type KeyRow } from '../db/queries.ts';
-import { ApiFailure } from '../errors.ts';
-import { LOOKUP_TIMEOUT_MS, withTimeout } from '../lookup-timeout.ts';
+import { ApiFailure } from '../http/errors.ts';
+import { LOOKUP_TIMEOUT_MS, withTimeout } from '../http/lookup-timeout.ts';
 
 export type VerifyResult =
   | { ok: true; claims: TokenClaims; key: KeyRow }

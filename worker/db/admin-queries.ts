@@ -18,12 +18,19 @@ export function getAdminKey(db: D1Database, keyHash: string): Promise<AdminKeyRo
 }
 
 export function insertAdminKey(db: D1Database, k: { id: string; platformId: string; keyHash: string; now: number }) {
-  return db.prepare('INSERT INTO admin_keys (id, platform_id, key_hash, created_at) VALUES (?1, ?2, ?3, ?4)').bind(k.id, k.platformId, k.keyHash, k.now);
+  return db
+    .prepare('INSERT INTO admin_keys (id, platform_id, key_hash, created_at) VALUES (?1, ?2, ?3, ?4)')
+    .bind(k.id, k.platformId, k.keyHash, k.now);
 }
 
-export function insertAudit(db: D1Database, a: { platformId: string; keyId: string; route: string; params: object; rows: number; at: number }) {
+export function insertAudit(
+  db: D1Database,
+  a: { platformId: string; keyId: string; route: string; params: object; rows: number; at: number },
+) {
   return db
-    .prepare('INSERT INTO audit_log (platform_id, key_id, route, params, row_count, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+    .prepare(
+      'INSERT INTO audit_log (platform_id, key_id, route, params, row_count, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
+    )
     .bind(a.platformId, a.keyId, a.route, JSON.stringify(a.params), a.rows, a.at);
 }
 
@@ -31,7 +38,10 @@ export function insertAudit(db: D1Database, a: { platformId: string; keyId: stri
  * The audit line of an erasure, counting the client's sessions itself: it goes in the erasure's batch, before
  * the deletes, so the line and the deletes commit (or fail) together.
  */
-export function insertErasureAudit(db: D1Database, a: { platformId: string; keyId: string; route: string; params: object; clientHash: string; at: number }) {
+export function insertErasureAudit(
+  db: D1Database,
+  a: { platformId: string; keyId: string; route: string; params: object; clientHash: string; at: number },
+) {
   return db
     .prepare(
       `INSERT INTO audit_log (platform_id, key_id, route, params, row_count, at)
@@ -77,13 +87,21 @@ export function eraseClientStatements(db: D1Database, platformId: string, client
       .bind(platformId, clientHash),
     db.prepare(`DELETE FROM ratings WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, clientHash),
     db.prepare(`DELETE FROM pacing WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, clientHash),
-    db.prepare('DELETE FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?2').bind(platformId, clientHash),
+    db
+      .prepare('DELETE FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?2')
+      .bind(platformId, clientHash),
   ];
 }
 
 /** The oldest `limit` sessions created before `cutoff`, with everything that hangs on them (first result: their count). */
-export function expireSessionsStatements(db: D1Database, platformId: string, cutoff: number, limit: number): D1PreparedStatement[] {
-  const sids = 'SELECT sid_hash FROM sessions WHERE platform_id = ?1 AND created_at < ?2 ORDER BY created_at, sid_hash LIMIT ?3';
+export function expireSessionsStatements(
+  db: D1Database,
+  platformId: string,
+  cutoff: number,
+  limit: number,
+): D1PreparedStatement[] {
+  const sids =
+    'SELECT sid_hash FROM sessions WHERE platform_id = ?1 AND created_at < ?2 ORDER BY created_at, sid_hash LIMIT ?3';
   return [
     db.prepare(`SELECT count(*) AS n FROM (${sids})`).bind(platformId, cutoff, limit),
     db
@@ -97,7 +115,9 @@ export function expireSessionsStatements(db: D1Database, platformId: string, cut
 }
 
 export async function platformsWithRetention(db: D1Database) {
-  const { results } = await db.prepare('SELECT id, retention_days AS retentionDays FROM platforms').all<{ id: string; retentionDays: number }>();
+  const { results } = await db
+    .prepare('SELECT id, retention_days AS retentionDays FROM platforms')
+    .all<{ id: string; retentionDays: number }>();
   return results;
 }
 

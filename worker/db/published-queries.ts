@@ -23,7 +23,13 @@ function distinctClientsSql(w: string, therapist?: string): string {
  * add a cell to a week already published empty). Run as one batch: a week is frozen whole or not at all, and a
  * concurrent reader's batch finds it frozen and adds nothing.
  */
-export function freezeWeeksStatements(db: D1Database, platformId: string, fromWeek: number, toWeek: number, now: number): D1PreparedStatement[] {
+export function freezeWeeksStatements(
+  db: D1Database,
+  platformId: string,
+  fromWeek: number,
+  toWeek: number,
+  now: number,
+): D1PreparedStatement[] {
   return [
     db
       .prepare(
@@ -64,7 +70,12 @@ export interface PublishedWeek {
 }
 
 /** The frozen cells and weeks of fromWeek..toWeek, in week then therapist order. */
-export async function readPublished(db: D1Database, platformId: string, fromWeek: number, toWeek: number): Promise<{ cells: PublishedCell[]; weeks: PublishedWeek[] }> {
+export async function readPublished(
+  db: D1Database,
+  platformId: string,
+  fromWeek: number,
+  toWeek: number,
+): Promise<{ cells: PublishedCell[]; weeks: PublishedWeek[] }> {
   const [cells, weeks] = await db.batch<Record<string, number | string>>([
     db
       .prepare(
@@ -73,7 +84,9 @@ export async function readPublished(db: D1Database, platformId: string, fromWeek
       )
       .bind(platformId, fromWeek, toWeek),
     db
-      .prepare('SELECT week, rated_clients, share_clients FROM published_weeks WHERE platform_id = ?1 AND week >= ?2 AND week <= ?3 ORDER BY week')
+      .prepare(
+        'SELECT week, rated_clients, share_clients FROM published_weeks WHERE platform_id = ?1 AND week >= ?2 AND week <= ?3 ORDER BY week',
+      )
       .bind(platformId, fromWeek, toWeek),
   ]);
   const n = (r: Record<string, number | string>, k: string) => Number(r[k]);
@@ -81,10 +94,21 @@ export async function readPublished(db: D1Database, platformId: string, fromWeek
     cells: (cells?.results ?? []).map((r) => ({
       week: n(r, 'week'),
       therapistHash: String(r.therapist_hash),
-      sums: { asked: n(r, 'asked'), rated: n(r, 'rated'), declined: n(r, 'declined'), totalSum: n(r, 'total_sum'), flagged: n(r, 'flagged'), shareSum: n(r, 'share_sum'), shareN: n(r, 'share_n') },
+      sums: {
+        asked: n(r, 'asked'),
+        rated: n(r, 'rated'),
+        declined: n(r, 'declined'),
+        totalSum: n(r, 'total_sum'),
+        flagged: n(r, 'flagged'),
+        shareSum: n(r, 'share_sum'),
+        shareN: n(r, 'share_n'),
+      },
       clients: { ratedClients: n(r, 'rated_clients'), shareClients: n(r, 'share_clients') },
     })),
-    weeks: (weeks?.results ?? []).map((r) => ({ week: n(r, 'week'), clients: { ratedClients: n(r, 'rated_clients'), shareClients: n(r, 'share_clients') } })),
+    weeks: (weeks?.results ?? []).map((r) => ({
+      week: n(r, 'week'),
+      clients: { ratedClients: n(r, 'rated_clients'), shareClients: n(r, 'share_clients') },
+    })),
   };
 }
 
@@ -95,7 +119,16 @@ export async function readPublished(db: D1Database, platformId: string, fromWeek
  */
 export function insertReportAudit(
   db: D1Database,
-  a: { platformId: string; keyId: string; route: string; from: string; to: string; params: object; rows: number; at: number },
+  a: {
+    platformId: string;
+    keyId: string;
+    route: string;
+    from: string;
+    to: string;
+    params: object;
+    rows: number;
+    at: number;
+  },
 ) {
   return db
     .prepare(

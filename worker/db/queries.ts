@@ -34,14 +34,20 @@ export function getActiveKey(db: D1Database, kid: string): Promise<KeyRow | null
 
 export async function isOriginRegistered(db: D1Database, origin: string, platformId?: string): Promise<boolean> {
   const row = platformId
-    ? await db.prepare('SELECT 1 AS ok FROM platform_origins WHERE platform_id = ?1 AND origin = ?2').bind(platformId, origin).first()
+    ? await db
+        .prepare('SELECT 1 AS ok FROM platform_origins WHERE platform_id = ?1 AND origin = ?2')
+        .bind(platformId, origin)
+        .first()
     : await db.prepare('SELECT 1 AS ok FROM platform_origins WHERE origin = ?1 LIMIT 1').bind(origin).first();
   return row !== null;
 }
 
 // --- platform registration (the CLI builds the same rows as SQL text in scripts/platform-sql.ts) ---
 
-export function insertPlatform(db: D1Database, p: { id: string; name: string; settings?: string; retentionDays?: number; now: number }) {
+export function insertPlatform(
+  db: D1Database,
+  p: { id: string; name: string; settings?: string; retentionDays?: number; now: number },
+) {
   return db
     .prepare('INSERT INTO platforms (id, name, settings, retention_days, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
     .bind(p.id, p.name, p.settings ?? '{}', p.retentionDays ?? 365, p.now);
@@ -52,12 +58,16 @@ export function insertKey(
   k: { kid: string; platformId: string; alg: KeyAlg; publicJwk?: string; secret?: string; now: number },
 ) {
   return db
-    .prepare('INSERT INTO platform_keys (kid, platform_id, alg, public_jwk, secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+    .prepare(
+      'INSERT INTO platform_keys (kid, platform_id, alg, public_jwk, secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
+    )
     .bind(k.kid, k.platformId, k.alg, k.publicJwk ?? null, k.secret ?? null, k.now);
 }
 
 export function insertOrigin(db: D1Database, platformId: string, origin: string) {
-  return db.prepare('INSERT OR IGNORE INTO platform_origins (platform_id, origin) VALUES (?1, ?2)').bind(platformId, origin);
+  return db
+    .prepare('INSERT OR IGNORE INTO platform_origins (platform_id, origin) VALUES (?1, ?2)')
+    .bind(platformId, origin);
 }
 
 // --- idempotency ---
@@ -70,9 +80,16 @@ export interface IdempotencyRow {
 }
 
 /** The record stored under `key` in this session (keys are unique per session, not per platform). */
-export function getIdempotency(db: D1Database, platformId: string, sidHash: string, key: string): Promise<IdempotencyRow | null> {
+export function getIdempotency(
+  db: D1Database,
+  platformId: string,
+  sidHash: string,
+  key: string,
+): Promise<IdempotencyRow | null> {
   return db
-    .prepare('SELECT scope, request_hash AS requestHash, status, body FROM idempotency WHERE platform_id = ?1 AND sid_hash = ?2 AND idem_key = ?3')
+    .prepare(
+      'SELECT scope, request_hash AS requestHash, status, body FROM idempotency WHERE platform_id = ?1 AND sid_hash = ?2 AND idem_key = ?3',
+    )
     .bind(platformId, sidHash, key)
     .first<IdempotencyRow>();
 }
@@ -100,13 +117,33 @@ export function insertIdempotency(
        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
         WHERE EXISTS (SELECT 1 FROM sessions WHERE platform_id = ?1 AND sid_hash = ?8 AND therapist_hash = ?9 AND client_hash = ?10)`,
     )
-    .bind(r.platformId, r.key, r.scope, r.requestHash, r.status, r.body, r.now, session.sidHash, session.therapistHash, session.clientHash);
+    .bind(
+      r.platformId,
+      r.key,
+      r.scope,
+      r.requestHash,
+      r.status,
+      r.body,
+      r.now,
+      session.sidHash,
+      session.therapistHash,
+      session.clientHash,
+    );
 }
 
 /** Replaces the stored body only if it is still `expected` (the first finalizer wins). */
-export function updateIdempotencyBody(db: D1Database, platformId: string, sidHash: string, key: string, expected: string, body: string) {
+export function updateIdempotencyBody(
+  db: D1Database,
+  platformId: string,
+  sidHash: string,
+  key: string,
+  expected: string,
+  body: string,
+) {
   return db
-    .prepare('UPDATE idempotency SET body = ?5 WHERE platform_id = ?1 AND sid_hash = ?2 AND idem_key = ?3 AND body = ?4')
+    .prepare(
+      'UPDATE idempotency SET body = ?5 WHERE platform_id = ?1 AND sid_hash = ?2 AND idem_key = ?3 AND body = ?4',
+    )
     .bind(platformId, sidHash, key, expected, body);
 }
 
@@ -119,7 +156,7 @@ export interface SessionKey {
   clientHash: string;
 }
 
-/** A write's token, against the client's erasure tombstone (see worker/erasure-tombstone.ts). */
+/** A write's token, against the client's erasure tombstone (see worker/admin/erasure-tombstone.ts). */
 export interface ErasureGuard {
   tombstone: string;
   /** The token's `iat` (0 when it has none): a tombstone at or after it refuses the write. */
@@ -132,7 +169,14 @@ export interface ErasureGuard {
  */
 export function upsertSession(
   db: D1Database,
-  s: SessionKey & { instrumentId: string; instrumentVersion: number; scheduledStart: number | null; scheduledEnd: number | null; now: number; guard?: ErasureGuard },
+  s: SessionKey & {
+    instrumentId: string;
+    instrumentVersion: number;
+    scheduledStart: number | null;
+    scheduledEnd: number | null;
+    now: number;
+    guard?: ErasureGuard;
+  },
 ) {
   return db
     .prepare(
@@ -143,8 +187,17 @@ export function upsertSession(
         WHERE NOT EXISTS (SELECT 1 FROM erased_clients WHERE platform_id = ?1 AND tombstone = ?10 AND erased_at >= ?11)`,
     )
     .bind(
-      s.platformId, s.sidHash, s.therapistHash, s.clientHash, s.instrumentId, s.instrumentVersion, s.scheduledStart, s.scheduledEnd, s.now,
-      s.guard?.tombstone ?? null, s.guard?.issuedAt ?? 0,
+      s.platformId,
+      s.sidHash,
+      s.therapistHash,
+      s.clientHash,
+      s.instrumentId,
+      s.instrumentVersion,
+      s.scheduledStart,
+      s.scheduledEnd,
+      s.now,
+      s.guard?.tombstone ?? null,
+      s.guard?.issuedAt ?? 0,
     );
 }
 
@@ -155,7 +208,9 @@ export function getSessionParticipants(db: D1Database, platformId: string, sidHa
 
 export function sessionParticipantsStatement(db: D1Database, platformId: string, sidHash: string) {
   return db
-    .prepare('SELECT therapist_hash AS therapistHash, client_hash AS clientHash FROM sessions WHERE platform_id = ?1 AND sid_hash = ?2')
+    .prepare(
+      'SELECT therapist_hash AS therapistHash, client_hash AS clientHash FROM sessions WHERE platform_id = ?1 AND sid_hash = ?2',
+    )
     .bind(platformId, sidHash);
 }
 
@@ -184,7 +239,20 @@ export function insertRating(db: D1Database, s: SessionKey, r: RatingRecord) {
          FROM sessions s
         WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.therapist_hash = ?3 AND s.client_hash = ?4`,
     )
-    .bind(s.platformId, s.sidHash, s.therapistHash, s.clientHash, r.status, r.instrumentId, r.instrumentVersion, r.items, r.total, r.maxTotal, r.flags, r.ratedAt);
+    .bind(
+      s.platformId,
+      s.sidHash,
+      s.therapistHash,
+      s.clientHash,
+      r.status,
+      r.instrumentId,
+      r.instrumentVersion,
+      r.items,
+      r.total,
+      r.maxTotal,
+      r.flags,
+      r.ratedAt,
+    );
 }
 
 /** Like insertRating: only into a session row with exactly these participants (0 rows changed otherwise). */
@@ -200,18 +268,42 @@ export function insertPacing(db: D1Database, s: SessionKey, p: PacingAggregates,
         WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.therapist_hash = ?3 AND s.client_hash = ?4`,
     )
     .bind(
-      s.platformId, s.sidHash, s.therapistHash, s.clientHash, p.durationSeconds, p.therapistTalkSeconds,
-      p.clientTalkSeconds, p.overlapSeconds, p.overlapCount, p.silenceSeconds, p.silenceCount,
-      p.longestSilenceSeconds, p.longestTherapistTurnSeconds, p.therapistTurns, p.clientTurns, p.cuesShown, now,
+      s.platformId,
+      s.sidHash,
+      s.therapistHash,
+      s.clientHash,
+      p.durationSeconds,
+      p.therapistTalkSeconds,
+      p.clientTalkSeconds,
+      p.overlapSeconds,
+      p.overlapCount,
+      p.silenceSeconds,
+      p.silenceCount,
+      p.longestSilenceSeconds,
+      p.longestTherapistTurnSeconds,
+      p.therapistTurns,
+      p.clientTurns,
+      p.cuesShown,
+      now,
     );
 }
 
 export async function hasRating(db: D1Database, platformId: string, sidHash: string): Promise<boolean> {
-  return (await db.prepare('SELECT 1 AS ok FROM ratings WHERE platform_id = ?1 AND sid_hash = ?2').bind(platformId, sidHash).first()) !== null;
+  return (
+    (await db
+      .prepare('SELECT 1 AS ok FROM ratings WHERE platform_id = ?1 AND sid_hash = ?2')
+      .bind(platformId, sidHash)
+      .first()) !== null
+  );
 }
 
 export async function hasPacing(db: D1Database, platformId: string, sidHash: string): Promise<boolean> {
-  return (await db.prepare('SELECT 1 AS ok FROM pacing WHERE platform_id = ?1 AND sid_hash = ?2').bind(platformId, sidHash).first()) !== null;
+  return (
+    (await db
+      .prepare('SELECT 1 AS ok FROM pacing WHERE platform_id = ?1 AND sid_hash = ?2')
+      .bind(platformId, sidHash)
+      .first()) !== null
+  );
 }
 
 export interface SummaryRow {
@@ -284,7 +376,14 @@ export interface ClientHistory {
  */
 export async function clientHistory(
   db: D1Database,
-  q: { platformId: string; clientHash: string; therapistHash: string; instrumentId: string; sidHash: string; window: number },
+  q: {
+    platformId: string;
+    clientHash: string;
+    therapistHash: string;
+    instrumentId: string;
+    sidHash: string;
+    window: number;
+  },
 ): Promise<ClientHistory> {
   const row = await db
     .prepare(
@@ -322,7 +421,12 @@ export function markAsked(db: D1Database, platformId: string, sidHash: string, n
  * The session's number among the client's sessions on the platform (1 for the first). upsertSession assigns it
  * when the session is first recorded; a row without one (recorded before migration 0005) is numbered here, once.
  */
-export async function clientSessionNumber(db: D1Database, platformId: string, clientHash: string, sidHash: string): Promise<number | null> {
+export async function clientSessionNumber(
+  db: D1Database,
+  platformId: string,
+  clientHash: string,
+  sidHash: string,
+): Promise<number | null> {
   const [, row] = await db.batch<{ n: number | null }>([
     db
       .prepare(
@@ -330,7 +434,9 @@ export async function clientSessionNumber(db: D1Database, platformId: string, cl
           WHERE platform_id = ?1 AND sid_hash = ?2 AND client_hash = ?3 AND client_seq IS NULL`,
       )
       .bind(platformId, sidHash, clientHash),
-    db.prepare('SELECT client_seq AS n FROM sessions WHERE platform_id = ?1 AND sid_hash = ?2 AND client_hash = ?3').bind(platformId, sidHash, clientHash),
+    db
+      .prepare('SELECT client_seq AS n FROM sessions WHERE platform_id = ?1 AND sid_hash = ?2 AND client_hash = ?3')
+      .bind(platformId, sidHash, clientHash),
   ]);
   return row?.results[0]?.n ?? null;
 }

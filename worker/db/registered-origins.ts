@@ -1,4 +1,4 @@
-import { LOOKUP_TIMEOUT_MS, withTimeout } from '../lookup-timeout.ts';
+import { LOOKUP_TIMEOUT_MS, withTimeout } from '../http/lookup-timeout.ts';
 import { isOriginRegistered } from './queries.ts';
 
 /**
@@ -24,7 +24,13 @@ const registered = new Map<string, number>();
  * @example
  * if (await originRegistered(c.env.DB, origin, platformId)) res.headers.set('Access-Control-Allow-Origin', origin);
  */
-export async function originRegistered(db: D1Database, origin: string, platformId?: string, now = Date.now(), timeoutMs = LOOKUP_TIMEOUT_MS): Promise<boolean> {
+export async function originRegistered(
+  db: D1Database,
+  origin: string,
+  platformId?: string,
+  now = Date.now(),
+  timeoutMs = LOOKUP_TIMEOUT_MS,
+): Promise<boolean> {
   const key = `${platformId ?? '*'}\n${origin}`;
   const until = registered.get(key);
   if (until !== undefined) {

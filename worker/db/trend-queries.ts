@@ -43,7 +43,10 @@ export interface RollingRow {
 }
 
 /** Sums of the therapist's rollups over days (fromDay, toDay]. */
-export function therapistRolling(db: D1Database, q: { platformId: string; therapistHash: string; fromDay: number; toDay: number }) {
+export function therapistRolling(
+  db: D1Database,
+  q: { platformId: string; therapistHash: string; fromDay: number; toDay: number },
+) {
   return db
     .prepare(
       `SELECT coalesce(sum(rated), 0) AS rated, coalesce(sum(total_sum), 0) AS totalSum,

@@ -16,7 +16,12 @@ export function liveStub(env: Bindings, platformId: string, sidHash: string) {
  * opened with a token naming other participants never gets it). Called after the D1 write committed; a failure
  * here is logged and reported as not delivered, never as a failed write. True when at least one such socket got it.
  */
-export async function publishSummary(env: Bindings, writer: LiveParticipants & { platformId: string; sidHash: string }, summary: SessionSummary, timeoutMs = PUBLISH_TIMEOUT_MS): Promise<boolean> {
+export async function publishSummary(
+  env: Bindings,
+  writer: LiveParticipants & { platformId: string; sidHash: string },
+  summary: SessionSummary,
+  timeoutMs = PUBLISH_TIMEOUT_MS,
+): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const stub = liveStub(env, writer.platformId, writer.sidHash);
@@ -24,7 +29,10 @@ export async function publishSummary(env: Bindings, writer: LiveParticipants & {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('publish timed out')), timeoutMs);
     });
-    const sent = await Promise.race([stub.publish(summary, { therapistHash: writer.therapistHash, clientHash: writer.clientHash }), timeout]);
+    const sent = await Promise.race([
+      stub.publish(summary, { therapistHash: writer.therapistHash, clientHash: writer.clientHash }),
+      timeout,
+    ]);
     return sent > 0;
   } catch (err) {
     console.error('live: publish failed', err instanceof Error ? err.message : String(err));

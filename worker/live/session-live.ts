@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { SessionSummary } from '../../schemas/index.ts';
 import type { Bindings } from '../env.ts';
-import { loadSummary, sameParticipants, type SummaryTarget } from '../load-summary.ts';
+import { loadSummary, sameParticipants, type SummaryTarget } from '../summary/load-summary.ts';
 
 export const LIVE_PROTOCOL = 'attune.v1';
 /** Header on the Worker -> object upgrade request carrying the verified, hashed target (JSON). */
@@ -75,13 +75,21 @@ export class SessionLive extends DurableObject<Bindings> {
     // Accept first, then read D1: any write committed before the read is in it, and any publish after the
     // accept reaches this socket too, so the therapist can never miss a change.
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ at: ++this.connects + Date.now() * 1000, therapistHash: target.therapistHash, clientHash: target.clientHash } satisfies Attachment);
+    server.serializeAttachment({
+      at: ++this.connects + Date.now() * 1000,
+      therapistHash: target.therapistHash,
+      clientHash: target.clientHash,
+    } satisfies Attachment);
     try {
       const { summary, recorded } = await loadSummary(this.env.DB, target);
       // The Worker checked this before the upgrade; a first write naming others may have landed since.
       if (!sameParticipants(target, recorded)) {
         server.close(CLOSE_MISMATCH, 'session mismatch');
-        return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': LIVE_PROTOCOL } });
+        return new Response(null, {
+          status: 101,
+          webSocket: client,
+          headers: { 'Sec-WebSocket-Protocol': LIVE_PROTOCOL },
+        });
       }
       const key = participantsKey(target);
       this.lastRank.set(key, Math.max(this.lastRank.get(key) ?? -1, summaryRank(summary)));
@@ -144,7 +152,9 @@ function participantsKey(p: LiveParticipants): string {
 function attachmentOf(ws: WebSocket): Attachment | null {
   try {
     const a = ws.deserializeAttachment() as Partial<Attachment> | null;
-    return a && typeof a.therapistHash === 'string' && typeof a.clientHash === 'string' ? { at: a.at ?? 0, therapistHash: a.therapistHash, clientHash: a.clientHash } : null;
+    return a && typeof a.therapistHash === 'string' && typeof a.clientHash === 'string'
+      ? { at: a.at ?? 0, therapistHash: a.therapistHash, clientHash: a.clientHash }
+      : null;
   } catch {
     return null;
   }

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { EraseRequest } from '../../schemas/admin.ts';
-import { readJson } from '../body.ts';
+import { readJson } from '../http/body.ts';
 import { eraseClientStatements, insertErasureAudit, sessionsIn } from '../db/admin-queries.ts';
 import type { AppEnv } from '../env.ts';
-import { insertTombstone, tombstoneOf } from '../erasure-tombstone.ts';
-import { adminAuth } from '../middleware/admin-auth.ts';
-import { methodNotAllowed } from '../not-allowed.ts';
-import { hashRef } from '../refs.ts';
+import { insertTombstone, tombstoneOf } from '../admin/erasure-tombstone.ts';
+import { adminAuth } from '../auth/admin-auth.ts';
+import { methodNotAllowed } from '../http/method-not-allowed.ts';
+import { hashRef } from '../auth/ref-hash.ts';
 
 /**
  * POST /v1/clients/erase `{ "ref": "<client ref>" }` (admin key): erases the client's sessions, ratings, pacing and
@@ -24,7 +24,14 @@ export const clientRoutes = new Hono<AppEnv>()
     const clientHash = await hashRef(c.env.REF_HASH_SECRET, platformId, 'cid', ref);
     const at = Math.floor(Date.now() / 1000);
     const [count, ...deletes] = eraseClientStatements(c.env.DB, platformId, clientHash);
-    const audit = insertErasureAudit(c.env.DB, { platformId, keyId, route: '/v1/clients/erase', params: { method: 'POST' }, clientHash, at });
+    const audit = insertErasureAudit(c.env.DB, {
+      platformId,
+      keyId,
+      route: '/v1/clients/erase',
+      params: { method: 'POST' },
+      clientHash,
+      at,
+    });
     const tombstone = insertTombstone(c.env.DB, platformId, await tombstoneOf(clientHash), at);
     // One batch (one transaction): the audit line, the tombstone and the deletes commit together or not at all.
     const results = await c.env.DB.batch([count!, audit, tombstone, ...deletes]);

@@ -1,13 +1,19 @@
 import { Hono, type Context } from 'hono';
 import type { SessionContext } from '../../schemas/index.ts';
-import { shouldAsk } from '../ask.ts';
-import { clientSessionNumber, getSessionParticipants, markAsked, sessionParticipantsStatement, upsertSession } from '../db/queries.ts';
+import { shouldAsk } from '../sessions/feedback-fatigue.ts';
+import {
+  clientSessionNumber,
+  getSessionParticipants,
+  markAsked,
+  sessionParticipantsStatement,
+  upsertSession,
+} from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
-import { assertNotErased, erasureGuardOf } from '../erasure-tombstone.ts';
-import { ApiFailure } from '../errors.ts';
-import { auth } from '../middleware/auth.ts';
-import { methodNotAllowed } from '../not-allowed.ts';
-import { askSettingFor, cueSettingsFor } from '../platform-settings.ts';
+import { assertNotErased, erasureGuardOf } from '../admin/erasure-tombstone.ts';
+import { ApiFailure } from '../http/errors.ts';
+import { auth } from '../auth/token-auth.ts';
+import { methodNotAllowed } from '../http/method-not-allowed.ts';
+import { askSettingFor, cueSettingsFor } from '../admin/platform-settings.ts';
 
 /**
  * For the client: records the session (so 'nth' can count the client's sessions), decides whether to ask
@@ -27,9 +33,16 @@ async function decideAsk(c: Context<AppEnv>): Promise<boolean> {
     // Insert or ignore, then read what is stored: a concurrent first write naming other participants may have won.
     const [, row] = await db.batch<{ therapistHash: string; clientHash: string }>([
       upsertSession(db, {
-        platformId, sidHash: sid, therapistHash: tid, clientHash: cid,
-        instrumentId: c.var.instrument.id, instrumentVersion: c.var.instrument.version,
-        scheduledStart: sched?.start ?? null, scheduledEnd: sched?.end ?? null, now, guard,
+        platformId,
+        sidHash: sid,
+        therapistHash: tid,
+        clientHash: cid,
+        instrumentId: c.var.instrument.id,
+        instrumentVersion: c.var.instrument.version,
+        scheduledStart: sched?.start ?? null,
+        scheduledEnd: sched?.end ?? null,
+        now,
+        guard,
       }),
       sessionParticipantsStatement(db, platformId, sid),
     ]);

@@ -2,12 +2,12 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { Ref } from '../../schemas/index.ts';
 import { mintToken } from '../../sdk/mint-token.ts';
-import { readJson } from '../body.ts';
-import { devFaults } from '../dev-faults.ts';
+import { readJson } from '../http/body.ts';
+import { devFaults } from '../db/dev-faults.ts';
 import type { AppEnv } from '../env.ts';
-import { ApiFailure } from '../errors.ts';
-import { cors } from '../middleware/cors.ts';
-import { methodNotAllowed } from '../not-allowed.ts';
+import { ApiFailure } from '../http/errors.ts';
+import { cors } from '../http/cors.ts';
+import { methodNotAllowed } from '../http/method-not-allowed.ts';
 
 const DevTokenRequest = v.object({
   sid: v.optional(Ref),
@@ -29,7 +29,10 @@ export const devRoutes = new Hono<AppEnv>()
     await next();
   })
   // The demo page runs on its own origin, registered for the demo platform by scripts/seed-demo.ts.
-  .use('*', cors({ methods: ['POST', 'OPTIONS'], headers: ['Content-Type'], platformOf: (c) => c.env.DEMO_PLATFORM_ID }))
+  .use(
+    '*',
+    cors({ methods: ['POST', 'OPTIONS'], headers: ['Content-Type'], platformOf: (c) => c.env.DEMO_PLATFORM_ID }),
+  )
   .post('/tokens', async (c) => {
     const body = await readJson(c, DevTokenRequest, { allowEmpty: true });
     const e = c.env;
@@ -42,7 +45,13 @@ export const devRoutes = new Hono<AppEnv>()
     const sid = body.sid ?? `demo-${crypto.randomUUID()}`;
     const minutes = body.minutes ?? 50;
     const now = Math.floor(Date.now() / 1000);
-    const common = { sid, tid: 'demo-therapist', cid: 'demo-client', sched: { start: now, end: now + minutes * 60 }, loc: body.locale ?? 'en' };
+    const common = {
+      sid,
+      tid: 'demo-therapist',
+      cid: 'demo-client',
+      sched: { start: now, end: now + minutes * 60 },
+      loc: body.locale ?? 'en',
+    };
     const ttlSeconds = Math.max(4 * 3600, minutes * 60 + 3600);
     const signing = { platformId, kid, key, alg: 'EdDSA' as const };
     const [therapist, client] = await Promise.all([

@@ -1,15 +1,15 @@
 import { Hono, type Context } from 'hono';
 import { PseudonymRequest } from '../../schemas/admin.ts';
-import { readJson } from '../body.ts';
+import { readJson } from '../http/body.ts';
 import { insertAudit } from '../db/admin-queries.ts';
 import { freezeWeeksStatements, insertReportAudit, readPublished } from '../db/published-queries.ts';
 import type { AppEnv } from '../env.ts';
-import { ApiFailure } from '../errors.ts';
-import { adminAuth } from '../middleware/admin-auth.ts';
-import { methodNotAllowed } from '../not-allowed.ts';
-import { hashRef } from '../refs.ts';
-import { dateOfDay, lastPublishableWeek, reportRange, weekOf } from '../reports/range.ts';
-import { buildPublishedReport, reportCsv, type Report, type WeekCells } from '../reports/report.ts';
+import { ApiFailure } from '../http/errors.ts';
+import { adminAuth } from '../auth/admin-auth.ts';
+import { methodNotAllowed } from '../http/method-not-allowed.ts';
+import { hashRef } from '../auth/ref-hash.ts';
+import { dateOfDay, lastPublishableWeek, reportRange, weekOf } from '../admin/reports/range.ts';
+import { buildPublishedReport, reportCsv, type Report, type WeekCells } from '../admin/reports/report.ts';
 
 /** A therapist's stable pseudonym: a prefix of its keyed hash (no ref, and not the whole stored hash). */
 export function pseudonymOf(therapistHash: string): string {
@@ -30,7 +30,12 @@ function formatOf(c: Context<AppEnv>): 'json' | 'csv' {
  * The requested range's published weeks: the closed weeks in it (never the current one, nor the last
  * PUBLISH_DELAY_DAYS) are frozen first if this is their first publication, then read back frozen.
  */
-async function publishedWeeks(c: Context<AppEnv>, fromDay: number, toDay: number, now: number): Promise<{ weeks: WeekCells[]; publishedThrough: string }> {
+async function publishedWeeks(
+  c: Context<AppEnv>,
+  fromDay: number,
+  toDay: number,
+  now: number,
+): Promise<{ weeks: WeekCells[]; publishedThrough: string }> {
   const platformId = c.var.admin.platformId;
   const last = lastPublishableWeek(now);
   const fromWeek = weekOf(fromDay);
@@ -45,7 +50,9 @@ async function publishedWeeks(c: Context<AppEnv>, fromDay: number, toDay: number
       week: w.week,
       key: dateOfDay(w.week * 7 - 3),
       clients: w.clients,
-      cells: cells.filter((x) => x.week === w.week).map((x) => ({ key: pseudonymOf(x.therapistHash), sums: x.sums, clients: x.clients })),
+      cells: cells
+        .filter((x) => x.week === w.week)
+        .map((x) => ({ key: pseudonymOf(x.therapistHash), sums: x.sums, clients: x.clients })),
     })),
   };
 }
@@ -60,7 +67,16 @@ async function report(c: Context<AppEnv>, kind: Report['report']) {
   const to = dateOfDay(toDay);
   const built = { ...buildPublishedReport(kind, { from, to }, weeks), publishedThrough };
   const { platformId, keyId } = c.var.admin;
-  await insertReportAudit(c.env.DB, { platformId, keyId, route: `/v1/reports/${kind}`, from, to, params: { from, to, format }, rows: built.rows.length, at: now }).run();
+  await insertReportAudit(c.env.DB, {
+    platformId,
+    keyId,
+    route: `/v1/reports/${kind}`,
+    from,
+    to,
+    params: { from, to, format },
+    rows: built.rows.length,
+    at: now,
+  }).run();
   if (format === 'json') return c.json(built);
   return c.body(reportCsv(built), 200, {
     'Content-Type': 'text/csv; charset=utf-8',
@@ -91,7 +107,10 @@ export const reportRoutes = new Hono<AppEnv>()
     const { therapists } = await readJson(c, PseudonymRequest);
     const platformId = c.var.admin.platformId;
     const pseudonyms = await Promise.all(
-      therapists.map(async (ref) => ({ ref, pseudonym: pseudonymOf(await hashRef(c.env.REF_HASH_SECRET, platformId, 'tid', ref)) })),
+      therapists.map(async (ref) => ({
+        ref,
+        pseudonym: pseudonymOf(await hashRef(c.env.REF_HASH_SECRET, platformId, 'tid', ref)),
+      })),
     );
     await audit(c, '/v1/reports/pseudonyms', { refs: therapists.length }, pseudonyms.length);
     return c.json({ pseudonyms });

@@ -1,7 +1,13 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { PacingAggregates, RatingSubmission, instrumentMaxTotal, type PacingReceipt, type RatingReceipt } from '../../schemas/index.ts';
-import { readJson } from '../body.ts';
+import {
+  PacingAggregates,
+  RatingSubmission,
+  instrumentMaxTotal,
+  type PacingReceipt,
+  type RatingReceipt,
+} from '../../schemas/index.ts';
+import { readJson } from '../http/body.ts';
 import {
   getSessionParticipants,
   hasPacing,
@@ -13,26 +19,31 @@ import {
   type ErasureGuard,
   type SessionKey,
 } from '../db/queries.ts';
-import { assertNotErased, erasureGuardOf } from '../erasure-tombstone.ts';
+import { assertNotErased, erasureGuardOf } from '../admin/erasure-tombstone.ts';
 import type { AppEnv } from '../env.ts';
-import { ApiFailure } from '../errors.ts';
-import { idempotencyKeyOf, idempotentWrite, startIdempotencyReads } from '../idempotent-write.ts';
-import { auth, OFFLINE_RATING_GRACE_SECONDS } from '../middleware/auth.ts';
-import { methodNotAllowed } from '../not-allowed.ts';
-import { checkItems } from '../rating-items.ts';
+import { ApiFailure } from '../http/errors.ts';
+import { idempotencyKeyOf, idempotentWrite, startIdempotencyReads } from '../sessions/idempotent-write.ts';
+import { auth, OFFLINE_RATING_GRACE_SECONDS } from '../auth/token-auth.ts';
+import { methodNotAllowed } from '../http/method-not-allowed.ts';
+import { checkItems } from '../sessions/rating-items.ts';
 import { publishSummary } from '../live/publish.ts';
-import { loadSummary, sameParticipants, summaryFromResults, summaryStatements } from '../load-summary.ts';
-import { summaryTargetOf } from '../summary-target.ts';
-import { flagsFor, needsHistory, totalOf } from '../summary.ts';
+import { loadSummary, sameParticipants, summaryFromResults, summaryStatements } from '../summary/load-summary.ts';
+import { summaryTargetOf } from '../summary/summary-target.ts';
+import { flagsFor, needsHistory, totalOf } from '../summary/build-summary.ts';
 
 /** Pacing figures that cannot exceed the session's duration (one second of rounding allowed). */
 const PacingBody = v.pipe(
   PacingAggregates,
   v.check(
     (p) =>
-      [p.therapistTalkSeconds, p.clientTalkSeconds, p.overlapSeconds, p.silenceSeconds, p.longestSilenceSeconds, p.longestTherapistTurnSeconds].every(
-        (s) => s <= p.durationSeconds + 1,
-      ),
+      [
+        p.therapistTalkSeconds,
+        p.clientTalkSeconds,
+        p.overlapSeconds,
+        p.silenceSeconds,
+        p.longestSilenceSeconds,
+        p.longestTherapistTurnSeconds,
+      ].every((s) => s <= p.durationSeconds + 1),
     'durations exceed the session length',
   ),
 );
@@ -103,7 +114,14 @@ export const sessionRoutes = new Hono<AppEnv>()
     // the same order (403 session_mismatch, then 422, then the idempotency outcome).
     const previousRead =
       body.kind === 'rating' && needsHistory(instrument)
-        ? clientHistory(c.env.DB, { platformId: s.platformId, clientHash: s.clientHash, therapistHash: s.therapistHash, instrumentId: instrument.id, sidHash: s.sidHash, window: instrument.flags.meanWindow })
+        ? clientHistory(c.env.DB, {
+            platformId: s.platformId,
+            clientHash: s.clientHash,
+            therapistHash: s.therapistHash,
+            instrumentId: instrument.id,
+            sidHash: s.sidHash,
+            window: instrument.flags.meanWindow,
+          })
         : Promise.resolve(null);
     const exists = () => hasRating(c.env.DB, s.platformId, s.sidHash);
     const reads = startIdempotencyReads(c, key, exists);
@@ -138,7 +156,12 @@ export const sessionRoutes = new Hono<AppEnv>()
       response: { status: record.status, receivedAt: now } satisfies RatingReceipt,
       statements: [
         sessionRow(c, now, guard),
-        insertRating(c.env.DB, s, { ...record, instrumentId: instrument.id, instrumentVersion: instrument.version, ratedAt: now }),
+        insertRating(c.env.DB, s, {
+          ...record,
+          instrumentId: instrument.id,
+          instrumentVersion: instrument.version,
+          ratedAt: now,
+        }),
       ],
       readAfter: summaryReads(c, now),
       afterWrite: async (reads) => ({ delivered: await publishCurrent(c, reads) }),
@@ -182,7 +205,8 @@ export const sessionRoutes = new Hono<AppEnv>()
     const target = summaryTargetOf(c);
     const { summary, recorded } = await loadSummary(c.env.DB, target);
     // Both hashes: a platform that reuses session ids must not show one client's rating under another's summary.
-    if (!sameParticipants(target, recorded)) throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
+    if (!sameParticipants(target, recorded))
+      throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
     return c.json(summary);
   })
   .all('/summary', methodNotAllowed('GET'));

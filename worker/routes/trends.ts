@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { loadTrend } from '../load-summary.ts';
-import { auth } from '../middleware/auth.ts';
-import { methodNotAllowed } from '../not-allowed.ts';
-import { summaryTargetOf } from '../summary-target.ts';
+import { loadTrend } from '../summary/load-summary.ts';
+import { auth } from '../auth/token-auth.ts';
+import { methodNotAllowed } from '../http/method-not-allowed.ts';
+import { summaryTargetOf } from '../summary/summary-target.ts';
 
 /**
  * GET /v1/trends (therapist token): the client's series with this therapist (oldest first, this session

@@ -63,12 +63,27 @@ const participant = (id: string) => room.remoteParticipants.get(id)!;
 const lk = {
   room,
   async publishLocal() {
-    const mst = (await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } })).getAudioTracks()[0]!;
-    localTrack = new LocalAudioTrack(mst, { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, false);
+    const mst = (
+      await navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+      })
+    ).getAudioTracks()[0]!;
+    localTrack = new LocalAudioTrack(
+      mst,
+      { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+      false,
+    );
     localTrack.source = Track.Source.Microphone;
-    const ti = new TrackInfo({ sid: 'TR_local', name: 'microphone', type: TrackType.AUDIO, source: TrackSource.MICROPHONE });
+    const ti = new TrackInfo({
+      sid: 'TR_local',
+      name: 'microphone',
+      type: TrackType.AUDIO,
+      source: TrackSource.MICROPHONE,
+    });
     localPub = new LocalTrackPublication(Track.Kind.Audio, ti, localTrack);
-    (room.localParticipant as unknown as { addTrackPublication(p: LocalTrackPublication): void }).addTrackPublication(localPub);
+    (room.localParticipant as unknown as { addTrackPublication(p: LocalTrackPublication): void }).addTrackPublication(
+      localPub,
+    );
     room.emit(RoomEvent.LocalTrackPublished, localPub, room.localParticipant);
   },
   async muteLocal(muted: boolean) {
@@ -88,7 +103,12 @@ const lk = {
   },
   publishRemote(id: string) {
     const p = participant(id);
-    const ti = new TrackInfo({ sid: `TR_${id}_${++n}`, name: 'microphone', type: TrackType.AUDIO, source: TrackSource.MICROPHONE });
+    const ti = new TrackInfo({
+      sid: `TR_${id}_${++n}`,
+      name: 'microphone',
+      type: TrackType.AUDIO,
+      source: TrackSource.MICROPHONE,
+    });
     const pub = new RemoteTrackPublication(Track.Kind.Audio, ti, true);
     (p as unknown as { addTrackPublication(p: RemoteTrackPublication): void }).addTrackPublication(pub);
     pubs.set(id, pub);

@@ -1,0 +1,286 @@
+import { DEFAULT_CUE_SETTINGS, type CueSettings, type PacingAggregates } from '../schemas/pacing.ts';
+import { Conversation, DEFAULT_CONVERSATION_OPTIONS, type ConversationOptions } from './conversation.ts';
+import { CuePolicy, type Cue } from './cue-rules.ts';
+import { DEFAULT_VAD_OPTIONS, RoleVad, type VadOptions } from './vad.ts';
+
+/**
+ * What a role's numbers mean: 'level' RMS or audio level (linear, 0..1 of full scale); 'speaking' an already
+ * smoothed speaking flag (LiveKit isSpeaking; >= 0.5 is speaking), taken as is; 'activity' raw per-frame
+ * decisions of another detector (e.g. a neural VAD), smoothed with the same hangover and minimum length as levels.
+ */
+export type SourceKind = 'level' | 'speaking' | 'activity';
+
+export interface PacingSessionOptions {
+  /** Scheduled start and end, epoch seconds (GET /v1/context `schedule`); null or absent: no time cues. */
+  schedule?: { start: number; end: number } | null;
+  /** Cue thresholds; missing fields take DEFAULT_CUE_SETTINGS. */
+  cues?: Partial<CueSettings>;
+  /** Wall clock in epoch ms, read once at the first frame to place frame times against the schedule. */
+  now?: () => number;
+  /** Source kind per role; default 'level' for both. */
+  sources?: { therapist?: SourceKind; client?: SourceKind };
+  /** Nominal frame period (ms) assumed for the first frame; default 20. */
+  frameMs?: number;
+  vad?: Partial<VadOptions>;
+  conversation?: Partial<ConversationOptions>;
+}
+
+/** Live metrics for the pacing strip. Durations in ms; speech decisions lag the newest frame by `lagMs`. */
+export interface PacingSnapshot {
+  elapsedMs: number;
+  /** Until the scheduled end (negative when overrunning); null without a schedule. */
+  remainingMs: number | null;
+  therapistTalkMs: number;
+  clientTalkMs: number;
+  /** Therapist share of all talk (0..1), null before anyone spoke. */
+  therapistShare: number | null;
+  /** Over the last balanceWindowSeconds (default 5 minutes). */
+  rollingTherapistShare: number | null;
+  currentTherapistTurnMs: number;
+  longestTherapistTurnMs: number;
+  therapistTurns: number;
+  clientTurns: number;
+  overlapCount: number;
+  overlapMs: number;
+  silenceCount: number;
+  silenceMs: number;
+  longestSilenceMs: number;
+  /** Speech at the end of the processed timeline (lagMs behind the newest frame): what the metrics count. */
+  therapistSpeaking: boolean;
+  clientSpeaking: boolean;
+  /** The newest frame's raw decision, without the lag (for a live "speaking" dot; may flicker). */
+  therapistVoiceNow: boolean;
+  clientVoiceNow: boolean;
+  /** The cue on screen now (until hideAtMs or dismissCue()), or null. */
+  cue: Cue | null;
+  cuesShown: number;
+  lagMs: number;
+}
+
+export interface PacingSession {
+  /** One frame of both roles at tMs (any monotonic ms clock, e.g. performance.now()), covering [previous tMs, tMs). */
+  pushFrame(tMs: number, therapist: number, client: number): void;
+  /** Same as pushFrame, for level sources: linear RMS or RTCRtpSynchronizationSource.audioLevel (0..1). */
+  pushLevels(tMs: number, therapistLevel: number, clientLevel: number): void;
+  /** Same as pushFrame, for speaking flags (e.g. LiveKit isSpeaking); call on a steady timer, not only on events. */
+  pushSpeaking(tMs: number, therapistSpeaking: boolean, clientSpeaking: boolean): void;
+  snapshot(): PacingSnapshot;
+  /** The newly raised cue, once; null if none is new. */
+  takeCue(): Cue | null;
+  /** The therapist dismissed the visible cue. */
+  dismissCue(): void;
+  /** Ends the session (drains the lag) at tMs or the last frame; later frames are ignored. Idempotent. */
+  end(tMs?: number): void;
+  /** Ends the session if needed and returns what is posted to POST /v1/session/pacing. */
+  aggregates(): PacingAggregates;
+  readonly lagMs: number;
+}
+
+/** Longer frame gaps (throttled timers, a stalled tab) are counted as silence beyond this. */
+const MAX_FRAME_MS = 1000;
+/** Cue rules are evaluated at this period of the timeline, not every frame. */
+const CUE_EVAL_MS = 250;
+
+/**
+ * The session state lives in class fields, not closure variables: V8 keeps double fields in place, while a
+ * double in a closure's context is re-boxed on every write (an allocation per frame).
+ */
+class Session implements PacingSession {
+  readonly lagMs: number;
+  private readonly frameMs: number;
+  private readonly tKind: SourceKind;
+  private readonly cKind: SourceKind;
+  private readonly tVad: RoleVad;
+  private readonly cVad: RoleVad;
+  private readonly conv: Conversation;
+  private readonly policy: CuePolicy;
+  private readonly now: () => number;
+  private readonly schedEndEpochMs: number;
+  private readonly hasSchedule: boolean;
+  private started = false;
+  private ended = false;
+  /** Frame clock at the session's start. */
+  private t0 = 0;
+  private lastT = 0;
+  /** epoch ms = frame ms + wallOffset */
+  private wallOffset = 0;
+  /** The timeline is processed up to this frame time. */
+  private processedTo = 0;
+  private nextCueEval = 0;
+  private pending: Cue | null = null;
+  private visible: Cue | null = null;
+
+  constructor(options: PacingSessionOptions) {
+    const cueSettings: CueSettings = { ...DEFAULT_CUE_SETTINGS, ...options.cues };
+    const vadOpts: VadOptions = { ...DEFAULT_VAD_OPTIONS, ...options.vad };
+    const convOpts: ConversationOptions = {
+      ...DEFAULT_CONVERSATION_OPTIONS,
+      shareWindowSeconds: cueSettings.balanceWindowSeconds,
+      ...options.conversation,
+    };
+    this.frameMs = options.frameMs ?? 20;
+    this.tKind = options.sources?.therapist ?? 'level';
+    this.cKind = options.sources?.client ?? 'level';
+    this.tVad = new RoleVad(vadOpts, this.tKind === 'speaking', this.frameMs);
+    this.cVad = new RoleVad(vadOpts, this.cKind === 'speaking', this.frameMs);
+    this.lagMs = this.tKind !== 'speaking' || this.cKind !== 'speaking' ? RoleVad.lagMs(vadOpts, this.frameMs) : 0;
+    this.conv = new Conversation(convOpts);
+    this.policy = new CuePolicy(cueSettings);
+    this.now = options.now ?? Date.now;
+    this.hasSchedule = !!options.schedule;
+    this.schedEndEpochMs = options.schedule ? options.schedule.end * 1000 : 0;
+  }
+
+  private remainingAt(frameT: number): number | null {
+    return this.hasSchedule ? this.schedEndEpochMs - (frameT + this.wallOffset) : null;
+  }
+
+  /** Runs the conversation from processedTo up to `to` (frame clock), in steps no longer than maxStep. */
+  private advanceTo(to: number, maxStep: number): void {
+    while (this.processedTo < to) {
+      const step = Math.min(to - this.processedTo, maxStep);
+      const mid = this.processedTo + step / 2;
+      const t = this.tVad.activeAt(mid);
+      const c = this.cVad.activeAt(mid);
+      this.conv.advance(this.processedTo - this.t0, step, t, c);
+      this.processedTo += step;
+      if (this.processedTo >= this.nextCueEval) {
+        this.nextCueEval = this.processedTo + CUE_EVAL_MS;
+        const cue = this.policy.evaluate(
+          this.processedTo,
+          this.processedTo - this.t0,
+          this.remainingAt(this.processedTo),
+          this.conv,
+        );
+        if (cue) {
+          this.pending = cue;
+          this.visible = cue;
+        }
+      }
+    }
+  }
+
+  pushFrame(tMs: number, therapist: number, client: number): void {
+    if (this.ended || !Number.isFinite(tMs)) return;
+    let dt: number;
+    if (!this.started) {
+      this.started = true;
+      this.t0 = tMs - this.frameMs;
+      this.processedTo = this.t0;
+      this.nextCueEval = this.t0;
+      this.wallOffset = this.now() - tMs;
+      dt = this.frameMs;
+    } else {
+      dt = tMs - this.lastT;
+      if (dt <= 0) return;
+    }
+    this.lastT = tMs;
+    if (dt > MAX_FRAME_MS) {
+      // A hole: nobody is known to speak in it. Close segments before it, then feed a normal-length frame.
+      this.tVad.pushSpeaking(tMs - this.frameMs, dt - this.frameMs, false);
+      this.cVad.pushSpeaking(tMs - this.frameMs, dt - this.frameMs, false);
+      dt = this.frameMs;
+    }
+    const tLevel = this.tKind === 'level';
+    const cLevel = this.cKind === 'level';
+    const tv = Math.max(therapist, 0);
+    const cv = Math.max(client, 0);
+    if (tLevel) this.tVad.notePower(tv * tv);
+    if (cLevel) this.cVad.notePower(cv * cv);
+    if (tLevel) this.tVad.pushLevel(tMs, dt, tv * tv, cLevel ? this.cVad : null);
+    else this.tVad.pushSpeaking(tMs, dt, therapist >= 0.5);
+    if (cLevel) this.cVad.pushLevel(tMs, dt, cv * cv, tLevel ? this.tVad : null);
+    else this.cVad.pushSpeaking(tMs, dt, client >= 0.5);
+    this.advanceTo(tMs - this.lagMs, MAX_FRAME_MS);
+  }
+
+  pushLevels(tMs: number, therapistLevel: number, clientLevel: number): void {
+    this.pushFrame(tMs, therapistLevel, clientLevel);
+  }
+
+  pushSpeaking(tMs: number, therapistSpeaking: boolean, clientSpeaking: boolean): void {
+    this.pushFrame(tMs, therapistSpeaking ? 1 : 0, clientSpeaking ? 1 : 0);
+  }
+
+  end(tMs?: number): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (!this.started) return;
+    const to = tMs !== undefined && tMs > this.lastT ? tMs : this.lastT;
+    this.tVad.flush();
+    this.cVad.flush();
+    this.advanceTo(to, this.frameMs);
+  }
+
+  snapshot(): PacingSnapshot {
+    const conv = this.conv;
+    if (this.visible && this.lastT >= this.visible.hideAtMs) this.visible = null;
+    return {
+      elapsedMs: this.started ? this.lastT - this.t0 : 0,
+      remainingMs: this.started
+        ? this.remainingAt(this.lastT)
+        : this.hasSchedule
+          ? this.schedEndEpochMs - this.now()
+          : null,
+      therapistTalkMs: conv.therapistTalkMs,
+      clientTalkMs: conv.clientTalkMs,
+      therapistShare: conv.share(),
+      rollingTherapistShare: conv.rolling.share(),
+      currentTherapistTurnMs: conv.therapist.currentMs(),
+      longestTherapistTurnMs: conv.therapist.longestMs,
+      therapistTurns: conv.therapist.count,
+      clientTurns: conv.client.count,
+      overlapCount: conv.overlapCount,
+      overlapMs: conv.overlapMs,
+      silenceCount: conv.silenceCount,
+      silenceMs: conv.silenceMs,
+      longestSilenceMs: conv.longestSilenceMs,
+      therapistSpeaking: conv.therapistSpeaking,
+      clientSpeaking: conv.clientSpeaking,
+      therapistVoiceNow: this.tVad.rawActive,
+      clientVoiceNow: this.cVad.rawActive,
+      cue: this.visible,
+      cuesShown: this.policy.count,
+      lagMs: this.lagMs,
+    };
+  }
+
+  takeCue(): Cue | null {
+    const c = this.pending;
+    this.pending = null;
+    return c;
+  }
+
+  dismissCue(): void {
+    this.visible = null;
+    this.pending = null;
+  }
+
+  aggregates(): PacingAggregates {
+    this.end();
+    const conv = this.conv;
+    return {
+      durationSeconds: sec(this.started ? this.lastT - this.t0 : 0),
+      therapistTalkSeconds: sec(conv.therapistTalkMs),
+      clientTalkSeconds: sec(conv.clientTalkMs),
+      overlapSeconds: sec(conv.overlapMs),
+      overlapCount: cnt(conv.overlapCount),
+      silenceSeconds: sec(conv.silenceMs),
+      silenceCount: cnt(conv.silenceCount),
+      longestSilenceSeconds: sec(conv.longestSilenceMs),
+      longestTherapistTurnSeconds: sec(conv.therapist.longestMs),
+      therapistTurns: cnt(conv.therapist.count),
+      clientTurns: cnt(conv.client.count),
+      cuesShown: cnt(this.policy.count),
+    };
+  }
+}
+
+/** Seconds with two decimals, within the schema's 0..6 h. */
+const sec = (ms: number) => Math.min(6 * 3600, Math.max(0, Math.round(ms / 10) / 100));
+const cnt = (n: number) => Math.min(100_000, n);
+
+/** A pacing session for one call: see index.ts for the integrator's usage. */
+export function createPacingSession(options: PacingSessionOptions = {}): PacingSession {
+  return new Session(options);
+}

@@ -1,0 +1,370 @@
+import { NoiseFloor } from './noise-floor.ts';
+
+/** Tunables of the per-role voice activity detector. Defaults suit 10–20 ms RMS frames of a call's audio. */
+export interface VadOptions {
+  /** A frame starts speech when its power exceeds what noise and leakage explain by this much (dB). */
+  onsetDb: number;
+  /** Inside a speech segment, frames stay speech down to this margin (dB): hysteresis. */
+  keepDb: number;
+  /** Frames quieter than this are never speech, whatever the floor (dBFS): digital silence, dither. */
+  absoluteMinDb: number;
+  /** Gaps of non-speech shorter than this are bridged (hangover), so word gaps do not split a phrase. */
+  bridgeMs: number;
+  /** Segments shorter than this are dropped: clicks, bumps, a cough's tail. */
+  minSpeechMs: number;
+  /** Level segments are widened by this much on each side: soft onsets and word tails sink under the noise. */
+  padMs: number;
+  /**
+   * Coupling of the other speaker into this role's track through imperfect echo cancellation (dB), before the
+   * call's own coupling is learnt (leakLearn). A frame is explained by leakage when its power is within onsetDb
+   * of floor + coupling * the other's speech power (its power above its own noise floor).
+   * Residual echo is typically -20 to -30 dB; -18 leaves a margin.
+   */
+  leakCouplingDb: number;
+  /**
+   * Learn the coupling per call and direction: while the other speaks, a low quantile of (this track's power
+   * above its floor) / (the other's speech power) is the echo that reaches this track when this role is silent.
+   */
+  leakLearn: boolean;
+  /** Added to the learnt coupling (dB): echo varies with what is said and while cancellation adapts. */
+  leakMarginDb: number;
+  /** A level steady to within this (dB) for steadyMs is noise (a creeping gain, a fan): the floor lifts to it. */
+  steadyDb: number;
+  steadyMs: number;
+  /**
+   * Speech starts only when frames over the onset margin fill onsetMinMs of the last onsetWindowMs (each frame
+   * judged alone, not smoothed): a syllable does, a key click or a tap (one or two frames) does not.
+   */
+  onsetWindowMs: number;
+  onsetMinMs: number;
+  /**
+   * Onset frames must also come within this much (dB) of the talker's own usual speech level (a high quantile
+   * of the levels in their speech): background talk, a TV or a second room sits well under the person at the
+   * microphone even when it clears the noise floor. 0 turns the test off.
+   */
+  talkerRelDb: number;
+  /**
+   * Inside speech, frames more than this (dB) under the talker's usual level do not hold the segment open: a
+   * room's reverberation tail, decaying after the last word, is not talk. 0 turns the test off.
+   */
+  tailDb: number;
+
+  /** Echo path delay covered by comparing with the other role's max over its recent frames (ms). */
+  leakWindowMs: number;
+  /** Decisions use the mean power over this much recent audio (ms): noise fluctuates less, speech hardly changes. */
+  smoothMs: number;
+  /** The noise floor tracks the minimum of a running median over this many frames, so lone dips are ignored. */
+  floorMedianFrames: number;
+  /**
+   * The minimum of a median sits this much above the minimum of raw frames (dB); subtracted so the onset
+   * margin keeps its meaning against the room's quieter moments.
+   */
+  floorBiasDb: number;
+}
+
+export const DEFAULT_VAD_OPTIONS: VadOptions = {
+  onsetDb: 12,
+  keepDb: 9,
+  absoluteMinDb: -72,
+  bridgeMs: 300,
+  minSpeechMs: 100,
+  padMs: 60,
+  leakCouplingDb: -18,
+  leakLearn: true,
+  leakMarginDb: 6,
+  steadyDb: 4,
+  steadyMs: 1000,
+  onsetWindowMs: 100,
+  onsetMinMs: 80,
+  talkerRelDb: 10,
+  tailDb: 20,
+  leakWindowMs: 160,
+  smoothMs: 60,
+  floorMedianFrames: 5,
+  floorBiasDb: 1.5,
+};
+
+const SEGMENT_QUEUE = 16;
+
+/**
+ * Voice activity of one role. Raw frame decisions (level vs adaptive floor plus the other role's leakage)
+ * are closed into segments with a hangover (`bridgeMs`) and a minimum length. Decisions are final after
+ * `lagMs()`; `activeAt(m)` answers for any time at least that far in the past. Speaking-only sources
+ * (booleans) use the same segment machine with no bridging, so the timeline downstream is uniform.
+ */
+export class RoleVad {
+  readonly floor: NoiseFloor;
+  private readonly floorBiasDb: number;
+  private readonly onsetRatio: number;
+  private readonly keepRatio: number;
+  private readonly absMinPow: number;
+  private leakGain: number;
+  private readonly leakLearn: boolean;
+  private readonly leakMarginDb: number;
+  /** The learnt coupling never exceeds leakCouplingDb: the other may talk over this role most of the time. */
+  private readonly leakCeilingDb: number;
+  /** Learnt coupling quantile (dB) per echo delay (frames), the frames each has seen, and the delay in use. */
+  private readonly lagCouplingDb: Float64Array;
+  private readonly lagFrames: Float64Array;
+  private readonly otherSpeech: Float64Array;
+  private bestLag = 0;
+  private readonly bridgeMs: number;
+  private readonly minSpeechMs: number;
+  private readonly padMs: number;
+  private pad = 0;
+  /** Recent raw powers of this role (for the other role's leakage test). */
+  private readonly recentPow: Float64Array;
+  private recentIdx = 0;
+  private readonly smoothFrames: number;
+  /** Onset test: per-frame hits and frame start times over the last onsetWindowMs. */
+  private readonly hitAt: Float64Array;
+  private readonly hitMin: number;
+  private hitIdx = 0;
+  /** The talker's usual speech level (dB, about the 80th percentile of frames in speech); -Infinity until heard. */
+  talkerDb = Number.NEGATIVE_INFINITY;
+  private readonly talkerRelDb: number;
+  private readonly tailDb: number;
+
+  private open = false;
+  private segStart = 0;
+  private lastRaw = 0;
+  /** lastRaw less the smoothing's spread: a pulse smoothed over n frames outlasts itself by n - 1 frames. */
+  private lastEnd = 0;
+  private endTrimMs = 0;
+  private readonly qStart = new Float64Array(SEGMENT_QUEUE);
+  private readonly qEnd = new Float64Array(SEGMENT_QUEUE);
+  private qHead = 0;
+  private qLen = 0;
+  /** Last raw decision, for tests and the strip's "speaking now" dot. */
+  rawActive = false;
+
+  constructor(opts: VadOptions, speakingOnly = false, frameMs = 20) {
+    this.floor = new NoiseFloor(500, 12, opts.floorMedianFrames, Math.round(opts.steadyMs / frameMs), opts.steadyDb);
+    this.floorBiasDb = opts.floorBiasDb;
+    this.onsetRatio = 10 ** (opts.onsetDb / 10);
+
+    this.keepRatio = 10 ** (opts.keepDb / 10);
+    this.absMinPow = 10 ** (opts.absoluteMinDb / 10);
+    this.leakGain = 10 ** (opts.leakCouplingDb / 10);
+    this.leakLearn = opts.leakLearn;
+    this.leakMarginDb = opts.leakMarginDb;
+    this.leakCeilingDb = opts.leakCouplingDb;
+    this.bridgeMs = speakingOnly ? 0 : opts.bridgeMs;
+    this.minSpeechMs = speakingOnly ? 0 : opts.minSpeechMs;
+    this.padMs = opts.padMs;
+    this.smoothFrames = RoleVad.framesFor(opts.smoothMs, frameMs);
+    this.hitAt = new Float64Array(RoleVad.framesFor(opts.onsetWindowMs, frameMs)).fill(Number.NaN);
+    this.talkerRelDb = opts.talkerRelDb;
+    this.tailDb = opts.tailDb;
+    this.hitMin = Math.min(this.hitAt.length, RoleVad.framesFor(opts.onsetMinMs, frameMs));
+    this.recentPow = new Float64Array(Math.max(RoleVad.framesFor(opts.leakWindowMs, frameMs), this.smoothFrames));
+    const lags = this.recentPow.length;
+    this.lagCouplingDb = new Float64Array(lags).fill(opts.leakCouplingDb - opts.leakMarginDb);
+    this.lagFrames = new Float64Array(lags);
+    this.otherSpeech = new Float64Array(lags);
+  }
+
+  /** Records this frame's power so the other role can test leakage against it. Call before `push*` of either role. */
+  notePower(pow: number): void {
+    this.recentPow[this.recentIdx] = pow;
+    this.recentIdx = (this.recentIdx + 1) % this.recentPow.length;
+  }
+
+  /** Max power of this role over the last few frames. */
+  recentMaxPow(): number {
+    let m = 0;
+    for (let i = 0; i < this.recentPow.length; i++) if (this.recentPow[i]! > m) m = this.recentPow[i]!;
+    return m;
+  }
+
+  /** This role's noise floor as power (linear). */
+  floorPow(): number {
+    return 10 ** ((this.floor.floorDb - this.floorBiasDb) / 10);
+  }
+
+  /** This role's speech power k frames ago (0: the newest): its power less the noise floor (0 when below it). */
+  speechPowAgo(k: number, floorPow: number): number {
+    const n = this.recentPow.length;
+    const p = this.recentPow[(this.recentIdx - 1 - k + 2 * n) % n]! - floorPow;
+    return Math.max(p, 0);
+  }
+
+  /** The learnt coupling of the other's speech into this track at the echo delay in use (dB). */
+  get couplingDb(): number {
+    return this.lagCouplingDb[this.bestLag]!;
+  }
+
+  /** Whole frames covering ms at the nominal frame period (1 to 16). */
+  static framesFor(ms: number, frameMs: number): number {
+    return Math.min(16, Math.max(1, Math.round(ms / frameMs)));
+  }
+
+  /** Median power of the last three frames: a lone click frame does not hold speech open. */
+  private medianPow3(): number {
+    const n = this.recentPow.length;
+    const a = this.recentPow[(this.recentIdx - 1 + n) % n]!;
+    const b = this.recentPow[(this.recentIdx - 2 + n) % n]!;
+    const c = this.recentPow[(this.recentIdx - 3 + 2 * n) % n]!;
+    return a > b ? (b > c ? b : Math.min(a, c)) : a > c ? a : Math.min(b, c);
+  }
+
+  /** Mean power of this role over its smoothing frames (smoothMs; call notePower first). */
+  smoothedPow(): number {
+    const n = this.recentPow.length;
+    let sum = 0;
+    for (let k = 1; k <= this.smoothFrames; k++) sum += this.recentPow[(this.recentIdx - k + n) % n]!;
+    return sum / this.smoothFrames;
+  }
+
+  /**
+   * One level frame covering [tMs - dtMs, tMs): power is RMS squared (linear, full scale = 1), already passed
+   * to notePower. other is the other role's detector when it has a level source (its speech may leak in here).
+   */
+  pushLevel(tMs: number, dtMs: number, framePow: number, other: RoleVad | null): void {
+    const pow = this.smoothedPow();
+    const db = 10 * Math.log10(framePow + 1e-12);
+    // Digital silence (muted track, no source yet) is not room noise: a floor learnt from it would make the
+    // room's noise look like speech for a whole window after unmuting.
+    const floorDb = (framePow > this.absMinPow ? this.floor.update(db, tMs) : this.floor.floorDb) - this.floorBiasDb;
+    const floorPow = 10 ** (floorDb / 10);
+    const explained = floorPow + (other ? this.leakGain * this.otherLeak(other, pow - floorPow) : 0);
+    this.endTrimMs = (this.smoothFrames - 1) * dtMs;
+    this.pad = this.padMs;
+    const hit =
+      framePow > this.absMinPow &&
+      framePow > this.onsetRatio * explained &&
+      (this.talkerRelDb === 0 || db > this.talkerDb - this.talkerRelDb);
+    this.hitAt[this.hitIdx] = hit ? tMs - dtMs : Number.NaN;
+    this.hitIdx = (this.hitIdx + 1) % this.hitAt.length;
+    if (this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs) {
+      const held = this.medianPow3();
+      const keep = held > this.absMinPow && held > this.keepRatio * explained;
+      if (keep) this.noteTalker(db);
+      this.step(tMs, dtMs, keep && (this.tailDb === 0 || 10 * Math.log10(pow) > this.talkerDb - this.tailDb));
+      return;
+    }
+    let hits = 0;
+    let first = tMs - dtMs;
+    for (let i = 0; i < this.hitAt.length; i++) {
+      const a = this.hitAt[i]!;
+      if (!Number.isNaN(a)) {
+        hits++;
+        if (a < first) first = a;
+      }
+    }
+    this.step(tMs, dtMs, hits >= this.hitMin, first);
+  }
+
+  /**
+   * Tracks a low quantile (about the 20th percentile) of this track's excess over its floor relative to the
+   * other's speech power, over frames where the other clearly speaks (15 dB over its floor). While the other
+   * talks this role is mostly silent, so the quantile is the echo; double talk only lifts the upper tail.
+   * An echo below this track's noise reads as noise over the other's speech: an upper bound, harmless.
+   */
+  /**
+   * The other's speech power that may have leaked into this frame. Without learning: its max over the leak
+   * window. With learning, each echo delay (0 to the window, in frames) has its own coupling estimate; the
+   * delay whose coupling is highest is the echo path, and the leak is the other's speech around that delay.
+   */
+  private otherLeak(other: RoleVad, excess: number): number {
+    const sp = this.otherSpeech;
+    const n = sp.length;
+    const oFloor = other.floorPow();
+    for (let k = 0; k < n; k++) sp[k] = other.speechPowAgo(k, oFloor);
+    if (!this.leakLearn) {
+      let m = 0;
+      for (let k = 0; k < n; k++) if (sp[k]! > m) m = sp[k]!;
+      return m;
+    }
+    const ex = 10 * Math.log10(Math.max(excess, 1e-12));
+    let best = 0;
+    for (let k = 0; k < n; k++) {
+      // Only frames where the other clearly speaks (15 dB over its floor) teach the coupling.
+      if (sp[k]! > 30 * oFloor) this.learnCoupling(k, ex - 10 * Math.log10(sp[k]!));
+      if (this.lagCouplingDb[k]! > this.lagCouplingDb[best]!) best = k;
+    }
+    this.bestLag = best;
+    const g = this.lagCouplingDb[best]! + this.leakMarginDb;
+    this.leakGain = 10 ** (Math.min(g, this.leakCeilingDb) / 10);
+    let m = sp[best]!;
+    if (best > 0 && sp[best - 1]! > m) m = sp[best - 1]!;
+    if (best + 1 < n && sp[best + 1]! > m) m = sp[best + 1]!;
+    return m;
+  }
+
+  /** The talker's level: quantile tracking (up 0.4, down 0.1 dB a frame: the 80th percentile), first frame as is. */
+  private noteTalker(db: number): void {
+    if (this.talkerDb === Number.NEGATIVE_INFINITY) this.talkerDb = db;
+    else this.talkerDb += db > this.talkerDb ? 0.4 : -0.1;
+  }
+
+  /**
+   * Quantile tracking in dB: up 0.05, down 0.2 settles at the 20th percentile; four times faster at first. Not
+   * upwards while this role is in speech: double talk (a quiet party talking over a loud one) is not echo.
+   */
+  private learnCoupling(lag: number, x: number): void {
+    const up = x > this.lagCouplingDb[lag]!;
+    if (up && this.open) return;
+    const k = this.lagFrames[lag]! < 250 ? 4 : 1;
+    this.lagFrames[lag] = this.lagFrames[lag]! + 1;
+    let c = this.lagCouplingDb[lag]! + (up ? 0.05 * k : -0.2 * k);
+    if (c < -60) c = -60;
+    else if (c > this.leakCeilingDb) c = this.leakCeilingDb;
+    this.lagCouplingDb[lag] = c;
+  }
+
+  /** One frame of a speaking flag covering [tMs - dtMs, tMs). */
+  pushSpeaking(tMs: number, dtMs: number, speaking: boolean): void {
+    this.endTrimMs = 0;
+    this.pad = 0;
+    this.step(tMs, dtMs, speaking);
+  }
+
+  private step(tMs: number, dtMs: number, raw: boolean, startMs = tMs - dtMs): void {
+    this.rawActive = raw;
+    if (this.open && tMs - dtMs - this.lastRaw > this.bridgeMs) this.close();
+    if (raw) {
+      if (!this.open) {
+        this.open = true;
+        this.segStart = startMs - this.pad;
+      }
+      this.lastRaw = tMs;
+      this.lastEnd = Math.max(this.segStart, tMs - this.endTrimMs + this.pad);
+    } else if (this.open && tMs - this.lastRaw > this.bridgeMs) {
+      this.close();
+    }
+  }
+
+  /** Closes any open segment (end of session). */
+  flush(): void {
+    if (this.open) this.close();
+  }
+
+  private close(): void {
+    this.open = false;
+    if (this.lastEnd - this.segStart - 2 * this.pad < this.minSpeechMs) return;
+    if (this.qLen === SEGMENT_QUEUE) {
+      this.qHead = (this.qHead + 1) % SEGMENT_QUEUE;
+      this.qLen--;
+    }
+    const i = (this.qHead + this.qLen) % SEGMENT_QUEUE;
+    this.qStart[i] = this.segStart;
+    this.qEnd[i] = this.lastEnd;
+    this.qLen++;
+  }
+
+  /** Whether time m is speech. Final only for m older than the lag; call with non-decreasing m. */
+  activeAt(m: number): boolean {
+    while (this.qLen > 0 && this.qEnd[this.qHead]! <= m) {
+      this.qHead = (this.qHead + 1) % SEGMENT_QUEUE;
+      this.qLen--;
+    }
+    if (this.qLen > 0 && this.qStart[this.qHead]! <= m) return true;
+    return this.open && this.segStart <= m && m < this.lastEnd;
+  }
+
+  /** How far behind the newest frame decisions become final. */
+  static lagMs(opts: VadOptions, frameMs: number): number {
+    return opts.bridgeMs + opts.minSpeechMs + opts.padMs + (RoleVad.framesFor(opts.smoothMs, frameMs) + 1) * frameMs;
+  }
+}

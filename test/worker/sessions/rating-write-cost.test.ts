@@ -1,0 +1,86 @@
+// What one rating costs in D1 (issue 10, point 4): statements, round trips and rows written (D1's own
+// meta.rows_written: triggers and index entries included), for a rating alone and for the usual flow where the
+// client's widget first fetched /v1/context. The figures are pinned so that a change that adds writes is seen.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import app from '../../../worker/index.ts';
+import { countingDb, type Recorded, totals } from '../d1-counter.ts';
+import { GOOD_PACING, GOOD_RATING, seedPlatform, sessionPath } from '../helpers.ts';
+
+async function counted(request: Request): Promise<{ status: number; log: Recorded[] }> {
+  const { db, log } = countingDb(env.DB);
+  const ctx = createExecutionContext();
+  const res = await app.fetch(request, { ...env, DB: db }, ctx);
+  await res.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, log };
+}
+
+const rating = (sid: string, token: string) =>
+  new Request(`https://api.attune.test${sessionPath('rating')}`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': crypto.randomUUID(),
+    },
+    body: JSON.stringify(GOOD_RATING),
+  });
+
+const context = (token: string) =>
+  new Request('https://api.attune.test/v1/context', { headers: { Authorization: `Bearer ${token}` } });
+
+function show(name: string, log: Recorded[]) {
+  const t = totals(log);
+  console.log(
+    `${name}: ${JSON.stringify(t)}\n${log.map((r) => `  [${r.batch || '-'}] w${r.rowsWritten} r${r.rowsRead} ${r.sql.slice(0, 110)}`).join('\n')}`,
+  );
+  return t;
+}
+
+describe('D1 cost of one rating', () => {
+  it('counts statements and rows written per rating, with and without the context call first', async () => {
+    const p = await seedPlatform();
+    // Warm the key cache (a cold isolate reads the key once per minute, not per request).
+    await counted(rating('warm-up-session', await p.mint({ sid: 'warm-up-session' })));
+
+    const alone = await counted(rating(p.refs.sid, await p.mint({})));
+    expect(alone.status).toBe(201);
+    const a = show('rating alone', alone.log);
+
+    const sid2 = `${p.refs.sid}-2`;
+    const ctx = await counted(context(await p.mint({ sid: sid2 })));
+    expect(ctx.status).toBe(200);
+    const c = show('context (client)', ctx.log);
+    const after = await counted(rating(sid2, await p.mint({ sid: sid2 })));
+    expect(after.status).toBe(201);
+    const r = show('rating after context', after.log);
+
+    const sid3 = `${p.refs.sid}-3`;
+    const pacing = await counted(
+      new Request(`https://api.attune.test${sessionPath('pacing')}`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${await p.mint({ sid: sid3, role: 'therapist' })}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': crypto.randomUUID(),
+        },
+        body: JSON.stringify(GOOD_PACING),
+      }),
+    );
+    expect(pacing.status).toBe(201);
+    const pc = show('pacing alone', pacing.log);
+
+    // Pinned: see BENCHMARKS.md "D1 writes per rating" for the statement-by-statement account.
+    expect({
+      alone: a.rowsWritten,
+      context: c.rowsWritten,
+      afterContext: r.rowsWritten,
+      pacing: pc.rowsWritten,
+    }).toEqual(PINNED);
+  });
+});
+
+/** Rows written (D1 meta.rows_written) after migrations 0006 (idempotency keys per session) and 0008; before 0008: 14, 6, 8 and 11. */
+const PINNED = { alone: 13, context: 5, afterContext: 8, pacing: 9 };

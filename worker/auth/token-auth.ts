@@ -1,0 +1,99 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { MAX_CLOCK_SKEW_SECONDS, type Role } from '../../schemas/index.ts';
+import { failedCredential, refuseIfThrottled } from './failure-throttle.ts';
+import { verifyToken } from './verify-token.ts';
+import { originRegistered } from '../db/registered-origins.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiFailure } from '../http/errors.ts';
+import { instrumentFor, parsePlatformSettings } from '../admin/platform-settings.ts';
+import { hashRef } from './ref-hash.ts';
+
+export interface AuthOptions {
+  /** Roles allowed on the route; any role when omitted. */
+  roles?: readonly Role[];
+  /** Where the token comes from; default the `Authorization: Bearer` header. */
+  tokenFrom?: (c: Context<AppEnv>) => string | undefined;
+  /**
+   * Accept a client token whose exp passed at most this many seconds ago (for its own session: every session route
+   * takes the session from the token). Only the rating route sets it: a rating queued offline must not be lost.
+   * Every other route keeps the strict exp.
+   */
+  expiredGraceSeconds?: number;
+}
+
+/** How long after its token expired a rating queued offline in the client's browser is still accepted. */
+export const OFFLINE_RATING_GRACE_SECONDS = 7 * 24 * 3600;
+
+function bearerToken(c: Context<AppEnv>): string | undefined {
+  return BEARER.exec(c.req.header('Authorization') ?? '')?.[1];
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+
+/**
+ * Verifies the session token and sets `claims`, `platform`, `refs` (hashed) and `instrument` on the context.
+ * 401 for a missing or invalid token, 403 for a valid token used outside its role, session or origin.
+ *
+ * @example
+ * app.post('/session/rating', auth({ roles: ['client'] }), (c) => {
+ *   const { sid } = c.get('refs'); // HMAC of the token's sid under the platform's key
+ * });
+ */
+export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
+  return async function authMiddleware(c, next) {
+    const token = (options.tokenFrom ?? bearerToken)(c);
+    if (!token)
+      throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', {
+        'WWW-Authenticate': 'Bearer',
+      });
+    refuseIfThrottled(c);
+    const grace = options.expiredGraceSeconds ?? 0;
+    const now = Math.floor(Date.now() / 1000);
+    let result = await verifyToken(c.env.DB, token, { nowSeconds: now, expiredGraceSeconds: grace });
+    // Past its exp, only a client token is let through (and only because of the grace above).
+    if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client')
+      result = { ok: false, reason: 'invalid', kid: result.key.kid };
+    if (!result.ok) {
+      const unauthorized = new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', {
+        'WWW-Authenticate': 'Bearer error="invalid_token"',
+      });
+      throw await failedCredential(c, unauthorized, result.kid);
+    }
+    const { claims, key } = result;
+
+    if (options.roles && !options.roles.includes(claims.role)) {
+      throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
+    }
+    // A browser on an origin this platform did not register must not act with its token. The lookup runs
+    // alongside the ref hashing; its 403 still comes before anything else below.
+    const origin = c.req.header('Origin');
+    const originOk =
+      origin !== undefined && origin !== new URL(c.req.url).origin
+        ? originRegistered(c.env.DB, origin, key.platformId)
+        : Promise.resolve(true);
+    const refs = Promise.all([
+      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'sid', claims.sid),
+      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid),
+      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'cid', claims.cid),
+    ]);
+    refs.catch(() => {}); // awaited below unless the origin check throws first
+    if (!(await originOk))
+      throw new ApiFailure(403, 'origin_not_allowed', 'This origin is not registered for the platform.');
+
+    const settings = parsePlatformSettings(key.platformSettings);
+    const instrument = instrumentFor(settings, claims.ins);
+    if (!instrument)
+      throw new ApiFailure(
+        422,
+        'unknown_instrument',
+        'The token names an instrument this platform has not registered.',
+      );
+
+    const [sid, tid, cid] = await refs;
+    c.set('claims', claims);
+    c.set('platform', { id: key.platformId, settings });
+    c.set('refs', { sid, tid, cid });
+    c.set('instrument', instrument);
+    await next();
+  };
+}

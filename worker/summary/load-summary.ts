@@ -1,0 +1,122 @@
+import type { SessionSummary, Trend } from '../../schemas/index.ts';
+import { summaryRowStatement, type SummaryRow } from '../db/queries.ts';
+import { clientSeries, therapistRolling, type RollingRow, type SeriesRow } from '../db/trend-queries.ts';
+import type { AskSetting } from '../admin/platform-settings.ts';
+import { summaryFromRow } from './build-summary.ts';
+import { dayOf, trendFrom } from './trend.ts';
+
+/** Which session's summary, whose trend, and how far back (all hashed; the Durable Object gets the same). */
+export interface SummaryTarget {
+  platformId: string;
+  sidHash: string;
+  therapistHash: string;
+  clientHash: string;
+  trendDays: number;
+  trendPoints: number;
+  /** The platform's feedback-fatigue setting, to tell "not asked this time" from "not asked yet". */
+  ask?: AskSetting;
+}
+
+/** The three reads a summary is built from (the session row, the client's series, the therapist's rolling mean). */
+export function summaryStatements(
+  db: D1Database,
+  t: SummaryTarget,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): D1PreparedStatement[] {
+  const today = dayOf(nowSeconds);
+  return [
+    summaryRowStatement(db, t.platformId, t.sidHash),
+    clientSeries(db, {
+      platformId: t.platformId,
+      clientHash: t.clientHash,
+      therapistHash: t.therapistHash,
+      currentSid: t.sidHash,
+      limit: t.trendPoints,
+    }),
+    therapistRolling(db, {
+      platformId: t.platformId,
+      therapistHash: t.therapistHash,
+      fromDay: today - t.trendDays,
+      toDay: today,
+    }),
+  ];
+}
+
+/** The participants a session was first recorded with (hashed); null before anything was recorded. */
+export interface Recorded {
+  therapistHash: string;
+  clientHash: string;
+}
+
+export interface LoadedSummary {
+  summary: SessionSummary;
+  recorded: Recorded | null;
+}
+
+/** True when the session is not recorded yet, or recorded with exactly the target's therapist and client. */
+export function sameParticipants(
+  t: Pick<SummaryTarget, 'therapistHash' | 'clientHash'>,
+  recorded: Recorded | null,
+): boolean {
+  return recorded === null || (recorded.therapistHash === t.therapistHash && recorded.clientHash === t.clientHash);
+}
+
+/** The summary from the results of summaryStatements (run on their own or at the end of a write's batch). */
+export function summaryFromResults(
+  t: SummaryTarget,
+  results: readonly (D1Result<unknown> | undefined)[],
+): LoadedSummary {
+  const [row, series, rolling] = results;
+  const summaryRow = (row?.results[0] as SummaryRow | undefined) ?? null;
+  const summary = summaryFromRow(summaryRow, t.sidHash, t.ask);
+  summary.trend = trendFrom(
+    (series?.results ?? []) as SeriesRow[],
+    (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 },
+    t.trendDays,
+  );
+  return {
+    summary,
+    recorded: summaryRow ? { therapistHash: summaryRow.therapistHash, clientHash: summaryRow.clientHash } : null,
+  };
+}
+
+/**
+ * The session summary with its trend, read in one D1 round trip (a batch of three reads).
+ * `recorded` is who the session was recorded with: a caller must check it (sameParticipants) before showing it.
+ */
+export async function loadSummary(
+  db: D1Database,
+  t: SummaryTarget,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<LoadedSummary> {
+  return summaryFromResults(t, await db.batch<unknown>(summaryStatements(db, t, nowSeconds)));
+}
+
+/** Only the trend (GET /v1/trends): two reads in one round trip. */
+export async function loadTrend(
+  db: D1Database,
+  t: SummaryTarget,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<Trend> {
+  const today = dayOf(nowSeconds);
+  const [series, rolling] = await db.batch<unknown>([
+    clientSeries(db, {
+      platformId: t.platformId,
+      clientHash: t.clientHash,
+      therapistHash: t.therapistHash,
+      currentSid: t.sidHash,
+      limit: t.trendPoints,
+    }),
+    therapistRolling(db, {
+      platformId: t.platformId,
+      therapistHash: t.therapistHash,
+      fromDay: today - t.trendDays,
+      toDay: today,
+    }),
+  ]);
+  return trendFrom(
+    (series?.results ?? []) as SeriesRow[],
+    (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 },
+    t.trendDays,
+  );
+}
