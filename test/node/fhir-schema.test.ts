@@ -18,6 +18,7 @@ import { DEFAULT_INSTRUMENT, Instrument, type Instrument as InstrumentT } from '
 import { canonicalScopeOf, questionnaireUrlOf } from '../../worker/fhir/canonical.ts';
 import { EXT, ITEM_CONTROL_SYSTEM, questionnaireOf } from '../../worker/fhir/questionnaire.ts';
 import { DECLINED_TAG, identifiersOf, questionnaireResponseOf } from '../../worker/fhir/questionnaire-response.ts';
+import { parsePlatformSettings } from '../../worker/admin/platform-settings.ts';
 import { checkItems } from '../../worker/sessions/rating-items.ts';
 import { questionnaireProblems, responseProblems } from './fhir-invariants.ts';
 
@@ -256,6 +257,19 @@ describe('FHIR R4 export: valid against the official R4 JSON schema', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('settings.fhir', () => {
+  it('takes absolute URIs as identifier systems, and nothing else', () => {
+    const fhir = { clientSystem: 'https://ehr.example/patients', sessionSystem: 'urn:oid:2.16.840.1.113883.4.1' };
+    expect(parsePlatformSettings(JSON.stringify({ fhir })).fhir).toEqual(fhir);
+    for (const bad of ['patients', 'https://ehr.example/my patients', '', 42])
+      expect(() => parsePlatformSettings(JSON.stringify({ fhir: { clientSystem: bad } })), String(bad)).toThrow();
+    expect(identifiersOf(refs, fhir)).toEqual({
+      subject: { system: fhir.clientSystem, value: refs.client },
+      encounter: { system: fhir.sessionSystem, value: refs.session },
+    });
   });
 });
 
