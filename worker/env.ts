@@ -12,6 +12,8 @@ export interface Bindings {
   AUTH_FAILURES_BY_KID?: RateLimit;
   /** Secret from which every platform's ref-hashing key is derived. Required. */
   REF_HASH_SECRET: string;
+  /** The base of the canonical URLs of exported FHIR Questionnaires (worker/fhir/canonical.ts); optional. */
+  FHIR_CANONICAL_BASE?: string;
   /** '1' enables the /dev routes. Never set in production. */
   DEV_MODE?: string;
   DEMO_PLATFORM_ID?: string;

@@ -10,6 +10,7 @@ import { enforceRetention } from './admin/retention.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { contextRoutes } from './routes/context.ts';
 import { devRoutes } from './routes/dev.ts';
+import { fhirRoutes } from './routes/fhir.ts';
 import { liveRoutes } from './routes/live.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -29,7 +30,8 @@ const v1 = new Hono<AppEnv>()
   .route('/session', sessionRoutes)
   .route('/trends', trendRoutes)
   .route('/reports', reportRoutes)
-  .route('/clients', clientRoutes);
+  .route('/clients', clientRoutes)
+  .route('/fhir', fhirRoutes);
 
 const app = new Hono<AppEnv>()
   // Before /v1: a 101 answer carries a WebSocket and must not pass through the header-setting middlewares.

@@ -13,6 +13,8 @@ declare global {
       REF_HASH_SECRET: string;
       AUTH_FAILURES_BY_IP: RateLimit;
       AUTH_FAILURES_BY_KID: RateLimit;
+      /** Unset in the tests: exported Questionnaires get the default canonical base. */
+      FHIR_CANONICAL_BASE?: string;
       /** Runs per endpoint of test/worker/http/fuzz.test.ts ('' = the CI default); bench/fuzz.bench.ts raises it. */
       FUZZ_RUNS: string;
     }

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { CueSettings, DEFAULT_CUE_SETTINGS, DEFAULT_INSTRUMENT, FlagRules, Instrument } from '../../schemas/index.ts';
+import { FhirSettings } from '../../schemas/fhir.ts';
 
 /** A platform's overrides, kept as JSON in platforms.settings. Every field is optional. */
 export const PlatformSettings = v.object({
@@ -15,6 +16,8 @@ export const PlatformSettings = v.object({
       v.object({ mode: v.literal('share'), share: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),
     ]),
   ),
+  /** The identifier systems of the platform's refs in FHIR exports (schemas/fhir.ts). */
+  fhir: v.optional(FhirSettings),
   trend: v.optional(
     v.object({
       /** Days the therapist's rolling mean covers (default 90). */
@@ -59,4 +62,23 @@ export function instrumentFor(settings: PlatformSettings, id: string | undefined
     (wanted === DEFAULT_INSTRUMENT.id ? DEFAULT_INSTRUMENT : null);
   if (!found) return null;
   return { ...found, flags: { ...found.flags, ...settings.flags } };
+}
+
+/**
+ * Every instrument the platform's ratings can have used: its registered instruments (each version it keeps) and the
+ * built-in one, unless a registered instrument has the same id and version.
+ */
+export function instrumentsOf(settings: PlatformSettings): Instrument[] {
+  const registered = settings.instruments ?? [];
+  const shadowed = registered.some((i) => i.id === DEFAULT_INSTRUMENT.id && i.version === DEFAULT_INSTRUMENT.version);
+  return shadowed ? registered : [...registered, DEFAULT_INSTRUMENT];
+}
+
+/**
+ * The exact instrument version a stored rating used (flag rules as registered), or null when the platform no longer
+ * keeps that version: a platform that moves an instrument to a new version keeps the old one after it in
+ * `instruments` (tokens asking for the id get the first) to go on exporting the old ratings.
+ */
+export function instrumentVersionFor(settings: PlatformSettings, id: string, version: number): Instrument | null {
+  return instrumentsOf(settings).find((i) => i.id === id && i.version === version) ?? null;
 }

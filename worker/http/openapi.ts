@@ -16,6 +16,12 @@ import {
   ReportRow,
 } from '../../schemas/admin.ts';
 import { ApiError } from '../../schemas/common.ts';
+import {
+  FhirQuestionnaire,
+  FhirQuestionnaireBundle,
+  FhirQuestionnaireResponse,
+  QuestionnaireResponseRequest,
+} from '../../schemas/fhir.ts';
 import { Instrument, InstrumentItem } from '../../schemas/instrument.ts';
 import { CueSettings, PacingAggregates } from '../../schemas/pacing.ts';
 import { IdempotencyKey, RatingSubmission } from '../../schemas/rating.ts';
@@ -50,6 +56,10 @@ const COMPONENTS = {
   PseudonymList,
   EraseRequest,
   Erasure,
+  FhirQuestionnaire,
+  FhirQuestionnaireBundle,
+  QuestionnaireResponseRequest,
+  FhirQuestionnaireResponse,
 } satisfies Record<string, Schema>;
 
 /** Schemas of the `{name}` placeholders any path may use: none today, since refs never go in a URL (logs record URLs). */
@@ -62,6 +72,8 @@ interface Answer {
   schema?: Schema;
   /** Also served as CSV (`?format=csv`). */
   csv?: true;
+  /** The JSON media type when not application/json (FHIR's application/fhir+json). */
+  media?: string;
 }
 
 export interface Route {
@@ -219,6 +231,43 @@ export const ROUTES: readonly Route[] = [
     ok: { 200: { description: 'What was erased.', schema: Erasure } },
     errors: [400, 401, 413, 415, 422, 429],
   },
+  {
+    id: 'getFhirQuestionnaires',
+    method: 'get',
+    path: '/v1/fhir/questionnaires',
+    auth: 'admin',
+    summary:
+      'Every instrument the platform’s ratings can use (its registered ones and the built-in one) as FHIR R4 Questionnaires, in a Bundle.',
+    description:
+      'Each Questionnaire’s canonical `url` is `<FHIR_CANONICAL_BASE>/<platform id>/Questionnaire/<instrument id>` with the instrument’s `version`: what a QuestionnaireResponse’s `questionnaire` names.',
+    ok: {
+      200: {
+        description: 'A FHIR R4 Bundle (collection) of Questionnaires.',
+        schema: FhirQuestionnaireBundle,
+        media: 'application/fhir+json',
+      },
+    },
+    errors: [401, 429],
+  },
+  {
+    id: 'exportQuestionnaireResponse',
+    method: 'post',
+    path: '/v1/fhir/questionnaire-response',
+    auth: 'admin',
+    summary:
+      'A session’s rating as a FHIR R4 QuestionnaireResponse: `completed` with one answer per item, or `stopped` without items (tagged asked-declined) when the client declined. Audited (without the refs).',
+    description:
+      'The session and client refs go in the body, never the URL; they are hashed to find the session, echoed as the `encounter` and `subject` identifiers (under the systems in the platform’s `fhir` settings), and never stored. No name, email, IP, therapist or Attune hash is in the resource. 404 `session_not_found` / `rating_not_found`; 409 `client_mismatch` (the session was recorded with another client) or `instrument_unavailable` (the platform no longer keeps the rating’s instrument version); 410 `client_erased`.',
+    body: QuestionnaireResponseRequest,
+    ok: {
+      200: {
+        description: 'A FHIR R4 QuestionnaireResponse.',
+        schema: FhirQuestionnaireResponse,
+        media: 'application/fhir+json',
+      },
+    },
+    errors: [400, 401, 404, 409, 410, 413, 415, 422, 429],
+  },
 ];
 
 const SECURITY_SCHEMES = {
@@ -270,7 +319,7 @@ function operation(route: Route, refOf: (s: Schema) => JsonSchema): Json {
   const responses: Json = {};
   for (const [status, answer] of Object.entries(route.ok)) {
     const content: Json = {};
-    if (answer.schema) content['application/json'] = { schema: refOf(answer.schema) };
+    if (answer.schema) content[answer.media ?? 'application/json'] = { schema: refOf(answer.schema) };
     if (answer.csv) content['text/csv'] = { schema: { type: 'string' } };
     responses[status] = { description: answer.description, ...(answer.schema ? { content } : {}) };
   }

@@ -3,7 +3,7 @@ import { ApiFailure } from '../http/errors.ts';
 import type { ItemValue } from '../summary/build-summary.ts';
 
 /** Decimals of a step (0.1 -> 1, 0.25 -> 2, 1 -> 0), at most 10: enough to print a grid point exactly. */
-function decimalsOf(step: number): number {
+export function decimalsOf(step: number): number {
   for (let d = 0; d < 10; d++) if (Math.abs(step * 10 ** d - Math.round(step * 10 ** d)) < 1e-9) return d;
   return 10;
 }

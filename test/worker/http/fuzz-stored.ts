@@ -226,7 +226,13 @@ export async function checkStored(
   };
 }
 
-const AUDITED_ROUTES = ['/v1/reports/therapists', '/v1/reports/weeks', '/v1/reports/pseudonyms', '/v1/clients/erase'];
+const AUDITED_ROUTES = [
+  '/v1/reports/therapists',
+  '/v1/reports/weeks',
+  '/v1/reports/pseudonyms',
+  '/v1/clients/erase',
+  '/v1/fhir/questionnaire-response',
+];
 
 /** therapist_days must hold exactly what the sessions, ratings and pacing rows add up to (triggers included). */
 async function checkRollups(

@@ -21,6 +21,11 @@ import {
   Trend,
 } from '../../../schemas/index.ts';
 import { EraseRequest } from '../../../schemas/admin.ts';
+import {
+  FhirQuestionnaireBundle,
+  FhirQuestionnaireResponse,
+  QuestionnaireResponseRequest,
+} from '../../../schemas/fhir.ts';
 import app from '../../../worker/index.ts';
 import { instrumentFor, parsePlatformSettings } from '../../../worker/admin/platform-settings.ts';
 import {
@@ -100,6 +105,24 @@ const ENDPOINTS: Record<string, Endpoint> = {
     path: '/v1/clients/erase',
     auth: 'admin',
     body: { schema: EraseRequest, valid: (ctx) => fc.constantFrom(...ctx.pools.cids).map((ref) => ({ ref })) },
+  },
+  fhirQuestionnaires: {
+    method: 'GET',
+    path: '/v1/fhir/questionnaires',
+    auth: 'admin',
+    body: null,
+    ok: FhirQuestionnaireBundle,
+  },
+  fhirExport: {
+    method: 'POST',
+    path: '/v1/fhir/questionnaire-response',
+    auth: 'admin',
+    body: {
+      schema: QuestionnaireResponseRequest,
+      valid: (ctx) =>
+        fc.record({ session: fc.constantFrom(...ctx.pools.sids), client: fc.constantFrom(...ctx.pools.cids) }),
+    },
+    ok: FhirQuestionnaireResponse,
   },
 };
 
@@ -236,7 +259,7 @@ async function checkAnswer(ep: Endpoint, plan: RequestPlan, res: Response, tally
       ep.ok &&
       res.status < 300 &&
       plan.method === ep.method &&
-      res.headers.get('Content-Type')?.startsWith('application/json')
+      /^application\/([a-z]+\+)?json/.test(res.headers.get('Content-Type') ?? '')
     ) {
       const parsed = v.safeParse(ep.ok, JSON.parse(text));
       expect(
@@ -286,6 +309,7 @@ const WRITES: Record<string, (s: StoredCounts) => void> = {
   pacing: (s) => expect(s.pacing).toBeGreaterThan(0),
   context: (s) => expect(s.sessions).toBeGreaterThan(0),
   reportTherapists: (s) => expect(s.audit).toBeGreaterThan(0),
+  fhirExport: (s) => expect(s.audit).toBeGreaterThan(0),
 };
 
 const ok = (t: Tally) => [...t.statuses].filter(([s]) => s >= 200 && s < 300).reduce((n, [, c]) => n + c, 0);

@@ -56,7 +56,8 @@ function conformance(doc: Doc) {
     }
     const media = answer!.content[type];
     expect(media, `${id} ${res.status}: ${type} is a documented media type`).toBeDefined();
-    if (type !== 'application/json') return;
+    // JSON bodies (application/json, FHIR's application/fhir+json) are checked against the schema.
+    if (!/^application\/([a-z]+\+)?json$/.test(type)) return;
     const schema = media!.schema;
     const key = `${id} ${res.status}`;
     let validate = cache.get(key);
@@ -184,6 +185,34 @@ describe('GET /openapi.json', () => {
     await check('eraseClient', await adminCall(erase.path, admin.key, eraseBody));
     await check('eraseClient', await adminCall(erase.path, admin.key, { ...eraseBody, body: '{"ref":""}' })); // 422
     await check('eraseClient', await call(erase.path, eraseBody)); // 401
+    await check('getFhirQuestionnaires', await adminCall(route('getFhirQuestionnaires').path, admin.key));
+  });
+
+  it('real answers of the FHIR export match the document', async () => {
+    const check = conformance(await served());
+    const p = await seedPlatform();
+    const admin = await seedAdminKey(p.platformId);
+    const exp = route('exportQuestionnaireResponse');
+    const send = (body: unknown) =>
+      adminCall(exp.path, admin.key, {
+        method: exp.method,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const refs = { session: p.refs.sid, client: p.refs.cid };
+    await check('exportQuestionnaireResponse', await send(refs)); // 404: not rated yet
+    const rated = await call('/v1/session/rating', {
+      method: 'POST',
+      token: await p.mint({ role: 'client' }),
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+      body: JSON.stringify(GOOD_RATING),
+    });
+    expect(rated.status).toBe(201);
+    const answer = await send(refs);
+    expect(answer.status).toBe(200);
+    await check('exportQuestionnaireResponse', answer);
+    await check('exportQuestionnaireResponse', await send({ ...refs, client: 'another' })); // 409
+    await check('exportQuestionnaireResponse', await send({ session: p.refs.sid })); // 422
   });
 
   it('the check is not a rubber stamp: a body that breaks the schema fails it', async () => {
