@@ -16,6 +16,18 @@ import {
   ReportRow,
 } from '../../schemas/admin.ts';
 import { ApiError } from '../../schemas/common.ts';
+import {
+  WebhookDeleted,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEndpoint,
+  WebhookEndpointCreate,
+  WebhookEndpointCreated,
+  WebhookEndpointList,
+  WebhookEndpointRef,
+  WebhookEvent,
+  WebhookRotated,
+} from '../../schemas/webhook.ts';
 import { Instrument, InstrumentItem } from '../../schemas/instrument.ts';
 import { CueSettings, PacingAggregates } from '../../schemas/pacing.ts';
 import { IdempotencyKey, RatingSubmission } from '../../schemas/rating.ts';
@@ -50,6 +62,16 @@ const COMPONENTS = {
   PseudonymList,
   EraseRequest,
   Erasure,
+  WebhookEndpointCreate,
+  WebhookEndpoint,
+  WebhookEndpointCreated,
+  WebhookEndpointList,
+  WebhookEndpointRef,
+  WebhookRotated,
+  WebhookDeleted,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEvent,
 } satisfies Record<string, Schema>;
 
 /** Schemas of the `{name}` placeholders any path may use: none today, since refs never go in a URL (logs record URLs). */
@@ -218,6 +240,59 @@ export const ROUTES: readonly Route[] = [
     body: EraseRequest,
     ok: { 200: { description: 'What was erased.', schema: Erasure } },
     errors: [400, 401, 413, 415, 422, 429],
+  },
+  {
+    id: 'createWebhookEndpoint',
+    method: 'post',
+    path: '/v1/webhooks/endpoints',
+    auth: 'admin',
+    summary:
+      'Registers an https endpoint for events (rating.created, rating.flagged, rating.declined, pacing.recorded). The answer holds the signing secret (whsec_…), shown once. Audited.',
+    description:
+      'Each delivery is a POST of a `WebhookEvent` with `Attune-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`; verify it with `verifyWebhook` from `attune/server`. 422 invalid_url when the url is not https with a host name; 409 too_many_endpoints past 16.',
+    body: WebhookEndpointCreate,
+    ok: { 201: { description: 'Registered; `secret` is shown only here.', schema: WebhookEndpointCreated } },
+    errors: [400, 401, 409, 413, 415, 422, 429],
+  },
+  {
+    id: 'listWebhookEndpoints',
+    method: 'get',
+    path: '/v1/webhooks/endpoints',
+    auth: 'admin',
+    summary: 'The platform’s webhook endpoints (never their secrets).',
+    ok: { 200: { description: 'The endpoints.', schema: WebhookEndpointList } },
+    errors: [401, 429],
+  },
+  {
+    id: 'rotateWebhookSecret',
+    method: 'post',
+    path: '/v1/webhooks/endpoints/rotate',
+    auth: 'admin',
+    summary:
+      'A new signing secret for the endpoint, shown once. Until `previousUntil` (24 h) deliveries carry a v1 signature under each secret. Audited.',
+    body: WebhookEndpointRef,
+    ok: { 200: { description: 'The new secret.', schema: WebhookRotated } },
+    errors: [400, 401, 404, 413, 415, 422, 429],
+  },
+  {
+    id: 'deleteWebhookEndpoint',
+    method: 'post',
+    path: '/v1/webhooks/endpoints/delete',
+    auth: 'admin',
+    summary: 'Deletes the endpoint; its queued deliveries are dropped. Audited.',
+    body: WebhookEndpointRef,
+    ok: { 200: { description: 'Deleted.', schema: WebhookDeleted } },
+    errors: [400, 401, 404, 413, 415, 422, 429],
+  },
+  {
+    id: 'listWebhookDeliveries',
+    method: 'get',
+    path: '/v1/webhooks/deliveries',
+    auth: 'admin',
+    summary:
+      'The 100 most recent deliveries: event id, type, endpoint, status (retrying, delivered, failed), attempts, the receiver’s last HTTP status. No payload and no ref is kept.',
+    ok: { 200: { description: 'The deliveries, newest first.', schema: WebhookDeliveryList } },
+    errors: [401, 429],
   },
 ];
 
