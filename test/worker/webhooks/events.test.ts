@@ -71,7 +71,12 @@ describe('webhook events from writes', () => {
     expect((await write('rating', await p.mint({ sid: declinedSid }), { kind: 'declined' }, q.queue)).status).toBe(201);
 
     const events = q.events();
-    expect(events.map((e) => e.type)).toEqual(['rating.created', 'rating.flagged', 'pacing.recorded', 'rating.declined']);
+    expect(events.map((e) => e.type)).toEqual([
+      'rating.created',
+      'rating.flagged',
+      'pacing.recorded',
+      'rating.declined',
+    ]);
     expect(new Set(events.map((e) => e.id)).size).toBe(4);
     for (const e of events) {
       expect(e.id).toMatch(/^evt_[0-9a-f]{24}$/);
@@ -95,7 +100,11 @@ describe('webhook events from writes', () => {
   });
 
   it('each endpoint gets only the types it took; a platform without endpoints records nothing', async () => {
-    const { p, ids } = await platformWith([['rating.flagged'], ['rating.created', 'pacing.recorded'], ['rating.declined']]);
+    const { p, ids } = await platformWith([
+      ['rating.flagged'],
+      ['rating.created', 'pacing.recorded'],
+      ['rating.declined'],
+    ]);
     const q = recordingQueue();
     expect((await write('rating', await p.mint({}), LOW, q.queue)).status).toBe(201);
     expect(q.sent.map((m) => [m.type, m.endpointId])).toEqual([
@@ -129,7 +138,9 @@ describe('webhook events from writes', () => {
     const retry = await write('rating', token, GOOD_RATING, up.queue, key);
     expect(retry.status).toBe(201);
     expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
-    expect(up.events().map((e) => [e.id, e.type, e.data.client])).toEqual([[pending!.event_id, 'rating.created', p.refs.cid]]);
+    expect(up.events().map((e) => [e.id, e.type, e.data.client])).toEqual([
+      [pending!.event_id, 'rating.created', p.refs.cid],
+    ]);
     expect((await outbox(p.platformId))[0]!.enqueued_at).not.toBeNull();
 
     // Another retry sends nothing more.
