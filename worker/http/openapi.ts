@@ -27,6 +27,8 @@ import {
   WebhookEndpointRef,
   WebhookEvent,
   WebhookRotated,
+  SIGNATURE_HEADER,
+  WEBHOOK_EVENT_TYPES,
 } from '../../schemas/webhook.ts';
 import { Instrument, InstrumentItem } from '../../schemas/instrument.ts';
 import { CueSettings, PacingAggregates } from '../../schemas/pacing.ts';
@@ -389,7 +391,35 @@ export function buildOpenApiDocument(routes: readonly Route[] = ROUTES): Json {
       },
     },
     paths,
+    webhooks: eventWebhooks(refOf),
   };
+}
+
+/** What Attune POSTs to a registered endpoint: one entry per event type, all with the same signed body. */
+function eventWebhooks(refOf: (s: Schema) => JsonSchema): Json {
+  const entries: Json = {};
+  for (const type of WEBHOOK_EVENT_TYPES) {
+    entries[type] = {
+      post: {
+        operationId: `event.${type}`,
+        summary: `The ${type} event, signed (Attune-Signature).`,
+        description:
+          'Verify with `verifyWebhook(rawBody, header, secret)` from `attune/server`; deduplicate by `id` (the same in every redelivery); answer 2xx within 10 s. Anything else is retried with exponential backoff (30 s doubling, 11 attempts).',
+        parameters: [
+          {
+            name: SIGNATURE_HEADER,
+            in: 'header',
+            required: true,
+            description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, one v1 per signing secret.',
+            schema: { type: 'string' },
+          },
+        ],
+        requestBody: { required: true, content: { 'application/json': { schema: refOf(WebhookEvent) } } },
+        responses: { '200': { description: 'Any 2xx acknowledges the delivery.' } },
+      },
+    };
+  }
+  return entries;
 }
 
 let cached: Json | undefined;
