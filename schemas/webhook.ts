@@ -6,9 +6,6 @@ export const WEBHOOK_EVENT_TYPES = ['rating.created', 'rating.flagged', 'rating.
 export const WebhookEventType = v.picklist(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = v.InferOutput<typeof WebhookEventType>;
 
-/** The header every delivery carries: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (one v1 per secret). */
-export const SIGNATURE_HEADER = 'Attune-Signature';
-
 /** `we_` and 16 hex characters, issued by Attune. */
 export const WebhookEndpointId = v.pipe(v.string(), v.regex(/^we_[0-9a-f]{16}$/, 'an endpoint id (we_…)'));
 

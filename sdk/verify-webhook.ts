@@ -19,7 +19,7 @@ import type { WebhookEvent } from '../schemas/webhook.ts';
 import { computeSignature, constantTimeEqual, parseSignatureHeader } from './webhook-signature.ts';
 
 export type { WebhookEvent, WebhookEventType } from '../schemas/webhook.ts';
-export { SIGNATURE_HEADER } from '../schemas/webhook.ts';
+export { SIGNATURE_HEADER } from './webhook-signature.ts';
 
 /** Deliveries older (or further in the future) than this are refused: a captured request cannot be replayed later. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;

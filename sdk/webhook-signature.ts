@@ -6,6 +6,9 @@
  */
 const enc = new TextEncoder();
 
+/** The header every delivery carries: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (one v1 per secret). */
+export const SIGNATURE_HEADER = 'Attune-Signature';
+
 async function hmacKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 }

@@ -27,9 +27,9 @@ import {
   WebhookEndpointRef,
   WebhookEvent,
   WebhookRotated,
-  SIGNATURE_HEADER,
   WEBHOOK_EVENT_TYPES,
 } from '../../schemas/webhook.ts';
+import { SIGNATURE_HEADER } from '../../sdk/webhook-signature.ts';
 import { Instrument, InstrumentItem } from '../../schemas/instrument.ts';
 import { CueSettings, PacingAggregates } from '../../schemas/pacing.ts';
 import { IdempotencyKey, RatingSubmission } from '../../schemas/rating.ts';

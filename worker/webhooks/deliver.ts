@@ -5,8 +5,8 @@
  * queue (wrangler.toml). Each attempt is recorded in webhook_deliveries (status, attempts, last HTTP status).
  */
 import * as v from 'valibot';
-import { SIGNATURE_HEADER, WebhookEventType } from '../../schemas/webhook.ts';
-import { signatureHeader } from '../../sdk/webhook-signature.ts';
+import { WebhookEventType } from '../../schemas/webhook.ts';
+import { SIGNATURE_HEADER, signatureHeader } from '../../sdk/webhook-signature.ts';
 import { deliveryTarget, recordDelivery } from '../db/webhook-queries.ts';
 import type { Bindings } from '../env.ts';
 import { openSecret } from './secret-box.ts';

@@ -1,6 +1,6 @@
 // The queue() handler on hand-made batches (createMessageBatch / getQueueResult from cloudflare:test): the backoff
 // of each retry, the last attempt, and the messages it acknowledges without a delivery.
-import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { verifyWebhook } from '../../../sdk/server.ts';
@@ -122,5 +122,25 @@ describe('queue consumer', () => {
     expect(later.signature!.match(/v1=/g)).toHaveLength(1);
     await expect(verifyWebhook(later.body, later.signature, endpoint.secret)).rejects.toThrow(/signature/);
     await expect(verifyWebhook(later.body, later.signature, secret)).resolves.toBeDefined();
+  });
+
+  it('the daily cron deletes delivery records older than 30 days', async () => {
+    const { p, endpoint } = await endpointFor();
+    const now = Math.floor(Date.now() / 1000);
+    const old = eventId();
+    const recent = eventId();
+    for (const [id, at] of [
+      [old, now - 31 * 86400],
+      [recent, now - 29 * 86400],
+    ] as const)
+      await env.DB.prepare(
+        `INSERT INTO webhook_deliveries (event_id, endpoint_id, platform_id, type, status, attempts, last_status, updated_at)
+         VALUES (?1, ?2, ?3, 'rating.created', 'delivered', 1, 200, ?4)`,
+      )
+        .bind(id, endpoint.id, p.platformId, at)
+        .run();
+    await worker.scheduled(createScheduledController({ scheduledTime: now * 1000, cron: '17 3 * * *' }), env);
+    expect(await deliveryRecords(old)).toEqual([]);
+    expect(await deliveryRecords(recent)).toHaveLength(1);
   });
 });
