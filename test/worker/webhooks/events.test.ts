@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import type { WebhookEvent } from '../../../sdk/server.ts';
 import worker from '../../../worker/index.ts';
 import type { WebhookMessage } from '../../../worker/webhooks/deliver.ts';
-import { GOOD_PACING, GOOD_RATING, seedAdminKey, seedPlatform, sessionPath, type TestPlatform } from '../helpers.ts';
+import {
+  adminCall,
+  GOOD_PACING,
+  GOOD_RATING,
+  seedAdminKey,
+  seedPlatform,
+  sessionPath,
+  type TestPlatform,
+} from '../helpers.ts';
 import { registerEndpoint } from './receiver.ts';
 
 /** A producer binding that records what it is given (or refuses it) instead of queueing it. */
@@ -173,5 +181,21 @@ describe('webhook events from writes', () => {
     expect((await write('rating', intruder, GOOD_RATING, q.queue)).status).toBe(403);
     expect(q.sent).toHaveLength(1);
     expect(await outbox(p.platformId)).toHaveLength(1);
+  });
+
+  it('erasing the client deletes its sessions’ events from the outbox', async () => {
+    const { p } = await platformWith([['rating.created', 'pacing.recorded']]);
+    const q = recordingQueue();
+    expect((await write('rating', await p.mint({}), GOOD_RATING, q.queue)).status).toBe(201);
+    expect((await write('pacing', await p.mint({ role: 'therapist' }), GOOD_PACING, q.queue)).status).toBe(201);
+    expect(await outbox(p.platformId)).toHaveLength(2);
+    const admin = await seedAdminKey(p.platformId);
+    const erased = await adminCall('/v1/clients/erase', admin.key, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ref: p.refs.cid }),
+    });
+    expect(erased.status).toBe(200);
+    expect(await outbox(p.platformId)).toEqual([]);
   });
 });
