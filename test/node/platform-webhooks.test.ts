@@ -24,7 +24,7 @@ function platform(args: string[], env: Record<string, string> = {}): string {
 }
 
 describe('platform CLI: webhook endpoints', { timeout: 120_000 }, () => {
-  it('webhook-add prints the secret once and stores it sealed; list shows it; delete removes it', async () => {
+  it('webhook-add prints the secret once and stores it sealed; webhook-list shows the endpoint', async () => {
     const persist = join(dir, 'state');
     const vars = join(dir, 'dev.vars');
     writeFileSync(vars, `REF_HASH_SECRET='${WORKER_SECRET}'\n`);
@@ -73,10 +73,7 @@ describe('platform CLI: webhook endpoints', { timeout: 120_000 }, () => {
     expect(platform(['webhook-list', '--platform', platformId, '--persist-to', persist])).toContain(
       `${id}  https://hooks.co.example/attune  rating.created,pacing.recorded  fhir`,
     );
-    platform(['webhook-delete', '--id', id!, '--persist-to', persist]);
-    expect(platform(['webhook-list', '--platform', platformId, '--persist-to', persist])).toContain(
-      '(no webhook endpoints)',
-    );
+    // webhook-rotate and webhook-delete run the SQL tested below (each wrangler call costs seconds of CI).
   });
 
   it('the SQL builders take only an endpoint id and a sealed secret', () => {
