@@ -44,7 +44,22 @@ function refsOf(c: Context<AppEnv>): EventRefs {
  * Sends `pending` (or, without it, whatever the session still has unsent: one read) with `summary` (or the current
  * one). No I/O when nothing is pending. Throws 503 `events_not_queued` when the queue refuses the messages.
  */
-export async function sendPendingEvents(
+export function sendPendingEvents(
+  c: Context<AppEnv>,
+  family: EventFamily,
+  known?: { pending: PendingEvent[]; summary: SessionSummary | null },
+): Promise<void> {
+  const p = send(c, family, known);
+  // A client that goes away must not cancel the send; the answer still waits for it (503 when it fails).
+  try {
+    c.executionCtx.waitUntil(p.catch(() => {}));
+  } catch {
+    // no execution context (a unit test calling app.request without one): the caller's await still runs it
+  }
+  return p;
+}
+
+async function send(
   c: Context<AppEnv>,
   family: EventFamily,
   known?: { pending: PendingEvent[]; summary: SessionSummary | null },
