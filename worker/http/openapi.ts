@@ -116,7 +116,8 @@ const idempotency = {
 /**
  * 409 codes: `already_rated` / `already_recorded` (the session already holds it under another key; only ever sent to
  * the session's own participants) and `idempotency_conflict`. 410 `client_erased`: the client was erased after the
- * token was issued (final). 429 `too_many_failures` (with Retry-After). 503 `lookup_timeout`: retry.
+ * token was issued (final). 429 `too_many_failures` (with Retry-After). 503 `lookup_timeout`: retry; 503
+ * `events_not_queued`: stored, but its webhook events could not be queued yet: retry with the same key.
  */
 const writeErrors = [400, 401, 403, 409, 410, 413, 415, 422, 429, 503] as const;
 
