@@ -17,7 +17,19 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   REF_HASH_SECRET: 'test-ref-hash-secret-0123456789abcdef',
                   DEV_MODE: '',
+                  // Webhook retries at once (no wall-clock wait): the backoff itself is unit-tested.
+                  WEBHOOK_RETRY_BASE_SECONDS: '0',
                   FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+                },
+                // wrangler.toml's webhook consumer, flushed at once instead of after max_batch_timeout (no wall-clock
+                // wait in the tests); the rest as in wrangler.toml.
+                queueConsumers: {
+                  'attune-webhooks': {
+                    maxBatchSize: 10,
+                    maxBatchTimeout: 0,
+                    maxRetries: 10,
+                    deadLetterQueue: 'attune-webhooks-dlq',
+                  },
                 },
               },
             }),

@@ -125,3 +125,32 @@ export function settingsPatchSql(platformId: string, patch: Record<string, unkno
     throw new Error('settings must be a JSON object');
   return `UPDATE platforms SET settings = json_patch(settings, ${sqlString(JSON.stringify(patch))}) WHERE id = ${sqlString(checkId('platform id', platformId))};`;
 }
+
+/** A webhook endpoint row: the signing secret only sealed (worker/webhooks/secret-box.ts). */
+export function webhookEndpointSql(e: {
+  id: string;
+  platformId: string;
+  url: string;
+  events: readonly string[];
+  fhir: boolean;
+  sealedSecret: string;
+  now: number;
+}): string {
+  if (!/^we_[0-9a-f]{16}$/.test(e.id)) throw new Error('not an endpoint id');
+  if (!/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(e.sealedSecret)) throw new Error('the secret must be sealed');
+  if (e.events.length === 0) throw new Error('at least one event type');
+  if (!Number.isInteger(e.now) || e.now < 0) throw new Error('now must be epoch seconds');
+  return `INSERT INTO webhook_endpoints (id, platform_id, url, events, fhir, secret, created_at) VALUES (${sqlString(e.id)}, ${sqlString(checkId('platform id', e.platformId))}, ${sqlString(e.url)}, ${sqlString(JSON.stringify(e.events))}, ${e.fhir ? 1 : 0}, ${sqlString(e.sealedSecret)}, ${e.now});`;
+}
+
+/** A new sealed secret; the current one keeps signing beside it until `previousUntil`. */
+export function rotateWebhookSql(id: string, sealedSecret: string, previousUntil: number, now: number): string {
+  if (!/^we_[0-9a-f]{16}$/.test(id)) throw new Error('not an endpoint id');
+  if (!/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(sealedSecret)) throw new Error('the secret must be sealed');
+  return `UPDATE webhook_endpoints SET previous_secret = secret, previous_until = ${Math.floor(previousUntil)}, secret = ${sqlString(sealedSecret)}, rotated_at = ${Math.floor(now)} WHERE id = ${sqlString(id)};`;
+}
+
+export function deleteWebhookSql(id: string): string {
+  if (!/^we_[0-9a-f]{16}$/.test(id)) throw new Error('not an endpoint id');
+  return `DELETE FROM webhook_endpoints WHERE id = ${sqlString(id)};`;
+}

@@ -8,6 +8,10 @@
  *   npm run platform -- revoke-admin-key --id adm_... [--remote] [--persist-to DIR]
  *   npm run platform -- retention --platform plt_... --days N [--remote] [--persist-to DIR]
  *   npm run platform -- settings --platform plt_... --json '{"ask":{"mode":"nth","n":3}}' [--remote] [--persist-to DIR]
+ *   npm run platform -- webhook-add --platform plt_... --url https://... --events rating.created,rating.flagged [--fhir]
+ *   npm run platform -- webhook-list --platform plt_...
+ *   npm run platform -- webhook-rotate --id we_...
+ *   npm run platform -- webhook-delete --id we_...
  *
  * `create` generates the signing key (Ed25519 by default), stores only the public JWK (or, for HS256, the shared
  * secret) in D1, and prints the platform id, the kid and the private key ONCE: keep it in the platform's secret
@@ -17,9 +21,15 @@
  *
  * `admin-key` prints a new admin key (`attune_admin_...`) ONCE; D1 stores only its SHA-256. It authorizes the
  * platform's reports (GET /v1/reports/...) and erasure (POST /v1/clients/erase), nothing else.
+ *
+ * `webhook-add` registers an https endpoint for events and prints its signing secret (`whsec_...`) ONCE; D1 keeps it
+ * sealed under a key derived from the Worker secret REF_HASH_SECRET, which the CLI therefore needs: from the
+ * environment, or (local D1) from the vars file `npm start` writes (.dev.vars). Locally an http://localhost URL is
+ * allowed too (the demo). The admin API (POST /v1/webhooks/endpoints) does the same with an admin key.
  */
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { PlatformSettings } from '../worker/admin/platform-settings.ts';
 import { generateKey, randomId, randomSecret } from '../sdk/keys.ts';
@@ -31,8 +41,17 @@ import {
   retentionSql,
   revokeAdminKeySql,
   settingsPatchSql,
+  checkId,
+  deleteWebhookSql,
+  rotateWebhookSql,
+  sqlString,
+  webhookEndpointSql,
 } from './platform-sql.ts';
-import { applyMigrations, executeSql, type D1Target } from './wrangler-d1.ts';
+import { parseVars } from './seed-demo.ts';
+import { applyMigrations, executeSql, query, type D1Target } from './wrangler-d1.ts';
+import { WEBHOOK_EVENT_TYPES } from '../schemas/webhook.ts';
+import { checkEndpointUrl } from '../worker/webhooks/endpoint-url.ts';
+import { newEndpointId, newWebhookSecret, sealSecret } from '../worker/webhooks/secret-box.ts';
 
 const USAGE = `usage:
   npm run platform -- create --name NAME [--origin URL ...] [--alg EdDSA|HS256] [--remote] [--persist-to DIR]
@@ -40,7 +59,31 @@ const USAGE = `usage:
   npm run platform -- admin-key --platform ID [--remote] [--persist-to DIR]
   npm run platform -- revoke-admin-key --id ADMIN_KEY_ID [--remote] [--persist-to DIR]
   npm run platform -- retention --platform ID --days N [--remote] [--persist-to DIR]
-  npm run platform -- settings --platform ID --json '{"ask":{"mode":"share","share":0.5}}' [--remote] [--persist-to DIR]`;
+  npm run platform -- settings --platform ID --json '{"ask":{"mode":"share","share":0.5}}' [--remote] [--persist-to DIR]
+  npm run platform -- webhook-add --platform ID --url URL --events TYPE[,TYPE…] [--fhir] [--vars FILE] [--remote] [--persist-to DIR]
+  npm run platform -- webhook-list --platform ID [--remote] [--persist-to DIR]
+  npm run platform -- webhook-rotate --id ENDPOINT_ID [--vars FILE] [--remote] [--persist-to DIR]
+  npm run platform -- webhook-delete --id ENDPOINT_ID [--remote] [--persist-to DIR]
+  (event types: ${WEBHOOK_EVENT_TYPES.join(', ')})`;
+
+function assertEndpoint(target: D1Target, id: string): void {
+  if (!/^we_[0-9a-f]{16}$/.test(id)) throw new Error('--id must be an endpoint id (we_…)');
+  if (query(target, `SELECT id FROM webhook_endpoints WHERE id = ${sqlString(id)}`).length === 0)
+    throw new Error('no webhook endpoint with that id');
+}
+
+/** The Worker secret that seals webhook secrets: REF_HASH_SECRET from the environment, or (local) the vars file. */
+function workerSecret(target: D1Target, varsFile: string): string {
+  const fromEnv = process.env.REF_HASH_SECRET;
+  if (fromEnv) return fromEnv;
+  if (!target.remote && existsSync(varsFile)) {
+    const secret = parseVars(readFileSync(varsFile, 'utf8')).get('REF_HASH_SECRET');
+    if (secret) return secret;
+  }
+  throw new Error(
+    `REF_HASH_SECRET is needed to seal the signing secret: set it in the environment${target.remote ? '' : ` or run npm start once (it writes ${varsFile})`}`,
+  );
+}
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -54,6 +97,10 @@ async function main(argv: string[]): Promise<number> {
       id: { type: 'string' },
       days: { type: 'string' },
       json: { type: 'string' },
+      url: { type: 'string' },
+      events: { type: 'string' },
+      fhir: { type: 'boolean', default: false },
+      vars: { type: 'string', default: '.dev.vars' },
       remote: { type: 'boolean', default: false },
       'persist-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -148,6 +195,75 @@ POST /v1/reports/pseudonyms and POST /v1/clients/erase. Revoke with: npm run pla
       throw new Error(`invalid settings at: ${checked.issues.map((i) => v.getDotPath(i) ?? '(root)').join(', ')}`);
     executeSql(target, settingsPatchSql(values.platform, patch));
     console.log(`Updated the settings of ${values.platform}.`);
+    return 0;
+  }
+
+  if (command === 'webhook-add') {
+    if (!values.platform || !values.url || !values.events)
+      throw new Error('--platform, --url and --events are required');
+    const url = checkEndpointUrl(values.url, { allowLocalHttp: !target.remote });
+    if (!url) throw new Error('--url must be https:// with a host name, and no credentials or fragment');
+    const events = [...new Set(values.events.split(',').map((e) => e.trim()))];
+    const unknown = events.filter((e) => !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(e));
+    if (unknown.length || events.length === 0)
+      throw new Error(`--events takes a comma-separated list of: ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+    const sealing = workerSecret(target, values.vars);
+    const id = newEndpointId();
+    const secret = newWebhookSecret();
+    if (!target.remote) applyMigrations(target);
+    executeSql(
+      target,
+      webhookEndpointSql({
+        id,
+        platformId: values.platform,
+        url,
+        events,
+        fhir: values.fhir,
+        sealedSecret: await sealSecret(sealing, id, secret),
+        now: Math.floor(Date.now() / 1000),
+      }),
+    );
+    console.log(`Webhook endpoint ${id} for ${values.platform}: ${url}
+  events: ${events.join(', ')}${values.fhir ? '\n  fhir:   yes' : ''}
+
+Signing secret, shown ONCE (Attune keeps it sealed):
+
+${secret}
+
+Verify each delivery with verifyWebhook(body, request.headers['attune-signature'], secret) from attune/server.`);
+    return 0;
+  }
+
+  if (command === 'webhook-list') {
+    if (!values.platform) throw new Error('--platform is required');
+    const rows = query<{ id: string; url: string; events: string; fhir: number }>(
+      target,
+      `SELECT id, url, events, fhir FROM webhook_endpoints WHERE platform_id = ${sqlString(checkId('platform id', values.platform))} ORDER BY created_at`,
+    );
+    for (const r of rows)
+      console.log(`${r.id}  ${r.url}  ${(JSON.parse(r.events) as string[]).join(',')}${r.fhir ? '  fhir' : ''}`);
+    if (rows.length === 0) console.log('(no webhook endpoints)');
+    return 0;
+  }
+
+  if (command === 'webhook-rotate') {
+    if (!values.id) throw new Error('--id is required');
+    assertEndpoint(target, values.id);
+    const sealing = workerSecret(target, values.vars);
+    const secret = newWebhookSecret();
+    const now = Math.floor(Date.now() / 1000);
+    executeSql(target, rotateWebhookSql(values.id, await sealSecret(sealing, values.id, secret), now + 24 * 3600, now));
+    console.log(`New signing secret for ${values.id}, shown ONCE; the previous one keeps signing beside it for 24 h:
+
+${secret}`);
+    return 0;
+  }
+
+  if (command === 'webhook-delete') {
+    if (!values.id) throw new Error('--id is required');
+    assertEndpoint(target, values.id);
+    executeSql(target, deleteWebhookSql(values.id));
+    console.log(`Deleted ${values.id}.`);
     return 0;
   }
 

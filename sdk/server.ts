@@ -1,5 +1,5 @@
-// `attune/server`: what a platform's backend needs to mint session tokens. No Node built-ins: Node 20+, Workers,
-// Deno and Bun.
+// `attune/server`: what a platform's backend needs to mint session tokens and verify webhook deliveries. No Node
+// built-ins: Node 20+, Workers, Deno and Bun.
 export { AccessToken, type AccessTokenOptions } from './access-token.ts';
 export {
   DEFAULT_TTL_SECONDS,
@@ -10,3 +10,14 @@ export {
   type SigningAlg,
   type SigningKey,
 } from './mint-token.ts';
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  SIGNATURE_HEADER,
+  verifyWebhook,
+  WebhookVerificationError,
+  type VerifyOptions,
+  type WebhookEvent,
+  type WebhookEventType,
+  type WebhookVerificationFailure,
+} from './verify-webhook.ts';
+export { signatureHeader } from './webhook-signature.ts';

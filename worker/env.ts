@@ -10,7 +10,11 @@ export interface Bindings {
   /** Failed credentials per client IP and per kid (wrangler.toml [[ratelimits]]); absent: no throttle. */
   AUTH_FAILURES_BY_IP?: RateLimit;
   AUTH_FAILURES_BY_KID?: RateLimit;
-  /** Secret from which every platform's ref-hashing key is derived. Required. */
+  /** Webhook deliveries (wrangler.toml [[queues.producers]]); the same Worker consumes them (worker/webhooks/deliver.ts). */
+  WEBHOOKS?: Queue<import('./webhooks/deliver.ts').WebhookMessage>;
+  /** Seconds before the first webhook retry (default 30, doubling); the tests set 0. */
+  WEBHOOK_RETRY_BASE_SECONDS?: string;
+  /** Secret from which every platform's ref-hashing key (and the webhook secrets' sealing key) is derived. Required. */
   REF_HASH_SECRET: string;
   /** The base of the canonical URLs of exported FHIR Questionnaires (worker/fhir/canonical.ts); optional. */
   FHIR_CANONICAL_BASE?: string;

@@ -15,6 +15,9 @@ import { liveRoutes } from './routes/live.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { trendRoutes } from './routes/trends.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { deleteDeliveriesBefore } from './db/webhook-queries.ts';
+import { deliverBatch } from './webhooks/deliver.ts';
 
 export { SessionLive } from './live/session-live.ts';
 
@@ -31,7 +34,8 @@ const v1 = new Hono<AppEnv>()
   .route('/trends', trendRoutes)
   .route('/reports', reportRoutes)
   .route('/clients', clientRoutes)
-  .route('/fhir', fhirRoutes);
+  .route('/fhir', fhirRoutes)
+  .route('/webhooks', webhookRoutes);
 
 const app = new Hono<AppEnv>()
   // Before /v1: a 101 answer carries a WebSocket and must not pass through the header-setting middlewares.
@@ -54,6 +58,9 @@ app.onError((err, c) => {
 
 export { app };
 
+/** Delivery records (status and attempts, no payload) are kept this long. */
+const DELIVERY_RECORD_DAYS = 30;
+
 export default {
   fetch: app.fetch,
   /** HTTP CONNECT (workerd routes it here, not to fetch): 405 like any other unsupported method. */
@@ -63,5 +70,13 @@ export default {
     const deleted = await enforceRetention(env.DB, Math.floor(controller.scheduledTime / 1000));
     const total = Object.values(deleted).reduce((a, b) => a + b, 0);
     console.log(`retention: ${total} sessions deleted`);
+    await deleteDeliveriesBefore(
+      env.DB,
+      Math.floor(controller.scheduledTime / 1000) - DELIVERY_RECORD_DAYS * 86400,
+    ).run();
+  },
+  /** Queue consumer (wrangler.toml [[queues.consumers]]): webhook deliveries, retried with backoff, then the DLQ. */
+  async queue(batch: MessageBatch<unknown>, env: AppEnv['Bindings']): Promise<void> {
+    await deliverBatch(batch, env);
   },
 } satisfies ExportedHandler<AppEnv['Bindings']>;

@@ -11,6 +11,8 @@ declare global {
       LIVE: DurableObjectNamespace<import('../../worker/live/session-live.ts').SessionLive>;
       TEST_MIGRATIONS: D1Migration[];
       REF_HASH_SECRET: string;
+      WEBHOOKS: Queue<import('../../worker/webhooks/deliver.ts').WebhookMessage>;
+      WEBHOOK_RETRY_BASE_SECONDS: string;
       AUTH_FAILURES_BY_IP: RateLimit;
       AUTH_FAILURES_BY_KID: RateLimit;
       /** Unset in the tests: exported Questionnaires get the default canonical base. */

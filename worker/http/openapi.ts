@@ -22,6 +22,20 @@ import {
   FhirQuestionnaireResponse,
   QuestionnaireResponseRequest,
 } from '../../schemas/fhir.ts';
+import {
+  WebhookDeleted,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEndpoint,
+  WebhookEndpointCreate,
+  WebhookEndpointCreated,
+  WebhookEndpointList,
+  WebhookEndpointRef,
+  WebhookEvent,
+  WebhookRotated,
+  WEBHOOK_EVENT_TYPES,
+} from '../../schemas/webhook.ts';
+import { SIGNATURE_HEADER } from '../../sdk/webhook-signature.ts';
 import { Instrument, InstrumentItem } from '../../schemas/instrument.ts';
 import { CueSettings, PacingAggregates } from '../../schemas/pacing.ts';
 import { IdempotencyKey, RatingSubmission } from '../../schemas/rating.ts';
@@ -60,6 +74,16 @@ const COMPONENTS = {
   FhirQuestionnaireBundle,
   QuestionnaireResponseRequest,
   FhirQuestionnaireResponse,
+  WebhookEndpointCreate,
+  WebhookEndpoint,
+  WebhookEndpointCreated,
+  WebhookEndpointList,
+  WebhookEndpointRef,
+  WebhookRotated,
+  WebhookDeleted,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEvent,
 } satisfies Record<string, Schema>;
 
 /** Schemas of the `{name}` placeholders any path may use: none today, since refs never go in a URL (logs record URLs). */
@@ -104,7 +128,8 @@ const idempotency = {
 /**
  * 409 codes: `already_rated` / `already_recorded` (the session already holds it under another key; only ever sent to
  * the session's own participants) and `idempotency_conflict`. 410 `client_erased`: the client was erased after the
- * token was issued (final). 429 `too_many_failures` (with Retry-After). 503 `lookup_timeout`: retry.
+ * token was issued (final). 429 `too_many_failures` (with Retry-After). 503 `lookup_timeout`: retry; 503
+ * `events_not_queued`: stored, but its webhook events could not be queued yet: retry with the same key.
  */
 const writeErrors = [400, 401, 403, 409, 410, 413, 415, 422, 429, 503] as const;
 
@@ -268,6 +293,59 @@ export const ROUTES: readonly Route[] = [
     },
     errors: [400, 401, 404, 409, 410, 413, 415, 422, 429],
   },
+  {
+    id: 'createWebhookEndpoint',
+    method: 'post',
+    path: '/v1/webhooks/endpoints',
+    auth: 'admin',
+    summary:
+      'Registers an https endpoint for events (rating.created, rating.flagged, rating.declined, pacing.recorded). The answer holds the signing secret (whsec_…), shown once. Audited.',
+    description:
+      'Each delivery is a POST of a `WebhookEvent` with `Attune-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`; verify it with `verifyWebhook` from `attune/server`. 422 invalid_url when the url is not https with a host name; 409 too_many_endpoints past 16.',
+    body: WebhookEndpointCreate,
+    ok: { 201: { description: 'Registered; `secret` is shown only here.', schema: WebhookEndpointCreated } },
+    errors: [400, 401, 409, 413, 415, 422, 429],
+  },
+  {
+    id: 'listWebhookEndpoints',
+    method: 'get',
+    path: '/v1/webhooks/endpoints',
+    auth: 'admin',
+    summary: 'The platform’s webhook endpoints (never their secrets).',
+    ok: { 200: { description: 'The endpoints.', schema: WebhookEndpointList } },
+    errors: [401, 429],
+  },
+  {
+    id: 'rotateWebhookSecret',
+    method: 'post',
+    path: '/v1/webhooks/endpoints/rotate',
+    auth: 'admin',
+    summary:
+      'A new signing secret for the endpoint, shown once. Until `previousUntil` (24 h) deliveries carry a v1 signature under each secret. Audited.',
+    body: WebhookEndpointRef,
+    ok: { 200: { description: 'The new secret.', schema: WebhookRotated } },
+    errors: [400, 401, 404, 413, 415, 422, 429],
+  },
+  {
+    id: 'deleteWebhookEndpoint',
+    method: 'post',
+    path: '/v1/webhooks/endpoints/delete',
+    auth: 'admin',
+    summary: 'Deletes the endpoint; its queued deliveries are dropped. Audited.',
+    body: WebhookEndpointRef,
+    ok: { 200: { description: 'Deleted.', schema: WebhookDeleted } },
+    errors: [400, 401, 404, 413, 415, 422, 429],
+  },
+  {
+    id: 'listWebhookDeliveries',
+    method: 'get',
+    path: '/v1/webhooks/deliveries',
+    auth: 'admin',
+    summary:
+      'The 100 most recent deliveries: event id, type, endpoint, status (retrying, delivered, failed), attempts, the receiver’s last HTTP status. No payload and no ref is kept.',
+    ok: { 200: { description: 'The deliveries, newest first.', schema: WebhookDeliveryList } },
+    errors: [401, 429],
+  },
 ];
 
 const SECURITY_SCHEMES = {
@@ -363,7 +441,35 @@ export function buildOpenApiDocument(routes: readonly Route[] = ROUTES): Json {
       },
     },
     paths,
+    webhooks: eventWebhooks(refOf),
   };
+}
+
+/** What Attune POSTs to a registered endpoint: one entry per event type, all with the same signed body. */
+function eventWebhooks(refOf: (s: Schema) => JsonSchema): Json {
+  const entries: Json = {};
+  for (const type of WEBHOOK_EVENT_TYPES) {
+    entries[type] = {
+      post: {
+        operationId: `event.${type}`,
+        summary: `The ${type} event, signed (Attune-Signature).`,
+        description:
+          'Verify with `verifyWebhook(rawBody, header, secret)` from `attune/server`; deduplicate by `id` (the same in every redelivery); answer 2xx within 10 s. Anything else is retried with exponential backoff (30 s doubling, 11 attempts).',
+        parameters: [
+          {
+            name: SIGNATURE_HEADER,
+            in: 'header',
+            required: true,
+            description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, one v1 per signing secret.',
+            schema: { type: 'string' },
+          },
+        ],
+        requestBody: { required: true, content: { 'application/json': { schema: refOf(WebhookEvent) } } },
+        responses: { '200': { description: 'Any 2xx acknowledges the delivery.' } },
+      },
+    };
+  }
+  return entries;
 }
 
 let cached: Json | undefined;

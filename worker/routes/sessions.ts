@@ -6,6 +6,7 @@ import {
   instrumentMaxTotal,
   type PacingReceipt,
   type RatingReceipt,
+  type SessionSummary,
 } from '../../schemas/index.ts';
 import { readJson } from '../http/body.ts';
 import {
@@ -30,6 +31,9 @@ import { publishSummary } from '../live/publish.ts';
 import { loadSummary, sameParticipants, summaryFromResults, summaryStatements } from '../summary/load-summary.ts';
 import { summaryTargetOf } from '../summary/summary-target.ts';
 import { flagsFor, needsHistory, totalOf } from '../summary/build-summary.ts';
+import { insertEventIfSubscribed, type NewEvent, type PendingEvent } from '../db/webhook-queries.ts';
+import { newEventId } from '../webhooks/event-payload.ts';
+import { pendingEvents, pendingFrom, sendPendingEvents } from '../webhooks/session-events.ts';
 
 /** Pacing figures that cannot exceed the session's duration (one second of rounding allowed). */
 const PacingBody = v.pipe(
@@ -68,21 +72,33 @@ async function assertSameParticipants(c: Context<AppEnv>): Promise<void> {
 
 /**
  * After a write: the new summary (from `reads`, the summary reads run at the end of the write's batch, or read
- * now) pushed to the therapist's live sockets. Never throws.
+ * now) pushed to the therapist's live sockets. Never throws; returns the summary (null when it could not be read) for
+ * the write's webhook events.
  */
-async function publishCurrent(c: Context<AppEnv>, reads?: D1Result<unknown>[]): Promise<boolean> {
+async function publishCurrent(
+  c: Context<AppEnv>,
+  reads?: D1Result<unknown>[],
+): Promise<{ delivered: boolean; summary: SessionSummary | null }> {
   const target = summaryTargetOf(c);
   try {
     const { summary } = reads ? summaryFromResults(target, reads) : await loadSummary(c.env.DB, target);
-    return await publishSummary(c.env, target, summary);
+    return { delivered: await publishSummary(c.env, target, summary), summary };
   } catch (err) {
     console.error('live: loading the summary to publish failed', err instanceof Error ? err.message : String(err));
-    return false;
+    return { delivered: false, summary: null };
   }
 }
 
 /** The summary reads a write appends to its batch (see IdempotentWrite.readAfter). */
 const summaryReads = (c: Context<AppEnv>, now: number) => summaryStatements(c.env.DB, summaryTargetOf(c), now);
+
+/** The webhook events a rating causes (one per type; each recorded only when an endpoint takes the type). */
+function ratingEvents(status: 'rated' | 'declined', flags: string): NewEvent[] {
+  if (status === 'declined') return [{ id: newEventId(), type: 'rating.declined' }];
+  const events: NewEvent[] = [{ id: newEventId(), type: 'rating.created' }];
+  if (flags !== '[]') events.push({ id: newEventId(), type: 'rating.flagged' });
+  return events;
+}
 
 function sessionRow(c: Context<AppEnv>, now: number, guard: ErasureGuard) {
   const sched = c.var.claims.sched;
@@ -145,7 +161,9 @@ export const sessionRoutes = new Hono<AppEnv>()
         flags: JSON.stringify(flagsFor(instrument, items, total, previous)),
       };
     }
-    return idempotentWrite(c, {
+    // Filled by afterWrite on a fresh write: the events the batch recorded, still to queue, and the summary.
+    let fresh: { pending: PendingEvent[]; summary: SessionSummary | null } | undefined;
+    const res = await idempotentWrite(c, {
       key,
       scope: `rating:${s.sidHash}`,
       body,
@@ -162,12 +180,22 @@ export const sessionRoutes = new Hono<AppEnv>()
           instrumentVersion: instrument.version,
           ratedAt: now,
         }),
+        ...ratingEvents(record.status, record.flags).map((e) =>
+          insertEventIfSubscribed(c.env.DB, s, 'ratings', e, now),
+        ),
       ],
-      readAfter: summaryReads(c, now),
-      afterWrite: async (reads) => ({ delivered: await publishCurrent(c, reads) }),
+      readAfter: [...summaryReads(c, now), pendingEvents(c, 'rating.')],
+      afterWrite: async (reads) => {
+        const { delivered, summary } = await publishCurrent(c, reads);
+        if (reads) fresh = { pending: pendingFrom(reads[3]), summary };
+        return { delivered };
+      },
       isFinal: (stored) => stored.includes('"delivered":'),
       session: s,
+      onReplay: () => sendPendingEvents(c, 'rating.'),
     });
+    if (fresh) await sendPendingEvents(c, 'rating.', fresh);
+    return res;
   })
   .all('/rating', methodNotAllowed('POST'))
 
@@ -181,7 +209,8 @@ export const sessionRoutes = new Hono<AppEnv>()
     const reads = startIdempotencyReads(c, key, exists);
     const guard = await erasureGuardOf(c);
     await Promise.all([assertSameParticipants(c), assertNotErased(c, guard)]);
-    return idempotentWrite(c, {
+    let fresh: { pending: PendingEvent[]; summary: SessionSummary | null } | undefined;
+    const res = await idempotentWrite(c, {
       key,
       scope: `pacing:${s.sidHash}`,
       body,
@@ -190,14 +219,22 @@ export const sessionRoutes = new Hono<AppEnv>()
       conflict: { code: 'already_recorded', message: 'This session’s pacing is already recorded.' },
       status: 201,
       response: { status: 'recorded', receivedAt: now } satisfies PacingReceipt,
-      statements: [sessionRow(c, now, guard), insertPacing(c.env.DB, s, body, now)],
+      statements: [
+        sessionRow(c, now, guard),
+        insertPacing(c.env.DB, s, body, now),
+        insertEventIfSubscribed(c.env.DB, s, 'pacing', { id: newEventId(), type: 'pacing.recorded' }, now),
+      ],
       session: s,
-      readAfter: summaryReads(c, now),
+      readAfter: [...summaryReads(c, now), pendingEvents(c, 'pacing.')],
       afterWrite: async (reads) => {
-        await publishCurrent(c, reads);
+        const { summary } = await publishCurrent(c, reads);
+        if (reads) fresh = { pending: pendingFrom(reads[3]), summary };
         return null;
       },
+      onReplay: () => sendPendingEvents(c, 'pacing.'),
     });
+    if (fresh) await sendPendingEvents(c, 'pacing.', fresh);
+    return res;
   })
   .all('/pacing', methodNotAllowed('POST'))
 

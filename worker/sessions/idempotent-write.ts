@@ -63,6 +63,12 @@ export interface IdempotentWrite {
    * overlap its own reads; without it they start here. A retry after a lost race always reads again.
    */
   reads?: IdempotencyReads;
+  /**
+   * Runs on every replay of a stored write (an identical retry), before the answer: finishes what the first request
+   * may have left undone after its commit (its webhook events, worker/webhooks/session-events.ts). A throw fails the
+   * replay (the client retries again).
+   */
+  onReplay?: () => Promise<void>;
 }
 
 export type IdempotencyReads = Promise<[IdempotencyRow | null, boolean]>;
@@ -110,6 +116,7 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
       if (stored.requestHash !== requestHash) {
         throw new ApiFailure(409, 'idempotency_conflict', 'This Idempotency-Key was used for a different request.');
       }
+      if (w.onReplay) await w.onReplay();
       if (w.afterWrite && w.isFinal && !w.isFinal(stored.body)) {
         // The request that wrote it never finished (cut off after the commit) or is finishing now: publish
         // again rather than wait, then answer with whichever final body was stored first.

@@ -1,0 +1,127 @@
+import { Hono, type Context } from 'hono';
+import {
+  WebhookEndpointCreate,
+  WebhookEndpointRef,
+  type WebhookEndpoint,
+  type WebhookEndpointCreated,
+  type WebhookEventType,
+} from '../../schemas/webhook.ts';
+import { insertAudit } from '../db/admin-queries.ts';
+import {
+  deleteEndpoint,
+  getEndpoint,
+  insertEndpoint,
+  listEndpoints,
+  recentDeliveries,
+  rotateEndpointSecret,
+  type EndpointRow,
+} from '../db/webhook-queries.ts';
+import type { AppEnv } from '../env.ts';
+import { adminAuth } from '../auth/admin-auth.ts';
+import { readJson } from '../http/body.ts';
+import { ApiFailure } from '../http/errors.ts';
+import { methodNotAllowed } from '../http/method-not-allowed.ts';
+import { checkEndpointUrl } from '../webhooks/endpoint-url.ts';
+import { newEndpointId, newWebhookSecret, sealSecret } from '../webhooks/secret-box.ts';
+
+/** Endpoints per platform: every write fans out to each, so the queue batch of one write stays small. */
+export const MAX_ENDPOINTS = 16;
+/** After a rotation the previous secret signs beside the new one for this long. */
+export const PREVIOUS_SECRET_SECONDS = 24 * 3600;
+const DELIVERIES_LISTED = 100;
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+function endpointOf(row: EndpointRow): WebhookEndpoint {
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.events) as WebhookEventType[],
+    fhir: row.fhir === 1,
+    createdAt: row.createdAt,
+    rotatedAt: row.rotatedAt,
+  };
+}
+
+/** Admin writes are audited like reads: the route and the endpoint id, never a URL or a secret. */
+function audit(c: Context<AppEnv>, route: string, id: string) {
+  const { platformId, keyId } = c.var.admin;
+  return insertAudit(c.env.DB, { platformId, keyId, route, params: { id }, rows: 1, at: nowSeconds() });
+}
+
+async function ownEndpoint(c: Context<AppEnv>): Promise<EndpointRow> {
+  const { id } = await readJson(c, WebhookEndpointRef);
+  const row = await getEndpoint(c.env.DB, c.var.admin.platformId, id);
+  if (!row) throw new ApiFailure(404, 'unknown_endpoint', 'This platform has no webhook endpoint with that id.');
+  return row;
+}
+
+/**
+ * Webhook endpoints (admin key): register (the signing secret is shown once), list, rotate the secret, delete; and
+ * the recent deliveries. Endpoint ids travel in the body, like every id here (no path parameters).
+ */
+export const webhookRoutes = new Hono<AppEnv>()
+  .use('*', adminAuth())
+  .post('/endpoints', async (c) => {
+    const body = await readJson(c, WebhookEndpointCreate);
+    const url = checkEndpointUrl(body.url, { allowLocalHttp: c.env.DEV_MODE === '1' });
+    if (!url)
+      throw new ApiFailure(
+        422,
+        'invalid_url',
+        'The url must be https:// with a host name, and no credentials or fragment.',
+      );
+    const platformId = c.var.admin.platformId;
+    if ((await listEndpoints(c.env.DB, platformId)).length >= MAX_ENDPOINTS)
+      throw new ApiFailure(409, 'too_many_endpoints', `A platform has at most ${MAX_ENDPOINTS} webhook endpoints.`);
+    const id = newEndpointId();
+    const secret = newWebhookSecret();
+    const events = [...new Set(body.events)];
+    const now = nowSeconds();
+    const fhir = body.fhir ?? false;
+    const sealed = await sealSecret(c.env.REF_HASH_SECRET, id, secret);
+    await c.env.DB.batch([
+      insertEndpoint(c.env.DB, { id, platformId, url, events, fhir, secret: sealed, now }),
+      audit(c, '/v1/webhooks/endpoints', id),
+    ]);
+    const created: WebhookEndpointCreated = { id, url, events, fhir, createdAt: now, rotatedAt: null, secret };
+    return c.json(created, 201);
+  })
+  .get('/endpoints', async (c) => {
+    const rows = await listEndpoints(c.env.DB, c.var.admin.platformId);
+    return c.json({ endpoints: rows.map(endpointOf) });
+  })
+  .all('/endpoints', methodNotAllowed('GET', 'POST'))
+  .post('/endpoints/rotate', async (c) => {
+    const row = await ownEndpoint(c);
+    const secret = newWebhookSecret();
+    const now = nowSeconds();
+    const previousUntil = now + PREVIOUS_SECRET_SECONDS;
+    const platformId = c.var.admin.platformId;
+    await c.env.DB.batch([
+      rotateEndpointSecret(c.env.DB, {
+        platformId,
+        id: row.id,
+        secret: await sealSecret(c.env.REF_HASH_SECRET, row.id, secret),
+        previousUntil,
+        now,
+      }),
+      audit(c, '/v1/webhooks/endpoints/rotate', row.id),
+    ]);
+    return c.json({ id: row.id, secret, previousUntil });
+  })
+  .all('/endpoints/rotate', methodNotAllowed('POST'))
+  .post('/endpoints/delete', async (c) => {
+    const row = await ownEndpoint(c);
+    await c.env.DB.batch([
+      deleteEndpoint(c.env.DB, c.var.admin.platformId, row.id),
+      audit(c, '/v1/webhooks/endpoints/delete', row.id),
+    ]);
+    return c.json({ id: row.id, deleted: true });
+  })
+  .all('/endpoints/delete', methodNotAllowed('POST'))
+  .get('/deliveries', async (c) => {
+    const rows = await recentDeliveries(c.env.DB, c.var.admin.platformId, DELIVERIES_LISTED);
+    return c.json({ deliveries: rows });
+  })
+  .all('/deliveries', methodNotAllowed('GET'));
