@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { FhirQuestionnaireResponse } from './fhir.ts';
 import { SessionSummary } from './summary.ts';
 
 /** What a webhook endpoint can be sent. */
@@ -76,6 +77,8 @@ export const WebhookEvent = v.object({
     therapist: v.string(),
     client: v.string(),
     summary: SessionSummary,
+    /** Rating events to an endpoint registered with `fhir: true`: the rating as a FHIR R4 QuestionnaireResponse. */
+    fhir: v.optional(FhirQuestionnaireResponse),
   }),
 });
 export type WebhookEvent = v.InferOutput<typeof WebhookEvent>;

@@ -1,5 +1,9 @@
+import type { FhirSettings } from '../../schemas/fhir.ts';
+import type { Instrument } from '../../schemas/instrument.ts';
 import type { SessionSummary } from '../../schemas/summary.ts';
 import type { WebhookEvent, WebhookEventType } from '../../schemas/webhook.ts';
+import type { CanonicalScope } from '../fhir/canonical.ts';
+import { identifiersOf, questionnaireResponseOf } from '../fhir/questionnaire-response.ts';
 
 /** The platform's own refs, from the verified token of the request that caused the event; never stored. */
 export interface EventRefs {
@@ -8,10 +12,35 @@ export interface EventRefs {
   client: string;
 }
 
-/** What the endpoint asked for at registration. */
+/** What a FHIR payload needs: the canonical scope, the platform's identifier systems, and the rating's instrument. */
+export interface FhirContext {
+  scope: CanonicalScope;
+  systems: FhirSettings | undefined;
+  /** The rating's instrument version, from the platform's settings (null when the platform no longer keeps it). */
+  instrument: Instrument | null;
+}
+
+/** What the endpoint asked for at registration: a FHIR QuestionnaireResponse beside the summary, or not (null). */
 export interface PayloadOptions {
-  /** A FHIR payload beside the summary (issue 13, point 3 adds it here: this function is the one place). */
-  fhir: boolean;
+  fhir: FhirContext | null;
+}
+
+/** The rating as a QuestionnaireResponse, for rating events of a rated or declined session; otherwise nothing. */
+function fhirOf(type: WebhookEventType, refs: EventRefs, summary: SessionSummary, ctx: FhirContext | null) {
+  if (!ctx?.instrument || !type.startsWith('rating.') || summary.ratedAt === null) return undefined;
+  const rating =
+    summary.status === 'rated'
+      ? { status: 'rated' as const, items: summary.items, ratedAt: summary.ratedAt }
+      : summary.status === 'declined'
+        ? { status: 'declined' as const, ratedAt: summary.ratedAt }
+        : null;
+  if (!rating) return undefined;
+  return questionnaireResponseOf({
+    instrument: ctx.instrument,
+    scope: ctx.scope,
+    rating,
+    ...identifiersOf(refs, ctx.systems),
+  });
 }
 
 /**
@@ -23,14 +52,15 @@ export function buildEventPayload(
   platformId: string,
   refs: EventRefs,
   summary: SessionSummary,
-  _options: PayloadOptions,
+  options: PayloadOptions,
 ): WebhookEvent {
+  const fhir = fhirOf(event.type, refs, summary, options.fhir);
   return {
     id: event.id,
     type: event.type,
     created: event.created,
     platform: platformId,
-    data: { session: refs.session, therapist: refs.therapist, client: refs.client, summary },
+    data: { session: refs.session, therapist: refs.therapist, client: refs.client, summary, ...(fhir ? { fhir } : {}) },
   };
 }
 

@@ -15,7 +15,9 @@ import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { loadSummary } from '../summary/load-summary.ts';
 import { summaryTargetOf } from '../summary/summary-target.ts';
-import { buildEventPayload, type EventRefs } from './event-payload.ts';
+import { instrumentVersionFor } from '../admin/platform-settings.ts';
+import { canonicalScopeOf } from '../fhir/canonical.ts';
+import { buildEventPayload, type EventRefs, type FhirContext } from './event-payload.ts';
 import type { WebhookMessage } from './deliver.ts';
 
 export type EventFamily = 'rating.' | 'pacing.';
@@ -69,6 +71,14 @@ async function send(
   const summary = known?.summary ?? (await loadSummary(c.env.DB, summaryTargetOf(c))).summary;
   const platformId = c.var.platform.id;
   const refs = refsOf(c);
+  const settings = c.var.platform.settings;
+  const fhir: FhirContext = {
+    scope: canonicalScopeOf(c.env, platformId),
+    systems: settings.fhir,
+    instrument: summary.instrument
+      ? instrumentVersionFor(settings, summary.instrument.id, summary.instrument.version)
+      : null,
+  };
   const messages: MessageSendRequest<WebhookMessage>[] = pending.flatMap((e) =>
     (JSON.parse(e.endpoints) as EndpointChoice[]).map((endpoint) => ({
       contentType: 'json' as const,
@@ -79,7 +89,7 @@ async function send(
         type: e.type as WebhookEventType,
         body: JSON.stringify(
           buildEventPayload({ id: e.eventId, type: e.type, created: e.createdAt }, platformId, refs, summary, {
-            fhir: endpoint.fhir === 1,
+            fhir: endpoint.fhir === 1 ? fhir : null,
           }),
         ),
       },

@@ -199,3 +199,47 @@ describe('webhook events from writes', () => {
     expect(await outbox(p.platformId)).toEqual([]);
   });
 });
+
+describe('the FHIR option', () => {
+  it('an endpoint registered with fhir gets the rating as a QuestionnaireResponse by the token’s refs; others do not', async () => {
+    const p = await seedPlatform();
+    const admin = await seedAdminKey(p.platformId);
+    const url = () => `https://${crypto.randomUUID()}.hooks.example/`;
+    const withFhir = await registerEndpoint(admin.key, {
+      url: url(),
+      events: ['rating.created', 'rating.declined'],
+      fhir: true,
+    });
+    await registerEndpoint(admin.key, { url: url(), events: ['rating.created', 'rating.declined'] });
+    const q = recordingQueue();
+    expect((await write('rating', await p.mint({}), GOOD_RATING, q.queue)).status).toBe(201);
+    const declinedSid = `${p.refs.sid}-declined`;
+    expect((await write('rating', await p.mint({ sid: declinedSid }), { kind: 'declined' }, q.queue)).status).toBe(201);
+
+    const byEndpoint = q.sent.map((m) => ({ endpoint: m.endpointId, event: JSON.parse(m.body) as WebhookEvent }));
+    expect(byEndpoint).toHaveLength(4);
+    for (const { endpoint, event } of byEndpoint) {
+      if (endpoint !== withFhir.id) {
+        expect(event.data.fhir).toBeUndefined();
+        continue;
+      }
+      const qr = event.data.fhir!;
+      expect(qr.resourceType).toBe('QuestionnaireResponse');
+      expect(qr.subject.identifier.value).toBe(p.refs.cid);
+      expect(qr.encounter.identifier.value).toBe(event.data.session);
+      if (event.type === 'rating.declined') {
+        expect(event.data.session).toBe(declinedSid);
+        expect(qr.status).toBe('stopped');
+        expect(qr.item).toBeUndefined();
+      } else {
+        expect(event.data.session).toBe(p.refs.sid);
+        expect(qr.status).toBe('completed');
+        expect(qr.item?.map((i) => [i.linkId, i.answer[0]])).toEqual(
+          GOOD_RATING.items.map((i) => [i.id, expect.objectContaining({})]),
+        );
+        const values = qr.item!.map((i) => Object.values(i.answer[0]!)[0]);
+        expect(values).toEqual(GOOD_RATING.items.map((i) => i.value));
+      }
+    }
+  });
+});
