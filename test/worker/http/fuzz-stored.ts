@@ -232,6 +232,7 @@ const AUDITED_ROUTES = [
   '/v1/reports/pseudonyms',
   '/v1/clients/erase',
   '/v1/fhir/questionnaire-response',
+  '/v1/webhooks/endpoints',
 ];
 
 /** therapist_days must hold exactly what the sessions, ratings and pacing rows add up to (triggers included). */

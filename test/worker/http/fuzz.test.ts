@@ -26,6 +26,13 @@ import {
   FhirQuestionnaireResponse,
   QuestionnaireResponseRequest,
 } from '../../../schemas/fhir.ts';
+import {
+  WEBHOOK_EVENT_TYPES,
+  WebhookDeliveryList,
+  WebhookEndpointCreate,
+  WebhookEndpointCreated,
+  WebhookEndpointList,
+} from '../../../schemas/webhook.ts';
 import app from '../../../worker/index.ts';
 import { instrumentFor, parsePlatformSettings } from '../../../worker/admin/platform-settings.ts';
 import {
@@ -123,6 +130,29 @@ const ENDPOINTS: Record<string, Endpoint> = {
         fc.record({ session: fc.constantFrom(...ctx.pools.sids), client: fc.constantFrom(...ctx.pools.cids) }),
     },
     ok: FhirQuestionnaireResponse,
+  },
+  webhookCreate: {
+    method: 'POST',
+    path: '/v1/webhooks/endpoints',
+    auth: 'admin',
+    body: {
+      schema: WebhookEndpointCreate,
+      valid: () =>
+        fc.record({
+          url: fc.domain().map((d) => `https://${d}/hooks`),
+          events: fc.subarray([...WEBHOOK_EVENT_TYPES], { minLength: 1 }),
+          fhir: fc.boolean(),
+        }),
+    },
+    ok: WebhookEndpointCreated,
+  },
+  webhookList: { method: 'GET', path: '/v1/webhooks/endpoints', auth: 'admin', body: null, ok: WebhookEndpointList },
+  webhookDeliveries: {
+    method: 'GET',
+    path: '/v1/webhooks/deliveries',
+    auth: 'admin',
+    body: null,
+    ok: WebhookDeliveryList,
   },
 };
 
@@ -310,6 +340,7 @@ const WRITES: Record<string, (s: StoredCounts) => void> = {
   context: (s) => expect(s.sessions).toBeGreaterThan(0),
   reportTherapists: (s) => expect(s.audit).toBeGreaterThan(0),
   fhirExport: (s) => expect(s.audit).toBeGreaterThan(0),
+  webhookCreate: (s) => expect(s.audit).toBeGreaterThan(0),
 };
 
 const ok = (t: Tally) => [...t.statuses].filter(([s]) => s >= 200 && s < 300).reduce((n, [, c]) => n + c, 0);
