@@ -9,9 +9,10 @@ export const DEFAULT_CASELOAD_DAYS = 365;
 
 /**
  * POST /v1/caseload body: the platform's own refs of the therapist's clients, as the host page holds them (in the
- * body, never in a URL). Names never leave the browser; the Worker hashes the refs and answers for those it knows.
+ * body, never in a URL). Names never leave the browser (an unknown key such as `names` is refused); the Worker hashes
+ * the refs and answers for those it knows.
  */
-export const CaseloadRequest = v.object({
+export const CaseloadRequest = v.strictObject({
   clients: v.pipe(v.array(Ref), v.minLength(1), v.maxLength(MAX_CASELOAD_CLIENTS)),
   /** Days of the therapist's own sessions the pacing comparison covers (default 365). */
   days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(28), v.maxValue(1830))),
