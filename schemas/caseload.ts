@@ -10,10 +10,10 @@ export const DEFAULT_CASELOAD_DAYS = 365;
 /**
  * POST /v1/caseload body: the platform's own refs of the therapist's clients, as the host page holds them (in the
  * body, never in a URL). Names never leave the browser (an unknown key such as `names` is refused); the Worker hashes
- * the refs and answers for those it knows.
+ * the refs and answers for those it knows. An empty list still gets the therapist's own pacing.
  */
 export const CaseloadRequest = v.strictObject({
-  clients: v.pipe(v.array(Ref), v.minLength(1), v.maxLength(MAX_CASELOAD_CLIENTS)),
+  clients: v.pipe(v.array(Ref), v.maxLength(MAX_CASELOAD_CLIENTS)),
   /** Days of the therapist's own sessions the pacing comparison covers (default 365). */
   days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(28), v.maxValue(1830))),
 });
@@ -87,6 +87,8 @@ export const CaseloadResponse = v.object({
   days: v.number(),
   /** The instrument whose totals these are, and its highest total. */
   instrument: v.object({ id: v.string(), version: v.number(), maxTotal: Score }),
+  /** The rules "not on track" applied (from the instrument's flag rules), so the view can say them. */
+  rules: v.object({ baselineDrop: Score, window: v.number(), minSessions: v.number(), fallsDrop: Score }),
   clients: v.array(CaseloadClient),
   pacing: v.object({
     sessions: v.number(),

@@ -180,7 +180,10 @@ POST /v1/reports/pseudonyms and POST /v1/clients/erase. Revoke with: npm run pla
     };
     let token: string;
     if (values.role === 'caseload') {
-      token = await new CaseloadToken(signing.platformId, signing.kid, key, { therapist: values.therapist, ...extra }).toJwt();
+      token = await new CaseloadToken(signing.platformId, signing.kid, key, {
+        therapist: values.therapist,
+        ...extra,
+      }).toJwt();
     } else if (values.role === 'client' || values.role === 'therapist') {
       if (!values.session || !values.client) throw new Error('--session and --client are required for a session token');
       token = await new AccessToken(signing.platformId, signing.kid, key, {

@@ -196,18 +196,33 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     const { decodeJwt, importJWK, jwtVerify } = await import('jose');
     const key = await generateKey('EdDSA');
     const run = (args: string[]) =>
-      execFileSync(process.execPath, [join(ROOT, 'scripts/platform.ts'), 'token', '--platform', 'plt_cli', '--kid', key.kid, ...args], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, ATTUNE_PRIVATE_KEY: JSON.stringify(key.privateKey) },
-      }).trim();
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'scripts/platform.ts'), 'token', '--platform', 'plt_cli', '--kid', key.kid, ...args],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, ATTUNE_PRIVATE_KEY: JSON.stringify(key.privateKey) },
+        },
+      ).trim();
     const caseload = run(['--role', 'caseload', '--therapist', 'dr-7']);
     const publicKey = await importJWK((key.stored as { publicJwk: object }).publicJwk, 'EdDSA');
     const { payload } = await jwtVerify(caseload, publicKey, { issuer: 'plt_cli', audience: 'attune' });
     expect(payload).toMatchObject({ role: 'caseload', tid: 'dr-7', sub: 'dr-7' });
     expect(payload.sid).toBeUndefined();
     expect(payload.exp! - payload.iat!).toBe(3600);
-    const client = run(['--role', 'client', '--session', 's-1', '--therapist', 'dr-7', '--client', 'c-1', '--ttl', '600']);
+    const client = run([
+      '--role',
+      'client',
+      '--session',
+      's-1',
+      '--therapist',
+      'dr-7',
+      '--client',
+      'c-1',
+      '--ttl',
+      '600',
+    ]);
     expect(decodeJwt(client)).toMatchObject({ role: 'client', sid: 's-1', tid: 'dr-7', cid: 'c-1', sub: 'c-1' });
     expect(() => run(['--role', 'client', '--therapist', 'dr-7'])).toThrow();
     expect(() => run(['--role', 'admin', '--therapist', 'dr-7'])).toThrow();

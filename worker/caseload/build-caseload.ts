@@ -24,7 +24,14 @@ export function clientsFrom(
     const row = byHash.get(hashes[i]!);
     const totals = row ? totalsFromRecent(row.recent) : [];
     const { status, reasons } = trackOf(totals, rules);
-    return { ref, status, reasons, rated: row?.rated ?? 0, lastAt: row?.lastAt ?? null, totals: totals.slice(-SHOWN_TOTALS) };
+    return {
+      ref,
+      status,
+      reasons,
+      rated: row?.rated ?? 0,
+      lastAt: row?.lastAt ?? null,
+      totals: totals.slice(-SHOWN_TOTALS),
+    };
   });
 }
 
@@ -51,8 +58,7 @@ export function pacingFrom(
     all.overlapSum += r.overlapSum;
     const w = weeks.get(r.weeksAgo);
     if (!w) weeks.set(r.weeksAgo, { ...r });
-    else
-      for (const k of ['n', 'totalSum', 'shareSum', 'turnSum', 'overlapSum'] as const) w[k] += r[k];
+    else for (const k of ['n', 'totalSum', 'shareSum', 'turnSum', 'overlapSum'] as const) w[k] += r[k];
   }
   const weekList: PaceWeek[] = [...weeks.values()]
     .filter((w) => w.n > 0)

@@ -38,18 +38,21 @@ export const caseloadRoutes = new Hono<AppEnv>()
     const therapistHash = c.var.therapistHash;
     const [clientRows, paceRows] = await db.batch([
       caseloadClients(db, { platformId, therapistHash, clientHashes: hashes }),
-      paceWeeks(db, { platformId, therapistHash, fromDay: toDay - days, toDay, aboveBand: aboveBandOf(thresholdShare) }),
+      paceWeeks(db, {
+        platformId,
+        therapistHash,
+        fromDay: toDay - days,
+        toDay,
+        aboveBand: aboveBandOf(thresholdShare),
+      }),
     ]);
     const instrument = c.var.instrument;
+    const rules = trackRulesFor(instrument.flags);
     const answer: CaseloadResponse = {
       days,
       instrument: { id: instrument.id, version: instrument.version, maxTotal: instrumentMaxTotal(instrument) },
-      clients: clientsFrom(
-        refs,
-        hashes,
-        (clientRows?.results ?? []) as CaseloadClientRow[],
-        trackRulesFor(instrument.flags),
-      ),
+      rules,
+      clients: clientsFrom(refs, hashes, (clientRows?.results ?? []) as CaseloadClientRow[], rules),
       pacing: pacingFrom((paceRows?.results ?? []) as PaceRow[], {
         toDay,
         days,

@@ -44,7 +44,12 @@ describe('POST /dev/tokens', () => {
     const res = await devPost(e, { caseload: true, locale: 'ar' });
     expect(res.status).toBe(200);
     const body = await res.json<{ caseload: string; api: string }>();
-    expect(decodeJwt(body.caseload)).toMatchObject({ iss: p.platformId, role: 'caseload', tid: 'demo-therapist', loc: 'ar' });
+    expect(decodeJwt(body.caseload)).toMatchObject({
+      iss: p.platformId,
+      role: 'caseload',
+      tid: 'demo-therapist',
+      loc: 'ar',
+    });
     expect(decodeJwt(body.caseload).sid).toBeUndefined();
     const read = await app.fetch(
       new Request('http://localhost:8788/v1/caseload', {

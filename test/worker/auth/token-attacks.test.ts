@@ -298,7 +298,14 @@ describe('the caseload token (role caseload: the therapist alone, no session, re
     expect((await ask(forged, ['c'])).status).toBe(401);
     const other = await seedPlatform();
     expect((await ask(await caseload(p, p.refs.tid, { iss: other.platformId }), ['c'])).status).toBe(401);
-    const { tid: _t, ...noTid } = { iss: p.platformId, aud: 'attune', sub: 'x', role: 'caseload', tid: 'x', exp: now() + 600 };
+    const { tid: _t, ...noTid } = {
+      iss: p.platformId,
+      aud: 'attune',
+      sub: 'x',
+      role: 'caseload',
+      tid: 'x',
+      exp: now() + 600,
+    };
     expect((await ask(await signWith(p, noTid), ['c'])).status).toBe(401);
     // Lives at most 24 h like every token.
     expect((await ask(await caseload(p, p.refs.tid, { exp: now() + 25 * 3600 }), ['c'])).status).toBe(401);

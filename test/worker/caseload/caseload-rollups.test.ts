@@ -55,9 +55,9 @@ describe('caseload rollups (migration 0009)', () => {
     const rows = await clientRows(p.platformId);
     expect(rows).toHaveLength(2);
     const mine = rows.find((r) => r.rated === 3)!;
-    expect(
-      (JSON.parse(mine.recent) as [number, number, number][]).map((r) => r[2]).sort((a, b) => a - b),
-    ).toEqual([25, 28, 30]);
+    expect((JSON.parse(mine.recent) as [number, number, number][]).map((r) => r[2]).sort((a, b) => a - b)).toEqual([
+      25, 28, 30,
+    ]);
 
     // Retention expiring the oldest session recomputes; erasing the client leaves no row behind.
     await env.DB.batch(expireSessionsStatements(env.DB, p.platformId, daysAgo(29), 10));

