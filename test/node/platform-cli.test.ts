@@ -44,6 +44,16 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
       d: expect.any(String),
     });
 
+    const t = { persistTo: persist };
+    // The demo therapist's history for the caseload page: eight clients, and the rollups the triggers kept.
+    const history = () =>
+      query<{ sessions: number; clients: number; paced: number }>(
+        t,
+        'SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM caseload_clients) AS clients, (SELECT sum(n) FROM therapist_pace_days) AS paced',
+      )[0]!;
+    const seeded = history();
+    expect(seeded.clients).toBe(8);
+    expect(seeded.paced).toBe(seeded.sessions);
     const second = JSON.parse(
       node('scripts/seed-demo.ts', [
         '--persist-to',
@@ -56,8 +66,8 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     );
     expect(second).toEqual(first);
     expect(parseVars(readFileSync(vars, 'utf8'))).toEqual(v1);
+    expect(history()).toEqual(seeded);
 
-    const t = { persistTo: persist };
     // The demo platform and its quick-cues twin (a short quiet start), each with the origin and one public key.
     expect(v1.get('DEMO_QUICK_PLATFORM_ID')).toBe(first.quickPlatformId);
     const platforms = query<{ id: string; settings: string }>(t, 'SELECT id, settings FROM platforms ORDER BY id');

@@ -48,7 +48,8 @@ export function paceWeeks(
 ) {
   return db
     .prepare(
-      `SELECT (?4 - day) / 7 AS weeksAgo, band >= ?5 AS above, sum(n) AS n, sum(total_sum) AS totalSum,
+      // D1 binds a JS number as REAL: cast, or the division would not be a whole week.
+      `SELECT (CAST(?4 AS INTEGER) - day) / 7 AS weeksAgo, band >= CAST(?5 AS INTEGER) AS above, sum(n) AS n, sum(total_sum) AS totalSum,
               sum(total_sq) AS totalSq, sum(share_sum) AS shareSum, sum(turn_sum) AS turnSum,
               sum(overlap_sum) AS overlapSum
          FROM therapist_pace_days

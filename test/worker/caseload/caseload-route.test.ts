@@ -112,6 +112,9 @@ describe('POST /v1/caseload', () => {
       meanLongestTurnSeconds: Math.round(((12 * 100 + 14 * 50) / 26) * 10) / 10,
     });
     expect(r.pacing.weeks.reduce((n, w) => n + w.sessions, 0)).toBe(26);
+    // Sessions 1 to 14 days ago fall in at most three weeks, each starting on a UTC midnight.
+    expect(r.pacing.weeks.length).toBeLessThanOrEqual(3);
+    for (const w of r.pacing.weeks) expect(w.start % 86_400).toBe(0);
     expect(r.pacing.weeks.map((w) => w.start)).toEqual([...r.pacing.weeks.map((w) => w.start)].sort((x, y) => x - y));
   });
 

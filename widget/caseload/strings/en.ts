@@ -32,9 +32,9 @@ export const en: CaseloadStrings = {
     'In your sessions where you talked more than {t} of the time, clients rated the session {d} points higher on average ({a} vs {b} sessions).',
   sentenceSame:
     'In your sessions where you talked more than {t} of the time, clients rated the session about the same on average ({a} vs {b} sessions).',
-  intervalLower: '95 % interval: {lo} to {hi} points lower.',
-  intervalHigher: '95 % interval: {lo} to {hi} points higher.',
-  intervalSpans: 'The 95 % interval runs from {lo} points lower to {hi} points higher, so this may be chance.',
+  intervalLower: '95% interval: {lo} to {hi} points lower.',
+  intervalHigher: '95% interval: {lo} to {hi} points higher.',
+  intervalSpans: 'The 95% interval runs from {lo} points lower to {hi} points higher, so this may be chance.',
   notEnough:
     'Not enough sessions yet to compare: {a} where you talked more than {t} of the time and {b} where you did not. At least {min} of each are needed.',
   association: 'This describes your own sessions; it does not show that talking more caused the difference.',
