@@ -88,7 +88,10 @@ describe('the caseload page', () => {
       // Nothing sticks out of a 360 px screen.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
       expect(await axe(page)).toEqual([]);
-      if (SHOTS) await page.screenshot({ path: `${SHOTS}/caseload-360.png`, fullPage: true });
+      if (SHOTS) {
+        await page.screenshot({ path: `${SHOTS}/caseload-360.png`, fullPage: true });
+        for (const i of [0, 1, 2]) await widget.locator('.block').nth(i).screenshot({ path: `${SHOTS}/caseload-360-${i}.png` });
+      }
 
       // The refs went in a POST body; the names never left the page.
       const calls = sent.filter((s) => s.includes('/v1/caseload'));

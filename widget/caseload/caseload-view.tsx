@@ -135,7 +135,7 @@ function Ready({
                     <th scope="row">{r.name}</th>
                     <td>{statusText(r.data?.status, s)}</td>
                     <td>{r.data?.totals.length ? f(r.data.totals.at(-1)!) : '–'}</td>
-                    <td>{r.data?.totals.length ? r.data.totals.slice(-4).map(f).join(' · ') : '–'}</td>
+                    <td>{r.data?.totals.length ? r.data.totals.slice(-3).map(f).join(' · ') : '–'}</td>
                     <td>{(r.data?.rated ?? 0).toLocaleString(locale)}</td>
                   </tr>
                 ))}

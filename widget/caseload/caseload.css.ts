@@ -14,17 +14,17 @@ export const CASELOAD_CSS = `${TREND_CSS}
 .scroll{overflow-x:auto;max-width:100%}
 .scroll:focus-visible{outline:3px solid var(--attune-accent);outline-offset:2px}
 .caseload table{border-collapse:collapse;width:100%;font-size:14px;font-variant-numeric:tabular-nums}
-.caseload th,.caseload td{text-align:start;padding:6px 8px;border-bottom:1px solid var(--attune-border);vertical-align:top}
+.caseload th,.caseload td{text-align:start;padding:6px;border-bottom:1px solid var(--attune-border);vertical-align:top}
 .caseload thead th{color:var(--attune-muted);font-weight:600;white-space:nowrap}
 .caseload tbody th{font-weight:600;overflow-wrap:anywhere;min-width:8em}
 .caseload tr.is-off th,.caseload tr.is-off td{background:color-mix(in srgb,var(--attune-accent) 8%,var(--attune-bg))}
 .sentence{border-inline-start:4px solid var(--attune-accent);padding:4px 0 4px 12px;padding-inline:12px 0;margin:8px 0}
 .sentence p:first-child{font-size:17px}
-.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px 16px;margin:12px 0}
+.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(128px,1fr));gap:8px 16px;margin:12px 0}
 .facts div{margin:0}
 .facts dt{font-size:13px;color:var(--attune-muted)}
 .facts dd{margin:0;font-size:18px;font-weight:600;font-variant-numeric:tabular-nums}
-.pace{display:block;width:100%;max-width:560px;height:auto;margin:8px 0 4px}
+.pace{display:block;width:100%;max-width:440px;height:auto;margin:8px 0 4px}
 .pace .line{fill:none;stroke:var(--attune-accent);stroke-width:2;stroke-linejoin:round}
 .pace .dot{fill:var(--attune-bg);stroke:var(--attune-accent);stroke-width:2}
 .pace .bar{fill:var(--attune-muted)}

@@ -13,7 +13,8 @@ export interface PaceBox {
   gap: number;
 }
 
-export const PACE_BOX: PaceBox = { width: 480, pad: 8, gutter: 34, panel: 72, gap: 20 };
+// 320 wide like the sparkline: on a 360 px phone the 11 px labels stay about 10 px.
+export const PACE_BOX: PaceBox = { width: 320, pad: 8, gutter: 30, panel: 64, gap: 26 };
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
