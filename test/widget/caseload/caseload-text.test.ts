@@ -95,9 +95,9 @@ describe('clients', () => {
   });
 
   it('says why in a sentence', () => {
-    expect(
-      reasonText({ rule: 'below_baseline', threshold: 4, baseline: 34, sessions: 3, latest: 28 }, 'en', en),
-    ).toBe('Latest 28.0, 6.0 below their mean of 34.0 over 3 sessions.');
+    expect(reasonText({ rule: 'below_baseline', threshold: 4, baseline: 34, sessions: 3, latest: 28 }, 'en', en)).toBe(
+      'Latest 28.0, 6.0 below their mean of 34.0 over 3 sessions.',
+    );
     expect(reasonText({ rule: 'two_falls', threshold: 4, totals: [36, 34, 32] }, 'en', en)).toBe(
       'Fell twice in a row: 36.0, 34.0, 32.0.',
     );

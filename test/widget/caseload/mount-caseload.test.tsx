@@ -56,7 +56,7 @@ describe('mountCaseload', () => {
       }),
     );
     const host = document.createElement('div');
-    document.body.append(host);
+    document.body.appendChild(host);
     const root = host.attachShadow({ mode: 'open' });
     const events: string[] = [];
     const c = mountCaseload({
