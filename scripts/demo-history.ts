@@ -59,7 +59,10 @@ export async function demoHistorySql(platformId: string, secret: string, now: nu
       const talk = 2400;
       const turn = Math.round((40 + share * 90 + random() * 20) * 10) / 10;
       const overlaps = Math.floor(2 + share * 8 + random() * 3);
-      const items = ['bond', 'goals', 'approach', 'overall'].map((id) => ({ id, value: Math.round((total / 4) * 10) / 10 }));
+      const items = ['bond', 'goals', 'approach', 'overall'].map((id) => ({
+        id,
+        value: Math.round((total / 4) * 10) / 10,
+      }));
       lines.push(
         `INSERT OR IGNORE INTO sessions (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, created_at, client_seq)
          SELECT ${q(platformId)}, ${q(sid)}, ${q(tid)}, ${q(cid)}, 'attune-session-4', 1, ${at},

@@ -38,8 +38,15 @@ async function axe(page: Page): Promise<string[]> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     const v = await page.evaluate(async (tags) => {
-      const a = (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-      const r = await a.run({ include: [['attune-widget']] }, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      const a = (
+        window as unknown as {
+          axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
+        }
+      ).axe;
+      const r = await a.run(
+        { include: [['attune-widget']] },
+        { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] },
+      );
       return r.violations.map((x) => `${x.id} at ${JSON.stringify(x.nodes.map((n) => n.target))}`);
     }, TAGS);
     found.push(...v.map((x) => `${colorScheme}: ${x}`));
@@ -56,16 +63,28 @@ describe('the caseload page', () => {
       // The seeded history: Ben fell twice in a row, Dev's latest is far below his own mean.
       const off = widget.locator('ul.off > li');
       await expect.poll(() => off.count()).toBe(2);
-      expect(await off.allInnerTexts()).toEqual([expect.stringContaining('Ben Carter'), expect.stringContaining('Dev Patel')]);
+      expect(await off.allInnerTexts()).toEqual([
+        expect.stringContaining('Ben Carter'),
+        expect.stringContaining('Dev Patel'),
+      ]);
       expect(await off.nth(0).innerText()).toMatch(/Fell twice in a row: 33\.0, 30\.5, 27\.0\./);
       // A screen reader gets each chart as one named image, and the headings in order.
-      await expect.poll(() => page.getByRole('img', { name: /^Weekly means over \d+ weeks: client ratings from/ }).count()).toBe(1);
+      await expect
+        .poll(() => page.getByRole('img', { name: /^Weekly means over \d+ weeks: client ratings from/ }).count())
+        .toBe(1);
       await expect.poll(() => page.getByRole('img', { name: /^\d+ totals, from [\d.]+ to 27\.0$/ }).count()).toBe(1);
       const headings = await widget.locator('h2, h3').allInnerTexts();
-      expect(headings.map((h) => h.replace(/\s*\(\d+\)$/, ''))).toEqual(['Your caseload', 'Not on track', 'All clients', 'Your pacing beside their ratings']);
+      expect(headings.map((h) => h.replace(/\s*\(\d+\)$/, ''))).toEqual([
+        'Your caseload',
+        'Not on track',
+        'All clients',
+        'Your pacing beside their ratings',
+      ]);
       // The seeded history has enough sessions on both sides: a claim with its interval.
       const sentence = await widget.locator('.sentence').innerText();
-      expect(sentence).toMatch(/In your sessions where you talked more than 60% of the time, clients rated the session [\d.]+ points (lower|higher) on average \(\d+ vs \d+ sessions\)\./);
+      expect(sentence).toMatch(
+        /In your sessions where you talked more than 60% of the time, clients rated the session [\d.]+ points (lower|higher) on average \(\d+ vs \d+ sessions\)\./,
+      );
       expect(sentence).toMatch(/95% interval/);
 
       // Keyboard: Tab reaches the clients table (a scrollable region) and then the table toggle; Enter opens it.
@@ -90,7 +109,11 @@ describe('the caseload page', () => {
       expect(await axe(page)).toEqual([]);
       if (SHOTS) {
         await page.screenshot({ path: `${SHOTS}/caseload-360.png`, fullPage: true });
-        for (const i of [0, 1, 2]) await widget.locator('.block').nth(i).screenshot({ path: `${SHOTS}/caseload-360-${i}.png` });
+        for (const i of [0, 1, 2])
+          await widget
+            .locator('.block')
+            .nth(i)
+            .screenshot({ path: `${SHOTS}/caseload-360-${i}.png` });
       }
 
       // The refs went in a POST body; the names never left the page.
