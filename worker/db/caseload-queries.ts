@@ -58,3 +58,32 @@ export function paceWeeks(
     )
     .bind(q.platformId, q.therapistHash, q.fromDay, q.toDay, q.aboveBand);
 }
+
+/**
+ * The caseload rollups of one platform (?1) recomputed from the sessions, by the same formulas as migration 0009's
+ * triggers: an operator's check, the test that the triggers never drift, and the 1M-session bench's bulk seed.
+ * Columns as in the tables, in table order.
+ */
+export const CASELOAD_CLIENTS_FROM_SCRATCH = `
+  SELECT platform_id, therapist_hash, client_hash, count(*) AS rated,
+         json_group_array(json_array(at, seq, total)) FILTER (WHERE rn <= 51) AS recent, max(at) AS last_at
+    FROM (SELECT r.platform_id, r.therapist_hash, r.client_hash, s.created_at AS at, s.client_seq AS seq, r.total,
+                 row_number() OVER (PARTITION BY r.platform_id, r.therapist_hash, r.client_hash
+                                    ORDER BY s.created_at DESC, s.client_seq DESC) AS rn
+            FROM ratings r JOIN sessions s ON s.platform_id = r.platform_id AND s.sid_hash = r.sid_hash
+           WHERE r.platform_id = ?1 AND r.status = 'rated')
+   GROUP BY platform_id, therapist_hash, client_hash`;
+
+export const PACE_DAYS_FROM_SCRATCH = `
+  SELECT platform_id, therapist_hash, day, CASE WHEN share <= 0 THEN 0 ELSE (share - 1) / 50000 END AS band,
+         count(*) AS n, sum(th) AS total_sum, sum(th * th) AS total_sq, sum(share) AS share_sum,
+         sum(turn) AS turn_sum, sum(ov) AS overlap_sum
+    FROM (SELECT s.platform_id, s.therapist_hash, s.created_at / 86400 AS day,
+                 CAST(round(r.total * 100) AS INTEGER) AS th,
+                 CAST(round(1000000.0 * p.therapist_talk_seconds / (p.therapist_talk_seconds + p.client_talk_seconds)) AS INTEGER) AS share,
+                 CAST(round(p.longest_therapist_turn_seconds * 10) AS INTEGER) AS turn, p.overlap_count AS ov
+            FROM sessions s
+            JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
+            JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
+           WHERE s.platform_id = ?1 AND r.status = 'rated' AND p.therapist_talk_seconds + p.client_talk_seconds > 0)
+   GROUP BY platform_id, therapist_hash, day, band`;

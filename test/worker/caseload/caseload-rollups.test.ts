@@ -4,6 +4,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { eraseClientStatements, expireSessionsStatements } from '../../../worker/db/admin-queries.ts';
+import { CASELOAD_CLIENTS_FROM_SCRATCH, PACE_DAYS_FROM_SCRATCH } from '../../../worker/db/caseload-queries.ts';
 import { seedPlatform } from '../helpers.ts';
 import { daysAgo, storeRaw } from './seed.ts';
 
@@ -68,5 +69,53 @@ describe('caseload rollups (migration 0009)', () => {
     await env.DB.batch(eraseClientStatements(env.DB, p.platformId, cid));
     expect(await clientRows(p.platformId)).toEqual([]);
     expect(await paceRows(p.platformId)).toEqual([]);
+  });
+});
+
+describe('caseload rollups never drift', () => {
+  it('equal a recomputation from the sessions after writes in any order, declines, erasure and retention', async () => {
+    const p = await seedPlatform();
+    // Deterministic pseudo-random history: 3 therapists, 6 clients, 60 sessions, facts in either order.
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 60; i++) {
+      const s = { sid: `s${i}`, tid: `t${i % 3}`, cid: `c${Math.floor(rand() * 6)}`, at: daysAgo(90 - i) };
+      const total = rand() < 0.1 ? ('declined' as const) : Math.round(rand() * 400) / 10;
+      const pacing = {
+        share: rand() < 0.1 ? 0 : Math.round(rand() * 100) / 100,
+        longestTurn: rand() * 120,
+        overlaps: Math.floor(rand() * 9),
+      };
+      if (rand() < 0.5) {
+        await storeRaw(p.platformId, { ...s, total });
+        if (rand() < 0.9) await storeRaw(p.platformId, { ...s, ...pacing });
+      } else {
+        await storeRaw(p.platformId, { ...s, ...pacing });
+        if (rand() < 0.9) await storeRaw(p.platformId, { ...s, total });
+      }
+    }
+    const check = async () => {
+      const norm = (rows: Record<string, unknown>[]) =>
+        rows
+          .map((r) => ({
+            ...r,
+            ...(typeof r.recent === 'string' ? { recent: JSON.stringify(JSON.parse(r.recent).sort()) } : {}),
+          }))
+          .map((r) => JSON.stringify(r))
+          .sort();
+      const stored = async (table: string) =>
+        (await env.DB.prepare(`SELECT * FROM ${table} WHERE platform_id = ?1`).bind(p.platformId).all()).results;
+      const scratch = async (sql: string) => (await env.DB.prepare(sql).bind(p.platformId).all()).results;
+      expect(norm(await stored('caseload_clients'))).toEqual(norm(await scratch(CASELOAD_CLIENTS_FROM_SCRATCH)));
+      expect(norm(await stored('therapist_pace_days'))).toEqual(norm(await scratch(PACE_DAYS_FROM_SCRATCH)));
+      return (await stored('therapist_pace_days')).length;
+    };
+    expect(await check()).toBeGreaterThan(10);
+    await env.DB.batch(expireSessionsStatements(env.DB, p.platformId, daysAgo(70), 15));
+    await check();
+    await env.DB.batch(
+      eraseClientStatements(env.DB, p.platformId, await hashRef(env.REF_HASH_SECRET, p.platformId, 'cid', 'c2')),
+    );
+    await check();
   });
 });
