@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CaseloadResponse } from '../../../schemas/caseload.ts';
 import { mountCaseload } from '../../../widget/caseload/index.tsx';
+import { mountCaseload as publicMount } from '../../../widget/index.ts';
 
 const answer = (refs: string[]): CaseloadResponse => ({
   days: 365,
@@ -116,5 +117,32 @@ describe('mountCaseload', () => {
     expect(root.querySelector('[role=alert]')).toBeNull();
     expect(root.textContent).toContain('Ana');
     c.teardown();
+  });
+
+  it('attune/widget mountCaseload: one <attune-widget> at the target, the view in its shadow root; remove() leaves nothing', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        const refs = (JSON.parse(String(init.body)) as { clients: string[] }).clients;
+        return new Response(JSON.stringify(answer(refs)), { headers: { 'Content-Type': 'application/json' } });
+      }),
+    );
+    const slot = document.createElement('div');
+    slot.id = 'caseload-slot';
+    document.body.appendChild(slot);
+    const seen: unknown[] = [];
+    const view = publicMount({
+      token: TOKEN,
+      api: 'https://api.example/',
+      target: '#caseload-slot',
+      clients: [{ ref: 'r-1', name: 'Ana Souza' }],
+      on: { caseload: (d) => seen.push(d) },
+    });
+    await vi.waitFor(() => expect(seen).toEqual([{ clients: 1 }]));
+    const host = slot.querySelector('attune-widget')!;
+    expect(host.shadowRoot!.textContent).toContain('Ana Souza');
+    view.remove();
+    expect(slot.querySelector('attune-widget')).toBeNull();
+    slot.remove();
   });
 });
