@@ -21,7 +21,7 @@ export const CASELOAD_CSS = `${TREND_CSS}
 .sentence{border-inline-start:4px solid var(--attune-accent);padding:4px 0 4px 12px;padding-inline:12px 0;margin:8px 0}
 .sentence p:first-child{font-size:17px}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(128px,1fr));gap:8px 16px;margin:12px 0}
-.facts div{margin:0}
+.facts div{margin:0;display:flex;flex-direction:column;justify-content:space-between}
 .facts dt{font-size:13px;color:var(--attune-muted)}
 .facts dd{margin:0;font-size:18px;font-weight:600;font-variant-numeric:tabular-nums}
 .pace{display:block;width:100%;max-width:440px;height:auto;margin:8px 0 4px}
