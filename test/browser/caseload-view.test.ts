@@ -146,7 +146,10 @@ describe('the caseload page', () => {
       if (SHOTS) {
         await en.page.screenshot({ path: `${SHOTS}/caseload-1280.png`, fullPage: true });
         await en.page.emulateMedia({ colorScheme: 'dark' });
-        await en.page.locator('attune-widget .block').nth(2).screenshot({ path: `${SHOTS}/caseload-1280-dark-pace.png` });
+        await en.page
+          .locator('attune-widget .block')
+          .nth(2)
+          .screenshot({ path: `${SHOTS}/caseload-1280-dark-pace.png` });
       }
       expect(await en.page.locator('attune-widget ul.off > li').count()).toBe(2);
     } finally {
