@@ -67,7 +67,7 @@ describe('the caseload page', () => {
         expect.stringContaining('Ben Carter'),
         expect.stringContaining('Dev Patel'),
       ]);
-      expect(await off.nth(0).innerText()).toMatch(/Fell twice in a row: 33\.0, 30\.5, 27\.0\./);
+      expect(await off.nth(0).textContent()).toMatch(/Fell twice in a row: 33\.0, 30\.5, 27\.0\./);
       // A screen reader gets each chart as one named image, and the headings in order.
       await expect
         .poll(() => page.getByRole('img', { name: /^Weekly means over \d+ weeks: client ratings from/ }).count())
@@ -81,7 +81,7 @@ describe('the caseload page', () => {
         'Your pacing beside their ratings',
       ]);
       // The seeded history has enough sessions on both sides: a claim with its interval.
-      const sentence = await widget.locator('.sentence').innerText();
+      const sentence = (await widget.locator('.sentence').textContent()) ?? '';
       expect(sentence).toMatch(
         /In your sessions where you talked more than 60% of the time, clients rated the session [\d.]+ points (lower|higher) on average \(\d+ vs \d+ sessions\)\./,
       );
@@ -135,7 +135,7 @@ describe('the caseload page', () => {
       const card = page.locator('attune-widget .caseload');
       expect(await card.getAttribute('dir')).toBe('rtl');
       expect(await page.locator('attune-widget .root').getAttribute('lang')).toBe('ar');
-      expect(await card.locator('h2').innerText()).toBe('عملاؤك');
+      expect(await card.locator('h2').textContent()).toBe('عملاؤك');
       expect(await axe(page)).toEqual([]);
       if (SHOTS) await page.screenshot({ path: `${SHOTS}/caseload-ar-1280.png`, fullPage: true });
     } finally {

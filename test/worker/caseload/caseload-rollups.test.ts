@@ -77,7 +77,10 @@ describe('caseload rollups never drift', () => {
     const p = await seedPlatform();
     // Deterministic pseudo-random history: 3 therapists, 6 clients, 60 sessions, facts in either order.
     let seed = 7;
-    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let i = 0; i < 60; i++) {
       const s = { sid: `s${i}`, tid: `t${i % 3}`, cid: `c${Math.floor(rand() * 6)}`, at: daysAgo(90 - i) };
       const total = rand() < 0.1 ? ('declined' as const) : Math.round(rand() * 400) / 10;
