@@ -31,32 +31,39 @@ async function caseloadToken(locale) {
 }
 
 function loadScript() {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = `${api}/caseload.js`;
-    script.nonce = nonce;
-    script.onload = resolve;
-    script.onerror = () => reject(new Error('caseload.js did not load'));
-    document.head.append(script);
-  });
+  const script = document.createElement('script');
+  script.src = `${api}/caseload.js`;
+  script.nonce = nonce;
+  script.async = true;
+  script.onerror = () => status('caseload.js did not load');
+  document.head.append(script);
 }
 
+// Calls made before caseload.js has loaded wait in its queue (`q`), as with widget.js.
+window.AttuneCaseload = window.AttuneCaseload || { q: [] };
 let handle = null;
 async function show(locale) {
   status('Loading…');
   try {
-    const [token] = await Promise.all([caseloadToken(locale), window.AttuneCaseload ? null : loadScript()]);
+    const token = await caseloadToken(locale);
     handle?.remove();
-    handle = window.AttuneCaseload.mount(document.getElementById('caseload'), {
+    handle = null;
+    const options = {
       token,
       clients: CLIENTS,
       api,
       nonce,
       on: {
+        ready: (h) => {
+          handle = h;
+        },
         caseload: () => status(''),
         error: (e) => status(e.message),
       },
-    });
+    };
+    const target = document.getElementById('caseload');
+    if (window.AttuneCaseload.q) window.AttuneCaseload.q.push(['mount', [target, options]]);
+    else handle = window.AttuneCaseload.mount(target, options);
   } catch (e) {
     status(String(e));
   }
@@ -67,3 +74,4 @@ const initial = new URLSearchParams(location.search).get('lang');
 if (initial) select.value = initial;
 select.addEventListener('change', () => show(select.value));
 show(select.value);
+loadScript();

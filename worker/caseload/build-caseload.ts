@@ -41,7 +41,7 @@ const mean = (sum: number, n: number, scale: number, places: number) => (n > 0 ?
 /** The pacing part of the answer from the weekly rows (stored units: hundredths, millionths, tenths). */
 export function pacingFrom(
   rows: readonly PaceRow[],
-  q: { toDay: number; days: number; thresholdShare: number; minSessions: number },
+  q: { toDay: number; thresholdShare: number; minSessions: number },
 ): CaseloadResponse['pacing'] {
   const weeks = new Map<number, PaceRow>();
   const side = { above: { n: 0, sum: 0, sumSq: 0 }, below: { n: 0, sum: 0, sumSq: 0 } };

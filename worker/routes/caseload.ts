@@ -55,7 +55,6 @@ export const caseloadRoutes = new Hono<AppEnv>()
       clients: clientsFrom(refs, hashes, (clientRows?.results ?? []) as CaseloadClientRow[], rules),
       pacing: pacingFrom((paceRows?.results ?? []) as PaceRow[], {
         toDay,
-        days,
         thresholdShare,
         minSessions: MIN_COMPARISON_SESSIONS,
       }),
