@@ -43,6 +43,17 @@ describe('Welch’s interval', () => {
     expect(r.ci95[0]).toBeLessThan(r.difference);
   });
 
+  it('agrees with the published worked example (Wikipedia, Welch’s t-test, example 1: t = -2.46, df = 24.99, p = 0.021)', () => {
+    const a = [27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4];
+    const b = [27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4];
+    const r = welch(sums(a), sums(b))!;
+    expect(r.df).toBeCloseTo(24.99, 2);
+    const se = (r.ci95[1] - r.ci95[0]) / 2 / t975(r.df);
+    expect(r.difference / se).toBeCloseTo(-2.46, 2);
+    // p = 0.021 < 0.05: the 95 % interval leaves zero out.
+    expect(r.ci95[1]).toBeLessThan(0);
+  });
+
   it('makes no claim below 10 on either side', () => {
     const ten = sums([30, 31, 29, 30, 32, 28, 30, 31, 29, 30]);
     expect(welch(sums([30, 31, 29, 30, 32, 28, 30, 31, 29]), ten)).toBeNull();
