@@ -41,6 +41,8 @@ const dir = 'dist/widget/';
 const paths = {
   client: closure(dir + manifest.client, new Set([dir + 'widget.js'])),
   therapist: closure(dir + manifest.therapist, new Set([dir + 'widget.js'])),
+  // The caseload page loads its own loader, never widget.js.
+  caseload: closure(dir + manifest.caseload, new Set([dir + 'caseload.js'])),
 };
 let failed = false;
 for (const [role, files] of Object.entries(paths)) {

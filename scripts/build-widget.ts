@@ -71,8 +71,8 @@ export const common: esbuild.BuildOptions = {
 
 export interface WidgetBuild {
   meta: esbuild.Metafile;
-  /** Role -> its entry chunk's file name, as compiled into the loader. */
-  manifest: Record<'client' | 'therapist', string>;
+  /** Role -> its entry chunk's file name, as compiled into the loader (caseload: into caseload.js). */
+  manifest: Record<'client' | 'therapist' | 'caseload', string>;
   /** The loader's versioned file name (widget-<hash>.js) and its SRI (sha384, the same for widget.js). */
   loader: { versioned: string; integrity: string };
   budgets: BudgetResult[];
@@ -104,6 +104,7 @@ export async function buildWidget(): Promise<WidgetBuild> {
   const roles = await Promise.all([
     role('client', 'widget/client/index.ts'),
     role('therapist', 'widget/therapist/index.tsx'),
+    role('caseload', 'widget/caseload/index.tsx'),
   ]);
   const entryOf = (r: esbuild.BuildResult, source: string) => {
     const out = Object.entries(r.metafile!.outputs).find(([, o]) => o.entryPoint === source);
@@ -113,18 +114,32 @@ export async function buildWidget(): Promise<WidgetBuild> {
   const entries = {
     client: entryOf(roles[0], 'widget/client/index.ts'),
     therapist: entryOf(roles[1], 'widget/therapist/index.tsx'),
+    caseload: entryOf(roles[2], 'widget/caseload/index.tsx'),
   };
-  const manifest = { client: basename(entries.client), therapist: basename(entries.therapist) };
+  const manifest = {
+    client: basename(entries.client),
+    therapist: basename(entries.therapist),
+    caseload: basename(entries.caseload),
+  };
   const loaderPath = join(outdir, 'widget.js');
   const loaderBuild = await esbuild.build({
     ...common,
     entryPoints: ['widget/loader.ts'],
     format: 'iife',
     outfile: loaderPath,
-    define: { __ATTUNE_CHUNKS__: JSON.stringify(manifest) },
+    define: { __ATTUNE_CHUNKS__: JSON.stringify({ client: manifest.client, therapist: manifest.therapist }) },
+  });
+  // The caseload page's own loader: the call page's widget.js does not even name the caseload chunk.
+  const caseloadLoaderPath = join(outdir, 'caseload.js');
+  const caseloadLoaderBuild = await esbuild.build({
+    ...common,
+    entryPoints: ['widget/caseload-loader.ts'],
+    format: 'iife',
+    outfile: caseloadLoaderPath,
+    define: { __ATTUNE_CASELOAD_CHUNK__: JSON.stringify(manifest.caseload) },
   });
   const meta: esbuild.Metafile = { inputs: {}, outputs: {} };
-  for (const r of [loaderBuild, ...roles]) {
+  for (const r of [loaderBuild, caseloadLoaderBuild, ...roles]) {
     Object.assign(meta.inputs, r.metafile!.inputs);
     Object.assign(meta.outputs, r.metafile!.outputs);
   }
@@ -133,10 +148,20 @@ export async function buildWidget(): Promise<WidgetBuild> {
   const integrity = 'sha384-' + createHash('sha384').update(loaderBytes).digest('base64');
   const versioned = `widget-${createHash('sha256').update(loaderBytes).digest('hex').slice(0, 12)}.js`;
   writeFileSync(join(outdir, versioned), loaderBytes);
+  const caseloadIntegrity = 'sha384-' + createHash('sha384').update(readFileSync(caseloadLoaderPath)).digest('base64');
   writeFileSync(
     join(outdir, 'integrity.json'),
-    JSON.stringify({ 'widget.js': integrity, [versioned]: integrity, loader: versioned, chunks: manifest }, null, 2) +
-      '\n',
+    JSON.stringify(
+      {
+        'widget.js': integrity,
+        [versioned]: integrity,
+        'caseload.js': caseloadIntegrity,
+        loader: versioned,
+        chunks: manifest,
+      },
+      null,
+      2,
+    ) + '\n',
   );
 
   // The loader import()s its chunks from the API origin into a page on another origin: module scripts are fetched
@@ -145,7 +170,7 @@ export async function buildWidget(): Promise<WidgetBuild> {
   const hashed = [
     versioned,
     ...Object.keys(meta.outputs)
-      .filter((o) => o.endsWith('.js') && o !== 'dist/widget/widget.js')
+      .filter((o) => o.endsWith('.js') && o !== 'dist/widget/widget.js' && o !== 'dist/widget/caseload.js')
       .map((o) => basename(o)),
   ];
   const rule = (path: string, ...headers: string[]) => [path, ...headers.map((h) => '  ' + h)];
@@ -159,6 +184,7 @@ export async function buildWidget(): Promise<WidgetBuild> {
         'X-Content-Type-Options: nosniff',
       ),
       ...rule('/widget.js', `Cache-Control: ${ALIAS_CACHE}`),
+      ...rule('/caseload.js', `Cache-Control: ${ALIAS_CACHE}`),
       ...rule('/integrity.json', `Cache-Control: ${ALIAS_CACHE}`),
       ...hashed.sort().flatMap((f) => rule('/' + f, `Cache-Control: ${IMMUTABLE}`)),
       '',
@@ -167,7 +193,9 @@ export async function buildWidget(): Promise<WidgetBuild> {
   writeFileSync(join(root, 'dist/widget-meta.json'), JSON.stringify(meta));
 
   const gzipOf = (file: string) => gzipSync(readFileSync(join(root, file)), { level: 9 }).length;
-  const budgets = checkBudgets(meta, 'dist/widget/widget.js', entries, gzipOf);
+  const budgets = checkBudgets(meta, 'dist/widget/widget.js', entries, gzipOf, undefined, {
+    caseload: 'dist/widget/caseload.js',
+  });
   const over = budgets.filter((b) => !b.ok);
   if (over.length) {
     throw new BudgetExceeded(

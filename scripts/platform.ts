@@ -12,6 +12,13 @@
  *   npm run platform -- webhook-list --platform plt_...
  *   npm run platform -- webhook-rotate --id we_...
  *   npm run platform -- webhook-delete --id we_...
+ *   ATTUNE_PRIVATE_KEY=... npm run platform -- token --platform plt_... --kid k_... --role caseload --therapist REF [--ttl S]
+ *   ATTUNE_PRIVATE_KEY=... npm run platform -- token --platform plt_... --kid k_... --role client|therapist
+ *                               --session REF --therapist REF --client REF [--ttl S]
+ *
+ * `token` mints a token on this machine with the platform's private key (read from ATTUNE_PRIVATE_KEY, never from an
+ * argument, so it stays out of shell history), exactly as `attune/server` does on the platform's backend: for trying
+ * the API by hand, e.g. a therapist's read-only caseload token (`--role caseload`: no session, no client).
  *
  * `create` generates the signing key (Ed25519 by default), stores only the public JWK (or, for HS256, the shared
  * secret) in D1, and prints the platform id, the kid and the private key ONCE: keep it in the platform's secret
@@ -32,6 +39,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { PlatformSettings } from '../worker/admin/platform-settings.ts';
+import { AccessToken, CaseloadToken } from '../sdk/access-token.ts';
 import { generateKey, randomId, randomSecret } from '../sdk/keys.ts';
 import {
   addOriginSql,
@@ -64,6 +72,8 @@ const USAGE = `usage:
   npm run platform -- webhook-list --platform ID [--remote] [--persist-to DIR]
   npm run platform -- webhook-rotate --id ENDPOINT_ID [--vars FILE] [--remote] [--persist-to DIR]
   npm run platform -- webhook-delete --id ENDPOINT_ID [--remote] [--persist-to DIR]
+  ATTUNE_PRIVATE_KEY=KEY npm run platform -- token --platform ID --kid KID --role caseload --therapist REF [--ttl S] [--locale L]
+  ATTUNE_PRIVATE_KEY=KEY npm run platform -- token --platform ID --kid KID --role client|therapist --session REF --therapist REF --client REF [--ttl S]
   (event types: ${WEBHOOK_EVENT_TYPES.join(', ')})`;
 
 function assertEndpoint(target: D1Target, id: string): void {
@@ -101,6 +111,13 @@ async function main(argv: string[]): Promise<number> {
       events: { type: 'string' },
       fhir: { type: 'boolean', default: false },
       vars: { type: 'string', default: '.dev.vars' },
+      kid: { type: 'string' },
+      role: { type: 'string' },
+      session: { type: 'string' },
+      therapist: { type: 'string' },
+      client: { type: 'string' },
+      ttl: { type: 'string' },
+      locale: { type: 'string' },
       remote: { type: 'boolean', default: false },
       'persist-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -264,6 +281,37 @@ ${secret}`);
     assertEndpoint(target, values.id);
     executeSql(target, deleteWebhookSql(values.id));
     console.log(`Deleted ${values.id}.`);
+    return 0;
+  }
+
+  if (command === 'token') {
+    const key = process.env.ATTUNE_PRIVATE_KEY;
+    if (!values.platform || !values.kid || !key)
+      throw new Error('--platform, --kid and the ATTUNE_PRIVATE_KEY environment variable are required');
+    if (!values.therapist) throw new Error('--therapist is required');
+    const signing = { platformId: values.platform, kid: values.kid, key };
+    const extra = {
+      ...(values.ttl ? { ttl: Number(values.ttl) } : {}),
+      ...(values.locale ? { locale: values.locale } : {}),
+    };
+    let token: string;
+    if (values.role === 'caseload') {
+      token = await new CaseloadToken(signing.platformId, signing.kid, key, {
+        therapist: values.therapist,
+        ...extra,
+      }).toJwt();
+    } else if (values.role === 'client' || values.role === 'therapist') {
+      if (!values.session || !values.client) throw new Error('--session and --client are required for a session token');
+      token = await new AccessToken(signing.platformId, signing.kid, key, {
+        identity: values.role === 'client' ? values.client : values.therapist,
+        role: values.role,
+        session: values.session,
+        therapist: values.therapist,
+        client: values.client,
+        ...extra,
+      }).toJwt();
+    } else throw new Error('--role must be caseload, client or therapist');
+    console.log(token);
     return 0;
   }
 

@@ -1,6 +1,6 @@
 // Screenshots for the README, taken in Debian's Chromium on the local stack (the Worker in wrangler dev and the
 // demo host, as the browser tests run them): the client's rating card, the therapist's pacing strip with a cue,
-// and the therapist's summary with the client's trend. `npm run screenshots` writes docs/screenshots/*.png;
+// the therapist's summary with the client's trend, and the therapist's caseload page (the seeded demo history). `npm run screenshots` writes docs/screenshots/*.png;
 // test/browser/embed-sdk.test.ts runs the same capture into a temp directory.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { endCall, mintDemoTokens, paneUrl } from '../test/browser/page-helpers.ts';
 import { launchChromium, startStack, type Stack } from '../test/browser/stack.ts';
 
-export const SHOTS = ['rating-card.png', 'pacing-strip-cue.png', 'summary-trend.png'] as const;
+export const SHOTS = ['rating-card.png', 'pacing-strip-cue.png', 'summary-trend.png', 'caseload.png'] as const;
 
 const VIEWPORT = { width: 480, height: 760 };
 
@@ -121,10 +121,18 @@ async function summaryWithTrend(stack: Stack, therapistPage: Page, clientPage: P
   await widget(therapistPage).screenshot({ path: out });
 }
 
+/** The demo's caseload page on a desktop-width screen, once its comparison sentence is there. */
+async function caseload(stack: Stack, page: Page, out: string): Promise<void> {
+  await page.setViewportSize({ width: 960, height: 1800 });
+  await page.goto(`${stack.host}/caseload.html`);
+  await page.locator('attune-widget .sentence').waitFor({ timeout: 15_000 });
+  await widget(page).screenshot({ path: out });
+}
+
 /** Takes every screenshot into `outDir`; returns their paths. */
 export async function captureScreenshots(stack: Stack, browser: Browser, outDir: string): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
-  const [card, strip, summary] = SHOTS.map((f) => join(outDir, f)) as [string, string, string];
+  const [card, strip, summary, caseloadShot] = SHOTS.map((f) => join(outDir, f)) as [string, string, string, string];
   const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light', reducedMotion: 'reduce' });
   try {
     await ratingCard(stack, await context.newPage(), card);
@@ -132,10 +140,11 @@ export async function captureScreenshots(stack: Stack, browser: Browser, outDir:
     const tall = await context.newPage();
     await tall.setViewportSize({ width: VIEWPORT.width, height: 1600 }); // the whole summary, trend included
     await summaryWithTrend(stack, tall, await context.newPage(), summary);
+    await caseload(stack, await context.newPage(), caseloadShot);
   } finally {
     await context.close();
   }
-  return [card, strip, summary];
+  return [card, strip, summary, caseloadShot];
 }
 
 if (import.meta.main) {

@@ -17,6 +17,8 @@
  *   DEMO_PLATFORM_ID, DEMO_KID, DEMO_PRIVATE_JWK   the demo platform's signing key (dev only)
  *   DEMO_QUICK_PLATFORM_ID, DEMO_QUICK_KID, DEMO_QUICK_PRIVATE_JWK   the same for the quick-cues platform
  *
+ * Also seeds the demo therapist's past sessions (scripts/demo-history.ts) for the caseload page.
+ *
  * Prints one JSON line: { platformId, kid, origins, vars }.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JWK } from 'jose';
 import { generateKey, publicJwkOf, randomId, randomSecret } from '../sdk/keys.ts';
+import { demoHistorySql } from './demo-history.ts';
 import { createPlatformSql, normalizeOrigin, settingsPatchSql } from './platform-sql.ts';
 import { applyMigrations, executeSql, ROOT } from './wrangler-d1.ts';
 
@@ -124,6 +127,8 @@ async function main(argv: string[]): Promise<void> {
 
   vars.set('DEV_MODE', '1');
   if (!vars.get('REF_HASH_SECRET')) vars.set('REF_HASH_SECRET', randomSecret(32));
+  // The demo therapist's past sessions, for the caseload page (INSERT OR IGNORE: a second run adds nothing).
+  executeSql(target, await demoHistorySql(demo.platformId, vars.get('REF_HASH_SECRET')!, now));
   for (const [prefix, k] of [
     ['DEMO', demo],
     ['DEMO_QUICK', quick],

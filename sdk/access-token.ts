@@ -94,3 +94,65 @@ export class AccessToken {
     );
   }
 }
+
+/** Who a caseload token is for: the therapist alone, with no session and no client. */
+export interface CaseloadTokenOptions {
+  /** The therapist's ref, the same as `therapist` in their session tokens (becomes `tid`, and `sub`). */
+  therapist: string;
+  /** Lifetime in seconds; default 1 h (a page view), at most 24 h. */
+  ttl?: number;
+  /** Locale the caseload view speaks (BCP 47), becomes `loc`. */
+  locale?: string;
+  /** A registered instrument id (`ins`) whose flag rules define "not on track"; default the platform's. */
+  instrument?: string;
+}
+
+/** Default lifetime of a caseload token: one page view, not a workday. */
+export const CASELOAD_TTL_SECONDS = 3600;
+
+/**
+ * A read-only token for the therapist's caseload view (`role: 'caseload'`): it reads that therapist's own clients'
+ * ratings and pacing, for the client refs the page sends, and nothing else (no session, no live channel, no write).
+ *
+ * @example
+ * import { CaseloadToken } from 'attune/server';
+ * const token = await new CaseloadToken(env.ATTUNE_PLATFORM_ID, env.ATTUNE_KID, env.ATTUNE_PRIVATE_KEY, {
+ *   therapist: user.id,
+ * }).toJwt();
+ */
+export class CaseloadToken {
+  readonly #signing: SigningKey;
+  readonly #options: CaseloadTokenOptions;
+
+  constructor(
+    platformId: string,
+    kid: string,
+    key: JWK | string | Uint8Array,
+    options: CaseloadTokenOptions,
+    alg?: SigningAlg,
+  ) {
+    this.#signing = { platformId, kid, key, ...(alg ? { alg } : {}) };
+    this.#options = { ...options };
+  }
+
+  get ttl(): number {
+    return this.#options.ttl ?? CASELOAD_TTL_SECONDS;
+  }
+
+  /** The signed JWT; rejects with `MintError` on an invalid claim or key. */
+  toJwt(options: { now?: number } = {}): Promise<string> {
+    const o = this.#options;
+    return mintToken(
+      this.#signing,
+      {
+        role: 'caseload',
+        sub: o.therapist,
+        tid: o.therapist,
+        ttlSeconds: this.ttl,
+        ...(o.locale ? { loc: o.locale } : {}),
+        ...(o.instrument ? { ins: o.instrument } : {}),
+      },
+      options,
+    );
+  }
+}

@@ -9,6 +9,8 @@
  *   { platformId: process.env.ATTUNE_PLATFORM_ID, kid: process.env.ATTUNE_KID, key: process.env.ATTUNE_PRIVATE_JWK },
  *   { role: 'client', sub: 'u_42', sid: 'sess_9', tid: 'th_7', cid: 'u_42', loc: 'en' },
  * );
+ * // The therapist's caseload page (no session): read-only, their own clients only.
+ * const caseload = await mintToken(signing, { role: 'caseload', sub: 'th_7', tid: 'th_7', ttlSeconds: 3600 });
  */
 import { importJWK, SignJWT, type JWK } from 'jose';
 import * as v from 'valibot';
@@ -33,8 +35,12 @@ export const MAX_TTL_SECONDS = 24 * 3600;
 
 export class MintError extends Error {}
 
-/** The claims a platform chooses; `iss` comes from the signing key, `aud`, `iat` and `exp` from the helper. */
-export type SessionClaims = Omit<MintInput, 'iss'> & { nbf?: number };
+type WithoutIss<T> = T extends unknown ? Omit<T, 'iss'> & { nbf?: number } : never;
+/**
+ * The claims a platform chooses; `iss` comes from the signing key, `aud`, `iat` and `exp` from the helper. A session
+ * token names the session and both participants; a caseload token (`role: 'caseload'`) only the therapist (`tid`).
+ */
+export type SessionClaims = WithoutIss<MintInput>;
 
 /** Signs a token for `claims`; `exp` = now + ttlSeconds (default 4 h). Throws MintError on bad input. */
 export async function mintToken(

@@ -1,6 +1,12 @@
-// `attune/server`: what a platform's backend needs to mint session tokens and verify webhook deliveries. No Node
-// built-ins: Node 20+, Workers, Deno and Bun.
-export { AccessToken, type AccessTokenOptions } from './access-token.ts';
+// `attune/server`: what a platform's backend needs to mint session and caseload tokens and to verify webhook
+// deliveries. No Node built-ins: Node 20+, Workers, Deno and Bun.
+export {
+  AccessToken,
+  type AccessTokenOptions,
+  CASELOAD_TTL_SECONDS,
+  CaseloadToken,
+  type CaseloadTokenOptions,
+} from './access-token.ts';
 export {
   DEFAULT_TTL_SECONDS,
   MAX_TTL_SECONDS,

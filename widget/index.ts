@@ -4,6 +4,7 @@
 // with the internal ones.
 import { boot } from './embed/boot.ts';
 import { decodeClaims } from './embed/config.ts';
+import { createHost } from './embed/host.ts';
 
 export type Role = 'client' | 'therapist';
 
@@ -269,4 +270,80 @@ export function endSession(options?: { focus?: boolean }): void {
 /** Removes the mounted widget, if any. */
 export function remove(): void {
   current()?.remove();
+}
+
+/** One of the therapist's clients as the host page knows them: the platform's own ref, and the name to show. */
+export interface CaseloadClientRef {
+  ref: string;
+  /** Shown in the page only: names never leave the browser. */
+  name: string;
+}
+
+export interface CaseloadOptions {
+  /** A caseload token (`CaseloadToken` from `attune/server`: role caseload, the therapist alone). */
+  token: string;
+  api: string;
+  clients: CaseloadClientRef[];
+  target?: Element | string;
+  nonce?: string;
+  theme?: 'light' | 'dark';
+  /** Overrides the token's locale. */
+  locale?: string;
+  on?: { error?: (e: WidgetError) => void; caseload?: (detail: { clients: number }) => void };
+}
+
+export interface CaseloadHandle {
+  /** Show these clients instead (asks the API again). */
+  setClients(clients: CaseloadClientRef[]): void;
+  remove(): void;
+}
+
+/**
+ * The therapist's caseload view (its own lazy chunk; not the call widget): who is not on track, and their own pacing
+ * beside their clients' ratings. The refs go to the API in a POST body; the names stay in the page.
+ *
+ * @example
+ * import { mountCaseload } from 'attune/widget';
+ * const view = mountCaseload({ token, api: 'https://attune.example', target: '#caseload',
+ *   clients: [{ ref: 'c_81', name: 'Ana Souza' }] });
+ */
+export function mountCaseload(options: CaseloadOptions): CaseloadHandle {
+  const host = createHost(document, options.target, options.theme);
+  let clients: unknown = options.clients;
+  let removed = false;
+  let controller: { setClients(c: unknown): void; teardown(): void } | null = null;
+  const emit = (event: string, detail?: unknown) => {
+    const cb = (options.on as Record<string, ((d: never) => void) | undefined> | undefined)?.[event];
+    try {
+      cb?.(detail as never);
+    } catch (e) {
+      console.error('[attune] listener failed', e);
+    }
+  };
+  import('./caseload/index.tsx').then(
+    (m) => {
+      if (removed) return;
+      controller = m.mountCaseload({
+        root: host.root,
+        token: options.token,
+        api: options.api.replace(/\/+$/, ''),
+        clients,
+        nonce: options.nonce,
+        locale: options.locale,
+        emit,
+      });
+    },
+    (e: unknown) => emit('error', { code: 'chunk_load_failed', message: `Attune: could not load the caseload: ${e}` }),
+  );
+  return {
+    setClients(next) {
+      clients = next;
+      controller?.setClients(next);
+    },
+    remove() {
+      removed = true;
+      controller?.teardown();
+      host.teardown();
+    },
+  };
 }

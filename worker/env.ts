@@ -1,4 +1,4 @@
-import type { Instrument, TokenClaims } from '../schemas/index.ts';
+import type { CaseloadTokenClaims, Instrument, SessionTokenClaims } from '../schemas/index.ts';
 import type { PlatformSettings } from './admin/platform-settings.ts';
 
 /** Bindings and variables the Worker reads (wrangler.toml, .dev.vars, secrets). */
@@ -48,7 +48,11 @@ export interface AppEnv {
 
 declare module 'hono' {
   interface ContextVariableMap {
-    claims: TokenClaims;
+    claims: SessionTokenClaims;
+    /** A caseload token's claims (the caseload route only; session routes refuse such a token). */
+    caseloadClaims: CaseloadTokenClaims;
+    /** HMAC of the caseload token's tid (the caseload route only). */
+    therapistHash: string;
     platform: PlatformContext;
     refs: HashedRefs;
     instrument: Instrument;

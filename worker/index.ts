@@ -7,6 +7,7 @@ import { cors } from './http/cors.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { enforceRetention } from './admin/retention.ts';
+import { caseloadRoutes } from './routes/caseload.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { contextRoutes } from './routes/context.ts';
 import { devRoutes } from './routes/dev.ts';
@@ -35,7 +36,8 @@ const v1 = new Hono<AppEnv>()
   .route('/reports', reportRoutes)
   .route('/clients', clientRoutes)
   .route('/fhir', fhirRoutes)
-  .route('/webhooks', webhookRoutes);
+  .route('/webhooks', webhookRoutes)
+  .route('/caseload', caseloadRoutes);
 
 const app = new Hono<AppEnv>()
   // Before /v1: a 101 answer carries a WebSocket and must not pass through the header-setting middlewares.

@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { generateKey } from '../../sdk/keys.ts';
-import { AccessToken, MintError } from '../../sdk/server.ts';
+import { AccessToken, CaseloadToken, MintError } from '../../sdk/server.ts';
 
 const who = { identity: 'u-1', role: 'client', session: 's-1', therapist: 't-1', client: 'u-1' } as const;
 
@@ -42,5 +42,30 @@ describe('AccessToken', () => {
     await expect(
       new AccessToken('plt_b', key.kid, key.privateKey, { ...who, ttl: 24 * 3600 + 1 }).toJwt(),
     ).rejects.toThrow(MintError);
+  });
+});
+
+describe('CaseloadToken', () => {
+  it('names the therapist alone (tid and sub), no session or client; 1 h by default; refuses a bad ref', async () => {
+    const key = await generateKey('EdDSA');
+    const jwt = await new CaseloadToken('plt_a', key.kid, key.privateKey, { therapist: 't-1', locale: 'fr' }).toJwt({
+      now: 1_900_000_000,
+    });
+    expect(decodeJwt(jwt)).toEqual({
+      iss: 'plt_a',
+      aud: 'attune',
+      sub: 't-1',
+      role: 'caseload',
+      tid: 't-1',
+      loc: 'fr',
+      iat: 1_900_000_000,
+      exp: 1_900_000_000 + 3600,
+    });
+    await expect(
+      new CaseloadToken('plt_a', key.kid, key.privateKey, { therapist: 'has space' }).toJwt(),
+    ).rejects.toBeInstanceOf(MintError);
+    await expect(
+      new CaseloadToken('plt_a', key.kid, key.privateKey, { therapist: 't-1', ttl: 25 * 3600 }).toJwt(),
+    ).rejects.toBeInstanceOf(MintError);
   });
 });

@@ -12,6 +12,7 @@ import type { Cue } from '../../pacing/cue-rules.ts';
 import type { PacingSnapshot as InternalSnapshot } from '../../pacing/session.ts';
 import type { WidgetError as InternalError } from '../../widget/shared/contract.ts';
 import type * as Public from '../../widget/index.ts';
+import type { NamedClient } from '../../widget/caseload/caseload-text.ts';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Fits<A, B> = [A] extends [B] ? true : false;
@@ -29,6 +30,8 @@ const checks = {
   // The public Room shape is the one the adapter reads, and a real livekit-client Room fits it.
   room: true satisfies Same<Public.RoomLike, AdapterRoom>,
   livekitRoom: true satisfies Fits<Room, Public.RoomLike>,
+  // The caseload's public client shape is what the view accepts.
+  caseloadClient: true satisfies Fits<Public.CaseloadClientRef, NamedClient>,
 };
 
 describe('attune/widget public types', () => {

@@ -120,7 +120,7 @@ console.log(JSON.stringify({ widget: Object.keys(widget).sort(), kid: protectedH
     const r = run(join(BIN, 'node'), ['node-import.mjs'], dir);
     expect(r.status, r.out).toBe(0);
     expect(JSON.parse(r.out.trim().split('\n')[0]!)).toEqual({
-      widget: ['attachAudio', 'connect', 'endSession', 'hideStrip', 'mount', 'remove', 'showStrip'],
+      widget: ['attachAudio', 'connect', 'endSession', 'hideStrip', 'mount', 'mountCaseload', 'remove', 'showStrip'],
       kid: 'k_1',
       sub: 'u1',
       sid: 's1',

@@ -44,6 +44,16 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
       d: expect.any(String),
     });
 
+    const t = { persistTo: persist };
+    // The demo therapist's history for the caseload page: eight clients, and the rollups the triggers kept.
+    const history = () =>
+      query<{ sessions: number; clients: number; paced: number }>(
+        t,
+        'SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM caseload_clients) AS clients, (SELECT sum(n) FROM therapist_pace_days) AS paced',
+      )[0]!;
+    const seeded = history();
+    expect(seeded.clients).toBe(8);
+    expect(seeded.paced).toBe(seeded.sessions);
     const second = JSON.parse(
       node('scripts/seed-demo.ts', [
         '--persist-to',
@@ -56,8 +66,8 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     );
     expect(second).toEqual(first);
     expect(parseVars(readFileSync(vars, 'utf8'))).toEqual(v1);
+    expect(history()).toEqual(seeded);
 
-    const t = { persistTo: persist };
     // The demo platform and its quick-cues twin (a short quiet start), each with the origin and one public key.
     expect(v1.get('DEMO_QUICK_PLATFORM_ID')).toBe(first.quickPlatformId);
     const platforms = query<{ id: string; settings: string }>(t, 'SELECT id, settings FROM platforms ORDER BY id');
@@ -189,6 +199,43 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     expect(() =>
       node('scripts/platform.ts', ['create', '--name', 'X', '--alg', 'none', '--persist-to', join(dir, 'bad')]),
     ).toThrow();
+  });
+
+  it('token mints a caseload token (tid only) and a session token with the key from the environment', async () => {
+    const { generateKey } = await import('../../sdk/keys.ts');
+    const { decodeJwt, importJWK, jwtVerify } = await import('jose');
+    const key = await generateKey('EdDSA');
+    const run = (args: string[]) =>
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'scripts/platform.ts'), 'token', '--platform', 'plt_cli', '--kid', key.kid, ...args],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, ATTUNE_PRIVATE_KEY: JSON.stringify(key.privateKey) },
+        },
+      ).trim();
+    const caseload = run(['--role', 'caseload', '--therapist', 'dr-7']);
+    const publicKey = await importJWK((key.stored as { publicJwk: object }).publicJwk, 'EdDSA');
+    const { payload } = await jwtVerify(caseload, publicKey, { issuer: 'plt_cli', audience: 'attune' });
+    expect(payload).toMatchObject({ role: 'caseload', tid: 'dr-7', sub: 'dr-7' });
+    expect(payload.sid).toBeUndefined();
+    expect(payload.exp! - payload.iat!).toBe(3600);
+    const client = run([
+      '--role',
+      'client',
+      '--session',
+      's-1',
+      '--therapist',
+      'dr-7',
+      '--client',
+      'c-1',
+      '--ttl',
+      '600',
+    ]);
+    expect(decodeJwt(client)).toMatchObject({ role: 'client', sid: 's-1', tid: 'dr-7', cid: 'c-1', sub: 'c-1' });
+    expect(() => run(['--role', 'client', '--therapist', 'dr-7'])).toThrow();
+    expect(() => run(['--role', 'admin', '--therapist', 'dr-7'])).toThrow();
   });
 
   it('vars round-trip through the dotenv format', () => {

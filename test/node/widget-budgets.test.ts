@@ -25,8 +25,28 @@ const meta = {
 const sizes: Record<string, number> = { 'w.js': 1000, 'c.js': 5000, 'cs.js': 4000, 'cl.js': 9000, 't.js': 20_000 };
 
 describe('widget size budgets', () => {
-  it('are 10,240 B (client) and 28 KB (therapist) gzip', () => {
-    expect(BUDGETS_GZIP).toEqual({ client: 10_240, therapist: 28_672 });
+  it('are 10,240 B (client), 28 KB (therapist) and 16 KB (caseload, its own loader) gzip', () => {
+    expect(BUDGETS_GZIP).toEqual({ client: 10_240, therapist: 28_672, caseload: 16_384 });
+  });
+
+  it('count a role’s own loader when it has one (the caseload page loads caseload.js, not widget.js)', () => {
+    const withCaseload = {
+      inputs: {},
+      outputs: { ...meta.outputs, 'cl-loader.js': out([]), 'k.js': out([['cs.js', 'import-statement']]) },
+    } as unknown as Metafile;
+    const all: Record<string, number> = { ...sizes, 'cl-loader.js': 300, 'k.js': 7000 };
+    const r = checkBudgets(
+      withCaseload,
+      'w.js',
+      { client: 'c.js', therapist: 't.js', caseload: 'k.js' },
+      (f) => all[f]!,
+      BUDGETS_GZIP,
+      {
+        caseload: 'cl-loader.js',
+      },
+    );
+    expect(r.find((b) => b.role === 'caseload')).toMatchObject({ gzip: 11_300, ok: true });
+    expect(r.find((b) => b.role === 'caseload')!.files.sort()).toEqual(['cl-loader.js', 'cs.js', 'k.js']);
   });
 
   it('count the loader and the static imports, not lazy chunks', () => {

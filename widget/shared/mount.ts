@@ -11,7 +11,7 @@ export interface View {
 }
 
 /** A Preact view in the shadow root with the base and role styles. */
-export function mountView(ctx: MountContext, css: string, lang: string): View {
+export function mountView(ctx: Pick<MountContext, 'root' | 'nonce'>, css: string, lang: string): View {
   const root = mountRoot(ctx, css, lang);
   return {
     show: (view) => render(view, root.el),

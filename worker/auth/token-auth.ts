@@ -41,36 +41,14 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
  */
 export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
   return async function authMiddleware(c, next) {
-    const token = (options.tokenFrom ?? bearerToken)(c);
-    if (!token)
-      throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', {
-        'WWW-Authenticate': 'Bearer',
-      });
-    refuseIfThrottled(c);
-    const grace = options.expiredGraceSeconds ?? 0;
-    const now = Math.floor(Date.now() / 1000);
-    let result = await verifyToken(c.env.DB, token, { nowSeconds: now, expiredGraceSeconds: grace });
-    // Past its exp, only a client token is let through (and only because of the grace above).
-    if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client')
-      result = { ok: false, reason: 'invalid', kid: result.key.kid };
-    if (!result.ok) {
-      const unauthorized = new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', {
-        'WWW-Authenticate': 'Bearer error="invalid_token"',
-      });
-      throw await failedCredential(c, unauthorized, result.kid);
-    }
-    const { claims, key } = result;
-
-    if (options.roles && !options.roles.includes(claims.role)) {
+    const { claims, key } = await verifiedToken(c, options.expiredGraceSeconds ?? 0, options.tokenFrom);
+    // A caseload token names no session: it is refused on every session route, whatever the route's roles.
+    if (claims.role === 'caseload' || (options.roles && !options.roles.includes(claims.role))) {
       throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
     }
     // A browser on an origin this platform did not register must not act with its token. The lookup runs
     // alongside the ref hashing; its 403 still comes before anything else below.
-    const origin = c.req.header('Origin');
-    const originOk =
-      origin !== undefined && origin !== new URL(c.req.url).origin
-        ? originRegistered(c.env.DB, origin, key.platformId)
-        : Promise.resolve(true);
+    const originOk = originAllowed(c, key.platformId);
     const refs = Promise.all([
       hashRef(c.env.REF_HASH_SECRET, key.platformId, 'sid', claims.sid),
       hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid),
@@ -96,4 +74,72 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
     c.set('instrument', instrument);
     await next();
   };
+}
+
+/**
+ * Verifies a caseload token (`role: 'caseload'`: the therapist alone, no session) and sets `caseloadClaims`,
+ * `platform`, `therapistHash` and `instrument`. 401 for a missing or invalid token, 403 for a session token or an
+ * unregistered origin. Read-only by construction: only the caseload route uses it.
+ *
+ * @example
+ * app.post('/caseload', caseloadAuth(), (c) => c.json(read(c.var.therapistHash)));
+ */
+export function caseloadAuth(): MiddlewareHandler<AppEnv> {
+  return async function caseloadAuthMiddleware(c, next) {
+    const { claims, key } = await verifiedToken(c, 0);
+    if (claims.role !== 'caseload')
+      throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
+    const originOk = originAllowed(c, key.platformId);
+    const tid = hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid);
+    tid.catch(() => {});
+    if (!(await originOk))
+      throw new ApiFailure(403, 'origin_not_allowed', 'This origin is not registered for the platform.');
+    const settings = parsePlatformSettings(key.platformSettings);
+    const instrument = instrumentFor(settings, claims.ins);
+    if (!instrument)
+      throw new ApiFailure(
+        422,
+        'unknown_instrument',
+        'The token names an instrument this platform has not registered.',
+      );
+    c.set('caseloadClaims', claims);
+    c.set('platform', { id: key.platformId, settings });
+    c.set('therapistHash', await tid);
+    c.set('instrument', instrument);
+    await next();
+  };
+}
+
+/** The Bearer token, verified (401 otherwise, counted by the failure throttle). */
+async function verifiedToken(
+  c: Context<AppEnv>,
+  grace: number,
+  tokenFrom: (c: Context<AppEnv>) => string | undefined = bearerToken,
+) {
+  const token = tokenFrom(c);
+  if (!token)
+    throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', {
+      'WWW-Authenticate': 'Bearer',
+    });
+  refuseIfThrottled(c);
+  const now = Math.floor(Date.now() / 1000);
+  let result = await verifyToken(c.env.DB, token, { nowSeconds: now, expiredGraceSeconds: grace });
+  // Past its exp, only a client token is let through (and only because of the grace above).
+  if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client')
+    result = { ok: false, reason: 'invalid', kid: result.key.kid };
+  if (!result.ok) {
+    const unauthorized = new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', {
+      'WWW-Authenticate': 'Bearer error="invalid_token"',
+    });
+    throw await failedCredential(c, unauthorized, result.kid);
+  }
+  return result;
+}
+
+/** A browser on another origin than the API's must be on one the platform registered. */
+function originAllowed(c: Context<AppEnv>, platformId: string): Promise<boolean> {
+  const origin = c.req.header('Origin');
+  return origin !== undefined && origin !== new URL(c.req.url).origin
+    ? originRegistered(c.env.DB, origin, platformId)
+    : Promise.resolve(true);
 }

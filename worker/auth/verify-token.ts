@@ -119,7 +119,7 @@ export async function verifyToken(db: D1Database, token: string, options: Verify
       issuer: key.platformId,
       // With a grace period jose's tolerance also widens nbf; nbf is checked strictly below.
       clockTolerance: MAX_CLOCK_SKEW_SECONDS + grace,
-      requiredClaims: ['exp', 'sub', 'sid'],
+      requiredClaims: ['exp', 'sub'], // sid and cid: the schema, per role (a caseload token has neither)
       currentDate: new Date(now * 1000),
     }));
   } catch {

@@ -15,6 +15,7 @@ import {
   ReportQuery,
   ReportRow,
 } from '../../schemas/admin.ts';
+import { CaseloadRequest, CaseloadResponse } from '../../schemas/caseload.ts';
 import { ApiError } from '../../schemas/common.ts';
 import {
   FhirQuestionnaire,
@@ -84,6 +85,8 @@ const COMPONENTS = {
   WebhookDelivery,
   WebhookDeliveryList,
   WebhookEvent,
+  CaseloadRequest,
+  CaseloadResponse,
 } satisfies Record<string, Schema>;
 
 /** Schemas of the `{name}` placeholders any path may use: none today, since refs never go in a URL (logs record URLs). */
@@ -107,7 +110,7 @@ export interface Route {
   path: string;
   auth: Auth;
   /** Token roles the route accepts (session auth). */
-  roles?: readonly ('client' | 'therapist')[];
+  roles?: readonly ('client' | 'therapist' | 'caseload')[];
   summary: string;
   description?: string;
   query?: v.ObjectSchema<v.ObjectEntries, undefined>;
@@ -207,6 +210,20 @@ export const ROUTES: readonly Route[] = [
     summary: 'The client’s series with this therapist and the therapist’s rolling mean (also inside every summary).',
     ok: { 200: { description: 'The trend.', schema: Trend } },
     errors: [401, 403],
+  },
+  {
+    id: 'postCaseload',
+    method: 'post',
+    path: '/v1/caseload',
+    auth: 'session',
+    roles: ['caseload'],
+    summary:
+      'The therapist’s caseload: for the client refs in the body, who is not on track, and the therapist’s own pacing beside their clients’ ratings.',
+    description:
+      'Read-only; a caseload token only (role caseload: the therapist alone, no session; every session route refuses it with 403, and this route refuses session tokens). The refs are the platform’s own client refs, sent in the body, hashed like every ref and never stored; an unknown ref answers `no_data`; names never leave the browser (unknown keys are refused). Not on track: the latest total at least the instrument’s drop below the mean of up to meanWindow earlier sessions (meanMinSessions at least), or two consecutive falls adding up to the drop. The pacing comparison splits the window’s sessions at the platform’s talk-balance cue threshold (on a 5 % grid) and gives Welch’s 95 % interval of the difference only with 10 or more sessions on each side. Read from rollups (migration 0009).',
+    body: CaseloadRequest,
+    ok: { 200: { description: 'One entry per distinct ref, in the order sent.', schema: CaseloadResponse } },
+    errors: [400, 401, 403, 413, 415, 422, 429, 503],
   },
   {
     id: 'getTherapistReport',
@@ -354,7 +371,7 @@ const SECURITY_SCHEMES = {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description:
-      'Minted by the platform backend (`attune/server`, AccessToken). EdDSA (Ed25519) or HS256, `kid` header naming a registered key; claims iss, aud "attune", sub, role, sid, tid, cid, exp; 60 s skew; exp at most 24 h (+60 s) ahead, iat not in the future.',
+      'Minted by the platform backend (`attune/server`, AccessToken). EdDSA (Ed25519) or HS256, `kid` header naming a registered key; claims iss, aud "attune", sub, role, sid, tid, cid, exp (a caseload token, role caseload, has tid and no sid or cid); 60 s skew; exp at most 24 h (+60 s) ahead, iat not in the future.',
   },
   adminKey: {
     type: 'http',

@@ -17,7 +17,12 @@ const DevTokenRequest = v.object({
   locale: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/))),
   /** Mint for the demo's quick-cues platform (a short quiet start), when seeded. */
   quick: v.optional(v.boolean()),
+  /** Mint the demo therapist's caseload token (no session) instead of a call's two tokens. */
+  caseload: v.optional(v.boolean()),
 });
+
+/** The demo's therapist ref: the calls' tid, and the caseload token's (scripts/seed-demo.ts seeds their history). */
+export const DEMO_THERAPIST = 'demo-therapist';
 
 /**
  * Dev-only routes. They exist only when DEV_MODE === '1' (.dev.vars written by scripts/seed-demo.ts);
@@ -42,20 +47,25 @@ export const devRoutes = new Hono<AppEnv>()
     if (!platformId || !kid || !key) {
       throw new ApiFailure(503, 'demo_not_seeded', 'Run scripts/seed-demo.ts to register the demo platform.');
     }
+    const signing = { platformId, kid, key, alg: 'EdDSA' as const };
+    if (body.caseload) {
+      const loc = body.locale ?? 'en';
+      const caseload = await mintToken(signing, { role: 'caseload', sub: DEMO_THERAPIST, tid: DEMO_THERAPIST, loc });
+      return c.json({ caseload, api: new URL(c.req.url).origin });
+    }
     const sid = body.sid ?? `demo-${crypto.randomUUID()}`;
     const minutes = body.minutes ?? 50;
     const now = Math.floor(Date.now() / 1000);
     const common = {
       sid,
-      tid: 'demo-therapist',
+      tid: DEMO_THERAPIST,
       cid: 'demo-client',
       sched: { start: now, end: now + minutes * 60 },
       loc: body.locale ?? 'en',
     };
     const ttlSeconds = Math.max(4 * 3600, minutes * 60 + 3600);
-    const signing = { platformId, kid, key, alg: 'EdDSA' as const };
     const [therapist, client] = await Promise.all([
-      mintToken(signing, { ...common, role: 'therapist', sub: 'demo-therapist', ttlSeconds }),
+      mintToken(signing, { ...common, role: 'therapist', sub: DEMO_THERAPIST, ttlSeconds }),
       mintToken(signing, { ...common, role: 'client', sub: 'demo-client', ttlSeconds }),
     ]);
     return c.json({ sid, therapist, client, api: new URL(c.req.url).origin });

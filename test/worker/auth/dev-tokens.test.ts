@@ -39,6 +39,29 @@ describe('POST /dev/tokens', () => {
     expect((await devPost({ ...env, DEV_MODE: undefined }, {})).status).toBe(404);
   });
 
+  it('with DEV_MODE=1 and caseload: true mints the demo therapist’s caseload token, which reads the caseload', async () => {
+    const { env: e, p } = await devEnv('1');
+    const res = await devPost(e, { caseload: true, locale: 'ar' });
+    expect(res.status).toBe(200);
+    const body = await res.json<{ caseload: string; api: string }>();
+    expect(decodeJwt(body.caseload)).toMatchObject({
+      iss: p.platformId,
+      role: 'caseload',
+      tid: 'demo-therapist',
+      loc: 'ar',
+    });
+    expect(decodeJwt(body.caseload).sid).toBeUndefined();
+    const read = await app.fetch(
+      new Request('http://localhost:8788/v1/caseload', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${body.caseload}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ clients: ['demo-client'] }),
+      }),
+      e,
+    );
+    expect(read.status).toBe(200);
+  });
+
   it('with DEV_MODE=1 mints a therapist and a client token that the API accepts', async () => {
     const { env: e, p } = await devEnv('1');
     const res = await devPost(e, { sid: 'demo-sess-1', minutes: 30 });

@@ -240,3 +240,74 @@ describe('a rating queued offline, flushed after the token expired', () => {
     expect((await postJson(sessionPath('rating'), future, GOOD_RATING)).status).toBe(401);
   });
 });
+
+describe('the caseload token (role caseload: the therapist alone, no session, read-only)', () => {
+  const caseload = (p: TestPlatform, tid = p.refs.tid, extra: Record<string, unknown> = {}) => {
+    const { sid: _s, cid: _c, ...rest } = claimsOf(p, { role: 'caseload', sub: tid, tid, ...extra });
+    return signWith(p, rest);
+  };
+  const ask = (token: string, clients: string[]) => postJson('/v1/caseload', token, { clients });
+
+  it('reads the caseload (control), and nothing a session token reads or writes', async () => {
+    const p = await seedPlatform();
+    const token = await caseload(p);
+    expect((await ask(token, [p.refs.cid])).status).toBe(200);
+    expect((await postJson(sessionPath('rating'), token, GOOD_RATING)).status).toBe(403);
+    expect((await postJson(sessionPath('pacing'), token, GOOD_PACING)).status).toBe(403);
+    await expectRejected(token, sessionPath('summary'), [403]);
+    await expectRejected(token, '/v1/trends', [403]);
+    await expectRejected(token, '/v1/context', [403]);
+    const live = await call('/v1/live', {
+      headers: { Upgrade: 'websocket', 'Sec-WebSocket-Protocol': `attune.v1, bearer.${token}` },
+    });
+    expect(live.status).toBe(403);
+    // Nothing was recorded by any of those attempts.
+    const { env } = await import('cloudflare:workers');
+    const n = await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE platform_id = ?1')
+      .bind(p.platformId)
+      .first<{ n: number }>();
+    expect(n?.n).toBe(0);
+  });
+
+  it('a session token (therapist or client) cannot read the caseload', async () => {
+    const p = await seedPlatform();
+    expect((await ask(await p.mint({ role: 'therapist' }), [p.refs.cid])).status).toBe(403);
+    expect((await ask(await p.mint({ role: 'client' }), [p.refs.cid])).status).toBe(403);
+  });
+
+  it('therapist A’s caseload token does not see therapist B’s client; another platform’s token sees nothing', async () => {
+    const p = await seedPlatform();
+    // Therapist B rates a session with client X.
+    const b = { sid: 'b-session', tid: 'therapist-B', cid: 'client-X' };
+    expect((await postJson(sessionPath('rating'), await p.mint(b), GOOD_RATING)).status).toBe(201);
+    const seen = async (token: string) =>
+      ((await (await ask(token, ['client-X'])).json()) as { clients: { rated: number; status: string }[] }).clients[0];
+    expect(await seen(await caseload(p, 'therapist-B'))).toMatchObject({ rated: 1, status: 'too_few' });
+    expect(await seen(await caseload(p, 'therapist-A'))).toMatchObject({ rated: 0, status: 'no_data' });
+    const other = await seedPlatform();
+    expect(await seen(await caseload(other, 'therapist-B'))).toMatchObject({ rated: 0, status: 'no_data' });
+  });
+
+  it('is refused expired, forged, on another iss, with a session id smuggled in a bad shape, or without tid', async () => {
+    const p = await seedPlatform();
+    const expired = await caseload(p, p.refs.tid, { exp: now() - 120 });
+    expect((await ask(expired, ['c'])).status).toBe(401);
+    const good = await caseload(p);
+    const [h, body, s] = good.split('.') as [string, string, string];
+    const forged = `${h}.${enc({ ...JSON.parse(atob(body.replace(/-/g, '+').replace(/_/g, '/'))), tid: 'therapist-B' })}.${s}`;
+    expect((await ask(forged, ['c'])).status).toBe(401);
+    const other = await seedPlatform();
+    expect((await ask(await caseload(p, p.refs.tid, { iss: other.platformId }), ['c'])).status).toBe(401);
+    const { tid: _t, ...noTid } = {
+      iss: p.platformId,
+      aud: 'attune',
+      sub: 'x',
+      role: 'caseload',
+      tid: 'x',
+      exp: now() + 600,
+    };
+    expect((await ask(await signWith(p, noTid), ['c'])).status).toBe(401);
+    // Lives at most 24 h like every token.
+    expect((await ask(await caseload(p, p.refs.tid, { exp: now() + 25 * 3600 }), ['c'])).status).toBe(401);
+  });
+});

@@ -8,10 +8,11 @@ import type { TestPlatform } from '../helpers.ts';
 import { fuzzString, headerValue, idempotencyKey, MARKER, validRef } from './fuzz-strings.ts';
 
 /**
- * How an endpoint authenticates: a session token of a role in `Authorization` ('any' takes both roles), a
- * therapist token in `Sec-WebSocket-Protocol` ('live'), an admin key, or nothing ('dev' is the DEV_MODE-only route).
+ * How an endpoint authenticates: a session token of a role in `Authorization` ('any' takes both roles), a caseload
+ * token ('caseload': the therapist alone), a therapist token in `Sec-WebSocket-Protocol` ('live'), an admin key, or
+ * nothing ('dev' is the DEV_MODE-only route).
  */
-export type AuthKind = 'none' | 'dev' | 'client' | 'therapist' | 'any' | 'live' | 'admin';
+export type AuthKind = 'none' | 'dev' | 'client' | 'therapist' | 'caseload' | 'any' | 'live' | 'admin';
 
 export interface Endpoint {
   method: 'GET' | 'POST' | 'DELETE';
@@ -38,7 +39,7 @@ export interface FuzzContext {
   origin: string;
 }
 
-type Role = 'client' | 'therapist';
+type Role = 'client' | 'therapist' | 'caseload';
 
 interface SessionPlan {
   role: Role;
@@ -146,7 +147,10 @@ function credentialPlan(ctx: FuzzContext, auth: AuthKind): fc.Arbitrary<Credenti
       { arbitrary: s.map((session) => ({ kind: 'sessionOnAdmin' as const, session })), weight: 1 },
     );
   }
-  const s = sessionPlan(ctx, auth === 'client' || auth === 'therapist' ? auth : auth === 'live' ? 'therapist' : 'any');
+  const s = sessionPlan(
+    ctx,
+    auth === 'client' || auth === 'therapist' || auth === 'caseload' ? auth : auth === 'live' ? 'therapist' : 'any',
+  );
   return fc.oneof(
     { arbitrary: s.map((session) => ({ kind: 'valid' as const, session })), weight: 24 },
     ...noisy.map((arbitrary) => ({ arbitrary, weight: 1 })),
@@ -355,9 +359,9 @@ function claimsOf(ctx: FuzzContext, s: SessionPlan, now: number): Record<string,
     aud: 'attune',
     sub: s.role === 'client' ? s.cid : s.tid,
     role: s.role,
-    sid: s.sid,
     tid: s.tid,
-    cid: s.cid,
+    // A caseload token names no session and no client.
+    ...(s.role === 'caseload' ? {} : { sid: s.sid, cid: s.cid }),
     iat: now,
     exp: now + 3600,
     ...(s.ins ? { ins: s.ins } : {}),

@@ -1,6 +1,7 @@
 // After a fuzz run: every row the platform has in D1 must satisfy the schemas the Worker validates against
 // (ratings on the instrument's grid, pacing within its bounds, receipts as documented), the rollups must equal
 // what the rows add up to, and no raw ref may be stored anywhere.
+import { CASELOAD_CLIENTS_FROM_SCRATCH, PACE_DAYS_FROM_SCRATCH } from '../../../worker/db/caseload-queries.ts';
 import { env } from 'cloudflare:workers';
 import * as v from 'valibot';
 import {
@@ -187,6 +188,7 @@ export async function checkStored(
   }
 
   await checkRollups(platformId, sessions, ratings, pacing);
+  await checkCaseloadRollups(platformId);
 
   const audit = await rows('SELECT route, params, row_count FROM audit_log WHERE platform_id = ?1', platformId);
   for (const a of audit) {
@@ -234,6 +236,24 @@ const AUDITED_ROUTES = [
   '/v1/fhir/questionnaire-response',
   '/v1/webhooks/endpoints',
 ];
+
+/** The caseload rollups (migration 0009) must equal their recomputation from the sessions, whatever the fuzz wrote. */
+async function checkCaseloadRollups(platformId: string): Promise<void> {
+  const norm = (list: Row[]) =>
+    list
+      .map((r) =>
+        JSON.stringify({ ...r, recent: typeof r.recent === 'string' ? JSON.parse(r.recent).sort() : undefined }),
+      )
+      .sort();
+  for (const [table, scratch] of [
+    ['caseload_clients', CASELOAD_CLIENTS_FROM_SCRATCH],
+    ['therapist_pace_days', PACE_DAYS_FROM_SCRATCH],
+  ] as const) {
+    const stored = norm(await rows(`SELECT * FROM ${table} WHERE platform_id = ?1`, platformId));
+    const want = norm(await rows(scratch, platformId));
+    if (JSON.stringify(stored) !== JSON.stringify(want)) fail(table, 'the rollup differs from its recomputation');
+  }
+}
 
 /** therapist_days must hold exactly what the sessions, ratings and pacing rows add up to (triggers included). */
 async function checkRollups(

@@ -9,6 +9,8 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
   ApiError,
+  CaseloadRequest,
+  CaseloadResponse,
   DEFAULT_INSTRUMENT,
   type Instrument,
   PacingAggregates,
@@ -83,6 +85,25 @@ const ENDPOINTS: Record<string, Endpoint> = {
   summary: { method: 'GET', path: '/v1/session/summary', auth: 'therapist', body: null, ok: SessionSummary },
   live: { method: 'GET', path: '/v1/live', auth: 'live', body: null },
   trends: { method: 'GET', path: '/v1/trends', auth: 'therapist', body: null, ok: Trend },
+  caseload: {
+    method: 'POST',
+    path: '/v1/caseload',
+    auth: 'caseload',
+    body: {
+      schema: CaseloadRequest,
+      valid: (ctx) =>
+        fc.record(
+          {
+            clients: fc.array(fc.oneof(fc.constantFrom(...ctx.pools.cids), fc.stringMatching(/^[\x21-\x7e]{1,128}$/)), {
+              maxLength: 5,
+            }),
+            days: fc.integer({ min: 28, max: 1830 }),
+          },
+          { requiredKeys: ['clients'] },
+        ),
+    },
+    ok: CaseloadResponse,
+  },
   reportTherapists: {
     method: 'GET',
     path: '/v1/reports/therapists',

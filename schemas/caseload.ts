@@ -1,0 +1,104 @@
+import * as v from 'valibot';
+import { Ref } from './common.ts';
+
+/** Most clients one caseload request may ask about (a full-time caseload is 20 to 40). */
+export const MAX_CASELOAD_CLIENTS = 200;
+/** No claim about pacing and ratings is made below this many sessions on either side of the comparison. */
+export const MIN_COMPARISON_SESSIONS = 10;
+export const DEFAULT_CASELOAD_DAYS = 365;
+
+/**
+ * POST /v1/caseload body: the platform's own refs of the therapist's clients, as the host page holds them (in the
+ * body, never in a URL). Names never leave the browser (an unknown key such as `names` is refused); the Worker hashes
+ * the refs and answers for those it knows. An empty list still gets the therapist's own pacing.
+ */
+export const CaseloadRequest = v.strictObject({
+  clients: v.pipe(v.array(Ref), v.maxLength(MAX_CASELOAD_CLIENTS)),
+  /** Days of the therapist's own sessions the pacing comparison covers (default 365). */
+  days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(28), v.maxValue(1830))),
+});
+export type CaseloadRequest = v.InferOutput<typeof CaseloadRequest>;
+
+const Score = v.pipe(v.number(), v.finite());
+
+/** Why a client is not on track: the rule and the numbers it compared (points of the instrument's total). */
+export const TrackReason = v.variant('rule', [
+  /** The latest total is `threshold` or more points below the mean of the client's `sessions` earlier sessions. */
+  v.object({
+    rule: v.literal('below_baseline'),
+    threshold: Score,
+    baseline: Score,
+    sessions: v.number(),
+    latest: Score,
+  }),
+  /** Each of the last two totals fell, by `threshold` or more points together: `totals` oldest first. */
+  v.object({ rule: v.literal('two_falls'), threshold: Score, totals: v.array(Score) }),
+]);
+export type TrackReason = v.InferOutput<typeof TrackReason>;
+
+export const TrackStatus = v.picklist(['not_on_track', 'on_track', 'too_few', 'no_data']);
+export type TrackStatus = v.InferOutput<typeof TrackStatus>;
+
+/** One client the caller asked about, by the caller's own ref. An unknown ref is simply `no_data`. */
+export const CaseloadClient = v.object({
+  ref: Ref,
+  status: TrackStatus,
+  reasons: v.array(TrackReason),
+  /** Rated sessions with this therapist, all time. */
+  rated: v.number(),
+  /** Epoch seconds of the newest rated session, or null. */
+  lastAt: v.nullable(v.number()),
+  /** The most recent totals, oldest first (at most 12). */
+  totals: v.array(Score),
+});
+export type CaseloadClient = v.InferOutput<typeof CaseloadClient>;
+
+/** The therapist's own pacing over a week of sessions that have both a rating and pacing. */
+export const PaceWeek = v.object({
+  /** Epoch seconds of the week's first day (UTC midnight). */
+  start: v.number(),
+  sessions: v.number(),
+  meanTotal: Score,
+  /** The therapist's mean share of talk, 0..1. */
+  meanShare: Score,
+  meanLongestTurnSeconds: Score,
+  meanOverlaps: Score,
+});
+export type PaceWeek = v.InferOutput<typeof PaceWeek>;
+
+const Side = v.object({ sessions: v.number(), meanTotal: v.nullable(Score) });
+
+/**
+ * Clients' ratings in sessions where the therapist talked more than `thresholdShare` of the time, against the rest.
+ * `difference` is above minus atOrBelow (negative: rated lower); `ci95` is Welch's 95 % interval of it. Both are
+ * null unless each side has at least `minSessions` sessions.
+ */
+export const PaceComparison = v.object({
+  thresholdShare: Score,
+  minSessions: v.number(),
+  above: Side,
+  atOrBelow: Side,
+  difference: v.nullable(Score),
+  ci95: v.nullable(v.tuple([Score, Score])),
+});
+export type PaceComparison = v.InferOutput<typeof PaceComparison>;
+
+export const CaseloadResponse = v.object({
+  days: v.number(),
+  /** The instrument whose totals these are, and its highest total. */
+  instrument: v.object({ id: v.string(), version: v.number(), maxTotal: Score }),
+  /** The rules "not on track" applied (from the instrument's flag rules), so the view can say them. */
+  rules: v.object({ baselineDrop: Score, window: v.number(), minSessions: v.number(), fallsDrop: Score }),
+  clients: v.array(CaseloadClient),
+  pacing: v.object({
+    sessions: v.number(),
+    meanTotal: v.nullable(Score),
+    meanShare: v.nullable(Score),
+    meanLongestTurnSeconds: v.nullable(Score),
+    meanOverlaps: v.nullable(Score),
+    /** Oldest first; weeks without such sessions are left out. */
+    weeks: v.array(PaceWeek),
+    comparison: PaceComparison,
+  }),
+});
+export type CaseloadResponse = v.InferOutput<typeof CaseloadResponse>;

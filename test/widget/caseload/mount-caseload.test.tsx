@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CaseloadResponse } from '../../../schemas/caseload.ts';
+import { mountCaseload } from '../../../widget/caseload/index.tsx';
+import { mountCaseload as publicMount } from '../../../widget/index.ts';
+
+const answer = (refs: string[]): CaseloadResponse => ({
+  days: 365,
+  instrument: { id: 'attune-session-4', version: 1, maxTotal: 40 },
+  rules: { baselineDrop: 4, window: 10, minSessions: 3, fallsDrop: 4 },
+  clients: refs.map((ref, i) => ({
+    ref,
+    status: i === 0 ? 'not_on_track' : 'on_track',
+    reasons: i === 0 ? [{ rule: 'two_falls', threshold: 4, totals: [36, 34, 32] }] : [],
+    rated: 3,
+    lastAt: 1_790_000_000,
+    totals: i === 0 ? [36, 34, 32] : [30, 31, 30],
+  })),
+  pacing: {
+    sessions: 0,
+    meanTotal: null,
+    meanShare: null,
+    meanLongestTurnSeconds: null,
+    meanOverlaps: null,
+    weeks: [],
+    comparison: {
+      thresholdShare: 0.6,
+      minSessions: 10,
+      above: { sessions: 0, meanTotal: null },
+      atOrBelow: { sessions: 0, meanTotal: null },
+      difference: null,
+      ci95: null,
+    },
+  },
+});
+
+// A token whose payload says loc: en (the widget reads it unverified, for the language only).
+const TOKEN = `e30.${btoa(JSON.stringify({ role: 'caseload', tid: 't', loc: 'en' })).replace(/=+$/, '')}.sig`;
+
+afterEach(() => vi.unstubAllGlobals());
+
+async function settle() {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+describe('mountCaseload', () => {
+  it('posts the refs only, shows the names beside the answer, asks again for new clients, and tears down', async () => {
+    const bodies: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        expect(url).toBe('https://api.example/v1/caseload');
+        expect(init.method).toBe('POST');
+        expect(init.credentials).toBe('omit');
+        bodies.push(String(init.body));
+        const refs = (JSON.parse(String(init.body)) as { clients: string[] }).clients;
+        return new Response(JSON.stringify(answer(refs)), { headers: { 'Content-Type': 'application/json' } });
+      }),
+    );
+    const host = document.createElement('div');
+    document.body.appendChild(host);
+    const root = host.attachShadow({ mode: 'open' });
+    const events: string[] = [];
+    const c = mountCaseload({
+      root,
+      token: TOKEN,
+      api: 'https://api.example',
+      clients: [
+        { ref: 'r-1', name: 'Ana Souza' },
+        { ref: 'r-2', name: 'Ben Carter' },
+      ],
+      emit: (e) => events.push(e),
+    });
+    await settle();
+    expect(bodies).toEqual(['{"clients":["r-1","r-2"]}']);
+    const text = root.textContent ?? '';
+    expect(text).toContain('Ana Souza');
+    expect(text).toContain('Fell twice in a row: 36.0, 34.0, 32.0.');
+    expect(root.querySelector('ul.off')!.textContent).toContain('Ana Souza');
+    expect(events).toContain('caseload');
+
+    c.setClients([{ ref: 'r-3', name: 'Chloé' }]);
+    await settle();
+    expect(bodies.at(-1)).toBe('{"clients":["r-3"]}');
+    expect(root.textContent).toContain('Chloé');
+    expect(root.textContent).not.toContain('Ana Souza');
+
+    c.teardown();
+    expect(root.querySelector('.root')).toBeNull();
+    expect(root.querySelector('style')).toBeNull();
+  });
+
+  it('says when the caseload could not be loaded, reports it, and retries on request', async () => {
+    let ok = false;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        ok
+          ? new Response(JSON.stringify(answer(['r-1'])), { headers: { 'Content-Type': 'application/json' } })
+          : new Response('{"error":{"code":"invalid_token","message":"x"}}', { status: 401 }),
+      ),
+    );
+    const root = document.createElement('div').attachShadow({ mode: 'open' });
+    const errors: unknown[] = [];
+    const c = mountCaseload({
+      root,
+      token: TOKEN,
+      api: 'https://api.example',
+      clients: [{ ref: 'r-1', name: 'Ana' }],
+      emit: (e, d) => e === 'error' && errors.push(d),
+    });
+    await settle();
+    expect(root.querySelector('[role=alert]')!.textContent).toContain('The caseload could not be loaded.');
+    expect(errors).toEqual([expect.objectContaining({ code: 'caseload_failed' })]);
+    ok = true;
+    root.querySelector<HTMLButtonElement>('[role=alert] button')!.click();
+    await settle();
+    expect(root.querySelector('[role=alert]')).toBeNull();
+    expect(root.textContent).toContain('Ana');
+    c.teardown();
+  });
+
+  it('attune/widget mountCaseload: one <attune-widget> at the target, the view in its shadow root; remove() leaves nothing', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        const refs = (JSON.parse(String(init.body)) as { clients: string[] }).clients;
+        return new Response(JSON.stringify(answer(refs)), { headers: { 'Content-Type': 'application/json' } });
+      }),
+    );
+    const slot = document.createElement('div');
+    slot.id = 'caseload-slot';
+    document.body.appendChild(slot);
+    const seen: unknown[] = [];
+    const view = publicMount({
+      token: TOKEN,
+      api: 'https://api.example/',
+      target: '#caseload-slot',
+      clients: [{ ref: 'r-1', name: 'Ana Souza' }],
+      on: { caseload: (d) => seen.push(d) },
+    });
+    await vi.waitFor(() => expect(seen).toEqual([{ clients: 1 }]));
+    const host = slot.querySelector('attune-widget')!;
+    expect(host.shadowRoot!.textContent).toContain('Ana Souza');
+    view.remove();
+    expect(slot.querySelector('attune-widget')).toBeNull();
+    slot.remove();
+  });
+});

@@ -1,0 +1,124 @@
+// Migration 0009's rollups stay equal to a recomputation from the sessions whatever order the facts arrive in,
+// and leave nothing behind when the sessions go (erasure and retention delete sessions; ratings and pacing cascade).
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { hashRef } from '../../../worker/auth/ref-hash.ts';
+import { eraseClientStatements, expireSessionsStatements } from '../../../worker/db/admin-queries.ts';
+import { CASELOAD_CLIENTS_FROM_SCRATCH, PACE_DAYS_FROM_SCRATCH } from '../../../worker/db/caseload-queries.ts';
+import { seedPlatform } from '../helpers.ts';
+import { daysAgo, storeRaw } from './seed.ts';
+
+async function paceRows(platformId: string) {
+  const r = await env.DB.prepare(
+    'SELECT day, band, n, total_sum AS totalSum, total_sq AS totalSq, share_sum AS shareSum, turn_sum AS turnSum, overlap_sum AS overlapSum FROM therapist_pace_days WHERE platform_id = ?1 ORDER BY day, band',
+  )
+    .bind(platformId)
+    .all();
+  return r.results;
+}
+
+async function clientRows(platformId: string) {
+  const r = await env.DB.prepare(
+    'SELECT rated, recent, last_at AS lastAt FROM caseload_clients WHERE platform_id = ?1 ORDER BY last_at',
+  )
+    .bind(platformId)
+    .all<{ rated: number; recent: string; lastAt: number }>();
+  return r.results;
+}
+
+describe('caseload rollups (migration 0009)', () => {
+  it('count a session once both its rating and pacing are in, in either order, in its share band', async () => {
+    const p = await seedPlatform();
+    const at = daysAgo(3);
+    // Rating first, then pacing (share 0.7: band (65 %, 70 %]) ...
+    await storeRaw(p.platformId, { sid: 's1', tid: 't', cid: 'c', at, total: 30 });
+    expect(await paceRows(p.platformId)).toEqual([]);
+    await storeRaw(p.platformId, { sid: 's1', tid: 't', cid: 'c', at, share: 0.7, longestTurn: 80.5, overlaps: 4 });
+    // ... and pacing first, then the rating (share exactly 0.6: band (55 %, 60 %], i.e. not "more than 60 %").
+    await storeRaw(p.platformId, { sid: 's2', tid: 't', cid: 'c', at, share: 0.6, longestTurn: 40, overlaps: 2 });
+    await storeRaw(p.platformId, { sid: 's2', tid: 't', cid: 'c', at, total: 20.5 });
+    // A decline and a session without pacing never enter it.
+    await storeRaw(p.platformId, { sid: 's3', tid: 't', cid: 'c', at, total: 'declined', share: 0.5 });
+    await storeRaw(p.platformId, { sid: 's4', tid: 't', cid: 'c', at, total: 10 });
+    const day = Math.floor(at / 86400);
+    expect(await paceRows(p.platformId)).toEqual([
+      { day, band: 11, n: 1, totalSum: 2050, totalSq: 2050 * 2050, shareSum: 600000, turnSum: 400, overlapSum: 2 },
+      { day, band: 13, n: 1, totalSum: 3000, totalSq: 3000 * 3000, shareSum: 700000, turnSum: 805, overlapSum: 4 },
+    ]);
+  });
+
+  it('keep each client’s recent totals with this therapist and drop everything when the sessions are deleted', async () => {
+    const p = await seedPlatform();
+    for (const [i, total] of [30, 28, 25].entries())
+      await storeRaw(p.platformId, { sid: `s${i}`, tid: 't', cid: 'c', at: daysAgo(30 - i), total, share: 0.5 });
+    // Another therapist's session with the same client is not this therapist's row.
+    await storeRaw(p.platformId, { sid: 'other', tid: 't2', cid: 'c', at: daysAgo(1), total: 40, share: 0.5 });
+    const rows = await clientRows(p.platformId);
+    expect(rows).toHaveLength(2);
+    const mine = rows.find((r) => r.rated === 3)!;
+    expect((JSON.parse(mine.recent) as [number, number, number][]).map((r) => r[2]).sort((a, b) => a - b)).toEqual([
+      25, 28, 30,
+    ]);
+
+    // Retention expiring the oldest session recomputes; erasing the client leaves no row behind.
+    await env.DB.batch(expireSessionsStatements(env.DB, p.platformId, daysAgo(29), 10));
+    const after = (await clientRows(p.platformId)).find((r) => r.rated === 2)!;
+    expect((JSON.parse(after.recent) as [number, number, number][]).map((r) => r[2]).sort()).toEqual([25, 28]);
+    expect((await paceRows(p.platformId)).reduce((n, r) => n + (r.n as number), 0)).toBe(3);
+    const cid = await hashRef(env.REF_HASH_SECRET, p.platformId, 'cid', 'c');
+    await env.DB.batch(eraseClientStatements(env.DB, p.platformId, cid));
+    expect(await clientRows(p.platformId)).toEqual([]);
+    expect(await paceRows(p.platformId)).toEqual([]);
+  });
+});
+
+describe('caseload rollups never drift', () => {
+  it('equal a recomputation from the sessions after writes in any order, declines, erasure and retention', async () => {
+    const p = await seedPlatform();
+    // Deterministic pseudo-random history: 3 therapists, 6 clients, 60 sessions, facts in either order.
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let i = 0; i < 60; i++) {
+      const s = { sid: `s${i}`, tid: `t${i % 3}`, cid: `c${Math.floor(rand() * 6)}`, at: daysAgo(90 - i) };
+      const total = rand() < 0.1 ? ('declined' as const) : Math.round(rand() * 400) / 10;
+      const pacing = {
+        share: rand() < 0.1 ? 0 : Math.round(rand() * 100) / 100,
+        longestTurn: rand() * 120,
+        overlaps: Math.floor(rand() * 9),
+      };
+      if (rand() < 0.5) {
+        await storeRaw(p.platformId, { ...s, total });
+        if (rand() < 0.9) await storeRaw(p.platformId, { ...s, ...pacing });
+      } else {
+        await storeRaw(p.platformId, { ...s, ...pacing });
+        if (rand() < 0.9) await storeRaw(p.platformId, { ...s, total });
+      }
+    }
+    const check = async () => {
+      const norm = (rows: Record<string, unknown>[]) =>
+        rows
+          .map((r) => ({
+            ...r,
+            ...(typeof r.recent === 'string' ? { recent: JSON.stringify(JSON.parse(r.recent).sort()) } : {}),
+          }))
+          .map((r) => JSON.stringify(r))
+          .sort();
+      const stored = async (table: string) =>
+        (await env.DB.prepare(`SELECT * FROM ${table} WHERE platform_id = ?1`).bind(p.platformId).all()).results;
+      const scratch = async (sql: string) => (await env.DB.prepare(sql).bind(p.platformId).all()).results;
+      expect(norm(await stored('caseload_clients'))).toEqual(norm(await scratch(CASELOAD_CLIENTS_FROM_SCRATCH)));
+      expect(norm(await stored('therapist_pace_days'))).toEqual(norm(await scratch(PACE_DAYS_FROM_SCRATCH)));
+      return (await stored('therapist_pace_days')).length;
+    };
+    expect(await check()).toBeGreaterThan(10);
+    await env.DB.batch(expireSessionsStatements(env.DB, p.platformId, daysAgo(70), 15));
+    await check();
+    await env.DB.batch(
+      eraseClientStatements(env.DB, p.platformId, await hashRef(env.REF_HASH_SECRET, p.platformId, 'cid', 'c2')),
+    );
+    await check();
+  });
+});

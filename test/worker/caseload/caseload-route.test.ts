@@ -1,0 +1,182 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { CaseloadResponse } from '../../../schemas/index.ts';
+import { call, seedPlatform } from '../helpers.ts';
+import { caseloadToken, daysAgo, postCaseload, storeRaw } from './seed.ts';
+
+async function caseloadOf(token: string, body: unknown): Promise<CaseloadResponse> {
+  const res = await postCaseload(token, body);
+  expect(res.status).toBe(200);
+  return res.json<CaseloadResponse>();
+}
+
+describe('POST /v1/caseload', () => {
+  it('answers per ref asked, in the caller’s order: not on track with its reason, on track, too few, unknown', async () => {
+    const p = await seedPlatform();
+    const tid = 'dr-ada';
+    const series: Record<string, number[]> = {
+      falling: [34, 33, 35, 28], // 6 below the baseline of 34 (and no two falls: 33 -> 35 rose)
+      steady: [30, 31, 30, 31],
+      new: [33],
+    };
+    for (const [cid, totals] of Object.entries(series))
+      for (const [i, total] of totals.entries())
+        await storeRaw(p.platformId, { sid: `${cid}-${i}`, tid, cid, at: daysAgo(40 - i * 7), total });
+    const r = await caseloadOf(await caseloadToken(p, tid), {
+      clients: ['steady', 'nobody-we-know', 'falling', 'new', 'steady'],
+    });
+    expect(r.clients.map((c) => [c.ref, c.status])).toEqual([
+      ['steady', 'on_track'],
+      ['nobody-we-know', 'no_data'],
+      ['falling', 'not_on_track'],
+      ['new', 'too_few'],
+    ]);
+    const falling = r.clients[2]!;
+    expect(falling).toMatchObject({ rated: 4, totals: [34, 33, 35, 28], lastAt: daysAgo(19) });
+    expect(falling.reasons).toEqual([{ rule: 'below_baseline', threshold: 4, baseline: 34, sessions: 3, latest: 28 }]);
+    expect(r.instrument).toEqual({ id: 'attune-session-4', version: 1, maxTotal: 40 });
+  });
+
+  it('makes no claim with fewer than 10 sessions on a side of the talk-share threshold', async () => {
+    const p = await seedPlatform();
+    for (let i = 0; i < 9; i++)
+      await storeRaw(p.platformId, {
+        sid: `hi-${i}`,
+        tid: 't',
+        cid: `c${i}`,
+        at: daysAgo(i + 1),
+        total: 28,
+        share: 0.7,
+      });
+    for (let i = 0; i < 15; i++)
+      await storeRaw(p.platformId, {
+        sid: `lo-${i}`,
+        tid: 't',
+        cid: `c${i}`,
+        at: daysAgo(i + 1),
+        total: 32,
+        share: 0.4,
+      });
+    const { comparison } = (await caseloadOf(await caseloadToken(p, 't'), { clients: ['c1'] })).pacing;
+    expect(comparison).toEqual({
+      thresholdShare: 0.6,
+      minSessions: 10,
+      above: { sessions: 9, meanTotal: 28 },
+      atOrBelow: { sessions: 15, meanTotal: 32 },
+      difference: null,
+      ci95: null,
+    });
+  });
+
+  it('compares ratings above and below 60 % talk with Welch’s interval once both sides have 10', async () => {
+    const p = await seedPlatform();
+    const above = [28, 29, 31, 27, 30, 26, 29, 28, 30, 27, 28, 25];
+    const below = [31, 30, 32, 29, 33, 30, 31, 28, 32, 30, 31, 29, 30, 31];
+    for (const [i, total] of above.entries())
+      await storeRaw(p.platformId, {
+        sid: `a${i}`,
+        tid: 't',
+        cid: 'c',
+        at: daysAgo(i + 1),
+        total,
+        share: 0.65 + (i % 3) * 0.1,
+        longestTurn: 100,
+        overlaps: 6,
+      });
+    // A share of exactly 60 % is not "more than 60 %".
+    for (const [i, total] of below.entries())
+      await storeRaw(p.platformId, {
+        sid: `b${i}`,
+        tid: 't',
+        cid: 'c',
+        at: daysAgo(i + 1),
+        total,
+        share: i === 0 ? 0.6 : 0.45,
+        longestTurn: 50,
+        overlaps: 2,
+      });
+    const r = await caseloadOf(await caseloadToken(p, 't'), { clients: ['c'] });
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const c = r.pacing.comparison;
+    expect(c.above).toEqual({ sessions: 12, meanTotal: Math.round(mean(above) * 100) / 100 });
+    expect(c.atOrBelow).toEqual({ sessions: 14, meanTotal: Math.round(mean(below) * 100) / 100 });
+    expect(c.difference).toBeCloseTo(mean(above) - mean(below), 2);
+    // Welch by hand: variances, df, t(0.975, df).
+    const v = (xs: number[]) => xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1);
+    const se = Math.sqrt(v(above) / 12 + v(below) / 14);
+    expect(c.ci95![0]).toBeLessThan(c.difference!);
+    expect(c.ci95![1]).toBeLessThan(0); // clearly lower: the interval stays below zero
+    expect(c.ci95![1] - c.ci95![0]).toBeCloseTo(2 * 2.07 * se, 1); // df ~ 20 here: t ~ 2.07
+    expect(r.pacing).toMatchObject({
+      sessions: 26,
+      meanLongestTurnSeconds: Math.round(((12 * 100 + 14 * 50) / 26) * 10) / 10,
+    });
+    expect(r.pacing.weeks.reduce((n, w) => n + w.sessions, 0)).toBe(26);
+    // Sessions 1 to 14 days ago fall in at most three weeks, each starting on a UTC midnight.
+    expect(r.pacing.weeks.length).toBeLessThanOrEqual(3);
+    for (const w of r.pacing.weeks) expect(w.start % 86_400).toBe(0);
+    expect(r.pacing.weeks.map((w) => w.start)).toEqual([...r.pacing.weeks.map((w) => w.start)].sort((x, y) => x - y));
+  });
+
+  it('the window (days) leaves older sessions out, and the platform’s talk-balance cue sets the threshold', async () => {
+    const p = await seedPlatform({ settings: { cues: { balanceShareAbove: 0.5 } } });
+    await storeRaw(p.platformId, { sid: 'old', tid: 't', cid: 'c', at: daysAgo(100), total: 20, share: 0.55 });
+    await storeRaw(p.platformId, { sid: 'new', tid: 't', cid: 'c', at: daysAgo(10), total: 30, share: 0.55 });
+    const r = await caseloadOf(await caseloadToken(p, 't'), { clients: ['c'], days: 60 });
+    expect(r.days).toBe(60);
+    expect(r.pacing.comparison).toMatchObject({ thresholdShare: 0.5, above: { sessions: 1, meanTotal: 30 } });
+    // The client's own trajectory is not windowed: both ratings count.
+    expect(r.clients[0]).toMatchObject({ rated: 2, totals: [20, 30] });
+  });
+
+  it('refuses bad input with a 4xx that does not echo it, and stores nothing it was sent', async () => {
+    const p = await seedPlatform();
+    const token = await caseloadToken(p);
+    const secretRef = 'RAW-client-jane.doe@example';
+    const bad: unknown[] = [
+      {},
+      { clients: 'c' },
+      { clients: [secretRef, ''] },
+      { clients: [`${secretRef} with space`] },
+      { clients: Array.from({ length: 201 }, (_, i) => `c${i}`) },
+      { clients: ['c'], days: 7 },
+      { clients: ['c'], days: 1.5 },
+      { clients: ['c'], names: [secretRef] },
+    ];
+    for (const body of bad) {
+      const res = await postCaseload(token, body);
+      expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(422);
+      expect(await res.text()).not.toContain('jane');
+    }
+    const notJson = await call('/v1/caseload', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'x',
+    });
+    expect(notJson.status).toBe(415);
+    const broken = await call('/v1/caseload', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"clients":[',
+    });
+    expect(broken.status).toBe(400);
+    expect((await call('/v1/caseload', { token })).status).toBe(405);
+    expect((await postCaseload(token, { clients: [secretRef] })).status).toBe(200);
+    const tables = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+    ).all<{ name: string }>();
+    for (const { name } of tables.results) {
+      const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
+      expect(JSON.stringify(rows.results), name).not.toContain('jane');
+    }
+  });
+
+  it('refuses a browser on an origin the platform did not register', async () => {
+    const p = await seedPlatform({ origins: ['https://care.example'] });
+    const token = await caseloadToken(p);
+    expect((await postCaseload(token, { clients: ['c'] }, { Origin: 'https://care.example' })).status).toBe(200);
+    expect((await postCaseload(token, { clients: ['c'] }, { Origin: 'https://evil.example' })).status).toBe(403);
+  });
+});

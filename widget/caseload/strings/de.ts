@@ -1,0 +1,58 @@
+import type { CaseloadStrings } from './index.ts';
+
+export const de: CaseloadStrings = {
+  title: 'Ihre Klientinnen und Klienten',
+  private: 'Nur Sie sehen dies. Die Namen bleiben in diesem Browser; Attune speichert nur verschlüsselte Verweise.',
+  loading: 'Ihre Klientenliste wird geladen…',
+  failed: 'Die Klientenliste konnte nicht geladen werden.',
+  retry: 'Erneut versuchen',
+  noClients: 'Keine Klienten anzuzeigen.',
+  offTitle: 'Nicht im erwarteten Verlauf',
+  offRule:
+    'Hier steht, wer zuletzt {drop} oder mehr Punkte unter dem eigenen Mittel aus bis zu {window} früheren Sitzungen bewertet hat oder zweimal in Folge gesunken ist, insgesamt um {falls} oder mehr Punkte.',
+  offNone: 'Derzeit ist niemand außerhalb des erwarteten Verlaufs.',
+  reasonBaseline: 'Zuletzt {latest}, {d} unter dem Mittel von {baseline} aus {n} Sitzungen.',
+  reasonFalls: 'Zweimal in Folge gesunken: {a}, {b}, {c}.',
+  lastSession: 'Letzte bewertete Sitzung: {date}',
+  allTitle: 'Alle Klienten',
+  client: 'Klient/in',
+  rated: 'Bewertete Sitzungen',
+  latest: 'Zuletzt',
+  trend: 'Letzte Summen',
+  status: 'Stand',
+  statusOff: 'Nicht im Verlauf',
+  statusOn: 'Im Verlauf',
+  statusFew: 'Noch zu wenige Bewertungen',
+  statusNone: 'Noch keine Bewertung',
+  sparkName: '{n} Summen, von {first} bis {last}',
+  paceTitle: 'Ihr Gesprächsanteil neben den Bewertungen',
+  sentenceLower:
+    'In Ihren Sitzungen, in denen Sie mehr als {t} der Zeit gesprochen haben, bewerteten die Klienten die Sitzung im Mittel {d} Punkte niedriger ({a} gegenüber {b} Sitzungen).',
+  sentenceHigher:
+    'In Ihren Sitzungen, in denen Sie mehr als {t} der Zeit gesprochen haben, bewerteten die Klienten die Sitzung im Mittel {d} Punkte höher ({a} gegenüber {b} Sitzungen).',
+  sentenceSame:
+    'In Ihren Sitzungen, in denen Sie mehr als {t} der Zeit gesprochen haben, bewerteten die Klienten die Sitzung im Mittel etwa gleich ({a} gegenüber {b} Sitzungen).',
+  intervalLower: '95-%-Intervall: {lo} bis {hi} Punkte niedriger.',
+  intervalHigher: '95-%-Intervall: {lo} bis {hi} Punkte höher.',
+  intervalSpans: 'Das 95-%-Intervall reicht von {lo} Punkten niedriger bis {hi} Punkten höher; das kann Zufall sein.',
+  notEnough:
+    'Noch nicht genug Sitzungen für einen Vergleich: {a}, in denen Sie mehr als {t} der Zeit gesprochen haben, und {b}, in denen nicht. Nötig sind jeweils mindestens {min}.',
+  association:
+    'Dies beschreibt Ihre eigenen Sitzungen; es zeigt nicht, dass mehr Sprechen den Unterschied verursacht hat.',
+  shareLabel: 'Ihr Gesprächsanteil',
+  turnLabel: 'Ihr längster Redebeitrag (Mittel)',
+  overlapsLabel: 'Gleichzeitiges Sprechen (pro Sitzung)',
+  ratingLabel: 'Mittlere Bewertung',
+  seconds: '{s} s',
+  window: 'Sitzungen mit Bewertung und Gesprächsmessung, letzte {days} Tage.',
+  chartName: 'Wochenmittel über {n} Wochen: Bewertungen von {r1} bis {r2}, Ihr Gesprächsanteil von {s1} bis {s2}.',
+  legendRating: 'Mittlere Bewertung der Klienten',
+  legendShare: 'Ihr Gesprächsanteil',
+  legendThreshold: '{t} Gesprächsanteil',
+  showTable: 'Wochen als Tabelle zeigen',
+  hideTable: 'Tabelle ausblenden',
+  caption: 'Ihre Sitzungen nach Woche, älteste zuerst',
+  week: 'Woche ab',
+  sessions: 'Sitzungen',
+  noPacing: 'In diesem Zeitraum noch keine Sitzung mit Bewertung und Gesprächsmessung.',
+};

@@ -1,0 +1,58 @@
+import type { CaseloadStrings } from './index.ts';
+
+export const pt: CaseloadStrings = {
+  title: 'Seus clientes',
+  private:
+    'Só você vê isto. Os nomes dos clientes ficam neste navegador; o Attune guarda apenas referências codificadas.',
+  loading: 'Carregando seus clientes…',
+  failed: 'Não foi possível carregar a lista de clientes.',
+  retry: 'Tentar de novo',
+  noClients: 'Nenhum cliente para mostrar.',
+  offTitle: 'Fora da trajetória esperada',
+  offRule:
+    'Um cliente aparece aqui quando a última avaliação está {drop} pontos ou mais abaixo da própria média em até {window} sessões anteriores, ou caiu duas vezes seguidas, {falls} pontos ou mais no total.',
+  offNone: 'Nenhum cliente está fora da trajetória agora.',
+  reasonBaseline: 'Última {latest}, {d} abaixo da média de {baseline} em {n} sessões.',
+  reasonFalls: 'Caiu duas vezes seguidas: {a}, {b}, {c}.',
+  lastSession: 'Última sessão avaliada: {date}',
+  allTitle: 'Todos os clientes',
+  client: 'Cliente',
+  rated: 'Sessões avaliadas',
+  latest: 'Última',
+  trend: 'Totais recentes',
+  status: 'Situação',
+  statusOff: 'Fora da trajetória',
+  statusOn: 'Na trajetória',
+  statusFew: 'Ainda poucas avaliações',
+  statusNone: 'Ainda sem avaliações',
+  sparkName: '{n} totais, de {first} a {last}',
+  paceTitle: 'Seu ritmo ao lado das avaliações',
+  sentenceLower:
+    'Nas sessões em que você falou mais de {t} do tempo, os clientes avaliaram a sessão {d} pontos mais baixo em média ({a} contra {b} sessões).',
+  sentenceHigher:
+    'Nas sessões em que você falou mais de {t} do tempo, os clientes avaliaram a sessão {d} pontos mais alto em média ({a} contra {b} sessões).',
+  sentenceSame:
+    'Nas sessões em que você falou mais de {t} do tempo, os clientes avaliaram a sessão de forma parecida em média ({a} contra {b} sessões).',
+  intervalLower: 'Intervalo de 95 %: de {lo} a {hi} pontos mais baixo.',
+  intervalHigher: 'Intervalo de 95 %: de {lo} a {hi} pontos mais alto.',
+  intervalSpans: 'O intervalo de 95 % vai de {lo} pontos mais baixo a {hi} pontos mais alto, então pode ser acaso.',
+  notEnough:
+    'Ainda não há sessões suficientes para comparar: {a} em que você falou mais de {t} do tempo e {b} em que não. São necessárias pelo menos {min} de cada.',
+  association: 'Isto descreve as suas próprias sessões; não mostra que falar mais causou a diferença.',
+  shareLabel: 'Sua parte da conversa',
+  turnLabel: 'Sua fala mais longa (média)',
+  overlapsLabel: 'Falas sobrepostas (por sessão)',
+  ratingLabel: 'Avaliação média',
+  seconds: '{s} s',
+  window: 'Sessões com avaliação e ritmo, últimos {days} dias.',
+  chartName: 'Médias semanais em {n} semanas: avaliações de {r1} a {r2}, sua parte da conversa de {s1} a {s2}.',
+  legendRating: 'Avaliação média dos clientes',
+  legendShare: 'Sua parte da conversa',
+  legendThreshold: '{t} da conversa',
+  showTable: 'Mostrar as semanas em uma tabela',
+  hideTable: 'Ocultar a tabela',
+  caption: 'Suas sessões por semana, da mais antiga à mais recente',
+  week: 'Semana de',
+  sessions: 'Sessões',
+  noPacing: 'Ainda não há sessões com avaliação e ritmo neste período.',
+};
