@@ -39,3 +39,6 @@ export type TokenClaims = v.InferOutput<typeof TokenClaims>;
 
 /** What a platform passes to the mint helper; `exp` defaults to a short lifetime. */
 export type MintInput = Omit<TokenClaims, 'aud' | 'exp' | 'iat' | 'nbf'> & { ttlSeconds?: number };
+
+// Plain constants in a module of their own, so the widget's client path can import them without valibot.
+export * from './token-limits.ts';

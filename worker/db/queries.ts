@@ -2,18 +2,16 @@
  * Every D1 statement the Worker runs, with `?n` binds. Handlers never write SQL themselves.
  * Write statements are returned unexecuted so that callers can put them in one `db.batch()` (a transaction).
  */
-import type { PacingAggregates } from '../../schemas/index.ts';
+import type { PacingAggregates, SigningAlg } from '../../schemas/index.ts';
 
 // `INDEXED BY sessions_client` / `ratings_client`: without ANALYZE statistics (a new D1, or one never analyzed) SQLite
 // answers `platform_id = ? AND client_hash = ?` through the primary key's platform prefix, reading every session of
 // the platform on every write. The hint keeps each write O(the client's sessions) whatever the statistics say.
 
-export type KeyAlg = 'EdDSA' | 'HS256';
-
 export interface KeyRow {
   kid: string;
   platformId: string;
-  alg: KeyAlg;
+  alg: SigningAlg;
   publicJwk: string | null;
   secret: string | null;
   platformSettings: string;
@@ -55,7 +53,7 @@ export function insertPlatform(
 
 export function insertKey(
   db: D1Database,
-  k: { kid: string; platformId: string; alg: KeyAlg; publicJwk?: string; secret?: string; now: number },
+  k: { kid: string; platformId: string; alg: SigningAlg; publicJwk?: string; secret?: string; now: number },
 ) {
   return db
     .prepare(

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import {
+  OFFLINE_RATING_GRACE_SECONDS,
   PacingAggregates,
   RatingSubmission,
   instrumentMaxTotal,
@@ -23,7 +24,7 @@ import { assertNotErased, erasureGuardOf } from '../admin/erasure-tombstone.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { idempotencyKeyOf, idempotentWrite, startIdempotencyReads } from '../sessions/idempotent-write.ts';
-import { auth, OFFLINE_RATING_GRACE_SECONDS } from '../auth/token-auth.ts';
+import { auth } from '../auth/token-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { checkItems } from '../sessions/rating-items.ts';
 import { publishSummary } from '../live/publish.ts';
