@@ -3,7 +3,7 @@
 import type { Instrument } from '../../schemas/instrument.ts';
 import type { RatingSubmission } from '../../schemas/rating.ts';
 import { isRatingSubmission } from './check-rating.ts';
-import type { RatingReceipt } from '../../schemas/summary.ts';
+import type { RatingReceipt, SessionContext } from '../../schemas/summary.ts';
 import { CLIENT_CSS } from './client.css.ts';
 import { h } from './dom.ts';
 import { ratingCard } from './rating-card.ts';
@@ -199,8 +199,7 @@ export function mount(ctx: MountContext): RoleController {
   const onHidden = () => document.visibilityState === 'hidden' && skip?.();
   document.addEventListener('visibilitychange', onHidden);
 
-  type Ctx = { instrument?: Instrument; locale?: string; ask?: boolean };
-  const useContext = async (c: Ctx, ins: Instrument) => {
+  const useContext = async (c: Partial<SessionContext>, ins: Instrument) => {
     const spoken = Object.keys(ins.items[0]?.text ?? {}).filter((l) =>
       (CLIENT_LOCALES as readonly string[]).includes(l),
     );
@@ -221,7 +220,7 @@ export function mount(ctx: MountContext): RoleController {
     abort.abort();
     const a = (abort = new AbortController());
     timer = setTimeout(() => a.abort(), CONTEXT_TIMEOUT_MS);
-    getJson<Ctx>(ctx, '/v1/context', a.signal)
+    getJson<SessionContext>(ctx, '/v1/context', a.signal)
       .then(
         (c) => {
           if (!torn && c.instrument) return useContext(c, c.instrument);
