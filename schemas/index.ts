@@ -4,3 +4,4 @@ export * from './instrument.ts';
 export * from './rating.ts';
 export * from './pacing.ts';
 export * from './summary.ts';
+export * from './platform-settings.ts';

@@ -21,7 +21,7 @@
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
-import { PlatformSettings } from '../worker/admin/platform-settings.ts';
+import { PlatformSettings } from '../schemas/platform-settings.ts';
 import { generateKey, randomId, randomSecret } from '../sdk/keys.ts';
 import {
   addOriginSql,

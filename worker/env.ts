@@ -1,5 +1,5 @@
 import type { Instrument, TokenClaims } from '../schemas/index.ts';
-import type { PlatformSettings } from './admin/platform-settings.ts';
+import type { PlatformSettings } from '../schemas/index.ts';
 
 /** Bindings and variables the Worker reads (wrangler.toml, .dev.vars, secrets). */
 export interface Bindings {

@@ -1,7 +1,6 @@
-import type { Flag, Instrument, PacingAggregates, SessionSummary } from '../../schemas/index.ts';
+import type { Flag, Instrument, PacingAggregates, SessionSummary, AskSetting } from '../../schemas/index.ts';
 import { shouldAsk } from '../sessions/feedback-fatigue.ts';
 import type { ClientHistory, SummaryRow } from '../db/queries.ts';
-import type { AskSetting } from '../admin/platform-settings.ts';
 
 export interface ItemValue {
   id: string;

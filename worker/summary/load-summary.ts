@@ -1,7 +1,6 @@
-import type { SessionSummary, Trend } from '../../schemas/index.ts';
+import type { SessionSummary, Trend, AskSetting } from '../../schemas/index.ts';
 import { summaryRowStatement, type SummaryRow } from '../db/queries.ts';
 import { clientSeries, therapistRolling, type RollingRow, type SeriesRow } from '../db/trend-queries.ts';
-import type { AskSetting } from '../admin/platform-settings.ts';
 import { summaryFromRow } from './build-summary.ts';
 import { dayOf, trendFrom } from './trend.ts';
 
