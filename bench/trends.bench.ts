@@ -18,6 +18,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { getPlatformProxy } from 'wrangler';
 import { applyMigrations, ROOT } from '../scripts/wrangler-d1.ts';
 import { rollupsFromScratch, storedRollups } from '../worker/db/admin-queries.ts';
+import { shareUnitsSql, totalUnitsSql } from '../worker/db/rollup-units.ts';
 import { clientSeries, therapistRolling } from '../worker/db/trend-queries.ts';
 import { summaryRowStatement } from '../worker/db/queries.ts';
 import { loadSummary, loadTrend, type SummaryTarget } from '../worker/summary/load-summary.ts';
@@ -149,10 +150,10 @@ try {
   db.exec(`INSERT INTO therapist_days (platform_id, therapist_hash, day, asked, rated, declined, total_sum, flagged, share_sum, share_n)
     SELECT s.platform_id, s.therapist_hash, s.created_at / 86400,
            sum(s.asked_at IS NOT NULL), sum(coalesce(r.status = 'rated', 0)), sum(coalesce(r.status = 'declined', 0)),
-           sum(CASE WHEN r.status = 'rated' THEN CAST(round(r.total * 100) AS INTEGER) ELSE 0 END),
+           sum(CASE WHEN r.status = 'rated' THEN ${totalUnitsSql('r.total')} ELSE 0 END),
            sum(coalesce(r.status = 'rated' AND json_array_length(r.flags) > 0, 0)),
            sum(CASE WHEN p.therapist_talk_seconds + p.client_talk_seconds > 0
-                    THEN CAST(round(1000000.0 * p.therapist_talk_seconds / (p.therapist_talk_seconds + p.client_talk_seconds)) AS INTEGER) ELSE 0 END),
+                    THEN ${shareUnitsSql('p.therapist_talk_seconds', 'p.client_talk_seconds')} ELSE 0 END),
            sum(coalesce(p.therapist_talk_seconds + p.client_talk_seconds > 0, 0))
       FROM sessions s
       LEFT JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash

@@ -1,4 +1,5 @@
 import type { DistinctClients, RollupSums } from '../../db/admin-queries.ts';
+import { SHARE_UNITS, TOTAL_UNITS } from '../../db/rollup-units.ts';
 import { type CsvCell, toCsv } from './csv.ts';
 import { MIN_CELL, MIN_CLIENTS, suppress } from './suppress.ts';
 
@@ -40,10 +41,10 @@ function measures(s: RollupSums, hideSessions: boolean, hideShare: boolean): Omi
   return {
     sessions: hideSessions ? null : s.rated,
     asked: hideSessions ? null : s.asked,
-    meanTotal: shown ? round(s.totalSum / 100 / s.rated, 2) : null,
+    meanTotal: shown ? round(s.totalSum / TOTAL_UNITS / s.rated, 2) : null,
     flaggedShare: shown ? round(s.flagged / s.rated, 3) : null,
     completionRate: !hideSessions && s.asked > 0 ? round(s.rated / s.asked, 3) : null,
-    meanTherapistShare: !hideShare && s.shareN > 0 ? round(s.shareSum / 1e6 / s.shareN, 3) : null,
+    meanTherapistShare: !hideShare && s.shareN > 0 ? round(s.shareSum / SHARE_UNITS / s.shareN, 3) : null,
     suppressed: hideSessions,
     talkShareSuppressed: hideShare,
   };
