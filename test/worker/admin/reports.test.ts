@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { csvField, toCsv } from '../../../worker/admin/reports/csv.ts';
 import { dayFromDate, reportRange } from '../../../worker/admin/reports/range.ts';
 import { suppress } from '../../../worker/admin/reports/suppress.ts';
+import type { ReportRow } from '../../../schemas/admin.ts';
 import { adminCall, call, seedAdminKey, seedPlatform, storeSession, testHash, type StoredSession } from '../helpers.ts';
 
 const DAY = 86_400;
@@ -91,16 +92,7 @@ async function reportPlatform() {
   return { p, admin };
 }
 
-interface Row {
-  key: string;
-  sessions: number | null;
-  asked: number | null;
-  meanTotal: number | null;
-  flaggedShare: number | null;
-  completionRate: number | null;
-  meanTherapistShare: number | null;
-  suppressed: boolean;
-}
+type Row = ReportRow;
 
 describe('GET /v1/reports', () => {
   it('by therapist: pseudonyms, means, completion, suppression of small and complementary cells, safe total', async () => {
