@@ -10,6 +10,7 @@ import { ratingCard } from './rating-card.ts';
 import { CLIENT_LOCALES, EN, loadStrings, RTL_LOCALES, type ClientStrings } from './strings/index.ts';
 import { thanksCard, type Delivery } from './thanks.ts';
 import { getJson, sessionPath } from '../shared/api.ts';
+import { backoff } from '../shared/backoff.ts';
 import type { EndSessionOptions, MountContext, RoleController } from '../shared/contract.ts';
 import { pickLocale } from '../shared/i18n.ts';
 import { createOutbox, defaultStorage } from '../shared/outbox.ts';
@@ -237,7 +238,7 @@ export function mount(ctx: MountContext): RoleController {
           const final = /: 4(?!08|29)\d\d$/.test(String(e));
           contextState = final ? 'failed' : 'waiting';
           if (phase === 'rating') showCard();
-          if (!final) timer = setTimeout(loadContext, Math.min(CONTEXT_RETRY_MAX_MS, 1000 * 2 ** tries++));
+          if (!final) timer = setTimeout(loadContext, backoff(tries++, 1000, CONTEXT_RETRY_MAX_MS));
         },
       )
       .catch((e: unknown) => ctx.error({ code: 'context_failed', message: 'Attune: ' + String(e) }));

@@ -1,4 +1,5 @@
 import { OFFLINE_RATING_GRACE_SECONDS } from '../../schemas/token-limits.ts';
+import { backoff } from './backoff.ts';
 import type { WidgetError } from './contract.ts';
 import { tokenPayload } from './token-payload.ts';
 
@@ -182,7 +183,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       return 0;
     const retry = (retryAfterMs = 0) => {
       update(q, item.key, (i) => ({ ...i, attempts: i.attempts + 1 }));
-      return Math.max(retryAfterMs, Math.min(max, base * 2 ** item.attempts) * (1 + Math.random() * 0.2));
+      return Math.max(retryAfterMs, backoff(item.attempts, base, max) * (1 + Math.random() * 0.2));
     };
     const abort = new AbortController();
     const timeout = setTimeout(() => abort.abort(), timeoutMs);

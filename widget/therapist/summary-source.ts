@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { SessionSummary } from '../../schemas/summary.ts';
 import { getJson, sessionPath } from '../shared/api.ts';
+import { backoff } from '../shared/backoff.ts';
 import type { MountContext, WidgetError } from '../shared/contract.ts';
 
 /**
@@ -42,7 +43,7 @@ export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
       } catch (e) {
         if (stopped) return;
         failures++;
-        next = Math.min(maxInterval, interval * 2 ** failures);
+        next = backoff(failures, interval, maxInterval);
         if (failures === 1 || failures % 5 === 0)
           onError({ code: 'summary_unavailable', message: 'Attune: ' + String(e) });
       }
