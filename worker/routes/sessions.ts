@@ -28,7 +28,8 @@ import { auth } from '../auth/token-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { checkItems } from '../sessions/rating-items.ts';
 import { publishSummary } from '../live/publish.ts';
-import { loadSummary, sameParticipants, summaryFromResults, summaryStatements } from '../summary/load-summary.ts';
+import { loadSummary, summaryFromResults, summaryStatements } from '../summary/load-summary.ts';
+import { assertParticipants } from '../sessions/participants.ts';
 import { summaryTargetOf } from '../summary/summary-target.ts';
 import { flagsFor, needsHistory, totalOf } from '../summary/build-summary.ts';
 
@@ -61,10 +62,7 @@ function sessionKey(c: Context<AppEnv>): SessionKey {
  */
 async function assertSameParticipants(c: Context<AppEnv>): Promise<void> {
   const s = sessionKey(c);
-  const row = await getSessionParticipants(c.env.DB, s.platformId, s.sidHash);
-  if (row && (row.therapistHash !== s.therapistHash || row.clientHash !== s.clientHash)) {
-    throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
-  }
+  assertParticipants(s, await getSessionParticipants(c.env.DB, s.platformId, s.sidHash));
 }
 
 /**
@@ -206,8 +204,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const target = summaryTargetOf(c);
     const { summary, recorded } = await loadSummary(c.env.DB, target);
     // Both hashes: a platform that reuses session ids must not show one client's rating under another's summary.
-    if (!sameParticipants(target, recorded))
-      throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
+    assertParticipants(target, recorded);
     return c.json(summary);
   })
   .all('/summary', methodNotAllowed('GET'));

@@ -6,6 +6,7 @@ import { getIdempotency, insertIdempotency, updateIdempotencyBody, type Idempote
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { sha256 } from '../auth/ref-hash.ts';
+import { sessionMismatch } from './participants.ts';
 
 /** The validated Idempotency-Key header; 400 when missing or malformed. */
 export function idempotencyKeyOf(c: Context<AppEnv>): string {
@@ -175,7 +176,7 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
   const reads = results.slice(results.length - readAfter.length);
   if (w.session && !(results.at(-1 - readAfter.length)?.meta.changes ?? 0)) {
     // The session row names other participants (recorded by a concurrent first write): nothing was stored.
-    throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
+    throw sessionMismatch();
   }
   const final = w.afterWrite ? await finish(body, readAfter.length ? reads : undefined) : body;
   return c.body(final, w.status, { 'Content-Type': 'application/json' });

@@ -1,5 +1,6 @@
 import type { SessionSummary, Trend, AskSetting } from '../../schemas/index.ts';
 import { summaryRowStatement, type SummaryRow } from '../db/queries.ts';
+import type { Participants } from '../sessions/participants.ts';
 import { clientSeries, therapistRolling, type RollingRow, type SeriesRow } from '../db/trend-queries.ts';
 import { summaryFromRow } from './build-summary.ts';
 import { dayOf, trendFrom } from './trend.ts';
@@ -41,23 +42,10 @@ export function summaryStatements(
   ];
 }
 
-/** The participants a session was first recorded with (hashed); null before anything was recorded. */
-export interface Recorded {
-  therapistHash: string;
-  clientHash: string;
-}
-
 export interface LoadedSummary {
   summary: SessionSummary;
-  recorded: Recorded | null;
-}
-
-/** True when the session is not recorded yet, or recorded with exactly the target's therapist and client. */
-export function sameParticipants(
-  t: Pick<SummaryTarget, 'therapistHash' | 'clientHash'>,
-  recorded: Recorded | null,
-): boolean {
-  return recorded === null || (recorded.therapistHash === t.therapistHash && recorded.clientHash === t.clientHash);
+  /** The participants the session was first recorded with; null before anything was recorded. */
+  recorded: Participants | null;
 }
 
 /** The summary from the results of summaryStatements (run on their own or at the end of a write's batch). */
@@ -81,7 +69,7 @@ export function summaryFromResults(
 
 /**
  * The session summary with its trend, read in one D1 round trip (a batch of three reads).
- * `recorded` is who the session was recorded with: a caller must check it (sameParticipants) before showing it.
+ * `recorded` is who the session was recorded with: a caller must check it (assertParticipants) before showing it.
  */
 export async function loadSummary(
   db: D1Database,
