@@ -11,8 +11,6 @@ import {
 import { readJson } from '../http/body.ts';
 import {
   getSessionParticipants,
-  hasPacing,
-  hasRating,
   insertPacing,
   insertRating,
   clientHistory,
@@ -80,7 +78,7 @@ async function publishCurrent(c: Context<AppEnv>, reads?: D1Result<unknown>[]): 
   }
 }
 
-/** The summary reads a write appends to its batch (see IdempotentWrite.readAfter). */
+/** The summary reads a write appends to its batch (see AfterWrite.reads). */
 const summaryReads = (c: Context<AppEnv>, now: number) => summaryStatements(c.env.DB, summaryTargetOf(c), now);
 
 function sessionRow(c: Context<AppEnv>, now: number, guard: ErasureGuard) {
@@ -122,8 +120,7 @@ export const sessionRoutes = new Hono<AppEnv>()
             window: instrument.flags.meanWindow,
           })
         : Promise.resolve(null);
-    const exists = () => hasRating(c.env.DB, s.platformId, s.sidHash);
-    const reads = startIdempotencyReads(c, key, exists);
+    const reads = startIdempotencyReads(c, 'rating', key);
     const guard = await erasureGuardOf(c);
     const [, previous] = await Promise.all([assertSameParticipants(c), previousRead, assertNotErased(c, guard)]);
 
@@ -145,13 +142,10 @@ export const sessionRoutes = new Hono<AppEnv>()
       };
     }
     return idempotentWrite(c, {
+      kind: 'rating',
       key,
-      scope: `rating:${s.sidHash}`,
       body,
-      exists,
       reads,
-      conflict: { code: 'already_rated', message: 'This session already has a rating.' },
-      status: 201,
       response: { status: record.status, receivedAt: now } satisfies RatingReceipt,
       statements: [
         sessionRow(c, now, guard),
@@ -162,10 +156,12 @@ export const sessionRoutes = new Hono<AppEnv>()
           ratedAt: now,
         }),
       ],
-      readAfter: summaryReads(c, now),
-      afterWrite: async (reads) => ({ delivered: await publishCurrent(c, reads) }),
-      isFinal: (stored) => stored.includes('"delivered":'),
       session: s,
+      afterWrite: {
+        reads: summaryReads(c, now),
+        adds: ['delivered'],
+        run: async (reads) => ({ delivered: await publishCurrent(c, reads) }),
+      },
     });
   })
   .all('/rating', methodNotAllowed('POST'))
@@ -176,25 +172,24 @@ export const sessionRoutes = new Hono<AppEnv>()
     const s = sessionKey(c);
     const now = Math.floor(Date.now() / 1000);
     // As for ratings: the participants check and idempotentWrite's reads in one round trip.
-    const exists = () => hasPacing(c.env.DB, s.platformId, s.sidHash);
-    const reads = startIdempotencyReads(c, key, exists);
+    const reads = startIdempotencyReads(c, 'pacing', key);
     const guard = await erasureGuardOf(c);
     await Promise.all([assertSameParticipants(c), assertNotErased(c, guard)]);
     return idempotentWrite(c, {
+      kind: 'pacing',
       key,
-      scope: `pacing:${s.sidHash}`,
       body,
-      exists,
       reads,
-      conflict: { code: 'already_recorded', message: 'This session’s pacing is already recorded.' },
-      status: 201,
       response: { status: 'recorded', receivedAt: now } satisfies PacingReceipt,
       statements: [sessionRow(c, now, guard), insertPacing(c.env.DB, s, body, now)],
       session: s,
-      readAfter: summaryReads(c, now),
-      afterWrite: async (reads) => {
-        await publishCurrent(c, reads);
-        return null;
+      afterWrite: {
+        reads: summaryReads(c, now),
+        adds: [],
+        run: async (reads) => {
+          await publishCurrent(c, reads);
+          return null;
+        },
       },
     });
   })
