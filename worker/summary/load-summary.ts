@@ -17,15 +17,19 @@ export interface SummaryTarget {
   ask?: AskSetting;
 }
 
-/** The three reads a summary is built from (the session row, the client's series, the therapist's rolling mean). */
+/** The three reads a summary is built from (the session row, then the trend's two reads). */
 export function summaryStatements(
   db: D1Database,
   t: SummaryTarget,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): D1PreparedStatement[] {
+  return [summaryRowStatement(db, t.platformId, t.sidHash), ...trendStatements(db, t, nowSeconds)];
+}
+
+/** The trend's two reads: the client's series and the therapist's rolling mean. */
+function trendStatements(db: D1Database, t: SummaryTarget, nowSeconds: number): D1PreparedStatement[] {
   const today = dayOf(nowSeconds);
   return [
-    summaryRowStatement(db, t.platformId, t.sidHash),
     clientSeries(db, {
       platformId: t.platformId,
       clientHash: t.clientHash,
@@ -56,11 +60,7 @@ export function summaryFromResults(
   const [row, series, rolling] = results;
   const summaryRow = (row?.results[0] as SummaryRow | undefined) ?? null;
   const summary = summaryFromRow(summaryRow, t.sidHash, t.ask);
-  summary.trend = trendFrom(
-    (series?.results ?? []) as SeriesRow[],
-    (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 },
-    t.trendDays,
-  );
+  summary.trend = trendFromResults(t, series, rolling);
   return {
     summary,
     recorded: summaryRow ? { therapistHash: summaryRow.therapistHash, clientHash: summaryRow.clientHash } : null,
@@ -85,22 +85,11 @@ export async function loadTrend(
   t: SummaryTarget,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<Trend> {
-  const today = dayOf(nowSeconds);
-  const [series, rolling] = await db.batch<unknown>([
-    clientSeries(db, {
-      platformId: t.platformId,
-      clientHash: t.clientHash,
-      therapistHash: t.therapistHash,
-      currentSid: t.sidHash,
-      limit: t.trendPoints,
-    }),
-    therapistRolling(db, {
-      platformId: t.platformId,
-      therapistHash: t.therapistHash,
-      fromDay: today - t.trendDays,
-      toDay: today,
-    }),
-  ]);
+  const [series, rolling] = await db.batch<unknown>(trendStatements(db, t, nowSeconds));
+  return trendFromResults(t, series, rolling);
+}
+
+function trendFromResults(t: SummaryTarget, series?: D1Result<unknown>, rolling?: D1Result<unknown>): Trend {
   return trendFrom(
     (series?.results ?? []) as SeriesRow[],
     (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 },
