@@ -135,10 +135,9 @@ it('with earlier sessions of the same client, the summary shows a named sparklin
     { values: [8, 8.5, 8.5, 8.5], total: '33.5' },
     { values: [9, 9, 9.5, 9.5], total: '37.0' },
   ];
-  // Sessions are ordered by creation time in whole seconds: a second apart keeps their order certain.
-  const aSecondLater = () => new Promise((r) => setTimeout(r, 1100));
+  // No waiting between them: sessions recorded within the same second keep their order by the client's sequence
+  // number (migrations/0005_client_seq.sql), which the series and the history read.
   for (const [i, e] of earlier.entries()) {
-    await aSecondLater();
     const { sid, client, therapist } = await mintDemoTokens(stack.api, stack.host);
     await postJson(`/v1/session/rating`, client, ratingOf(e.values));
     if (i === 1) {
@@ -147,7 +146,6 @@ it('with earlier sessions of the same client, the summary shows a named sparklin
       await postJson(`/v1/session/pacing`, therapist, pacing);
     }
   }
-  await aSecondLater();
   const { therapist, client } = await mintDemoTokens(stack.api, stack.host);
   const tPage = await browser.newPage();
   await tPage.goto(paneUrl(stack.host, 'therapist', therapist));

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GOOD_PACING, GOOD_RATING, call, seedPlatform, sessionPath } from '../helpers.ts';
 
 function post(path: string, token: string, key: string, body: unknown) {
@@ -16,15 +16,20 @@ async function ratingRows(platformId: string) {
     .results;
 }
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('idempotency and exactly one rating', () => {
   it('an identical retry returns the stored response, status and body', async () => {
     const p = await seedPlatform();
     const token = await p.mint({});
     const key = 'retry-key-0000000001';
+    vi.useFakeTimers({ toFake: ['Date'] });
     const first = await post(sessionPath('rating'), token, key, GOOD_RATING);
     const firstBody = await first.text();
     expect(first.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 1100)); // a new receivedAt would show if it were recomputed
+    vi.setSystemTime(Date.now() + 5000); // a new receivedAt would show if it were recomputed
     const again = await post(sessionPath('rating'), token, key, GOOD_RATING);
     expect(again.status).toBe(201);
     expect(await again.text()).toBe(firstBody);
@@ -176,13 +181,17 @@ describe('the publish after a committed write', () => {
       },
     });
     const ws = live.webSocket!;
-    const messages: string[] = [];
-    ws.addEventListener('message', (e) => messages.push(String(e.data)));
+    const rated = new Promise<boolean>((resolve) =>
+      ws.addEventListener('message', (e) => {
+        if ((JSON.parse(String(e.data)) as { summary: { status: string } }).summary.status === 'rated') resolve(true);
+      }),
+    );
     ws.accept();
 
-    const started = Date.now();
+    // Without polling: with timers frozen, a replay that waited on one would never answer (the test would time out).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval'] });
     const replay = await post(sessionPath('rating'), token, key, GOOD_RATING);
-    expect(Date.now() - started).toBeLessThan(1500);
+    vi.useRealTimers();
     expect(replay.status).toBe(201);
     const body = await replay.json<Record<string, unknown>>();
     expect(body).toEqual({ ...cut, delivered: true });
@@ -192,10 +201,7 @@ describe('the publish after a committed write', () => {
     expect(JSON.parse(stored!.body)).toEqual(body);
     // Every later replay is the same.
     expect(await (await post(sessionPath('rating'), token, key, GOOD_RATING)).json()).toEqual(body);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(messages.some((m) => (JSON.parse(m) as { summary: { status: string } }).summary.status === 'rated')).toBe(
-      true,
-    );
+    expect(await rated).toBe(true);
     ws.close(1000);
   });
 });
