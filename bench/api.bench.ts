@@ -2,7 +2,7 @@
 // the client's rating POST (D1 write batch + summary read + live publish, no socket open) and the therapist's
 // summary GET (with trend), each sequentially and with 10 requests in flight. Bounded loops, loopback only.
 //   node bench/api.bench.ts [--requests 100] [--concurrency 10]
-import { SAMPLE_RATING } from './lib/rating.ts';
+import { GOOD_RATING } from '../test/samples.ts';
 import { mintDemoTokens } from '../test/browser/page-helpers.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ const N = Number(values.requests);
 const C = Number(values.concurrency);
 const WARMUP = 10;
 
-const RATING = JSON.stringify(SAMPLE_RATING);
+const RATING = JSON.stringify(GOOD_RATING);
 
 type Tokens = Awaited<ReturnType<typeof mintDemoTokens>>;
 

@@ -4,7 +4,7 @@
 // just before the POST to the arrival of the `rated` summary on the socket. Sequential sessions on loopback.
 // Goal: p95 <= 100 ms.
 //   node bench/live-latency.bench.ts [--sessions 60] [--warmup 5]
-import { SAMPLE_RATING } from './lib/rating.ts';
+import { GOOD_RATING } from '../test/samples.ts';
 import { mintDemoTokens } from '../test/browser/page-helpers.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ const N = Number(values.sessions);
 const WARMUP = Number(values.warmup);
 const GOAL_P95_MS = 100;
 
-const RATING = SAMPLE_RATING;
+const RATING = GOOD_RATING;
 
 const tokens = mintDemoTokens;
 

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { mintDemoTokens } from '../test/browser/page-helpers.ts';
 import { startStack } from '../test/browser/stack.ts';
 import { measureD1Size } from './lib/d1-size.ts';
-import { SAMPLE_RATING } from './lib/rating.ts';
+import { GOOD_RATING } from '../test/samples.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +39,7 @@ interface Run {
   loadavg: number;
 }
 
-const RATING = JSON.stringify(SAMPLE_RATING);
+const RATING = JSON.stringify(GOOD_RATING);
 
 async function load(
   url: string,

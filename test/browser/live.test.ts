@@ -3,6 +3,7 @@
 // whether the rating reached the therapist; the trend shows as a named sparkline with a table behind a button.
 import { expect, it } from 'vitest';
 import type { Browser, Page, WebSocket as PwWebSocket } from 'playwright-core';
+import { ZERO_PACING } from '../samples.ts';
 import { type Stack, withStackAndBrowser } from './stack.ts';
 import { deepActive, endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
 
@@ -142,7 +143,7 @@ it('with earlier sessions of the same client, the summary shows a named sparklin
     await postJson(`/v1/session/rating`, client, ratingOf(e.values));
     if (i === 1) {
       // 30 minutes of talk, 40% of it the therapist's.
-      const pacing = { ...zeroPacing(), durationSeconds: 3000, therapistTalkSeconds: 720, clientTalkSeconds: 1080 };
+      const pacing = { ...ZERO_PACING, durationSeconds: 3000, therapistTalkSeconds: 720, clientTalkSeconds: 1080 };
       await postJson(`/v1/session/pacing`, therapist, pacing);
     }
   }
@@ -214,20 +215,3 @@ it('"Skip rating" is reached by keyboard and can be taken back; the decline then
   await tPage.close();
   await cPage.close();
 });
-
-function zeroPacing() {
-  return {
-    durationSeconds: 0,
-    therapistTalkSeconds: 0,
-    clientTalkSeconds: 0,
-    overlapSeconds: 0,
-    overlapCount: 0,
-    silenceSeconds: 0,
-    silenceCount: 0,
-    longestSilenceSeconds: 0,
-    longestTherapistTurnSeconds: 0,
-    therapistTurns: 0,
-    clientTurns: 0,
-    cuesShown: 0,
-  };
-}

@@ -12,6 +12,7 @@ import {
   markAsked,
   upsertSession,
 } from '../../worker/db/queries.ts';
+import { GOOD_RATING, ZERO_PACING } from '../samples.ts';
 import { sha256 } from '../../worker/auth/ref-hash.ts';
 
 export interface TestPlatform {
@@ -98,17 +99,7 @@ export function postJson(
   });
 }
 
-export const GOOD_RATING = {
-  kind: 'rating',
-  instrument: 'attune-session-4',
-  version: 1,
-  items: [
-    { id: 'bond', value: 9.5 },
-    { id: 'goals', value: 8.2 },
-    { id: 'approach', value: 9.1 },
-    { id: 'overall', value: 9.4 },
-  ],
-};
+export { GOOD_RATING, ZERO_PACING };
 
 export const GOOD_PACING = {
   durationSeconds: 3000,
@@ -211,7 +202,7 @@ export async function storeSession(platformId: string, s: StoredSession): Promis
         env.DB,
         key,
         {
-          ...PACING_ZERO,
+          ...ZERO_PACING,
           durationSeconds: 3000,
           therapistTalkSeconds: s.pacing.therapist,
           clientTalkSeconds: s.pacing.client,
@@ -222,18 +213,3 @@ export async function storeSession(platformId: string, s: StoredSession): Promis
   }
   await env.DB.batch(statements);
 }
-
-const PACING_ZERO = {
-  durationSeconds: 0,
-  therapistTalkSeconds: 0,
-  clientTalkSeconds: 0,
-  overlapSeconds: 0,
-  overlapCount: 0,
-  silenceSeconds: 0,
-  silenceCount: 0,
-  longestSilenceSeconds: 0,
-  longestTherapistTurnSeconds: 0,
-  therapistTurns: 0,
-  clientTurns: 0,
-  cuesShown: 0,
-};
