@@ -294,8 +294,8 @@ try {
 async function timeInEngine(db: DatabaseSync, now: number) {
   const cache = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   const prep = (sql: string) => {
-    let st = cache.get(sql);
-    if (!st) cache.set(sql, (st = db.prepare(sql)));
+    const st = cache.get(sql) ?? db.prepare(sql);
+    cache.set(sql, st);
     return st;
   };
   type Stmt = { sql: string; args: unknown[] };

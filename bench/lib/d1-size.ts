@@ -157,7 +157,10 @@ export function measureD1Size(opts: {
         ),
       );
     }
-    if (i % 10_000 === 9_999) db.exec('COMMIT'), db.exec('BEGIN');
+    if (i % 10_000 === 9_999) {
+      db.exec('COMMIT');
+      db.exec('BEGIN');
+    }
     // Without statistics SQLite answers `platform_id = ? AND client_hash = ?` from the primary key's platform prefix
     // (every session of the platform per insert); with them, from sessions_client. See BENCHMARKS.md.
     if (i === 2_000) db.exec('ANALYZE');

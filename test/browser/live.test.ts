@@ -139,7 +139,7 @@ it('with earlier sessions of the same client, the summary shows a named sparklin
   // No waiting between them: sessions recorded within the same second keep their order by the client's sequence
   // number (migrations/0005_client_seq.sql), which the series and the history read.
   for (const [i, e] of earlier.entries()) {
-    const { sid, client, therapist } = await mintDemoTokens(stack.api, stack.host);
+    const { client, therapist } = await mintDemoTokens(stack.api, stack.host);
     await postJson(`/v1/session/rating`, client, ratingOf(e.values));
     if (i === 1) {
       // 30 minutes of talk, 40% of it the therapist's.

@@ -67,9 +67,11 @@ describe('a platform instrument and a failing /v1/context call (issue 8, point 1
     );
     let contextUp = false;
     let refused = 0;
-    await page.route('**/v1/context', (route) =>
-      contextUp ? route.continue() : (refused++, route.abort('internetdisconnected')),
-    );
+    await page.route('**/v1/context', (route) => {
+      if (contextUp) return route.continue();
+      refused++;
+      return route.abort('internetdisconnected');
+    });
     await page.goto(paneUrl(stack.host, 'client', client));
     await page.waitForFunction(
       () => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function',

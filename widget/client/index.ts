@@ -91,16 +91,15 @@ export function mount(ctx: MountContext): RoleController {
       );
     }
     const ins = instrument;
-    show(
-      (card = ratingCard({
-        instrument: ins,
-        locale,
-        strings,
-        privacyNote: ctx.privacyNote,
-        onSubmit: (items) => submit({ kind: 'rating', instrument: ins.id, version: ins.version, items }),
-        onSkip,
-      })),
-    );
+    card = ratingCard({
+      instrument: ins,
+      locale,
+      strings,
+      privacyNote: ctx.privacyNote,
+      onSubmit: (items) => submit({ kind: 'rating', instrument: ins.id, version: ins.version, items }),
+      onSkip,
+    });
+    show(card);
     live.textContent = strings.shown;
     // Only when the client ended the call themself, and focus has not gone elsewhere on the page since.
     const active = ctx.root.ownerDocument.activeElement;
@@ -219,7 +218,8 @@ export function mount(ctx: MountContext): RoleController {
   const loadContext = () => {
     clearTimeout(timer);
     abort.abort();
-    const a = (abort = new AbortController());
+    const a = new AbortController();
+    abort = a;
     timer = setTimeout(() => a.abort(), CONTEXT_TIMEOUT_MS);
     getJson<SessionContext>(ctx, '/v1/context', a.signal)
       .then(

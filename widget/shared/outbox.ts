@@ -254,7 +254,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         api: opts.api,
       };
       held.delete(item.key);
-      if (hold) held.add(item.key), (item.held = 1);
+      if (hold) {
+        held.add(item.key);
+        item.held = 1;
+      }
       memory.set(item.key, item);
       write(own, [...read().filter((i) => i.key !== item.key), item]);
       if (!hold) void flush();

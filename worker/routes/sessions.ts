@@ -16,6 +16,7 @@ import {
   clientHistory,
   upsertSession,
   type ErasureGuard,
+  type RatingRecord,
   type SessionKey,
 } from '../db/queries.ts';
 import { assertNotErased, erasureGuardOf } from '../admin/erasure-tombstone.ts';
@@ -124,7 +125,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const guard = await erasureGuardOf(c);
     const [, previous] = await Promise.all([assertSameParticipants(c), previousRead, assertNotErased(c, guard)]);
 
-    let record;
+    let record: Omit<RatingRecord, 'instrumentId' | 'instrumentVersion' | 'ratedAt'>;
     if (body.kind === 'declined') {
       record = { status: 'declined' as const, items: '[]', total: null, maxTotal: null, flags: '[]' };
     } else {

@@ -224,7 +224,9 @@ describe('therapist pacing', () => {
         void (handlers.get(e) ?? handlers.set(e, new Set()).get(e)!).add(fn),
       off: (e: string, fn: (...x: unknown[]) => void) => void handlers.get(e)?.delete(fn),
     };
-    const emit = (e: string) => handlers.get(e)?.forEach((fn) => fn());
+    const emit = (e: string) => {
+      for (const fn of handlers.get(e) ?? []) fn();
+    };
     const c = mountContext({ role: 'therapist' });
     const ctl = mount(c, { analysers: a, source: pollSummary(c) });
     ctl.connect!(room);

@@ -1,6 +1,5 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../../schemas/admin.ts';
 import { ROUTES } from '../../../worker/http/openapi.ts';
 import { adminCall, call, GOOD_PACING, GOOD_RATING, seedAdminKey, seedPlatform, storeSession } from '../helpers.ts';
 
@@ -53,8 +52,8 @@ function conformance(doc: Doc) {
     if (type !== 'application/json') return;
     const schema = media!.schema;
     const key = `${id} ${res.status}`;
-    let validate = cache.get(key);
-    if (!validate) cache.set(key, (validate = ajv.compile({ ...schema, components: doc.components })));
+    const validate = cache.get(key) ?? ajv.compile({ ...schema, components: doc.components });
+    cache.set(key, validate);
     const body: unknown = await res.json();
     expect(validate(body) ? [] : validate.errors, `${key} body matches the document`).toEqual([]);
   };

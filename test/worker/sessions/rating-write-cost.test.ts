@@ -17,7 +17,7 @@ async function counted(request: Request): Promise<{ status: number; log: Recorde
   return { status: res.status, log };
 }
 
-const rating = (sid: string, token: string) =>
+const rating = (token: string) =>
   new Request(`https://api.attune.test${sessionPath('rating')}`, {
     method: 'POST',
     headers: {
@@ -43,9 +43,9 @@ describe('D1 cost of one rating', () => {
   it('counts statements and rows written per rating, with and without the context call first', async () => {
     const p = await seedPlatform();
     // Warm the key cache (a cold isolate reads the key once per minute, not per request).
-    await counted(rating('warm-up-session', await p.mint({ sid: 'warm-up-session' })));
+    await counted(rating(await p.mint({ sid: 'warm-up-session' })));
 
-    const alone = await counted(rating(p.refs.sid, await p.mint({})));
+    const alone = await counted(rating(await p.mint({})));
     expect(alone.status).toBe(201);
     const a = show('rating alone', alone.log);
 
@@ -53,7 +53,7 @@ describe('D1 cost of one rating', () => {
     const ctx = await counted(context(await p.mint({ sid: sid2 })));
     expect(ctx.status).toBe(200);
     const c = show('context (client)', ctx.log);
-    const after = await counted(rating(sid2, await p.mint({ sid: sid2 })));
+    const after = await counted(rating(await p.mint({ sid: sid2 })));
     expect(after.status).toBe(201);
     const r = show('rating after context', after.log);
 

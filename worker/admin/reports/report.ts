@@ -76,8 +76,8 @@ export function buildPublishedReport(
   const rows = new Map<string, Accumulated>();
   const total: Accumulated = { sums: ZERO, sessionsShown: false, shareShown: false };
   const accOf = (key: string) => {
-    let a = rows.get(key);
-    if (!a) rows.set(key, (a = { sums: ZERO, sessionsShown: false, shareShown: false }));
+    const a = rows.get(key) ?? { sums: ZERO, sessionsShown: false, shareShown: false };
+    rows.set(key, a);
     return a;
   };
   const addSessions = (a: Accumulated, s: RollupSums) => {

@@ -31,7 +31,9 @@ function fakeRoom() {
       handlers.get(e)?.delete(f);
       return room;
     }),
-    emit: (e: string, ...a: unknown[]) => handlers.get(e)?.forEach((f) => f(...a)),
+    emit: (e: string, ...a: unknown[]) => {
+      for (const f of handlers.get(e) ?? []) f(...a);
+    },
     listeners: () => [...handlers.values()].reduce((n, s) => n + s.size, 0),
   };
   return { room, track, pub, participant };
@@ -41,7 +43,9 @@ function target() {
   const lists: Record<Role, () => RoleSource[]> = { local: () => [], remote: () => [] };
   return {
     lists,
-    setSources: vi.fn((role: Role, list: () => RoleSource[]) => void (lists[role] = list)),
+    setSources: vi.fn((role: Role, list: () => RoleSource[]) => {
+      lists[role] = list;
+    }),
     refresh: vi.fn(),
     disconnected: vi.fn(),
   };
