@@ -6,13 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { DEFAULT_INSTRUMENT } from '../../schemas/index.ts';
-import {
-  insertIdempotency,
-  insertPacing,
-  insertPlatform,
-  insertRating,
-  upsertSession,
-} from '../../worker/db/queries.ts';
+import { insertIdempotency, insertPacing, insertRating, upsertSession } from '../../worker/db/queries.ts';
+import { insertPlatform } from '../../test/worker/seed-queries.ts';
 
 interface Bound {
   sql: string;

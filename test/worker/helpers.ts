@@ -2,17 +2,9 @@ import { env, exports } from 'cloudflare:workers';
 import type { JWK } from 'jose';
 import { generateKey, randomId, randomSecret } from '../../sdk/keys.ts';
 import { mintToken, type SessionClaims, type SigningAlg } from '../../sdk/mint-token.ts';
-import { insertAdminKey } from '../../worker/db/admin-queries.ts';
-import {
-  insertKey,
-  insertOrigin,
-  insertPacing,
-  insertPlatform,
-  insertRating,
-  markAsked,
-  upsertSession,
-} from '../../worker/db/queries.ts';
+import { insertPacing, insertRating, markAsked, upsertSession } from '../../worker/db/queries.ts';
 import { GOOD_RATING, ZERO_PACING } from '../samples.ts';
+import { insertAdminKey, insertKey, insertOrigin, insertPlatform } from './seed-queries.ts';
 import { sha256 } from '../../worker/auth/ref-hash.ts';
 
 export interface TestPlatform {

@@ -29,11 +29,6 @@ export function previousPoint(trend: Trend, current: number): TrendPoint | null 
   return null;
 }
 
-/** The previous rated total before this session. */
-export function previousTotal(trend: Trend, current: number): number | null {
-  return previousPoint(trend, current)?.total ?? null;
-}
-
 /** The chart in one sentence: its accessible name, also shown under it. */
 export function trendName(points: TrendPoint[], locale: string, t: TrendStrings): string {
   const totals = points.map((p) => p.total).filter((x): x is number => x !== null);

@@ -18,12 +18,6 @@ export function getAdminKey(db: D1Database, keyHash: string): Promise<AdminKeyRo
     .first<AdminKeyRow>();
 }
 
-export function insertAdminKey(db: D1Database, k: { id: string; platformId: string; keyHash: string; now: number }) {
-  return db
-    .prepare('INSERT INTO admin_keys (id, platform_id, key_hash, created_at) VALUES (?1, ?2, ?3, ?4)')
-    .bind(k.id, k.platformId, k.keyHash, k.now);
-}
-
 export function insertAudit(
   db: D1Database,
   a: { platformId: string; keyId: string; route: string; params: object; rows: number; at: number },

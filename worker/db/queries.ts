@@ -40,33 +40,8 @@ export async function isOriginRegistered(db: D1Database, origin: string, platfor
   return row !== null;
 }
 
-// --- platform registration (the CLI builds the same rows as SQL text in scripts/platform-sql.ts) ---
-
-export function insertPlatform(
-  db: D1Database,
-  p: { id: string; name: string; settings?: string; retentionDays?: number; now: number },
-) {
-  return db
-    .prepare('INSERT INTO platforms (id, name, settings, retention_days, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
-    .bind(p.id, p.name, p.settings ?? '{}', p.retentionDays ?? 365, p.now);
-}
-
-export function insertKey(
-  db: D1Database,
-  k: { kid: string; platformId: string; alg: SigningAlg; publicJwk?: string; secret?: string; now: number },
-) {
-  return db
-    .prepare(
-      'INSERT INTO platform_keys (kid, platform_id, alg, public_jwk, secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
-    )
-    .bind(k.kid, k.platformId, k.alg, k.publicJwk ?? null, k.secret ?? null, k.now);
-}
-
-export function insertOrigin(db: D1Database, platformId: string, origin: string) {
-  return db
-    .prepare('INSERT OR IGNORE INTO platform_origins (platform_id, origin) VALUES (?1, ?2)')
-    .bind(platformId, origin);
-}
+// Platforms, keys and origins are registered by the CLI (SQL text: scripts/platform-sql.ts); tests and benches
+// seed them with test/worker/seed-queries.ts.
 
 // --- idempotency ---
 
@@ -330,11 +305,6 @@ export interface SummaryRow {
   therapistTurns: number;
   clientTurns: number;
   cuesShown: number;
-}
-
-/** The session with its rating and pacing, if any; null when nothing was recorded yet. */
-export function getSummaryRow(db: D1Database, platformId: string, sidHash: string): Promise<SummaryRow | null> {
-  return summaryRowStatement(db, platformId, sidHash).first<SummaryRow>();
 }
 
 export function summaryRowStatement(db: D1Database, platformId: string, sidHash: string) {

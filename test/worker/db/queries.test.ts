@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import * as q from '../../../worker/db/queries.ts';
 import { seedPlatform, ZERO_PACING } from '../helpers.ts';
+import { insertKey } from '../seed-queries.ts';
 
 /** A session row of instrument 'i' v1, recorded at 1. */
 const sessionRow = (s: q.SessionKey) =>
@@ -62,7 +63,7 @@ describe('queries', () => {
       ]),
     ).rejects.toThrow(/UNIQUE/);
     expect(await q.getIdempotency(env.DB, p.platformId, 's', 'k'.repeat(16))).toBeNull();
-    expect((await q.getSummaryRow(env.DB, p.platformId, 'h-sid'))?.total).toBe(1);
+    expect((await q.summaryRowStatement(env.DB, p.platformId, 'h-sid').first<q.SummaryRow>())?.total).toBe(1);
     const history = (therapistHash: string) =>
       q.clientHistory(env.DB, {
         platformId: p.platformId,
@@ -114,18 +115,16 @@ describe('queries', () => {
   it('an HS256 key needs a 32-byte secret and no JWK (schema CHECK)', async () => {
     const p = await seedPlatform();
     await expect(
-      q.insertKey(env.DB, { kid: 'k_short', platformId: p.platformId, alg: 'HS256', secret: 'short', now: 1 }).run(),
+      insertKey(env.DB, { kid: 'k_short', platformId: p.platformId, alg: 'HS256', secret: 'short', now: 1 }).run(),
     ).rejects.toThrow(/CHECK/);
     await expect(
-      q
-        .insertKey(env.DB, {
-          kid: 'k_none',
-          platformId: p.platformId,
-          alg: 'none' as never,
-          secret: 's'.repeat(40),
-          now: 1,
-        })
-        .run(),
+      insertKey(env.DB, {
+        kid: 'k_none',
+        platformId: p.platformId,
+        alg: 'none' as never,
+        secret: 's'.repeat(40),
+        now: 1,
+      }).run(),
     ).rejects.toThrow(/CHECK/);
   });
 });
