@@ -1,4 +1,4 @@
-// Write throughput (issue 10, point 4). autocannon against `wrangler dev` (workerd, local D1; the stack of
+// Write throughput. autocannon against `wrangler dev` (workerd, local D1; the stack of
 // test/browser/stack.ts): the client's rating POST (every request a distinct session, tokens minted beforehand)
 // and the therapist's summary GET, at 50 and 200 connections, each as a ratio to GET /openapi.json (no D1) run
 // just before it on the same stack. Then the bytes one rated session takes in D1 (bench/lib/d1-size.ts).

@@ -59,7 +59,7 @@ export const SessionSummary = v.object({
   flags: v.array(Flag),
   ratedAt: v.nullable(v.number()),
   pacing: v.nullable(PacingAggregates),
-  /** Present once trends exist (issue 4); absent from older Workers. */
+  /** The client's series and the therapist's rolling mean; absent from Workers older than trends. */
   trend: v.optional(Trend),
   /** Whether the client was asked to rate this session (their page asked); absent from older Workers. */
   asked: v.optional(v.boolean()),

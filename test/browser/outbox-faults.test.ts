@@ -23,7 +23,7 @@ withStackAndBrowser((s, b) => {
 
 // First in the file: it writes the platform's settings into the local D1 from outside (wrangler d1 execute), which
 // workerd's D1 sees only if it has not opened the database yet (it caches what it read).
-describe('a platform instrument and a failing /v1/context call (issue 8, point 10)', () => {
+describe('a platform instrument and a failing /v1/context call', () => {
   const PLATFORM: Instrument = {
     ...DEFAULT_INSTRUMENT,
     id: 'acme-check-in',

@@ -5,8 +5,8 @@ import { backoff } from '../shared/backoff.ts';
 import type { MountContext, WidgetError } from '../shared/contract.ts';
 
 /**
- * Where the therapist's summary comes from. Polling today; the live push (WebSocket) of a later issue is another
- * implementation of the same shape, so the card does not change.
+ * Where the therapist's summary comes from: the live push (liveSummary in live-summary.ts, a WebSocket), which falls
+ * back to polling (pollSummary, below); tests pass their own. The card does not know which one it has.
  */
 export type SummarySource = (onSummary: (s: SessionSummary) => void, onError: (e: WidgetError) => void) => () => void;
 

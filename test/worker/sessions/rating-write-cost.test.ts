@@ -1,4 +1,4 @@
-// What one rating costs in D1 (issue 10, point 4): statements, round trips and rows written (D1's own
+// What one rating costs in D1: statements, round trips and rows written (D1's own
 // meta.rows_written: triggers and index entries included), for a rating alone and for the usual flow where the
 // client's widget first fetched /v1/context. The figures are pinned so that a change that adds writes is seen.
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
