@@ -1,9 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { SessionSummary, Trend, TrendPoint } from '../../schemas/summary.ts';
-import { formatScore } from '../shared/i18n.ts';
+import { fill, formatScore } from '../shared/i18n.ts';
 import { localeOf, type TrendStrings } from './strings/index.ts';
 import { Sparkline } from './trend-sparkline.tsx';
-import { fill } from './trend-strings.ts';
 
 export const trendStrings = (locale: string): TrendStrings => localeOf(locale).trend;
 
