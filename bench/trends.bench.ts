@@ -187,21 +187,7 @@ try {
       throw new Error('seeded rollups differ from the recomputation');
     }
 
-    const pick = rng(7);
-    const targets: SummaryTarget[] = Array.from({ length: QUERIES }, () => {
-      const t = Math.floor(pick() * THERAPISTS);
-      const c = Math.floor(pick() * CLIENTS_PER_THERAPIST);
-      // The client's latest session is the one being summarised.
-      const k = Math.floor((perTherapist - 1 - c) / CLIENTS_PER_THERAPIST) * CLIENTS_PER_THERAPIST + c;
-      return {
-        platformId: PLATFORM,
-        sidHash: h(`bench-sid-${k * THERAPISTS + t}`),
-        therapistHash: therapistHash[t]!,
-        clientHash: clientHash(t, c),
-        trendDays: 90,
-        trendPoints: 24,
-      };
-    });
+    const targets = pickTargets(7);
     const today = dayOf(now);
     const run = async (target: SummaryTarget) => {
       const res = await D1.batch([
@@ -291,6 +277,25 @@ try {
  * node:sqlite: the same SQL, binds and query plans as in D1, timed with a microsecond clock (workerd's clock
  * only advances in whole milliseconds around I/O).
  */
+/** QUERIES summaries to read, at random (seeded): a therapist, one of their clients, and that client's latest session. */
+function pickTargets(seed: number): SummaryTarget[] {
+  const perTherapist = Math.ceil(SESSIONS / THERAPISTS);
+  const pick = rng(seed);
+  return Array.from({ length: QUERIES }, () => {
+    const t = Math.floor(pick() * THERAPISTS);
+    const c = Math.floor(pick() * CLIENTS_PER_THERAPIST);
+    const k = Math.floor((perTherapist - 1 - c) / CLIENTS_PER_THERAPIST) * CLIENTS_PER_THERAPIST + c;
+    return {
+      platformId: PLATFORM,
+      sidHash: h(`bench-sid-${k * THERAPISTS + t}`),
+      therapistHash: h(`bench-tid-${t}`),
+      clientHash: h(`bench-cid-${t}-${c}`),
+      trendDays: 90,
+      trendPoints: 24,
+    };
+  });
+}
+
 async function timeInEngine(db: DatabaseSync, now: number) {
   const cache = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   const prep = (sql: string) => {
@@ -310,22 +315,7 @@ async function timeInEngine(db: DatabaseSync, now: number) {
     prepare: (sql: string) => statement(sql),
     batch: async (stmts: Stmt[]) => stmts.map((s) => ({ results: prep(s.sql).all(...(s.args as never[])), meta: {} })),
   } as unknown as D1Database;
-  const therapistHash = (t: number) => h(`bench-tid-${t}`);
-  const perTherapist = Math.ceil(SESSIONS / THERAPISTS);
-  const pick = rng(11);
-  const targets: SummaryTarget[] = Array.from({ length: QUERIES }, () => {
-    const t = Math.floor(pick() * THERAPISTS);
-    const c = Math.floor(pick() * CLIENTS_PER_THERAPIST);
-    const k = Math.floor((perTherapist - 1 - c) / CLIENTS_PER_THERAPIST) * CLIENTS_PER_THERAPIST + c;
-    return {
-      platformId: PLATFORM,
-      sidHash: h(`bench-sid-${k * THERAPISTS + t}`),
-      therapistHash: therapistHash(t),
-      clientHash: h(`bench-cid-${t}-${c}`),
-      trendDays: 90,
-      trendPoints: 24,
-    };
-  });
+  const targets = pickTargets(11);
   const trend: number[] = [];
   const summary: number[] = [];
   // Synchronous underneath: the awaits resolve at once, so the clock measures the engine (and the tiny JS around it).

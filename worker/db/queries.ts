@@ -198,6 +198,11 @@ export interface RatingRecord {
   ratedAt: number;
 }
 
+/** The end of an INSERT ... SELECT into the session row with exactly the participants bound as ?1..?4. */
+const FROM_SESSION = `FROM sessions s
+        WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.therapist_hash = ?3 AND s.client_hash = ?4`;
+const sessionBinds = (s: SessionKey) => [s.platformId, s.sidHash, s.therapistHash, s.clientHash];
+
 /**
  * Inserts the rating only when the session row exists with exactly these participants (0 rows changed
  * otherwise): the hashes stored are the session row's, so a concurrent first write naming other participants
@@ -209,14 +214,10 @@ export function insertRating(db: D1Database, s: SessionKey, r: RatingRecord) {
       `INSERT INTO ratings (platform_id, sid_hash, therapist_hash, client_hash, status, instrument_id, instrument_version,
                             items, total, max_total, flags, rated_at)
        SELECT s.platform_id, s.sid_hash, s.therapist_hash, s.client_hash, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
-         FROM sessions s
-        WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.therapist_hash = ?3 AND s.client_hash = ?4`,
+         ${FROM_SESSION}`,
     )
     .bind(
-      s.platformId,
-      s.sidHash,
-      s.therapistHash,
-      s.clientHash,
+      ...sessionBinds(s),
       r.status,
       r.instrumentId,
       r.instrumentVersion,
@@ -237,14 +238,10 @@ export function insertPacing(db: D1Database, s: SessionKey, p: PacingAggregates,
                            longest_silence_seconds, longest_therapist_turn_seconds, therapist_turns, client_turns,
                            cues_shown, recorded_at)
        SELECT s.platform_id, s.sid_hash, s.therapist_hash, s.client_hash, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
-         FROM sessions s
-        WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.therapist_hash = ?3 AND s.client_hash = ?4`,
+         ${FROM_SESSION}`,
     )
     .bind(
-      s.platformId,
-      s.sidHash,
-      s.therapistHash,
-      s.clientHash,
+      ...sessionBinds(s),
       p.durationSeconds,
       p.therapistTalkSeconds,
       p.clientTalkSeconds,
@@ -261,25 +258,23 @@ export function insertPacing(db: D1Database, s: SessionKey, p: PacingAggregates,
     );
 }
 
-export async function hasRating(db: D1Database, platformId: string, sidHash: string): Promise<boolean> {
-  return (
-    (await db
-      .prepare('SELECT 1 AS ok FROM ratings WHERE platform_id = ?1 AND sid_hash = ?2')
-      .bind(platformId, sidHash)
-      .first()) !== null
-  );
+/** Whether the session holds a row in `table` (ratings or pacing). */
+async function sessionHas(db: D1Database, table: 'ratings' | 'pacing', platformId: string, sidHash: string) {
+  const row = await db
+    .prepare(`SELECT 1 AS ok FROM ${table} WHERE platform_id = ?1 AND sid_hash = ?2`)
+    .bind(platformId, sidHash)
+    .first();
+  return row !== null;
 }
 
-export async function hasPacing(db: D1Database, platformId: string, sidHash: string): Promise<boolean> {
-  return (
-    (await db
-      .prepare('SELECT 1 AS ok FROM pacing WHERE platform_id = ?1 AND sid_hash = ?2')
-      .bind(platformId, sidHash)
-      .first()) !== null
-  );
-}
+export const hasRating = (db: D1Database, platformId: string, sidHash: string): Promise<boolean> =>
+  sessionHas(db, 'ratings', platformId, sidHash);
 
-export interface SummaryRow {
+export const hasPacing = (db: D1Database, platformId: string, sidHash: string): Promise<boolean> =>
+  sessionHas(db, 'pacing', platformId, sidHash);
+
+/** The session with its rating and pacing (every pacing figure null without pacing: durationSeconds tells). */
+export interface SummaryRow extends Omit<PacingAggregates, 'durationSeconds'> {
   therapistHash: string;
   clientHash: string;
   askedAt: number | null;
@@ -294,17 +289,6 @@ export interface SummaryRow {
   flags: string | null;
   ratedAt: number | null;
   durationSeconds: number | null;
-  therapistTalkSeconds: number;
-  clientTalkSeconds: number;
-  overlapSeconds: number;
-  overlapCount: number;
-  silenceSeconds: number;
-  silenceCount: number;
-  longestSilenceSeconds: number;
-  longestTherapistTurnSeconds: number;
-  therapistTurns: number;
-  clientTurns: number;
-  cuesShown: number;
 }
 
 export function summaryRowStatement(db: D1Database, platformId: string, sidHash: string) {
