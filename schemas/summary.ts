@@ -71,6 +71,18 @@ export const SessionSummary = v.object({
 });
 export type SessionSummary = v.InferOutput<typeof SessionSummary>;
 
+/** The summary of a session with nothing recorded yet (no rating, no pacing). */
+export const PENDING_SUMMARY: SessionSummary = {
+  status: 'pending',
+  instrument: null,
+  items: [],
+  total: null,
+  maxTotal: null,
+  flags: [],
+  ratedAt: null,
+  pacing: null,
+};
+
 /** 201 answer of `POST /v1/session/rating` (and the identical answer to an idempotent retry). */
 export const RatingReceipt = v.object({
   status: v.picklist(['rated', 'declined']),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SessionSummary } from '../../../schemas/summary.ts';
+import { PENDING_SUMMARY, type SessionSummary } from '../../../schemas/summary.ts';
 import {
   isFinal,
   liveSummary,
@@ -51,16 +51,7 @@ class FakeSocket {
 }
 const latest = () => FakeSocket.all.at(-1)!;
 
-const pending: SessionSummary = {
-  status: 'pending',
-  instrument: null,
-  items: [],
-  total: null,
-  maxTotal: null,
-  flags: [],
-  ratedAt: null,
-  pacing: null,
-};
+const pending: SessionSummary = PENDING_SUMMARY;
 const pacing = {
   durationSeconds: 3000,
   therapistTalkSeconds: 1200,

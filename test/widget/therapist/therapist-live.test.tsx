@@ -1,7 +1,7 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../../schemas/instrument.ts';
-import type { SessionSummary } from '../../../schemas/summary.ts';
+import { PENDING_SUMMARY, type SessionSummary } from '../../../schemas/summary.ts';
 import type { TrackAnalysers } from '../../../widget/therapist/audio/track-analysers.ts';
 import { boot, type AttuneApi } from '../../../widget/embed/boot.ts';
 import { mount } from '../../../widget/therapist/index.tsx';
@@ -33,16 +33,7 @@ class FakeSocket {
   }
 }
 
-const pending: SessionSummary = {
-  status: 'pending',
-  instrument: null,
-  items: [],
-  total: null,
-  maxTotal: null,
-  flags: [],
-  ratedAt: null,
-  pacing: null,
-};
+const pending: SessionSummary = PENDING_SUMMARY;
 const rated: SessionSummary = {
   ...pending,
   status: 'rated',
