@@ -3,7 +3,7 @@
 // summary GET (with trend), each sequentially and with 10 requests in flight. Bounded loops, loopback only.
 //   node bench/api.bench.ts [--requests 100] [--concurrency 10]
 import { GOOD_RATING } from '../test/samples.ts';
-import { mintDemoTokens } from '../test/browser/page-helpers.ts';
+import { mintDemoTokens, postWithToken } from '../test/browser/page-helpers.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,15 +46,7 @@ try {
   for (let i = 0; i < WARMUP + 2 * N; i++) sessions.push(await mint());
 
   const rate = async (t: Tokens) => {
-    const res = await fetch(`${stack.api}/v1/session/rating`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${t.client}`,
-        'Content-Type': 'application/json',
-        'Idempotency-Key': crypto.randomUUID(),
-      },
-      body: RATING,
-    });
+    const res = await postWithToken(stack.api, '/v1/session/rating', t.client, RATING);
     await res.arrayBuffer();
     if (res.status !== 201) throw new Error(`rating: ${res.status}`);
   };

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import type { Browser, Page, WebSocket as PwWebSocket } from 'playwright-core';
 import { ZERO_PACING } from '../samples.ts';
 import { type Stack, withStackAndBrowser } from './stack.ts';
-import { deepActive, endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
+import { deepActive, endCall, mintDemoTokens, paneUrl, postWithToken, widgetText } from './page-helpers.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -51,15 +51,7 @@ async function rate(page: Page, values: string[]) {
 }
 
 async function postJson(path: string, token: string, body: unknown) {
-  const res = await fetch(stack.api + path, {
-    method: 'POST',
-    headers: {
-      Authorization: 'Bearer ' + token,
-      'Content-Type': 'application/json',
-      'Idempotency-Key': crypto.randomUUID(),
-    },
-    body: JSON.stringify(body),
-  });
+  const res = await postWithToken(stack.api, path, token, body);
   if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { delivered?: boolean };
 }
