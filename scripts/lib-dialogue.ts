@@ -116,7 +116,8 @@ function roomNoise(n: number, rand: () => number): Float32Array {
   return out;
 }
 
-function rmsOver(x: Float32Array, spans: [number, number][], sr: number): number {
+/** RMS of `x` (at `sr` Hz) over the spans (seconds). */
+export function rmsOver(x: Float32Array, spans: [number, number][], sr: number): number {
   let sum = 0;
   let n = 0;
   for (const [s, e] of spans) {
