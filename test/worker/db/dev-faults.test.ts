@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import app from '../../../worker/index.ts';
-import { GOOD_RATING, seedPlatform, sessionPath } from '../helpers.ts';
+import { ratingRequest, seedPlatform, } from '../helpers.ts';
 
 const arm = (devMode: string | undefined, body: unknown) =>
   app.fetch(
@@ -14,15 +14,7 @@ const arm = (devMode: string | undefined, body: unknown) =>
     }),
     { ...env, DEV_MODE: devMode },
   );
-const rate = (token: string, key: string) =>
-  app.fetch(
-    new Request(`https://api.attune.test${sessionPath('rating')}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
-      body: JSON.stringify(GOOD_RATING),
-    }),
-    env,
-  );
+const rate = (token: string, key: string) => app.fetch(ratingRequest(token, key), env);
 const rows = async (platformId: string) =>
   (
     await env.DB.prepare('SELECT COUNT(*) AS n FROM ratings WHERE platform_id = ?1')

@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { RatingReceipt, SessionSummary } from '../../../schemas/index.ts';
 import { SessionLive } from '../../../worker/live/session-live.ts';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
-import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath, type TestPlatform } from '../helpers.ts';
+import {
+  call,
+  GOOD_PACING,
+  GOOD_RATING,
+  postJson,
+  ratingRequest,
+  seedPlatform,
+  sessionPath,
+  type TestPlatform,
+} from '../helpers.ts';
 import { openLive, type Live } from './live-helpers.ts';
 
 const summaryOf = (m: string) => {
@@ -164,18 +173,7 @@ describe('GET /v1/live', () => {
         get: () => null,
       },
     };
-    const res = await worker.fetch(
-      new Request(`https://api.attune.test${sessionPath('rating')}`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${await p.mint({})}`,
-          'Content-Type': 'application/json',
-          'Idempotency-Key': 'broken-live-key-000001',
-        },
-        body: JSON.stringify(GOOD_RATING),
-      }),
-      broken as never,
-    );
+    const res = await worker.fetch(ratingRequest(await p.mint({}), 'broken-live-key-000001'), broken as never);
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ status: 'rated', delivered: false });
     const summary = await (

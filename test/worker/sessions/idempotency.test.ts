@@ -1,15 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GOOD_PACING, GOOD_RATING, call, seedPlatform, sessionPath } from '../helpers.ts';
+import { GOOD_PACING, GOOD_RATING, call, postJson, ratingRequest, seedPlatform, sessionPath } from '../helpers.ts';
 
-function post(path: string, token: string, key: string, body: unknown) {
-  return call(path, {
-    method: 'POST',
-    token,
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
-    body: JSON.stringify(body),
-  });
-}
+const post = (path: string, token: string, key: string, body: unknown) =>
+  postJson(path, token, body, { 'Idempotency-Key': key });
 
 async function ratingRows(platformId: string) {
   return (await env.DB.prepare('SELECT items, rated_at FROM ratings WHERE platform_id = ?1').bind(platformId).all())
@@ -138,15 +132,7 @@ describe('the publish after a committed write', () => {
     const waited: Promise<unknown>[] = [];
     const ctx = { waitUntil: (q: Promise<unknown>) => waited.push(q), passThroughOnException: () => {}, props: {} };
     const res = await worker.fetch(
-      new Request(`https://api.attune.test${sessionPath('rating')}`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${await p.mint({})}`,
-          'Content-Type': 'application/json',
-          'Idempotency-Key': 'wait-until-key-000001',
-        },
-        body: JSON.stringify(GOOD_RATING),
-      }),
+      ratingRequest(await p.mint({}), 'wait-until-key-000001'),
       env as never,
       ctx as never,
     );

@@ -6,7 +6,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import app from '../../../worker/index.ts';
 import { countingDb, type Recorded, totals } from '../d1-counter.ts';
-import { GOOD_PACING, GOOD_RATING, seedPlatform, sessionPath } from '../helpers.ts';
+import { GOOD_PACING, ratingRequest, seedPlatform, sessionPath } from '../helpers.ts';
 
 async function counted(request: Request): Promise<{ status: number; log: Recorded[] }> {
   const { db, log } = countingDb(env.DB);
@@ -17,16 +17,7 @@ async function counted(request: Request): Promise<{ status: number; log: Recorde
   return { status: res.status, log };
 }
 
-const rating = (token: string) =>
-  new Request(`https://api.attune.test${sessionPath('rating')}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'Content-Type': 'application/json',
-      'Idempotency-Key': crypto.randomUUID(),
-    },
-    body: JSON.stringify(GOOD_RATING),
-  });
+const rating = (token: string) => ratingRequest(token);
 
 const context = (token: string) =>
   new Request('https://api.attune.test/v1/context', { headers: { Authorization: `Bearer ${token}` } });
