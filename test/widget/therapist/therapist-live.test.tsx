@@ -6,32 +6,7 @@ import type { TrackAnalysers } from '../../../widget/therapist/audio/track-analy
 import { boot, type AttuneApi } from '../../../widget/embed/boot.ts';
 import { mount } from '../../../widget/therapist/index.tsx';
 import { fakeToken, json, mountContext, stubFetch } from '../helpers.ts';
-
-/** A WebSocket double (the global one is replaced): the test opens and pushes as the Worker's Durable Object would. */
-class FakeSocket {
-  static all: FakeSocket[] = [];
-  onopen: ((e: Event) => void) | null = null;
-  onmessage: ((e: MessageEvent) => void) | null = null;
-  onclose: ((e: CloseEvent) => void) | null = null;
-  onerror: ((e: Event) => void) | null = null;
-  closed: number | null = null;
-  readonly url: string;
-  readonly protocols: string[];
-  constructor(url: string, protocols: string[]) {
-    this.url = url;
-    this.protocols = protocols;
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    if (data === 'ping') this.onmessage?.(new MessageEvent('message', { data: 'pong' })); // the DO's auto-response
-  }
-  close(code = 1005) {
-    this.closed = code;
-  }
-  summary(s: SessionSummary) {
-    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify({ type: 'summary', summary: s }) }));
-  }
-}
+import { FakeSocket } from './fake-socket.ts';
 
 const pending: SessionSummary = PENDING_SUMMARY;
 const rated: SessionSummary = {
@@ -87,6 +62,7 @@ beforeEach(() => {
   document.body.innerHTML = '';
   localStorage.clear();
   FakeSocket.all = [];
+  FakeSocket.autoPong = true; // the Durable Object's auto-response
   vi.stubGlobal('WebSocket', FakeSocket);
 });
 afterEach(() => {
