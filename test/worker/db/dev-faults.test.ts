@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import app from '../../../worker/index.ts';
-import { ratingRequest, seedPlatform, } from '../helpers.ts';
+import { ratingRequest, seedPlatform } from '../helpers.ts';
 
 const arm = (devMode: string | undefined, body: unknown) =>
   app.fetch(
