@@ -2,8 +2,8 @@
 // the client's rating POST (D1 write batch + summary read + live publish, no socket open) and the therapist's
 // summary GET (with trend), each sequentially and with 10 requests in flight. Bounded loops, loopback only.
 //   node bench/api.bench.ts [--requests 100] [--concurrency 10]
-import { SAMPLE_RATING } from './lib/rating.ts';
-import { mintDemoTokens } from '../test/browser/page-helpers.ts';
+import { GOOD_RATING } from '../test/samples.ts';
+import { mintDemoTokens, postWithToken } from '../test/browser/page-helpers.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +17,7 @@ const N = Number(values.requests);
 const C = Number(values.concurrency);
 const WARMUP = 10;
 
-const RATING = JSON.stringify(SAMPLE_RATING);
+const RATING = JSON.stringify(GOOD_RATING);
 
 type Tokens = Awaited<ReturnType<typeof mintDemoTokens>>;
 
@@ -46,15 +46,7 @@ try {
   for (let i = 0; i < WARMUP + 2 * N; i++) sessions.push(await mint());
 
   const rate = async (t: Tokens) => {
-    const res = await fetch(`${stack.api}/v1/session/rating`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${t.client}`,
-        'Content-Type': 'application/json',
-        'Idempotency-Key': crypto.randomUUID(),
-      },
-      body: RATING,
-    });
+    const res = await postWithToken(stack.api, '/v1/session/rating', t.client, RATING);
     await res.arrayBuffer();
     if (res.status !== 201) throw new Error(`rating: ${res.status}`);
   };

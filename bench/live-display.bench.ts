@@ -39,7 +39,7 @@ const samples: Sample[] = [];
 let failure: string | null = null;
 try {
   for (let i = 0; i < WARMUP + N; i++) {
-    const { sid, therapist, client } = await mintDemoTokens(stack.api, stack.host);
+    const { therapist, client } = await mintDemoTokens(stack.api, stack.host);
     // A fresh page per session (the pane's URL differs only in its hash, which would not reload the page).
     const page = await browser.newPage();
     let liveFrames = 0;
@@ -75,7 +75,7 @@ try {
     }));
     const expected = (tenths / 10).toFixed(1);
     const r = await page.evaluate(
-      async ({ api, sid, client, items, expected }) => {
+      async ({ api, client, items, expected }) => {
         const host = document.querySelector('attune-widget')!;
         const root = host.shadowRoot!;
         const shown = () => (root.querySelector('.total')?.textContent ?? '').includes(expected);
@@ -118,7 +118,7 @@ try {
           status: res.status,
         };
       },
-      { api: stack.api, sid, client, items, expected },
+      { api: stack.api, client, items, expected },
     );
     await page.close();
     if (r.status !== 201) throw new Error(`rating POST answered ${r.status}`);

@@ -4,8 +4,8 @@
 // just before the POST to the arrival of the `rated` summary on the socket. Sequential sessions on loopback.
 // Goal: p95 <= 100 ms.
 //   node bench/live-latency.bench.ts [--sessions 60] [--warmup 5]
-import { SAMPLE_RATING } from './lib/rating.ts';
-import { mintDemoTokens } from '../test/browser/page-helpers.ts';
+import { GOOD_RATING } from '../test/samples.ts';
+import { mintDemoTokens, postWithToken } from '../test/browser/page-helpers.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ const N = Number(values.sessions);
 const WARMUP = Number(values.warmup);
 const GOAL_P95_MS = 100;
 
-const RATING = SAMPLE_RATING;
+const RATING = GOOD_RATING;
 
 const tokens = mintDemoTokens;
 
@@ -62,15 +62,7 @@ try {
     if (live.ws.protocol !== 'attune.v1') throw new Error(`subprotocol ${live.ws.protocol}`);
     const arrived = live.waitFor('rated');
     const start = performance.now();
-    const res = await fetch(`${stack.api}/v1/session/rating`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${t.client}`,
-        'Content-Type': 'application/json',
-        'Idempotency-Key': crypto.randomUUID(),
-      },
-      body: JSON.stringify(RATING),
-    });
+    const res = await postWithToken(stack.api, '/v1/session/rating', t.client, RATING);
     const answered = performance.now();
     const receipt = (await res.json()) as { delivered?: boolean };
     if (res.status !== 201) throw new Error(`rating: ${res.status}`);

@@ -1,4 +1,4 @@
-// Write throughput (issue 10, point 4). autocannon against `wrangler dev` (workerd, local D1; the stack of
+// Write throughput. autocannon against `wrangler dev` (workerd, local D1; the stack of
 // test/browser/stack.ts): the client's rating POST (every request a distinct session, tokens minted beforehand)
 // and the therapist's summary GET, at 50 and 200 connections, each as a ratio to GET /openapi.json (no D1) run
 // just before it on the same stack. Then the bytes one rated session takes in D1 (bench/lib/d1-size.ts).
@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { mintDemoTokens } from '../test/browser/page-helpers.ts';
 import { startStack } from '../test/browser/stack.ts';
 import { measureD1Size } from './lib/d1-size.ts';
-import { SAMPLE_RATING } from './lib/rating.ts';
+import { GOOD_RATING } from '../test/samples.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +39,7 @@ interface Run {
   loadavg: number;
 }
 
-const RATING = JSON.stringify(SAMPLE_RATING);
+const RATING = JSON.stringify(GOOD_RATING);
 
 async function load(
   url: string,

@@ -18,6 +18,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { getPlatformProxy } from 'wrangler';
 import { applyMigrations, ROOT } from '../scripts/wrangler-d1.ts';
 import { rollupsFromScratch, storedRollups } from '../worker/db/admin-queries.ts';
+import { shareUnitsSql, totalUnitsSql } from '../worker/db/rollup-units.ts';
 import { clientSeries, therapistRolling } from '../worker/db/trend-queries.ts';
 import { summaryRowStatement } from '../worker/db/queries.ts';
 import { loadSummary, loadTrend, type SummaryTarget } from '../worker/summary/load-summary.ts';
@@ -149,10 +150,10 @@ try {
   db.exec(`INSERT INTO therapist_days (platform_id, therapist_hash, day, asked, rated, declined, total_sum, flagged, share_sum, share_n)
     SELECT s.platform_id, s.therapist_hash, s.created_at / 86400,
            sum(s.asked_at IS NOT NULL), sum(coalesce(r.status = 'rated', 0)), sum(coalesce(r.status = 'declined', 0)),
-           sum(CASE WHEN r.status = 'rated' THEN CAST(round(r.total * 100) AS INTEGER) ELSE 0 END),
+           sum(CASE WHEN r.status = 'rated' THEN ${totalUnitsSql('r.total')} ELSE 0 END),
            sum(coalesce(r.status = 'rated' AND json_array_length(r.flags) > 0, 0)),
            sum(CASE WHEN p.therapist_talk_seconds + p.client_talk_seconds > 0
-                    THEN CAST(round(1000000.0 * p.therapist_talk_seconds / (p.therapist_talk_seconds + p.client_talk_seconds)) AS INTEGER) ELSE 0 END),
+                    THEN ${shareUnitsSql('p.therapist_talk_seconds', 'p.client_talk_seconds')} ELSE 0 END),
            sum(coalesce(p.therapist_talk_seconds + p.client_talk_seconds > 0, 0))
       FROM sessions s
       LEFT JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
@@ -186,21 +187,7 @@ try {
       throw new Error('seeded rollups differ from the recomputation');
     }
 
-    const pick = rng(7);
-    const targets: SummaryTarget[] = Array.from({ length: QUERIES }, () => {
-      const t = Math.floor(pick() * THERAPISTS);
-      const c = Math.floor(pick() * CLIENTS_PER_THERAPIST);
-      // The client's latest session is the one being summarised.
-      const k = Math.floor((perTherapist - 1 - c) / CLIENTS_PER_THERAPIST) * CLIENTS_PER_THERAPIST + c;
-      return {
-        platformId: PLATFORM,
-        sidHash: h(`bench-sid-${k * THERAPISTS + t}`),
-        therapistHash: therapistHash[t]!,
-        clientHash: clientHash(t, c),
-        trendDays: 90,
-        trendPoints: 24,
-      };
-    });
+    const targets = pickTargets(7);
     const today = dayOf(now);
     const run = async (target: SummaryTarget) => {
       const res = await D1.batch([
@@ -290,11 +277,30 @@ try {
  * node:sqlite: the same SQL, binds and query plans as in D1, timed with a microsecond clock (workerd's clock
  * only advances in whole milliseconds around I/O).
  */
+/** QUERIES summaries to read, at random (seeded): a therapist, one of their clients, and that client's latest session. */
+function pickTargets(seed: number): SummaryTarget[] {
+  const perTherapist = Math.ceil(SESSIONS / THERAPISTS);
+  const pick = rng(seed);
+  return Array.from({ length: QUERIES }, () => {
+    const t = Math.floor(pick() * THERAPISTS);
+    const c = Math.floor(pick() * CLIENTS_PER_THERAPIST);
+    const k = Math.floor((perTherapist - 1 - c) / CLIENTS_PER_THERAPIST) * CLIENTS_PER_THERAPIST + c;
+    return {
+      platformId: PLATFORM,
+      sidHash: h(`bench-sid-${k * THERAPISTS + t}`),
+      therapistHash: h(`bench-tid-${t}`),
+      clientHash: h(`bench-cid-${t}-${c}`),
+      trendDays: 90,
+      trendPoints: 24,
+    };
+  });
+}
+
 async function timeInEngine(db: DatabaseSync, now: number) {
   const cache = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   const prep = (sql: string) => {
-    let st = cache.get(sql);
-    if (!st) cache.set(sql, (st = db.prepare(sql)));
+    const st = cache.get(sql) ?? db.prepare(sql);
+    cache.set(sql, st);
     return st;
   };
   type Stmt = { sql: string; args: unknown[] };
@@ -309,22 +315,7 @@ async function timeInEngine(db: DatabaseSync, now: number) {
     prepare: (sql: string) => statement(sql),
     batch: async (stmts: Stmt[]) => stmts.map((s) => ({ results: prep(s.sql).all(...(s.args as never[])), meta: {} })),
   } as unknown as D1Database;
-  const therapistHash = (t: number) => h(`bench-tid-${t}`);
-  const perTherapist = Math.ceil(SESSIONS / THERAPISTS);
-  const pick = rng(11);
-  const targets: SummaryTarget[] = Array.from({ length: QUERIES }, () => {
-    const t = Math.floor(pick() * THERAPISTS);
-    const c = Math.floor(pick() * CLIENTS_PER_THERAPIST);
-    const k = Math.floor((perTherapist - 1 - c) / CLIENTS_PER_THERAPIST) * CLIENTS_PER_THERAPIST + c;
-    return {
-      platformId: PLATFORM,
-      sidHash: h(`bench-sid-${k * THERAPISTS + t}`),
-      therapistHash: therapistHash(t),
-      clientHash: h(`bench-cid-${t}-${c}`),
-      trendDays: 90,
-      trendPoints: 24,
-    };
-  });
+  const targets = pickTargets(11);
   const trend: number[] = [];
   const summary: number[] = [];
   // Synchronous underneath: the awaits resolve at once, so the clock measures the engine (and the tiny JS around it).

@@ -1,7 +1,7 @@
 -- Sessions, ratings and pacing aggregates. Every ref the platform gave (session, therapist, client) is
 -- stored only as a keyed hash: HMAC-SHA256 under a per-platform key derived (HKDF) from REF_HASH_SECRET.
 -- Therapist and client hashes are copied onto ratings and pacing so that per-therapist-per-day rollups,
--- trends and erasure by client (issue 4) need no join and no rewrite of these tables.
+-- trends and erasure by client need no join and no rewrite of these tables.
 
 CREATE TABLE sessions (
   platform_id TEXT NOT NULL REFERENCES platforms(id) ON DELETE CASCADE,

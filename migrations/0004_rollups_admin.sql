@@ -1,10 +1,11 @@
--- Issue 4: per-therapist-per-day rollups kept in step by triggers (so every write, erasure and retention
+-- Per-therapist-per-day rollups kept in step by triggers (so every write, erasure and retention
 -- delete updates them in the same statement, hence the same D1 batch and transaction: they cannot drift),
 -- the "asked" mark for feedback fatigue, admin credentials and the admin audit log.
 --
 -- A session counts on the UTC day it was first recorded (sessions.created_at / 86400), whichever of its
 -- facts (asked, rating, decline, pacing) arrives when. Sums are integers so decrements are exact:
--- totals in hundredths, the therapist's talk share in millionths.
+-- totals in hundredths, the therapist's talk share in millionths (worker/db/rollup-units.ts holds these factors and
+-- the SQL expressions below; test/worker/db/rollup-units.test.ts checks this file against them).
 
 ALTER TABLE sessions ADD COLUMN asked_at INTEGER;
 

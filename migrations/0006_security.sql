@@ -1,4 +1,5 @@
--- Issue 9 (security and privacy findings) and issue 10's per-session idempotency keys.
+-- Security and privacy: erasure tombstones, idempotency keys per session, reports of frozen closed weeks, and
+-- near-repeat report reads.
 
 -- 1. Erasure tombstones: an erasure records (platform, tombstone, erased_at) in its own batch, and writes for that
 -- client from tokens issued (iat) at or before erased_at are refused (410 client_erased), so a rating still queued

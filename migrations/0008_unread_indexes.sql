@@ -1,4 +1,4 @@
--- Issue 10 (write throughput): indexes that no statement reads. Each was written on every insert (D1 counts an
+-- Write throughput: indexes that no statement reads. Each was written on every insert (D1 counts an
 -- index entry as a row written and stores it), so a rating with its session wrote two rows for nothing and a
 -- pacing record three. What reads these tables instead:
 --   sessions by therapist: only together with the client (clientSeries: sessions_client) or the day range

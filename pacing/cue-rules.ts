@@ -43,8 +43,13 @@ const BALANCE_REARM = 0.05;
 const BALANCE_MIN_TALK_MS = 60_000;
 
 /**
- * The cue policy of DESIGN.md. Conversational cues (balance, monologue, overlap) never come in the quiet
- * start and never within minGapSeconds of any earlier cue. Time cues are tied to the schedule: they also
+ * The cue policy (thresholds in CueSettings, defaults in schemas/pacing.ts DEFAULT_CUE_SETTINGS): a balance cue when
+ * the therapist's share of the last balanceWindowSeconds of talk is above balanceShareAbove (60% of 5 minutes); a
+ * monologue cue when one therapist turn passes monologueSeconds (90 s); an overlap cue at overlapCount overlaps within
+ * overlapWindowSeconds (3 in 2 minutes); time cues at timeLeftMinutes (10 and 5), at ratingReserveMinutes (keep 3 for
+ * the rating) and on overrun. Silence is measured, never cued. Conversational cues (balance, monologue, overlap)
+ * never come in the quiet start (quietStartSeconds, 5 minutes) and never within minGapSeconds (3 minutes) of any
+ * earlier cue. Time cues are tied to the schedule: they also
  * wait for the quiet start, but not for the gap (the defaults put the 5-minute cue and the 3-minute
  * rating reserve 2 minutes apart, so a strict gap would always swallow the reserve); if several time
  * thresholds are due at once only the most urgent shows. Priority: time, monologue, overlap, balance.

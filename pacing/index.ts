@@ -30,7 +30,7 @@
  * allocates one small object, so call it at UI rate, not per frame. Mixed sources: pass
  * `sources: { therapist: 'level', client: 'speaking' }` and use pushFrame(t, level, speaking ? 1 : 0).
  */
-export { createPacingSession } from './session.ts';
+export { aggregatesOf, createPacingSession } from './session.ts';
 export type { PacingSession, PacingSessionOptions, PacingSnapshot, SourceKind } from './session.ts';
 export { CUE_TEXT_EN, CuePolicy } from './cue-rules.ts';
 export type { Cue, CueKey } from './cue-rules.ts';

@@ -258,27 +258,34 @@ class Session implements PacingSession {
 
   aggregates(): PacingAggregates {
     this.end();
-    const conv = this.conv;
-    return {
-      durationSeconds: sec(this.started ? this.lastT - this.t0 : 0),
-      therapistTalkSeconds: sec(conv.therapistTalkMs),
-      clientTalkSeconds: sec(conv.clientTalkMs),
-      overlapSeconds: sec(conv.overlapMs),
-      overlapCount: cnt(conv.overlapCount),
-      silenceSeconds: sec(conv.silenceMs),
-      silenceCount: cnt(conv.silenceCount),
-      longestSilenceSeconds: sec(conv.longestSilenceMs),
-      longestTherapistTurnSeconds: sec(conv.therapist.longestMs),
-      therapistTurns: cnt(conv.therapist.count),
-      clientTurns: cnt(conv.client.count),
-      cuesShown: cnt(this.policy.count),
-    };
+    return aggregatesOf(this.snapshot());
   }
 }
 
-/** Seconds with two decimals, within the schema's 0..6 h. */
+/** Seconds with two decimals and whole counts, within the schema's bounds (0..6 h, 0..100 000). */
 const sec = (ms: number) => Math.min(6 * 3600, Math.max(0, Math.round(ms / 10) / 100));
-const cnt = (n: number) => Math.min(100_000, n);
+const cnt = (n: number) => Math.min(100_000, Math.max(0, Math.round(n)));
+
+/**
+ * The aggregates posted to POST /v1/session/pacing, from a snapshot: the final one (aggregates()), or mid-call the
+ * latest live one (what the widget keeps when the tab may close; speech still inside the lag is not counted yet).
+ */
+export function aggregatesOf(s: PacingSnapshot): PacingAggregates {
+  return {
+    durationSeconds: sec(s.elapsedMs),
+    therapistTalkSeconds: sec(s.therapistTalkMs),
+    clientTalkSeconds: sec(s.clientTalkMs),
+    overlapSeconds: sec(s.overlapMs),
+    overlapCount: cnt(s.overlapCount),
+    silenceSeconds: sec(s.silenceMs),
+    silenceCount: cnt(s.silenceCount),
+    longestSilenceSeconds: sec(s.longestSilenceMs),
+    longestTherapistTurnSeconds: sec(s.longestTherapistTurnMs),
+    therapistTurns: cnt(s.therapistTurns),
+    clientTurns: cnt(s.clientTurns),
+    cuesShown: cnt(s.cuesShown),
+  };
+}
 
 /** A pacing session for one call: see index.ts for the integrator's usage. */
 export function createPacingSession(options: PacingSessionOptions = {}): PacingSession {

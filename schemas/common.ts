@@ -23,4 +23,3 @@ export const ApiError = v.object({
     message: v.string(),
   }),
 });
-export type ApiError = v.InferOutput<typeof ApiError>;

@@ -5,3 +5,4 @@ export * from './rating.ts';
 export * from './pacing.ts';
 export * from './summary.ts';
 export * from './caseload.ts';
+export * from './platform-settings.ts';

@@ -74,7 +74,7 @@ export type Instrument = v.InferOutput<typeof Instrument>;
  * as a whole), 0 to 10 with one decimal, in our own words in every language the client's card speaks. No phrase
  * comes from the Session Rating Scale or the Outcome Rating Scale, whose wording is licensed: a platform that holds
  * a licence registers the official instrument under its own id in its settings (`instruments`, see
- * worker/admin/platform-settings.ts), and its tokens ask for it by id (`ins`).
+ * schemas/platform-settings.ts), and its tokens ask for it by id (`ins`).
  */
 export const DEFAULT_INSTRUMENT: Instrument = {
   id: 'attune-session-4',

@@ -59,7 +59,7 @@ export const SessionSummary = v.object({
   flags: v.array(Flag),
   ratedAt: v.nullable(v.number()),
   pacing: v.nullable(PacingAggregates),
-  /** Present once trends exist (issue 4); absent from older Workers. */
+  /** The client's series and the therapist's rolling mean; absent from Workers older than trends. */
   trend: v.optional(Trend),
   /** Whether the client was asked to rate this session (their page asked); absent from older Workers. */
   asked: v.optional(v.boolean()),
@@ -70,6 +70,18 @@ export const SessionSummary = v.object({
   skipped: v.optional(v.boolean()),
 });
 export type SessionSummary = v.InferOutput<typeof SessionSummary>;
+
+/** The summary of a session with nothing recorded yet (no rating, no pacing). */
+export const PENDING_SUMMARY: SessionSummary = {
+  status: 'pending',
+  instrument: null,
+  items: [],
+  total: null,
+  maxTotal: null,
+  flags: [],
+  ratedAt: null,
+  pacing: null,
+};
 
 /** 201 answer of `POST /v1/session/rating` (and the identical answer to an idempotent retry). */
 export const RatingReceipt = v.object({

@@ -68,3 +68,6 @@ export type TokenRole = TokenClaims['role'];
 type MintOf<C> = Omit<C, 'aud' | 'exp' | 'iat' | 'nbf'> & { ttlSeconds?: number };
 /** What a platform passes to the mint helper; `exp` defaults to a short lifetime. */
 export type MintInput = MintOf<SessionTokenClaims> | MintOf<CaseloadTokenClaims>;
+
+// Plain constants in a module of their own, so the widget's client path can import them without valibot.
+export * from './token-limits.ts';

@@ -116,7 +116,8 @@ function roomNoise(n: number, rand: () => number): Float32Array {
   return out;
 }
 
-function rmsOver(x: Float32Array, spans: [number, number][], sr: number): number {
+/** RMS of `x` (at `sr` Hz) over the spans (seconds). */
+export function rmsOver(x: Float32Array, spans: [number, number][], sr: number): number {
   let sum = 0;
   let n = 0;
   for (const [s, e] of spans) {
@@ -137,7 +138,7 @@ export interface Dialogue {
  * A dialogue of about `seconds`: alternating turns of one to three sentences, pauses from 0.3 s to 4 s,
  * some overlapping starts (0.8–2 s of overlap) and short backchannels, each role at its own level.
  */
-export function makeDialogue(opts: {
+export interface DialogueOptions {
   name: string;
   seed: number;
   seconds: number;
@@ -147,7 +148,9 @@ export function makeDialogue(opts: {
   snrDb?: [number, number];
   /** Level of the other speaker's leakage relative to their own track, drawn in this range (dB); default -26 to -22. */
   leakDb?: [number, number];
-}): Dialogue {
+}
+
+export function makeDialogue(opts: DialogueOptions): Dialogue {
   const { seed, seconds, sampleRate: sr, cacheDir } = opts;
   mkdirSync(cacheDir, { recursive: true });
   const r = rng(seed);

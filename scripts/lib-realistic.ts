@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mergeSpans, type Role, rng } from './lib-dialogue.ts';
+import { mergeSpans, type Role, rmsOver, rng } from './lib-dialogue.ts';
 import { dropOpusPackets, gilbertElliott } from './lib-ogg-loss.ts';
 import { readWav, writeWav16 } from './lib-wav.ts';
 
@@ -277,17 +277,7 @@ function compose(
 
 // ---------- signal helpers ----------
 
-function activeRms(x: Float32Array, spans: [number, number][]): number {
-  let s = 0;
-  let n = 0;
-  for (const [a, b] of spans) {
-    for (let i = Math.floor(a * RATE); i < Math.min(x.length, Math.ceil(b * RATE)); i++) {
-      s += x[i]! * x[i]!;
-      n++;
-    }
-  }
-  return n ? Math.sqrt(s / n) : 0;
-}
+const activeRms = (x: Float32Array, spans: [number, number][]): number => rmsOver(x, spans, RATE);
 function rmsAll(x: Float32Array): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;

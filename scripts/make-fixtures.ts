@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONDITIONS, makeDialogue, type Role } from './lib-dialogue.ts';
+import { CONDITIONS, type DialogueOptions, makeDialogue, type Role } from './lib-dialogue.ts';
 import { writeWav16 } from './lib-wav.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -13,15 +13,10 @@ export const BENCH_DIR = join(root, 'test/fixtures/.generated/bench');
 export const COMMITTED_DIR = join(root, 'test/fixtures/dialogues');
 const CACHE_DIR = join(root, 'test/fixtures/.generated/utterances');
 
-export function makeFixtures(o: {
-  out: string;
-  count: number;
-  seconds: number;
-  rate: number;
-  seed: number;
-  snrDb?: [number, number];
-  leakDb?: [number, number];
-}): string[] {
+/** `count` dialogues into `out`, each made as makeDialogue makes one (seeds derived from `seed`). */
+export function makeFixtures(
+  o: Pick<DialogueOptions, 'seconds' | 'seed' | 'snrDb' | 'leakDb'> & { out: string; count: number; rate: number },
+): string[] {
   const names: string[] = [];
   for (let i = 0; i < o.count; i++) {
     const name = `dialogue-${String(i + 1).padStart(2, '0')}`;

@@ -4,12 +4,11 @@
  * and the inputs are validated first. The Worker's own inserts live in worker/db/queries.ts.
  */
 import type { JWK } from 'jose';
-
-export type KeyAlg = 'EdDSA' | 'HS256';
+import type { SigningAlg } from '../schemas/token.ts';
 
 export interface StoredKey {
   kid: string;
-  alg: KeyAlg;
+  alg: SigningAlg;
   /** EdDSA: the public JWK only. */
   publicJwk?: JWK;
   /** HS256: the shared secret (at least 32 bytes). */

@@ -38,7 +38,7 @@ import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as v from 'valibot';
-import { PlatformSettings } from '../worker/admin/platform-settings.ts';
+import { PlatformSettings } from '../schemas/platform-settings.ts';
 import { AccessToken, CaseloadToken } from '../sdk/access-token.ts';
 import { generateKey, randomId, randomSecret } from '../sdk/keys.ts';
 import {

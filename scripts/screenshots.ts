@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { endCall, mintDemoTokens, paneUrl } from '../test/browser/page-helpers.ts';
+import { endCall, mintDemoTokens, paneUrl, postWithToken } from '../test/browser/page-helpers.ts';
 import { launchChromium, startStack, type Stack } from '../test/browser/stack.ts';
 
 export const SHOTS = ['rating-card.png', 'pacing-strip-cue.png', 'summary-trend.png', 'caseload.png'] as const;
@@ -13,15 +13,7 @@ export const SHOTS = ['rating-card.png', 'pacing-strip-cue.png', 'summary-trend.
 const VIEWPORT = { width: 480, height: 760 };
 
 async function post(api: string, path: string, token: string, body: unknown): Promise<void> {
-  const res = await fetch(api + path, {
-    method: 'POST',
-    headers: {
-      Authorization: 'Bearer ' + token,
-      'Content-Type': 'application/json',
-      'Idempotency-Key': crypto.randomUUID(),
-    },
-    body: JSON.stringify(body),
-  });
+  const res = await postWithToken(api, path, token, body);
   if (res.status !== 201) throw new Error(`${path}: HTTP ${res.status}`);
 }
 

@@ -1,5 +1,5 @@
 /** Key material for registering a platform (used by scripts/platform.ts and scripts/seed-demo.ts). */
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { base64url, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { SigningAlg } from './mint-token.ts';
 
 export interface GeneratedKey {
@@ -19,10 +19,7 @@ export function randomId(prefix: string, bytes = 12): string {
 /** A random URL-safe secret; 32 random bytes give a 43-character string (its UTF-8 bytes are the HMAC key). */
 export function randomSecret(bytes = 32): string {
   const b = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...b))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+  return base64url.encode(b);
 }
 
 export async function generateKey(alg: SigningAlg = 'EdDSA'): Promise<GeneratedKey> {

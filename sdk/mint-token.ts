@@ -14,9 +14,15 @@
  */
 import { importJWK, SignJWT, type JWK } from 'jose';
 import * as v from 'valibot';
-import { AUDIENCE, TokenClaims, type MintInput } from '../schemas/token.ts';
+import {
+  AUDIENCE,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  TokenClaims,
+  type MintInput,
+  type SigningAlg,
+} from '../schemas/token.ts';
 
-export type SigningAlg = 'EdDSA' | 'HS256';
+export type { SigningAlg };
 
 export interface SigningKey {
   /** The platform id Attune issued (becomes `iss`). */
@@ -31,7 +37,7 @@ export interface SigningKey {
 
 export const DEFAULT_TTL_SECONDS = 4 * 3600;
 /** Longer lifetimes are refused: a session token should not outlive the session by much. */
-export const MAX_TTL_SECONDS = 24 * 3600;
+export const MAX_TTL_SECONDS = MAX_TOKEN_LIFETIME_SECONDS;
 
 export class MintError extends Error {}
 

@@ -212,7 +212,9 @@ export function mount(options: MountOptions): AttuneWidget {
     return mounted;
   }
   // The same pre-load queue the script-tag stub uses: boot() attaches these listeners before it starts.
-  const q = (win.Attune ??= {}).q ?? (win.Attune.q = []);
+  win.Attune ??= {};
+  win.Attune.q ??= [];
+  const q = win.Attune.q;
   for (const [event, cb] of listeners) q.push(['on', [event, cb]]);
   const api = boot(win, {
     importer: (url) =>

@@ -1,5 +1,4 @@
-import type { CaseloadTokenClaims, Instrument, SessionTokenClaims } from '../schemas/index.ts';
-import type { PlatformSettings } from './admin/platform-settings.ts';
+import type { CaseloadTokenClaims, Instrument, PlatformSettings, SessionTokenClaims } from '../schemas/index.ts';
 
 /** Bindings and variables the Worker reads (wrangler.toml, .dev.vars, secrets). */
 export interface Bindings {

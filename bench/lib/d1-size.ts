@@ -6,13 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { DEFAULT_INSTRUMENT } from '../../schemas/index.ts';
-import {
-  insertIdempotency,
-  insertPacing,
-  insertPlatform,
-  insertRating,
-  upsertSession,
-} from '../../worker/db/queries.ts';
+import { insertIdempotency, insertPacing, insertRating, upsertSession } from '../../worker/db/queries.ts';
+import { insertPlatform } from '../../test/worker/seed-queries.ts';
 
 interface Bound {
   sql: string;
@@ -157,7 +152,10 @@ export function measureD1Size(opts: {
         ),
       );
     }
-    if (i % 10_000 === 9_999) db.exec('COMMIT'), db.exec('BEGIN');
+    if (i % 10_000 === 9_999) {
+      db.exec('COMMIT');
+      db.exec('BEGIN');
+    }
     // Without statistics SQLite answers `platform_id = ? AND client_hash = ?` from the primary key's platform prefix
     // (every session of the platform per insert); with them, from sessions_client. See BENCHMARKS.md.
     if (i === 2_000) db.exec('ANALYZE');

@@ -29,7 +29,13 @@ async function loopback(track) {
   const audio = new Audio();
   audio.srcObject = streams[0] ?? new MediaStream([remote]); // a played track is what a call page has
   audio.play().catch(() => {});
-  return { receiver, close: () => (ours.close(), theirs.close()) };
+  return {
+    receiver,
+    close: () => {
+      ours.close();
+      theirs.close();
+    },
+  };
 }
 
 loadAttune(await therapistToken());

@@ -66,7 +66,7 @@ async function tokens(locale: string, minutes = 15) {
 
 /** An earlier rated session of the same client and therapist, so the summary has a trend. */
 async function earlierSession(locale: string) {
-  const { sid, client } = await tokens(locale);
+  const { client } = await tokens(locale);
   const res = await fetch(`${stack.api}/v1/session/rating`, {
     method: 'POST',
     headers: {
@@ -95,7 +95,9 @@ async function audit(page: Page, state: string, still?: () => Promise<boolean>):
       document
         .querySelector('attune-widget')
         ?.shadowRoot?.getAnimations()
-        .forEach((a) => a.finish()),
+        .forEach((a) => {
+          a.finish();
+        }),
     );
     const violations = await page.evaluate(async (tags) => {
       const axe = (

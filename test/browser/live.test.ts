@@ -3,8 +3,9 @@
 // whether the rating reached the therapist; the trend shows as a named sparkline with a table behind a button.
 import { expect, it } from 'vitest';
 import type { Browser, Page, WebSocket as PwWebSocket } from 'playwright-core';
+import { ZERO_PACING } from '../samples.ts';
 import { type Stack, withStackAndBrowser } from './stack.ts';
-import { deepActive, endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
+import { deepActive, endCall, mintDemoTokens, paneUrl, postWithToken, widgetText } from './page-helpers.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -50,15 +51,7 @@ async function rate(page: Page, values: string[]) {
 }
 
 async function postJson(path: string, token: string, body: unknown) {
-  const res = await fetch(stack.api + path, {
-    method: 'POST',
-    headers: {
-      Authorization: 'Bearer ' + token,
-      'Content-Type': 'application/json',
-      'Idempotency-Key': crypto.randomUUID(),
-    },
-    body: JSON.stringify(body),
-  });
+  const res = await postWithToken(stack.api, path, token, body);
   if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { delivered?: boolean };
 }
@@ -135,19 +128,17 @@ it('with earlier sessions of the same client, the summary shows a named sparklin
     { values: [8, 8.5, 8.5, 8.5], total: '33.5' },
     { values: [9, 9, 9.5, 9.5], total: '37.0' },
   ];
-  // Sessions are ordered by creation time in whole seconds: a second apart keeps their order certain.
-  const aSecondLater = () => new Promise((r) => setTimeout(r, 1100));
+  // No waiting between them: sessions recorded within the same second keep their order by the client's sequence
+  // number (migrations/0005_client_seq.sql), which the series and the history read.
   for (const [i, e] of earlier.entries()) {
-    await aSecondLater();
-    const { sid, client, therapist } = await mintDemoTokens(stack.api, stack.host);
+    const { client, therapist } = await mintDemoTokens(stack.api, stack.host);
     await postJson(`/v1/session/rating`, client, ratingOf(e.values));
     if (i === 1) {
       // 30 minutes of talk, 40% of it the therapist's.
-      const pacing = { ...zeroPacing(), durationSeconds: 3000, therapistTalkSeconds: 720, clientTalkSeconds: 1080 };
+      const pacing = { ...ZERO_PACING, durationSeconds: 3000, therapistTalkSeconds: 720, clientTalkSeconds: 1080 };
       await postJson(`/v1/session/pacing`, therapist, pacing);
     }
   }
-  await aSecondLater();
   const { therapist, client } = await mintDemoTokens(stack.api, stack.host);
   const tPage = await browser.newPage();
   await tPage.goto(paneUrl(stack.host, 'therapist', therapist));
@@ -216,20 +207,3 @@ it('"Skip rating" is reached by keyboard and can be taken back; the decline then
   await tPage.close();
   await cPage.close();
 });
-
-function zeroPacing() {
-  return {
-    durationSeconds: 0,
-    therapistTalkSeconds: 0,
-    clientTalkSeconds: 0,
-    overlapSeconds: 0,
-    overlapCount: 0,
-    silenceSeconds: 0,
-    silenceCount: 0,
-    longestSilenceSeconds: 0,
-    longestTherapistTurnSeconds: 0,
-    therapistTurns: 0,
-    clientTurns: 0,
-    cuesShown: 0,
-  };
-}

@@ -23,7 +23,7 @@ withStackAndBrowser((s, b) => {
 
 // First in the file: it writes the platform's settings into the local D1 from outside (wrangler d1 execute), which
 // workerd's D1 sees only if it has not opened the database yet (it caches what it read).
-describe('a platform instrument and a failing /v1/context call (issue 8, point 10)', () => {
+describe('a platform instrument and a failing /v1/context call', () => {
   const PLATFORM: Instrument = {
     ...DEFAULT_INSTRUMENT,
     id: 'acme-check-in',
@@ -67,9 +67,11 @@ describe('a platform instrument and a failing /v1/context call (issue 8, point 1
     );
     let contextUp = false;
     let refused = 0;
-    await page.route('**/v1/context', (route) =>
-      contextUp ? route.continue() : (refused++, route.abort('internetdisconnected')),
-    );
+    await page.route('**/v1/context', (route) => {
+      if (contextUp) return route.continue();
+      refused++;
+      return route.abort('internetdisconnected');
+    });
     await page.goto(paneUrl(stack.host, 'client', client));
     await page.waitForFunction(
       () => typeof (window as { Attune?: { endSession?: unknown } }).Attune?.endSession === 'function',

@@ -129,7 +129,7 @@ export async function runTrial(
     (force as T | undefined) ?? xs[Math.floor(rand() * xs.length)]!;
   const interim: string[] = [];
   const values = () => Array.from({ length: 4 }, () => 1 + Math.floor(rand() * 9));
-  const { sid, client, therapist } = await mintDemoTokens(stack.api, stack.host);
+  const { client, therapist } = await mintDemoTokens(stack.api, stack.host);
   const ctx = await browser.newContext();
   const tabs: Tab[] = [];
   let variant = '-';
@@ -277,16 +277,11 @@ export async function runTrial(
   } finally {
     await ctx.close();
   }
-  return { fault, variant, interim, ...(await judge(stack, sid, therapist, tabs)) };
+  return { fault, variant, interim, ...(await judge(stack, therapist, tabs)) };
 }
 
 /** Reads the session's rating back from D1 (the therapist's summary) and checks every tab's last words against it. */
-async function judge(
-  stack: Stack,
-  sid: string,
-  therapist: string,
-  tabs: Tab[],
-): Promise<{ outcome: Outcome; detail: string }> {
+async function judge(stack: Stack, therapist: string, tabs: Tab[]): Promise<{ outcome: Outcome; detail: string }> {
   const res = await fetch(`${stack.api}/v1/session/summary`, { headers: { authorization: `Bearer ${therapist}` } });
   if (!res.ok) throw new Error(`summary: ${res.status} ${await res.text()}`);
   const summary = (await res.json()) as { status: string; items: Array<{ value: number }> };

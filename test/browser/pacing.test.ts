@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import type { Truth } from '../../scripts/lib-dialogue.ts';
 import { truthMetrics } from '../../scripts/lib-analyze.ts';
 import { launchChromium, startStack, type Stack } from './stack.ts';
+import type { TickStats } from '../../widget/therapist/audio/pacing-meter.ts';
 import { endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
 
 const DIALOGUES = join(import.meta.dirname, '../fixtures/dialogues');
@@ -62,16 +63,7 @@ interface Snap {
   therapistTalkMs: number;
   clientTalkMs: number;
   cue: { key: string } | null;
-  tick: {
-    ticks: number;
-    meanMs: number;
-    maxMs: number;
-    over4Ms: number;
-    firstMs: number;
-    maxAfterFirstMs: number;
-    uiMaxMs: number;
-    renderMaxMs: number;
-  };
+  tick: TickStats;
 }
 
 async function openTherapist(page: Page, minutes: number): Promise<void> {

@@ -40,6 +40,19 @@ export async function mintDemoTokens(api: string, origin: string, body: Record<s
   return (await res.json()) as { sid: string; therapist: string; client: string };
 }
 
+/** POSTs JSON (a string is sent as is) with a session token and a fresh Idempotency-Key, as the widget's outbox does. */
+export function postWithToken(api: string, path: string, token: string, body: unknown): Promise<Response> {
+  return fetch(api + path, {
+    method: 'POST',
+    headers: {
+      Authorization: 'Bearer ' + token,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': crypto.randomUUID(),
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
 export function paneUrl(host: string, role: 'client' | 'therapist', token: string): string {
   return `${host}/pane.html#role=${role}&token=${encodeURIComponent(token)}`;
 }

@@ -49,7 +49,9 @@ function boxes(page: Page, selectors: string[]) {
 /** The therapist's call page with the pretend video hidden, so the widget is the pane. */
 async function therapistPane(page: Page, token: string, audio = 'none') {
   await page.goto(paneUrl(stack.host, 'therapist', token) + `&audio=${audio}`);
-  await page.evaluate(() => void ((document.querySelector('.video') as HTMLElement).style.display = 'none'));
+  await page.evaluate(() => {
+    (document.querySelector('.video') as HTMLElement).style.display = 'none';
+  });
 }
 
 describe('the summary in a 360 px pane', () => {

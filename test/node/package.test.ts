@@ -18,7 +18,7 @@ function run(cmd: string, args: string[], cwd: string) {
 }
 
 /** The recipes of docs/video-sdks.md, by name. */
-export function recipes(markdown: string): Map<string, string> {
+function recipes(markdown: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const [, body] of markdown.matchAll(/```ts\n([\s\S]*?)```/g)) {
     const name = /^\/\/ recipe: (\w+)/.exec(body!)?.[1];

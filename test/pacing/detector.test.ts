@@ -1,4 +1,4 @@
-// The detector parts that make pacing hold on real call audio (issue 7): each test also shows that the same
+// The detector parts that make pacing hold on real call audio: each test also shows that the same
 // audio goes wrong without the part, so none of them passes vacuously.
 import { describe, expect, it } from 'vitest';
 import { createPacingSession, type PacingSessionOptions } from '../../pacing/index.ts';

@@ -19,10 +19,21 @@ describe('NoiseFloor', () => {
   it('rises to a louder room within its window and drops within a few frames when it gets quieter', () => {
     const f = new NoiseFloor(500, 8);
     let t = 0;
-    for (let i = 0; i < 300; i++) f.update(-60, (t += 20));
-    for (let i = 0; i < 250; i++) f.update(-40, (t += 20)); // 5 s of louder noise
+    for (let i = 0; i < 300; i++) {
+      t += 20;
+      f.update(-60, t);
+    }
+    for (let i = 0; i < 250; i++) {
+      // 5 s of louder noise
+      t += 20;
+      f.update(-40, t);
+    }
     expect(f.floorDb).toBeCloseTo(-40, 5);
-    for (let i = 0; i < 3; i++) f.update(-55, (t += 20)); // 60 ms of a quieter room
+    for (let i = 0; i < 3; i++) {
+      // 60 ms of a quieter room
+      t += 20;
+      f.update(-55, t);
+    }
     expect(f.floorDb).toBeCloseTo(-55, 5);
   });
 
@@ -36,12 +47,16 @@ describe('NoiseFloor', () => {
     for (let i = 0; i < 1000; i++) {
       const k = i % 150;
       const dip = k === 75 || (k === 76 && i % 300 === 76);
-      lowest = Math.min(lowest, f.update(dip ? (i % 450 < 150 ? -120 : -55) : -40 + r() * 2, (t += 20)));
+      t += 20;
+      lowest = Math.min(lowest, f.update(dip ? (i % 450 < 150 ? -120 : -55) : -40 + r() * 2, t));
     }
     expect(lowest).toBeGreaterThan(-41);
     expect(f.floorDb).toBeGreaterThan(-41);
     // The room gets 12 dB quieter and stays so: the floor follows at once.
-    for (let i = 0; i < 10; i++) f.update(-52 + r() * 2, (t += 20));
+    for (let i = 0; i < 10; i++) {
+      t += 20;
+      f.update(-52 + r() * 2, t);
+    }
     expect(f.floorDb).toBeLessThan(-50);
   });
 });

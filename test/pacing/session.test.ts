@@ -72,7 +72,10 @@ describe('pacing session', () => {
     });
     let t = 0;
     const until = (sec: number) => {
-      while (t < sec * 1000) s.pushSpeaking((t += 100), true, false);
+      while (t < sec * 1000) {
+        t += 100;
+        s.pushSpeaking(t, true, false);
+      }
     };
     until(21);
     const cue = s.takeCue();

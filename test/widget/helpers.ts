@@ -1,11 +1,8 @@
+import { base64url } from 'jose';
 import { vi } from 'vitest';
 import type { MountContext } from '../../widget/shared/contract.ts';
 
-const b64url = (s: string) =>
-  btoa(unescape(encodeURIComponent(s)))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+const b64url = (s: string) => base64url.encode(s);
 
 /** An unsigned token with the claims the widget reads (the Worker verifies; the widget only decodes). */
 export function fakeToken(claims: Record<string, unknown>): string {

@@ -2,16 +2,9 @@ import { env, exports } from 'cloudflare:workers';
 import type { JWK } from 'jose';
 import { generateKey, randomId, randomSecret } from '../../sdk/keys.ts';
 import { mintToken, type SessionClaims, type SigningAlg } from '../../sdk/mint-token.ts';
-import { insertAdminKey } from '../../worker/db/admin-queries.ts';
-import {
-  insertKey,
-  insertOrigin,
-  insertPacing,
-  insertPlatform,
-  insertRating,
-  markAsked,
-  upsertSession,
-} from '../../worker/db/queries.ts';
+import { insertPacing, insertRating, markAsked, type SessionKey, upsertSession } from '../../worker/db/queries.ts';
+import { GOOD_RATING, ZERO_PACING } from '../samples.ts';
+import { insertAdminKey, insertKey, insertOrigin, insertPlatform } from './seed-queries.ts';
 import { sha256 } from '../../worker/auth/ref-hash.ts';
 
 export interface TestPlatform {
@@ -98,17 +91,7 @@ export function postJson(
   });
 }
 
-export const GOOD_RATING = {
-  kind: 'rating',
-  instrument: 'attune-session-4',
-  version: 1,
-  items: [
-    { id: 'bond', value: 9.5 },
-    { id: 'goals', value: 8.2 },
-    { id: 'approach', value: 9.1 },
-    { id: 'overall', value: 9.4 },
-  ],
-};
+export { GOOD_RATING, ZERO_PACING };
 
 export const GOOD_PACING = {
   durationSeconds: 3000,
@@ -171,16 +154,7 @@ export async function storeSession(platformId: string, s: StoredSession): Promis
     therapistHash: await testHash(s.tid),
     clientHash: await testHash(s.cid),
   };
-  const statements = [
-    upsertSession(env.DB, {
-      ...key,
-      instrumentId: 'attune-session-4',
-      instrumentVersion: 1,
-      scheduledStart: null,
-      scheduledEnd: null,
-      now: s.at,
-    }),
-  ];
+  const statements = [sessionRow(key, s.at)];
   if (s.asked) statements.push(markAsked(env.DB, platformId, key.sidHash, s.at));
   if (s.rating) {
     const rated = s.rating !== 'declined';
@@ -211,7 +185,7 @@ export async function storeSession(platformId: string, s: StoredSession): Promis
         env.DB,
         key,
         {
-          ...PACING_ZERO,
+          ...ZERO_PACING,
           durationSeconds: 3000,
           therapistTalkSeconds: s.pacing.therapist,
           clientTalkSeconds: s.pacing.client,
@@ -223,17 +197,36 @@ export async function storeSession(platformId: string, s: StoredSession): Promis
   await env.DB.batch(statements);
 }
 
-const PACING_ZERO = {
-  durationSeconds: 0,
-  therapistTalkSeconds: 0,
-  clientTalkSeconds: 0,
-  overlapSeconds: 0,
-  overlapCount: 0,
-  silenceSeconds: 0,
-  silenceCount: 0,
-  longestSilenceSeconds: 0,
-  longestTherapistTurnSeconds: 0,
-  therapistTurns: 0,
-  clientTurns: 0,
-  cuesShown: 0,
-};
+/** A session row of the default instrument, without a schedule, recorded at `now`. */
+export function sessionRow(key: SessionKey, now: number) {
+  return upsertSession(env.DB, {
+    ...key,
+    instrumentId: 'attune-session-4',
+    instrumentVersion: 1,
+    scheduledStart: null,
+    scheduledEnd: null,
+    now,
+  });
+}
+
+/** Every value of every table (but the migrations' own), as strings. */
+export async function everyCell(): Promise<string[]> {
+  const tables = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
+  ).all<{ name: string }>();
+  const cells: string[] = [];
+  for (const { name } of tables.results) {
+    const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all<Record<string, unknown>>();
+    for (const row of rows.results) for (const value of Object.values(row)) cells.push(String(value));
+  }
+  return cells;
+}
+
+/** The client's rating POST (GOOD_RATING) as a Request, for a test that calls the Worker's fetch itself. */
+export function ratingRequest(token: string, key: string = crypto.randomUUID()): Request {
+  return new Request(`https://api.attune.test${sessionPath('rating')}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+    body: JSON.stringify(GOOD_RATING),
+  });
+}

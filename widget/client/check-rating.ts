@@ -10,7 +10,7 @@ export function isRatingSubmission(b: RatingSubmission): boolean {
   const { instrument: i, version: n, items } = b;
   return (
     b.kind === 'rating' &&
-    typeof i == 'string' &&
+    typeof i === 'string' &&
     i.length > 0 &&
     i.length <= 64 &&
     Number.isInteger(n) &&
@@ -18,6 +18,6 @@ export function isRatingSubmission(b: RatingSubmission): boolean {
     Array.isArray(items) &&
     items.length > 0 &&
     items.length <= 12 &&
-    items.every((x) => typeof x.id == 'string' && /^[a-z][a-z0-9_]{0,31}$/.test(x.id) && Number.isFinite(x.value))
+    items.every((x) => typeof x.id === 'string' && /^[a-z][a-z0-9_]{0,31}$/.test(x.id) && Number.isFinite(x.value))
   );
 }

@@ -3,13 +3,14 @@
 import type { Instrument } from '../../schemas/instrument.ts';
 import type { RatingSubmission } from '../../schemas/rating.ts';
 import { isRatingSubmission } from './check-rating.ts';
-import type { RatingReceipt } from '../../schemas/summary.ts';
+import type { RatingReceipt, SessionContext } from '../../schemas/summary.ts';
 import { CLIENT_CSS } from './client.css.ts';
 import { h } from './dom.ts';
 import { ratingCard } from './rating-card.ts';
 import { CLIENT_LOCALES, EN, loadStrings, RTL_LOCALES, type ClientStrings } from './strings/index.ts';
 import { thanksCard, type Delivery } from './thanks.ts';
 import { getJson, sessionPath } from '../shared/api.ts';
+import { backoff } from '../shared/backoff.ts';
 import type { EndSessionOptions, MountContext, RoleController } from '../shared/contract.ts';
 import { pickLocale } from '../shared/i18n.ts';
 import { createOutbox, defaultStorage } from '../shared/outbox.ts';
@@ -90,16 +91,15 @@ export function mount(ctx: MountContext): RoleController {
       );
     }
     const ins = instrument;
-    show(
-      (card = ratingCard({
-        instrument: ins,
-        locale,
-        strings,
-        privacyNote: ctx.privacyNote,
-        onSubmit: (items) => submit({ kind: 'rating', instrument: ins.id, version: ins.version, items }),
-        onSkip,
-      })),
-    );
+    card = ratingCard({
+      instrument: ins,
+      locale,
+      strings,
+      privacyNote: ctx.privacyNote,
+      onSubmit: (items) => submit({ kind: 'rating', instrument: ins.id, version: ins.version, items }),
+      onSkip,
+    });
+    show(card);
     live.textContent = strings.shown;
     // Only when the client ended the call themself, and focus has not gone elsewhere on the page since.
     const active = ctx.root.ownerDocument.activeElement;
@@ -199,8 +199,7 @@ export function mount(ctx: MountContext): RoleController {
   const onHidden = () => document.visibilityState === 'hidden' && skip?.();
   document.addEventListener('visibilitychange', onHidden);
 
-  type Ctx = { instrument?: Instrument; locale?: string; ask?: boolean };
-  const useContext = async (c: Ctx, ins: Instrument) => {
+  const useContext = async (c: Partial<SessionContext>, ins: Instrument) => {
     const spoken = Object.keys(ins.items[0]?.text ?? {}).filter((l) =>
       (CLIENT_LOCALES as readonly string[]).includes(l),
     );
@@ -219,9 +218,10 @@ export function mount(ctx: MountContext): RoleController {
   const loadContext = () => {
     clearTimeout(timer);
     abort.abort();
-    const a = (abort = new AbortController());
+    const a = new AbortController();
+    abort = a;
     timer = setTimeout(() => a.abort(), CONTEXT_TIMEOUT_MS);
-    getJson<Ctx>(ctx, '/v1/context', a.signal)
+    getJson<SessionContext>(ctx, '/v1/context', a.signal)
       .then(
         (c) => {
           if (!torn && c.instrument) return useContext(c, c.instrument);
@@ -238,7 +238,7 @@ export function mount(ctx: MountContext): RoleController {
           const final = /: 4(?!08|29)\d\d$/.test(String(e));
           contextState = final ? 'failed' : 'waiting';
           if (phase === 'rating') showCard();
-          if (!final) timer = setTimeout(loadContext, Math.min(CONTEXT_RETRY_MAX_MS, 1000 * 2 ** tries++));
+          if (!final) timer = setTimeout(loadContext, backoff(tries++, 1000, CONTEXT_RETRY_MAX_MS));
         },
       )
       .catch((e: unknown) => ctx.error({ code: 'context_failed', message: 'Attune: ' + String(e) }));

@@ -1,4 +1,4 @@
-import { formatNumber, formatScore } from '../shared/i18n.ts';
+import { fill, formatNumber, formatScore } from '../shared/i18n.ts';
 import { attr, h } from './dom.ts';
 import { snap, typeAhead, valueAtPoint, valueForKey, type Scale } from './scale.ts';
 import type { ClientStrings } from './strings/index.ts';
@@ -23,9 +23,6 @@ const THUMB_INSET = 8;
 const TYPE_AHEAD_MS = 1200;
 /** How far (CSS px) a touch may wander and still be a tap; past it, the first direction decides drag or scroll. */
 const SLOP = 10;
-
-const fill = (template: string, values: Record<string, string>) =>
-  template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
 
 /** What a screen reader says for the value: neutral ("6 of 10"), or "Not set". The ends are in the description. */
 export function valueText(value: number | null, o: Pick<ScaleInputOptions, 'scale' | 'locale' | 'strings'>): string {

@@ -46,7 +46,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
   const queued: unknown[] = Array.isArray(prior?.q) ? prior.q.slice() : [];
   // Only [method, args[]] entries are replayed; a malformed one (null, ['on'], non-array args) is skipped.
   const replay = queued.filter(
-    (c): c is QueuedCall => Array.isArray(c) && typeof c[0] == 'string' && Array.isArray(c[1]),
+    (c): c is QueuedCall => Array.isArray(c) && typeof c[0] === 'string' && Array.isArray(c[1]),
   );
 
   const listeners = new Map<string, Set<Listener>>();
@@ -104,8 +104,8 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
     showStrip: () => call('showStrip', []),
     on(event, cb) {
       if (removed || typeof cb !== 'function') return () => {};
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
       set.add(cb);
       return () => void listeners.get(event)?.delete(cb);
     },
@@ -146,7 +146,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
   const config = result.config;
   const doc = win.document;
   // An async script in <head> can run before <body> exists, and before data-target's element is parsed.
-  if (doc.readyState == 'loading') {
+  if (doc.readyState === 'loading') {
     doc.addEventListener('DOMContentLoaded', start);
     teardowns.push(() => doc.removeEventListener('DOMContentLoaded', start));
   } else start();

@@ -1,10 +1,4 @@
-import type { Instrument } from '../../schemas/instrument.ts';
 import type { MountContext } from './contract.ts';
-
-export interface WidgetContext {
-  instrument: Instrument;
-  locale: string;
-}
 
 /** GET a JSON resource of the API with the session token; no cookies. Throws on network errors and non-2xx. */
 export async function getJson<T>(

@@ -1,7 +1,9 @@
 // The contract between the loader (widget.js, plain DOM) and a role chunk (client.js, therapist.js).
 // The loader stays tiny and knows nothing of Preact; a chunk exports `mount(ctx)`.
 
-export type Role = 'client' | 'therapist';
+import type { Role } from '../../schemas/token.ts';
+
+export type { Role };
 
 export type Teardown = () => void;
 

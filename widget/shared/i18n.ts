@@ -18,3 +18,7 @@ export function formatScore(value: number, locale: string): string {
 export function formatNumber(value: number, locale: string): string {
   return value.toLocaleString(locale, { maximumFractionDigits: 1 });
 }
+
+/** Fills a string's `{name}` placeholders; a placeholder without a value becomes empty. */
+export const fill = (template: string, vars: Record<string, string | number>): string =>
+  template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));

@@ -15,7 +15,9 @@ export function mountView(ctx: Pick<MountContext, 'root' | 'nonce'>, css: string
   const root = mountRoot(ctx, css, lang);
   return {
     show: (view) => render(view, root.el),
-    lang: (locale) => void (root.el.lang = locale),
+    lang: (locale) => {
+      root.el.lang = locale;
+    },
     teardown() {
       render(null, root.el);
       root.teardown();

@@ -1,3 +1,5 @@
+import { OFFLINE_RATING_GRACE_SECONDS } from '../../schemas/token-limits.ts';
+import { backoff } from './backoff.ts';
 import type { WidgetError } from './contract.ts';
 import { tokenPayload } from './token-payload.ts';
 
@@ -78,8 +80,6 @@ const PREFIX = 'attune:outbox:';
  * rewrites it about once a second): other pages leave it alone until it is older.
  */
 const HELD_FRESH_MS = 5 * 60_000;
-/** The Worker takes a rating POST with a token up to 7 days past its `exp`; after that a 401 is final. */
-const GRACE_S = 7 * 86_400;
 
 /** localStorage, or null where it is blocked. */
 export function defaultStorage(): Storage | null {
@@ -183,7 +183,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       return 0;
     const retry = (retryAfterMs = 0) => {
       update(q, item.key, (i) => ({ ...i, attempts: i.attempts + 1 }));
-      return Math.max(retryAfterMs, Math.min(max, base * 2 ** item.attempts) * (1 + Math.random() * 0.2));
+      return Math.max(retryAfterMs, backoff(item.attempts, base, max) * (1 + Math.random() * 0.2));
     };
     const abort = new AbortController();
     const timeout = setTimeout(() => abort.abort(), timeoutMs);
@@ -210,7 +210,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     if (s >= 500 || s === 429 || s === 404 || s === 408)
       return retry(Number(res.headers.get('Retry-After')) * 1000 || 0);
     const code = (body as { error?: { code?: string } } | null)?.error?.code ?? 'http_' + s;
-    if (s === 401 && (expOf(token) || item.createdAt / 1000) + GRACE_S > Date.now() / 1000) {
+    if (s === 401 && (expOf(token) || item.createdAt / 1000) + OFFLINE_RATING_GRACE_SECONDS > Date.now() / 1000) {
       // Refused for now (the token is still within its grace, or another reason): kept for a later page.
       skip.add(item.key);
       opts.onError?.({ code, message: 'Attune: token refused; the submission is kept' }, item, q);
@@ -254,7 +254,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         api: opts.api,
       };
       held.delete(item.key);
-      if (hold) held.add(item.key), (item.held = 1);
+      if (hold) {
+        held.add(item.key);
+        item.held = 1;
+      }
       memory.set(item.key, item);
       write(own, [...read().filter((i) => i.key !== item.key), item]);
       if (!hold) void flush();

@@ -1,8 +1,6 @@
 import { CUE_TEXT_EN, type Cue } from '../../pacing/index.ts';
+import { fill } from '../shared/i18n.ts';
 import type { PacingStrings } from './strings/index.ts';
-
-export const fill = (t: string, vars: Record<string, string | number>) =>
-  t.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 
 /** The cue's wording in the strip's language (English from the engine when a key has no translation). */
 export function cueText(cue: Cue, strings: PacingStrings, locale = 'en'): string {

@@ -5,11 +5,11 @@
 import * as v from 'valibot';
 import type { Instrument } from '../../schemas/instrument.ts';
 import { DEFAULT_CUE_SETTINGS, PacingAggregates, type CueSettings } from '../../schemas/pacing.ts';
-import type { SessionSummary } from '../../schemas/summary.ts';
+import type { SessionContext, SessionSummary } from '../../schemas/summary.ts';
 import { createPacingMeter, type PacingMeter } from './audio/pacing-meter.ts';
 import { audioInput, isAudioInput } from './audio/role-sources.ts';
 import { followRoom, isRoomLike } from './audio/livekit-room.ts';
-import type { Cue, PacingSnapshot } from '../../pacing/index.ts';
+import { aggregatesOf, type Cue, type PacingSnapshot } from '../../pacing/index.ts';
 import { getJson, sessionPath } from '../shared/api.ts';
 import type { MountContext, RoleController } from '../shared/contract.ts';
 import { pickLocale } from '../shared/i18n.ts';
@@ -18,7 +18,6 @@ import { createOutbox } from '../shared/outbox.ts';
 import { PacingStrip } from './pacing-strip.tsx';
 import { loadLocale, localeOf, THERAPIST_LANGS } from './strings/index.ts';
 import { liveSummary } from './live-summary.ts';
-import { aggregatesOf } from './snapshot-aggregates.ts';
 import type { SummarySource } from './summary-source.ts';
 import { THERAPIST_CSS } from './therapist.css.ts';
 import { TREND_CSS } from './trend.css.ts';
@@ -97,13 +96,6 @@ export interface TherapistOptions {
   periodMs?: number;
 }
 
-interface ContextBody {
-  instrument?: Instrument;
-  locale?: string;
-  schedule?: { start: number; end: number } | null;
-  cues?: Partial<CueSettings>;
-}
-
 export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleController {
   let state: TherapistState = {
     phase: 'call',
@@ -140,7 +132,7 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
   let stopSource: (() => void) | null = null;
   let stopRoom: (() => void) | null = null;
   let meter: PacingMeter | null = null;
-  let sessionOptions: { schedule: ContextBody['schedule']; cues: Partial<CueSettings> | undefined } | null = null;
+  let sessionOptions: { schedule: SessionContext['schedule']; cues: Partial<CueSettings> | undefined } | null = null;
 
   const outbox = createOutbox({
     storageKey: queue,
@@ -200,8 +192,8 @@ export function mount(ctx: MountContext, opts: TherapistOptions = {}): RoleContr
     return meter;
   };
 
-  getJson<ContextBody>(ctx, '/v1/context', abort.signal)
-    .catch((): ContextBody => ({})) // default cue settings and no schedule (no time cues)
+  getJson<SessionContext>(ctx, '/v1/context', abort.signal)
+    .catch((): Partial<SessionContext> => ({})) // default cue settings and no schedule (no time cues)
     .then((c) => {
       if (abort.signal.aborted) return;
       sessionOptions = { schedule: c.schedule ?? null, cues: c.cues };

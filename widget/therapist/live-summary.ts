@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { SessionSummary } from '../../schemas/summary.ts';
+import { backoff } from '../shared/backoff.ts';
 import type { MountContext } from '../shared/contract.ts';
 import { pollSummary, type SummarySource } from './summary-source.ts';
 
@@ -38,11 +39,9 @@ export const liveUrl = (api: string): string => api.replace(/^http/, 'ws') + '/v
 export const isFinal = (s: SessionSummary): boolean =>
   (s.status !== 'pending' || s.skipped === true) && s.pacing !== null;
 
-/** Exponential backoff with "equal jitter": between half and all of min(max, base * 2^attempt). */
-export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
-  const cap = Math.min(maxMs, baseMs * 2 ** attempt);
-  return Math.round(cap / 2 + (random() * cap) / 2);
-}
+/** Backoff with "equal jitter": between half and all of min(max, base * 2^attempt). */
+export const reconnectDelay = (attempt: number, baseMs: number, maxMs: number, random: () => number): number =>
+  backoff(attempt, baseMs / 2, maxMs / 2) * (1 + random());
 
 function parseMessage(data: string): { type?: unknown; summary?: unknown } | null {
   try {

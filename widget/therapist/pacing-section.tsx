@@ -1,5 +1,6 @@
 import type { PacingAggregates } from '../../schemas/pacing.ts';
-import { duration, fill, sharePercentText } from './cue-text.ts';
+import { fill } from '../shared/i18n.ts';
+import { duration, sharePercentText } from './cue-text.ts';
 import type { PacingStrings } from './strings/index.ts';
 
 export interface PacingSectionProps {

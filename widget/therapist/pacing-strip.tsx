@@ -1,6 +1,7 @@
 import { useRef } from 'preact/hooks';
 import type { Cue, PacingSnapshot } from '../../pacing/index.ts';
-import { clock, cueText, fill, sharePercents, sharePercentText } from './cue-text.ts';
+import { fill } from '../shared/i18n.ts';
+import { clock, cueText, sharePercents, sharePercentText } from './cue-text.ts';
 import type { PacingStrings } from './strings/index.ts';
 
 /** Talk (both sides, whole session) before the strip shows any balance figure: fewer seconds mean nothing. */

@@ -1,10 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import type { Instrument } from '../../schemas/instrument.ts';
 import type { Flag, SessionSummary } from '../../schemas/summary.ts';
-import { formatScore } from '../shared/i18n.ts';
+import { fill, formatScore } from '../shared/i18n.ts';
 import type { TherapistStrings } from './strings/index.ts';
 import { currentIndex, previousPoint, TrendChart, TrendDetails } from './trend-section.tsx';
-import { fill } from './trend-strings.ts';
 
 export interface SummaryCardProps {
   summary: SessionSummary | null;

@@ -1,11 +1,12 @@
 import * as v from 'valibot';
 import { SessionSummary } from '../../schemas/summary.ts';
 import { getJson, sessionPath } from '../shared/api.ts';
+import { backoff } from '../shared/backoff.ts';
 import type { MountContext, WidgetError } from '../shared/contract.ts';
 
 /**
- * Where the therapist's summary comes from. Polling today; the live push (WebSocket) of a later issue is another
- * implementation of the same shape, so the card does not change.
+ * Where the therapist's summary comes from: the live push (liveSummary in live-summary.ts, a WebSocket), which falls
+ * back to polling (pollSummary, below); tests pass their own. The card does not know which one it has.
  */
 export type SummarySource = (onSummary: (s: SessionSummary) => void, onError: (e: WidgetError) => void) => () => void;
 
@@ -42,7 +43,7 @@ export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
       } catch (e) {
         if (stopped) return;
         failures++;
-        next = Math.min(maxInterval, interval * 2 ** failures);
+        next = backoff(failures, interval, maxInterval);
         if (failures === 1 || failures % 5 === 0)
           onError({ code: 'summary_unavailable', message: 'Attune: ' + String(e) });
       }

@@ -1,9 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { SessionSummary, Trend, TrendPoint } from '../../schemas/summary.ts';
-import { formatScore } from '../shared/i18n.ts';
+import { fill, formatScore } from '../shared/i18n.ts';
 import { localeOf, type TrendStrings } from './strings/index.ts';
 import { Sparkline } from './trend-sparkline.tsx';
-import { fill } from './trend-strings.ts';
 
 export const trendStrings = (locale: string): TrendStrings => localeOf(locale).trend;
 
@@ -27,11 +26,6 @@ export function previousPoint(trend: Trend, current: number): TrendPoint | null 
     if (trend.client[i]!.total !== null) return trend.client[i]!;
   }
   return null;
-}
-
-/** The previous rated total before this session. */
-export function previousTotal(trend: Trend, current: number): number | null {
-  return previousPoint(trend, current)?.total ?? null;
 }
 
 /** The chart in one sentence: its accessible name, also shown under it. */

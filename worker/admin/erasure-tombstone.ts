@@ -1,14 +1,16 @@
 import type { Context } from 'hono';
+import { MAX_TOKEN_LIFETIME_SECONDS, OFFLINE_RATING_GRACE_SECONDS } from '../../schemas/index.ts';
 import type { ErasureGuard } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { sha256 } from '../auth/ref-hash.ts';
+import { DAY_SECONDS } from '../summary/trend.ts';
 
 /**
  * How long a tombstone must last: until no token issued before the erasure can be accepted any more (a token lives
- * at most 24 h; a client's rating is taken up to 7 days past its exp), plus a day of margin.
+ * at most 24 h; a client's rating is taken up to 7 days past its exp), plus a day of margin: 9 days.
  */
-export const TOMBSTONE_DAYS = 9;
+export const TOMBSTONE_DAYS = Math.ceil((MAX_TOKEN_LIFETIME_SECONDS + OFFLINE_RATING_GRACE_SECONDS) / DAY_SECONDS) + 1;
 
 /**
  * What an erasure leaves behind for the client: SHA-256 of its keyed hash. Never the raw ref, and not the hash

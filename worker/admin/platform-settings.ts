@@ -1,40 +1,17 @@
 import * as v from 'valibot';
-import { CueSettings, DEFAULT_CUE_SETTINGS, DEFAULT_INSTRUMENT, FlagRules, Instrument } from '../../schemas/index.ts';
-import { FhirSettings } from '../../schemas/fhir.ts';
-
-/** A platform's overrides, kept as JSON in platforms.settings. Every field is optional. */
-export const PlatformSettings = v.object({
-  cues: v.optional(v.partial(CueSettings)),
-  flags: v.optional(v.partial(FlagRules)),
-  /** Instruments the platform registered (e.g. a licensed SRS); tokens pick one with `ins`. */
-  instruments: v.optional(v.array(Instrument)),
-  /** Feedback fatigue: ask the client every session (default), every nth of theirs, or a share of sessions. */
-  ask: v.optional(
-    v.variant('mode', [
-      v.object({ mode: v.literal('every') }),
-      v.object({ mode: v.literal('nth'), n: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)) }),
-      v.object({ mode: v.literal('share'), share: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),
-    ]),
-  ),
-  /** The identifier systems of the platform's refs in FHIR exports (schemas/fhir.ts). */
-  fhir: v.optional(FhirSettings),
-  trend: v.optional(
-    v.object({
-      /** Days the therapist's rolling mean covers (default 90). */
-      days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3660))),
-      /** Most recent sessions in the client's series (default 24). */
-      points: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200))),
-    }),
-  ),
-});
-export type PlatformSettings = v.InferOutput<typeof PlatformSettings>;
+import {
+  DEFAULT_CUE_SETTINGS,
+  DEFAULT_INSTRUMENT,
+  PlatformSettings,
+  type AskSetting,
+  type CueSettings,
+  type Instrument,
+} from '../../schemas/index.ts';
 
 /** Parses the stored JSON; a corrupt value is a bug in whoever wrote it, so it throws. */
 export function parsePlatformSettings(json: string): PlatformSettings {
   return v.parse(PlatformSettings, JSON.parse(json));
 }
-
-export type AskSetting = NonNullable<PlatformSettings['ask']>;
 
 export function askSettingFor(settings: PlatformSettings): AskSetting {
   return settings.ask ?? { mode: 'every' };

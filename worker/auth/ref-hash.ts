@@ -1,3 +1,5 @@
+import { base64url } from 'jose';
+
 const enc = new TextEncoder();
 /**
  * Derived keys, settled only: never a promise another request started (awaiting it from a second request fails
@@ -35,16 +37,10 @@ export async function hashRef(secret: string, platformId: string, kind: RefKind,
   if (!secret || secret.length < 16) throw new Error('REF_HASH_SECRET is missing or shorter than 16 characters');
   const key = await platformKey(secret, platformId);
   const mac = await crypto.subtle.sign('HMAC', key, enc.encode(`${kind}:${ref}`));
-  return base64url(new Uint8Array(mac));
-}
-
-export function base64url(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return base64url.encode(new Uint8Array(mac));
 }
 
 /** SHA-256 of a string, base64url. */
 export async function sha256(text: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', enc.encode(text))));
+  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', enc.encode(text))));
 }

@@ -21,9 +21,6 @@ export interface AuthOptions {
   expiredGraceSeconds?: number;
 }
 
-/** How long after its token expired a rating queued offline in the client's browser is still accepted. */
-export const OFFLINE_RATING_GRACE_SECONDS = 7 * 24 * 3600;
-
 function bearerToken(c: Context<AppEnv>): string | undefined {
   return BEARER.exec(c.req.header('Authorization') ?? '')?.[1];
 }

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import * as v from 'valibot';
-import { AUDIENCE, MAX_CLOCK_SKEW_SECONDS, TokenClaims } from '../../schemas/index.ts';
+import { AUDIENCE, MAX_CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TokenClaims } from '../../schemas/index.ts';
 import { getActiveKey, type KeyRow } from '../db/queries.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { LOOKUP_TIMEOUT_MS, withTimeout } from '../http/lookup-timeout.ts';
@@ -11,9 +11,6 @@ export type VerifyResult =
 
 const KID = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_TOKEN_LENGTH = 4096;
-
-/** Longest lifetime a token may have left (sdk/mint-token.ts MAX_TTL_SECONDS), plus the clock skew. */
-export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
 export interface VerifyOptions {
   /** Evaluate at this time (epoch seconds) instead of now. */

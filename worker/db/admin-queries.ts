@@ -1,4 +1,5 @@
 /** Statements for admin credentials, the audit log, reports (from rollups), erasure and retention. */
+import { shareUnitsSql, totalUnitsSql } from './rollup-units.ts';
 
 export interface AdminKeyRow {
   id: string;
@@ -15,12 +16,6 @@ export function getAdminKey(db: D1Database, keyHash: string): Promise<AdminKeyRo
     )
     .bind(keyHash)
     .first<AdminKeyRow>();
-}
-
-export function insertAdminKey(db: D1Database, k: { id: string; platformId: string; keyHash: string; now: number }) {
-  return db
-    .prepare('INSERT INTO admin_keys (id, platform_id, key_hash, created_at) VALUES (?1, ?2, ?3, ?4)')
-    .bind(k.id, k.platformId, k.keyHash, k.now);
 }
 
 export function insertAudit(
@@ -136,10 +131,10 @@ export async function rollupsFromScratch(db: D1Database, platformId: string, the
               sum(s.asked_at IS NOT NULL) AS asked,
               sum(coalesce(r.status = 'rated', 0)) AS rated,
               sum(coalesce(r.status = 'declined', 0)) AS declined,
-              sum(CASE WHEN r.status = 'rated' THEN CAST(round(r.total * 100) AS INTEGER) ELSE 0 END) AS total_sum,
+              sum(CASE WHEN r.status = 'rated' THEN ${totalUnitsSql('r.total')} ELSE 0 END) AS total_sum,
               sum(coalesce(r.status = 'rated' AND json_array_length(r.flags) > 0, 0)) AS flagged,
               sum(CASE WHEN p.therapist_talk_seconds + p.client_talk_seconds > 0
-                       THEN CAST(round(1000000.0 * p.therapist_talk_seconds / (p.therapist_talk_seconds + p.client_talk_seconds)) AS INTEGER)
+                       THEN ${shareUnitsSql('p.therapist_talk_seconds', 'p.client_talk_seconds')}
                        ELSE 0 END) AS share_sum,
               sum(coalesce(p.therapist_talk_seconds + p.client_talk_seconds > 0, 0)) AS share_n
          FROM sessions s

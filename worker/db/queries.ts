@@ -2,18 +2,16 @@
  * Every D1 statement the Worker runs, with `?n` binds. Handlers never write SQL themselves.
  * Write statements are returned unexecuted so that callers can put them in one `db.batch()` (a transaction).
  */
-import type { PacingAggregates } from '../../schemas/index.ts';
+import type { PacingAggregates, SigningAlg } from '../../schemas/index.ts';
 
 // `INDEXED BY sessions_client` / `ratings_client`: without ANALYZE statistics (a new D1, or one never analyzed) SQLite
 // answers `platform_id = ? AND client_hash = ?` through the primary key's platform prefix, reading every session of
 // the platform on every write. The hint keeps each write O(the client's sessions) whatever the statistics say.
 
-export type KeyAlg = 'EdDSA' | 'HS256';
-
 export interface KeyRow {
   kid: string;
   platformId: string;
-  alg: KeyAlg;
+  alg: SigningAlg;
   publicJwk: string | null;
   secret: string | null;
   platformSettings: string;
@@ -42,33 +40,8 @@ export async function isOriginRegistered(db: D1Database, origin: string, platfor
   return row !== null;
 }
 
-// --- platform registration (the CLI builds the same rows as SQL text in scripts/platform-sql.ts) ---
-
-export function insertPlatform(
-  db: D1Database,
-  p: { id: string; name: string; settings?: string; retentionDays?: number; now: number },
-) {
-  return db
-    .prepare('INSERT INTO platforms (id, name, settings, retention_days, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
-    .bind(p.id, p.name, p.settings ?? '{}', p.retentionDays ?? 365, p.now);
-}
-
-export function insertKey(
-  db: D1Database,
-  k: { kid: string; platformId: string; alg: KeyAlg; publicJwk?: string; secret?: string; now: number },
-) {
-  return db
-    .prepare(
-      'INSERT INTO platform_keys (kid, platform_id, alg, public_jwk, secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
-    )
-    .bind(k.kid, k.platformId, k.alg, k.publicJwk ?? null, k.secret ?? null, k.now);
-}
-
-export function insertOrigin(db: D1Database, platformId: string, origin: string) {
-  return db
-    .prepare('INSERT OR IGNORE INTO platform_origins (platform_id, origin) VALUES (?1, ?2)')
-    .bind(platformId, origin);
-}
+// Platforms, keys and origins are registered by the CLI (SQL text: scripts/platform-sql.ts); tests and benches
+// seed them with test/worker/seed-queries.ts.
 
 // --- idempotency ---
 
@@ -225,6 +198,11 @@ export interface RatingRecord {
   ratedAt: number;
 }
 
+/** The end of an INSERT ... SELECT into the session row with exactly the participants bound as ?1..?4. */
+const FROM_SESSION = `FROM sessions s
+        WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.therapist_hash = ?3 AND s.client_hash = ?4`;
+const sessionBinds = (s: SessionKey) => [s.platformId, s.sidHash, s.therapistHash, s.clientHash];
+
 /**
  * Inserts the rating only when the session row exists with exactly these participants (0 rows changed
  * otherwise): the hashes stored are the session row's, so a concurrent first write naming other participants
@@ -236,14 +214,10 @@ export function insertRating(db: D1Database, s: SessionKey, r: RatingRecord) {
       `INSERT INTO ratings (platform_id, sid_hash, therapist_hash, client_hash, status, instrument_id, instrument_version,
                             items, total, max_total, flags, rated_at)
        SELECT s.platform_id, s.sid_hash, s.therapist_hash, s.client_hash, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
-         FROM sessions s
-        WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.therapist_hash = ?3 AND s.client_hash = ?4`,
+         ${FROM_SESSION}`,
     )
     .bind(
-      s.platformId,
-      s.sidHash,
-      s.therapistHash,
-      s.clientHash,
+      ...sessionBinds(s),
       r.status,
       r.instrumentId,
       r.instrumentVersion,
@@ -264,14 +238,10 @@ export function insertPacing(db: D1Database, s: SessionKey, p: PacingAggregates,
                            longest_silence_seconds, longest_therapist_turn_seconds, therapist_turns, client_turns,
                            cues_shown, recorded_at)
        SELECT s.platform_id, s.sid_hash, s.therapist_hash, s.client_hash, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
-         FROM sessions s
-        WHERE s.platform_id = ?1 AND s.sid_hash = ?2 AND s.therapist_hash = ?3 AND s.client_hash = ?4`,
+         ${FROM_SESSION}`,
     )
     .bind(
-      s.platformId,
-      s.sidHash,
-      s.therapistHash,
-      s.clientHash,
+      ...sessionBinds(s),
       p.durationSeconds,
       p.therapistTalkSeconds,
       p.clientTalkSeconds,
@@ -288,25 +258,23 @@ export function insertPacing(db: D1Database, s: SessionKey, p: PacingAggregates,
     );
 }
 
-export async function hasRating(db: D1Database, platformId: string, sidHash: string): Promise<boolean> {
-  return (
-    (await db
-      .prepare('SELECT 1 AS ok FROM ratings WHERE platform_id = ?1 AND sid_hash = ?2')
-      .bind(platformId, sidHash)
-      .first()) !== null
-  );
+/** Whether the session holds a row in `table` (ratings or pacing). */
+async function sessionHas(db: D1Database, table: 'ratings' | 'pacing', platformId: string, sidHash: string) {
+  const row = await db
+    .prepare(`SELECT 1 AS ok FROM ${table} WHERE platform_id = ?1 AND sid_hash = ?2`)
+    .bind(platformId, sidHash)
+    .first();
+  return row !== null;
 }
 
-export async function hasPacing(db: D1Database, platformId: string, sidHash: string): Promise<boolean> {
-  return (
-    (await db
-      .prepare('SELECT 1 AS ok FROM pacing WHERE platform_id = ?1 AND sid_hash = ?2')
-      .bind(platformId, sidHash)
-      .first()) !== null
-  );
-}
+export const hasRating = (db: D1Database, platformId: string, sidHash: string): Promise<boolean> =>
+  sessionHas(db, 'ratings', platformId, sidHash);
 
-export interface SummaryRow {
+export const hasPacing = (db: D1Database, platformId: string, sidHash: string): Promise<boolean> =>
+  sessionHas(db, 'pacing', platformId, sidHash);
+
+/** The session with its rating and pacing (every pacing figure null without pacing: durationSeconds tells). */
+export interface SummaryRow extends Omit<PacingAggregates, 'durationSeconds'> {
   therapistHash: string;
   clientHash: string;
   askedAt: number | null;
@@ -321,22 +289,6 @@ export interface SummaryRow {
   flags: string | null;
   ratedAt: number | null;
   durationSeconds: number | null;
-  therapistTalkSeconds: number;
-  clientTalkSeconds: number;
-  overlapSeconds: number;
-  overlapCount: number;
-  silenceSeconds: number;
-  silenceCount: number;
-  longestSilenceSeconds: number;
-  longestTherapistTurnSeconds: number;
-  therapistTurns: number;
-  clientTurns: number;
-  cuesShown: number;
-}
-
-/** The session with its rating and pacing, if any; null when nothing was recorded yet. */
-export function getSummaryRow(db: D1Database, platformId: string, sidHash: string): Promise<SummaryRow | null> {
-  return summaryRowStatement(db, platformId, sidHash).first<SummaryRow>();
 }
 
 export function summaryRowStatement(db: D1Database, platformId: string, sidHash: string) {

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import { ApiFailure } from './errors.ts';
 
@@ -13,12 +14,7 @@ export async function readJson<S extends v.GenericSchema>(
   schema: S,
   options: { allowEmpty?: boolean; maxBytes?: number } = {},
 ): Promise<v.InferOutput<S>> {
-  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
-  const declared = c.req.header('Content-Length');
-  if (declared !== undefined && !(Number(declared) <= maxBytes)) {
-    throw new ApiFailure(413, 'body_too_large', `The body must be at most ${maxBytes} bytes.`);
-  }
-  const bytes = await readCapped(c.req.raw, maxBytes);
+  const bytes = await readCapped(c, options.maxBytes ?? MAX_BODY_BYTES);
 
   let data: unknown;
   if (bytes.byteLength === 0 && options.allowEmpty) {
@@ -47,37 +43,26 @@ export async function readJson<S extends v.GenericSchema>(
 }
 
 /**
- * The body's bytes, read from the stream with a byte cap: a body without Content-Length (chunked) is refused
- * with 413 as soon as it passes `maxBytes`, never buffered whole.
+ * The body's bytes, at most `maxBytes` (hono/body-limit): a larger Content-Length is refused at once, and a body
+ * without one (chunked) as soon as it passes the cap, never buffered whole. 413 body_too_large either way.
  */
-async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () => new ApiFailure(413, 'body_too_large', `The body must be at most ${maxBytes} bytes.`);
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+async function readCapped(c: Context, maxBytes: number): Promise<Uint8Array> {
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new ApiFailure(413, 'body_too_large', `The body must be at most ${maxBytes} bytes.`);
+    },
+  });
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
+    let bytes = new Uint8Array(0);
+    await limit(c, async () => {
+      bytes = new Uint8Array(await c.req.arrayBuffer());
+    });
+    return bytes;
   } catch (err) {
     if (err instanceof ApiFailure) throw err;
     throw new ApiFailure(400, 'unreadable_body', 'The request body could not be read.');
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
 }
 
 const SAFE_KEY = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;

@@ -437,7 +437,7 @@ function operation(route: Route, refOf: (s: Schema) => JsonSchema): Json {
 export function buildOpenApiDocument(routes: readonly Route[] = ROUTES): Json {
   const { schemas, refOf } = toComponents();
   const paths: Record<string, Json> = {};
-  for (const r of routes) (paths[r.path] ??= {})[r.method] = operation(r, refOf);
+  for (const r of routes) paths[r.path] = { ...paths[r.path], [r.method]: operation(r, refOf) };
   return {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
@@ -492,5 +492,6 @@ function eventWebhooks(refOf: (s: Schema) => JsonSchema): Json {
 let cached: Json | undefined;
 /** The document, built on first use (not at Worker start-up). */
 export function openApiDocument(): Json {
-  return (cached ??= buildOpenApiDocument());
+  cached ??= buildOpenApiDocument();
+  return cached;
 }

@@ -1,7 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { SessionSummary } from '../../schemas/index.ts';
 import type { Bindings } from '../env.ts';
-import { loadSummary, sameParticipants, type SummaryTarget } from '../summary/load-summary.ts';
+import { loadSummary, type SummaryTarget } from '../summary/load-summary.ts';
+import { sameParticipants } from '../sessions/participants.ts';
 
 export const LIVE_PROTOCOL = 'attune.v1';
 /** Header on the Worker -> object upgrade request carrying the verified, hashed target (JSON). */

@@ -10,7 +10,7 @@ import {
 } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { assertNotErased, erasureGuardOf } from '../admin/erasure-tombstone.ts';
-import { ApiFailure } from '../http/errors.ts';
+import { assertParticipants } from '../sessions/participants.ts';
 import { auth } from '../auth/token-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { askSettingFor, cueSettingsFor } from '../admin/platform-settings.ts';
@@ -48,9 +48,7 @@ async function decideAsk(c: Context<AppEnv>): Promise<boolean> {
     ]);
     recorded = row?.results[0] ?? null;
   }
-  if (!recorded || recorded.therapistHash !== tid || recorded.clientHash !== cid) {
-    throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
-  }
+  assertParticipants({ therapistHash: tid, clientHash: cid }, recorded, true);
   const index = setting.mode === 'nth' ? ((await clientSessionNumber(db, platformId, cid, sid)) ?? 1) - 1 : 0;
   const ask = shouldAsk(setting, sid, index);
   if (ask) await markAsked(db, platformId, sid, now).run();

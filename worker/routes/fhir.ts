@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { QuestionnaireResponseRequest } from '../../schemas/fhir.ts';
 import { Score } from '../../schemas/rating.ts';
 import { insertAudit } from '../db/admin-queries.ts';
-import { getSummaryRow } from '../db/queries.ts';
+import { type SummaryRow, summaryRowStatement } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { erasedAt, tombstoneOf } from '../admin/erasure-tombstone.ts';
 import { instrumentsOf, instrumentVersionFor } from '../admin/platform-settings.ts';
@@ -49,7 +49,7 @@ export const fhirRoutes = new Hono<AppEnv>()
       hashRef(secret, platformId, 'sid', refs.session),
       hashRef(secret, platformId, 'cid', refs.client),
     ]);
-    const row = await getSummaryRow(c.env.DB, platformId, sidHash);
+    const row = await summaryRowStatement(c.env.DB, platformId, sidHash).first<SummaryRow>();
     if (!row) {
       // Erasure deleted the session; its tombstone (kept 9 days) tells an erased client from an unknown session.
       if ((await erasedAt(c.env.DB, platformId, await tombstoneOf(clientHash))) !== null)

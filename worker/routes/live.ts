@@ -4,7 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { LIVE_PROTOCOL, TARGET_HEADER } from '../live/session-live.ts';
 import { liveStub } from '../live/publish.ts';
-import { sameParticipants } from '../summary/load-summary.ts';
+import { assertParticipants } from '../sessions/participants.ts';
 import { auth } from '../auth/token-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { summaryTargetOf } from '../summary/summary-target.ts';
@@ -34,8 +34,7 @@ export const liveRoutes = new Hono<AppEnv>()
     }
     const target = summaryTargetOf(c);
     const recorded = await getSessionParticipants(c.env.DB, target.platformId, target.sidHash);
-    if (!sameParticipants(target, recorded))
-      throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
+    assertParticipants(target, recorded);
     const stub = liveStub(c.env, target.platformId, target.sidHash);
     if (!stub) throw new ApiFailure(503, 'live_unavailable', 'The live channel is not configured.');
     const headers = new Headers({ Upgrade: 'websocket', [TARGET_HEADER]: JSON.stringify(target) });

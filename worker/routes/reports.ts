@@ -9,7 +9,8 @@ import { adminAuth } from '../auth/admin-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { hashRef } from '../auth/ref-hash.ts';
 import { dateOfDay, lastPublishableWeek, reportRange, weekOf } from '../admin/reports/range.ts';
-import { buildPublishedReport, reportCsv, type Report, type WeekCells } from '../admin/reports/report.ts';
+import type { Report } from '../../schemas/admin.ts';
+import { buildPublishedReport, reportCsv, type WeekCells } from '../admin/reports/report.ts';
 
 /** A therapist's stable pseudonym: a prefix of its keyed hash (no ref, and not the whole stored hash). */
 export function pseudonymOf(therapistHash: string): string {

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import {
+  OFFLINE_RATING_GRACE_SECONDS,
   PacingAggregates,
   RatingSubmission,
   instrumentMaxTotal,
@@ -11,24 +12,24 @@ import {
 import { readJson } from '../http/body.ts';
 import {
   getSessionParticipants,
-  hasPacing,
-  hasRating,
   insertPacing,
   insertRating,
   clientHistory,
   upsertSession,
   type ErasureGuard,
+  type RatingRecord,
   type SessionKey,
 } from '../db/queries.ts';
 import { assertNotErased, erasureGuardOf } from '../admin/erasure-tombstone.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { idempotencyKeyOf, idempotentWrite, startIdempotencyReads } from '../sessions/idempotent-write.ts';
-import { auth, OFFLINE_RATING_GRACE_SECONDS } from '../auth/token-auth.ts';
+import { auth } from '../auth/token-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { checkItems } from '../sessions/rating-items.ts';
 import { publishSummary } from '../live/publish.ts';
-import { loadSummary, sameParticipants, summaryFromResults, summaryStatements } from '../summary/load-summary.ts';
+import { loadSummary, summaryFromResults, summaryStatements } from '../summary/load-summary.ts';
+import { assertParticipants } from '../sessions/participants.ts';
 import { summaryTargetOf } from '../summary/summary-target.ts';
 import { flagsFor, needsHistory, totalOf } from '../summary/build-summary.ts';
 import { insertEventIfSubscribed, type NewEvent, type PendingEvent } from '../db/webhook-queries.ts';
@@ -64,10 +65,7 @@ function sessionKey(c: Context<AppEnv>): SessionKey {
  */
 async function assertSameParticipants(c: Context<AppEnv>): Promise<void> {
   const s = sessionKey(c);
-  const row = await getSessionParticipants(c.env.DB, s.platformId, s.sidHash);
-  if (row && (row.therapistHash !== s.therapistHash || row.clientHash !== s.clientHash)) {
-    throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
-  }
+  assertParticipants(s, await getSessionParticipants(c.env.DB, s.platformId, s.sidHash));
 }
 
 /**
@@ -89,7 +87,7 @@ async function publishCurrent(
   }
 }
 
-/** The summary reads a write appends to its batch (see IdempotentWrite.readAfter). */
+/** The summary reads a write appends to its batch (see AfterWrite.reads). */
 const summaryReads = (c: Context<AppEnv>, now: number) => summaryStatements(c.env.DB, summaryTargetOf(c), now);
 
 /** The webhook events a rating causes (one per type; each recorded only when an endpoint takes the type). */
@@ -139,12 +137,11 @@ export const sessionRoutes = new Hono<AppEnv>()
             window: instrument.flags.meanWindow,
           })
         : Promise.resolve(null);
-    const exists = () => hasRating(c.env.DB, s.platformId, s.sidHash);
-    const reads = startIdempotencyReads(c, key, exists);
+    const reads = startIdempotencyReads(c, 'rating', key);
     const guard = await erasureGuardOf(c);
     const [, previous] = await Promise.all([assertSameParticipants(c), previousRead, assertNotErased(c, guard)]);
 
-    let record;
+    let record: Omit<RatingRecord, 'instrumentId' | 'instrumentVersion' | 'ratedAt'>;
     if (body.kind === 'declined') {
       record = { status: 'declined' as const, items: '[]', total: null, maxTotal: null, flags: '[]' };
     } else {
@@ -161,16 +158,14 @@ export const sessionRoutes = new Hono<AppEnv>()
         flags: JSON.stringify(flagsFor(instrument, items, total, previous)),
       };
     }
+    const summaryReadsNow = summaryReads(c, now);
     // Filled by afterWrite on a fresh write: the events the batch recorded, still to queue, and the summary.
     let fresh: { pending: PendingEvent[]; summary: SessionSummary | null } | undefined;
     const res = await idempotentWrite(c, {
+      kind: 'rating',
       key,
-      scope: `rating:${s.sidHash}`,
       body,
-      exists,
       reads,
-      conflict: { code: 'already_rated', message: 'This session already has a rating.' },
-      status: 201,
       response: { status: record.status, receivedAt: now } satisfies RatingReceipt,
       statements: [
         sessionRow(c, now, guard),
@@ -184,14 +179,16 @@ export const sessionRoutes = new Hono<AppEnv>()
           insertEventIfSubscribed(c.env.DB, s, 'ratings', e, now),
         ),
       ],
-      readAfter: [...summaryReads(c, now), pendingEvents(c, 'rating.')],
-      afterWrite: async (reads) => {
-        const { delivered, summary } = await publishCurrent(c, reads);
-        if (reads) fresh = { pending: pendingFrom(reads[3]), summary };
-        return { delivered };
-      },
-      isFinal: (stored) => stored.includes('"delivered":'),
       session: s,
+      afterWrite: {
+        reads: [...summaryReadsNow, pendingEvents(c, 'rating.')],
+        adds: ['delivered'],
+        run: async (reads) => {
+          const { delivered, summary } = await publishCurrent(c, reads);
+          if (reads) fresh = { pending: pendingFrom(reads[summaryReadsNow.length]), summary };
+          return { delivered };
+        },
+      },
       onReplay: () => sendPendingEvents(c, 'rating.'),
     });
     if (fresh) await sendPendingEvents(c, 'rating.', fresh);
@@ -205,19 +202,16 @@ export const sessionRoutes = new Hono<AppEnv>()
     const s = sessionKey(c);
     const now = Math.floor(Date.now() / 1000);
     // As for ratings: the participants check and idempotentWrite's reads in one round trip.
-    const exists = () => hasPacing(c.env.DB, s.platformId, s.sidHash);
-    const reads = startIdempotencyReads(c, key, exists);
+    const reads = startIdempotencyReads(c, 'pacing', key);
     const guard = await erasureGuardOf(c);
     await Promise.all([assertSameParticipants(c), assertNotErased(c, guard)]);
+    const summaryReadsNow = summaryReads(c, now);
     let fresh: { pending: PendingEvent[]; summary: SessionSummary | null } | undefined;
     const res = await idempotentWrite(c, {
+      kind: 'pacing',
       key,
-      scope: `pacing:${s.sidHash}`,
       body,
-      exists,
       reads,
-      conflict: { code: 'already_recorded', message: 'This session’s pacing is already recorded.' },
-      status: 201,
       response: { status: 'recorded', receivedAt: now } satisfies PacingReceipt,
       statements: [
         sessionRow(c, now, guard),
@@ -225,11 +219,14 @@ export const sessionRoutes = new Hono<AppEnv>()
         insertEventIfSubscribed(c.env.DB, s, 'pacing', { id: newEventId(), type: 'pacing.recorded' }, now),
       ],
       session: s,
-      readAfter: [...summaryReads(c, now), pendingEvents(c, 'pacing.')],
-      afterWrite: async (reads) => {
-        const { summary } = await publishCurrent(c, reads);
-        if (reads) fresh = { pending: pendingFrom(reads[3]), summary };
-        return null;
+      afterWrite: {
+        reads: [...summaryReadsNow, pendingEvents(c, 'pacing.')],
+        adds: [],
+        run: async (reads) => {
+          const { summary } = await publishCurrent(c, reads);
+          if (reads) fresh = { pending: pendingFrom(reads[summaryReadsNow.length]), summary };
+          return null;
+        },
       },
       onReplay: () => sendPendingEvents(c, 'pacing.'),
     });
@@ -242,8 +239,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const target = summaryTargetOf(c);
     const { summary, recorded } = await loadSummary(c.env.DB, target);
     // Both hashes: a platform that reuses session ids must not show one client's rating under another's summary.
-    if (!sameParticipants(target, recorded))
-      throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
+    assertParticipants(target, recorded);
     return c.json(summary);
   })
   .all('/summary', methodNotAllowed('GET'));

@@ -1,4 +1,4 @@
-import type { AskSetting } from '../admin/platform-settings.ts';
+import type { AskSetting } from '../../schemas/index.ts';
 
 /** A uniform number in [0, 1) from a session hash (base64url of an HMAC): the same for both roles, every time. */
 export function uniformOf(sidHash: string): number {

@@ -2,10 +2,19 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../../schemas/index.ts';
-import { getIdempotency, insertIdempotency, updateIdempotencyBody, type IdempotencyRow } from '../db/queries.ts';
+import {
+  getIdempotency,
+  hasPacing,
+  hasRating,
+  insertIdempotency,
+  updateIdempotencyBody,
+  type IdempotencyRow,
+  type SessionKey,
+} from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { sha256 } from '../auth/ref-hash.ts';
+import { sessionMismatch } from './participants.ts';
 
 /** The validated Idempotency-Key header; 400 when missing or malformed. */
 export function idempotencyKeyOf(c: Context<AppEnv>): string {
@@ -22,46 +31,36 @@ export function idempotencyKeyOf(c: Context<AppEnv>): string {
   return raw;
 }
 
+/** What a session stores once, with the 409 a second write of it under another key gets. */
+const RESOURCES = {
+  rating: {
+    exists: hasRating,
+    conflict: { code: 'already_rated', message: 'This session already has a rating.' },
+  },
+  pacing: {
+    exists: hasPacing,
+    conflict: { code: 'already_recorded', message: 'This session’s pacing is already recorded.' },
+  },
+} as const;
+
+export type WriteKind = keyof typeof RESOURCES;
+
 export interface IdempotentWrite {
+  /** What is written, once per session; with the hashed session it is the key's scope (`rating:<sid hash>`). */
+  kind: WriteKind;
   key: string;
-  /** Route and hashed session, e.g. `rating:<sid hash>`; part of the request hash, so a key cannot cross sessions. */
-  scope: string;
   /** The validated body; its JSON is hashed to tell a retry from a different request. */
   body: unknown;
-  /** True when the resource already exists (a write under another key). */
-  exists: () => Promise<boolean>;
-  conflict: { code: string; message: string };
-  status: ContentfulStatusCode;
+  /** The 201 answer (stored with the key, replayed to an identical retry). */
   response: Record<string, unknown>;
-  /** The writes, run in one batch (one transaction) together with the idempotency record. */
+  /**
+   * The writes, run in one batch (one transaction) together with the idempotency record. That record is inserted
+   * only when the session row exists with the session's participants (the writes carry the same condition); when
+   * it does not, nothing is stored and the answer is 403 session_mismatch.
+   */
   statements: D1PreparedStatement[];
-  /**
-   * Runs only after a fresh write committed (not on a replay or a conflict). Fields it returns are merged into
-   * the response and into the stored response, so an identical retry gets the same body. It must not throw.
-   */
-  afterWrite?: (reads?: D1Result<unknown>[]) => Promise<Record<string, unknown> | null>;
-  /**
-   * Reads appended to the write's batch (after the idempotency record, in the same transaction, so they see the
-   * write): a fresh write hands their results to afterWrite, saving it a round trip. A replay that finalizes an
-   * unfinished body calls afterWrite without them.
-   */
-  readAfter?: D1PreparedStatement[];
-  /**
-   * With afterWrite: true once a stored body has its final form. A replay that finds the body not yet final
-   * (the first request was cut off, or is still publishing) runs afterWrite itself and finalizes the stored
-   * body; the first body to be finalized wins, so every answer after that is the same.
-   */
-  isFinal?: (storedBody: string) => boolean;
-  /**
-   * The session row the write must belong to. The idempotency record is inserted only when that row exists
-   * with these participants (in the same batch as the writes, which carry the same condition); when it does
-   * not, nothing is stored and the answer is 403 session_mismatch.
-   */
-  session?: { platformId: string; sidHash: string; therapistHash: string; clientHash: string };
-  /**
-   * The first stored-record and `exists` reads, started earlier by the route (startIdempotencyReads) so they
-   * overlap its own reads; without it they start here. A retry after a lost race always reads again.
-   */
+  session: SessionKey;
+  /** The first stored-record and `exists` reads, started by the route (startIdempotencyReads); else started here. */
   reads?: IdempotencyReads;
   /**
    * Runs on every replay of a stored write (an identical retry), before the answer: finishes what the first request
@@ -69,6 +68,22 @@ export interface IdempotentWrite {
    * replay (the client retries again).
    */
   onReplay?: () => Promise<void>;
+  /** Runs once a fresh write committed (see AfterWrite). */
+  afterWrite?: AfterWrite;
+}
+
+/**
+ * What follows a fresh write (never a conflict), e.g. publishing the new summary. `reads` are appended to the
+ * write's batch (after the idempotency record, in the same transaction, so they see the write) and their results
+ * handed to `run`, saving it a round trip. The fields `run` returns (the keys in `adds`) are merged into the response
+ * and into the stored response, so an identical retry gets the same body. A replay that finds a stored body without
+ * them (the first request was cut off after the commit, or is still publishing) runs it again, without `reads`, and
+ * stores the final body; the first body finalized wins. `run` must not throw.
+ */
+export interface AfterWrite {
+  reads: D1PreparedStatement[];
+  adds: readonly string[];
+  run: (reads?: D1Result<unknown>[]) => Promise<Record<string, unknown> | null>;
 }
 
 export type IdempotencyReads = Promise<[IdempotencyRow | null, boolean]>;
@@ -78,20 +93,31 @@ export type IdempotencyReads = Promise<[IdempotencyRow | null, boolean]>;
  * to run at the same time. Pass the result as `reads`; a rejection is handled there (or ignored when the route
  * answers before it gets that far).
  */
-export function startIdempotencyReads(
-  c: Context<AppEnv>,
-  key: string,
-  exists: () => Promise<boolean>,
-): IdempotencyReads {
-  const p: IdempotencyReads = Promise.all([getIdempotency(c.env.DB, c.var.platform.id, c.var.refs.sid, key), exists()]);
+export function startIdempotencyReads(c: Context<AppEnv>, kind: WriteKind, key: string): IdempotencyReads {
+  const { id } = c.var.platform;
+  const { sid } = c.var.refs;
+  const p: IdempotencyReads = Promise.all([
+    getIdempotency(c.env.DB, id, sid, key),
+    RESOURCES[kind].exists(c.env.DB, id, sid),
+  ]);
   p.catch(() => {});
   return p;
+}
+
+/** True when a stored response has every field afterWrite adds (it is final). */
+function isFinal(storedBody: string, adds: readonly string[]): boolean {
+  try {
+    const parsed: unknown = JSON.parse(storedBody);
+    return typeof parsed === 'object' && parsed !== null && adds.every((k) => k in parsed);
+  } catch {
+    return true; // not ours to finish: replayed as stored
+  }
 }
 
 /**
  * Runs a write exactly once per resource. Keys are unique per session (platform, session hash, key). An identical
  * retry gets the stored response; the same key in the same session with another request (another body, or the
- * session's other route) gets 409 idempotency_conflict; a second write under another key gets `conflict`
+ * session's other route) gets 409 idempotency_conflict; a second write under another key gets its kind's 409
  * (already_rated / already_recorded: only ever sent to the session's own participants, whom the routes checked
  * first). Unique keys on the resource and on (platform, session, key) make a concurrent duplicate fail its whole
  * batch, so a race cannot store twice.
@@ -101,7 +127,10 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
   const platformId = c.var.platform.id;
   // Keys are unique per session: the same key in another session is another request.
   const sidHash = c.var.refs.sid;
-  const requestHash = await sha256(`${w.scope}\n${JSON.stringify(w.body)}`);
+  const scope = `${w.kind}:${sidHash}`;
+  const requestHash = await sha256(`${scope}\n${JSON.stringify(w.body)}`);
+  const { conflict } = RESOURCES[w.kind];
+  const after = w.afterWrite;
 
   const replay = (body: string, status: number) =>
     c.body(body, status as ContentfulStatusCode, { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' });
@@ -109,7 +138,7 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
   let early: IdempotencyReads | undefined = w.reads;
   const decide = async (): Promise<Response | null> => {
     // Both reads at once (one round trip of latency); `exists` matters only when nothing is stored.
-    const reads = early ?? Promise.all([getIdempotency(db, platformId, sidHash, w.key), w.exists()]);
+    const reads = early ?? startIdempotencyReads(c, w.kind, w.key);
     early = undefined;
     const [stored, exists] = await reads;
     if (stored) {
@@ -117,14 +146,14 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
         throw new ApiFailure(409, 'idempotency_conflict', 'This Idempotency-Key was used for a different request.');
       }
       if (w.onReplay) await w.onReplay();
-      if (w.afterWrite && w.isFinal && !w.isFinal(stored.body)) {
+      if (after && !isFinal(stored.body, after.adds)) {
         // The request that wrote it never finished (cut off after the commit) or is finishing now: publish
         // again rather than wait, then answer with whichever final body was stored first.
         return replay(await finish(stored.body), stored.status);
       }
       return replay(stored.body, stored.status);
     }
-    if (exists) throw new ApiFailure(409, w.conflict.code, w.conflict.message);
+    if (exists) throw new ApiFailure(409, conflict.code, conflict.message);
     return null;
   };
 
@@ -134,7 +163,7 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
    */
   const finish = (pending: string, reads?: D1Result<unknown>[]): Promise<string> => {
     const p = (async () => {
-      const extra = w.afterWrite ? await w.afterWrite(reads) : null;
+      const extra = after ? await after.run(reads) : null;
       if (!extra) return pending;
       const body = JSON.stringify({ ...(JSON.parse(pending) as Record<string, unknown>), ...extra });
       try {
@@ -160,16 +189,12 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
 
   const body = JSON.stringify(w.response);
   const now = Math.floor(Date.now() / 1000);
-  const readAfter = w.afterWrite ? (w.readAfter ?? []) : [];
+  const readAfter = after?.reads ?? [];
   let results: D1Result[];
   try {
     results = await db.batch([
       ...w.statements,
-      insertIdempotency(
-        db,
-        { platformId, key: w.key, scope: w.scope, requestHash, status: w.status, body, now },
-        w.session,
-      ),
+      insertIdempotency(db, { platformId, key: w.key, scope, requestHash, status: 201, body, now }, w.session),
       ...readAfter,
     ]);
   } catch (err) {
@@ -180,12 +205,12 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
     throw err;
   }
   const reads = results.slice(results.length - readAfter.length);
-  if (w.session && !(results.at(-1 - readAfter.length)?.meta.changes ?? 0)) {
+  if (!(results.at(-1 - readAfter.length)?.meta.changes ?? 0)) {
     // The session row names other participants (recorded by a concurrent first write): nothing was stored.
-    throw new ApiFailure(403, 'session_mismatch', 'This session was recorded with other participants.');
+    throw sessionMismatch();
   }
-  const final = w.afterWrite ? await finish(body, readAfter.length ? reads : undefined) : body;
-  return c.body(final, w.status, { 'Content-Type': 'application/json' });
+  const final = after ? await finish(body, readAfter.length ? reads : undefined) : body;
+  return c.body(final, 201, { 'Content-Type': 'application/json' });
 }
 
 function waitUntil(c: Context<AppEnv>, p: Promise<unknown>): void {

@@ -1,7 +1,13 @@
-import type { Flag, Instrument, PacingAggregates, SessionSummary } from '../../schemas/index.ts';
+import {
+  PENDING_SUMMARY,
+  type Flag,
+  type Instrument,
+  type PacingAggregates,
+  type SessionSummary,
+  type AskSetting,
+} from '../../schemas/index.ts';
 import { shouldAsk } from '../sessions/feedback-fatigue.ts';
 import type { ClientHistory, SummaryRow } from '../db/queries.ts';
-import type { AskSetting } from '../admin/platform-settings.ts';
 
 export interface ItemValue {
   id: string;
@@ -88,17 +94,6 @@ export function isSkipped(
   if (ask.mode === 'nth' && row?.clientSeq == null) return false;
   return !shouldAsk(ask, sidHash, (row?.clientSeq ?? 1) - 1);
 }
-
-export const PENDING_SUMMARY: SessionSummary = {
-  status: 'pending',
-  instrument: null,
-  items: [],
-  total: null,
-  maxTotal: null,
-  flags: [],
-  ratedAt: null,
-  pacing: null,
-};
 
 /** The summary of a session row; `ask` (the platform's feedback-fatigue setting) tells "not asked this time". */
 export function summaryFromRow(row: SummaryRow | null, sidHash = '', ask?: AskSetting): SessionSummary {

@@ -1,7 +1,7 @@
-import type { SessionSummary, Trend } from '../../schemas/index.ts';
+import type { SessionSummary, Trend, AskSetting } from '../../schemas/index.ts';
 import { summaryRowStatement, type SummaryRow } from '../db/queries.ts';
+import type { Participants } from '../sessions/participants.ts';
 import { clientSeries, therapistRolling, type RollingRow, type SeriesRow } from '../db/trend-queries.ts';
-import type { AskSetting } from '../admin/platform-settings.ts';
 import { summaryFromRow } from './build-summary.ts';
 import { dayOf, trendFrom } from './trend.ts';
 
@@ -17,15 +17,19 @@ export interface SummaryTarget {
   ask?: AskSetting;
 }
 
-/** The three reads a summary is built from (the session row, the client's series, the therapist's rolling mean). */
+/** The three reads a summary is built from (the session row, then the trend's two reads). */
 export function summaryStatements(
   db: D1Database,
   t: SummaryTarget,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): D1PreparedStatement[] {
+  return [summaryRowStatement(db, t.platformId, t.sidHash), ...trendStatements(db, t, nowSeconds)];
+}
+
+/** The trend's two reads: the client's series and the therapist's rolling mean. */
+function trendStatements(db: D1Database, t: SummaryTarget, nowSeconds: number): D1PreparedStatement[] {
   const today = dayOf(nowSeconds);
   return [
-    summaryRowStatement(db, t.platformId, t.sidHash),
     clientSeries(db, {
       platformId: t.platformId,
       clientHash: t.clientHash,
@@ -42,23 +46,10 @@ export function summaryStatements(
   ];
 }
 
-/** The participants a session was first recorded with (hashed); null before anything was recorded. */
-export interface Recorded {
-  therapistHash: string;
-  clientHash: string;
-}
-
 export interface LoadedSummary {
   summary: SessionSummary;
-  recorded: Recorded | null;
-}
-
-/** True when the session is not recorded yet, or recorded with exactly the target's therapist and client. */
-export function sameParticipants(
-  t: Pick<SummaryTarget, 'therapistHash' | 'clientHash'>,
-  recorded: Recorded | null,
-): boolean {
-  return recorded === null || (recorded.therapistHash === t.therapistHash && recorded.clientHash === t.clientHash);
+  /** The participants the session was first recorded with; null before anything was recorded. */
+  recorded: Participants | null;
 }
 
 /** The summary from the results of summaryStatements (run on their own or at the end of a write's batch). */
@@ -69,11 +60,7 @@ export function summaryFromResults(
   const [row, series, rolling] = results;
   const summaryRow = (row?.results[0] as SummaryRow | undefined) ?? null;
   const summary = summaryFromRow(summaryRow, t.sidHash, t.ask);
-  summary.trend = trendFrom(
-    (series?.results ?? []) as SeriesRow[],
-    (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 },
-    t.trendDays,
-  );
+  summary.trend = trendFromResults(t, series, rolling);
   return {
     summary,
     recorded: summaryRow ? { therapistHash: summaryRow.therapistHash, clientHash: summaryRow.clientHash } : null,
@@ -82,7 +69,7 @@ export function summaryFromResults(
 
 /**
  * The session summary with its trend, read in one D1 round trip (a batch of three reads).
- * `recorded` is who the session was recorded with: a caller must check it (sameParticipants) before showing it.
+ * `recorded` is who the session was recorded with: a caller must check it (assertParticipants) before showing it.
  */
 export async function loadSummary(
   db: D1Database,
@@ -98,22 +85,11 @@ export async function loadTrend(
   t: SummaryTarget,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<Trend> {
-  const today = dayOf(nowSeconds);
-  const [series, rolling] = await db.batch<unknown>([
-    clientSeries(db, {
-      platformId: t.platformId,
-      clientHash: t.clientHash,
-      therapistHash: t.therapistHash,
-      currentSid: t.sidHash,
-      limit: t.trendPoints,
-    }),
-    therapistRolling(db, {
-      platformId: t.platformId,
-      therapistHash: t.therapistHash,
-      fromDay: today - t.trendDays,
-      toDay: today,
-    }),
-  ]);
+  const [series, rolling] = await db.batch<unknown>(trendStatements(db, t, nowSeconds));
+  return trendFromResults(t, series, rolling);
+}
+
+function trendFromResults(t: SummaryTarget, series?: D1Result<unknown>, rolling?: D1Result<unknown>): Trend {
   return trendFrom(
     (series?.results ?? []) as SeriesRow[],
     (rolling?.results[0] as RollingRow | undefined) ?? { rated: 0, totalSum: 0, shareSum: 0, shareN: 0 },

@@ -1,4 +1,5 @@
 import type { Trend, TrendPoint } from '../../schemas/index.ts';
+import { SHARE_UNITS, TOTAL_UNITS } from '../db/rollup-units.ts';
 import type { RollingRow, SeriesRow } from '../db/trend-queries.ts';
 
 export const DAY_SECONDS = 86_400;
@@ -29,9 +30,10 @@ export function trendFrom(series: SeriesRow[], rolling: RollingRow, days: number
     therapist: {
       days,
       sessions: rolling.rated,
-      // Sums are stored in hundredths (totals) and millionths (shares).
-      meanTotal: rolling.rated > 0 ? Math.round(rolling.totalSum / rolling.rated) / 100 : null,
-      meanTherapistShare: rolling.shareN > 0 ? Math.round(rolling.shareSum / rolling.shareN / 100) / 10_000 : null,
+      // The mean total with two decimals, the mean share with four.
+      meanTotal: rolling.rated > 0 ? Math.round(rolling.totalSum / rolling.rated) / TOTAL_UNITS : null,
+      meanTherapistShare:
+        rolling.shareN > 0 ? Math.round(rolling.shareSum / rolling.shareN / (SHARE_UNITS / 10_000)) / 10_000 : null,
     },
   };
 }

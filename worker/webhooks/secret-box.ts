@@ -4,14 +4,14 @@
  * endpoint id as associated data (a sealed secret copied onto another endpoint's row does not open). A copy of the
  * database alone cannot sign deliveries. Web Crypto only: the Worker and the platform CLI (Node) share it.
  */
-import { base64url } from '../auth/ref-hash.ts';
+import { base64url } from 'jose';
 
 const enc = new TextEncoder();
 const VERSION = 'v1';
 
 /** `whsec_` and 32 random bytes, base64url (43 characters). */
 export function newWebhookSecret(): string {
-  return `whsec_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+  return `whsec_${base64url.encode(crypto.getRandomValues(new Uint8Array(32)))}`;
 }
 
 /** `we_` and 8 random bytes in hex. */
@@ -44,7 +44,7 @@ export async function sealSecret(workerSecret: string, endpointId: string, secre
     await sealingKey(workerSecret),
     enc.encode(secret),
   );
-  return `${VERSION}.${base64url(iv)}.${base64url(new Uint8Array(sealed))}`;
+  return `${VERSION}.${base64url.encode(iv)}.${base64url.encode(new Uint8Array(sealed))}`;
 }
 
 /** The secret back; throws when the box was sealed for another endpoint or under another Worker secret. */

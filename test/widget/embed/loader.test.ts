@@ -79,7 +79,11 @@ describe('boot', () => {
       const p = document.createElement('p');
       p.textContent = 'mounted';
       ctx.root.appendChild(p);
-      return { teardown: () => (p.remove(), teardown()), ...controller };
+      const stop = () => {
+        p.remove();
+        teardown();
+      };
+      return { teardown: stop, ...controller };
     });
     return { mount, teardown };
   };

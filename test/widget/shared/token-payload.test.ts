@@ -1,11 +1,8 @@
+import { base64url } from 'jose';
 import { expect, it } from 'vitest';
 import { tokenPayload } from '../../../widget/shared/token-payload.ts';
 
-const b64url = (s: string) =>
-  btoa(String.fromCharCode(...new TextEncoder().encode(s)))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+const b64url = (s: string) => base64url.encode(s);
 
 it('decodes a base64url payload without padding, UTF-8 included', () => {
   const token = `h.${b64url(JSON.stringify({ sid: 'séance-1?', exp: 123 }))}.sig`;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SessionSummary } from '../../../schemas/summary.ts';
+import { PENDING_SUMMARY, type SessionSummary } from '../../../schemas/summary.ts';
 import {
   isFinal,
   liveSummary,
@@ -8,59 +8,11 @@ import {
   type LiveOptions,
 } from '../../../widget/therapist/live-summary.ts';
 import type { SummarySource } from '../../../widget/therapist/summary-source.ts';
+import { FakeSocket } from './fake-socket.ts';
 
-/** A WebSocket double: the test opens, messages and closes it as a server (or a network) would. */
-class FakeSocket {
-  static all: FakeSocket[] = [];
-  /** Answer `ping` with `pong`, as the Durable Object's auto-response does. */
-  static autoPong = false;
-  onopen: ((e: Event) => void) | null = null;
-  onmessage: ((e: MessageEvent) => void) | null = null;
-  onclose: ((e: CloseEvent) => void) | null = null;
-  onerror: ((e: Event) => void) | null = null;
-  sent: string[] = [];
-  closed: number | null = null;
-  readonly url: string;
-  readonly protocols: string[];
-  constructor(url: string, protocols: string[]) {
-    this.url = url;
-    this.protocols = protocols;
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    this.sent.push(data);
-    if (data === 'ping' && FakeSocket.autoPong) this.push('pong');
-  }
-  close(code = 1005) {
-    this.closed = code;
-  }
-  // What the server or the network does:
-  open() {
-    this.onopen?.(new Event('open'));
-  }
-  push(data: string) {
-    this.onmessage?.(new MessageEvent('message', { data }));
-  }
-  summary(s: SessionSummary) {
-    this.push(JSON.stringify({ type: 'summary', summary: s }));
-  }
-  drop() {
-    this.onerror?.(new Event('error'));
-    this.onclose?.(new CloseEvent('close', { code: 1006 }));
-  }
-}
 const latest = () => FakeSocket.all.at(-1)!;
 
-const pending: SessionSummary = {
-  status: 'pending',
-  instrument: null,
-  items: [],
-  total: null,
-  maxTotal: null,
-  flags: [],
-  ratedAt: null,
-  pacing: null,
-};
+const pending: SessionSummary = PENDING_SUMMARY;
 const pacing = {
   durationSeconds: 3000,
   therapistTalkSeconds: 1200,

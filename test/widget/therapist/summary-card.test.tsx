@@ -1,22 +1,13 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../../schemas/instrument.ts';
-import type { SessionSummary } from '../../../schemas/summary.ts';
+import { PENDING_SUMMARY, type SessionSummary } from '../../../schemas/summary.ts';
 import { mount } from '../../../widget/therapist/index.tsx';
 import { liveSummary } from '../../../widget/therapist/live-summary.ts';
 import { pollSummary } from '../../../widget/therapist/summary-source.ts';
 import { json, mountContext, stubFetch } from '../helpers.ts';
 
-const pending: SessionSummary = {
-  status: 'pending',
-  instrument: null,
-  items: [],
-  total: null,
-  maxTotal: null,
-  flags: [],
-  ratedAt: null,
-  pacing: null,
-};
+const pending: SessionSummary = PENDING_SUMMARY;
 const rated: SessionSummary = {
   status: 'rated',
   instrument: { id: 'attune-session-4', version: 1 },

@@ -1,48 +1,14 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../../schemas/instrument.ts';
-import type { SessionSummary } from '../../../schemas/summary.ts';
+import { PENDING_SUMMARY, type SessionSummary } from '../../../schemas/summary.ts';
 import type { TrackAnalysers } from '../../../widget/therapist/audio/track-analysers.ts';
 import { boot, type AttuneApi } from '../../../widget/embed/boot.ts';
 import { mount } from '../../../widget/therapist/index.tsx';
 import { fakeToken, json, mountContext, stubFetch } from '../helpers.ts';
+import { FakeSocket } from './fake-socket.ts';
 
-/** A WebSocket double (the global one is replaced): the test opens and pushes as the Worker's Durable Object would. */
-class FakeSocket {
-  static all: FakeSocket[] = [];
-  onopen: ((e: Event) => void) | null = null;
-  onmessage: ((e: MessageEvent) => void) | null = null;
-  onclose: ((e: CloseEvent) => void) | null = null;
-  onerror: ((e: Event) => void) | null = null;
-  closed: number | null = null;
-  readonly url: string;
-  readonly protocols: string[];
-  constructor(url: string, protocols: string[]) {
-    this.url = url;
-    this.protocols = protocols;
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    if (data === 'ping') this.onmessage?.(new MessageEvent('message', { data: 'pong' })); // the DO's auto-response
-  }
-  close(code = 1005) {
-    this.closed = code;
-  }
-  summary(s: SessionSummary) {
-    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify({ type: 'summary', summary: s }) }));
-  }
-}
-
-const pending: SessionSummary = {
-  status: 'pending',
-  instrument: null,
-  items: [],
-  total: null,
-  maxTotal: null,
-  flags: [],
-  ratedAt: null,
-  pacing: null,
-};
+const pending: SessionSummary = PENDING_SUMMARY;
 const rated: SessionSummary = {
   ...pending,
   status: 'rated',
@@ -96,6 +62,7 @@ beforeEach(() => {
   document.body.innerHTML = '';
   localStorage.clear();
   FakeSocket.all = [];
+  FakeSocket.autoPong = true; // the Durable Object's auto-response
   vi.stubGlobal('WebSocket', FakeSocket);
 });
 afterEach(() => {

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../../schemas/instrument.ts';
 import { PacingAggregates } from '../../../schemas/pacing.ts';
-import type { SessionSummary } from '../../../schemas/summary.ts';
+import { PENDING_SUMMARY, type SessionSummary } from '../../../schemas/summary.ts';
 import type { TrackAnalysers } from '../../../widget/therapist/audio/track-analysers.ts';
 import { mount } from '../../../widget/therapist/index.tsx';
 import { pollSummary } from '../../../widget/therapist/summary-source.ts';
@@ -34,16 +34,7 @@ function scriptedAnalysers() {
   return { a, synced, closed: () => closed };
 }
 
-const pending: SessionSummary = {
-  status: 'pending',
-  instrument: null,
-  items: [],
-  total: null,
-  maxTotal: null,
-  flags: [],
-  ratedAt: null,
-  pacing: null,
-};
+const pending: SessionSummary = PENDING_SUMMARY;
 
 function api(opts: { scheduleMinutes?: number; summaryPacing?: () => SessionSummary['pacing'] } = {}) {
   return stubFetch(async (url, init) => {
@@ -224,7 +215,9 @@ describe('therapist pacing', () => {
         void (handlers.get(e) ?? handlers.set(e, new Set()).get(e)!).add(fn),
       off: (e: string, fn: (...x: unknown[]) => void) => void handlers.get(e)?.delete(fn),
     };
-    const emit = (e: string) => handlers.get(e)?.forEach((fn) => fn());
+    const emit = (e: string) => {
+      for (const fn of handlers.get(e) ?? []) fn();
+    };
     const c = mountContext({ role: 'therapist' });
     const ctl = mount(c, { analysers: a, source: pollSummary(c) });
     ctl.connect!(room);

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../../schemas/instrument.ts';
 import type { SessionSummary, Trend } from '../../../schemas/summary.ts';
 import { SummaryCard } from '../../../widget/therapist/summary-card.tsx';
-import { currentIndex, previousTotal, trendName, trendStrings } from '../../../widget/therapist/trend-section.tsx';
+import { currentIndex, previousPoint, trendName, trendStrings } from '../../../widget/therapist/trend-section.tsx';
 import { sparkGeometry } from '../../../widget/therapist/trend-sparkline.tsx';
 import { loadLocale } from '../../../widget/therapist/strings/index.ts';
 import { ALL_THERAPIST_LOCALES } from './therapist-locale-table.ts';
@@ -236,9 +236,9 @@ describe('trend helpers', () => {
     expect(currentIndex(pts, { status: 'rated', total: 20, ratedAt: 1 })).toBe(-1);
     expect(currentIndex(pts, { status: 'pending', total: null, ratedAt: null })).toBe(-1);
     expect(currentIndex([], { status: 'pending', total: null, ratedAt: null })).toBe(-1);
-    expect(previousTotal(trend, 5)).toBe(38);
-    expect(previousTotal(trend, 3)).toBe(33.5); // skips the unrated one
-    expect(previousTotal(trend, 0)).toBeNull();
+    expect(previousPoint(trend, 5)?.total).toBe(38);
+    expect(previousPoint(trend, 3)?.total).toBe(33.5); // skips the unrated one
+    expect(previousPoint(trend, 0)).toBeNull();
   });
 
   it('keeps a minimum vertical span inside the scale, and centres a single point', () => {

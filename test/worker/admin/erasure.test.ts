@@ -7,6 +7,7 @@ import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import {
   adminCall,
   call,
+  everyCell,
   GOOD_PACING,
   GOOD_RATING,
   postJson,
@@ -18,19 +19,6 @@ import {
 } from '../helpers.ts';
 
 const DAY = 86_400;
-
-/** Every value of every table (but the migrations' own), as strings. */
-async function everyCell(): Promise<string[]> {
-  const tables = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
-  ).all<{ name: string }>();
-  const cells: string[] = [];
-  for (const { name } of tables.results) {
-    const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all<Record<string, unknown>>();
-    for (const row of rows.results) for (const value of Object.values(row)) cells.push(String(value));
-  }
-  return cells;
-}
 
 async function expectRollupsConsistent(platformId: string) {
   expect(await storedRollups(env.DB, platformId)).toEqual(await rollupsFromScratch(env.DB, platformId));

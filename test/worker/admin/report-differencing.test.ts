@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { insertRating, upsertSession } from '../../../worker/db/queries.ts';
+import { insertRating } from '../../../worker/db/queries.ts';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { dayFromDate } from '../../../worker/admin/reports/range.ts';
 import {
@@ -10,6 +10,7 @@ import {
   postJson,
   seedAdminKey,
   seedPlatform,
+  sessionRow,
   sessionPath,
   storeSession,
   testHash,
@@ -93,14 +94,7 @@ describe('reports cannot be differenced', () => {
       clientHash: await h('cid', 'erase-me'),
     };
     await env.DB.batch([
-      upsertSession(env.DB, {
-        ...key,
-        instrumentId: 'attune-session-4',
-        instrumentVersion: 1,
-        scheduledStart: null,
-        scheduledEnd: null,
-        now: W1 + 60,
-      }),
+      sessionRow(key, W1 + 60),
       insertRating(env.DB, key, {
         status: 'rated',
         instrumentId: 'attune-session-4',

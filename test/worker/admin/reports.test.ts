@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { csvField, toCsv } from '../../../worker/admin/reports/csv.ts';
 import { dayFromDate, reportRange } from '../../../worker/admin/reports/range.ts';
 import { suppress } from '../../../worker/admin/reports/suppress.ts';
-import { adminCall, call, seedAdminKey, seedPlatform, storeSession, testHash, type StoredSession } from '../helpers.ts';
+import type { ReportRow } from '../../../schemas/admin.ts';
+import {
+  adminCall,
+  call,
+  seedAdminKey,
+  seedPlatform,
+  sessionRow,
+  storeSession,
+  testHash,
+  type StoredSession,
+} from '../helpers.ts';
 
 const DAY = 86_400;
 // Monday 2026-01-05 and the next Monday.
@@ -91,16 +101,7 @@ async function reportPlatform() {
   return { p, admin };
 }
 
-interface Row {
-  key: string;
-  sessions: number | null;
-  asked: number | null;
-  meanTotal: number | null;
-  flaggedShare: number | null;
-  completionRate: number | null;
-  meanTherapistShare: number | null;
-  suppressed: boolean;
-}
+type Row = ReportRow;
 
 describe('GET /v1/reports', () => {
   it('by therapist: pseudonyms, means, completion, suppression of small and complementary cells, safe total', async () => {
@@ -229,7 +230,7 @@ describe('GET /v1/reports', () => {
     // The same pseudonym as the therapist's report row once it has sessions.
     // A session of that therapist in a closed week (the current week is never published).
     const { hashRef } = await import('../../../worker/auth/ref-hash.ts');
-    const { insertPacing, upsertSession } = await import('../../../worker/db/queries.ts');
+    const { insertPacing } = await import('../../../worker/db/queries.ts');
     const { GOOD_PACING } = await import('../helpers.ts');
     const key = {
       platformId: p.platformId,
@@ -237,17 +238,7 @@ describe('GET /v1/reports', () => {
       therapistHash: await hashRef(env.REF_HASH_SECRET, p.platformId, 'tid', 'RAWTID-dr-who'),
       clientHash: await testHash('pseudo-c'),
     };
-    await env.DB.batch([
-      upsertSession(env.DB, {
-        ...key,
-        instrumentId: 'attune-session-4',
-        instrumentVersion: 1,
-        scheduledStart: null,
-        scheduledEnd: null,
-        now: W1,
-      }),
-      insertPacing(env.DB, key, GOOD_PACING, W1),
-    ]);
+    await env.DB.batch([sessionRow(key, W1), insertPacing(env.DB, key, GOOD_PACING, W1)]);
     const report = await (await adminCall('/v1/reports/therapists?from=2026-01-05&to=2026-01-11', admin.key)).json<{
       rows: Row[];
     }>();

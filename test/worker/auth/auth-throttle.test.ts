@@ -1,5 +1,5 @@
 import { env, exports } from 'cloudflare:workers';
-import { SignJWT } from 'jose';
+import { base64url, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { clearKeyCache, verifyToken } from '../../../worker/auth/verify-token.ts';
 import { AUTH_FAILURE_LIMIT } from '../../../worker/auth/failure-throttle.ts';
@@ -16,11 +16,7 @@ function get(path: string, ip: string, bearer: string): Promise<Response> {
   );
 }
 
-const wrongAdminKey = () =>
-  `attune_admin_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')}`;
+const wrongAdminKey = () => `attune_admin_${base64url.encode(crypto.getRandomValues(new Uint8Array(32)))}`;
 
 async function unknownKidToken(kid: string): Promise<string> {
   return new SignJWT({ role: 'client', sid: 's', tid: 't', cid: 'c' })

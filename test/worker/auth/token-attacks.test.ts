@@ -160,7 +160,7 @@ describe('token attack suite', () => {
   });
 
   it('rejects missing and malformed Authorization headers', async () => {
-    const p = await seedPlatform();
+    await seedPlatform();
     for (const header of [
       undefined,
       '',
@@ -181,21 +181,21 @@ describe('token attack suite', () => {
 });
 
 describe('token lifetime', () => {
-  const summary = (p: TestPlatform) => sessionPath('summary');
+  const summary = sessionPath('summary');
 
   it('rejects a token that lives longer than 24 h (+60 s skew) and accepts one at 24 h', async () => {
     const p = await seedPlatform();
-    await expectRejected(await signWith(p, claimsOf(p, { exp: now() + 25 * 3600 })), summary(p));
-    await expectRejected(await signWith(p, claimsOf(p, { exp: now() + 24 * 3600 + 300 })), summary(p));
-    expect((await call(summary(p), { token: await signWith(p, claimsOf(p, { exp: now() + 24 * 3600 })) })).status).toBe(
+    await expectRejected(await signWith(p, claimsOf(p, { exp: now() + 25 * 3600 })), summary);
+    await expectRejected(await signWith(p, claimsOf(p, { exp: now() + 24 * 3600 + 300 })), summary);
+    expect((await call(summary, { token: await signWith(p, claimsOf(p, { exp: now() + 24 * 3600 })) })).status).toBe(
       200,
     );
   });
 
   it('rejects iat in the future beyond the 60 s skew and accepts it within', async () => {
     const p = await seedPlatform();
-    await expectRejected(await signWith(p, claimsOf(p, { iat: now() + 300 })), summary(p));
-    expect((await call(summary(p), { token: await signWith(p, claimsOf(p, { iat: now() + 30 })) })).status).toBe(200);
+    await expectRejected(await signWith(p, claimsOf(p, { iat: now() + 300 })), summary);
+    expect((await call(summary, { token: await signWith(p, claimsOf(p, { iat: now() + 30 })) })).status).toBe(200);
   });
 });
 

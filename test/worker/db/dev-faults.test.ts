@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import app from '../../../worker/index.ts';
-import { GOOD_RATING, seedPlatform, sessionPath } from '../helpers.ts';
+import { ratingRequest, seedPlatform } from '../helpers.ts';
 
 const arm = (devMode: string | undefined, body: unknown) =>
   app.fetch(
@@ -14,15 +14,7 @@ const arm = (devMode: string | undefined, body: unknown) =>
     }),
     { ...env, DEV_MODE: devMode },
   );
-const rate = (token: string, sid: string, key: string) =>
-  app.fetch(
-    new Request(`https://api.attune.test${sessionPath('rating')}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
-      body: JSON.stringify(GOOD_RATING),
-    }),
-    env,
-  );
+const rate = (token: string, key: string) => app.fetch(ratingRequest(token, key), env);
 const rows = async (platformId: string) =>
   (
     await env.DB.prepare('SELECT COUNT(*) AS n FROM ratings WHERE platform_id = ?1')
@@ -41,16 +33,16 @@ describe('POST /dev/faults', () => {
       expect(res.status).toBe(404);
     }
     const p = await seedPlatform();
-    expect((await rate(await p.mint({}), p.refs.sid, 'dev-faults-key-000001')).status).toBe(201);
+    expect((await rate(await p.mint({}), 'dev-faults-key-000001')).status).toBe(201);
   });
 
   it('"before": the next write fails and stores nothing; the retry under the same key stores once', async () => {
     const p = await seedPlatform();
     const token = await p.mint({});
     expect((await arm('1', { mode: 'before', count: 1 })).status).toBe(200);
-    expect((await rate(token, p.refs.sid, 'dev-faults-key-000002')).status).toBe(500);
+    expect((await rate(token, 'dev-faults-key-000002')).status).toBe(500);
     expect(await rows(p.platformId)).toBe(0);
-    expect((await rate(token, p.refs.sid, 'dev-faults-key-000002')).status).toBe(201);
+    expect((await rate(token, 'dev-faults-key-000002')).status).toBe(201);
     expect(await rows(p.platformId)).toBe(1);
   });
 
@@ -58,9 +50,9 @@ describe('POST /dev/faults', () => {
     const p = await seedPlatform();
     const token = await p.mint({});
     await arm('1', { mode: 'after', count: 1 });
-    expect((await rate(token, p.refs.sid, 'dev-faults-key-000003')).status).toBe(500);
+    expect((await rate(token, 'dev-faults-key-000003')).status).toBe(500);
     expect(await rows(p.platformId)).toBe(1);
-    const retry = await rate(token, p.refs.sid, 'dev-faults-key-000003');
+    const retry = await rate(token, 'dev-faults-key-000003');
     expect(retry.status).toBe(201);
     expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
     expect(await rows(p.platformId)).toBe(1);

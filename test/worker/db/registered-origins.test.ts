@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { insertOrigin } from '../../../worker/db/queries.ts';
+import { insertOrigin } from '../seed-queries.ts';
 import { clearOriginCache, ORIGIN_CACHE_TTL_MS, originRegistered } from '../../../worker/db/registered-origins.ts';
 import { seedPlatform } from '../helpers.ts';
 

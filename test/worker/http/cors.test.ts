@@ -13,7 +13,7 @@ const preflight = (path: string, origin: string) =>
 
 describe('CORS per registered origin', () => {
   it('answers a preflight for a registered origin with the allowed methods and headers', async () => {
-    const p = await seedPlatform({ origins: ['https://care.example'] });
+    await seedPlatform({ origins: ['https://care.example'] });
     const res = await preflight(sessionPath('rating'), 'https://care.example');
     expect(res.status).toBe(204);
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe('https://care.example');
@@ -23,7 +23,7 @@ describe('CORS per registered origin', () => {
   });
 
   it('refuses a preflight from an unregistered origin', async () => {
-    const p = await seedPlatform({ origins: ['https://care.example'] });
+    await seedPlatform({ origins: ['https://care.example'] });
     const res = await preflight(sessionPath('rating'), 'https://evil.example');
     expect(res.status).toBe(403);
     expect(res.headers.get('Access-Control-Allow-Origin')).toBeNull();

@@ -473,7 +473,10 @@ export function schemaKeys(schema: unknown, out = new Set<string>()): Set<string
     pipe?: unknown[];
     wrapped?: unknown;
   };
-  for (const [k, child] of Object.entries(s.entries ?? {})) out.add(k), schemaKeys(child, out);
+  for (const [k, child] of Object.entries(s.entries ?? {})) {
+    out.add(k);
+    schemaKeys(child, out);
+  }
   for (const child of [...(s.options ?? []), s.item, s.wrapped]) schemaKeys(child, out);
   if (s.pipe?.[0] !== schema) schemaKeys(s.pipe?.[0], out);
   return out;
@@ -489,7 +492,10 @@ export function injectedStrings(plan: RequestPlan, fieldNames: ReadonlySet<strin
     if (typeof x === 'string') out.push(x);
     else if (Array.isArray(x)) x.forEach(walk);
     else if (x && typeof x === 'object' && !(x instanceof Uint8Array))
-      for (const [k, v] of Object.entries(x)) fieldNames.has(k) || out.push(k), walk(v);
+      for (const [k, v] of Object.entries(x)) {
+        if (!fieldNames.has(k)) out.push(k);
+        walk(v);
+      }
   };
   if (plan.param.kind === 'fuzz') out.push(plan.param.value);
   const c = plan.credentials;

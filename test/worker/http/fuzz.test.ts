@@ -1,4 +1,4 @@
-// Property-based bad input over every endpoint, inside workerd (issue 10, point 3). Per endpoint, fast-check
+// Property-based bad input over every endpoint, inside workerd. Per endpoint, fast-check
 // sends FUZZ_RUNS requests (500 in CI; `npm run bench -- fuzz` raises it to 10,000): bad and good credentials,
 // naughty strings in headers, tokens, path parameters, query and JSON fields, near-miss bodies behind a valid
 // token. Properties: no 5xx; every error is `{ error: { code, message } }` JSON that echoes nothing it was

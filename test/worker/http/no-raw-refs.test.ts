@@ -1,18 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath } from '../helpers.ts';
-
-async function everyCellOfEveryTable(): Promise<string[]> {
-  const tables = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
-  ).all<{ name: string }>();
-  const cells: string[] = [];
-  for (const { name } of tables.results) {
-    const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all<Record<string, unknown>>();
-    for (const row of rows.results) for (const value of Object.values(row)) cells.push(String(value));
-  }
-  return cells;
-}
+import { call, everyCell, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath } from '../helpers.ts';
 
 describe('D1 holds no raw refs', () => {
   it('after a full session, no table contains the raw sid, tid, cid or sub', async () => {
@@ -28,7 +16,7 @@ describe('D1 holds no raw refs', () => {
     expect((await postJson(sessionPath('pacing'), therapist, GOOD_PACING)).status).toBe(201);
     expect((await call(sessionPath('summary'), { token: therapist })).status).toBe(200);
 
-    const cells = await everyCellOfEveryTable();
+    const cells = await everyCell();
     expect(cells.length).toBeGreaterThan(20);
     for (const needle of ['RAWSID', 'RAWTID', 'RAWCID', 'RAWSUB', 'patient-visit-4711', 'jane', 'john.doe']) {
       expect(

@@ -1,8 +1,5 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import type * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import type { Report as WorkerReport } from '../../../worker/admin/reports/report.ts';
-import type { Report } from '../../../schemas/admin.ts';
 import { ROUTES } from '../../../worker/http/openapi.ts';
 import { adminCall, call, GOOD_PACING, GOOD_RATING, seedAdminKey, seedPlatform, storeSession } from '../helpers.ts';
 
@@ -16,10 +13,6 @@ interface Doc {
   paths: Record<string, Record<string, Operation>>;
   components: Json & { responses: Record<string, { content: Record<string, { schema: Json }> }> };
 }
-
-// The valibot Report schema is what the document publishes; it must describe exactly the Worker's Report type.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const reportTypesAgree: Same<v.InferOutput<typeof Report>, WorkerReport> = true;
 
 const served = async (): Promise<Doc> => (await call('/openapi.json')).json<Doc>();
 
@@ -60,8 +53,8 @@ function conformance(doc: Doc) {
     if (!/^application\/([a-z]+\+)?json$/.test(type)) return;
     const schema = media!.schema;
     const key = `${id} ${res.status}`;
-    let validate = cache.get(key);
-    if (!validate) cache.set(key, (validate = ajv.compile({ ...schema, components: doc.components })));
+    const validate = cache.get(key) ?? ajv.compile({ ...schema, components: doc.components });
+    cache.set(key, validate);
     const body: unknown = await res.json();
     expect(validate(body) ? [] : validate.errors, `${key} body matches the document`).toEqual([]);
   };
@@ -78,7 +71,6 @@ describe('GET /openapi.json', () => {
         .flatMap((m) => Object.values(m).map((o) => o.operationId))
         .sort(),
     ).toEqual(ROUTES.map((r) => r.id).sort());
-    expect(reportTypesAgree).toBe(true);
   });
 
   it('every documented operation exists (authenticated, it is not a 404 or 405)', async () => {

@@ -21,7 +21,7 @@ export async function openLive(token: string, extra: Record<string, string> = {}
   const waiters: (() => void)[] = [];
   ws.addEventListener('message', (e) => {
     queue.push(String(e.data));
-    waiters.splice(0).forEach((w) => w());
+    for (const w of waiters.splice(0)) w();
   });
   ws.accept();
   const next = async (pred: (m: string) => boolean = () => true): Promise<string> => {

@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { RatingReceipt, SessionSummary } from '../../../schemas/index.ts';
 import { SessionLive } from '../../../worker/live/session-live.ts';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
-import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath, type TestPlatform } from '../helpers.ts';
+import {
+  call,
+  GOOD_PACING,
+  GOOD_RATING,
+  postJson,
+  ratingRequest,
+  seedPlatform,
+  sessionPath,
+  type TestPlatform,
+} from '../helpers.ts';
 import { openLive, type Live } from './live-helpers.ts';
 
 const summaryOf = (m: string) => {
@@ -164,18 +173,7 @@ describe('GET /v1/live', () => {
         get: () => null,
       },
     };
-    const res = await worker.fetch(
-      new Request(`https://api.attune.test${sessionPath('rating')}`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${await p.mint({})}`,
-          'Content-Type': 'application/json',
-          'Idempotency-Key': 'broken-live-key-000001',
-        },
-        body: JSON.stringify(GOOD_RATING),
-      }),
-      broken as never,
-    );
+    const res = await worker.fetch(ratingRequest(await p.mint({}), 'broken-live-key-000001'), broken as never);
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ status: 'rated', delivered: false });
     const summary = await (
@@ -229,7 +227,7 @@ describe('GET /v1/live', () => {
     const ws = res.webSocket!;
     const closed = new Promise<number>((resolve) => ws.addEventListener('close', (e) => resolve(e.code)));
     ws.accept();
-    expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r('open'), 2000))])).toBe(1011);
+    expect(await closed).toBe(1011);
   });
 
   it('keeps at most 8 sockets per session: a ninth closes the oldest with 1013', async () => {
@@ -237,17 +235,22 @@ describe('GET /v1/live', () => {
     const token = await p.mint({ role: 'therapist' });
     const sockets: Live[] = [];
     const codes: (number | null)[] = [];
+    let oldestClosed: Promise<void> | undefined;
     for (let i = 0; i < 9; i++) {
       const live = await openLive(token);
       const index = i;
       codes[index] = null;
-      live.ws.addEventListener('close', (e) => {
-        codes[index] = e.code;
-      });
+      const closed = new Promise<void>((resolve) =>
+        live.ws.addEventListener('close', (e) => {
+          codes[index] = e.code;
+          resolve();
+        }),
+      );
+      oldestClosed ??= closed;
       await live.next();
       sockets.push(live);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await oldestClosed;
     expect(codes[0]).toBe(1013);
     expect(codes.slice(1)).toEqual(Array(8).fill(null));
     await runInDurableObject(await liveStubFor(p), (_: SessionLive, state) => {

@@ -1,15 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, GOOD_PACING, GOOD_RATING, seedPlatform, sessionPath } from '../helpers.ts';
+import { GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath } from '../helpers.ts';
 
-function post(path: string, token: string, key: string, body: unknown) {
-  return call(path, {
-    method: 'POST',
-    token,
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
-    body: JSON.stringify(body),
-  });
-}
+const post = (path: string, token: string, key: string, body: unknown) =>
+  postJson(path, token, body, { 'Idempotency-Key': key });
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
 describe('idempotency keys are scoped per session', () => {

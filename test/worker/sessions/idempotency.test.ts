@@ -1,30 +1,29 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
-import { GOOD_PACING, GOOD_RATING, call, seedPlatform, sessionPath } from '../helpers.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GOOD_PACING, GOOD_RATING, call, postJson, ratingRequest, seedPlatform, sessionPath } from '../helpers.ts';
 
-function post(path: string, token: string, key: string, body: unknown) {
-  return call(path, {
-    method: 'POST',
-    token,
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
-    body: JSON.stringify(body),
-  });
-}
+const post = (path: string, token: string, key: string, body: unknown) =>
+  postJson(path, token, body, { 'Idempotency-Key': key });
 
 async function ratingRows(platformId: string) {
   return (await env.DB.prepare('SELECT items, rated_at FROM ratings WHERE platform_id = ?1').bind(platformId).all())
     .results;
 }
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('idempotency and exactly one rating', () => {
   it('an identical retry returns the stored response, status and body', async () => {
     const p = await seedPlatform();
     const token = await p.mint({});
     const key = 'retry-key-0000000001';
+    vi.useFakeTimers({ toFake: ['Date'] });
     const first = await post(sessionPath('rating'), token, key, GOOD_RATING);
     const firstBody = await first.text();
     expect(first.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 1100)); // a new receivedAt would show if it were recomputed
+    vi.setSystemTime(Date.now() + 5000); // a new receivedAt would show if it were recomputed
     const again = await post(sessionPath('rating'), token, key, GOOD_RATING);
     expect(again.status).toBe(201);
     expect(await again.text()).toBe(firstBody);
@@ -133,15 +132,7 @@ describe('the publish after a committed write', () => {
     const waited: Promise<unknown>[] = [];
     const ctx = { waitUntil: (q: Promise<unknown>) => waited.push(q), passThroughOnException: () => {}, props: {} };
     const res = await worker.fetch(
-      new Request(`https://api.attune.test${sessionPath('rating')}`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${await p.mint({})}`,
-          'Content-Type': 'application/json',
-          'Idempotency-Key': 'wait-until-key-000001',
-        },
-        body: JSON.stringify(GOOD_RATING),
-      }),
+      ratingRequest(await p.mint({}), 'wait-until-key-000001'),
       env as never,
       ctx as never,
     );
@@ -176,13 +167,17 @@ describe('the publish after a committed write', () => {
       },
     });
     const ws = live.webSocket!;
-    const messages: string[] = [];
-    ws.addEventListener('message', (e) => messages.push(String(e.data)));
+    const rated = new Promise<boolean>((resolve) =>
+      ws.addEventListener('message', (e) => {
+        if ((JSON.parse(String(e.data)) as { summary: { status: string } }).summary.status === 'rated') resolve(true);
+      }),
+    );
     ws.accept();
 
-    const started = Date.now();
+    // Without polling: with timers frozen, a replay that waited on one would never answer (the test would time out).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval'] });
     const replay = await post(sessionPath('rating'), token, key, GOOD_RATING);
-    expect(Date.now() - started).toBeLessThan(1500);
+    vi.useRealTimers();
     expect(replay.status).toBe(201);
     const body = await replay.json<Record<string, unknown>>();
     expect(body).toEqual({ ...cut, delivered: true });
@@ -192,10 +187,7 @@ describe('the publish after a committed write', () => {
     expect(JSON.parse(stored!.body)).toEqual(body);
     // Every later replay is the same.
     expect(await (await post(sessionPath('rating'), token, key, GOOD_RATING)).json()).toEqual(body);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(messages.some((m) => (JSON.parse(m) as { summary: { status: string } }).summary.status === 'rated')).toBe(
-      true,
-    );
+    expect(await rated).toBe(true);
     ws.close(1000);
   });
 });

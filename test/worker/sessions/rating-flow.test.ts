@@ -91,7 +91,7 @@ describe('rating loop', () => {
     const sched = { start: 1_900_000_000, end: 1_900_003_000 };
     const res = await call('/v1/context', { token: await p.mint({ role: 'therapist', loc: 'es', sched }) });
     expect(res.status).toBe(200);
-    const body = await res.json<Record<string, any>>();
+    const body = await res.json<SessionContext>();
     expect(v.is(SessionContext, body)).toBe(true);
     expect(body.role).toBe('therapist');
     expect(body.locale).toBe('es');

@@ -1,4 +1,4 @@
-// What one rating costs in D1 (issue 10, point 4): statements, round trips and rows written (D1's own
+// What one rating costs in D1: statements, round trips and rows written (D1's own
 // meta.rows_written: triggers and index entries included), for a rating alone and for the usual flow where the
 // client's widget first fetched /v1/context. The figures are pinned so that a change that adds writes is seen.
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
@@ -6,7 +6,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import app from '../../../worker/index.ts';
 import { countingDb, type Recorded, totals } from '../d1-counter.ts';
-import { GOOD_PACING, GOOD_RATING, seedPlatform, sessionPath } from '../helpers.ts';
+import { GOOD_PACING, ratingRequest, seedPlatform, sessionPath } from '../helpers.ts';
 
 async function counted(request: Request): Promise<{ status: number; log: Recorded[] }> {
   const { db, log } = countingDb(env.DB);
@@ -17,16 +17,7 @@ async function counted(request: Request): Promise<{ status: number; log: Recorde
   return { status: res.status, log };
 }
 
-const rating = (sid: string, token: string) =>
-  new Request(`https://api.attune.test${sessionPath('rating')}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'Content-Type': 'application/json',
-      'Idempotency-Key': crypto.randomUUID(),
-    },
-    body: JSON.stringify(GOOD_RATING),
-  });
+const rating = (token: string) => ratingRequest(token);
 
 const context = (token: string) =>
   new Request('https://api.attune.test/v1/context', { headers: { Authorization: `Bearer ${token}` } });
@@ -43,9 +34,9 @@ describe('D1 cost of one rating', () => {
   it('counts statements and rows written per rating, with and without the context call first', async () => {
     const p = await seedPlatform();
     // Warm the key cache (a cold isolate reads the key once per minute, not per request).
-    await counted(rating('warm-up-session', await p.mint({ sid: 'warm-up-session' })));
+    await counted(rating(await p.mint({ sid: 'warm-up-session' })));
 
-    const alone = await counted(rating(p.refs.sid, await p.mint({})));
+    const alone = await counted(rating(await p.mint({})));
     expect(alone.status).toBe(201);
     const a = show('rating alone', alone.log);
 
@@ -53,7 +44,7 @@ describe('D1 cost of one rating', () => {
     const ctx = await counted(context(await p.mint({ sid: sid2 })));
     expect(ctx.status).toBe(200);
     const c = show('context (client)', ctx.log);
-    const after = await counted(rating(sid2, await p.mint({ sid: sid2 })));
+    const after = await counted(rating(await p.mint({ sid: sid2 })));
     expect(after.status).toBe(201);
     const r = show('rating after context', after.log);
 

@@ -118,7 +118,9 @@ export function followRoom(room: RoomLike, target: RoomAdapterTarget): () => voi
   target.screenShare?.(sharing);
   const onShare = () => {
     const now = isSharingScreen(room.localParticipant);
-    if (now !== sharing) target.screenShare?.((sharing = now));
+    if (now === sharing) return;
+    sharing = now;
+    target.screenShare?.(now);
   };
   const on = room.on.bind(room) as (e: string, f: Handler) => unknown;
   const off = room.off.bind(room) as (e: string, f: Handler) => unknown;

@@ -47,8 +47,6 @@ export interface PacingMeter {
   configure(options: PacingSessionOptions): void;
   /** Re-read the sources now (a track was published, muted, replaced...). */
   refresh(): void;
-  /** Whether any frame was measured (there is something to post). */
-  started(): boolean;
   dismissCue(): void;
   /** Stops measuring, releases the audio graph, and returns the aggregates (null if nothing was ever measured). */
   end(): PacingAggregates | null;
@@ -155,7 +153,6 @@ export function createPacingMeter(opts: PacingMeterOptions): PacingMeter {
       read();
       run();
     },
-    started: () => session !== null,
     dismissCue: () => session?.dismissCue(),
     end() {
       if (!ended) {

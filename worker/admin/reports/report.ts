@@ -1,37 +1,8 @@
+import type { Report, ReportRow } from '../../../schemas/admin.ts';
 import type { DistinctClients, RollupSums } from '../../db/admin-queries.ts';
+import { SHARE_UNITS, TOTAL_UNITS } from '../../db/rollup-units.ts';
 import { type CsvCell, toCsv } from './csv.ts';
 import { MIN_CELL, MIN_CLIENTS, suppress } from './suppress.ts';
-
-/** One published line of a report; every measure is null when suppressed. */
-export interface ReportRow {
-  /** Therapist pseudonym or week start (YYYY-MM-DD); 'total' for the total line. */
-  key: string;
-  /** Rated sessions (the n the session measures rest on). */
-  sessions: number | null;
-  /** Sessions in which the client was asked (declines included). */
-  asked: number | null;
-  meanTotal: number | null;
-  flaggedShare: number | null;
-  /** Rated / asked; a decline counts as asked and not rated. */
-  completionRate: number | null;
-  /** Mean therapist share of talk over sessions with pacing (its own n, suppressed on its own). */
-  meanTherapistShare: number | null;
-  suppressed: boolean;
-  talkShareSuppressed: boolean;
-}
-
-export interface Report {
-  report: 'therapists' | 'weeks';
-  from: string;
-  to: string;
-  minCell: number;
-  /** Fewest distinct clients a published cell rests on. */
-  minClients: number;
-  /** Last day of the last published week: weeks after it (the current one, and the last PUBLISH_DELAY_DAYS) are not in any report yet. */
-  publishedThrough?: string;
-  rows: ReportRow[];
-  total: ReportRow;
-}
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -40,10 +11,10 @@ function measures(s: RollupSums, hideSessions: boolean, hideShare: boolean): Omi
   return {
     sessions: hideSessions ? null : s.rated,
     asked: hideSessions ? null : s.asked,
-    meanTotal: shown ? round(s.totalSum / 100 / s.rated, 2) : null,
+    meanTotal: shown ? round(s.totalSum / TOTAL_UNITS / s.rated, 2) : null,
     flaggedShare: shown ? round(s.flagged / s.rated, 3) : null,
     completionRate: !hideSessions && s.asked > 0 ? round(s.rated / s.asked, 3) : null,
-    meanTherapistShare: !hideShare && s.shareN > 0 ? round(s.shareSum / 1e6 / s.shareN, 3) : null,
+    meanTherapistShare: !hideShare && s.shareN > 0 ? round(s.shareSum / SHARE_UNITS / s.shareN, 3) : null,
     suppressed: hideSessions,
     talkShareSuppressed: hideShare,
   };
@@ -105,8 +76,8 @@ export function buildPublishedReport(
   const rows = new Map<string, Accumulated>();
   const total: Accumulated = { sums: ZERO, sessionsShown: false, shareShown: false };
   const accOf = (key: string) => {
-    let a = rows.get(key);
-    if (!a) rows.set(key, (a = { sums: ZERO, sessionsShown: false, shareShown: false }));
+    const a = rows.get(key) ?? { sums: ZERO, sessionsShown: false, shareShown: false };
+    rows.set(key, a);
     return a;
   };
   const addSessions = (a: Accumulated, s: RollupSums) => {
