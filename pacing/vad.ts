@@ -48,6 +48,21 @@ export interface VadOptions {
    * room's reverberation tail, decaying after the last word, is not talk. 0 turns the test off.
    */
   tailDb: number;
+  /**
+   * Onsets need the level to have moved over the last modulationMs (max less min of the three-frame median) by this
+   * much (dB) more than the background itself moves (bgModulationDb, learnt while nobody speaks). One voice at the
+   * microphone rises out of its own pauses by 15 dB or more within half a second; background talk of several voices
+   * (babble, a TV, a second room) fills the pauses of each other and moves by 5 to 10 dB, a fan by 1 or 2. 0: off.
+   */
+  modulationDb: number;
+  modulationMs: number;
+  /**
+   * Inside speech, frames hold the segment only while the level moved over the last keepModulationMs by this much
+   * (dB) more than the background moves: after the last word, background talk that clears the keep margin no longer
+   * holds the segment open. 0 turns the test off.
+   */
+  keepModulationDb: number;
+  keepModulationMs: number;
 
   /** Echo path delay covered by comparing with the other role's max over its recent frames (ms). */
   leakWindowMs: number;
@@ -78,6 +93,10 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   onsetMinMs: 80,
   talkerRelDb: 10,
   tailDb: 20,
+  modulationDb: 4,
+  modulationMs: 500,
+  keepModulationDb: 2,
+  keepModulationMs: 300,
   leakWindowMs: 160,
   smoothMs: 60,
   floorMedianFrames: 5,
@@ -85,6 +104,11 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
 };
 
 const SEGMENT_QUEUE = 16;
+/** The background modulation's quantile step (dB a frame; up and down alike: the median) and its ceiling (dB). */
+const BG_STEP = 0.02;
+const BG_MAX = 8;
+/** Background modulation is learnt only this long (ms) after either role last spoke. */
+const BG_QUIET_MS = 300;
 
 /**
  * Voice activity of one role. Raw frame decisions (level vs adaptive floor plus the other role's leakage)
@@ -124,6 +148,19 @@ export class RoleVad {
   talkerDb = Number.NEGATIVE_INFINITY;
   private readonly talkerRelDb: number;
   private readonly tailDb: number;
+  /** Three-frame median levels (dB) of the last modulationMs, for the modulation test. */
+  private readonly modRing: Float64Array;
+  private modIdx = 0;
+  private readonly modulationDb: number;
+  private readonly keepModulationDb: number;
+  private readonly keepModFrames: number;
+  /**
+   * How much the background itself moves (dB: the median of the keep window's modulation while nobody speaks,
+   * at most BG_MAX): a fan or hum hardly, background talk by 5 to 10 dB. The modulation tests are margins over it.
+   * Capped, and learnt from the median rather than a high quantile: speech the detector misses also feeds it, and
+   * a higher bar would then miss more.
+   */
+  bgModulationDb = 0;
 
   private open = false;
   private segStart = 0;
@@ -156,6 +193,11 @@ export class RoleVad {
     this.hitAt = new Float64Array(RoleVad.framesFor(opts.onsetWindowMs, frameMs)).fill(Number.NaN);
     this.talkerRelDb = opts.talkerRelDb;
     this.tailDb = opts.tailDb;
+    this.modulationDb = opts.modulationDb;
+    this.keepModulationDb = opts.keepModulationDb;
+    const modFrames = Math.max(1, Math.round(Math.max(opts.modulationMs, opts.keepModulationMs) / frameMs));
+    this.keepModFrames = Math.max(1, Math.min(modFrames, Math.round(opts.keepModulationMs / frameMs)));
+    this.modRing = new Float64Array(modFrames).fill(Number.NaN);
     this.hitMin = Math.min(this.hitAt.length, RoleVad.framesFor(opts.onsetMinMs, frameMs));
     this.recentPow = new Float64Array(Math.max(RoleVad.framesFor(opts.leakWindowMs, frameMs), this.smoothFrames));
     const lags = this.recentPow.length;
@@ -208,6 +250,24 @@ export class RoleVad {
     return a > b ? (b > c ? b : Math.min(a, c)) : a > c ? a : Math.min(b, c);
   }
 
+  /**
+   * Max less min (dB) of the three-frame median levels over the newest `frames` frames, the max taken with `db` too
+   * (the frame itself: a median lags a rise by a frame, and onsets are judged per frame).
+   */
+  private modulation(frames: number, db: number): number {
+    const r = this.modRing;
+    const n = r.length;
+    let hi = db;
+    let lo = Number.POSITIVE_INFINITY;
+    for (let k = 1; k <= frames; k++) {
+      const x = r[(this.modIdx - k + n) % n]!;
+      if (x > hi) hi = x;
+      if (x < lo) lo = x;
+    }
+    // NaN (not yet filled) compares false both ways: the window then covers the frames seen so far.
+    return hi - lo;
+  }
+
   /** Mean power of this role over its smoothing frames (smoothMs; call notePower first). */
   smoothedPow(): number {
     const n = this.recentPow.length;
@@ -227,21 +287,41 @@ export class RoleVad {
     // room's noise look like speech for a whole window after unmuting.
     const floorDb = (framePow > this.absMinPow ? this.floor.update(db, tMs) : this.floor.floorDb) - this.floorBiasDb;
     const floorPow = 10 ** (floorDb / 10);
+    const heldPow = this.medianPow3();
+    this.modRing[this.modIdx] = 10 * Math.log10(Math.max(heldPow, this.absMinPow));
+    this.modIdx = (this.modIdx + 1) % this.modRing.length;
     const explained = floorPow + (other ? this.leakGain * this.otherLeak(other, pow - floorPow) : 0);
     this.endTrimMs = (this.smoothFrames - 1) * dtMs;
     this.pad = this.padMs;
     const hit =
       framePow > this.absMinPow &&
       framePow > this.onsetRatio * explained &&
-      (this.talkerRelDb === 0 || db > this.talkerDb - this.talkerRelDb);
+      (this.talkerRelDb === 0 || db > this.talkerDb - this.talkerRelDb) &&
+      (this.modulationDb === 0 || this.modulation(this.modRing.length, db) >= this.bgModulationDb + this.modulationDb);
     this.hitAt[this.hitIdx] = hit ? tMs - dtMs : Number.NaN;
     this.hitIdx = (this.hitIdx + 1) % this.hitAt.length;
     if (this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs) {
-      const held = this.medianPow3();
-      const keep = held > this.absMinPow && held > this.keepRatio * explained;
+      const held = heldPow;
+      const keep =
+        held > this.absMinPow &&
+        held > this.keepRatio * explained &&
+        (this.keepModulationDb === 0 ||
+          this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY) >= this.bgModulationDb + this.keepModulationDb);
       if (keep) this.noteTalker(db);
       this.step(tMs, dtMs, keep && (this.tailDb === 0 || 10 * Math.log10(pow) > this.talkerDb - this.tailDb));
       return;
+    }
+    // Learnt only while neither role has spoken for a while (BG_QUIET_MS): the other's echo in this track moves with
+    // the other's speech, and a room's reverberation decays for a few hundred ms after the last word.
+    if (
+      (this.modulationDb !== 0 || this.keepModulationDb !== 0) &&
+      !this.open &&
+      tMs - this.lastRaw > BG_QUIET_MS &&
+      !(other && (other.open || tMs - other.lastRaw <= BG_QUIET_MS))
+    ) {
+      const m = this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY);
+      const b = this.bgModulationDb + (m > this.bgModulationDb ? BG_STEP : -BG_STEP);
+      this.bgModulationDb = Math.min(BG_MAX, Math.max(0, b));
     }
     let hits = 0;
     let first = tMs - dtMs;
