@@ -63,6 +63,13 @@ export interface VadOptions {
    */
   keepModulationDb: number;
   keepModulationMs: number;
+  /**
+   * Onset frames must also clear the background's usual level (bgLevelDb) by this much (dB), and held speech by
+   * bgKeepDb: background talk that clears the margins over its own quietest moments (the floor) does not clear its
+   * own median. A steady noise's median sits just over its floor, so there the floor's margins decide. 0: off.
+   */
+  bgOnsetDb: number;
+  bgKeepDb: number;
 
   /** Echo path delay covered by comparing with the other role's max over its recent frames (ms). */
   leakWindowMs: number;
@@ -97,6 +104,8 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   modulationMs: 500,
   keepModulationDb: 2,
   keepModulationMs: 300,
+  bgOnsetDb: 6,
+  bgKeepDb: 4,
   leakWindowMs: 160,
   smoothMs: 60,
   floorMedianFrames: 5,
@@ -107,7 +116,9 @@ const SEGMENT_QUEUE = 16;
 /** The background modulation's quantile step (dB a frame; up and down alike: the median) and its ceiling (dB). */
 const BG_STEP = 0.02;
 const BG_MAX = 8;
-/** Background modulation is learnt only this long (ms) after either role last spoke. */
+/** The background level's quantile step (dB a frame; up and down alike: the median). */
+const BG_LEVEL_STEP = 0.05;
+/** Background modulation and level are learnt only this long (ms) after either role last spoke. */
 const BG_QUIET_MS = 300;
 
 /**
@@ -154,6 +165,8 @@ export class RoleVad {
   private readonly modulationDb: number;
   private readonly keepModulationDb: number;
   private readonly keepModFrames: number;
+  private readonly bgOnsetDb: number;
+  private readonly bgKeepDb: number;
   /**
    * How much the background itself moves (dB: the median of the keep window's modulation while nobody speaks,
    * at most BG_MAX): a fan or hum hardly, background talk by 5 to 10 dB. The modulation tests are margins over it.
@@ -161,6 +174,12 @@ export class RoleVad {
    * a higher bar would then miss more.
    */
   bgModulationDb = 0;
+  /**
+   * The background's usual level (dB: the median of the three-frame median level while nobody speaks); -Infinity
+   * until learnt. The floor is the background's minimum, which for a fan is within a few dB of its usual level but
+   * for background talk 8 to 10 dB under it.
+   */
+  bgLevelDb = Number.NEGATIVE_INFINITY;
 
   private open = false;
   private segStart = 0;
@@ -195,6 +214,8 @@ export class RoleVad {
     this.tailDb = opts.tailDb;
     this.modulationDb = opts.modulationDb;
     this.keepModulationDb = opts.keepModulationDb;
+    this.bgOnsetDb = opts.bgOnsetDb;
+    this.bgKeepDb = opts.bgKeepDb;
     const modFrames = Math.max(1, Math.round(Math.max(opts.modulationMs, opts.keepModulationMs) / frameMs));
     this.keepModFrames = Math.max(1, Math.min(modFrames, Math.round(opts.keepModulationMs / frameMs)));
     this.modRing = new Float64Array(modFrames).fill(Number.NaN);
@@ -296,6 +317,7 @@ export class RoleVad {
     const hit =
       framePow > this.absMinPow &&
       framePow > this.onsetRatio * explained &&
+      (this.bgOnsetDb === 0 || db > this.bgLevelDb + this.bgOnsetDb) &&
       (this.talkerRelDb === 0 || db > this.talkerDb - this.talkerRelDb) &&
       (this.modulationDb === 0 || this.modulation(this.modRing.length, db) >= this.bgModulationDb + this.modulationDb);
     this.hitAt[this.hitIdx] = hit ? tMs - dtMs : Number.NaN;
@@ -305,6 +327,7 @@ export class RoleVad {
       const keep =
         held > this.absMinPow &&
         held > this.keepRatio * explained &&
+        (this.bgKeepDb === 0 || 10 * Math.log10(held + 1e-12) > this.bgLevelDb + this.bgKeepDb) &&
         (this.keepModulationDb === 0 ||
           this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY) >= this.bgModulationDb + this.keepModulationDb);
       if (keep) this.noteTalker(db);
@@ -314,11 +337,14 @@ export class RoleVad {
     // Learnt only while neither role has spoken for a while (BG_QUIET_MS): the other's echo in this track moves with
     // the other's speech, and a room's reverberation decays for a few hundred ms after the last word.
     if (
-      (this.modulationDb !== 0 || this.keepModulationDb !== 0) &&
+      (this.modulationDb !== 0 || this.keepModulationDb !== 0 || this.bgOnsetDb !== 0 || this.bgKeepDb !== 0) &&
       !this.open &&
       tMs - this.lastRaw > BG_QUIET_MS &&
       !(other && (other.open || tMs - other.lastRaw <= BG_QUIET_MS))
     ) {
+      const hd = this.modRing[(this.modIdx - 1 + this.modRing.length) % this.modRing.length]!;
+      if (this.bgLevelDb === Number.NEGATIVE_INFINITY) this.bgLevelDb = hd;
+      else this.bgLevelDb += hd > this.bgLevelDb ? BG_LEVEL_STEP : -BG_LEVEL_STEP;
       const m = this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY);
       const b = this.bgModulationDb + (m > this.bgModulationDb ? BG_STEP : -BG_STEP);
       this.bgModulationDb = Math.min(BG_MAX, Math.max(0, b));

@@ -76,8 +76,8 @@ describe('noise floor that follows a creeping gain', () => {
     const creep = (s: number) => (s < 10 ? -60 : -60 + Math.min(16, (s - 10) * 2)) + Math.sin(s * 37) * 0.7;
     const silent = () => -70;
     expect(feed(20, creep, silent).therapistTalkMs).toBe(0);
-    // Without the floor's lift (and the modulation tests, which also refuse a creep) the creep is talk.
-    const off = { steadyMs: 60_000, modulationDb: 0, keepModulationDb: 0 };
+    // Without the floor's lift (and the background tests, which also refuse a creep) the creep is talk.
+    const off = { steadyMs: 60_000, modulationDb: 0, keepModulationDb: 0, bgOnsetDb: 0, bgKeepDb: 0 };
     expect(feed(20, creep, silent, { vad: off }).therapistTalkMs).toBeGreaterThan(1000);
   });
 });
@@ -205,6 +205,28 @@ describe('modulation: one voice moves, background talk does not', () => {
     expect(on.clientTalkMs).toBeLessThan(12_000 + 1000);
     const off = feed(40, quiet, client, { vad: { modulationDb: 0, keepModulationDb: 0 } });
     expect(off.clientTalkMs).toBeGreaterThan(12_000 + 5000);
+  });
+
+  it('background talk that clears the floor margins does not clear its own usual level', () => {
+    // A minute of background talk alone: a new level every 120 ms, anywhere from -38 to -26 dBFS. Its loud moments
+    // stand 12 dB over its quiet ones (the floor); its usual level (the median) is 6 dB under them.
+    const background = () => {
+      const r = rng(5);
+      let level = -38;
+      let next = 0;
+      return (s: number) => {
+        if (s >= next) {
+          level = -38 + r() * 12;
+          next = s + 0.12;
+        }
+        return level;
+      };
+    };
+    const quiet = () => -70;
+    const gated = feed(60, quiet, background()).clientTalkMs;
+    expect(gated).toBeLessThan(5000);
+    const open = feed(60, quiet, background(), { vad: { bgOnsetDb: 0, bgKeepDb: 0 } }).clientTalkMs;
+    expect(open).toBeGreaterThan(gated + 5000);
   });
 
   it('a voice 12 dB over a steady fan is still heard whole', () => {
