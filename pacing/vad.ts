@@ -49,20 +49,18 @@ export interface VadOptions {
    */
   tailDb: number;
   /**
-   * Onsets need the level to have moved over the last modulationMs (max less min of the three-frame median) by this
+   * Onsets need the level to have moved over the last MOD_ONSET_MS (max less min of the three-frame median) by this
    * much (dB) more than the background itself moves (bgModulationDb, learnt while nobody speaks). One voice at the
    * microphone rises out of its own pauses by 15 dB or more within half a second; background talk of several voices
    * (babble, a TV, a second room) fills the pauses of each other and moves by 5 to 10 dB, a fan by 1 or 2. 0: off.
    */
   modulationDb: number;
-  modulationMs: number;
   /**
-   * Inside speech, frames hold the segment only while the level moved over the last keepModulationMs by this much
+   * Inside speech, frames hold the segment only while the level moved over the last MOD_KEEP_MS by this much
    * (dB) more than the background moves: after the last word, background talk that clears the keep margin no longer
    * holds the segment open. 0 turns the test off.
    */
   keepModulationDb: number;
-  keepModulationMs: number;
   /**
    * Onset frames must also clear the background's usual level (bgLevelDb) by this much (dB), and held speech by
    * bgKeepDb: background talk that clears the margins over its own quietest moments (the floor) does not clear its
@@ -101,9 +99,7 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   talkerRelDb: 10,
   tailDb: 20,
   modulationDb: 4,
-  modulationMs: 500,
   keepModulationDb: 2,
-  keepModulationMs: 300,
   bgOnsetDb: 6,
   bgKeepDb: 4,
   leakWindowMs: 160,
@@ -113,6 +109,9 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
 };
 
 const SEGMENT_QUEUE = 16;
+/** The windows of the onset and held-speech modulation tests (ms). */
+const MOD_ONSET_MS = 500;
+const MOD_KEEP_MS = 300;
 /** The background modulation's quantile step (dB a frame; up and down alike: the median) and its ceiling (dB). */
 const BG_STEP = 0.02;
 const BG_MAX = 8;
@@ -138,11 +137,10 @@ export class RoleVad {
   private readonly leakMarginDb: number;
   /** The learnt coupling never exceeds leakCouplingDb: the other may talk over this role most of the time. */
   private readonly leakCeilingDb: number;
-  /** Learnt coupling quantile (dB) per echo delay (frames), the frames each has seen, and the delay in use. */
+  /** Learnt coupling quantile (dB) per echo delay (frames), the frames each has seen, the other's recent speech. */
   private readonly lagCouplingDb: Float64Array;
   private readonly lagFrames: Float64Array;
   private readonly otherSpeech: Float64Array;
-  private bestLag = 0;
   private readonly bridgeMs: number;
   private readonly minSpeechMs: number;
   private readonly padMs: number;
@@ -159,14 +157,12 @@ export class RoleVad {
   talkerDb = Number.NEGATIVE_INFINITY;
   private readonly talkerRelDb: number;
   private readonly tailDb: number;
-  /** Three-frame median levels (dB) of the last modulationMs, for the modulation test. */
+  /** Three-frame median levels (dB) of the last MOD_ONSET_MS, for the modulation tests. */
   private readonly modRing: Float64Array;
   private modIdx = 0;
-  private readonly modulationDb: number;
-  private readonly keepModulationDb: number;
   private readonly keepModFrames: number;
-  private readonly bgOnsetDb: number;
-  private readonly bgKeepDb: number;
+  /** The options (the background tests read theirs from here). */
+  private readonly o: VadOptions;
   /**
    * How much the background itself moves (dB: the median of the keep window's modulation while nobody speaks,
    * at most BG_MAX): a fan or hum hardly, background talk by 5 to 10 dB. The modulation tests are margins over it.
@@ -212,13 +208,9 @@ export class RoleVad {
     this.hitAt = new Float64Array(RoleVad.framesFor(opts.onsetWindowMs, frameMs)).fill(Number.NaN);
     this.talkerRelDb = opts.talkerRelDb;
     this.tailDb = opts.tailDb;
-    this.modulationDb = opts.modulationDb;
-    this.keepModulationDb = opts.keepModulationDb;
-    this.bgOnsetDb = opts.bgOnsetDb;
-    this.bgKeepDb = opts.bgKeepDb;
-    const modFrames = Math.max(1, Math.round(Math.max(opts.modulationMs, opts.keepModulationMs) / frameMs));
-    this.keepModFrames = Math.max(1, Math.min(modFrames, Math.round(opts.keepModulationMs / frameMs)));
-    this.modRing = new Float64Array(modFrames).fill(Number.NaN);
+    this.o = opts;
+    this.keepModFrames = Math.max(1, Math.round(MOD_KEEP_MS / frameMs));
+    this.modRing = new Float64Array(Math.max(this.keepModFrames, Math.round(MOD_ONSET_MS / frameMs))).fill(Number.NaN);
     this.hitMin = Math.min(this.hitAt.length, RoleVad.framesFor(opts.onsetMinMs, frameMs));
     this.recentPow = new Float64Array(Math.max(RoleVad.framesFor(opts.leakWindowMs, frameMs), this.smoothFrames));
     const lags = this.recentPow.length;
@@ -233,13 +225,6 @@ export class RoleVad {
     this.recentIdx = (this.recentIdx + 1) % this.recentPow.length;
   }
 
-  /** Max power of this role over the last few frames. */
-  recentMaxPow(): number {
-    let m = 0;
-    for (let i = 0; i < this.recentPow.length; i++) if (this.recentPow[i]! > m) m = this.recentPow[i]!;
-    return m;
-  }
-
   /** This role's noise floor as power (linear). */
   floorPow(): number {
     return 10 ** ((this.floor.floorDb - this.floorBiasDb) / 10);
@@ -250,11 +235,6 @@ export class RoleVad {
     const n = this.recentPow.length;
     const p = this.recentPow[(this.recentIdx - 1 - k + 2 * n) % n]! - floorPow;
     return Math.max(p, 0);
-  }
-
-  /** The learnt coupling of the other's speech into this track at the echo delay in use (dB). */
-  get couplingDb(): number {
-    return this.lagCouplingDb[this.bestLag]!;
   }
 
   /** Whole frames covering ms at the nominal frame period (1 to 16). */
@@ -317,9 +297,10 @@ export class RoleVad {
     const hit =
       framePow > this.absMinPow &&
       framePow > this.onsetRatio * explained &&
-      (this.bgOnsetDb === 0 || db > this.bgLevelDb + this.bgOnsetDb) &&
+      (this.o.bgOnsetDb === 0 || db > this.bgLevelDb + this.o.bgOnsetDb) &&
       (this.talkerRelDb === 0 || db > this.talkerDb - this.talkerRelDb) &&
-      (this.modulationDb === 0 || this.modulation(this.modRing.length, db) >= this.bgModulationDb + this.modulationDb);
+      (this.o.modulationDb === 0 ||
+        this.modulation(this.modRing.length, db) >= this.bgModulationDb + this.o.modulationDb);
     this.hitAt[this.hitIdx] = hit ? tMs - dtMs : Number.NaN;
     this.hitIdx = (this.hitIdx + 1) % this.hitAt.length;
     if (this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs) {
@@ -327,9 +308,10 @@ export class RoleVad {
       const keep =
         held > this.absMinPow &&
         held > this.keepRatio * explained &&
-        (this.bgKeepDb === 0 || 10 * Math.log10(held + 1e-12) > this.bgLevelDb + this.bgKeepDb) &&
-        (this.keepModulationDb === 0 ||
-          this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY) >= this.bgModulationDb + this.keepModulationDb);
+        (this.o.bgKeepDb === 0 || 10 * Math.log10(held + 1e-12) > this.bgLevelDb + this.o.bgKeepDb) &&
+        (this.o.keepModulationDb === 0 ||
+          this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY) >=
+            this.bgModulationDb + this.o.keepModulationDb);
       if (keep) this.noteTalker(db);
       this.step(tMs, dtMs, keep && (this.tailDb === 0 || 10 * Math.log10(pow) > this.talkerDb - this.tailDb));
       return;
@@ -337,7 +319,6 @@ export class RoleVad {
     // Learnt only while neither role has spoken for a while (BG_QUIET_MS): the other's echo in this track moves with
     // the other's speech, and a room's reverberation decays for a few hundred ms after the last word.
     if (
-      (this.modulationDb !== 0 || this.keepModulationDb !== 0 || this.bgOnsetDb !== 0 || this.bgKeepDb !== 0) &&
       !this.open &&
       tMs - this.lastRaw > BG_QUIET_MS &&
       !(other && (other.open || tMs - other.lastRaw <= BG_QUIET_MS))
@@ -389,7 +370,6 @@ export class RoleVad {
       if (sp[k]! > 30 * oFloor) this.learnCoupling(k, ex - 10 * Math.log10(sp[k]!));
       if (this.lagCouplingDb[k]! > this.lagCouplingDb[best]!) best = k;
     }
-    this.bestLag = best;
     const g = this.lagCouplingDb[best]! + this.leakMarginDb;
     this.leakGain = 10 ** (Math.min(g, this.leakCeilingDb) / 10);
     let m = sp[best]!;
