@@ -318,13 +318,16 @@ export class RoleVad {
     }
     // Learnt only while neither role has spoken for a while (BG_QUIET_MS): the other's echo in this track moves with
     // the other's speech, and a room's reverberation decays for a few hundred ms after the last word.
+    const hd = this.modRing[(this.modIdx - 1 + this.modRing.length) % this.modRing.length]!;
     if (
       !this.open &&
       tMs - this.lastRaw > BG_QUIET_MS &&
       !(other && (other.open || tMs - other.lastRaw <= BG_QUIET_MS))
     ) {
-      const hd = this.modRing[(this.modIdx - 1 + this.modRing.length) % this.modRing.length]!;
-      if (this.bgLevelDb === Number.NEGATIVE_INFINITY) this.bgLevelDb = hd;
+      // Started at the floor, not at the first frame: a party already talking when measuring starts is not yet
+      // known as speech, and a first frame of their voice would be taken for the background and lock them out.
+      if (this.bgLevelDb === Number.NEGATIVE_INFINITY)
+        this.bgLevelDb = Number.isFinite(floorDb) ? Math.min(floorDb, hd) : hd;
       else this.bgLevelDb += hd > this.bgLevelDb ? BG_LEVEL_STEP : -BG_LEVEL_STEP;
       const m = this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY);
       const b = this.bgModulationDb + (m > this.bgModulationDb ? BG_STEP : -BG_STEP);

@@ -229,6 +229,19 @@ describe('modulation: one voice moves, background talk does not', () => {
     expect(open).toBeGreaterThan(gated + 5000);
   });
 
+  it('a party already talking when measuring starts is heard from the start (no background learnt from them)', () => {
+    // The therapist talks 3 s of every 4 from the first frame, the client the remaining second: no quiet moment to
+    // learn the background from until the fourth second.
+    const syllables = (on: boolean, s: number) => (on ? (s % 0.26 < 0.2 ? -20 : -32) : -70);
+    const m = feed(
+      16,
+      (s) => syllables(s % 4 < 3, s),
+      (s) => syllables(s % 4 >= 3, s),
+    );
+    expect(m.therapistTalkMs).toBeGreaterThan(11_500);
+    expect(m.clientTalkMs).toBeGreaterThan(3000);
+  });
+
   it('a voice 12 dB over a steady fan is still heard whole', () => {
     const turns: [number, number][] = [
       [2, 10],
