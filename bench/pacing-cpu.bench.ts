@@ -173,7 +173,7 @@ out.node = {
 if (!values['no-browser']) {
   const bundle = await esbuild.build({
     stdin: {
-      contents: `import { createPacingSession } from './widget/pacing/index.ts'; globalThis.createPacingSession = createPacingSession;`,
+      contents: `import { createPacingSession } from './pacing/index.ts'; globalThis.createPacingSession = createPacingSession;`,
       resolveDir: root,
       loader: 'ts',
     },

@@ -1,7 +1,9 @@
 // Accuracy on the realistic set (scripts/make-realistic-set.ts: recorded and synthetic speech, Opus with loss,
 // reverb, noise, echo, AGC creep, loudness mismatch, backchannels, monologues, interruptions), per condition, for
-// Attune (level path from the WAV frames), Attune on RTP-style audio levels (levels-only path), Silero VAD v5
-// and a naive energy VAD. Errors against exact truth.
+// Attune (level path from the WAV frames), Attune on RTP-style audio levels (levels-only path), Attune as the
+// widget runs on a WebRTC call (therapist from the analyser, client from packet levels), Attune on the
+// experimental speech-band level (AnalyserNode spectrum, not shipped), Silero VAD v5 and a naive energy VAD.
+// Errors against exact truth.
 //   node bench/pacing-realistic.bench.ts [--no-silero] [--dir DIR] [--only SUBSTRING]
 // The set is generated into test/fixtures/.generated/realistic when missing; Silero's per-frame probabilities are
 // cached beside each dialogue (silero-*.f32) so reruns only pay for Attune.
@@ -15,6 +17,7 @@ import {
   type Metrics,
   truthMetrics,
 } from '../scripts/lib-analyze.ts';
+import { frameLevels } from '../pacing/levels.ts';
 import { REALISTIC_CONDITIONS, type RealisticTruth } from '../scripts/lib-realistic.ts';
 import { energyVadMetrics, rtpLevels, type Score, score, summarise } from '../scripts/lib-score.ts';
 import { SILERO_FRAME, SILERO_RATE, sileroDecisions, sileroProbabilities } from '../scripts/lib-silero.ts';
@@ -38,13 +41,15 @@ const names = readdirSync(dir)
   .filter((n) => existsSync(join(dir, n, 'truth.json')) && (!values.only || n.includes(values.only)))
   .sort();
 
-const engines = ['attune', 'attune-rtp-levels', 'silero', 'energy'] as const;
+const engines = ['attune', 'attune-rtp-levels', 'attune-webrtc', 'attune-speech-band', 'silero', 'energy'] as const;
 type Engine = (typeof engines)[number];
 const useSilero = !values['no-silero'];
 const scores = new Map<string, Score[]>();
 const cpu: Record<Engine, { ms: number; audioS: number }> = {
   attune: { ms: 0, audioS: 0 },
   'attune-rtp-levels': { ms: 0, audioS: 0 },
+  'attune-webrtc': { ms: 0, audioS: 0 },
+  'attune-speech-band': { ms: 0, audioS: 0 },
   silero: { ms: 0, audioS: 0 },
   energy: { ms: 0, audioS: 0 },
 };
@@ -85,6 +90,20 @@ for (const name of names) {
     'attune-rtp-levels',
     await timed('attune-rtp-levels', audioS, () =>
       analyzeLevelFrames(rtpLevels(t.samples, t.sampleRate), rtpLevels(c.samples, c.sampleRate), 20),
+    ),
+  );
+  // What the widget measures on a WebRTC call: the local microphone through its analyser, the remote party from
+  // the receiver's packet levels.
+  put(
+    'attune-webrtc',
+    await timed('attune-webrtc', audioS, () =>
+      analyzeLevelFrames(frameLevels(t.samples, t.sampleRate, 20), rtpLevels(c.samples, c.sampleRate), 20),
+    ),
+  );
+  put(
+    'attune-speech-band',
+    await timed('attune-speech-band', audioS, () =>
+      analyzeTracks(t.samples, c.samples, t.sampleRate, { levels: 'band' }),
     ),
   );
   put('energy', await timed('energy', audioS, () => energyVadMetrics(t.samples, c.samples, t.sampleRate)));

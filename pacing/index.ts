@@ -3,7 +3,8 @@
  *
  * level frames per role -> voice activity (adaptive noise floor that follows a creeping gain, onset over 80 of
  * 100 ms, median-held hangover, leak test against the other's speech with the call's own echo coupling, talker-
- * level gate, reverberation-tail cut) -> turns, overlaps, silences, rolling share -> cue policy -> PacingAggregates.
+ * level gate, reverberation-tail cut, background tests: a voice moves more than the background does and stands over
+ * its usual level) -> turns, overlaps, silences, rolling share -> cue policy -> PacingAggregates.
  *
  * Usage (widget integrator):
  * ```ts

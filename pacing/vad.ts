@@ -48,6 +48,26 @@ export interface VadOptions {
    * room's reverberation tail, decaying after the last word, is not talk. 0 turns the test off.
    */
   tailDb: number;
+  /**
+   * Onsets need the level to have moved over the last MOD_ONSET_MS (max less min of the three-frame median) by this
+   * much (dB) more than the background itself moves (bgModulationDb, learnt while nobody speaks). One voice at the
+   * microphone rises out of its own pauses by 15 dB or more within half a second; background talk of several voices
+   * (babble, a TV, a second room) fills the pauses of each other and moves by 5 to 10 dB, a fan by 1 or 2. 0: off.
+   */
+  modulationDb: number;
+  /**
+   * Inside speech, frames hold the segment only while the level moved over the last MOD_KEEP_MS by this much
+   * (dB) more than the background moves: after the last word, background talk that clears the keep margin no longer
+   * holds the segment open. 0 turns the test off.
+   */
+  keepModulationDb: number;
+  /**
+   * Onset frames must also clear the background's usual level (bgLevelDb) by this much (dB), and held speech by
+   * bgKeepDb: background talk that clears the margins over its own quietest moments (the floor) does not clear its
+   * own median. A steady noise's median sits just over its floor, so there the floor's margins decide. 0: off.
+   */
+  bgOnsetDb: number;
+  bgKeepDb: number;
 
   /** Echo path delay covered by comparing with the other role's max over its recent frames (ms). */
   leakWindowMs: number;
@@ -78,6 +98,10 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   onsetMinMs: 80,
   talkerRelDb: 10,
   tailDb: 20,
+  modulationDb: 4,
+  keepModulationDb: 2,
+  bgOnsetDb: 6,
+  bgKeepDb: 4,
   leakWindowMs: 160,
   smoothMs: 60,
   floorMedianFrames: 5,
@@ -85,6 +109,16 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
 };
 
 const SEGMENT_QUEUE = 16;
+/** The windows of the onset and held-speech modulation tests (ms). */
+const MOD_ONSET_MS = 500;
+const MOD_KEEP_MS = 300;
+/** The background modulation's quantile step (dB a frame; up and down alike: the median) and its ceiling (dB). */
+const BG_STEP = 0.02;
+const BG_MAX = 8;
+/** The background level's quantile step (dB a frame; up and down alike: the median). */
+const BG_LEVEL_STEP = 0.05;
+/** Background modulation and level are learnt only this long (ms) after either role last spoke. */
+const BG_QUIET_MS = 300;
 
 /**
  * Voice activity of one role. Raw frame decisions (level vs adaptive floor plus the other role's leakage)
@@ -103,11 +137,10 @@ export class RoleVad {
   private readonly leakMarginDb: number;
   /** The learnt coupling never exceeds leakCouplingDb: the other may talk over this role most of the time. */
   private readonly leakCeilingDb: number;
-  /** Learnt coupling quantile (dB) per echo delay (frames), the frames each has seen, and the delay in use. */
+  /** Learnt coupling quantile (dB) per echo delay (frames), the frames each has seen, the other's recent speech. */
   private readonly lagCouplingDb: Float64Array;
   private readonly lagFrames: Float64Array;
   private readonly otherSpeech: Float64Array;
-  private bestLag = 0;
   private readonly bridgeMs: number;
   private readonly minSpeechMs: number;
   private readonly padMs: number;
@@ -124,6 +157,25 @@ export class RoleVad {
   talkerDb = Number.NEGATIVE_INFINITY;
   private readonly talkerRelDb: number;
   private readonly tailDb: number;
+  /** Three-frame median levels (dB) of the last MOD_ONSET_MS, for the modulation tests. */
+  private readonly modRing: Float64Array;
+  private modIdx = 0;
+  private readonly keepModFrames: number;
+  /** The options (the background tests read theirs from here). */
+  private readonly o: VadOptions;
+  /**
+   * How much the background itself moves (dB: the median of the keep window's modulation while nobody speaks,
+   * at most BG_MAX): a fan or hum hardly, background talk by 5 to 10 dB. The modulation tests are margins over it.
+   * Capped, and learnt from the median rather than a high quantile: speech the detector misses also feeds it, and
+   * a higher bar would then miss more.
+   */
+  bgModulationDb = 0;
+  /**
+   * The background's usual level (dB: the median of the three-frame median level while nobody speaks); -Infinity
+   * until learnt. The floor is the background's minimum, which for a fan is within a few dB of its usual level but
+   * for background talk 8 to 10 dB under it.
+   */
+  bgLevelDb = Number.NEGATIVE_INFINITY;
 
   private open = false;
   private segStart = 0;
@@ -156,6 +208,9 @@ export class RoleVad {
     this.hitAt = new Float64Array(RoleVad.framesFor(opts.onsetWindowMs, frameMs)).fill(Number.NaN);
     this.talkerRelDb = opts.talkerRelDb;
     this.tailDb = opts.tailDb;
+    this.o = opts;
+    this.keepModFrames = Math.max(1, Math.round(MOD_KEEP_MS / frameMs));
+    this.modRing = new Float64Array(Math.max(this.keepModFrames, Math.round(MOD_ONSET_MS / frameMs))).fill(Number.NaN);
     this.hitMin = Math.min(this.hitAt.length, RoleVad.framesFor(opts.onsetMinMs, frameMs));
     this.recentPow = new Float64Array(Math.max(RoleVad.framesFor(opts.leakWindowMs, frameMs), this.smoothFrames));
     const lags = this.recentPow.length;
@@ -170,13 +225,6 @@ export class RoleVad {
     this.recentIdx = (this.recentIdx + 1) % this.recentPow.length;
   }
 
-  /** Max power of this role over the last few frames. */
-  recentMaxPow(): number {
-    let m = 0;
-    for (let i = 0; i < this.recentPow.length; i++) if (this.recentPow[i]! > m) m = this.recentPow[i]!;
-    return m;
-  }
-
   /** This role's noise floor as power (linear). */
   floorPow(): number {
     return 10 ** ((this.floor.floorDb - this.floorBiasDb) / 10);
@@ -187,11 +235,6 @@ export class RoleVad {
     const n = this.recentPow.length;
     const p = this.recentPow[(this.recentIdx - 1 - k + 2 * n) % n]! - floorPow;
     return Math.max(p, 0);
-  }
-
-  /** The learnt coupling of the other's speech into this track at the echo delay in use (dB). */
-  get couplingDb(): number {
-    return this.lagCouplingDb[this.bestLag]!;
   }
 
   /** Whole frames covering ms at the nominal frame period (1 to 16). */
@@ -206,6 +249,24 @@ export class RoleVad {
     const b = this.recentPow[(this.recentIdx - 2 + n) % n]!;
     const c = this.recentPow[(this.recentIdx - 3 + 2 * n) % n]!;
     return a > b ? (b > c ? b : Math.min(a, c)) : a > c ? a : Math.min(b, c);
+  }
+
+  /**
+   * Max less min (dB) of the three-frame median levels over the newest `frames` frames, the max taken with `db` too
+   * (the frame itself: a median lags a rise by a frame, and onsets are judged per frame).
+   */
+  private modulation(frames: number, db: number): number {
+    const r = this.modRing;
+    const n = r.length;
+    let hi = db;
+    let lo = Number.POSITIVE_INFINITY;
+    for (let k = 1; k <= frames; k++) {
+      const x = r[(this.modIdx - k + n) % n]!;
+      if (x > hi) hi = x;
+      if (x < lo) lo = x;
+    }
+    // NaN (not yet filled) compares false both ways: the window then covers the frames seen so far.
+    return hi - lo;
   }
 
   /** Mean power of this role over its smoothing frames (smoothMs; call notePower first). */
@@ -227,21 +288,50 @@ export class RoleVad {
     // room's noise look like speech for a whole window after unmuting.
     const floorDb = (framePow > this.absMinPow ? this.floor.update(db, tMs) : this.floor.floorDb) - this.floorBiasDb;
     const floorPow = 10 ** (floorDb / 10);
+    const heldPow = this.medianPow3();
+    this.modRing[this.modIdx] = 10 * Math.log10(Math.max(heldPow, this.absMinPow));
+    this.modIdx = (this.modIdx + 1) % this.modRing.length;
     const explained = floorPow + (other ? this.leakGain * this.otherLeak(other, pow - floorPow) : 0);
     this.endTrimMs = (this.smoothFrames - 1) * dtMs;
     this.pad = this.padMs;
     const hit =
       framePow > this.absMinPow &&
       framePow > this.onsetRatio * explained &&
-      (this.talkerRelDb === 0 || db > this.talkerDb - this.talkerRelDb);
+      (this.o.bgOnsetDb === 0 || db > this.bgLevelDb + this.o.bgOnsetDb) &&
+      (this.talkerRelDb === 0 || db > this.talkerDb - this.talkerRelDb) &&
+      (this.o.modulationDb === 0 ||
+        this.modulation(this.modRing.length, db) >= this.bgModulationDb + this.o.modulationDb);
     this.hitAt[this.hitIdx] = hit ? tMs - dtMs : Number.NaN;
     this.hitIdx = (this.hitIdx + 1) % this.hitAt.length;
     if (this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs) {
-      const held = this.medianPow3();
-      const keep = held > this.absMinPow && held > this.keepRatio * explained;
+      const held = heldPow;
+      const keep =
+        held > this.absMinPow &&
+        held > this.keepRatio * explained &&
+        (this.o.bgKeepDb === 0 || 10 * Math.log10(held + 1e-12) > this.bgLevelDb + this.o.bgKeepDb) &&
+        (this.o.keepModulationDb === 0 ||
+          this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY) >=
+            this.bgModulationDb + this.o.keepModulationDb);
       if (keep) this.noteTalker(db);
       this.step(tMs, dtMs, keep && (this.tailDb === 0 || 10 * Math.log10(pow) > this.talkerDb - this.tailDb));
       return;
+    }
+    // Learnt only while neither role has spoken for a while (BG_QUIET_MS): the other's echo in this track moves with
+    // the other's speech, and a room's reverberation decays for a few hundred ms after the last word.
+    const hd = this.modRing[(this.modIdx - 1 + this.modRing.length) % this.modRing.length]!;
+    if (
+      !this.open &&
+      tMs - this.lastRaw > BG_QUIET_MS &&
+      !(other && (other.open || tMs - other.lastRaw <= BG_QUIET_MS))
+    ) {
+      // Started at the floor, not at the first frame: a party already talking when measuring starts is not yet
+      // known as speech, and a first frame of their voice would be taken for the background and lock them out.
+      if (this.bgLevelDb === Number.NEGATIVE_INFINITY)
+        this.bgLevelDb = Number.isFinite(floorDb) ? Math.min(floorDb, hd) : hd;
+      else this.bgLevelDb += hd > this.bgLevelDb ? BG_LEVEL_STEP : -BG_LEVEL_STEP;
+      const m = this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY);
+      const b = this.bgModulationDb + (m > this.bgModulationDb ? BG_STEP : -BG_STEP);
+      this.bgModulationDb = Math.min(BG_MAX, Math.max(0, b));
     }
     let hits = 0;
     let first = tMs - dtMs;
@@ -283,7 +373,6 @@ export class RoleVad {
       if (sp[k]! > 30 * oFloor) this.learnCoupling(k, ex - 10 * Math.log10(sp[k]!));
       if (this.lagCouplingDb[k]! > this.lagCouplingDb[best]!) best = k;
     }
-    this.bestLag = best;
     const g = this.lagCouplingDb[best]! + this.leakMarginDb;
     this.leakGain = 10 ** (Math.min(g, this.leakCeilingDb) / 10);
     let m = sp[best]!;

@@ -1,6 +1,7 @@
 // Runs the pacing engine over WAV tracks (as the browser would over analyser frames) or over truth spans.
 import { createPacingSession, type PacingSessionOptions, type PacingSnapshot } from '../pacing/index.ts';
 import { frameLevels } from '../pacing/levels.ts';
+import { frameBandLevels } from './lib-analyser-spectrum.ts';
 import type { Truth } from './lib-dialogue.ts';
 
 export interface Metrics {
@@ -36,16 +37,22 @@ export function toMetrics(s: PacingSnapshot): Metrics {
   };
 }
 
-/** The engine over two tracks: RMS per frameMs frame, pushed as levels. Tracks of unequal length are padded with silence. */
+/**
+ * The engine over two tracks, one level per frameMs frame as the widget's analysers give it: the click-free speech
+ * level (speechLevel). With `levels: 'band'`, the experimental speech-band level instead (that level times the
+ * square root of the frame's speech-band fraction of an AnalyserNode spectrum; measured by the realistic bench, not
+ * shipped). Tracks of unequal length are padded with silence.
+ */
 export function analyzeTracks(
   therapist: Float32Array,
   client: Float32Array,
   sampleRate: number,
-  opts: { frameMs?: number } & PacingSessionOptions = {},
+  opts: { frameMs?: number; levels?: 'band' | 'speech' } & PacingSessionOptions = {},
 ): Metrics {
   const frameMs = opts.frameMs ?? 20;
-  const lt = frameLevels(therapist, sampleRate, frameMs);
-  const lc = frameLevels(client, sampleRate, frameMs);
+  const levels = opts.levels === 'band' ? frameBandLevels : frameLevels;
+  const lt = levels(therapist, sampleRate, frameMs);
+  const lc = levels(client, sampleRate, frameMs);
   const n = Math.max(lt.length, lc.length);
   const session = createPacingSession({ ...opts, frameMs, now: () => 0 });
   for (let f = 0; f < n; f++) session.pushLevels((f + 1) * frameMs, lt[f] ?? 0, lc[f] ?? 0);

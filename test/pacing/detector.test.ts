@@ -76,7 +76,9 @@ describe('noise floor that follows a creeping gain', () => {
     const creep = (s: number) => (s < 10 ? -60 : -60 + Math.min(16, (s - 10) * 2)) + Math.sin(s * 37) * 0.7;
     const silent = () => -70;
     expect(feed(20, creep, silent).therapistTalkMs).toBe(0);
-    expect(feed(20, creep, silent, { vad: { steadyMs: 60_000 } }).therapistTalkMs).toBeGreaterThan(1000);
+    // Without the floor's lift (and the background tests, which also refuse a creep) the creep is talk.
+    const off = { steadyMs: 60_000, modulationDb: 0, keepModulationDb: 0, bgOnsetDb: 0, bgKeepDb: 0 };
+    expect(feed(20, creep, silent, { vad: off }).therapistTalkMs).toBeGreaterThan(1000);
   });
 });
 
@@ -163,7 +165,7 @@ describe('talker-level gate and reverberation tails', () => {
     const quiet = () => -70;
     const gated = feed(30, quiet, withBabble);
     expect(gated.clientTalkMs).toBeLessThan(12_500);
-    const open = feed(30, quiet, withBabble, { vad: { talkerRelDb: 0 } });
+    const open = feed(30, quiet, withBabble, { vad: { talkerRelDb: 0, modulationDb: 0, keepModulationDb: 0 } });
     expect(open.clientTalkMs).toBeGreaterThan(15_000);
   });
 
@@ -181,5 +183,78 @@ describe('talker-level gate and reverberation tails', () => {
     expect(trimmed).toBeLessThan(15_000 + 10 * 150);
     const untrimmed = feed(35, reverberant, quiet, { vad: { tailDb: 0 } }).therapistTalkMs;
     expect(untrimmed - trimmed).toBeGreaterThan(10 * 100);
+  });
+});
+
+describe('modulation: one voice moves, background talk does not', () => {
+  it('background talk swelling by 10 dB over a second, between the client turns, is not client talk', () => {
+    const turns: [number, number][] = [
+      [2, 8],
+      [30, 36],
+    ];
+    const own = speech(turns, -20, -60, 11);
+    // Several voices in the client's room from 10 to 26 s: a level between -30 and -20 dBFS that never pauses. It
+    // moves by 10 dB over a second but only by 3 dB in 300 ms, where one voice rises out of its pauses by 15 dB.
+    const swell = (s: number) => {
+      const ph = (s % 2) / 2;
+      return -30 + 10 * (ph < 0.5 ? 2 * ph : 2 - 2 * ph);
+    };
+    const client = (s: number) => (s >= 10 && s < 26 ? swell(s) : own(s));
+    const quiet = () => -70;
+    const on = feed(40, quiet, client);
+    expect(on.clientTalkMs).toBeLessThan(12_000 + 1000);
+    const off = feed(40, quiet, client, { vad: { modulationDb: 0, keepModulationDb: 0 } });
+    expect(off.clientTalkMs).toBeGreaterThan(12_000 + 5000);
+  });
+
+  it('background talk that clears the floor margins does not clear its own usual level', () => {
+    // A minute of background talk alone: a new level every 120 ms, anywhere from -38 to -26 dBFS. Its loud moments
+    // stand 12 dB over its quiet ones (the floor); its usual level (the median) is 6 dB under them.
+    const background = () => {
+      const r = rng(5);
+      let level = -38;
+      let next = 0;
+      return (s: number) => {
+        if (s >= next) {
+          level = -38 + r() * 12;
+          next = s + 0.12;
+        }
+        return level;
+      };
+    };
+    const quiet = () => -70;
+    const gated = feed(60, quiet, background()).clientTalkMs;
+    expect(gated).toBeLessThan(5000);
+    const open = feed(60, quiet, background(), { vad: { bgOnsetDb: 0, bgKeepDb: 0 } }).clientTalkMs;
+    expect(open).toBeGreaterThan(gated + 5000);
+  });
+
+  it('a party already talking when measuring starts is heard from the start (no background learnt from them)', () => {
+    // The therapist talks 3 s of every 4 from the first frame, the client the remaining second: no quiet moment to
+    // learn the background from until the fourth second.
+    const syllables = (on: boolean, s: number) => (on ? (s % 0.26 < 0.2 ? -20 : -32) : -70);
+    const m = feed(
+      16,
+      (s) => syllables(s % 4 < 3, s),
+      (s) => syllables(s % 4 >= 3, s),
+    );
+    expect(m.therapistTalkMs).toBeGreaterThan(11_500);
+    expect(m.clientTalkMs).toBeGreaterThan(3000);
+  });
+
+  it('a voice 12 dB over a steady fan is still heard whole', () => {
+    const turns: [number, number][] = [
+      [2, 10],
+      [14, 22],
+    ];
+    const fan = (s: number) => -45 + Math.sin(s * 3) * 0.5;
+    const voice = speech(turns, -33, -45, 13);
+    const m = feed(
+      25,
+      () => -70,
+      (s) => Math.max(fan(s), voice(s)),
+    );
+    expect(m.clientTalkMs).toBeGreaterThan(16_000 - 800);
+    expect(m.clientTalkMs).toBeLessThan(16_000 + 800);
   });
 });
