@@ -62,7 +62,8 @@ it('client rates by keyboard on a cross-origin CSP page; the therapist sees the 
 
   // 8 + 9.5 + 7 + 9 = 33.5: the default instrument has no 36 / 9 cut-offs (those belong to a registered SRS), so the
   // summary shows the total and whatever the client's own earlier sessions say, each flag with its rule.
-  await expect.poll(() => widgetText(tPage), { timeout: 15_000 }).toContain('33.5');
+  // The session's own total (the demo client's seeded history, on the trend, may hold a 33.5 too).
+  await expect.poll(() => widgetText(tPage), { timeout: 15_000 }).toMatch(/Total: 33\.5 \//);
   const summary = await widgetText(tPage);
   expect(summary).toMatch(/Worth checking in about/);
   expect(summary).not.toMatch(/under 36|under 9\.0/);
