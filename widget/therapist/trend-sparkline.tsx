@@ -1,6 +1,7 @@
 // A hand-drawn SVG sparkline of the client's totals: one path (broken where a session was not rated), a dot per
 // rated session, this session's dot filled, the therapist's rolling mean as a dashed line, and, when the scale is
 // known, its ends written on the axis and the flag line of the total (a floor or a licensed cut-off). No library.
+import { ScaleBand } from '../shared/scale-band.tsx';
 
 export interface SparkBox {
   width: number;
@@ -111,14 +112,14 @@ export function Sparkline({ values, current, mean, maxTotal, floor = null, label
       {scaled && g.domain && (
         // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG <g> never takes focus; the axis labels are decoration
         <g class="scale" aria-hidden="true">
-          <line class="axis" x1={left} x2={box.width - box.pad} y1={box.pad} y2={box.pad} />
-          <line class="axis" x1={left} x2={box.width - box.pad} y1={box.height - box.pad} y2={box.height - box.pad} />
-          <text x={left - 4} y={box.pad + 4} text-anchor="end">
-            {format(g.domain[1])}
-          </text>
-          <text x={left - 4} y={box.height - box.pad + 4} text-anchor="end">
-            {format(g.domain[0])}
-          </text>
+          <ScaleBand
+            left={left}
+            right={box.width - box.pad}
+            top={box.pad}
+            bottom={box.height - box.pad}
+            high={format(g.domain[1])}
+            low={format(g.domain[0])}
+          />
         </g>
       )}
       {g.floorY != null && <line class="floor" x1={left} x2={box.width - box.pad} y1={g.floorY} y2={g.floorY} />}
