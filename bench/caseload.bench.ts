@@ -12,8 +12,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { getPlatformProxy } from 'wrangler';
 import { ROOT } from '../scripts/wrangler-d1.ts';
 import { rng } from '../scripts/lib-rng.ts';
 import {
@@ -26,31 +24,22 @@ import { dayOf } from '../worker/summary/trend.ts';
 import {
   BENCH_PLATFORM as PLATFORM,
   benchCid,
+  benchD1,
   benchTid,
-  insertBenchPlatform,
+  benchCaseloads,
   openForBulkLoad,
   sessionsInKeyOrder,
 } from './lib/seed-d1.ts';
 import { fmtFine as fmt, pct } from './lib/stats.ts';
 
-const { values } = parseArgs({
-  options: { sessions: { type: 'string', default: '1000000' }, queries: { type: 'string', default: '300' } },
-});
-const SESSIONS = Number(values.sessions);
-const QUERIES = Number(values.queries);
-const THERAPISTS = 200;
-const CLIENTS_PER_THERAPIST = 50;
-const DAYS = 3 * 365;
+const shape = benchCaseloads(300);
 const WINDOW_DAYS = 365;
 const GOAL_MS = 10;
 
 const persist = mkdtempSync(join(tmpdir(), 'attune-caseload-'));
 const t0 = performance.now();
 try {
-  const { db, restoreIndexes, restoreTriggers } = openForBulkLoad(persist);
-  const now = Math.floor(Date.now() / 1000);
-  const start = now - DAYS * 86_400;
-  insertBenchPlatform(db, start);
+  const { db, now, start, restoreIndexes, restoreTriggers } = openForBulkLoad(persist, shape.days);
   const insSession = db.prepare(
     `INSERT INTO sessions (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, created_at, asked_at, client_seq)
      VALUES (?, ?, ?, ?, 'attune-session-4', 1, ?, ?, ?)`,
@@ -66,10 +55,9 @@ try {
      VALUES (?, ?, ?, ?, 3000, ?, ?, 20, ?, 300, 30, 12, ?, 110, 105, 1, ?)`,
   );
   const random = rng(42);
-  const shape = { sessions: SESSIONS, therapists: THERAPISTS, clientsPerTherapist: CLIENTS_PER_THERAPIST, days: DAYS };
   db.exec('BEGIN');
   for (const { k, at, sid, tid, cid } of sessionsInKeyOrder(shape, start)) {
-    insSession.run(PLATFORM, sid, tid, cid, at, at, Math.floor(k / CLIENTS_PER_THERAPIST) + 1);
+    insSession.run(PLATFORM, sid, tid, cid, at, at, Math.floor(k / shape.clientsPerTherapist) + 1);
     const share = 0.3 + random() * 0.5;
     if (random() < 0.95) {
       const total = Math.round((36 - 8 * (share - 0.5) + (random() - 0.5) * 8) * 10) / 10;
@@ -105,11 +93,11 @@ try {
 
   const toDay = dayOf(now);
   const pick = rng(7);
-  const targets = Array.from({ length: QUERIES }, () => {
-    const t = Math.floor(pick() * THERAPISTS);
+  const targets = Array.from({ length: shape.queries }, () => {
+    const t = Math.floor(pick() * shape.therapists);
     return {
       therapistHash: benchTid(t),
-      clientHashes: Array.from({ length: CLIENTS_PER_THERAPIST }, (_, c) => benchCid(t, c)),
+      clientHashes: Array.from({ length: shape.clientsPerTherapist }, (_, c) => benchCid(t, c)),
     };
   });
   const statements = (d1: D1Database, target: (typeof targets)[number]) => [
@@ -140,10 +128,7 @@ try {
   }
   db.close();
 
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({
-    configPath: join(ROOT, 'wrangler.toml'),
-    persist: { path: join(persist, 'v3') },
-  });
+  const proxy = await benchD1(persist);
   try {
     const D1 = proxy.env.DB;
     const clientsSql: number[] = [];
@@ -165,16 +150,16 @@ try {
     console.log(`caseload query, SQLite engine only (node:sqlite, µs clock): ${fmt(engine)}`);
     console.log(`caseload SQL inside workerd's D1 (meta.duration, whole ms): ${fmt(both)}`);
     console.log(
-      `  ${CLIENTS_PER_THERAPIST} clients by primary key (${(found / QUERIES).toFixed(1)} rows avg): ${fmt(clientsSql)}`,
+      `  ${shape.clientsPerTherapist} clients by primary key (${(found / shape.queries).toFixed(1)} rows avg): ${fmt(clientsSql)}`,
     );
     console.log(
-      `  pacing rollups, ${WINDOW_DAYS} days by week (${(weeks / QUERIES).toFixed(1)} rows avg): ${fmt(paceSql)}`,
+      `  pacing rollups, ${WINDOW_DAYS} days by week (${(weeks / shape.queries).toFixed(1)} rows avg): ${fmt(paceSql)}`,
     );
     console.log(`the batch's wall time from Node through the D1 binding proxy: ${fmt(wall)}`);
     const result = {
-      sessions: SESSIONS,
-      queries: QUERIES,
-      clientsPerRequest: CLIENTS_PER_THERAPIST,
+      sessions: shape.sessions,
+      queries: shape.queries,
+      clientsPerRequest: shape.clientsPerTherapist,
       windowDays: WINDOW_DAYS,
       engine: { p50: pct(engine, 50), p95: pct(engine, 95) },
       d1: { p50: pct(both, 50), p95: pct(both, 95) },

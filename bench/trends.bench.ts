@@ -12,9 +12,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { DatabaseSync } from 'node:sqlite';
-import { getPlatformProxy } from 'wrangler';
 import { ROOT } from '../scripts/wrangler-d1.ts';
 import { rng } from '../scripts/lib-rng.ts';
 import { rollupsFromScratch, storedRollups } from '../worker/db/admin-queries.ts';
@@ -26,32 +24,23 @@ import { dayOf } from '../worker/summary/trend.ts';
 import {
   BENCH_PLATFORM as PLATFORM,
   benchCid,
+  benchD1,
   benchSid,
   benchTid,
-  insertBenchPlatform,
+  benchCaseloads,
   openForBulkLoad,
   sessionsInKeyOrder,
 } from './lib/seed-d1.ts';
 import { fmtFine as fmt, pct } from './lib/stats.ts';
 
-const { values } = parseArgs({
-  options: { sessions: { type: 'string', default: '1000000' }, queries: { type: 'string', default: '500' } },
-});
-const SESSIONS = Number(values.sessions);
-const QUERIES = Number(values.queries);
-const THERAPISTS = 200;
-const CLIENTS_PER_THERAPIST = 50;
-const DAYS = 3 * 365;
+const shape = benchCaseloads(500);
 const GOAL_MS = 10;
 
 const persist = mkdtempSync(join(tmpdir(), 'attune-trends-'));
 const t0 = performance.now();
 try {
   // --- seed with node:sqlite ---
-  const { db, restoreIndexes, restoreTriggers } = openForBulkLoad(persist);
-  const now = Math.floor(Date.now() / 1000);
-  const start = now - DAYS * 86_400;
-  insertBenchPlatform(db, start);
+  const { db, now, start, restoreIndexes, restoreTriggers } = openForBulkLoad(persist, shape.days);
   const insSession = db.prepare(
     `INSERT INTO sessions (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, created_at, asked_at)
      VALUES (?, ?, ?, ?, 'attune-session-4', 1, ?, ?)`,
@@ -68,7 +57,6 @@ try {
   );
   const random = rng(42);
   const ids = ['bond', 'goals', 'approach', 'overall'];
-  const shape = { sessions: SESSIONS, therapists: THERAPISTS, clientsPerTherapist: CLIENTS_PER_THERAPIST, days: DAYS };
   db.exec('BEGIN');
   for (const { at, sid, tid, cid } of sessionsInKeyOrder(shape, start)) {
     insSession.run(PLATFORM, sid, tid, cid, at, at);
@@ -132,10 +120,7 @@ try {
   db.close();
 
   // --- query inside workerd's D1 ---
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({
-    configPath: join(ROOT, 'wrangler.toml'),
-    persist: { path: join(persist, 'v3') },
-  });
+  const proxy = await benchD1(persist);
   try {
     const D1 = proxy.env.DB;
     // The seeded rollups agree with the Worker's own from-scratch recomputation (checked for one therapist).
@@ -189,9 +174,9 @@ try {
     const trendSql = series.map((s, i) => s + rolling[i]!);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const result = {
-      sessions: SESSIONS,
-      queries: QUERIES,
-      meanSeriesPoints: points / QUERIES,
+      sessions: shape.sessions,
+      queries: shape.queries,
+      meanSeriesPoints: points / shape.queries,
       loadTrendInSqliteEngine: engineTimes.trend,
       loadSummaryInSqliteEngine: engineTimes.summary,
       trendSqlInD1: { p50: pct(trendSql, 50), p95: pct(trendSql, 95), mean: mean(trendSql) },
@@ -210,7 +195,7 @@ try {
     console.log(
       `trend SQL inside workerd's D1 (meta.duration, whole ms): ${fmt(trendSql)}, mean ${mean(trendSql).toFixed(3)} ms`,
     );
-    console.log(`  client series (${(points / QUERIES).toFixed(1)} points avg): ${fmt(series)}`);
+    console.log(`  client series (${(points / shape.queries).toFixed(1)} points avg): ${fmt(series)}`);
     console.log(`  therapist rolling mean (90 daily rollups): ${fmt(rolling)}`);
     console.log(`  summary row: ${fmt(summaryRow)}`);
     console.log(`loadTrend() wall time from Node through the D1 binding proxy: ${fmt(trendWall)}`);
@@ -233,17 +218,17 @@ try {
  * node:sqlite: the same SQL, binds and query plans as in D1, timed with a microsecond clock (workerd's clock
  * only advances in whole milliseconds around I/O).
  */
-/** QUERIES summaries to read, at random (seeded): a therapist, one of their clients, and that client's latest session. */
+/** `--queries` summaries to read, at random (seeded): a therapist, one of their clients, and that client's latest session. */
 function pickTargets(seed: number): SummaryTarget[] {
-  const perTherapist = Math.ceil(SESSIONS / THERAPISTS);
+  const perTherapist = Math.ceil(shape.sessions / shape.therapists);
   const pick = rng(seed);
-  return Array.from({ length: QUERIES }, () => {
-    const t = Math.floor(pick() * THERAPISTS);
-    const c = Math.floor(pick() * CLIENTS_PER_THERAPIST);
-    const k = Math.floor((perTherapist - 1 - c) / CLIENTS_PER_THERAPIST) * CLIENTS_PER_THERAPIST + c;
+  return Array.from({ length: shape.queries }, () => {
+    const t = Math.floor(pick() * shape.therapists);
+    const c = Math.floor(pick() * shape.clientsPerTherapist);
+    const k = Math.floor((perTherapist - 1 - c) / shape.clientsPerTherapist) * shape.clientsPerTherapist + c;
     return {
       platformId: PLATFORM,
-      sidHash: benchSid(k * THERAPISTS + t),
+      sidHash: benchSid(k * shape.therapists + t),
       therapistHash: benchTid(t),
       clientHash: benchCid(t, c),
       trendDays: 90,

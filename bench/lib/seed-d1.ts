@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { applyMigrations } from '../../scripts/wrangler-d1.ts';
+import { parseArgs } from 'node:util';
+import { getPlatformProxy } from 'wrangler';
+import { applyMigrations, ROOT } from '../../scripts/wrangler-d1.ts';
 
 export const BENCH_PLATFORM = 'plt_bench';
 
@@ -20,14 +22,20 @@ type SchemaObject = { name: string; sql: string };
 
 export interface BulkLoad {
   db: DatabaseSync;
+  /** Now (epoch seconds), and `days` before it: when the bench platform was created and its sessions begin. */
+  now: number;
+  start: number;
   /** Builds the secondary indexes again (after the load: a sort, much faster than random B-tree inserts). */
   restoreIndexes(): void;
   /** Creates the triggers again, from their migration text (after the rollups are computed from scratch). */
   restoreTriggers(): void;
 }
 
-/** Applies the migrations into `persist` (wrangler's --persist-to) and opens the D1 file for a bulk load. */
-export function openForBulkLoad(persist: string): BulkLoad {
+/**
+ * Applies the migrations into `persist` (wrangler's --persist-to), opens the D1 file for a bulk load and adds the
+ * bench platform, created `days` ago.
+ */
+export function openForBulkLoad(persist: string, days: number): BulkLoad {
   applyMigrations({ persistTo: persist });
   const dir = join(persist, 'v3/d1/miniflare-D1DatabaseObject');
   const file = readdirSync(dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
@@ -44,8 +52,15 @@ export function openForBulkLoad(persist: string): BulkLoad {
     )
     .all() as SchemaObject[];
   for (const x of indexes) db.exec(`DROP INDEX ${x.name}`);
+  const now = Math.floor(Date.now() / 1000);
+  const start = now - days * 86_400;
+  db.exec(
+    `INSERT INTO platforms (id, name, settings, retention_days, created_at) VALUES ('${BENCH_PLATFORM}', 'Bench', '{}', 3650, ${start})`,
+  );
   return {
     db,
+    now,
+    start,
     restoreIndexes: () => {
       for (const x of indexes) db.exec(x.sql);
     },
@@ -55,17 +70,39 @@ export function openForBulkLoad(persist: string): BulkLoad {
   };
 }
 
-export function insertBenchPlatform(db: DatabaseSync, createdAt: number): void {
-  db.exec(
-    `INSERT INTO platforms (id, name, settings, retention_days, created_at) VALUES ('${BENCH_PLATFORM}', 'Bench', '{}', 3650, ${createdAt})`,
-  );
-}
-
 export interface Caseloads {
   sessions: number;
   therapists: number;
   clientsPerTherapist: number;
   days: number;
+}
+
+/** The seeded database as the Worker sees it: the D1 binding from wrangler's getPlatformProxy (workerd's D1). */
+export function benchD1(persist: string) {
+  return getPlatformProxy<{ DB: D1Database }>({
+    configPath: join(ROOT, 'wrangler.toml'),
+    persist: { path: join(persist, 'v3') },
+  });
+}
+
+/**
+ * What both query benches seed: --sessions (default 1,000,000) over 200 therapists x 3 years, 50 clients each;
+ * and --queries, how many reads to time.
+ */
+export function benchCaseloads(defaultQueries: number): Caseloads & { queries: number } {
+  const { values } = parseArgs({
+    options: {
+      sessions: { type: 'string', default: '1000000' },
+      queries: { type: 'string', default: String(defaultQueries) },
+    },
+  });
+  return {
+    sessions: Number(values.sessions),
+    queries: Number(values.queries),
+    therapists: 200,
+    clientsPerTherapist: 50,
+    days: 3 * 365,
+  };
 }
 
 export interface SeedSession {
