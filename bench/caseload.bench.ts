@@ -9,14 +9,11 @@
 // Seed as bench/trends.bench.ts: migrations applied by wrangler, rows written by node:sqlite with triggers dropped,
 // the caseload rollups computed by the same formulas as migration 0009's triggers (CASELOAD_CLIENTS_FROM_SCRATCH,
 // PACE_DAYS_FROM_SCRATCH), triggers restored.
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { DatabaseSync } from 'node:sqlite';
-import { getPlatformProxy } from 'wrangler';
-import { applyMigrations, ROOT } from '../scripts/wrangler-d1.ts';
+import { ROOT } from '../scripts/wrangler-d1.ts';
+import { rng } from '../scripts/lib-rng.ts';
 import {
   CASELOAD_CLIENTS_FROM_SCRATCH,
   caseloadClients,
@@ -24,60 +21,25 @@ import {
   paceWeeks,
 } from '../worker/db/caseload-queries.ts';
 import { dayOf } from '../worker/summary/trend.ts';
+import {
+  BENCH_PLATFORM as PLATFORM,
+  benchCid,
+  benchD1,
+  benchTid,
+  benchCaseloads,
+  openForBulkLoad,
+  sessionsInKeyOrder,
+} from './lib/seed-d1.ts';
+import { fmtFine as fmt, pct } from './lib/stats.ts';
 
-const { values } = parseArgs({
-  options: { sessions: { type: 'string', default: '1000000' }, queries: { type: 'string', default: '300' } },
-});
-const SESSIONS = Number(values.sessions);
-const QUERIES = Number(values.queries);
-const THERAPISTS = 200;
-const CLIENTS_PER_THERAPIST = 50;
-const DAYS = 3 * 365;
+const shape = benchCaseloads(300);
 const WINDOW_DAYS = 365;
 const GOAL_MS = 10;
-const PLATFORM = 'plt_bench';
-
-const h = (s: string) => createHash('sha256').update(s).digest('base64url');
-const pct = (xs: number[], p: number) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-};
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const persist = mkdtempSync(join(tmpdir(), 'attune-caseload-'));
 const t0 = performance.now();
 try {
-  applyMigrations({ persistTo: persist });
-  const dir = join(persist, 'v3/d1/miniflare-D1DatabaseObject');
-  const file = readdirSync(dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
-  if (!file) throw new Error('no D1 database file after applying migrations');
-  const db = new DatabaseSync(join(dir, file));
-  db.exec(
-    'PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -1500000; PRAGMA foreign_keys = OFF;',
-  );
-  const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as {
-    name: string;
-    sql: string;
-  }[];
-  for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);
-  const indexes = db
-    .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('sessions', 'ratings', 'pacing')",
-    )
-    .all() as { name: string; sql: string }[];
-  for (const x of indexes) db.exec(`DROP INDEX ${x.name}`);
-  const now = Math.floor(Date.now() / 1000);
-  const start = now - DAYS * 86_400;
-  db.exec(
-    `INSERT INTO platforms (id, name, settings, retention_days, created_at) VALUES ('${PLATFORM}', 'Bench', '{}', 3650, ${start})`,
-  );
+  const { db, now, start, restoreIndexes, restoreTriggers } = openForBulkLoad(persist, shape.days);
   const insSession = db.prepare(
     `INSERT INTO sessions (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, created_at, asked_at, client_seq)
      VALUES (?, ?, ?, ?, 'attune-session-4', 1, ?, ?, ?)`,
@@ -92,24 +54,10 @@ try {
                          longest_therapist_turn_seconds, therapist_turns, client_turns, cues_shown, recorded_at)
      VALUES (?, ?, ?, ?, 3000, ?, ?, 20, ?, 300, 30, 12, ?, 110, 105, 1, ?)`,
   );
-  const therapistHash = Array.from({ length: THERAPISTS }, (_, t) => h(`bench-tid-${t}`));
-  const clientHash = (t: number, c: number) => h(`bench-cid-${t}-${c}`);
-  const perTherapist = Math.ceil(SESSIONS / THERAPISTS);
   const random = rng(42);
-  const sids = Array.from({ length: SESSIONS }, (_, i) => h(`bench-sid-${i}`));
-  const order = Uint32Array.from({ length: SESSIONS }, (_, i) => i).sort((a, b) =>
-    sids[a]! < sids[b]! ? -1 : sids[a]! > sids[b]! ? 1 : 0,
-  );
   db.exec('BEGIN');
-  for (const i of order) {
-    const t = i % THERAPISTS;
-    const k = Math.floor(i / THERAPISTS);
-    const c = k % CLIENTS_PER_THERAPIST;
-    const at = start + Math.floor((k * DAYS * 86_400) / perTherapist) + (t % 600);
-    const sid = sids[i]!;
-    const tid = therapistHash[t]!;
-    const cid = clientHash(t, c);
-    insSession.run(PLATFORM, sid, tid, cid, at, at, Math.floor(k / CLIENTS_PER_THERAPIST) + 1);
+  for (const { k, at, sid, tid, cid } of sessionsInKeyOrder(shape, start)) {
+    insSession.run(PLATFORM, sid, tid, cid, at, at, Math.floor(k / shape.clientsPerTherapist) + 1);
     const share = 0.3 + random() * 0.5;
     if (random() < 0.95) {
       const total = Math.round((36 - 8 * (share - 0.5) + (random() - 0.5) * 8) * 10) / 10;
@@ -128,11 +76,11 @@ try {
     );
   }
   db.exec('COMMIT');
-  for (const x of indexes) db.exec(x.sql);
+  restoreIndexes();
   const seededAt = performance.now();
   db.prepare(`INSERT INTO caseload_clients ${CASELOAD_CLIENTS_FROM_SCRATCH}`).run(PLATFORM);
   db.prepare(`INSERT INTO therapist_pace_days ${PACE_DAYS_FROM_SCRATCH}`).run(PLATFORM);
-  for (const t of triggers) db.exec(t.sql);
+  restoreTriggers();
   db.exec('ANALYZE');
   const counts = db
     .prepare(
@@ -145,11 +93,11 @@ try {
 
   const toDay = dayOf(now);
   const pick = rng(7);
-  const targets = Array.from({ length: QUERIES }, () => {
-    const t = Math.floor(pick() * THERAPISTS);
+  const targets = Array.from({ length: shape.queries }, () => {
+    const t = Math.floor(pick() * shape.therapists);
     return {
-      therapistHash: therapistHash[t]!,
-      clientHashes: Array.from({ length: CLIENTS_PER_THERAPIST }, (_, c) => clientHash(t, c)),
+      therapistHash: benchTid(t),
+      clientHashes: Array.from({ length: shape.clientsPerTherapist }, (_, c) => benchCid(t, c)),
     };
   });
   const statements = (d1: D1Database, target: (typeof targets)[number]) => [
@@ -180,10 +128,7 @@ try {
   }
   db.close();
 
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({
-    configPath: join(ROOT, 'wrangler.toml'),
-    persist: { path: join(persist, 'v3') },
-  });
+  const proxy = await benchD1(persist);
   try {
     const D1 = proxy.env.DB;
     const clientsSql: number[] = [];
@@ -202,21 +147,19 @@ try {
       weeks += b!.results.length;
     }
     const both = clientsSql.map((x, i) => x + paceSql[i]!);
-    const fmt = (xs: number[]) =>
-      `p50 ${pct(xs, 50).toFixed(3)} ms, p95 ${pct(xs, 95).toFixed(3)} ms, max ${Math.max(...xs).toFixed(3)} ms`;
     console.log(`caseload query, SQLite engine only (node:sqlite, µs clock): ${fmt(engine)}`);
     console.log(`caseload SQL inside workerd's D1 (meta.duration, whole ms): ${fmt(both)}`);
     console.log(
-      `  ${CLIENTS_PER_THERAPIST} clients by primary key (${(found / QUERIES).toFixed(1)} rows avg): ${fmt(clientsSql)}`,
+      `  ${shape.clientsPerTherapist} clients by primary key (${(found / shape.queries).toFixed(1)} rows avg): ${fmt(clientsSql)}`,
     );
     console.log(
-      `  pacing rollups, ${WINDOW_DAYS} days by week (${(weeks / QUERIES).toFixed(1)} rows avg): ${fmt(paceSql)}`,
+      `  pacing rollups, ${WINDOW_DAYS} days by week (${(weeks / shape.queries).toFixed(1)} rows avg): ${fmt(paceSql)}`,
     );
     console.log(`the batch's wall time from Node through the D1 binding proxy: ${fmt(wall)}`);
     const result = {
-      sessions: SESSIONS,
-      queries: QUERIES,
-      clientsPerRequest: CLIENTS_PER_THERAPIST,
+      sessions: shape.sessions,
+      queries: shape.queries,
+      clientsPerRequest: shape.clientsPerTherapist,
       windowDays: WINDOW_DAYS,
       engine: { p50: pct(engine, 50), p95: pct(engine, 95) },
       d1: { p50: pct(both, 50), p95: pct(both, 95) },

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { rng } from '../scripts/lib-rng.ts';
 import { FAULTS, runTrial, sessionsStoredTwice, type Trial } from '../test/browser/outbox-trials.ts';
 import { launchChromium, startStack } from '../test/browser/stack.ts';
 
@@ -14,16 +15,8 @@ const { values } = parseArgs({ options: { trials: { type: 'string', default: '20
 const N = Number(values.trials);
 const seed = Number(values.seed ?? Math.floor(Math.random() * 2 ** 31));
 
-/** mulberry32: a seeded generator, so a run with a bad outcome can be repeated with --seed. */
-function seeded(a: number): () => number {
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = seeded(seed);
+// Seeded, so a run with a bad outcome can be repeated with --seed.
+const rand = rng(seed);
 
 const stack = await startStack();
 const browser = await launchChromium();

@@ -9,77 +9,38 @@
 // node:sqlite writes it directly (triggers dropped during the bulk load, rollups computed by one INSERT ... SELECT
 // from the same formulas, triggers restored from the migration text), and checks one therapist's rollups against
 // a recomputation through the Worker's own query.
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { DatabaseSync } from 'node:sqlite';
-import { getPlatformProxy } from 'wrangler';
-import { applyMigrations, ROOT } from '../scripts/wrangler-d1.ts';
+import type { DatabaseSync } from 'node:sqlite';
+import { ROOT } from '../scripts/wrangler-d1.ts';
+import { rng } from '../scripts/lib-rng.ts';
 import { rollupsFromScratch, storedRollups } from '../worker/db/admin-queries.ts';
 import { shareUnitsSql, totalUnitsSql } from '../worker/db/rollup-units.ts';
 import { clientSeries, therapistRolling } from '../worker/db/trend-queries.ts';
 import { summaryRowStatement } from '../worker/db/queries.ts';
 import { loadSummary, loadTrend, type SummaryTarget } from '../worker/summary/load-summary.ts';
 import { dayOf } from '../worker/summary/trend.ts';
+import {
+  BENCH_PLATFORM as PLATFORM,
+  benchCid,
+  benchD1,
+  benchSid,
+  benchTid,
+  benchCaseloads,
+  openForBulkLoad,
+  sessionsInKeyOrder,
+} from './lib/seed-d1.ts';
+import { fmtFine as fmt, pct } from './lib/stats.ts';
 
-const { values } = parseArgs({
-  options: { sessions: { type: 'string', default: '1000000' }, queries: { type: 'string', default: '500' } },
-});
-const SESSIONS = Number(values.sessions);
-const QUERIES = Number(values.queries);
-const THERAPISTS = 200;
-const CLIENTS_PER_THERAPIST = 50;
-const DAYS = 3 * 365;
+const shape = benchCaseloads(500);
 const GOAL_MS = 10;
-const PLATFORM = 'plt_bench';
-
-const h = (s: string) => createHash('sha256').update(s).digest('base64url');
-const pct = (xs: number[], p: number) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-};
-/** Small deterministic PRNG (mulberry32) so every run seeds the same data. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const persist = mkdtempSync(join(tmpdir(), 'attune-trends-'));
 const t0 = performance.now();
 try {
-  applyMigrations({ persistTo: persist });
-  const dir = join(persist, 'v3/d1/miniflare-D1DatabaseObject');
-  const file = readdirSync(dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
-  if (!file) throw new Error('no D1 database file after applying migrations');
-
   // --- seed with node:sqlite ---
-  const db = new DatabaseSync(join(dir, file));
-  db.exec(
-    'PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -1500000; PRAGMA foreign_keys = OFF;',
-  );
-  const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as {
-    name: string;
-    sql: string;
-  }[];
-  for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);
-  // Secondary indexes are built after the load (a sort, much faster than a million random B-tree inserts).
-  const indexes = db
-    .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('sessions', 'ratings', 'pacing')",
-    )
-    .all() as { name: string; sql: string }[];
-  for (const x of indexes) db.exec(`DROP INDEX ${x.name}`);
-  const now = Math.floor(Date.now() / 1000);
-  const start = now - DAYS * 86_400;
-  db.exec(
-    `INSERT INTO platforms (id, name, settings, retention_days, created_at) VALUES ('${PLATFORM}', 'Bench', '{}', 3650, ${start})`,
-  );
+  const { db, now, start, restoreIndexes, restoreTriggers } = openForBulkLoad(persist, shape.days);
   const insSession = db.prepare(
     `INSERT INTO sessions (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, created_at, asked_at)
      VALUES (?, ?, ?, ?, 'attune-session-4', 1, ?, ?)`,
@@ -94,25 +55,10 @@ try {
                          longest_therapist_turn_seconds, therapist_turns, client_turns, cues_shown, recorded_at)
      VALUES (?, ?, ?, ?, 3000, ?, ?, 20, 8, 300, 30, 12, 70, 110, 105, 1, ?)`,
   );
-  const therapistHash = Array.from({ length: THERAPISTS }, (_, t) => h(`bench-tid-${t}`));
-  const clientHash = (t: number, c: number) => h(`bench-cid-${t}-${c}`);
-  const perTherapist = Math.ceil(SESSIONS / THERAPISTS);
   const random = rng(42);
   const ids = ['bond', 'goals', 'approach', 'overall'];
-  // Insert in primary-key order (sid hash), so the tables themselves are appended to.
-  const sids = Array.from({ length: SESSIONS }, (_, i) => h(`bench-sid-${i}`));
-  const order = Uint32Array.from({ length: SESSIONS }, (_, i) => i).sort((a, b) =>
-    sids[a]! < sids[b]! ? -1 : sids[a]! > sids[b]! ? 1 : 0,
-  );
   db.exec('BEGIN');
-  for (const i of order) {
-    const t = i % THERAPISTS;
-    const k = Math.floor(i / THERAPISTS); // the therapist's k-th session, evenly over three years
-    const c = k % CLIENTS_PER_THERAPIST;
-    const at = start + Math.floor((k * DAYS * 86_400) / perTherapist) + (t % 600);
-    const sid = sids[i]!;
-    const tid = therapistHash[t]!;
-    const cid = clientHash(t, c);
+  for (const { at, sid, tid, cid } of sessionsInKeyOrder(shape, start)) {
     insSession.run(PLATFORM, sid, tid, cid, at, at);
     if (random() < 0.95) {
       const items = ids.map((id) => ({ id, value: Math.round((6 + random() * 4) * 10) / 10 }));
@@ -144,7 +90,7 @@ try {
     );
   }
   db.exec('COMMIT');
-  for (const x of indexes) db.exec(x.sql);
+  restoreIndexes();
   const seededAt = performance.now();
   // Rollups by the same formulas as the triggers (worker/db/admin-queries.ts rollupsFromScratch), for all therapists at once.
   db.exec(`INSERT INTO therapist_days (platform_id, therapist_hash, day, asked, rated, declined, total_sum, flagged, share_sum, share_n)
@@ -159,7 +105,7 @@ try {
       LEFT JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
       LEFT JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
      GROUP BY s.platform_id, s.therapist_hash, s.created_at / 86400`);
-  for (const t of triggers) db.exec(t.sql);
+  restoreTriggers();
   db.exec('ANALYZE');
   const counts = db
     .prepare(
@@ -174,14 +120,11 @@ try {
   db.close();
 
   // --- query inside workerd's D1 ---
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({
-    configPath: join(ROOT, 'wrangler.toml'),
-    persist: { path: join(persist, 'v3') },
-  });
+  const proxy = await benchD1(persist);
   try {
     const D1 = proxy.env.DB;
     // The seeded rollups agree with the Worker's own from-scratch recomputation (checked for one therapist).
-    const one = therapistHash[7]!;
+    const one = benchTid(7);
     const stored = await storedRollups(D1, PLATFORM, one);
     if (stored.length === 0 || JSON.stringify(stored) !== JSON.stringify(await rollupsFromScratch(D1, PLATFORM, one))) {
       throw new Error('seeded rollups differ from the recomputation');
@@ -230,12 +173,10 @@ try {
     }
     const trendSql = series.map((s, i) => s + rolling[i]!);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const fmt = (xs: number[]) =>
-      `p50 ${pct(xs, 50).toFixed(3)} ms, p95 ${pct(xs, 95).toFixed(3)} ms, max ${Math.max(...xs).toFixed(3)} ms`;
     const result = {
-      sessions: SESSIONS,
-      queries: QUERIES,
-      meanSeriesPoints: points / QUERIES,
+      sessions: shape.sessions,
+      queries: shape.queries,
+      meanSeriesPoints: points / shape.queries,
       loadTrendInSqliteEngine: engineTimes.trend,
       loadSummaryInSqliteEngine: engineTimes.summary,
       trendSqlInD1: { p50: pct(trendSql, 50), p95: pct(trendSql, 95), mean: mean(trendSql) },
@@ -254,7 +195,7 @@ try {
     console.log(
       `trend SQL inside workerd's D1 (meta.duration, whole ms): ${fmt(trendSql)}, mean ${mean(trendSql).toFixed(3)} ms`,
     );
-    console.log(`  client series (${(points / QUERIES).toFixed(1)} points avg): ${fmt(series)}`);
+    console.log(`  client series (${(points / shape.queries).toFixed(1)} points avg): ${fmt(series)}`);
     console.log(`  therapist rolling mean (90 daily rollups): ${fmt(rolling)}`);
     console.log(`  summary row: ${fmt(summaryRow)}`);
     console.log(`loadTrend() wall time from Node through the D1 binding proxy: ${fmt(trendWall)}`);
@@ -277,19 +218,19 @@ try {
  * node:sqlite: the same SQL, binds and query plans as in D1, timed with a microsecond clock (workerd's clock
  * only advances in whole milliseconds around I/O).
  */
-/** QUERIES summaries to read, at random (seeded): a therapist, one of their clients, and that client's latest session. */
+/** `--queries` summaries to read, at random (seeded): a therapist, one of their clients, and that client's latest session. */
 function pickTargets(seed: number): SummaryTarget[] {
-  const perTherapist = Math.ceil(SESSIONS / THERAPISTS);
+  const perTherapist = Math.ceil(shape.sessions / shape.therapists);
   const pick = rng(seed);
-  return Array.from({ length: QUERIES }, () => {
-    const t = Math.floor(pick() * THERAPISTS);
-    const c = Math.floor(pick() * CLIENTS_PER_THERAPIST);
-    const k = Math.floor((perTherapist - 1 - c) / CLIENTS_PER_THERAPIST) * CLIENTS_PER_THERAPIST + c;
+  return Array.from({ length: shape.queries }, () => {
+    const t = Math.floor(pick() * shape.therapists);
+    const c = Math.floor(pick() * shape.clientsPerTherapist);
+    const k = Math.floor((perTherapist - 1 - c) / shape.clientsPerTherapist) * shape.clientsPerTherapist + c;
     return {
       platformId: PLATFORM,
-      sidHash: h(`bench-sid-${k * THERAPISTS + t}`),
-      therapistHash: h(`bench-tid-${t}`),
-      clientHash: h(`bench-cid-${t}-${c}`),
+      sidHash: benchSid(k * shape.therapists + t),
+      therapistHash: benchTid(t),
+      clientHash: benchCid(t, c),
       trendDays: 90,
       trendPoints: 24,
     };

@@ -6,6 +6,7 @@
  * makes a second seed change nothing. Deterministic (a fixed PRNG): the same history every time.
  */
 import { hashRef } from '../worker/auth/ref-hash.ts';
+import { rng } from './lib-rng.ts';
 
 /** The demo's clients, by the platform's refs (the caseload page names them; names never reach the Worker). */
 export const DEMO_CLIENT_REFS = [
@@ -22,15 +23,6 @@ export const DEMO_THERAPIST_REF = 'demo-therapist';
 
 /** Two of them are not on track: Ben fell twice in a row; Dev's latest is well below his own mean. */
 const FALLING: Record<string, number[]> = { 'demo-c-ben': [33, 30.5, 27], 'demo-c-dev': [24] };
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const DAY = 86_400;

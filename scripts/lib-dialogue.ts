@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { rng } from './lib-rng.ts';
 import { readWav } from './lib-wav.ts';
 
 export type Role = 'therapist' | 'client';
@@ -17,18 +18,6 @@ export interface Truth {
   durationSeconds: number;
   spans: Record<Role, [number, number][]>;
   conditions: { noise: { snrDb: number }; leak: { snrDb: number; leakDb: number; delayMs: number } };
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const THERAPIST_LINES = [

@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mergeSpans, type Role, rmsOver, rng } from './lib-dialogue.ts';
+import { mergeSpans, type Role, rmsOver } from './lib-dialogue.ts';
+import { rng } from './lib-rng.ts';
 import { dropOpusPackets, gilbertElliott } from './lib-ogg-loss.ts';
 import { readWav, writeWav16 } from './lib-wav.ts';
 

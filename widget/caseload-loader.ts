@@ -9,7 +9,7 @@
 //
 // `mount(target, { token, clients: [{ ref, name }], api?, nonce?, theme?, locale?, on? })` returns
 // `{ setClients(clients), remove() }`; `on.ready(handle)` gets the same handle (for calls queued before load).
-import { createHost } from './embed/host.ts';
+import { mountCaseloadHost } from './embed/caseload-host.ts';
 import { chunkLoader } from './embed/load-chunk.ts';
 import type { CaseloadController, CaseloadMountContext } from './caseload/index.tsx';
 
@@ -45,39 +45,20 @@ function mount(target: Element | string, options: Options): Handle {
       console.error('[attune]', e);
     }
   };
-  let controller: CaseloadController | null = null;
-  let pending: unknown = options.clients;
-  let removed = false;
-  const host = createHost(document, target, options.theme);
-  const handle: Handle = {
-    setClients(clients) {
-      pending = clients;
-      controller?.setClients(clients);
+  return mountCaseloadHost(
+    load.load().then((chunk) => chunk.mount as unknown as (c: CaseloadMountContext) => CaseloadController),
+    {
+      target,
+      theme: options.theme,
+      token: options.token,
+      api: (options.api || new URL(base).origin).replace(/\/+$/, ''),
+      clients: options.clients,
+      nonce: options.nonce,
+      locale: options.locale,
     },
-    remove() {
-      removed = true;
-      controller?.teardown();
-      host.teardown();
-    },
-  };
-  load.load().then(
-    (chunk) => {
-      if (removed) return;
-      const ctx: CaseloadMountContext = {
-        root: host.root,
-        token: options.token,
-        api: (options.api || new URL(base).origin).replace(/\/+$/, ''),
-        clients: pending,
-        nonce: options.nonce,
-        locale: options.locale,
-        emit,
-      };
-      controller = (chunk.mount as unknown as (c: CaseloadMountContext) => CaseloadController)(ctx);
-      emit('ready', handle);
-    },
-    (e: unknown) => emit('error', { code: 'chunk_load_failed', message: `Attune: could not load the caseload: ${e}` }),
+    emit,
+    (handle) => emit('ready', handle),
   );
-  return handle;
 }
 
 const queued = win.AttuneCaseload?.q ?? [];

@@ -4,7 +4,7 @@
 // with the internal ones.
 import { boot } from './embed/boot.ts';
 import { decodeClaims } from './embed/config.ts';
-import { createHost } from './embed/host.ts';
+import { mountCaseloadHost } from './embed/caseload-host.ts';
 
 export type Role = 'client' | 'therapist';
 
@@ -310,10 +310,6 @@ export interface CaseloadHandle {
  *   clients: [{ ref: 'c_81', name: 'Ana Souza' }] });
  */
 export function mountCaseload(options: CaseloadOptions): CaseloadHandle {
-  const host = createHost(document, options.target, options.theme);
-  let clients: unknown = options.clients;
-  let removed = false;
-  let controller: { setClients(c: unknown): void; teardown(): void } | null = null;
   const emit = (event: string, detail?: unknown) => {
     const cb = (options.on as Record<string, ((d: never) => void) | undefined> | undefined)?.[event];
     try {
@@ -322,30 +318,17 @@ export function mountCaseload(options: CaseloadOptions): CaseloadHandle {
       console.error('[attune] listener failed', e);
     }
   };
-  import('./caseload/index.tsx').then(
-    (m) => {
-      if (removed) return;
-      controller = m.mountCaseload({
-        root: host.root,
-        token: options.token,
-        api: options.api.replace(/\/+$/, ''),
-        clients,
-        nonce: options.nonce,
-        locale: options.locale,
-        emit,
-      });
+  return mountCaseloadHost(
+    import('./caseload/index.tsx').then((m) => m.mountCaseload),
+    {
+      target: options.target,
+      theme: options.theme,
+      token: options.token,
+      api: options.api.replace(/\/+$/, ''),
+      clients: options.clients,
+      nonce: options.nonce,
+      locale: options.locale,
     },
-    (e: unknown) => emit('error', { code: 'chunk_load_failed', message: `Attune: could not load the caseload: ${e}` }),
+    emit,
   );
-  return {
-    setClients(next) {
-      clients = next;
-      controller?.setClients(next);
-    },
-    remove() {
-      removed = true;
-      controller?.teardown();
-      host.teardown();
-    },
-  };
 }

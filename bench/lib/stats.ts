@@ -14,3 +14,8 @@ export function fmt(xs: readonly number[]): string {
   const s = summary(xs);
   return `p50 ${s.p50} ms, p95 ${s.p95} ms, max ${s.max} ms (n=${s.n})`;
 }
+
+/** To the microsecond, for figures from a fine clock. */
+export function fmtFine(xs: readonly number[]): string {
+  return `p50 ${pct(xs, 50).toFixed(3)} ms, p95 ${pct(xs, 95).toFixed(3)} ms, max ${Math.max(...xs).toFixed(3)} ms`;
+}

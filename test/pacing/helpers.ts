@@ -1,6 +1,6 @@
 import { createPacingSession, type PacingSession, type PacingSessionOptions } from '../../pacing/index.ts';
 
-import { rng } from '../../scripts/lib-dialogue.ts';
+import { rng } from '../../scripts/lib-rng.ts';
 
 export { rng };
 

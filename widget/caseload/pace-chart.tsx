@@ -3,6 +3,7 @@
 // 0..100 %, the talk-balance threshold dashed) below. Hand-drawn like widget/therapist/trend-sparkline.tsx; its
 // accessible name is one sentence, and the same numbers are in a table beside it.
 import type { PaceWeek } from '../../schemas/caseload.ts';
+import { ChartFrame, ScaleBand } from '../shared/chart.tsx';
 
 export interface PaceBox {
   width: number;
@@ -76,35 +77,18 @@ export function PaceChart({ weeks, maxTotal, threshold, label, format, percent }
   const left = box.pad + box.gutter;
   const right = box.width - box.pad;
   return (
-    <svg
+    <ChartFrame
       class="pace"
-      role="img"
-      aria-label={label}
-      viewBox={`0 0 ${box.width} ${g.height}`}
-      focusable="false"
-      dir="ltr"
+      label={label}
+      width={box.width}
+      height={g.height}
+      scale={
+        <>
+          <ScaleBand left={left} right={right} {...g.rating} high={format(maxTotal)} low={format(0)} />
+          <ScaleBand left={left} right={right} {...g.share} high={percent(1)} low={percent(0)} />
+        </>
+      }
     >
-      {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG <g> never takes focus; the axis labels are decoration */}
-      <g class="scale" aria-hidden="true">
-        {[g.rating, g.share].map((p) => (
-          <g key={p.top}>
-            <line class="axis" x1={left} x2={right} y1={p.top} y2={p.top} />
-            <line class="axis" x1={left} x2={right} y1={p.bottom} y2={p.bottom} />
-          </g>
-        ))}
-        <text x={left - 4} y={g.rating.top + 4} text-anchor="end">
-          {format(maxTotal)}
-        </text>
-        <text x={left - 4} y={g.rating.bottom + 4} text-anchor="end">
-          {format(0)}
-        </text>
-        <text x={left - 4} y={g.share.top + 4} text-anchor="end">
-          {percent(1)}
-        </text>
-        <text x={left - 4} y={g.share.bottom + 4} text-anchor="end">
-          {percent(0)}
-        </text>
-      </g>
       {g.bars.map((b) => (
         <rect key={b.x} class="bar" x={b.x} y={b.y} width={b.w} height={b.h} />
       ))}
@@ -113,6 +97,6 @@ export function PaceChart({ weeks, maxTotal, threshold, label, format, percent }
       {g.dots.map((d) => (
         <circle key={d.x} class="dot" cx={d.x} cy={d.y} r={3} />
       ))}
-    </svg>
+    </ChartFrame>
   );
 }

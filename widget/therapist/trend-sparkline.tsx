@@ -1,6 +1,7 @@
 // A hand-drawn SVG sparkline of the client's totals: one path (broken where a session was not rated), a dot per
 // rated session, this session's dot filled, the therapist's rolling mean as a dashed line, and, when the scale is
 // known, its ends written on the axis and the flag line of the total (a floor or a licensed cut-off). No library.
+import { ChartFrame, ScaleBand } from '../shared/chart.tsx';
 
 export interface SparkBox {
   width: number;
@@ -100,27 +101,25 @@ export function Sparkline({ values, current, mean, maxTotal, floor = null, label
   const g = sparkGeometry(values, mean, box, floor);
   const left = box.pad + (box.gutter ?? 0);
   return (
-    <svg
+    <ChartFrame
       class="spark"
-      role="img"
-      aria-label={label}
-      viewBox={`0 0 ${box.width} ${box.height}`}
-      focusable="false"
-      dir="ltr"
+      label={label}
+      width={box.width}
+      height={box.height}
+      scale={
+        scaled &&
+        g.domain && (
+          <ScaleBand
+            left={left}
+            right={box.width - box.pad}
+            top={box.pad}
+            bottom={box.height - box.pad}
+            high={format(g.domain[1])}
+            low={format(g.domain[0])}
+          />
+        )
+      }
     >
-      {scaled && g.domain && (
-        // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG <g> never takes focus; the axis labels are decoration
-        <g class="scale" aria-hidden="true">
-          <line class="axis" x1={left} x2={box.width - box.pad} y1={box.pad} y2={box.pad} />
-          <line class="axis" x1={left} x2={box.width - box.pad} y1={box.height - box.pad} y2={box.height - box.pad} />
-          <text x={left - 4} y={box.pad + 4} text-anchor="end">
-            {format(g.domain[1])}
-          </text>
-          <text x={left - 4} y={box.height - box.pad + 4} text-anchor="end">
-            {format(g.domain[0])}
-          </text>
-        </g>
-      )}
       {g.floorY != null && <line class="floor" x1={left} x2={box.width - box.pad} y1={g.floorY} y2={g.floorY} />}
       {g.refY !== null && <line class="mean" x1={left} x2={box.width - box.pad} y1={g.refY} y2={g.refY} />}
       {g.paths.map((d) => (
@@ -135,6 +134,6 @@ export function Sparkline({ values, current, mean, maxTotal, floor = null, label
           r={d.index === current ? 5 : 3}
         />
       ))}
-    </svg>
+    </ChartFrame>
   );
 }

@@ -1,9 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { MAX_CLOCK_SKEW_SECONDS, type Role } from '../../schemas/index.ts';
+import { type Instrument, MAX_CLOCK_SKEW_SECONDS, type Role } from '../../schemas/index.ts';
 import { failedCredential, refuseIfThrottled } from './failure-throttle.ts';
 import { verifyToken } from './verify-token.ts';
 import { originRegistered } from '../db/registered-origins.ts';
-import type { AppEnv } from '../env.ts';
+import type { KeyRow } from '../db/queries.ts';
+import type { AppEnv, PlatformContext } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { instrumentFor, parsePlatformSettings } from '../admin/platform-settings.ts';
 import { hashRef } from './ref-hash.ts';
@@ -43,30 +44,16 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
     if (claims.role === 'caseload' || (options.roles && !options.roles.includes(claims.role))) {
       throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
     }
-    // A browser on an origin this platform did not register must not act with its token. The lookup runs
-    // alongside the ref hashing; its 403 still comes before anything else below.
-    const originOk = originAllowed(c, key.platformId);
-    const refs = Promise.all([
-      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'sid', claims.sid),
-      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid),
-      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'cid', claims.cid),
-    ]);
-    refs.catch(() => {}); // awaited below unless the origin check throws first
-    if (!(await originOk))
-      throw new ApiFailure(403, 'origin_not_allowed', 'This origin is not registered for the platform.');
-
-    const settings = parsePlatformSettings(key.platformSettings);
-    const instrument = instrumentFor(settings, claims.ins);
-    if (!instrument)
-      throw new ApiFailure(
-        422,
-        'unknown_instrument',
-        'The token names an instrument this platform has not registered.',
-      );
-
-    const [sid, tid, cid] = await refs;
+    const { platform, instrument, hashed } = await platformFor(c, key, claims.ins, () =>
+      Promise.all([
+        hashRef(c.env.REF_HASH_SECRET, key.platformId, 'sid', claims.sid),
+        hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid),
+        hashRef(c.env.REF_HASH_SECRET, key.platformId, 'cid', claims.cid),
+      ]),
+    );
+    const [sid, tid, cid] = hashed;
     c.set('claims', claims);
-    c.set('platform', { id: key.platformId, settings });
+    c.set('platform', platform);
     c.set('refs', { sid, tid, cid });
     c.set('instrument', instrument);
     await next();
@@ -86,22 +73,12 @@ export function caseloadAuth(): MiddlewareHandler<AppEnv> {
     const { claims, key } = await verifiedToken(c, 0);
     if (claims.role !== 'caseload')
       throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
-    const originOk = originAllowed(c, key.platformId);
-    const tid = hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid);
-    tid.catch(() => {});
-    if (!(await originOk))
-      throw new ApiFailure(403, 'origin_not_allowed', 'This origin is not registered for the platform.');
-    const settings = parsePlatformSettings(key.platformSettings);
-    const instrument = instrumentFor(settings, claims.ins);
-    if (!instrument)
-      throw new ApiFailure(
-        422,
-        'unknown_instrument',
-        'The token names an instrument this platform has not registered.',
-      );
+    const { platform, instrument, hashed } = await platformFor(c, key, claims.ins, () =>
+      hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid),
+    );
     c.set('caseloadClaims', claims);
-    c.set('platform', { id: key.platformId, settings });
-    c.set('therapistHash', await tid);
+    c.set('platform', platform);
+    c.set('therapistHash', hashed);
     c.set('instrument', instrument);
     await next();
   };
@@ -131,6 +108,29 @@ async function verifiedToken(
     throw await failedCredential(c, unauthorized, result.kid);
   }
   return result;
+}
+
+/**
+ * The token's platform (its parsed settings) and instrument, with `hash` (the token's refs) run alongside the
+ * origin check. A browser on an origin this platform did not register must not act with its token: that 403 comes
+ * before anything else; 422 for an instrument the platform has not registered.
+ */
+async function platformFor<T>(
+  c: Context<AppEnv>,
+  key: KeyRow,
+  instrumentId: string | undefined,
+  hash: () => Promise<T>,
+): Promise<{ platform: PlatformContext; instrument: Instrument; hashed: T }> {
+  const originOk = originAllowed(c, key.platformId);
+  const hashed = hash();
+  hashed.catch(() => {}); // awaited below unless the origin check throws first
+  if (!(await originOk))
+    throw new ApiFailure(403, 'origin_not_allowed', 'This origin is not registered for the platform.');
+  const settings = parsePlatformSettings(key.platformSettings);
+  const instrument = instrumentFor(settings, instrumentId);
+  if (!instrument)
+    throw new ApiFailure(422, 'unknown_instrument', 'The token names an instrument this platform has not registered.');
+  return { platform: { id: key.platformId, settings }, instrument, hashed: await hashed };
 }
 
 /** A browser on another origin than the API's must be on one the platform registered. */

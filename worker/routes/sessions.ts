@@ -23,7 +23,12 @@ import {
 import { assertNotErased, erasureGuardOf } from '../admin/erasure-tombstone.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
-import { idempotencyKeyOf, idempotentWrite, startIdempotencyReads } from '../sessions/idempotent-write.ts';
+import {
+  type IdempotentWrite,
+  idempotencyKeyOf,
+  idempotentWrite,
+  startIdempotencyReads,
+} from '../sessions/idempotent-write.ts';
 import { auth } from '../auth/token-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { checkItems } from '../sessions/rating-items.ts';
@@ -87,8 +92,36 @@ async function publishCurrent(
   }
 }
 
-/** The summary reads a write appends to its batch (see AfterWrite.reads). */
-const summaryReads = (c: Context<AppEnv>, now: number) => summaryStatements(c.env.DB, summaryTargetOf(c), now);
+/**
+ * A rating or pacing write (idempotentWrite), then, on a fresh write, the new summary published to the live sockets
+ * (`delivered` added to the answer when `reportDelivered`) and the webhook events the batch recorded queued, from
+ * reads appended to the write's batch; on a replay, the session's events of that kind still pending.
+ */
+async function writeAndPublish(
+  c: Context<AppEnv>,
+  now: number,
+  { reportDelivered, ...write }: Omit<IdempotentWrite, 'afterWrite' | 'onReplay'> & { reportDelivered: boolean },
+): Promise<Response> {
+  const family = `${write.kind}.` as const;
+  const summaryReadsNow = summaryStatements(c.env.DB, summaryTargetOf(c), now);
+  // Filled by afterWrite on a fresh write: the events the batch recorded, still to queue, and the summary.
+  let fresh: { pending: PendingEvent[]; summary: SessionSummary | null } | undefined;
+  const res = await idempotentWrite(c, {
+    ...write,
+    afterWrite: {
+      reads: [...summaryReadsNow, pendingEvents(c, family)],
+      adds: reportDelivered ? ['delivered'] : [],
+      run: async (reads) => {
+        const { delivered, summary } = await publishCurrent(c, reads);
+        if (reads) fresh = { pending: pendingFrom(reads[summaryReadsNow.length]), summary };
+        return reportDelivered ? { delivered } : null;
+      },
+    },
+    onReplay: () => sendPendingEvents(c, family),
+  });
+  if (fresh) await sendPendingEvents(c, family, fresh);
+  return res;
+}
 
 /** The webhook events a rating causes (one per type; each recorded only when an endpoint takes the type). */
 function ratingEvents(status: 'rated' | 'declined', flags: string): NewEvent[] {
@@ -158,10 +191,7 @@ export const sessionRoutes = new Hono<AppEnv>()
         flags: JSON.stringify(flagsFor(instrument, items, total, previous)),
       };
     }
-    const summaryReadsNow = summaryReads(c, now);
-    // Filled by afterWrite on a fresh write: the events the batch recorded, still to queue, and the summary.
-    let fresh: { pending: PendingEvent[]; summary: SessionSummary | null } | undefined;
-    const res = await idempotentWrite(c, {
+    return writeAndPublish(c, now, {
       kind: 'rating',
       key,
       body,
@@ -180,19 +210,8 @@ export const sessionRoutes = new Hono<AppEnv>()
         ),
       ],
       session: s,
-      afterWrite: {
-        reads: [...summaryReadsNow, pendingEvents(c, 'rating.')],
-        adds: ['delivered'],
-        run: async (reads) => {
-          const { delivered, summary } = await publishCurrent(c, reads);
-          if (reads) fresh = { pending: pendingFrom(reads[summaryReadsNow.length]), summary };
-          return { delivered };
-        },
-      },
-      onReplay: () => sendPendingEvents(c, 'rating.'),
+      reportDelivered: true,
     });
-    if (fresh) await sendPendingEvents(c, 'rating.', fresh);
-    return res;
   })
   .all('/rating', methodNotAllowed('POST'))
 
@@ -205,9 +224,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const reads = startIdempotencyReads(c, 'pacing', key);
     const guard = await erasureGuardOf(c);
     await Promise.all([assertSameParticipants(c), assertNotErased(c, guard)]);
-    const summaryReadsNow = summaryReads(c, now);
-    let fresh: { pending: PendingEvent[]; summary: SessionSummary | null } | undefined;
-    const res = await idempotentWrite(c, {
+    return writeAndPublish(c, now, {
       kind: 'pacing',
       key,
       body,
@@ -219,19 +236,8 @@ export const sessionRoutes = new Hono<AppEnv>()
         insertEventIfSubscribed(c.env.DB, s, 'pacing', { id: newEventId(), type: 'pacing.recorded' }, now),
       ],
       session: s,
-      afterWrite: {
-        reads: [...summaryReadsNow, pendingEvents(c, 'pacing.')],
-        adds: [],
-        run: async (reads) => {
-          const { summary } = await publishCurrent(c, reads);
-          if (reads) fresh = { pending: pendingFrom(reads[summaryReadsNow.length]), summary };
-          return null;
-        },
-      },
-      onReplay: () => sendPendingEvents(c, 'pacing.'),
+      reportDelivered: false,
     });
-    if (fresh) await sendPendingEvents(c, 'pacing.', fresh);
-    return res;
   })
   .all('/pacing', methodNotAllowed('POST'))
 

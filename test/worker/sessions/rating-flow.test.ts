@@ -51,7 +51,8 @@ describe('rating loop', () => {
     expect((await postJson(sessionPath('rating'), await p.mint({}), low)).status).toBe(201);
     const pacing = await postJson(sessionPath('pacing'), therapist, GOOD_PACING);
     expect(pacing.status).toBe(201);
-    expect(await pacing.json()).toMatchObject({ status: 'recorded' });
+    // The pacing answer is the receipt alone (only a rating's answer says whether the summary was delivered live).
+    expect(await pacing.json()).toEqual({ status: 'recorded', receivedAt: expect.any(Number) });
     const summary = await (await call(sessionPath('summary'), { token: therapist })).json<Record<string, unknown>>();
     expect(summary.flags).toEqual([
       { rule: 'total_below', threshold: 20, total: 18.5 },
