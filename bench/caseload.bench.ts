@@ -9,10 +9,9 @@
 // Seed as bench/trends.bench.ts: migrations applied by wrangler, rows written by node:sqlite with triggers dropped,
 // the caseload rollups computed by the same formulas as migration 0009's triggers (CASELOAD_CLIENTS_FROM_SCRATCH,
 // PACE_DAYS_FROM_SCRATCH), triggers restored.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../scripts/wrangler-d1.ts';
 import { rng } from '../scripts/lib-rng.ts';
 import {
   CASELOAD_CLIENTS_FROM_SCRATCH,
@@ -31,6 +30,7 @@ import {
   sessionsInKeyOrder,
 } from './lib/seed-d1.ts';
 import { fmtFine as fmt, pct } from './lib/stats.ts';
+import { reportVerdict } from './lib/verdict.ts';
 
 const shape = benchCaseloads(300);
 const WINDOW_DAYS = 365;
@@ -166,12 +166,12 @@ try {
       wallFromNode: { p50: pct(wall, 50), p95: pct(wall, 95) },
       goalMs: GOAL_MS,
     };
-    mkdirSync(join(ROOT, 'bench/.out'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench/.out/caseload.json'), JSON.stringify(result, null, 2));
-    const ok = pct(both, 95) <= GOAL_MS && pct(engine, 95) <= GOAL_MS;
-    console.log(ok ? `OK: caseload query p95 <= ${GOAL_MS} ms` : `FAIL: caseload query p95 above ${GOAL_MS} ms`);
-    console.log(`total bench time ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    if (!ok) process.exitCode = 1;
+    reportVerdict('caseload', result, {
+      ok: pct(both, 95) <= GOAL_MS && pct(engine, 95) <= GOAL_MS,
+      okText: `caseload query p95 <= ${GOAL_MS} ms`,
+      failText: `caseload query p95 above ${GOAL_MS} ms`,
+      startedAt: t0,
+    });
   } finally {
     await proxy.dispose();
   }

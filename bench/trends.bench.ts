@@ -9,11 +9,10 @@
 // node:sqlite writes it directly (triggers dropped during the bulk load, rollups computed by one INSERT ... SELECT
 // from the same formulas, triggers restored from the migration text), and checks one therapist's rollups against
 // a recomputation through the Worker's own query.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { ROOT } from '../scripts/wrangler-d1.ts';
 import { rng } from '../scripts/lib-rng.ts';
 import { rollupsFromScratch, storedRollups } from '../worker/db/admin-queries.ts';
 import { shareUnitsSql, totalUnitsSql } from '../worker/db/rollup-units.ts';
@@ -32,6 +31,7 @@ import {
   sessionsInKeyOrder,
 } from './lib/seed-d1.ts';
 import { fmtFine as fmt, pct } from './lib/stats.ts';
+import { reportVerdict } from './lib/verdict.ts';
 
 const shape = benchCaseloads(500);
 const GOAL_MS = 10;
@@ -200,12 +200,12 @@ try {
     console.log(`  summary row: ${fmt(summaryRow)}`);
     console.log(`loadTrend() wall time from Node through the D1 binding proxy: ${fmt(trendWall)}`);
     console.log(`loadSummary() wall time from Node through the D1 binding proxy: ${fmt(summaryWall)}`);
-    mkdirSync(join(ROOT, 'bench/.out'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench/.out/trends.json'), JSON.stringify(result, null, 2));
-    const ok = pct(trendSql, 95) <= GOAL_MS && engineTimes.trend.p95 <= GOAL_MS;
-    console.log(ok ? `OK: trend query p95 <= ${GOAL_MS} ms` : `FAIL: trend query p95 above ${GOAL_MS} ms`);
-    console.log(`total bench time ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    if (!ok) process.exitCode = 1;
+    reportVerdict('trends', result, {
+      ok: pct(trendSql, 95) <= GOAL_MS && engineTimes.trend.p95 <= GOAL_MS,
+      okText: `trend query p95 <= ${GOAL_MS} ms`,
+      failText: `trend query p95 above ${GOAL_MS} ms`,
+      startedAt: t0,
+    });
   } finally {
     await proxy.dispose();
   }
