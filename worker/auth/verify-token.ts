@@ -80,12 +80,6 @@ async function loadKey(db: D1Database, kid: string, timeoutMs: number): Promise<
   return entry;
 }
 
-/** Forgets every cached key and unknown kid (tests; a deploy starts with empty caches anyway). */
-export function clearKeyCache(): void {
-  keyCache.clear();
-  unknownKids.clear();
-}
-
 /**
  * Verifies a session token against the key its `kid` names. The algorithm comes from the stored key,
  * never from the token header; `iss` must be the key's platform; `aud` must be 'attune'; 60 s skew at most.

@@ -46,8 +46,3 @@ export async function originRegistered(
   }
   return ok;
 }
-
-/** Forgets every cached answer (tests; a deploy starts with an empty cache anyway). */
-export function clearOriginCache(): void {
-  registered.clear();
-}

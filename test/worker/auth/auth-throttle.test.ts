@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { base64url, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { clearKeyCache, verifyToken } from '../../../worker/auth/verify-token.ts';
+import { verifyToken } from '../../../worker/auth/verify-token.ts';
 import { AUTH_FAILURE_LIMIT } from '../../../worker/auth/failure-throttle.ts';
 import { seedAdminKey, seedPlatform } from '../helpers.ts';
 
@@ -72,7 +72,6 @@ describe('failed credentials are throttled (Workers Rate Limiting binding)', () 
   });
 
   it('an unknown kid is remembered for a short while: repeated tokens naming it cost one D1 query', async () => {
-    clearKeyCache();
     let queries = 0;
     const db = {
       prepare: () => ({
@@ -84,7 +83,7 @@ describe('failed credentials are throttled (Workers Rate Limiting binding)', () 
         }),
       }),
     } as unknown as D1Database;
-    const token = await unknownKidToken('cached-unknown-kid');
+    const token = await unknownKidToken(`cached-unknown-${crypto.randomUUID()}`);
     for (let i = 0; i < 5; i++)
       expect(await verifyToken(db, token)).toMatchObject({ ok: false, reason: 'unknown_kid' });
     expect(queries).toBe(1);

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { insertOrigin } from '../seed-queries.ts';
-import { clearOriginCache, ORIGIN_CACHE_TTL_MS, originRegistered } from '../../../worker/db/registered-origins.ts';
+import { ORIGIN_CACHE_TTL_MS, originRegistered } from '../../../worker/db/registered-origins.ts';
 import { seedPlatform } from '../helpers.ts';
 
 /** A D1 stand-in that answers from a set of `platform\norigin` rows and counts the queries. */
@@ -24,18 +24,22 @@ function fakeDb(rows: Set<string>) {
 }
 
 describe('originRegistered (per-isolate cache of positive answers)', () => {
-  beforeEach(() => clearOriginCache());
+  // Every test asks about origins of its own: the per-isolate cache is module state that outlives a test.
+  let run = '';
+  beforeEach(() => {
+    run = crypto.randomUUID();
+  });
 
   it('answers a repeated positive lookup without D1 until the TTL passes', async () => {
-    const db = fakeDb(new Set(['p1\nhttps://care.example']));
+    const db = fakeDb(new Set([`p1\nhttps://care-${run}.example`]));
     const d1 = db as unknown as D1Database;
-    expect(await originRegistered(d1, 'https://care.example', 'p1', 1000)).toBe(true);
-    expect(await originRegistered(d1, 'https://care.example', 'p1', 1000 + ORIGIN_CACHE_TTL_MS - 1)).toBe(true);
+    expect(await originRegistered(d1, `https://care-${run}.example`, 'p1', 1000)).toBe(true);
+    expect(await originRegistered(d1, `https://care-${run}.example`, 'p1', 1000 + ORIGIN_CACHE_TTL_MS - 1)).toBe(true);
     expect(db.queries).toBe(1);
     // Registered for a platform implies registered for some platform (the preflight's question).
-    expect(await originRegistered(d1, 'https://care.example', undefined, 1001)).toBe(true);
+    expect(await originRegistered(d1, `https://care-${run}.example`, undefined, 1001)).toBe(true);
     expect(db.queries).toBe(1);
-    expect(await originRegistered(d1, 'https://care.example', 'p1', 1000 + ORIGIN_CACHE_TTL_MS)).toBe(true);
+    expect(await originRegistered(d1, `https://care-${run}.example`, 'p1', 1000 + ORIGIN_CACHE_TTL_MS)).toBe(true);
     expect(db.queries).toBe(2);
   });
 
@@ -43,36 +47,36 @@ describe('originRegistered (per-isolate cache of positive answers)', () => {
     const rows = new Set<string>();
     const db = fakeDb(rows);
     const d1 = db as unknown as D1Database;
-    expect(await originRegistered(d1, 'https://new.example')).toBe(false);
-    expect(await originRegistered(d1, 'https://new.example', 'p1')).toBe(false);
-    rows.add('p1\nhttps://new.example');
-    expect(await originRegistered(d1, 'https://new.example')).toBe(true);
-    expect(await originRegistered(d1, 'https://new.example', 'p1')).toBe(true);
+    expect(await originRegistered(d1, `https://new-${run}.example`)).toBe(false);
+    expect(await originRegistered(d1, `https://new-${run}.example`, 'p1')).toBe(false);
+    rows.add(`p1\nhttps://new-${run}.example`);
+    expect(await originRegistered(d1, `https://new-${run}.example`)).toBe(true);
+    expect(await originRegistered(d1, `https://new-${run}.example`, 'p1')).toBe(true);
   });
 
   it('keeps platforms apart: a positive for one platform says nothing about another', async () => {
-    const db = fakeDb(new Set(['p1\nhttps://care.example']));
+    const db = fakeDb(new Set([`p1\nhttps://care-${run}.example`]));
     const d1 = db as unknown as D1Database;
-    expect(await originRegistered(d1, 'https://care.example', 'p1')).toBe(true);
-    expect(await originRegistered(d1, 'https://care.example', 'p2')).toBe(false);
-    expect(await originRegistered(d1, 'https://evil.example')).toBe(false);
+    expect(await originRegistered(d1, `https://care-${run}.example`, 'p1')).toBe(true);
+    expect(await originRegistered(d1, `https://care-${run}.example`, 'p2')).toBe(false);
+    expect(await originRegistered(d1, `https://evil-${run}.example`)).toBe(false);
   });
 
   it('concurrent misses each ask D1 (no request awaits another request’s lookup); the answer is cached after', async () => {
-    const db = fakeDb(new Set(['p1\nhttps://care.example']));
+    const db = fakeDb(new Set([`p1\nhttps://care-${run}.example`]));
     const d1 = db as unknown as D1Database;
-    const answers = await Promise.all([1, 2, 3].map(() => originRegistered(d1, 'https://care.example')));
+    const answers = await Promise.all([1, 2, 3].map(() => originRegistered(d1, `https://care-${run}.example`)));
     expect(answers).toEqual([true, true, true]);
     expect(db.queries).toBe(3);
-    expect(await originRegistered(d1, 'https://care.example')).toBe(true);
+    expect(await originRegistered(d1, `https://care-${run}.example`)).toBe(true);
     expect(db.queries).toBe(3);
   });
 
   it('reads the real table', async () => {
-    const p = await seedPlatform({ origins: ['https://cache.example'] });
-    expect(await originRegistered(env.DB, 'https://cache.example', p.platformId)).toBe(true);
-    expect(await originRegistered(env.DB, 'https://other-cache.example', p.platformId)).toBe(false);
-    await insertOrigin(env.DB, p.platformId, 'https://other-cache.example').run();
-    expect(await originRegistered(env.DB, 'https://other-cache.example', p.platformId)).toBe(true);
+    const p = await seedPlatform({ origins: [`https://cache-${run}.example`] });
+    expect(await originRegistered(env.DB, `https://cache-${run}.example`, p.platformId)).toBe(true);
+    expect(await originRegistered(env.DB, `https://other-cache-${run}.example`, p.platformId)).toBe(false);
+    await insertOrigin(env.DB, p.platformId, `https://other-cache-${run}.example`).run();
+    expect(await originRegistered(env.DB, `https://other-cache-${run}.example`, p.platformId)).toBe(true);
   });
 });

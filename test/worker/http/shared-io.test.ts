@@ -2,14 +2,13 @@ import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { verifyToken } from '../../../worker/auth/verify-token.ts';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
-import { clearOriginCache, originRegistered } from '../../../worker/db/registered-origins.ts';
+import { originRegistered } from '../../../worker/db/registered-origins.ts';
 import { seedPlatform } from '../helpers.ts';
 
 describe('no I/O shared across requests', () => {
   it('concurrent preflights for one origin, the first aborted: the others still get their answer', async () => {
     const origin = `https://abort-${crypto.randomUUID()}.example`;
     await seedPlatform({ origins: [origin] });
-    clearOriginCache();
     const preflight = (signal?: AbortSignal) =>
       exports.default.fetch(
         new Request('https://api.attune.test/v1/context', {
@@ -50,25 +49,24 @@ async function stateOf(p: Promise<unknown>): Promise<unknown> {
 
 describe('originRegistered: settled answers only', () => {
   it('a second request never waits on the lookup of a first one that never finished (aborted)', async () => {
-    clearOriginCache();
     const { d1, calls } = heldDb();
+    const held = `https://held-${crypto.randomUUID()}.example`;
     // Request A starts the lookup; its request is cancelled, so its lookup never settles.
-    const a = originRegistered(d1, 'https://held.example', 'p1');
+    const a = originRegistered(d1, held, 'p1');
     // Request B asks the same question: it runs its own lookup.
-    const b = originRegistered(d1, 'https://held.example', 'p1');
+    const b = originRegistered(d1, held, 'p1');
     expect(calls).toHaveLength(2);
     calls[1]!({ ok: 1 });
     expect(await b).toBe(true);
     expect(await stateOf(a)).toBe('pending');
     // B's settled answer is cached: C needs no lookup.
-    expect(await originRegistered(d1, 'https://held.example', 'p1')).toBe(true);
+    expect(await originRegistered(d1, held, 'p1')).toBe(true);
     expect(calls).toHaveLength(2);
   });
 
   it('every lookup has a timeout: a D1 that never answers gives a 503 lookup_timeout, not a hang', async () => {
-    clearOriginCache();
     const { d1 } = heldDb();
-    const p = originRegistered(d1, 'https://never.example', 'p1', Date.now(), 1);
+    const p = originRegistered(d1, `https://never-${crypto.randomUUID()}.example`, 'p1', Date.now(), 1);
     await expect(p).rejects.toMatchObject({ status: 503, code: 'lookup_timeout' });
   });
 });
