@@ -55,15 +55,18 @@ const lk = (page: Page, method: string, ...args: unknown[]) =>
 
 const last = (page: Page) => page.evaluate(() => (window as unknown as { __snaps: Snap[] }).__snaps.at(-1) ?? null);
 
-/** Talk added per role over the next `ms` of measured time (after `settleMs` for the VAD's lag). */
+/** Waits until the meter has measured up to `until` ms of the call (measured time, not the wall clock). */
+const measuredUntil = (page: Page, until: number, timeout: number) =>
+  page.waitForFunction((u) => ((window as unknown as { __snaps: Snap[] }).__snaps.at(-1)?.elapsedMs ?? 0) >= u, until, {
+    timeout,
+    polling: 200,
+  });
+
+/** Talk added per role over the next `ms` of measured time (after `settleMs` of it for the VAD's lag). */
 async function talkOver(page: Page, ms: number, settleMs = 1200): Promise<{ t: number; c: number }> {
-  await page.waitForTimeout(settleMs);
+  await measuredUntil(page, ((await last(page))?.elapsedMs ?? 0) + settleMs, settleMs + 10_000);
   const a = (await last(page))!;
-  await page.waitForFunction(
-    (until) => ((window as unknown as { __snaps: Snap[] }).__snaps.at(-1)?.elapsedMs ?? 0) >= until,
-    a.elapsedMs + ms,
-    { timeout: ms + 10_000, polling: 200 },
-  );
+  await measuredUntil(page, a.elapsedMs + ms, ms + 10_000);
   const b = (await last(page))!;
   return { t: (b.therapistTalkMs - a.therapistTalkMs) / 1000, c: (b.clientTalkMs - a.clientTalkMs) / 1000 };
 }

@@ -218,7 +218,12 @@ describe('pacing in Chromium', () => {
           local,
           remote: receiver,
         });
-        await new Promise((r) => setTimeout(r, 1500));
+        // Until the receiver reports a level (the first RTP packets with the audio-level extension arrived).
+        await new Promise<void>((resolve) => {
+          const ready = () => receiver.getSynchronizationSources().some((s) => typeof s.audioLevel === 'number');
+          const check = () => (ready() ? resolve() : setTimeout(check, 50));
+          check();
+        });
         return receiver.getSynchronizationSources().map((s) => s.audioLevel);
       },
       readFileSync(join(dir, `${condition}-client.wav`)).toString('base64'),

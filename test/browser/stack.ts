@@ -135,8 +135,10 @@ export async function startStack(): Promise<Stack> {
     vars,
     async stop() {
       await new Promise<void>((r) => (demo ? demo.close(() => r()) : r()));
+      const exited =
+        worker.exitCode !== null ? Promise.resolve() : new Promise<void>((r) => worker.once('exit', () => r()));
       stopWorker();
-      await new Promise((r) => setTimeout(r, 300));
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };

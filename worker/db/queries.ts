@@ -174,15 +174,22 @@ export function upsertSession(
     );
 }
 
-/** The hashed therapist and client a session was first recorded with. */
+/** The hashed therapist and client a session was first recorded with, and its instrument. */
 export function getSessionParticipants(db: D1Database, platformId: string, sidHash: string) {
-  return sessionParticipantsStatement(db, platformId, sidHash).first<{ therapistHash: string; clientHash: string }>();
+  return sessionParticipantsStatement(db, platformId, sidHash).first<{
+    therapistHash: string;
+    clientHash: string;
+    instrumentId: string;
+    instrumentVersion: number;
+  }>();
 }
 
 export function sessionParticipantsStatement(db: D1Database, platformId: string, sidHash: string) {
   return db
     .prepare(
-      'SELECT therapist_hash AS therapistHash, client_hash AS clientHash FROM sessions WHERE platform_id = ?1 AND sid_hash = ?2',
+      `SELECT therapist_hash AS therapistHash, client_hash AS clientHash, instrument_id AS instrumentId,
+              instrument_version AS instrumentVersion
+         FROM sessions WHERE platform_id = ?1 AND sid_hash = ?2`,
     )
     .bind(platformId, sidHash);
 }

@@ -156,7 +156,7 @@ export const ROUTES: readonly Route[] = [
     roles: ['client'],
     summary: 'The client rates (or declines to rate) the token’s session. Exactly once per session.',
     description:
-      'The session comes from the token, never the URL. Accepts the session’s client token up to 7 days after its exp (a rating queued offline); 403 session_mismatch when the session was recorded with other participants; 409 already_rated when it already holds this client’s rating under another key; 410 client_erased when the client was erased after the token was issued. Item values are stored snapped to the instrument’s grid.',
+      'The session comes from the token, never the URL. Accepts the session’s client token up to 7 days after its exp (a rating queued offline); 403 session_mismatch when the session was recorded with other participants; 409 already_rated when it already holds this client’s rating under another key, or session_instrument_mismatch when the token names another instrument than the one the session was recorded with; 410 client_erased when the client was erased after the token was issued. Item values are stored snapped to the instrument’s grid.',
     headers: idempotency,
     body: RatingSubmission,
     ok: {

@@ -31,7 +31,12 @@ async function decideAsk(c: Context<AppEnv>): Promise<boolean> {
   if (!recorded) {
     const sched = c.var.claims.sched;
     // Insert or ignore, then read what is stored: a concurrent first write naming other participants may have won.
-    const [, row] = await db.batch<{ therapistHash: string; clientHash: string }>([
+    const [, row] = await db.batch<{
+      therapistHash: string;
+      clientHash: string;
+      instrumentId: string;
+      instrumentVersion: number;
+    }>([
       upsertSession(db, {
         platformId,
         sidHash: sid,

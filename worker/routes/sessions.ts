@@ -74,6 +74,20 @@ async function assertSameParticipants(c: Context<AppEnv>): Promise<void> {
 }
 
 /**
+ * A rating is for the instrument the session was first recorded with: a later token for the same session naming
+ * another instrument (or version) gets 409, and nothing is stored. (Ratings are one per session, so two first writes
+ * racing with different instruments cannot both land.)
+ */
+async function assertSameSession(c: Context<AppEnv>): Promise<void> {
+  const s = sessionKey(c);
+  const recorded = await getSessionParticipants(c.env.DB, s.platformId, s.sidHash);
+  assertParticipants(s, recorded);
+  const { id, version } = c.var.instrument;
+  if (recorded && (recorded.instrumentId !== id || recorded.instrumentVersion !== version))
+    throw new ApiFailure(409, 'session_instrument_mismatch', 'This session was recorded with another instrument.');
+}
+
+/**
  * After a write: the new summary (from `reads`, the summary reads run at the end of the write's batch, or read
  * now) pushed to the therapist's live sockets. Never throws; returns the summary (null when it could not be read) for
  * the write's webhook events.
@@ -172,7 +186,7 @@ export const sessionRoutes = new Hono<AppEnv>()
         : Promise.resolve(null);
     const reads = startIdempotencyReads(c, 'rating', key);
     const guard = await erasureGuardOf(c);
-    const [, previous] = await Promise.all([assertSameParticipants(c), previousRead, assertNotErased(c, guard)]);
+    const [, previous] = await Promise.all([assertSameSession(c), previousRead, assertNotErased(c, guard)]);
 
     let record: Omit<RatingRecord, 'instrumentId' | 'instrumentVersion' | 'ratedAt'>;
     if (body.kind === 'declined') {

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_INSTRUMENT } from '../../../schemas/index.ts';
 import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath } from '../helpers.ts';
 
 /** Rating and pacing rows whose participants differ from their session row's (must never exist). */
@@ -63,5 +64,32 @@ describe('GET /v1/context under concurrent first calls', () => {
       );
       expect(results.map((r) => r.status).sort()).toEqual([200, 403]);
     }
+  });
+});
+
+describe('a session keeps the instrument it was first recorded with', () => {
+  it('a later token naming another instrument for the same session: 409 session_instrument_mismatch, nothing stored', async () => {
+    const other = { ...DEFAULT_INSTRUMENT, id: 'srs-licensed' };
+    const p = await seedPlatform({ settings: { instruments: [other] } });
+    const first = await call('/v1/context', { token: await p.mint({}) });
+    expect(first.status).toBe(200);
+    const rating = {
+      kind: 'rating',
+      instrument: other.id,
+      version: other.version,
+      items: other.items.map((i) => ({ id: i.id, value: 7 })),
+    };
+    const res = await postJson(sessionPath('rating'), await p.mint({ ins: other.id }), rating);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('session_instrument_mismatch');
+    const stored = await env.DB.prepare(
+      `SELECT (SELECT count(*) FROM ratings WHERE platform_id = ?1) AS ratings,
+              (SELECT count(*) FROM idempotency WHERE platform_id = ?1) AS records`,
+    )
+      .bind(p.platformId)
+      .first<{ ratings: number; records: number }>();
+    expect(stored).toEqual({ ratings: 0, records: 0 });
+    // The session's own instrument still takes the rating.
+    expect((await postJson(sessionPath('rating'), await p.mint({}), GOOD_RATING)).status).toBe(201);
   });
 });
