@@ -109,7 +109,7 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   keepModulationDb: 2,
   bgOnsetDb: 6,
   bgKeepDb: 4,
-  quietSnrDb: 23,
+  quietSnrDb: 22,
   leakWindowMs: 160,
   smoothMs: 60,
   floorMedianFrames: 5,
