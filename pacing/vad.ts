@@ -68,6 +68,13 @@ export interface VadOptions {
    */
   bgOnsetDb: number;
   bgKeepDb: number;
+  /**
+   * A talker less than this (dB) over the noise floor (talkerDb less the floor) loses the soft starts and ends of
+   * words under the noise, more the nearer the floor: the segment's pads grow by QUIET_PAD_MS_PER_DB for each dB
+   * under it, up to QUIET_PAD_MAX_MS. Only against a steady background (a fan, hum: background modulation at
+   * most QUIET_BG_MOD_DB) learnt for QUIET_BG_MS: background talk already holds segments open. 0 turns it off.
+   */
+  quietSnrDb: number;
 
   /** Echo path delay covered by comparing with the other role's max over its recent frames (ms). */
   leakWindowMs: number;
@@ -102,6 +109,7 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   keepModulationDb: 2,
   bgOnsetDb: 6,
   bgKeepDb: 4,
+  quietSnrDb: 22,
   leakWindowMs: 160,
   smoothMs: 60,
   floorMedianFrames: 5,
@@ -119,6 +127,11 @@ const BG_MAX = 8;
 const BG_LEVEL_STEP = 0.05;
 /** Background modulation and level are learnt only this long (ms) after either role last spoke. */
 const BG_QUIET_MS = 300;
+/** The quiet talker's pads (quietSnrDb). */
+const QUIET_PAD_MS_PER_DB = 30;
+const QUIET_PAD_MAX_MS = 150;
+const QUIET_BG_MOD_DB = 4;
+const QUIET_BG_MS = 3000;
 
 /**
  * Voice activity of one role. Raw frame decisions (level vs adaptive floor plus the other role's leakage)
@@ -176,6 +189,8 @@ export class RoleVad {
    * for background talk 8 to 10 dB under it.
    */
   bgLevelDb = Number.NEGATIVE_INFINITY;
+  /** How long the background tests have learnt (ms). */
+  private bgMs = 0;
 
   private open = false;
   private segStart = 0;
@@ -294,6 +309,15 @@ export class RoleVad {
     const explained = floorPow + (other ? this.leakGain * this.otherLeak(other, pow - floorPow) : 0);
     this.endTrimMs = (this.smoothFrames - 1) * dtMs;
     this.pad = this.padMs;
+    const quiet = this.o.quietSnrDb - this.talkerDb + floorDb;
+    // Not before the talker is heard (-Infinity: quiet is Infinity).
+    if (
+      quiet > 0 &&
+      quiet < Number.POSITIVE_INFINITY &&
+      this.bgMs >= QUIET_BG_MS &&
+      this.bgModulationDb <= QUIET_BG_MOD_DB
+    )
+      this.pad += Math.min(QUIET_PAD_MAX_MS, quiet * QUIET_PAD_MS_PER_DB);
     const hit =
       framePow > this.absMinPow &&
       framePow > this.onsetRatio * explained &&
@@ -329,6 +353,7 @@ export class RoleVad {
       if (this.bgLevelDb === Number.NEGATIVE_INFINITY)
         this.bgLevelDb = Number.isFinite(floorDb) ? Math.min(floorDb, hd) : hd;
       else this.bgLevelDb += hd > this.bgLevelDb ? BG_LEVEL_STEP : -BG_LEVEL_STEP;
+      this.bgMs += dtMs;
       const m = this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY);
       const b = this.bgModulationDb + (m > this.bgModulationDb ? BG_STEP : -BG_STEP);
       this.bgModulationDb = Math.min(BG_MAX, Math.max(0, b));

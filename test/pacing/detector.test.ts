@@ -258,3 +258,29 @@ describe('modulation: one voice moves, background talk does not', () => {
     expect(m.clientTalkMs).toBeLessThan(16_000 + 800);
   });
 });
+
+describe('wider pads for a talker near the noise floor', () => {
+  it("a voice 15 dB over a steady fan keeps its words' soft ends, which sink under the keep margin", () => {
+    // Ten 2 s phrases, each ending in a soft 300 ms fall from -34 to -49 dBFS, over a fan at -45 (truth 23 s).
+    const phrases: [number, number][] = Array.from({ length: 10 }, (_, k) => [5 + k * 4, 7 + k * 4]);
+    const fan = (s: number) => -45 + Math.sin(s * 3) * 0.5;
+    const voice = speech(phrases, -30, -45, 17);
+    const client = (s: number) => {
+      const p = phrases.find(([, b]) => s >= b && s < b + 0.3);
+      return p ? Math.max(fan(s), -34 - (s - p[1]) * 50) : Math.max(fan(s), voice(s));
+    };
+    const truth = 23_000;
+    const padded = feed(50, () => -70, client).clientTalkMs;
+    const plain = feed(50, () => -70, client, { vad: { quietSnrDb: 0 } }).clientTalkMs;
+    expect(Math.abs(padded - truth)).toBeLessThan(800);
+    expect(truth - plain).toBeGreaterThan(1000);
+  });
+
+  it('a loud voice keeps the plain pads', () => {
+    const phrases: [number, number][] = Array.from({ length: 10 }, (_, k) => [5 + k * 4, 7 + k * 4]);
+    const voice = speech(phrases, -20, -60, 19);
+    const padded = feed(50, () => -70, voice).clientTalkMs;
+    const plain = feed(50, () => -70, voice, { vad: { quietSnrDb: 0 } }).clientTalkMs;
+    expect(padded).toBe(plain);
+  });
+});
