@@ -2,9 +2,10 @@
 // Input.dispatchTouchEvent): a swipe up or down over a line scrolls the page and sets nothing; a tap sets a value;
 // a sideways drag of the thumb sets one.
 import { expect, it } from 'vitest';
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { openCall, routeApi, type CardHost, withCardStage } from './card-host.ts';
+import { frames, line, touch } from './page-helpers.ts';
 
 let stage: CardHost;
 let browser: Browser;
@@ -12,17 +13,6 @@ withCardStage((s, b) => {
   stage = s;
   browser = b;
 });
-
-type Point = { x: number; y: number };
-async function touch(cdp: CDPSession, path: Point[]): Promise<void> {
-  const [first, ...rest] = path;
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [first!] });
-  for (const p of rest) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-}
-/** From `from`, `steps` moves of (dx, dy) each. */
-const line = (from: Point, dx: number, dy: number, steps: number): Point[] =>
-  Array.from({ length: steps + 1 }, (_, i) => ({ x: from.x + dx * i, y: from.y + dy * i }));
 
 const valueTexts = (page: Page) =>
   page.getByRole('slider').evaluateAll((els) => els.map((e) => e.getAttribute('aria-valuetext')));
@@ -32,10 +22,6 @@ async function trackOf(page: Page, n: number) {
   await slider.evaluate((e) => e.scrollIntoView({ block: 'center' }));
   return (await slider.boundingBox())!;
 }
-/** Settles after a gesture: two animation frames, so scrolling and events have been applied. */
-const frames = (page: Page) =>
-  page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
-
 it('a vertical swipe over any line scrolls the page and sets nothing; a tap and a sideways drag set values', async () => {
   const context = await browser.newContext({
     hasTouch: true,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { deepActive } from './page-helpers.ts';
+import { deepActive, frames, line, touch } from './page-helpers.ts';
 import { type Stack, withStackAndBrowser } from './stack.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -19,8 +19,11 @@ withStackAndBrowser((s, b) => {
   browser = b;
 });
 
-async function openCaseload(width: number, lang = 'en') {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
+async function openCaseload(width: number, lang = 'en', phone = false) {
+  const context = await browser.newContext({
+    viewport: { width, height: 800 },
+    ...(phone ? { hasTouch: true, isMobile: true } : {}),
+  });
   const page = await context.newPage();
   const sent: string[] = [];
   page.on('request', (r) => {
@@ -124,6 +127,43 @@ describe('the caseload page', () => {
         for (const name of ['Ben', 'Carter', 'Dev Patel', 'Jordan', 'Hana']) expect(c).not.toContain(name);
       }
       expect(sent.filter((s) => /demo-c-|demo-client/.test(s.split(' ')[0]!))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('on a phone with touch: a swipe over the chart scrolls the page, a sideways swipe scrolls the clients table, a tap opens the weeks table', async () => {
+    const { page, context } = await openCaseload(360, 'en', true);
+    try {
+      const cdp = await context.newCDPSession(page);
+      const widget = page.locator('attune-widget');
+      const scrollY = () => page.evaluate(() => window.scrollY);
+      // Down over the rating chart (it sits near the page's end): the page scrolls back up; the chart takes no touch
+      // gesture for itself.
+      const chart = page.getByRole('img', { name: /^Weekly means over/ });
+      await chart.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+      await frames(page);
+      const before = await scrollY();
+      const box = (await chart.boundingBox())!;
+      expect(before).toBeGreaterThan(0);
+      await touch(cdp, line({ x: box.x + box.width / 2, y: box.y + box.height / 2 }, 0, 20, 8));
+      await expect.poll(scrollY).toBeLessThan(before);
+      // Sideways over the clients table: the table's own region scrolls, not the page.
+      const region = widget.locator('section.scroll').first();
+      await region.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+      await frames(page);
+      expect(await region.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
+      const r = (await region.boundingBox())!;
+      await touch(cdp, line({ x: r.x + r.width - 20, y: r.y + r.height / 2 }, -20, 0, 8));
+      await expect.poll(() => region.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
+      expect(await page.evaluate(() => window.scrollX)).toBe(0);
+      // A tap on the toggle shows the weeks as a table.
+      const toggle = page.getByRole('button', { name: 'Show weeks as a table' });
+      await toggle.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+      await frames(page);
+      const t = (await toggle.boundingBox())!;
+      await touch(cdp, [{ x: t.x + t.width / 2, y: t.y + t.height / 2 }]);
+      await expect.poll(() => widget.locator('section.scroll table').count()).toBe(2);
     } finally {
       await context.close();
     }

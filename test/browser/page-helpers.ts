@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 
 /** The focused element, looking through open shadow roots (the widget lives in one). */
 export function deepActive(page: Page) {
@@ -61,3 +61,19 @@ export function paneUrl(host: string, role: 'client' | 'therapist', token: strin
 export function endCall(page: Page): Promise<void> {
   return page.evaluate(() => window.postMessage({ type: 'end-call' }, location.origin));
 }
+
+type Point = { x: number; y: number };
+/** Real touch input (CDP Input.dispatchTouchEvent): one finger along `path`, then lifted. */
+export async function touch(cdp: CDPSession, path: Point[]): Promise<void> {
+  const [first, ...rest] = path;
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [first!] });
+  for (const p of rest) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+/** From `from`, `steps` moves of (dx, dy) each. */
+export const line = (from: Point, dx: number, dy: number, steps: number): Point[] =>
+  Array.from({ length: steps + 1 }, (_, i) => ({ x: from.x + dx * i, y: from.y + dy * i }));
+
+/** Settles after a gesture: two animation frames, so scrolling and events have been applied. */
+export const frames = (page: Page) =>
+  page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
