@@ -371,12 +371,6 @@ export class RoleVad {
   }
 
   /**
-   * Tracks a low quantile (about the 20th percentile) of this track's excess over its floor relative to the
-   * other's speech power, over frames where the other clearly speaks (15 dB over its floor). While the other
-   * talks this role is mostly silent, so the quantile is the echo; double talk only lifts the upper tail.
-   * An echo below this track's noise reads as noise over the other's speech: an upper bound, harmless.
-   */
-  /**
    * The other's speech power that may have leaked into this frame. Without learning: its max over the leak
    * window. With learning, each echo delay (0 to the window, in frames) has its own coupling estimate; the
    * delay whose coupling is highest is the echo path, and the leak is the other's speech around that delay.

@@ -1,14 +1,8 @@
 // The caseload's words from its numbers: pure functions (no DOM), so every rule of what may be claimed is tested
 // on its own. The Worker computes the statistics (worker/caseload/); this only chooses the honest sentence.
 import type { CaseloadClient, PaceComparison, TrackReason } from '../../schemas/caseload.ts';
-import { formatScore } from '../shared/i18n.ts';
+import { fill, formatScore, percent } from '../shared/i18n.ts';
 import type { CaseloadStrings } from './strings/index.ts';
-
-export const fill = (t: string, vars: Record<string, string | number>): string =>
-  t.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-
-export const percent = (share: number, locale: string) =>
-  share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 });
 
 /** A client as the host page named them. Names never leave the browser. */
 export interface NamedClient {

@@ -1,16 +1,8 @@
 import { useId, useState } from 'preact/hooks';
 import type { CaseloadResponse } from '../../schemas/caseload.ts';
-import { formatNumber, formatScore } from '../shared/i18n.ts';
+import { fill, formatNumber, formatScore, percent } from '../shared/i18n.ts';
 import { Sparkline } from '../therapist/trend-sparkline.tsx';
-import {
-  comparisonSentences,
-  fill,
-  joinClients,
-  type NamedClient,
-  percent,
-  reasonText,
-  statusText,
-} from './caseload-text.ts';
+import { comparisonSentences, joinClients, type NamedClient, reasonText, statusText } from './caseload-text.ts';
 import { PaceChart } from './pace-chart.tsx';
 import type { CaseloadStrings } from './strings/index.ts';
 

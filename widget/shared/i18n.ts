@@ -20,5 +20,9 @@ export function formatNumber(value: number, locale: string): string {
 }
 
 /** Fills a string's `{name}` placeholders; a placeholder without a value becomes empty. */
+/** A share (0..1) as a whole percent in the locale's way. */
+export const percent = (share: number, locale: string): string =>
+  share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 });
+
 export const fill = (template: string, vars: Record<string, string | number>): string =>
   template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));

@@ -5,7 +5,7 @@ import { clock, cueText, sharePercents, sharePercentText } from './cue-text.ts';
 import type { PacingStrings } from './strings/index.ts';
 
 /** Talk (both sides, whole session) before the strip shows any balance figure: fewer seconds mean nothing. */
-export const MIN_TALK_FOR_BALANCE_MS = 30_000;
+const MIN_TALK_FOR_BALANCE_MS = 30_000;
 
 export interface PacingStripProps {
   snapshot: PacingSnapshot;

@@ -18,12 +18,12 @@ export interface SummaryCardProps {
 }
 
 /** A signed difference with one decimal, as the locale writes it ("+1.5", "−0,5"; 0 unsigned). */
-export function signedScore(d: number, locale: string): string {
+function signedScore(d: number, locale: string): string {
   return d.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' });
 }
 
 /** What a flag saw, and the rule that raised it, in the therapist's words. */
-export function flagText(
+function flagText(
   f: Flag,
   strings: TherapistStrings,
   locale: string,

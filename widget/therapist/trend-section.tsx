@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { SessionSummary, Trend, TrendPoint } from '../../schemas/summary.ts';
-import { fill, formatScore } from '../shared/i18n.ts';
+import { fill, formatScore, percent } from '../shared/i18n.ts';
 import { localeOf, type TrendStrings } from './strings/index.ts';
 import { Sparkline } from './trend-sparkline.tsx';
 
@@ -39,9 +39,6 @@ export function trendName(points: TrendPoint[], locale: string, t: TrendStrings)
   const missing = points.length - totals.length;
   return missing ? head + fill(t.unrated, { n: missing.toLocaleString(locale) }) : head;
 }
-
-const percent = (share: number, locale: string) =>
-  share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 });
 
 export interface TrendSectionProps {
   summary: SessionSummary;

@@ -1,5 +1,6 @@
 import type { CaseloadClient, CaseloadResponse, PaceWeek } from '../../schemas/index.ts';
 import type { CaseloadClientRow, PaceRow } from '../db/caseload-queries.ts';
+import { SHARE_UNITS, TOTAL_UNITS } from '../db/rollup-units.ts';
 import { DAY_SECONDS } from '../summary/trend.ts';
 import { totalsFromRecent, trackOf, type TrackRules } from './not-on-track.ts';
 import { type Sums, welch } from './welch.ts';
@@ -49,8 +50,8 @@ export function pacingFrom(
   for (const r of rows) {
     const s: Sums = r.above ? side.above : side.below;
     s.n += r.n;
-    s.sum += r.totalSum / 100;
-    s.sumSq += r.totalSq / 10_000;
+    s.sum += r.totalSum / TOTAL_UNITS;
+    s.sumSq += r.totalSq / TOTAL_UNITS ** 2;
     all.n += r.n;
     all.totalSum += r.totalSum;
     all.shareSum += r.shareSum;
@@ -66,16 +67,16 @@ export function pacingFrom(
     .map((w) => ({
       start: (q.toDay - 7 * w.weeksAgo - 6) * DAY_SECONDS,
       sessions: w.n,
-      meanTotal: round(w.totalSum / w.n / 100, 2),
-      meanShare: round(w.shareSum / w.n / 1_000_000, 4),
+      meanTotal: round(w.totalSum / w.n / TOTAL_UNITS, 2),
+      meanShare: round(w.shareSum / w.n / SHARE_UNITS, 4),
       meanLongestTurnSeconds: round(w.turnSum / w.n / 10, 1),
       meanOverlaps: round(w.overlapSum / w.n, 2),
     }));
   const test = welch(side.above, side.below, q.minSessions);
   return {
     sessions: all.n,
-    meanTotal: mean(all.totalSum, all.n, 100, 2),
-    meanShare: mean(all.shareSum, all.n, 1_000_000, 4),
+    meanTotal: mean(all.totalSum, all.n, TOTAL_UNITS, 2),
+    meanShare: mean(all.shareSum, all.n, SHARE_UNITS, 4),
     meanLongestTurnSeconds: mean(all.turnSum, all.n, 10, 1),
     meanOverlaps: mean(all.overlapSum, all.n, 1, 2),
     weeks: weekList,

@@ -2,6 +2,7 @@
  * The caseload's two reads, both on rollups (migration 0009): one primary-key lookup per client asked about, and
  * the therapist's pacing rollup rows over the window (at most one per day and 5 % band of talk share).
  */
+import { SHARE_UNITS, shareUnitsSql, totalUnitsSql } from './rollup-units.ts';
 
 export interface CaseloadClientRow {
   clientHash: string;
@@ -75,12 +76,12 @@ export const CASELOAD_CLIENTS_FROM_SCRATCH = `
    GROUP BY platform_id, therapist_hash, client_hash`;
 
 export const PACE_DAYS_FROM_SCRATCH = `
-  SELECT platform_id, therapist_hash, day, CASE WHEN share <= 0 THEN 0 ELSE (share - 1) / 50000 END AS band,
+  SELECT platform_id, therapist_hash, day, CASE WHEN share <= 0 THEN 0 ELSE (share - 1) / ${SHARE_UNITS / 20} END AS band,
          count(*) AS n, sum(th) AS total_sum, sum(th * th) AS total_sq, sum(share) AS share_sum,
          sum(turn) AS turn_sum, sum(ov) AS overlap_sum
     FROM (SELECT s.platform_id, s.therapist_hash, s.created_at / 86400 AS day,
-                 CAST(round(r.total * 100) AS INTEGER) AS th,
-                 CAST(round(1000000.0 * p.therapist_talk_seconds / (p.therapist_talk_seconds + p.client_talk_seconds)) AS INTEGER) AS share,
+                 ${totalUnitsSql('r.total')} AS th,
+                 ${shareUnitsSql('p.therapist_talk_seconds', 'p.client_talk_seconds')} AS share,
                  CAST(round(p.longest_therapist_turn_seconds * 10) AS INTEGER) AS turn, p.overlap_count AS ov
             FROM sessions s
             JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash

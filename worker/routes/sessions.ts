@@ -68,9 +68,12 @@ function sessionKey(c: Context<AppEnv>): SessionKey {
  * This early check only saves work: the guarantee is the write itself (insertRating/insertPacing insert only
  * into a session row with the token's participants, in the batch that records the session).
  */
-async function assertSameParticipants(c: Context<AppEnv>): Promise<void> {
+/** The session as recorded (null when it is not yet), after the participants check. */
+async function assertSameParticipants(c: Context<AppEnv>) {
   const s = sessionKey(c);
-  assertParticipants(s, await getSessionParticipants(c.env.DB, s.platformId, s.sidHash));
+  const recorded = await getSessionParticipants(c.env.DB, s.platformId, s.sidHash);
+  assertParticipants(s, recorded);
+  return recorded;
 }
 
 /**
@@ -79,9 +82,7 @@ async function assertSameParticipants(c: Context<AppEnv>): Promise<void> {
  * racing with different instruments cannot both land.)
  */
 async function assertSameSession(c: Context<AppEnv>): Promise<void> {
-  const s = sessionKey(c);
-  const recorded = await getSessionParticipants(c.env.DB, s.platformId, s.sidHash);
-  assertParticipants(s, recorded);
+  const recorded = await assertSameParticipants(c);
   const { id, version } = c.var.instrument;
   if (recorded && (recorded.instrumentId !== id || recorded.instrumentVersion !== version))
     throw new ApiFailure(409, 'session_instrument_mismatch', 'This session was recorded with another instrument.');

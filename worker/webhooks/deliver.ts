@@ -12,14 +12,6 @@ import type { Bindings } from '../env.ts';
 import { openSecret } from './secret-box.ts';
 
 /** A queue message: routing, and the event's body exactly as it is signed and sent. */
-export interface WebhookMessage {
-  platformId: string;
-  endpointId: string;
-  eventId: string;
-  type: WebhookEventType;
-  body: string;
-}
-
 const Message = v.object({
   platformId: v.string(),
   endpointId: v.string(),
@@ -27,6 +19,7 @@ const Message = v.object({
   type: WebhookEventType,
   body: v.string(),
 });
+export type WebhookMessage = v.InferOutput<typeof Message>;
 
 /** wrangler.toml `max_retries` (10) + 1: the last attempt records the failure before the message goes to the DLQ. */
 export const WEBHOOK_MAX_ATTEMPTS = 11;

@@ -2,6 +2,7 @@ import type { FhirSettings } from '../../schemas/fhir.ts';
 import type { Instrument } from '../../schemas/instrument.ts';
 import type { SessionSummary } from '../../schemas/summary.ts';
 import type { WebhookEvent, WebhookEventType } from '../../schemas/webhook.ts';
+import { randomId } from '../../sdk/keys.ts';
 import type { CanonicalScope } from '../fhir/canonical.ts';
 import { identifiersOf, questionnaireResponseOf } from '../fhir/questionnaire-response.ts';
 
@@ -65,6 +66,4 @@ export function buildEventPayload(
 }
 
 /** `evt_` and 12 random bytes in hex. */
-export function newEventId(): string {
-  return `evt_${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
+export const newEventId = (): string => randomId('evt_', 12);

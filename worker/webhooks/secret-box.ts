@@ -5,19 +5,16 @@
  * database alone cannot sign deliveries. Web Crypto only: the Worker and the platform CLI (Node) share it.
  */
 import { base64url } from 'jose';
+import { randomId, randomSecret } from '../../sdk/keys.ts';
 
 const enc = new TextEncoder();
 const VERSION = 'v1';
 
 /** `whsec_` and 32 random bytes, base64url (43 characters). */
-export function newWebhookSecret(): string {
-  return `whsec_${base64url.encode(crypto.getRandomValues(new Uint8Array(32)))}`;
-}
+export const newWebhookSecret = (): string => `whsec_${randomSecret(32)}`;
 
 /** `we_` and 8 random bytes in hex. */
-export function newEndpointId(): string {
-  return `we_${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
+export const newEndpointId = (): string => randomId('we_', 8);
 
 async function sealingKey(workerSecret: string): Promise<CryptoKey> {
   if (!workerSecret || workerSecret.length < 16) throw new Error('REF_HASH_SECRET is missing or too short');

@@ -65,7 +65,7 @@ export const SCREEN_SHARE_EVENTS = [
 ] as const;
 
 /** Whether the participant publishes an unmuted screen share (LiveKit's Track.Source.ScreenShare is 'screen_share'). */
-export function isSharingScreen(p: ParticipantLike): boolean {
+function isSharingScreen(p: ParticipantLike): boolean {
   for (const pub of p.videoTrackPublications?.values() ?? [])
     if (pub.source === 'screen_share' && !pub.isMuted) return true;
   return false;
