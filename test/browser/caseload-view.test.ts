@@ -157,7 +157,17 @@ describe('the caseload page', () => {
       await touch(cdp, line({ x: r.x + r.width - 20, y: r.y + r.height / 2 }, -20, 0, 8));
       await expect.poll(() => region.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
       expect(await page.evaluate(() => window.scrollX)).toBe(0);
-      // A tap on the toggle shows the weeks as a table.
+      // A tap on the toggle shows the weeks as a table. A touch while a swipe's fling still scrolls only stops the
+      // fling (no click, as on a real phone), so first wait until nothing scrolls: two reads four frames apart agree.
+      const positions = () => Promise.all([scrollY(), region.evaluate((e) => e.scrollLeft)]).then((p) => p.join(','));
+      await expect
+        .poll(async () => {
+          const before = await positions();
+          await frames(page);
+          await frames(page);
+          return before === (await positions());
+        })
+        .toBe(true);
       const toggle = page.getByRole('button', { name: 'Show weeks as a table' });
       await toggle.evaluate((e) => e.scrollIntoView({ block: 'center' }));
       await frames(page);
