@@ -19,7 +19,14 @@ import {
 } from '../scripts/lib-analyze.ts';
 import { frameLevels } from '../pacing/levels.ts';
 import { REALISTIC_CONDITIONS, type RealisticTruth } from '../scripts/lib-realistic.ts';
-import { energyVadMetrics, rtpLevels, type Score, score, summarise } from '../scripts/lib-score.ts';
+import {
+  energyVadMetrics,
+  livekitSpeakingFlags,
+  rtpLevels,
+  type Score,
+  score,
+  summarise,
+} from '../scripts/lib-score.ts';
 import { SILERO_FRAME, SILERO_RATE, sileroDecisions, sileroProbabilities } from '../scripts/lib-silero.ts';
 import { readWav } from '../scripts/lib-wav.ts';
 import { generate, pending, plan, REALISTIC_DIR } from '../scripts/make-realistic-set.ts';
@@ -41,7 +48,15 @@ const names = readdirSync(dir)
   .filter((n) => existsSync(join(dir, n, 'truth.json')) && (!values.only || n.includes(values.only)))
   .sort();
 
-const engines = ['attune', 'attune-rtp-levels', 'attune-webrtc', 'attune-speech-band', 'silero', 'energy'] as const;
+const engines = [
+  'attune',
+  'attune-rtp-levels',
+  'attune-webrtc',
+  'attune-livekit-flags',
+  'attune-speech-band',
+  'silero',
+  'energy',
+] as const;
 type Engine = (typeof engines)[number];
 const useSilero = !values['no-silero'];
 const scores = new Map<string, Score[]>();
@@ -49,6 +64,7 @@ const cpu: Record<Engine, { ms: number; audioS: number }> = {
   attune: { ms: 0, audioS: 0 },
   'attune-rtp-levels': { ms: 0, audioS: 0 },
   'attune-webrtc': { ms: 0, audioS: 0 },
+  'attune-livekit-flags': { ms: 0, audioS: 0 },
   'attune-speech-band': { ms: 0, audioS: 0 },
   silero: { ms: 0, audioS: 0 },
   energy: { ms: 0, audioS: 0 },
@@ -100,6 +116,18 @@ for (const name of names) {
       analyzeLevelFrames(frameLevels(t.samples, t.sampleRate, 20), rtpLevels(c.samples, c.sampleRate), 20),
     ),
   );
+  // A LiveKit call where the widget gets only the SFU's speaking flags (isSpeaking) for both parties.
+  put(
+    'attune-livekit-flags',
+    await timed('attune-livekit-flags', audioS, () =>
+      analyzeActivity(
+        livekitSpeakingFlags(t.samples, t.sampleRate),
+        livekitSpeakingFlags(c.samples, c.sampleRate),
+        20,
+        'speaking',
+      ),
+    ),
+  );
   put(
     'attune-speech-band',
     await timed('attune-speech-band', audioS, () =>
@@ -128,7 +156,9 @@ const f = (x: number, d = 2) => x.toFixed(d);
 console.log(
   `${names.length} dialogues; errors vs exact truth. share: points (mean / max); talk: % of each party's talk (mean / max); turn: longest therapist turn s (mean / max); typing overlap: overlap beyond truth s (max)`,
 );
-console.log('condition           engine             n   share          talk %          turn s        excess overlap s');
+console.log(
+  'condition           engine                n   share          talk %          turn s        excess overlap s',
+);
 const summary: Record<string, unknown> = { dialogues: names.length };
 for (const cond of [...REALISTIC_CONDITIONS, 'all']) {
   for (const e of engines) {
@@ -137,7 +167,7 @@ for (const cond of [...REALISTIC_CONDITIONS, 'all']) {
     const s = summarise(list);
     summary[`${e}.${cond}`] = s;
     console.log(
-      `${cond.padEnd(19)} ${e.padEnd(18)} ${String(s.n).padEnd(3)} ${`${f(s.shareMean)} / ${f(s.shareMax)}`.padEnd(14)} ${`${f(s.talkPctMean, 1)} / ${f(s.talkPctMax, 1)}`.padEnd(15)} ${`${f(s.turnMean)} / ${f(s.turnMax)}`.padEnd(13)} ${f(s.excessOverlapMax)}`,
+      `${cond.padEnd(19)} ${e.padEnd(21)} ${String(s.n).padEnd(3)} ${`${f(s.shareMean)} / ${f(s.shareMax)}`.padEnd(14)} ${`${f(s.talkPctMean, 1)} / ${f(s.talkPctMax, 1)}`.padEnd(15)} ${`${f(s.turnMean)} / ${f(s.turnMax)}`.padEnd(13)} ${f(s.excessOverlapMax)}`,
     );
   }
 }

@@ -76,6 +76,23 @@ export interface VadOptions {
    */
   quietSnrDb: number;
 
+  /**
+   * Margins (dB) over the other party's expected echo (the learnt coupling plus leakMarginDb, times the other's
+   * speech), for onsets and held speech, in place of onsetDb and keepDb for that part: the coupling is measured, and
+   * leakMarginDb already covers how much echo varies, so the full margin on top of it took double talk (one party
+   * starting over the other) for echo. Used only over a steady background (background modulation at most
+   * LEAK_BG_MOD_DB, learnt for QUIET_BG_MS): with background talk in the track, the learnt coupling also soaks up
+   * the background talk that goes on while the other speaks, and the full margins keep that out.
+   */
+  leakOnsetDb: number;
+  leakKeepDb: number;
+  /**
+   * Held speech needs the level (three-frame median) to have risen by this much (dB) from a lower point within the
+   * last riseMs: syllables rise out of the dips between them several times a second, while a room's reverberation
+   * after the last word only decays (with a dB or two of noise on it), however slowly. 0 turns the test off.
+   */
+  riseDb: number;
+  riseMs: number;
   /** Echo path delay covered by comparing with the other role's max over its recent frames (ms). */
   leakWindowMs: number;
   /** Decisions use the mean power over this much recent audio (ms): noise fluctuates less, speech hardly changes. */
@@ -110,6 +127,10 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   bgOnsetDb: 6,
   bgKeepDb: 4,
   quietSnrDb: 22,
+  leakOnsetDb: 6,
+  leakKeepDb: 3,
+  riseDb: 4,
+  riseMs: 500,
   leakWindowMs: 160,
   smoothMs: 60,
   floorMedianFrames: 5,
@@ -132,6 +153,8 @@ const QUIET_PAD_MS_PER_DB = 30;
 const QUIET_PAD_MAX_MS = 150;
 const QUIET_BG_MOD_DB = 4;
 const QUIET_BG_MS = 3000;
+/** The reduced echo margins (leakOnsetDb, leakKeepDb) apply over a background that moves at most this much (dB). */
+const LEAK_BG_MOD_DB = 5;
 
 /**
  * Voice activity of one role. Raw frame decisions (level vs adaptive floor plus the other role's leakage)
@@ -174,6 +197,8 @@ export class RoleVad {
   private readonly modRing: Float64Array;
   private modIdx = 0;
   private readonly keepModFrames: number;
+  private readonly onsetModFrames: number;
+  private readonly riseFrames: number;
   /** The options (the background tests read theirs from here). */
   private readonly o: VadOptions;
   /**
@@ -225,7 +250,11 @@ export class RoleVad {
     this.tailDb = opts.tailDb;
     this.o = opts;
     this.keepModFrames = Math.max(1, Math.round(MOD_KEEP_MS / frameMs));
-    this.modRing = new Float64Array(Math.max(this.keepModFrames, Math.round(MOD_ONSET_MS / frameMs))).fill(Number.NaN);
+    this.onsetModFrames = Math.max(1, Math.round(MOD_ONSET_MS / frameMs));
+    this.riseFrames = Math.max(1, Math.round(opts.riseMs / frameMs));
+    this.modRing = new Float64Array(Math.max(this.keepModFrames, this.onsetModFrames, this.riseFrames)).fill(
+      Number.NaN,
+    );
     this.hitMin = Math.min(this.hitAt.length, RoleVad.framesFor(opts.onsetMinMs, frameMs));
     this.recentPow = new Float64Array(Math.max(RoleVad.framesFor(opts.leakWindowMs, frameMs), this.smoothFrames));
     const lags = this.recentPow.length;
@@ -284,6 +313,20 @@ export class RoleVad {
     return hi - lo;
   }
 
+  /** The largest rise (dB) of the three-frame median level over the newest `frames` frames: a level less the lowest before it. */
+  private rise(frames: number): number {
+    const r = this.modRing;
+    const n = r.length;
+    let lo = Number.POSITIVE_INFINITY;
+    let best = 0;
+    for (let k = frames; k >= 1; k--) {
+      const x = r[(this.modIdx - k + n) % n]!;
+      if (x < lo) lo = x;
+      else if (x - lo > best) best = x - lo;
+    }
+    return best;
+  }
+
   /** Mean power of this role over its smoothing frames (smoothMs; call notePower first). */
   smoothedPow(): number {
     const n = this.recentPow.length;
@@ -306,7 +349,11 @@ export class RoleVad {
     const heldPow = this.medianPow3();
     this.modRing[this.modIdx] = 10 * Math.log10(Math.max(heldPow, this.absMinPow));
     this.modIdx = (this.modIdx + 1) % this.modRing.length;
-    const explained = floorPow + (other ? this.leakGain * this.otherLeak(other, pow - floorPow) : 0);
+    const leak = other ? this.leakGain * this.otherLeak(other, pow - floorPow) : 0;
+    // Under a steady background the margins over the echo are the reduced ones (as dB: leakOnsetDb, leakKeepDb).
+    const steadyBg = this.bgMs >= QUIET_BG_MS && this.bgModulationDb <= LEAK_BG_MOD_DB;
+    const onsetBar = this.onsetRatio * floorPow + (steadyBg ? 10 ** (this.o.leakOnsetDb / 10) : this.onsetRatio) * leak;
+    const keepBar = this.keepRatio * floorPow + (steadyBg ? 10 ** (this.o.leakKeepDb / 10) : this.keepRatio) * leak;
     this.endTrimMs = (this.smoothFrames - 1) * dtMs;
     this.pad = this.padMs;
     const quiet = this.o.quietSnrDb - this.talkerDb + floorDb;
@@ -320,22 +367,23 @@ export class RoleVad {
       this.pad += Math.min(QUIET_PAD_MAX_MS, quiet * QUIET_PAD_MS_PER_DB);
     const hit =
       framePow > this.absMinPow &&
-      framePow > this.onsetRatio * explained &&
+      framePow > onsetBar &&
       (this.o.bgOnsetDb === 0 || db > this.bgLevelDb + this.o.bgOnsetDb) &&
       (this.talkerRelDb === 0 || db > this.talkerDb - this.talkerRelDb) &&
       (this.o.modulationDb === 0 ||
-        this.modulation(this.modRing.length, db) >= this.bgModulationDb + this.o.modulationDb);
+        this.modulation(this.onsetModFrames, db) >= this.bgModulationDb + this.o.modulationDb);
     this.hitAt[this.hitIdx] = hit ? tMs - dtMs : Number.NaN;
     this.hitIdx = (this.hitIdx + 1) % this.hitAt.length;
     if (this.open && tMs - dtMs - this.lastRaw <= this.bridgeMs) {
       const held = heldPow;
       const keep =
         held > this.absMinPow &&
-        held > this.keepRatio * explained &&
+        held > keepBar &&
         (this.o.bgKeepDb === 0 || 10 * Math.log10(held + 1e-12) > this.bgLevelDb + this.o.bgKeepDb) &&
         (this.o.keepModulationDb === 0 ||
           this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY) >=
-            this.bgModulationDb + this.o.keepModulationDb);
+            this.bgModulationDb + this.o.keepModulationDb) &&
+        (this.o.riseDb === 0 || this.rise(this.riseFrames) >= this.o.riseDb);
       if (keep) this.noteTalker(db);
       this.step(tMs, dtMs, keep && (this.tailDb === 0 || 10 * Math.log10(pow) > this.talkerDb - this.tailDb));
       return;

@@ -83,3 +83,44 @@ export function summarise(scores: Score[]): Summary {
     excessOverlapMax: max(scores.map((s) => s.excessOverlapSeconds)),
   };
 }
+
+/**
+ * Speaking flags as a LiveKit SFU derives them from the RFC 6464 levels of a published track (its audio-level
+ * observer, default config: active level 35 dBov, 40 % of a 400 ms window, EMA over 2 windows): a window is
+ * active when at least 40 % of its packets are at -35 dBov or louder; its level is the loudest packet's,
+ * weighted by the active fraction; the participant speaks while the smoothed level is at or above -35 dBov.
+ * The flag changes only at the end of each 400 ms window, as `isSpeaking` does in livekit-client. One flag
+ * per frameMs frame.
+ */
+export function livekitSpeakingFlags(samples: Float32Array, sampleRate: number, frameMs = 20): Uint8Array {
+  const ACTIVE_DBOV = 35;
+  const WINDOW_MS = 400;
+  const MIN_ACTIVE_MS = (40 / 100) * WINDOW_MS;
+  const SMOOTH = 2 / (2 + 1);
+  const linear = (dbov: number) => 10 ** (-dbov / 20);
+  const levels = rtpLevels(samples, sampleRate, frameMs);
+  const out = new Uint8Array(levels.length);
+  let smoothed = 0;
+  let speaking = 0;
+  let observed = 0;
+  let active = 0;
+  let loudest = 127;
+  for (let f = 0; f < levels.length; f++) {
+    const dbov = levels[f]! > 0 ? Math.min(127, Math.round(-20 * Math.log10(levels[f]!))) : 127;
+    observed += frameMs;
+    if (dbov <= ACTIVE_DBOV) {
+      active += frameMs;
+      loudest = Math.min(loudest, dbov);
+    }
+    if (observed >= WINDOW_MS) {
+      const weighted = active >= MIN_ACTIVE_MS ? linear(loudest - 20 * Math.log10(active / WINDOW_MS)) : 0;
+      smoothed = active >= MIN_ACTIVE_MS ? smoothed + (weighted - smoothed) * SMOOTH : 0;
+      speaking = smoothed >= linear(ACTIVE_DBOV) ? 1 : 0;
+      observed = 0;
+      active = 0;
+      loudest = 127;
+    }
+    out[f] = speaking;
+  }
+  return out;
+}

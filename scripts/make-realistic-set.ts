@@ -19,7 +19,7 @@ export const REALISTIC_COMMITTED_DIR = join(root, 'test/fixtures/realistic');
 const CACHE_DIR = join(root, 'test/fixtures/.generated/voices');
 
 /** The committed fixtures: the conditions the CI test covers, 40 s each (every one also has the Opus baseline). */
-const COMMITTED: RealisticCondition[] = ['typing', 'quiet-party', 'echo-agc-creep'];
+const COMMITTED: RealisticCondition[] = ['typing', 'quiet-party', 'echo-agc-creep', 'reverb-fan-hum', 'interruptions'];
 
 export interface PlanItem {
   name: string;

@@ -76,8 +76,8 @@ describe('noise floor that follows a creeping gain', () => {
     const creep = (s: number) => (s < 10 ? -60 : -60 + Math.min(16, (s - 10) * 2)) + Math.sin(s * 37) * 0.7;
     const silent = () => -70;
     expect(feed(20, creep, silent).therapistTalkMs).toBe(0);
-    // Without the floor's lift (and the background tests, which also refuse a creep) the creep is talk.
-    const off = { steadyMs: 60_000, modulationDb: 0, keepModulationDb: 0, bgOnsetDb: 0, bgKeepDb: 0 };
+    // Without the floor's lift (and the background and rise tests, which also refuse a creep) the creep is talk.
+    const off = { steadyMs: 60_000, modulationDb: 0, keepModulationDb: 0, bgOnsetDb: 0, bgKeepDb: 0, riseDb: 0 };
     expect(feed(20, creep, silent, { vad: off }).therapistTalkMs).toBeGreaterThan(1000);
   });
 });
@@ -149,6 +149,68 @@ describe('leak test against the other party, coupling learnt per call', () => {
   });
 });
 
+describe('double talk over a measured echo (leakOnsetDb, leakKeepDb)', () => {
+  // A client at -20 dBFS from 6 s; its echo reaches the therapist's track 26 dB down, one frame late, over a steady
+  // room at -60. From 30 s the therapist talks over the client in six 2 s stretches, 11 dB under the client.
+  function tracks(seed: number, therapistTalks: boolean) {
+    const client = speech([[6, 58]], -20, -65, seed + 100);
+    const own = speech(
+      Array.from({ length: 6 }, (_, k): [number, number] => [30 + k * 4, 32 + k * 4]),
+      -31,
+      -90,
+      seed,
+    );
+    const c: number[] = [];
+    const t: number[] = [];
+    let last = -65;
+    for (let f = 0; f < 60 * 50; f++) {
+      const s = (f + 0.5) / 50;
+      const echo = last - 26;
+      last = client(s);
+      const talking = therapistTalks && s >= 30 && s < 54 && (s - 30) % 4 < 2;
+      const voice = talking ? own(s) : -200;
+      c.push(last);
+      t.push(10 * Math.log10(10 ** (-60 / 10) + 10 ** (echo / 10) + 10 ** (voice / 10)));
+    }
+    const at = (x: number[]) => (s: number) => x[Math.floor(s * 50)]!;
+    return [at(t), at(c)] as const;
+  }
+  it('counts double talk that the full margins over the echo explain away, and still not the echo alone', () => {
+    for (const seed of [22, 23, 24]) {
+      const [t, c] = tracks(seed, true);
+      const m = feed(60, t, c).therapistTalkMs;
+      expect(m).toBeGreaterThan(10_500);
+      expect(m).toBeLessThan(13_000);
+      const full = feed(60, t, c, { vad: { leakOnsetDb: 12, leakKeepDb: 9 } }).therapistTalkMs;
+      expect(full).toBeLessThan(m - 2000);
+      const [echoOnly, c2] = tracks(seed, false);
+      expect(feed(60, echoOnly, c2).therapistTalkMs).toBeLessThan(300);
+    }
+  });
+});
+
+describe('rise test: held speech keeps rising out of its dips, a reverberation tail does not', () => {
+  it('a tail decaying 20 dB/s over a fan (4 dB of flutter) after each phrase does not extend it', () => {
+    const phrases: [number, number][] = Array.from({ length: 10 }, (_, k) => [2 + k * 4, 3.5 + k * 4]);
+    const room = () => {
+      const own = speech(phrases, -22, -55, 31);
+      const r = rng(32);
+      return (s: number) => {
+        const fan = -55 + r() * 4 - 2;
+        const p = phrases.find(([, b]) => s >= b && s < b + 2);
+        if (!p) return own(s);
+        return 10 * Math.log10(10 ** (fan / 10) + 10 ** ((-24 - (s - p[1]) * 20) / 10));
+      };
+    };
+    const quiet = () => -70;
+    // 15 s of phrases; each keeps its 60 ms pads and at most a few hundred ms of tail.
+    const risen = feed(45, room(), quiet).therapistTalkMs;
+    expect(risen).toBeLessThan(15_000 + 10 * 600);
+    const held = feed(45, room(), quiet, { vad: { riseDb: 0 } }).therapistTalkMs;
+    expect(held - risen).toBeGreaterThan(10 * 400);
+  });
+});
+
 describe('talker-level gate and reverberation tails', () => {
   it('background talk 14 dB under the client is not the client talking', () => {
     const r = rng(7);
@@ -181,7 +243,7 @@ describe('talker-level gate and reverberation tails', () => {
     const quiet = () => -70;
     const trimmed = feed(35, reverberant, quiet).therapistTalkMs;
     expect(trimmed).toBeLessThan(15_000 + 10 * 150);
-    const untrimmed = feed(35, reverberant, quiet, { vad: { tailDb: 0 } }).therapistTalkMs;
+    const untrimmed = feed(35, reverberant, quiet, { vad: { tailDb: 0, riseDb: 0 } }).therapistTalkMs;
     expect(untrimmed - trimmed).toBeGreaterThan(10 * 100);
   });
 });
@@ -203,7 +265,7 @@ describe('modulation: one voice moves, background talk does not', () => {
     const quiet = () => -70;
     const on = feed(40, quiet, client);
     expect(on.clientTalkMs).toBeLessThan(12_000 + 1000);
-    const off = feed(40, quiet, client, { vad: { modulationDb: 0, keepModulationDb: 0 } });
+    const off = feed(40, quiet, client, { vad: { modulationDb: 0, keepModulationDb: 0, riseDb: 0 } });
     expect(off.clientTalkMs).toBeGreaterThan(12_000 + 5000);
   });
 

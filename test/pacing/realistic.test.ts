@@ -59,3 +59,17 @@ describe('accuracy on committed realistic fixtures', () => {
     });
   }
 });
+
+describe('the rise test on recorded reverberant speech', () => {
+  it('04-reverb-fan-hum: without it the reverberant therapist runs over 6 % long; with it within the goal', () => {
+    const name = '04-reverb-fan-hum';
+    const truth = JSON.parse(readFileSync(join(dir, name, 'truth.json'), 'utf8')) as RealisticTruth;
+    const t = readWav(join(dir, name, 'therapist.wav'));
+    const c = readWav(join(dir, name, 'client.wav'));
+    const expected = truthMetrics(truth);
+    const on = score(analyzeTracks(t.samples, c.samples, t.sampleRate), expected);
+    const off = score(analyzeTracks(t.samples, c.samples, t.sampleRate, { vad: { riseDb: 0 } }), expected);
+    expect(off.therapistTalkPct).toBeGreaterThan(6);
+    expect(on.therapistTalkPct).toBeLessThanOrEqual(GOAL.talkPct);
+  });
+});

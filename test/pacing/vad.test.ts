@@ -126,8 +126,9 @@ describe('voice activity from levels', () => {
   });
 
   it('decides only after its lag: activeAt is final for times older than lagMs', () => {
-    // A perfectly steady level is no voice (the keep test wants the level to move); this test is about timing only.
-    const v = new RoleVad({ ...DEFAULT_VAD_OPTIONS, keepModulationDb: 0 });
+    // A perfectly steady level is no voice (the keep tests want the level to move and rise); this test is about
+    // timing only.
+    const v = new RoleVad({ ...DEFAULT_VAD_OPTIONS, keepModulationDb: 0, riseDb: 0 });
     const lag = RoleVad.lagMs(DEFAULT_VAD_OPTIONS, 20);
     for (let i = 1; i <= 150; i++) {
       const p = i > 50 && i <= 80 ? 1e-2 : 1e-7;
