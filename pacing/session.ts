@@ -17,7 +17,7 @@ export interface PacingSessionOptions {
   cues?: Partial<CueSettings>;
   /** Wall clock in epoch ms, read once at the first frame to place frame times against the schedule. */
   now?: () => number;
-  /** Source kind per role; default 'level' for both. */
+  /** Source kind per role for pushFrame and pushSpeaking (pushMixed decides per frame); default 'level' for both. */
   sources?: { therapist?: SourceKind; client?: SourceKind };
   /** Nominal frame period (ms) assumed for the first frame; default 20. */
   frameMs?: number;
