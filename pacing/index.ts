@@ -29,7 +29,8 @@
  * snapshot().therapistVoiceNow / clientVoiceNow give the newest raw decision for a live dot. A frame gap over
  * 1 s (a throttled background tab) counts as silence. Levels are linear (0..1 of full scale). Each pushLevels costs O(1) and allocates nothing; snapshot()
  * allocates one small object, so call it at UI rate, not per frame. Mixed sources: pass
- * `sources: { therapist: 'level', client: 'speaking' }` and use pushFrame(t, level, speaking ? 1 : 0).
+ * `sources: { therapist: 'level', client: 'speaking' }` and use pushFrame(t, level, speaking ? 1 : 0); sources that
+ * change during the call: pushMixed(t, levelOrFlag, levelOrFlag), a number a level, a boolean a speaking flag.
  */
 export { aggregatesOf, createPacingSession } from './session.ts';
 export type { PacingSession, PacingSessionOptions, PacingSnapshot, SourceKind } from './session.ts';

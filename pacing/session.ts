@@ -17,7 +17,7 @@ export interface PacingSessionOptions {
   cues?: Partial<CueSettings>;
   /** Wall clock in epoch ms, read once at the first frame to place frame times against the schedule. */
   now?: () => number;
-  /** Source kind per role; default 'level' for both. */
+  /** Source kind per role for pushFrame and pushSpeaking (pushMixed decides per frame); default 'level' for both. */
   sources?: { therapist?: SourceKind; client?: SourceKind };
   /** Nominal frame period (ms) assumed for the first frame; default 20. */
   frameMs?: number;
@@ -64,6 +64,12 @@ export interface PacingSession {
   pushLevels(tMs: number, therapistLevel: number, clientLevel: number): void;
   /** Same as pushFrame, for speaking flags (e.g. LiveKit isSpeaking); call on a steady timer, not only on events. */
   pushSpeaking(tMs: number, therapistSpeaking: boolean, clientSpeaking: boolean): void;
+  /**
+   * One frame whose source kind is decided per role and per frame (a live call's sources come and go): a number is
+   * a level as in pushLevels, a boolean a speaking flag taken as is (as a 'speaking' source: no hangover, no minimum
+   * length), whatever `sources` says. `sources` still sets lagMs: leave them at 'level' when levels may come.
+   */
+  pushMixed(tMs: number, therapist: number | boolean, client: number | boolean): void;
   snapshot(): PacingSnapshot;
   /** The newly raised cue, once; null if none is new. */
   takeCue(): Cue | null;
@@ -74,6 +80,63 @@ export interface PacingSession {
   /** Ends the session if needed and returns what is posted to POST /v1/session/pacing. */
   aggregates(): PacingAggregates;
   readonly lagMs: number;
+}
+
+/**
+ * One role's detectors: `vad` for levels and 'activity' decisions, `flags` for speaking flags (no hangover, no
+ * minimum length); the role talks when either says so. Both are fed every frame, the one not given this frame's
+ * kind silence, so it closes its segment as it would for a muted source and keeps its state for when that kind
+ * comes back. A frame is noted for both roles before either is pushed: the leak test reads the other's newest power.
+ */
+class RoleInput {
+  readonly vad: RoleVad;
+  readonly flags: RoleVad;
+  /** The newest frame's kind. */
+  kind: SourceKind = 'level';
+
+  constructor(opts: VadOptions, frameMs: number) {
+    this.vad = new RoleVad(opts, false, frameMs);
+    this.flags = new RoleVad(opts, true, frameMs);
+  }
+
+  /** The frame's power: the level squared, 0 when it gave no level. */
+  private pow(x: number): number {
+    const v = this.kind === 'level' ? Math.max(x, 0) : 0;
+    return v * v;
+  }
+
+  note(kind: SourceKind, x: number): void {
+    this.kind = kind;
+    this.vad.notePower(this.pow(x));
+  }
+
+  /** x: the value noted; the leak test only between two levels (a flag says nothing of what leaks into the other). */
+  push(tMs: number, dtMs: number, x: number, other: RoleInput): void {
+    const k = this.kind;
+    if (k === 'activity') this.vad.pushSpeaking(tMs, dtMs, x >= 0.5);
+    else this.vad.pushLevel(tMs, dtMs, this.pow(x), k === 'level' && other.kind === 'level' ? other.vad : null);
+    this.flags.pushSpeaking(tMs, dtMs, k === 'speaking' && x >= 0.5);
+  }
+
+  /** Nobody is known to speak in [tMs - dtMs, tMs). */
+  hole(tMs: number, dtMs: number): void {
+    this.vad.pushSpeaking(tMs, dtMs, false);
+    this.flags.pushSpeaking(tMs, dtMs, false);
+  }
+
+  activeAt(m: number): boolean {
+    return this.vad.activeAt(m) || this.flags.activeAt(m);
+  }
+
+  flush(): void {
+    this.vad.flush();
+    this.flags.flush();
+  }
+
+  /** The newest frame's raw decision. */
+  voiceNow(): boolean {
+    return (this.kind === 'speaking' ? this.flags : this.vad).rawActive;
+  }
 }
 
 /** Longer frame gaps (throttled timers, a stalled tab) are counted as silence beyond this. */
@@ -90,8 +153,8 @@ class Session implements PacingSession {
   private readonly frameMs: number;
   private readonly tKind: SourceKind;
   private readonly cKind: SourceKind;
-  private readonly tVad: RoleVad;
-  private readonly cVad: RoleVad;
+  private readonly t: RoleInput;
+  private readonly c: RoleInput;
   private readonly conv: Conversation;
   private readonly policy: CuePolicy;
   private readonly now: () => number;
@@ -121,8 +184,8 @@ class Session implements PacingSession {
     this.frameMs = options.frameMs ?? 20;
     this.tKind = options.sources?.therapist ?? 'level';
     this.cKind = options.sources?.client ?? 'level';
-    this.tVad = new RoleVad(vadOpts, this.tKind === 'speaking', this.frameMs);
-    this.cVad = new RoleVad(vadOpts, this.cKind === 'speaking', this.frameMs);
+    this.t = new RoleInput(vadOpts, this.frameMs);
+    this.c = new RoleInput(vadOpts, this.frameMs);
     this.lagMs = this.tKind !== 'speaking' || this.cKind !== 'speaking' ? RoleVad.lagMs(vadOpts, this.frameMs) : 0;
     this.conv = new Conversation(convOpts);
     this.policy = new CuePolicy(cueSettings);
@@ -140,9 +203,7 @@ class Session implements PacingSession {
     while (this.processedTo < to) {
       const step = Math.min(to - this.processedTo, maxStep);
       const mid = this.processedTo + step / 2;
-      const t = this.tVad.activeAt(mid);
-      const c = this.cVad.activeAt(mid);
-      this.conv.advance(this.processedTo - this.t0, step, t, c);
+      this.conv.advance(this.processedTo - this.t0, step, this.t.activeAt(mid), this.c.activeAt(mid));
       this.processedTo += step;
       if (this.processedTo >= this.nextCueEval) {
         this.nextCueEval = this.processedTo + CUE_EVAL_MS;
@@ -161,6 +222,29 @@ class Session implements PacingSession {
   }
 
   pushFrame(tMs: number, therapist: number, client: number): void {
+    this.frame(tMs, this.tKind, therapist, this.cKind, client);
+  }
+
+  pushLevels(tMs: number, therapistLevel: number, clientLevel: number): void {
+    this.frame(tMs, 'level', therapistLevel, 'level', clientLevel);
+  }
+
+  pushSpeaking(tMs: number, therapistSpeaking: boolean, clientSpeaking: boolean): void {
+    this.frame(tMs, this.tKind, +therapistSpeaking, this.cKind, +clientSpeaking);
+  }
+
+  pushMixed(tMs: number, therapist: number | boolean, client: number | boolean): void {
+    this.frame(
+      tMs,
+      typeof therapist === 'boolean' ? 'speaking' : 'level',
+      +therapist,
+      typeof client === 'boolean' ? 'speaking' : 'level',
+      +client,
+    );
+  }
+
+  /** One frame; a role's value is a level ('level') or a decision, >= 0.5 speaking ('activity', 'speaking'). */
+  private frame(tMs: number, tKind: SourceKind, therapist: number, cKind: SourceKind, client: number): void {
     if (this.ended || !Number.isFinite(tMs)) return;
     let dt: number;
     if (!this.started) {
@@ -177,29 +261,15 @@ class Session implements PacingSession {
     this.lastT = tMs;
     if (dt > MAX_FRAME_MS) {
       // A hole: nobody is known to speak in it. Close segments before it, then feed a normal-length frame.
-      this.tVad.pushSpeaking(tMs - this.frameMs, dt - this.frameMs, false);
-      this.cVad.pushSpeaking(tMs - this.frameMs, dt - this.frameMs, false);
+      this.t.hole(tMs - this.frameMs, dt - this.frameMs);
+      this.c.hole(tMs - this.frameMs, dt - this.frameMs);
       dt = this.frameMs;
     }
-    const tLevel = this.tKind === 'level';
-    const cLevel = this.cKind === 'level';
-    const tv = Math.max(therapist, 0);
-    const cv = Math.max(client, 0);
-    if (tLevel) this.tVad.notePower(tv * tv);
-    if (cLevel) this.cVad.notePower(cv * cv);
-    if (tLevel) this.tVad.pushLevel(tMs, dt, tv * tv, cLevel ? this.cVad : null);
-    else this.tVad.pushSpeaking(tMs, dt, therapist >= 0.5);
-    if (cLevel) this.cVad.pushLevel(tMs, dt, cv * cv, tLevel ? this.tVad : null);
-    else this.cVad.pushSpeaking(tMs, dt, client >= 0.5);
+    this.t.note(tKind, therapist);
+    this.c.note(cKind, client);
+    this.t.push(tMs, dt, therapist, this.c);
+    this.c.push(tMs, dt, client, this.t);
     this.advanceTo(tMs - this.lagMs, MAX_FRAME_MS);
-  }
-
-  pushLevels(tMs: number, therapistLevel: number, clientLevel: number): void {
-    this.pushFrame(tMs, therapistLevel, clientLevel);
-  }
-
-  pushSpeaking(tMs: number, therapistSpeaking: boolean, clientSpeaking: boolean): void {
-    this.pushFrame(tMs, therapistSpeaking ? 1 : 0, clientSpeaking ? 1 : 0);
   }
 
   end(tMs?: number): void {
@@ -207,8 +277,8 @@ class Session implements PacingSession {
     this.ended = true;
     if (!this.started) return;
     const to = tMs !== undefined && tMs > this.lastT ? tMs : this.lastT;
-    this.tVad.flush();
-    this.cVad.flush();
+    this.t.flush();
+    this.c.flush();
     this.advanceTo(to, this.frameMs);
   }
 
@@ -237,8 +307,8 @@ class Session implements PacingSession {
       longestSilenceMs: conv.longestSilenceMs,
       therapistSpeaking: conv.therapistSpeaking,
       clientSpeaking: conv.clientSpeaking,
-      therapistVoiceNow: this.tVad.rawActive,
-      clientVoiceNow: this.cVad.rawActive,
+      therapistVoiceNow: this.t.voiceNow(),
+      clientVoiceNow: this.c.voiceNow(),
       cue: this.visible,
       cuesShown: this.policy.count,
       lagMs: this.lagMs,

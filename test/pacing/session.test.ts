@@ -151,3 +151,93 @@ describe('pacing session', () => {
     expect(lv.overlapCount).toBe(truth.overlapCount);
   });
 });
+
+/** A 20 ms level frame f: speech in syllables (200 ms, 60 ms dips) or a quiet noise bed. */
+const voice = (f: number, speaking: boolean) =>
+  speaking ? levelFromDb(f % 13 < 10 ? -20 + ((f * 7) % 6) : -32) : levelFromDb(-65 + (f % 3) * 0.5);
+
+describe('pacing session, source kind per frame (pushMixed)', () => {
+  it('counts a flag exactly as flagged: no hangover and no minimum length, as a speaking session', () => {
+    // Client flags: 3 s on, 2 s off, five times; then a 100 ms gap inside a turn and a lone 40 ms blip.
+    const flag = (ms: number) =>
+      (ms < 25_000 && ms % 5000 < 3000) ||
+      (ms >= 26_000 && ms < 28_000 && !(ms >= 27_000 && ms < 27_100)) ||
+      (ms >= 29_000 && ms < 29_040);
+    const mixed = createPacingSession({ now: () => 0 });
+    const fixed = createPacingSession({ now: () => 0, sources: { therapist: 'level', client: 'speaking' } });
+    for (let f = 1; f <= 1600; f++) {
+      const ms = (f - 1) * 20; // the frame covers [ms, ms + 20)
+      mixed.pushMixed(f * 20, voice(f, false), flag(ms));
+      fixed.pushSpeaking(f * 20, false, flag(ms));
+    }
+    const a = mixed.aggregates();
+    // 15 + 1.9 + 0.04: a hangover would bridge the 100 ms gap (17.04), a minimum length drop the blip (16.9).
+    expect(a.clientTalkSeconds).toBe(16.94);
+    expect(a.therapistTalkSeconds).toBe(0);
+    expect(a).toEqual(fixed.aggregates());
+  });
+
+  it('keeps counting a role whose source switches from flags to levels and back', () => {
+    const s = createPacingSession({ now: () => 0 });
+    for (let f = 1; f <= 1500; f++) {
+      const sec = (f - 1) / 50;
+      // Flags until 10 s (talk 2-6 s), levels until 20 s (talk 12-18 s), flags again (talk 22-25 s).
+      const client =
+        sec < 10 ? sec >= 2 && sec < 6 : sec < 20 ? voice(f, sec >= 12 && sec < 18) : sec >= 22 && sec < 25;
+      s.pushMixed(f * 20, voice(f, false), client);
+    }
+    const a = s.aggregates();
+    // Levels add up to the pads (60 ms each side) and lose up to a syllable dip at the end.
+    expect(a.clientTalkSeconds).toBeGreaterThan(4 + 6 - 0.2 + 3);
+    expect(a.clientTalkSeconds).toBeLessThan(4 + 6 + 0.2 + 3);
+    expect(a.clientTurns).toBe(3);
+  });
+
+  it('joins a turn that goes on across a switch from levels to a flag', () => {
+    const s = createPacingSession({ now: () => 0 });
+    for (let f = 1; f <= 750; f++) {
+      const sec = (f - 1) / 50;
+      // The client talks 2-12 s: by levels until 7 s, then only a flag is left (the track went away).
+      const client = sec < 7 ? voice(f, sec >= 2) : sec < 12;
+      s.pushMixed(f * 20, voice(f, false), client);
+    }
+    const a = s.aggregates();
+    expect(a.clientTalkSeconds).toBeGreaterThan(9.9);
+    expect(a.clientTalkSeconds).toBeLessThan(10.2);
+    expect(a.clientTurns).toBe(1);
+    expect(a.longestTherapistTurnSeconds).toBe(0);
+  });
+
+  it("tests leakage only between two levels: with the therapist as a flag, their echo in the client's track counts", () => {
+    // The therapist talks 2-12 s; their voice reaches the client's track 20 dB down (residual echo).
+    const run = (therapistAsFlag: boolean) => {
+      const s = createPacingSession({ now: () => 0 });
+      for (let f = 1; f <= 750; f++) {
+        const sec = (f - 1) / 50;
+        const talks = sec >= 2 && sec < 12;
+        const t = voice(f, talks);
+        const echo = talks ? t * 0.1 : 0;
+        const c = Math.sqrt(voice(f, false) ** 2 + echo * echo);
+        s.pushMixed(f * 20, therapistAsFlag ? talks : t, c);
+      }
+      return s.aggregates();
+    };
+    const levels = run(false);
+    expect(levels.therapistTalkSeconds).toBeGreaterThan(9.9);
+    expect(levels.clientTalkSeconds).toBeLessThan(0.5); // explained by the therapist's level
+    const flag = run(true);
+    expect(flag.therapistTalkSeconds).toBe(10);
+    expect(flag.clientTalkSeconds).toBeGreaterThan(8); // nothing to explain it with: counted as the client's
+  });
+
+  it('shows the newest frame of the kind given as "voice now"', () => {
+    const s = createPacingSession({ now: () => 0 });
+    for (let f = 1; f <= 100; f++) s.pushMixed(f * 20, voice(f, false), voice(f, false));
+    for (let f = 101; f <= 110; f++) s.pushMixed(f * 20, voice(f, true), true);
+    expect(s.snapshot()).toMatchObject({ therapistVoiceNow: true, clientVoiceNow: true });
+    s.pushMixed(111 * 20, voice(111, true), false);
+    expect(s.snapshot().clientVoiceNow).toBe(false);
+    s.pushMixed(112 * 20, voice(112, true), voice(112, false));
+    expect(s.snapshot().clientVoiceNow).toBe(false);
+  });
+});

@@ -6,7 +6,7 @@ import {
   type PacingSessionOptions,
   type PacingSnapshot,
 } from '../../../pacing/index.ts';
-import { rolePower, tracksOf, type Role, type RoleSource, type Sources } from './role-sources.ts';
+import { roleLevelOrFlag, tracksOf, type Role, type RoleSource, type Sources } from './role-sources.ts';
 import { createTrackAnalysers, type TrackAnalysers } from './track-analysers.ts';
 
 /** Main-thread cost of the level ticks, for the bench and the `pacing` event. */
@@ -57,7 +57,8 @@ export interface PacingMeter {
 
 /**
  * Feeds the pacing engine from live audio: every periodMs it reads both roles' levels (sum of powers over each
- * role's sources) and pushes one frame; it hands new cues over at once and a snapshot about once a second.
+ * role's sources), or a role's speaking flag where no level can be read, and pushes one frame; it hands new cues
+ * over at once and a snapshot about once a second.
  */
 export function createPacingMeter(opts: PacingMeterOptions): PacingMeter {
   const { win } = opts;
@@ -101,9 +102,11 @@ export function createPacingMeter(opts: PacingMeterOptions): PacingMeter {
       nextUi = t0;
     }
     const now = epoch();
-    const tp = rolePower(sources.local, analysers, now);
-    const cp = rolePower(sources.remote, analysers, now);
-    session.pushLevels(t0, Math.sqrt(tp), Math.sqrt(cp));
+    session.pushMixed(
+      t0,
+      roleLevelOrFlag(sources.local, analysers, now),
+      roleLevelOrFlag(sources.remote, analysers, now),
+    );
     const cue = session.takeCue();
     if (cue) opts.onCue(cue);
     const dt = perf.now() - t0;

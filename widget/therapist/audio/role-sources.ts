@@ -12,42 +12,46 @@ export interface RoleSource {
   receiver?: ReceiverLike | undefined;
   /** True while the source is muted (its publication, not only track.enabled). */
   muted?: () => boolean;
-  /** A speaking flag (LiveKit `isSpeaking`): used only when no level can be read from the track. */
+  /** A speaking flag (LiveKit `isSpeaking`): used when no level can be read from the track (roleLevelOrFlag). */
   speaking?: () => boolean;
 }
 
 export type Role = 'local' | 'remote';
 export type Sources = Record<Role, RoleSource[]>;
 
-/** The level of a speaking flag when nothing better is known: a usual speech level (-20 dBFS). */
-export const SPEAKING_POWER = 0.01;
-
 /**
- * The stand-in level of a speaking flag at a time: -20 dBFS in syllables of 200 ms with 60 ms dips 13 dB lower. The
- * engine takes a level that never varies for a fan or a hum and lifts its noise floor to it (pacing/vad.ts),
- * so a flat stand-in would stop counting as speech after about a second.
+ * The role now, for PacingSession.pushMixed: the RMS level of its sources' summed power (what a mixer of their
+ * audio would give), or a speaking flag when no source gives a level. Per source: the receiver's packet level, else
+ * the track's analyser while the AudioContext runs, else its speaking flag. Muted, disabled and ended sources are
+ * silent.
  */
-export function speakingPower(nowEpochMs: number): number {
-  return nowEpochMs % 260 < 200 ? SPEAKING_POWER : SPEAKING_POWER / 20;
-}
-
-/**
- * The role's power now. Per source: packet level of the receiver, else the track's analyser while the
- * AudioContext runs, else the speaking flag. Muted, disabled and ended sources are silent.
- */
-export function rolePower(sources: readonly RoleSource[], analysers: TrackAnalysers, nowEpochMs: number): number {
+export function roleLevelOrFlag(
+  sources: readonly RoleSource[],
+  analysers: TrackAnalysers,
+  nowEpochMs: number,
+): number | boolean {
   let sum = 0;
+  let levels = false;
+  let flags = false;
+  let speaking = false;
   const running = analysers.running();
   for (const s of sources) {
     if (s.muted?.()) continue;
     const t = s.track;
     if (t && (t.readyState === 'ended' || !t.enabled)) continue;
-    const rp = s.receiver ? receiverPower(s.receiver, nowEpochMs) : null;
-    if (rp !== null) sum += rp;
-    else if (t && running) sum += analysers.power(t);
-    else if (s.speaking?.()) sum += speakingPower(nowEpochMs);
+    const p = (s.receiver ? receiverPower(s.receiver, nowEpochMs) : null) ?? (t && running ? analysers.power(t) : null);
+    if (p !== null) {
+      levels = true;
+      sum += p;
+    } else if (s.speaking) {
+      flags = true;
+      if (s.speaking()) speaking = true;
+    }
   }
-  return sum;
+  // With levels and flags both (one participant heard, another not yet subscribed), a flag that is on wins: the
+  // role talks when any of its people does, and the levels cannot hear that one. A flag that is off says nothing
+  // about the others, so their levels decide.
+  return speaking || (flags && !levels) ? speaking : Math.sqrt(sum);
 }
 
 /** Every track of the sources (for TrackAnalysers.sync; a receiver's track too, read when it gives no levels). */

@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   audioInput,
   isAudioInput,
-  rolePower,
-  speakingPower,
-  SPEAKING_POWER,
+  roleLevelOrFlag,
   tracksOf,
 } from '../../../../widget/therapist/audio/role-sources.ts';
 import { receiverPower } from '../../../../widget/therapist/audio/rtp-level.ts';
@@ -23,18 +21,24 @@ const receiver = (entries: Array<{ audioLevel?: number; timestamp: number }>) =>
   track: track('r'),
 });
 
+/** The role's level as power (the level squared), or its flag. */
+const power = (x: number | boolean) => (typeof x === 'number' ? x * x : x);
+
 describe('role levels', () => {
-  it("sums the powers of a role's sources (several remote participants)", () => {
+  it("sums the powers of a role's sources (several remote participants) and gives the RMS level", () => {
     const a = analysers({ a: 0.01, b: 0.0025 });
-    expect(rolePower([{ track: track('a') }, { track: track('b') }], a, NOW)).toBeCloseTo(0.0125);
-    expect(rolePower([], a, NOW)).toBe(0);
+    expect(power(roleLevelOrFlag([{ track: track('a') }, { track: track('b') }], a, NOW))).toBeCloseTo(0.0125);
+    expect(roleLevelOrFlag([{ track: track('a') }], a, NOW)).toBeCloseTo(0.1);
+    expect(roleLevelOrFlag([], a, NOW)).toBe(0);
   });
 
   it('counts muted, disabled and ended sources as silent', () => {
     const a = analysers({ a: 0.01 });
-    expect(rolePower([{ track: track('a'), muted: () => true }], a, NOW)).toBe(0);
-    expect(rolePower([{ track: track('a', { enabled: false }) }], a, NOW)).toBe(0);
-    expect(rolePower([{ track: track('a', { readyState: 'ended' }) }], a, NOW)).toBe(0);
+    const speaking = () => true;
+    expect(roleLevelOrFlag([{ track: track('a'), muted: () => true, speaking }], a, NOW)).toBe(0);
+    expect(roleLevelOrFlag([{ track: track('a', { enabled: false }), speaking }], a, NOW)).toBe(0);
+    expect(roleLevelOrFlag([{ track: track('a', { readyState: 'ended' }), speaking }], a, NOW)).toBe(0);
+    expect(roleLevelOrFlag([{ muted: () => true, speaking }], a, NOW)).toBe(0);
   });
 
   it("prefers the receiver's packet levels; falls back to the track when it gives none", () => {
@@ -43,24 +47,31 @@ describe('role levels', () => {
       { audioLevel: 0.1, timestamp: NOW - 20 },
       { audioLevel: 0.2, timestamp: NOW - 30 },
     ]);
-    expect(rolePower([{ track: fresh.track, receiver: fresh }], a, NOW)).toBeCloseTo(0.04);
+    expect(power(roleLevelOrFlag([{ track: fresh.track, receiver: fresh }], a, NOW))).toBeCloseTo(0.04);
     const none = receiver([]);
-    expect(rolePower([{ track: none.track, receiver: none }], a, NOW)).toBe(0.5);
+    expect(power(roleLevelOrFlag([{ track: none.track, receiver: none }], a, NOW))).toBeCloseTo(0.5);
   });
 
-  it('gives a speaking flag the level of speech in syllables, not a steady level the engine would take for noise', () => {
-    const levels = Array.from({ length: 260 }, (_, ms) => speakingPower(NOW + ms));
-    expect(Math.max(...levels)).toBe(SPEAKING_POWER);
-    expect(levels.filter((p) => p === SPEAKING_POWER)).toHaveLength(200);
-    expect(Math.min(...levels)).toBeLessThan(SPEAKING_POWER / 10);
-  });
-
-  it('uses the speaking flag only when no level can be read', () => {
+  it('gives the speaking flag, as a flag, only when no source gives a level', () => {
     const speaking = { track: track('a'), speaking: () => true };
-    expect(rolePower([speaking], analysers({ a: 0.0001 }), NOW)).toBe(0.0001);
-    expect(rolePower([speaking], analysers({ a: 0.0001 }, false), NOW)).toBe(speakingPower(NOW));
-    expect(rolePower([{ speaking: () => true }], analysers({}), NOW)).toBe(speakingPower(NOW));
-    expect(rolePower([{ speaking: () => false }], analysers({}), NOW)).toBe(0);
+    expect(power(roleLevelOrFlag([speaking], analysers({ a: 0.0001 }), NOW))).toBeCloseTo(0.0001);
+    // The AudioContext is not running (no user gesture yet) and there are no packet levels: the flag.
+    expect(roleLevelOrFlag([speaking], analysers({ a: 0.0001 }, false), NOW)).toBe(true);
+    expect(roleLevelOrFlag([{ speaking: () => true }], analysers({}), NOW)).toBe(true);
+    expect(roleLevelOrFlag([{ speaking: () => false }], analysers({}), NOW)).toBe(false);
+    expect(roleLevelOrFlag([{ speaking: () => false }, { speaking: () => true }], analysers({}), NOW)).toBe(true);
+    // A track whose level cannot be read and no flag: silence, as before any source exists.
+    expect(roleLevelOrFlag([{ track: track('a') }], analysers({}, false), NOW)).toBe(0);
+  });
+
+  it('with levels and flags both, a speaking flag wins and a silent one leaves the levels to decide', () => {
+    const heard = { track: track('a') };
+    let on = true;
+    const notYetSubscribed = { speaking: () => on };
+    const a = analysers({ a: 0.0004 });
+    expect(roleLevelOrFlag([heard, notYetSubscribed], a, NOW)).toBe(true);
+    on = false;
+    expect(roleLevelOrFlag([heard, notYetSubscribed], a, NOW)).toBeCloseTo(0.02);
   });
 
   it('lists every track for the analysers', () => {
