@@ -66,8 +66,9 @@ export interface PacingSession {
   pushSpeaking(tMs: number, therapistSpeaking: boolean, clientSpeaking: boolean): void;
   /**
    * One frame whose source kind is decided per role and per frame (a live call's sources come and go): a number is
-   * a level as in pushLevels, a boolean a speaking flag taken as is (as a 'speaking' source: no hangover, no minimum
-   * length), whatever `sources` says. `sources` still sets lagMs: leave them at 'level' when levels may come.
+   * a level as in pushLevels, a boolean a speaking flag, whatever `sources` says. A flag is taken as is but through
+   * the level detector's hangover and minimum length (bridgeMs, minSpeechMs) unless `sources` makes the role
+   * 'speaking'; `sources` also sets lagMs: leave them at 'level' when levels may come.
    */
   pushMixed(tMs: number, therapist: number | boolean, client: number | boolean): void;
   snapshot(): PacingSnapshot;
@@ -83,20 +84,17 @@ export interface PacingSession {
 }
 
 /**
- * One role's detectors: `vad` for levels and 'activity' decisions, `flags` for speaking flags (no hangover, no
- * minimum length); the role talks when either says so. Both are fed every frame, the one not given this frame's
- * kind silence, so it closes its segment as it would for a muted source and keeps its state for when that kind
- * comes back. A frame is noted for both roles before either is pushed: the leak test reads the other's newest power.
+ * One role's detector and the kind of its newest frame. A live call's sources come and go, so the kind may change
+ * from frame to frame: levels go through the level tests, flags and decisions are taken as they are (through the
+ * same hangover and minimum length unless the role was created as 'speaking'). Both roles are noted before either
+ * is pushed: the leak test reads the other's newest power.
  */
 class RoleInput {
   readonly vad: RoleVad;
-  readonly flags: RoleVad;
-  /** The newest frame's kind. */
   kind: SourceKind = 'level';
 
-  constructor(opts: VadOptions, frameMs: number) {
-    this.vad = new RoleVad(opts, false, frameMs);
-    this.flags = new RoleVad(opts, true, frameMs);
+  constructor(opts: VadOptions, speakingOnly: boolean, frameMs: number) {
+    this.vad = new RoleVad(opts, speakingOnly, frameMs);
   }
 
   /** The frame's power: the level squared, 0 when it gave no level. */
@@ -112,30 +110,8 @@ class RoleInput {
 
   /** x: the value noted; the leak test only between two levels (a flag says nothing of what leaks into the other). */
   push(tMs: number, dtMs: number, x: number, other: RoleInput): void {
-    const k = this.kind;
-    if (k === 'activity') this.vad.pushSpeaking(tMs, dtMs, x >= 0.5);
-    else this.vad.pushLevel(tMs, dtMs, this.pow(x), k === 'level' && other.kind === 'level' ? other.vad : null);
-    this.flags.pushSpeaking(tMs, dtMs, k === 'speaking' && x >= 0.5);
-  }
-
-  /** Nobody is known to speak in [tMs - dtMs, tMs). */
-  hole(tMs: number, dtMs: number): void {
-    this.vad.pushSpeaking(tMs, dtMs, false);
-    this.flags.pushSpeaking(tMs, dtMs, false);
-  }
-
-  activeAt(m: number): boolean {
-    return this.vad.activeAt(m) || this.flags.activeAt(m);
-  }
-
-  flush(): void {
-    this.vad.flush();
-    this.flags.flush();
-  }
-
-  /** The newest frame's raw decision. */
-  voiceNow(): boolean {
-    return (this.kind === 'speaking' ? this.flags : this.vad).rawActive;
+    if (this.kind !== 'level') this.vad.pushSpeaking(tMs, dtMs, x >= 0.5);
+    else this.vad.pushLevel(tMs, dtMs, this.pow(x), other.kind === 'level' ? other.vad : null);
   }
 }
 
@@ -184,8 +160,8 @@ class Session implements PacingSession {
     this.frameMs = options.frameMs ?? 20;
     this.tKind = options.sources?.therapist ?? 'level';
     this.cKind = options.sources?.client ?? 'level';
-    this.t = new RoleInput(vadOpts, this.frameMs);
-    this.c = new RoleInput(vadOpts, this.frameMs);
+    this.t = new RoleInput(vadOpts, this.tKind === 'speaking', this.frameMs);
+    this.c = new RoleInput(vadOpts, this.cKind === 'speaking', this.frameMs);
     this.lagMs = this.tKind !== 'speaking' || this.cKind !== 'speaking' ? RoleVad.lagMs(vadOpts, this.frameMs) : 0;
     this.conv = new Conversation(convOpts);
     this.policy = new CuePolicy(cueSettings);
@@ -203,7 +179,7 @@ class Session implements PacingSession {
     while (this.processedTo < to) {
       const step = Math.min(to - this.processedTo, maxStep);
       const mid = this.processedTo + step / 2;
-      this.conv.advance(this.processedTo - this.t0, step, this.t.activeAt(mid), this.c.activeAt(mid));
+      this.conv.advance(this.processedTo - this.t0, step, this.t.vad.activeAt(mid), this.c.vad.activeAt(mid));
       this.processedTo += step;
       if (this.processedTo >= this.nextCueEval) {
         this.nextCueEval = this.processedTo + CUE_EVAL_MS;
@@ -261,8 +237,8 @@ class Session implements PacingSession {
     this.lastT = tMs;
     if (dt > MAX_FRAME_MS) {
       // A hole: nobody is known to speak in it. Close segments before it, then feed a normal-length frame.
-      this.t.hole(tMs - this.frameMs, dt - this.frameMs);
-      this.c.hole(tMs - this.frameMs, dt - this.frameMs);
+      this.t.vad.pushSpeaking(tMs - this.frameMs, dt - this.frameMs, false);
+      this.c.vad.pushSpeaking(tMs - this.frameMs, dt - this.frameMs, false);
       dt = this.frameMs;
     }
     this.t.note(tKind, therapist);
@@ -277,8 +253,8 @@ class Session implements PacingSession {
     this.ended = true;
     if (!this.started) return;
     const to = tMs !== undefined && tMs > this.lastT ? tMs : this.lastT;
-    this.t.flush();
-    this.c.flush();
+    this.t.vad.flush();
+    this.c.vad.flush();
     this.advanceTo(to, this.frameMs);
   }
 
@@ -307,8 +283,8 @@ class Session implements PacingSession {
       longestSilenceMs: conv.longestSilenceMs,
       therapistSpeaking: conv.therapistSpeaking,
       clientSpeaking: conv.clientSpeaking,
-      therapistVoiceNow: this.t.voiceNow(),
-      clientVoiceNow: this.c.voiceNow(),
+      therapistVoiceNow: this.t.vad.rawActive,
+      clientVoiceNow: this.c.vad.rawActive,
       cue: this.visible,
       cuesShown: this.policy.count,
       lagMs: this.lagMs,

@@ -157,7 +157,7 @@ const voice = (f: number, speaking: boolean) =>
   speaking ? levelFromDb(f % 13 < 10 ? -20 + ((f * 7) % 6) : -32) : levelFromDb(-65 + (f % 3) * 0.5);
 
 describe('pacing session, source kind per frame (pushMixed)', () => {
-  it('counts a flag exactly as flagged: no hangover and no minimum length, as a speaking session', () => {
+  it('counts flags through the hangover and minimum length in a level session, exactly in a speaking session', () => {
     // Client flags: 3 s on, 2 s off, five times; then a 100 ms gap inside a turn and a lone 40 ms blip.
     const flag = (ms: number) =>
       (ms < 25_000 && ms % 5000 < 3000) ||
@@ -170,11 +170,12 @@ describe('pacing session, source kind per frame (pushMixed)', () => {
       mixed.pushMixed(f * 20, voice(f, false), flag(ms));
       fixed.pushSpeaking(f * 20, false, flag(ms));
     }
+    // 15 + 2 - 0.1 + 0.04 as flagged. A session made for levels bridges the 100 ms gap (300 ms hangover) and drops
+    // the 40 ms blip (100 ms minimum): 17.0. LiveKit's flags change at most every 400 ms, so they lose nothing.
     const a = mixed.aggregates();
-    // 15 + 1.9 + 0.04: a hangover would bridge the 100 ms gap (17.04), a minimum length drop the blip (16.9).
-    expect(a.clientTalkSeconds).toBe(16.94);
+    expect(a.clientTalkSeconds).toBe(17);
     expect(a.therapistTalkSeconds).toBe(0);
-    expect(a).toEqual(fixed.aggregates());
+    expect(fixed.aggregates().clientTalkSeconds).toBe(16.94);
   });
 
   it('keeps counting a role whose source switches from flags to levels and back', () => {
