@@ -116,7 +116,8 @@ for (const name of names) {
       analyzeLevelFrames(frameLevels(t.samples, t.sampleRate, 20), rtpLevels(c.samples, c.sampleRate), 20),
     ),
   );
-  // A LiveKit call where the widget gets only the SFU's speaking flags (isSpeaking) for both parties.
+  // A LiveKit call where only the SFU's speaking flags (isSpeaking) are known for both parties, counted as flagged
+  // (a 'speaking' session; the widget's level session would bridge gaps under 300 ms, which 400 ms flags do not have).
   put(
     'attune-livekit-flags',
     await timed('attune-livekit-flags', audioS, () =>

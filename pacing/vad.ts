@@ -153,20 +153,28 @@ const QUIET_PAD_MS_PER_DB = 30;
 const QUIET_PAD_MAX_MS = 150;
 const QUIET_BG_MOD_DB = 4;
 const QUIET_BG_MS = 3000;
-/** The reduced echo margins (leakOnsetDb, leakKeepDb) apply over a background that moves at most this much (dB). */
+/**
+ * The reduced echo margins (leakOnsetDb, leakKeepDb) apply over a background that moves at most this much (dB),
+ * once learnt long enough to have reached it: the background modulation starts at 0 and climbs BG_STEP a frame, so
+ * it cannot show background talk (5–10 dB) before LEAK_BG_MOD_DB / BG_STEP frames (5 s of 20 ms frames).
+ */
 const LEAK_BG_MOD_DB = 5;
 
 /**
  * Voice activity of one role. Raw frame decisions (level vs adaptive floor plus the other role's leakage)
  * are closed into segments with a hangover (`bridgeMs`) and a minimum length. Decisions are final after
- * `lagMs()`; `activeAt(m)` answers for any time at least that far in the past. Speaking-only sources
- * (booleans) use the same segment machine with no bridging, so the timeline downstream is uniform.
+ * `lagMs()`; `activeAt(m)` answers for any time at least that far in the past. Speaking flags (booleans) use the
+ * same segment machine (with no bridging when the role is speaking-only), so the timeline downstream is uniform.
  */
 export class RoleVad {
   readonly floor: NoiseFloor;
   private readonly floorBiasDb: number;
   private readonly onsetRatio: number;
   private readonly keepRatio: number;
+  private readonly leakOnsetRatio: number;
+  private readonly leakKeepRatio: number;
+  /** How long the background must have been learnt before the reduced echo margins apply (ms; LEAK_BG_MOD_DB). */
+  private readonly leakBgMs: number;
   private readonly absMinPow: number;
   private leakGain: number;
   private readonly leakLearn: boolean;
@@ -193,7 +201,7 @@ export class RoleVad {
   talkerDb = Number.NEGATIVE_INFINITY;
   private readonly talkerRelDb: number;
   private readonly tailDb: number;
-  /** Three-frame median levels (dB) of the last MOD_ONSET_MS, for the modulation tests. */
+  /** Three-frame median levels (dB) of the longest of the modulation and rise windows, for those tests. */
   private readonly modRing: Float64Array;
   private modIdx = 0;
   private readonly keepModFrames: number;
@@ -236,6 +244,9 @@ export class RoleVad {
     this.onsetRatio = 10 ** (opts.onsetDb / 10);
 
     this.keepRatio = 10 ** (opts.keepDb / 10);
+    this.leakOnsetRatio = 10 ** (opts.leakOnsetDb / 10);
+    this.leakKeepRatio = 10 ** (opts.leakKeepDb / 10);
+    this.leakBgMs = (LEAK_BG_MOD_DB / BG_STEP) * frameMs;
     this.absMinPow = 10 ** (opts.absoluteMinDb / 10);
     this.leakGain = 10 ** (opts.leakCouplingDb / 10);
     this.leakLearn = opts.leakLearn;
@@ -350,10 +361,9 @@ export class RoleVad {
     this.modRing[this.modIdx] = 10 * Math.log10(Math.max(heldPow, this.absMinPow));
     this.modIdx = (this.modIdx + 1) % this.modRing.length;
     const leak = other ? this.leakGain * this.otherLeak(other, pow - floorPow) : 0;
-    // Under a steady background the margins over the echo are the reduced ones (as dB: leakOnsetDb, leakKeepDb).
-    const steadyBg = this.bgMs >= QUIET_BG_MS && this.bgModulationDb <= LEAK_BG_MOD_DB;
-    const onsetBar = this.onsetRatio * floorPow + (steadyBg ? 10 ** (this.o.leakOnsetDb / 10) : this.onsetRatio) * leak;
-    const keepBar = this.keepRatio * floorPow + (steadyBg ? 10 ** (this.o.leakKeepDb / 10) : this.keepRatio) * leak;
+    const steadyBg = this.bgMs >= this.leakBgMs && this.bgModulationDb <= LEAK_BG_MOD_DB;
+    const onsetBar = this.onsetRatio * floorPow + (steadyBg ? this.leakOnsetRatio : this.onsetRatio) * leak;
+    const keepBar = this.keepRatio * floorPow + (steadyBg ? this.leakKeepRatio : this.keepRatio) * leak;
     this.endTrimMs = (this.smoothFrames - 1) * dtMs;
     this.pad = this.padMs;
     const quiet = this.o.quietSnrDb - this.talkerDb + floorDb;
@@ -473,6 +483,11 @@ export class RoleVad {
   pushSpeaking(tMs: number, dtMs: number, speaking: boolean): void {
     this.endTrimMs = 0;
     this.pad = 0;
+    // A frame without a level: onset hits and levels from before it must not count once levels come back.
+    this.hitAt[this.hitIdx] = Number.NaN;
+    this.hitIdx = (this.hitIdx + 1) % this.hitAt.length;
+    this.modRing[this.modIdx] = Number.NaN;
+    this.modIdx = (this.modIdx + 1) % this.modRing.length;
     this.step(tMs, dtMs, speaking);
   }
 

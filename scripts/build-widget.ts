@@ -64,7 +64,7 @@ export const common: esbuild.BuildOptions = {
   // Class fields as plain assignments in the constructor: below ES2022 each declared field otherwise becomes a
   // defineProperty call (the engine's classes declare dozens). No class here relies on define semantics (no field
   // shadows an accessor of a base class). tsconfigRaw replaces tsconfig.json for the build: the rest it needs is here.
-  tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
+  tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true, alwaysStrict: true } },
   platform: 'browser',
   legalComments: 'none',
   metafile: true,

@@ -90,7 +90,8 @@ export function summarise(scores: Score[]): Summary {
  * active when at least 40 % of its packets are at -35 dBov or louder; its level is the loudest packet's,
  * weighted by the active fraction; the participant speaks while the smoothed level is at or above -35 dBov.
  * The flag changes only at the end of each 400 ms window, as `isSpeaking` does in livekit-client. One flag
- * per frameMs frame.
+ * per frameMs frame. Not modelled: the reset after 800 ms without packets (Opus DTX sends none in silence, where
+ * this model decays the level instead) and the phase (0-400 ms) of the server's speaker updates against the window.
  */
 export function livekitSpeakingFlags(samples: Float32Array, sampleRate: number, frameMs = 20): Uint8Array {
   const ACTIVE_DBOV = 35;

@@ -26,11 +26,11 @@ const LOOP_MS = 10_000;
 let stack: Stack;
 
 /**
- * The fixture four times over in one WAV: Chromium's fake capture device drops a few ms to near-silence each time
+ * The fixture six times over in one WAV: Chromium's fake capture device drops a few ms to near-silence each time
  * it wraps the file (measured: a -55 to -180 dBFS frame at every wrap), which no microphone does mid-sentence and
  * which would pull the noise floor down. The measured window then sits inside one pass of the file.
  */
-function repeatedWav(wav: string, times = 4): string {
+function repeatedWav(wav: string, times = 6): string {
   const src = readFileSync(wav);
   if (src.toString('ascii', 36, 40) !== 'data') throw new Error(`${wav}: expected a canonical 44-byte PCM header`);
   const data = src.subarray(44, 44 + src.readUInt32LE(40));
@@ -74,34 +74,80 @@ async function openTherapist(page: Page, minutes: number): Promise<void> {
     () => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function',
   );
   await page.evaluate(() => {
-    const w = window as unknown as { __snaps: unknown[]; Attune: { on(e: string, cb: (d: unknown) => void): void } };
+    const w = window as unknown as {
+      __snaps: unknown[];
+      __startInStep: StartInStep;
+      Attune: { on(e: string, cb: (d: unknown) => void): void };
+    };
     w.__snaps = [];
     w.Attune.on('pacing', (s) => w.__snaps.push(s));
+    // The fake microphone starts its file when capture starts; the client's loop starts when this page says so.
+    // Started at a chance moment, the two loops can fall so that the parties talk over each other for seconds, a
+    // dialogue other than the truth's. So the client's loop starts where the file is: at the therapist's first
+    // word (its onset in the file, onsetSec) the moment the microphone's level rises out of half a second of quiet.
+    w.__startInStep = (ac, src, local, onsetSec) =>
+      new Promise<void>((resolve) => {
+        const an = ac.createAnalyser();
+        an.fftSize = 512;
+        ac.createMediaStreamSource(new MediaStream([local])).connect(an);
+        const buf = new Float32Array(an.fftSize);
+        const polls: { t: number; rms: number }[] = [];
+        const t0 = performance.now();
+        let lastLoud = t0;
+        const poll = () => {
+          an.getFloatTimeDomainData(buf);
+          let sum = 0;
+          for (const x of buf) sum += x * x;
+          const now = performance.now();
+          polls.push({ t: now, rms: Math.sqrt(sum / buf.length) });
+          while (polls[0]!.t < now - 1500) polls.shift();
+          const floor = Math.min(...polls.map((p) => p.rms));
+          const loud = polls.at(-1)!.rms > 4 * floor && floor > 0;
+          if (loud && now - t0 > 1500 && now - lastLoud >= 500) {
+            src.start(0, onsetSec);
+            resolve();
+            return;
+          }
+          if (loud) lastLoud = now;
+          setTimeout(poll, 5);
+        };
+        poll();
+      });
   });
 }
 
+type StartInStep = (
+  ac: AudioContext,
+  src: AudioBufferSourceNode,
+  local: MediaStreamTrack,
+  onsetSec: number,
+) => Promise<void>;
+
 /** The fake microphone (processing off, so the level is the file's) and, optionally, a WAV as the remote track. */
-async function attach(page: Page, remoteWavBase64: string | null): Promise<void> {
-  await page.evaluate(async (b64) => {
-    const local = (
-      await navigator.mediaDevices.getUserMedia({
-        audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
-      })
-    ).getAudioTracks()[0]!;
-    let remote: MediaStreamTrack | null = null;
-    if (b64) {
-      const ac = new AudioContext();
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const src = ac.createBufferSource();
-      src.buffer = await ac.decodeAudioData(bytes.buffer);
-      src.loop = true;
-      const dest = ac.createMediaStreamDestination();
-      src.connect(dest);
-      src.start();
-      remote = dest.stream.getAudioTracks()[0]!;
-    }
-    (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({ local, remote });
-  }, remoteWavBase64);
+async function attach(page: Page, remoteWavBase64: string | null, onsetSec: number): Promise<void> {
+  await page.evaluate(
+    async ([b64, onset]) => {
+      const local = (
+        await navigator.mediaDevices.getUserMedia({
+          audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+        })
+      ).getAudioTracks()[0]!;
+      let remote: MediaStreamTrack | null = null;
+      if (b64) {
+        const ac = new AudioContext();
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const src = ac.createBufferSource();
+        src.buffer = await ac.decodeAudioData(bytes.buffer);
+        src.loop = true;
+        const dest = ac.createMediaStreamDestination();
+        src.connect(dest);
+        await (window as unknown as { __startInStep: StartInStep }).__startInStep(ac, src, local, onset);
+        remote = dest.stream.getAudioTracks()[0]!;
+      }
+      (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({ local, remote });
+    },
+    [remoteWavBase64, onsetSec] as const,
+  );
 }
 
 const snaps = (page: Page) => page.evaluate(() => (window as unknown as { __snaps: Snap[] }).__snaps);
@@ -117,7 +163,11 @@ describe('pacing in Chromium', () => {
       onTestFinished(() => browser.close());
       const page = await browser.newPage();
       await openTherapist(page, 50);
-      await attach(page, readFileSync(join(dir, `${condition}-client.wav`)).toString('base64'));
+      await attach(
+        page,
+        readFileSync(join(dir, `${condition}-client.wav`)).toString('base64'),
+        truth.spans.therapist[0]![0],
+      );
 
       // One loop to settle the noise floors, then two whole loops measured.
       await expect
@@ -183,7 +233,7 @@ describe('pacing in Chromium', () => {
     const page = await browser.newPage();
     await openTherapist(page, 50);
     const levels = await page.evaluate(
-      async (b64) => {
+      async ([b64, onset]) => {
         const local = (
           await navigator.mediaDevices.getUserMedia({
             audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
@@ -195,7 +245,7 @@ describe('pacing in Chromium', () => {
         src.loop = true;
         const dest = ac.createMediaStreamDestination();
         src.connect(dest);
-        src.start();
+        await (window as unknown as { __startInStep: StartInStep }).__startInStep(ac, src, local, onset);
         // The client's side of the call: its audio goes through Opus and RTP to a receiver in this page.
         const a = new RTCPeerConnection();
         const b = new RTCPeerConnection();
@@ -226,7 +276,7 @@ describe('pacing in Chromium', () => {
         });
         return receiver.getSynchronizationSources().map((s) => s.audioLevel);
       },
-      readFileSync(join(dir, `${condition}-client.wav`)).toString('base64'),
+      [readFileSync(join(dir, `${condition}-client.wav`)).toString('base64'), truth.spans.therapist[0]![0]] as const,
     );
     expect(levels.length).toBeGreaterThan(0);
     expect(levels[0]).toBeTypeOf('number');
@@ -259,7 +309,7 @@ describe('pacing in Chromium', () => {
     const page = await browser.newPage();
     await page.clock.install();
     await openTherapist(page, 15);
-    await attach(page, null);
+    await attach(page, null, 0);
     const cueText = () =>
       page.evaluate(() => {
         const host = document.querySelector('attune-widget');

@@ -178,6 +178,24 @@ describe('pacing session, source kind per frame (pushMixed)', () => {
     expect(fixed.aggregates().clientTalkSeconds).toBe(16.94);
   });
 
+  it('does not carry onset hits from before a stretch of flags into the levels after it', () => {
+    const run = (flagsBetween: boolean) => {
+      const s = createPacingSession({ now: () => 0 });
+      for (let f = 1; f <= 750; f++) {
+        const sec = (f - 1) / 50;
+        // The client talks by levels 2-5.9 s (its last frames are onset hits), then 4 s with only a flag (off),
+        // then the room's levels again.
+        const flagged = flagsBetween && sec >= 5.9 && sec < 9.9;
+        s.pushMixed(f * 20, voice(f, false), flagged ? false : voice(f, sec >= 2 && sec < 5.9));
+      }
+      return s.aggregates().clientTalkSeconds;
+    };
+    // Through levels all along: the 3.9 s turn and its pads. A stretch of flags in the silence changes nothing.
+    expect(run(false)).toBeGreaterThan(3.8);
+    expect(run(false)).toBeLessThan(4.2);
+    expect(Math.abs(run(true) - run(false))).toBeLessThanOrEqual(0.04);
+  });
+
   it('keeps counting a role whose source switches from flags to levels and back', () => {
     const s = createPacingSession({ now: () => 0 });
     for (let f = 1; f <= 1500; f++) {
