@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 
 import { openCall, routeApi, type CardHost, withCardStage } from './card-host.ts';
-import { frames, line, touch } from './page-helpers.ts';
+import { frames, line, touch, untilStill } from './page-helpers.ts';
 
 let stage: CardHost;
 let browser: Browser;
@@ -17,9 +17,12 @@ withCardStage((s, b) => {
 const valueTexts = (page: Page) =>
   page.getByRole('slider').evaluateAll((els) => els.map((e) => e.getAttribute('aria-valuetext')));
 /** The slider's box in the viewport, after bringing it to the middle of the screen. */
+/** Slider n's box, centred in view once the last swipe's fling has stopped (a touch during it only stops it). */
 async function trackOf(page: Page, n: number) {
   const slider = page.getByRole('slider').nth(n);
+  await untilStill(page);
   await slider.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  await untilStill(page);
   return (await slider.boundingBox())!;
 }
 it('a vertical swipe over any line scrolls the page and sets nothing; a tap and a sideways drag set values', async () => {

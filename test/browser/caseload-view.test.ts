@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { deepActive, frames, line, touch } from './page-helpers.ts';
+import { deepActive, frames, line, touch, untilStill } from './page-helpers.ts';
 import { type Stack, withStackAndBrowser } from './stack.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -157,17 +157,8 @@ describe('the caseload page', () => {
       await touch(cdp, line({ x: r.x + r.width - 20, y: r.y + r.height / 2 }, -20, 0, 8));
       await expect.poll(() => region.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
       expect(await page.evaluate(() => window.scrollX)).toBe(0);
-      // A tap on the toggle shows the weeks as a table. A touch while a swipe's fling still scrolls only stops the
-      // fling (no click, as on a real phone), so first wait until nothing scrolls: two reads four frames apart agree.
-      const positions = () => Promise.all([scrollY(), region.evaluate((e) => e.scrollLeft)]).then((p) => p.join(','));
-      await expect
-        .poll(async () => {
-          const before = await positions();
-          await frames(page);
-          await frames(page);
-          return before === (await positions());
-        })
-        .toBe(true);
+      // A tap on the toggle shows the weeks as a table, once nothing scrolls (the page or the table).
+      await untilStill(page, () => Promise.all([scrollY(), region.evaluate((e) => e.scrollLeft)]));
       const toggle = page.getByRole('button', { name: 'Show weeks as a table' });
       await toggle.evaluate((e) => e.scrollIntoView({ block: 'center' }));
       await frames(page);

@@ -1,4 +1,5 @@
 import type { CDPSession, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** The focused element, looking through open shadow roots (the widget lives in one). */
 export function deepActive(page: Page) {
@@ -77,3 +78,18 @@ export const line = (from: Point, dx: number, dy: number, steps: number): Point[
 /** Settles after a gesture: two animation frames, so scrolling and events have been applied. */
 export const frames = (page: Page) =>
   page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+
+/**
+ * Waits until nothing scrolls: two reads of `read` (the page's scroll position by default) four frames apart
+ * agree. A touch while a swipe's fling still scrolls only stops the fling (no click, as on a real phone).
+ */
+export async function untilStill(page: Page, read: () => Promise<unknown> = () => page.evaluate(() => scrollY)) {
+  await expect
+    .poll(async () => {
+      const before = JSON.stringify(await read());
+      await frames(page);
+      await frames(page);
+      return before === JSON.stringify(await read());
+    })
+    .toBe(true);
+}
