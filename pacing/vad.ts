@@ -146,6 +146,14 @@ const BG_STEP = 0.02;
 const BG_MAX = 8;
 /** The background level's quantile step (dB a frame; up and down alike: the median). */
 const BG_LEVEL_STEP = 0.05;
+/**
+ * For its first BG_FAST_MS of learning the background moves faster: its modulation BG_FAST_MOD times, its level
+ * BG_FAST_LEVEL times the usual step. At the usual steps background talk takes most of a minute of pauses to be
+ * learnt (its modulation climbs 1 dB a second of pauses), and until then it starts false phrases.
+ */
+const BG_FAST_MS = 5000;
+const BG_FAST_MOD = 4;
+const BG_FAST_LEVEL = 2;
 /** Background modulation and level are learnt only this long (ms) after either role last spoke. */
 const BG_QUIET_MS = 300;
 /** The quiet talker's pads (quietSnrDb). */
@@ -406,14 +414,15 @@ export class RoleVad {
       tMs - this.lastRaw > BG_QUIET_MS &&
       !(other && (other.open || tMs - other.lastRaw <= BG_QUIET_MS))
     ) {
+      const fast = this.bgMs < BG_FAST_MS;
       // Started at the floor, not at the first frame: a party already talking when measuring starts is not yet
       // known as speech, and a first frame of their voice would be taken for the background and lock them out.
       if (this.bgLevelDb === Number.NEGATIVE_INFINITY)
         this.bgLevelDb = Number.isFinite(floorDb) ? Math.min(floorDb, hd) : hd;
-      else this.bgLevelDb += hd > this.bgLevelDb ? BG_LEVEL_STEP : -BG_LEVEL_STEP;
+      else this.bgLevelDb += (hd > this.bgLevelDb ? BG_LEVEL_STEP : -BG_LEVEL_STEP) * (fast ? BG_FAST_LEVEL : 1);
       this.bgMs += dtMs;
       const m = this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY);
-      const b = this.bgModulationDb + (m > this.bgModulationDb ? BG_STEP : -BG_STEP);
+      const b = this.bgModulationDb + (m > this.bgModulationDb ? BG_STEP : -BG_STEP) * (fast ? BG_FAST_MOD : 1);
       this.bgModulationDb = Math.min(BG_MAX, Math.max(0, b));
     }
     let hits = 0;
