@@ -173,9 +173,10 @@ describe('pacing session, source kind per frame (pushMixed)', () => {
     // 15 + 2 - 0.1 + 0.04 as flagged. A session made for levels bridges the 100 ms gap (300 ms hangover) and drops
     // the 40 ms blip (100 ms minimum): 17.0. LiveKit's flags change at most every 400 ms, so they lose nothing.
     const a = mixed.aggregates();
-    expect(a.clientTalkSeconds).toBe(17);
+    // Within a 10 ms step of the timeline (the detector's lag is not a whole number of frames).
+    expect(Math.abs(a.clientTalkSeconds - 17)).toBeLessThan(0.015);
     expect(a.therapistTalkSeconds).toBe(0);
-    expect(fixed.aggregates().clientTalkSeconds).toBe(16.94);
+    expect(Math.abs(fixed.aggregates().clientTalkSeconds - 16.94)).toBeLessThan(0.015);
   });
 
   it('does not carry onset hits from before a stretch of flags into the levels after it', () => {
