@@ -84,7 +84,7 @@ for (const name of names) {
     const seconds = (t.samples.length / t.sampleRate) * 2; // audio seconds processed: two participants
     let ours!: Metrics;
     const oursMs = await cpuMs(() => {
-      ours = analyzeTracks(t.samples, c.samples, t.sampleRate, process.env.VAD ? { vad: JSON.parse(process.env.VAD) } : {});
+      ours = analyzeTracks(t.samples, c.samples, t.sampleRate);
     });
     record('attune', cond, ours, tm, oursMs, seconds);
     if (useSilero) {
