@@ -23,15 +23,14 @@ interface Bounds {
 /** The bounds: share within 2 points, talk within 3 % of each party's, longest turn within 1 s. */
 const GOAL: Bounds = { sharePoints: 2, talkPct: 3, turnSeconds: 1 };
 /**
- * Not met yet, held at today's figure: a therapist 20 dB quieter than the client, 12 dB over a fan, loses the
- * quiet ends of words (share 3.5, talk 13.4 %), and a 0.94 s backchannel of the client measures over 1.0 s
- * with the pads and splits the therapist's 23 s turn (turn 7.7 s). Typing: the client's reverberant, steady
- * recorded voice is 6.2 % short (1.1 s of 17 s): the modulation test (pacing/vad.ts) ends some of its word ends
- * early. It was 3.2 % long before that test, which halves the error in babble over the 45-dialogue set.
+ * Not met yet, held at today's figure. Quiet party: a therapist 20 dB quieter than the client, 12 dB over a fan,
+ * loses some quiet ends of words and the client's talk runs 4.2 % long (share 1.31, within the goal), and a 0.94 s
+ * backchannel of the client measures over 1.0 s with the pads and splits the therapist's 23 s turn (turn 7.5 s).
+ * Typing: the client's reverberant, steady recorded voice is 4.9 % short (its word ends fall slowly and rise little).
  */
 const KNOWN: Record<string, Partial<Bounds>> = {
-  'quiet-party': { sharePoints: 4, talkPct: 14, turnSeconds: 8 },
-  typing: { talkPct: 6.5 },
+  'quiet-party': { talkPct: 4.5, turnSeconds: 8 },
+  typing: { talkPct: 5.2 },
 };
 
 describe('accuracy on committed realistic fixtures', () => {
