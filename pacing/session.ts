@@ -160,6 +160,9 @@ class Session implements PacingSession {
     this.frameMs = options.frameMs ?? 20;
     this.tKind = options.sources?.therapist ?? 'level';
     this.cKind = options.sources?.client ?? 'level';
+    // minOverlapMs is a length of real speech; a level source's segments are widened by padMs at each end, so where
+    // two of them overlap the measured overlap is up to a pad longer for each.
+    convOpts.minOverlapMs += ((this.tKind === 'level' ? 1 : 0) + (this.cKind === 'level' ? 1 : 0)) * vadOpts.padMs;
     this.t = new RoleInput(vadOpts, this.tKind === 'speaking', this.frameMs);
     this.c = new RoleInput(vadOpts, this.cKind === 'speaking', this.frameMs);
     this.lagMs = this.tKind !== 'speaking' || this.cKind !== 'speaking' ? RoleVad.lagMs(vadOpts, this.frameMs) : 0;

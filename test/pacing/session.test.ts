@@ -156,6 +156,24 @@ describe('pacing session', () => {
 const voice = (f: number, speaking: boolean) =>
   speaking ? levelFromDb(f % 13 < 10 ? -20 + ((f * 7) % 6) : -32) : levelFromDb(-65 + (f % 3) * 0.5);
 
+describe('overlaps of level sources', () => {
+  // Both parties from levels: the therapist talks 2-5 s, the client from 5 - overlap to 8 s.
+  const run = (overlapS: number) => {
+    const s = createPacingSession({ now: () => 0 });
+    for (let f = 1; f <= 500; f++) {
+      const sec = (f - 1) / 50;
+      s.pushLevels(f * 20, voice(f, sec >= 2 && sec < 5), voice(f + 7, sec >= 5 - overlapS && sec < 8));
+    }
+    s.end();
+    return s.snapshot().overlapCount;
+  };
+  it('counts an overlap from minOverlapMs (700 ms) of real speech, not of the padded segments', () => {
+    // 0.6 s of real overlap measures about 0.76 s with an 80 ms pad on each segment: not an overlap.
+    expect(run(0.6)).toBe(0);
+    expect(run(0.9)).toBe(1);
+  });
+});
+
 describe('pacing session, source kind per frame (pushMixed)', () => {
   it('counts flags through the hangover and minimum length in a level session, exactly in a speaking session', () => {
     // Client flags: 3 s on, 2 s off, five times; then a 100 ms gap inside a turn and a lone 40 ms blip.
