@@ -160,9 +160,14 @@ class Session implements PacingSession {
     this.frameMs = options.frameMs ?? 20;
     this.tKind = options.sources?.therapist ?? 'level';
     this.cKind = options.sources?.client ?? 'level';
-    // minOverlapMs is a length of real speech; a level source's segments are widened by padMs at each end, so where
-    // two of them overlap the measured overlap is up to a pad longer for each.
-    convOpts.minOverlapMs += ((this.tKind === 'level' ? 1 : 0) + (this.cKind === 'level' ? 1 : 0)) * vadOpts.padMs;
+    // minOverlapMs and takeoverMs are lengths of real speech, judged on measured segments. A level source's segments
+    // carry padMs at each end but lose soft starts and ends under the margins: a lone short reply measures about half
+    // a pad longer than it is (median +40 ms with 80 ms pads over the realistic set's replies of 0.5-1.5 s), and so
+    // does an overlap, whose ends are one role's start and the other's end.
+    if (this.tKind === 'level' || this.cKind === 'level') {
+      convOpts.minOverlapMs += vadOpts.padMs / 2;
+      convOpts.takeoverMs += vadOpts.padMs / 2;
+    }
     this.t = new RoleInput(vadOpts, this.tKind === 'speaking', this.frameMs);
     this.c = new RoleInput(vadOpts, this.cKind === 'speaking', this.frameMs);
     this.lagMs = this.tKind !== 'speaking' || this.cKind !== 'speaking' ? RoleVad.lagMs(vadOpts, this.frameMs) : 0;

@@ -157,20 +157,52 @@ const voice = (f: number, speaking: boolean) =>
   speaking ? levelFromDb(f % 13 < 10 ? -20 + ((f * 7) % 6) : -32) : levelFromDb(-65 + (f % 3) * 0.5);
 
 describe('overlaps of level sources', () => {
-  // Both parties from levels: the therapist talks 2-5 s, the client from 5 - overlap to 8 s.
-  const run = (overlapS: number) => {
-    const s = createPacingSession({ now: () => 0 });
+  // Both parties from levels: the therapist talks 2-5 s, the client from 5 - overlapS to 8 s.
+  const run = (overlapS: number, conversation = {}) => {
+    const s = createPacingSession({ now: () => 0, conversation });
     for (let f = 1; f <= 500; f++) {
       const sec = (f - 1) / 50;
       s.pushLevels(f * 20, voice(f, sec >= 2 && sec < 5), voice(f + 7, sec >= 5 - overlapS && sec < 8));
     }
     s.end();
-    return s.snapshot().overlapCount;
+    return s.snapshot();
   };
-  it('counts an overlap from minOverlapMs (700 ms) of real speech, not of the padded segments', () => {
-    // 0.6 s of real overlap measures about 0.76 s with an 80 ms pad on each segment: not an overlap.
-    expect(run(0.6)).toBe(0);
-    expect(run(0.9)).toBe(1);
+  it('judges the 700 ms overlap against a threshold grown by half a pad: measured overlaps run longer', () => {
+    // An overlap under 700 ms whose measure lands in [700, 740) ms (measured with every overlap counted): the
+    // default threshold grown by half a pad does not count it; the plain 700 ms threshold (660 + 40 here) does.
+    const overlap = [0.52, 0.54, 0.56, 0.58, 0.6, 0.62].find((o) => {
+      const ms = run(o, { minOverlapMs: 0 }).overlapMs;
+      return ms >= 700 && ms < 740;
+    });
+    expect(overlap).toBeDefined();
+    expect(run(overlap!).overlapCount).toBe(0);
+    expect(run(overlap!, { minOverlapMs: 660 }).overlapCount).toBe(1);
+    expect(run(0.9).overlapCount).toBe(1);
+  });
+});
+
+describe('takeover of level sources', () => {
+  // The therapist talks 2-10 s and on after a 1.5 s pause; the client replies alone in it for replyS seconds.
+  const run = (replyS: number, conversation = {}) => {
+    const s = createPacingSession({ now: () => 0, conversation });
+    for (let f = 1; f <= 1100; f++) {
+      const sec = (f - 1) / 50;
+      const therapist = (sec >= 2 && sec < 10) || (sec >= 11.5 && sec < 20);
+      s.pushLevels(f * 20, voice(f, therapist), voice(f + 7, sec >= 10.3 && sec < 10.3 + replyS));
+    }
+    s.end();
+    return s.snapshot();
+  };
+  it('judges the 1 s takeover on the reply as spoken: its measure is about half a pad (40 ms) longer', () => {
+    // A reply under 1 s whose measure lands in [1.00, 1.04) s: the default threshold grown by half a pad keeps the
+    // therapist's turn whole; the plain 1 s threshold (960 + 40 here) splits it.
+    const reply = [0.86, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98].find((r) => {
+      const ms = run(r).clientTalkMs;
+      return ms >= 1000 && ms < 1040;
+    });
+    expect(reply).toBeDefined();
+    expect(run(reply!).therapistTurns).toBe(1);
+    expect(run(reply!, { takeoverMs: 960 }).therapistTurns).toBe(2);
   });
 });
 
