@@ -58,7 +58,8 @@ export interface VadOptions {
   /**
    * Inside speech, frames hold the segment only while the level moved over the last MOD_KEEP_MS by this much
    * (dB) more than the background moves: after the last word, background talk that clears the keep margin no longer
-   * holds the segment open. 0 turns the test off.
+   * holds the segment open. 0 turns the test off, as by default: the rise test (riseDb) covers it and, measured on
+   * the realistic set, does better alone.
    */
   keepModulationDb: number;
   /**
