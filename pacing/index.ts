@@ -2,9 +2,10 @@
  * Attune pacing engine: pure TypeScript (no DOM, no I/O), runs in the browser and in Node.
  *
  * level frames per role -> voice activity (adaptive noise floor that follows a creeping gain, onset over 80 of
- * 100 ms, median-held hangover, leak test against the other's speech with the call's own echo coupling, talker-
- * level gate, reverberation-tail cut, background tests: a voice moves more than the background does and stands over
- * its usual level) -> turns, overlaps, silences, rolling share -> cue policy -> PacingAggregates.
+ * 100 ms, median-held hangover while the level keeps rising out of its dips (a reverberation tail only decays), leak
+ * test against the other's speech with the call's own echo coupling, talker-level gate, reverberation-tail cut,
+ * background tests: a voice moves more than the background does and stands over its usual level) -> turns,
+ * overlaps, silences, rolling share -> cue policy -> PacingAggregates.
  *
  * Usage (widget integrator):
  * ```ts
