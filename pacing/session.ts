@@ -92,26 +92,24 @@ export interface PacingSession {
 class RoleInput {
   readonly vad: RoleVad;
   kind: SourceKind = 'level';
+  /** The newest frame's value as noted: its power for a level (the level squared), else the decision (>= 0.5). */
+  private x = 0;
 
   constructor(opts: VadOptions, speakingOnly: boolean, frameMs: number) {
     this.vad = new RoleVad(opts, speakingOnly, frameMs);
   }
 
-  /** The frame's power: the level squared, 0 when it gave no level. */
-  private pow(x: number): number {
-    const v = this.kind === 'level' ? Math.max(x, 0) : 0;
-    return v * v;
-  }
-
   note(kind: SourceKind, x: number): void {
     this.kind = kind;
-    this.vad.notePower(this.pow(x));
+    const level = kind === 'level' ? Math.max(x, 0) : 0;
+    this.x = kind === 'level' ? level * level : x;
+    this.vad.notePower(level * level);
   }
 
-  /** x: the value noted; the leak test only between two levels (a flag says nothing of what leaks into the other). */
-  push(tMs: number, dtMs: number, x: number, other: RoleInput): void {
-    if (this.kind !== 'level') this.vad.pushSpeaking(tMs, dtMs, x >= 0.5);
-    else this.vad.pushLevel(tMs, dtMs, this.pow(x), other.kind === 'level' ? other.vad : null);
+  /** The frame noted; the leak test only between two levels (a flag says nothing of what leaks into the other). */
+  push(tMs: number, dtMs: number, other: RoleInput): void {
+    if (this.kind !== 'level') this.vad.pushSpeaking(tMs, dtMs, this.x >= 0.5);
+    else this.vad.pushLevel(tMs, dtMs, this.x, other.kind === 'level' ? other.vad : null);
   }
 }
 
@@ -251,8 +249,8 @@ class Session implements PacingSession {
     }
     this.t.note(tKind, therapist);
     this.c.note(cKind, client);
-    this.t.push(tMs, dt, therapist, this.c);
-    this.c.push(tMs, dt, client, this.t);
+    this.t.push(tMs, dt, this.c);
+    this.c.push(tMs, dt, this.t);
     this.advanceTo(tMs - this.lagMs, MAX_FRAME_MS);
   }
 
