@@ -1,4 +1,5 @@
 // Request bodies shared by the worker and browser tests and the benches (plain data: no Worker or browser imports).
+import type { Instrument } from '../schemas/instrument.ts';
 
 /** A valid rating of the default instrument, as the client widget posts it. */
 export const GOOD_RATING = {
@@ -28,3 +29,31 @@ export const ZERO_PACING = {
   clientTurns: 0,
   cuesShown: 0,
 };
+
+/**
+ * A platform's own integer instrument (1..7 by 1, version 2) with three items a, b, c written in one language, and no
+ * flag rule on unless `flags` sets one.
+ */
+export function likertInstrument(
+  lang: string,
+  text: (id: string) => { label: string; low: string; high: string },
+  flags: Partial<Instrument['flags']> = {},
+): Instrument {
+  return {
+    id: 'likert-3',
+    version: 2,
+    min: 1,
+    max: 7,
+    step: 1,
+    items: ['a', 'b', 'c'].map((id) => ({ id, text: { [lang]: text(id) } })),
+    flags: {
+      totalBelow: null,
+      itemBelow: null,
+      dropFromPrevious: null,
+      dropFromMean: null,
+      meanWindow: 10,
+      meanMinSessions: 3,
+      ...flags,
+    },
+  };
+}

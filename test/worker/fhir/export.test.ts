@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INSTRUMENT, type Instrument } from '../../../schemas/instrument.ts';
+import { DEFAULT_INSTRUMENT } from '../../../schemas/instrument.ts';
 import { canonicalScopeOf } from '../../../worker/fhir/canonical.ts';
 import { questionnaireOf } from '../../../worker/fhir/questionnaire.ts';
 import { questionnaireResponseOf } from '../../../worker/fhir/questionnaire-response.ts';
@@ -15,27 +15,13 @@ import {
   sessionPath,
   type TestPlatform,
 } from '../helpers.ts';
+import { likertInstrument } from '../../samples.ts';
 
 const EXPORT = '/v1/fhir/questionnaire-response';
 const QUESTIONNAIRES = '/v1/fhir/questionnaires';
 
 /** A platform's own integer instrument (1..7), in two versions: the current one first, the earlier one kept. */
-const LIKERT: Instrument = {
-  id: 'likert-3',
-  version: 2,
-  min: 1,
-  max: 7,
-  step: 1,
-  items: ['a', 'b', 'c'].map((id) => ({ id, text: { en: { label: `Item ${id}`, low: 'not at all', high: 'very' } } })),
-  flags: {
-    totalBelow: null,
-    itemBelow: null,
-    dropFromPrevious: null,
-    dropFromMean: null,
-    meanWindow: 10,
-    meanMinSessions: 3,
-  },
-};
+const LIKERT = likertInstrument('en', (id) => ({ label: `Item ${id}`, low: 'not at all', high: 'very' }));
 const SYSTEMS = { clientSystem: 'https://ehr.example/patients', sessionSystem: 'https://ehr.example/visits' };
 
 function exportFor(key: string, body: unknown, init: RequestInit = {}) {

@@ -49,6 +49,7 @@ import {
 } from './fuzz-requests.ts';
 import { checkStored, type StoredCounts } from './fuzz-stored.ts';
 import { GOOD_PACING, GOOD_RATING, postJson, seedAdminKey, seedPlatform, sessionPath } from '../helpers.ts';
+import { likertInstrument } from '../../samples.ts';
 
 const day = fc
   .date({ min: new Date('2019-01-01'), max: new Date('2031-12-31'), noInvalidDate: true })
@@ -180,22 +181,10 @@ const ENDPOINTS: Record<string, Endpoint> = {
 const RUNS = Number(env.FUZZ_RUNS) > 0 ? Number(env.FUZZ_RUNS) : 500;
 
 /** A second instrument (1..7 by 1, three items) so that tokens choosing `ins` and grids other than 0..10 get fuzzed. */
-const LIKERT: Instrument = {
-  id: 'likert-3',
-  version: 2,
-  min: 1,
-  max: 7,
-  step: 1,
-  items: ['a', 'b', 'c'].map((id) => ({ id, text: { en: { label: id, low: 'low', high: 'high' } } })),
-  flags: {
-    totalBelow: 9,
-    itemBelow: 3,
-    dropFromPrevious: null,
-    dropFromMean: null,
-    meanWindow: 10,
-    meanMinSessions: 3,
-  },
-};
+const LIKERT = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }), {
+  totalBelow: 9,
+  itemBelow: 3,
+});
 const SETTINGS = { instruments: [LIKERT], ask: { mode: 'nth', n: 2 } };
 
 const devTokenBody = fc.record(
