@@ -128,15 +128,18 @@ export class Conversation {
     this.rolling = new RollingTalk(opts.shareWindowSeconds);
   }
 
-  /** The interval [startMs, startMs + dtMs) had these speech states. */
-  advance(startMs: number, dtMs: number, t: boolean, c: boolean): void {
+  /**
+   * The interval [startMs, startMs + dtMs) had these speech states (t, c: turns, overlaps, silences) and talk states
+   * (tTalk, cTalk: talk time and shares; speech less its inner pauses and tails, by default the speech states).
+   */
+  advance(startMs: number, dtMs: number, t: boolean, c: boolean, tTalk = t, cTalk = c): void {
     const o = this.opts;
     this.nowMs = startMs + dtMs;
     this.therapistSpeaking = t;
     this.clientSpeaking = c;
-    if (t) this.therapistTalkMs += dtMs;
-    if (c) this.clientTalkMs += dtMs;
-    this.rolling.add(startMs, t ? dtMs : 0, c ? dtMs : 0);
+    if (tTalk) this.therapistTalkMs += dtMs;
+    if (cTalk) this.clientTalkMs += dtMs;
+    this.rolling.add(startMs, tTalk ? dtMs : 0, cTalk ? dtMs : 0);
 
     if (t && c) {
       const before = this.curOverlapMs;

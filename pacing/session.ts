@@ -185,7 +185,16 @@ class Session implements PacingSession {
     while (this.processedTo < to) {
       const step = Math.min(to - this.processedTo, maxStep);
       const mid = this.processedTo + step / 2;
-      this.conv.advance(this.processedTo - this.t0, step, this.t.vad.activeAt(mid), this.c.vad.activeAt(mid));
+      const t = this.t.vad;
+      const c = this.c.vad;
+      this.conv.advance(
+        this.processedTo - this.t0,
+        step,
+        t.activeAt(mid),
+        c.activeAt(mid),
+        t.talkingAt(mid),
+        c.talkingAt(mid),
+      );
       this.processedTo += step;
       if (this.processedTo >= this.nextCueEval) {
         this.nextCueEval = this.processedTo + CUE_EVAL_MS;

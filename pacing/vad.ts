@@ -94,6 +94,13 @@ export interface VadOptions {
    */
   riseDb: number;
   riseMs: number;
+  /**
+   * The pauses the hangover bridges hold a segment open, so turns and overlaps are judged on whole phrases; but a
+   * pause is not talk, and counting it made talk time run long against the dry speech (BENCHMARKS.md). A gap between
+   * the padded speech either side of it of at least this much (ms) is out of talk; shorter ones are dips between
+   * syllables and words. 0: every pause the hangover bridges is talk.
+   */
+  talkPauseMs: number;
   /** Echo path delay covered by comparing with the other role's max over its recent frames (ms). */
   leakWindowMs: number;
   /** Decisions use the mean power over this much recent audio (ms): noise fluctuates less, speech hardly changes. */
@@ -132,6 +139,7 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   leakKeepDb: 3,
   riseDb: 5,
   riseMs: 450,
+  talkPauseMs: 60,
   leakWindowMs: 160,
   smoothMs: 60,
   floorMedianFrames: 5,
@@ -244,6 +252,11 @@ export class RoleVad {
   private readonly qEnd = new Float64Array(SEGMENT_QUEUE);
   private qHead = 0;
   private qLen = 0;
+  /** The pauses inside segments that are not talk (talkPauseMs), oldest first. */
+  private readonly hStart = new Float64Array(SEGMENT_QUEUE);
+  private readonly hEnd = new Float64Array(SEGMENT_QUEUE);
+  private hHead = 0;
+  private hLen = 0;
   /** Last raw decision, for tests and the strip's "speaking now" dot. */
   rawActive = false;
 
@@ -508,6 +521,8 @@ export class RoleVad {
       if (!this.open) {
         this.open = true;
         this.segStart = startMs - this.pad;
+      } else if (this.o.talkPauseMs > 0 && startMs - this.pad >= this.lastEnd + this.o.talkPauseMs) {
+        this.addHole(this.lastEnd, startMs - this.pad);
       }
       this.lastRaw = tMs;
       this.lastEnd = Math.max(this.segStart, tMs - this.endTrimMs + this.pad);
@@ -534,7 +549,22 @@ export class RoleVad {
     this.qLen++;
   }
 
-  /** Whether time m is speech. Final only for m older than the lag; call with non-decreasing m. */
+  /** A full queue drops its oldest pause: it then counts as talk, as with talkPauseMs 0. */
+  private addHole(start: number, end: number): void {
+    if (this.hLen === SEGMENT_QUEUE) {
+      this.hHead = (this.hHead + 1) % SEGMENT_QUEUE;
+      this.hLen--;
+    }
+    const i = (this.hHead + this.hLen) % SEGMENT_QUEUE;
+    this.hStart[i] = start;
+    this.hEnd[i] = end;
+    this.hLen++;
+  }
+
+  /**
+   * Whether time m is speech: inside a segment (turns, overlaps and silences are judged on these). Final only for m
+   * older than the lag; call with non-decreasing m.
+   */
   activeAt(m: number): boolean {
     while (this.qLen > 0 && this.qEnd[this.qHead]! <= m) {
       this.qHead = (this.qHead + 1) % SEGMENT_QUEUE;
@@ -542,6 +572,20 @@ export class RoleVad {
     }
     if (this.qLen > 0 && this.qStart[this.qHead]! <= m) return true;
     return this.open && this.segStart <= m && m < this.lastEnd;
+  }
+
+  /**
+   * Whether time m is talk: speech less the pauses the hangover bridges (talkPauseMs). Final for m older than the
+   * lag, as activeAt: a pause is known once speech resumes, but until then m is before it (an open segment reaches
+   * past the lag). Call with non-decreasing m (after activeAt, if both, for the same m).
+   */
+  talkingAt(m: number): boolean {
+    if (!this.activeAt(m)) return false;
+    while (this.hLen > 0 && this.hEnd[this.hHead]! <= m) {
+      this.hHead = (this.hHead + 1) % SEGMENT_QUEUE;
+      this.hLen--;
+    }
+    return !(this.hLen > 0 && this.hStart[this.hHead]! <= m);
   }
 
   /** How far behind the newest frame decisions become final. */

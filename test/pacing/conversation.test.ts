@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Conversation, DEFAULT_CONVERSATION_OPTIONS } from '../../pacing/conversation.ts';
 import { runSpeaking } from './helpers.ts';
 
 describe('turns, overlaps and silences', () => {
@@ -7,6 +8,23 @@ describe('turns, overlaps and silences', () => {
     expect(m.therapistTalkMs).toBe(20_000);
     expect(m.clientTalkMs).toBe(10_000);
     expect(m.therapistShare).toBeCloseTo(2 / 3, 5);
+  });
+
+  it('counts talk and the shares from the talk states, turns and overlaps from the speech states', () => {
+    const conv = new Conversation(DEFAULT_CONVERSATION_OPTIONS);
+    // 10 s of therapist speech whose every second ends in 300 ms that are not talk (a pause, a tail), with the
+    // client over its last 2 s.
+    for (let ms = 0; ms < 10_000; ms += 20) {
+      const c = ms >= 8000;
+      conv.advance(ms, 20, true, c, ms % 1000 < 700, c);
+    }
+    expect(conv.therapistTalkMs).toBe(7000);
+    expect(conv.clientTalkMs).toBe(2000);
+    expect(conv.rolling.therapistMs).toBe(7000);
+    expect(conv.share()).toBeCloseTo(7 / 9, 5);
+    expect(conv.overlapCount).toBe(1);
+    expect(conv.overlapMs).toBe(2000);
+    expect(conv.therapist.longestMs).toBe(10_000);
   });
 
   it('keeps a turn through short pauses and backchannels, ends it when the client takes the floor', () => {

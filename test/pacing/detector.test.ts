@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createPacingSession, type PacingSessionOptions } from '../../pacing/index.ts';
 import { rms, speechLevel } from '../../pacing/levels.ts';
 import { NoiseFloor } from '../../pacing/noise-floor.ts';
+import { DEFAULT_VAD_OPTIONS, RoleVad } from '../../pacing/vad.ts';
 import { rng } from './helpers.ts';
 
 /** 20 ms frames of two roles given as dBFS per second of the call (null: digital silence). */
@@ -348,5 +349,58 @@ describe('wider pads for a talker near the noise floor', () => {
     const padded = feed(50, () => -70, voice).clientTalkMs;
     const plain = feed(50, () => -70, voice, { vad: { quietSnrDb: 0 } }).clientTalkMs;
     expect(padded).toBe(plain);
+  });
+});
+
+describe('talk is speech less the pauses the hangover bridges (talkPauseMs)', () => {
+  const quiet = () => -70;
+  // Ten 1.5 s phrases, each with a 240 ms pause at the fan's level in the middle: 12.6 s of speech. The therapist
+  // turn holds through the pauses (and the 2.5 s between phrases).
+  const phrases: [number, number][] = Array.from({ length: 10 }, (_, k) => [2 + k * 4, 3.5 + k * 4]);
+  const spans = phrases.flatMap(([a, b]): [number, number][] => [
+    [a, a + 0.63],
+    [a + 0.87, b],
+  ]);
+  const level = () => speech(spans, -20, -60, 45);
+
+  it('a pause the hangover bridges holds the turn but is not talk', () => {
+    const split = feed(45, level(), quiet);
+    const whole = feed(45, level(), quiet, { vad: { talkPauseMs: 0 } });
+    expect(split.therapistTurns).toBe(whole.therapistTurns);
+    expect(split.longestTherapistTurnMs).toBe(whole.longestTherapistTurnMs);
+    // Each pause less its two 80 ms pads (the smoothing spreads the speech either side) is out of talk: 72 ms of 240.
+    expect(whole.therapistTalkMs - split.therapistTalkMs).toBeGreaterThanOrEqual(10 * 60);
+    expect(split.therapistTalkMs).toBeGreaterThan(12_600);
+  });
+
+  it('answers talkingAt finally after the lag: the same as after the whole call', () => {
+    const lv = level();
+    const pows = Array.from({ length: 45 * 50 }, (_, f) => 10 ** (lv((f + 0.5) / 50) / 10));
+    const lag = RoleVad.lagMs(DEFAULT_VAD_OPTIONS, 20);
+    const live = new RoleVad(DEFAULT_VAD_OPTIONS);
+    const online: boolean[] = [];
+    let paused = 0;
+    let q = 0;
+    pows.forEach((p, f) => {
+      live.notePower(p);
+      live.pushLevel((f + 1) * 20, 20, p, null);
+      for (; q * 20 + 10 <= (f + 1) * 20 - lag; q++) {
+        const speech = live.activeAt(q * 20 + 10);
+        const talk = live.talkingAt(q * 20 + 10);
+        online.push(talk);
+        if (speech && !talk) paused++;
+      }
+    });
+    const after = new RoleVad(DEFAULT_VAD_OPTIONS);
+    pows.forEach((p, f) => {
+      after.notePower(p);
+      after.pushLevel((f + 1) * 20, 20, p, null);
+    });
+    after.flush();
+    const offline = online.map((_, k) => after.talkingAt(k * 20 + 10));
+    // Talk, and pauses inside speech that are not talk, both occur.
+    expect(online.filter(Boolean).length).toBeGreaterThan(600);
+    expect(paused).toBeGreaterThanOrEqual(10 * 2);
+    expect(online).toEqual(offline);
   });
 });

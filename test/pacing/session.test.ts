@@ -146,8 +146,10 @@ describe('pacing session', () => {
       { speech: c, noiseDb: -48, leakDb: -24 },
     ).aggregates();
     const truth = runSpeaking(45, t, c).aggregates();
-    expect(Math.abs(lv.therapistTalkSeconds - truth.therapistTalkSeconds)).toBeLessThan(0.5);
-    expect(Math.abs(lv.clientTalkSeconds - truth.clientTalkSeconds)).toBeLessThan(0.5);
+    // Within 0.6 s of 23 and 16 s. The client's levels lose 0.52 s: where these random levels happen not to rise
+    // 5 dB in 450 ms (the rise test) the speech pauses, and a pause the hangover bridges is not talk.
+    expect(Math.abs(lv.therapistTalkSeconds - truth.therapistTalkSeconds)).toBeLessThan(0.6);
+    expect(Math.abs(lv.clientTalkSeconds - truth.clientTalkSeconds)).toBeLessThan(0.6);
     expect(lv.overlapCount).toBe(truth.overlapCount);
   });
 });
@@ -220,11 +222,12 @@ describe('pacing session, source kind per frame (pushMixed)', () => {
       mixed.pushMixed(f * 20, voice(f, false), flag(ms));
       fixed.pushSpeaking(f * 20, false, flag(ms));
     }
-    // 15 + 2 - 0.1 + 0.04 as flagged. A session made for levels bridges the 100 ms gap (300 ms hangover) and drops
-    // the 40 ms blip (100 ms minimum): 17.0. LiveKit's flags change at most every 400 ms, so they lose nothing.
+    // 15 + 2 - 0.1 + 0.04 as flagged. A session made for levels bridges the 100 ms gap (250 ms hangover) for turns
+    // but does not count it as talk, and drops the 40 ms blip (100 ms minimum): 16.9. LiveKit's flags change at most
+    // every 400 ms, so they lose nothing.
     const a = mixed.aggregates();
     // Within a 10 ms step of the timeline (the detector's lag is not a whole number of frames).
-    expect(Math.abs(a.clientTalkSeconds - 17)).toBeLessThan(0.015);
+    expect(Math.abs(a.clientTalkSeconds - 16.9)).toBeLessThan(0.015);
     expect(a.therapistTalkSeconds).toBe(0);
     expect(Math.abs(fixed.aggregates().clientTalkSeconds - 16.94)).toBeLessThan(0.015);
   });
