@@ -5,7 +5,8 @@
  * 100 ms, median-held hangover while the level keeps rising out of its dips (a reverberation tail only decays), leak
  * test against the other's speech with the call's own echo coupling, talker-level gate, reverberation-tail cut,
  * background tests: a voice moves more than the background does and stands over its usual level) -> turns,
- * overlaps, silences, rolling share -> cue policy -> PacingAggregates.
+ * overlaps and silences on the held segments; talk time and the rolling share on the segments less the pauses the
+ * hangover bridged -> cue policy -> PacingAggregates.
  *
  * Usage (widget integrator):
  * ```ts
