@@ -25,7 +25,7 @@ export async function write(
   token: string,
   body: unknown,
   queue: Queue<WebhookMessage>,
-  key = crypto.randomUUID(),
+  key: string = crypto.randomUUID(),
   db: D1Database = env.DB,
 ) {
   const ctx = createExecutionContext();
