@@ -69,17 +69,15 @@ export function sessionsIn(results: D1Result[]): number {
 
 /**
  * Every row of one client, in an order the rollup triggers can follow (facts before their session).
- * Idempotency records are found by scope ('rating:<sid>', 'pacing:<sid>'). The first result is the session count.
+ * Idempotency records (scopes 'rating:<sid>' and 'pacing:<sid>') are found by their generated sid_hash column, through
+ * its index (idempotency_session_key). The first result is the session count.
  */
 export function eraseClientStatements(db: D1Database, platformId: string, clientHash: string): D1PreparedStatement[] {
   const sids = 'SELECT sid_hash FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?2';
   return [
     // First: how many sessions go (meta.changes would also count the rollup triggers' writes).
     db.prepare(`SELECT count(*) AS n FROM (${sids})`).bind(platformId, clientHash),
-    db
-      .prepare(`DELETE FROM idempotency WHERE platform_id = ?1 AND (scope IN (SELECT 'rating:' || sid_hash FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?2)
-                                          OR scope IN (SELECT 'pacing:' || sid_hash FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?2))`)
-      .bind(platformId, clientHash),
+    db.prepare(`DELETE FROM idempotency WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, clientHash),
     db.prepare(`DELETE FROM ratings WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, clientHash),
     db.prepare(`DELETE FROM pacing WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, clientHash),
     db
@@ -100,8 +98,7 @@ export function expireSessionsStatements(
   return [
     db.prepare(`SELECT count(*) AS n FROM (${sids})`).bind(platformId, cutoff, limit),
     db
-      .prepare(`DELETE FROM idempotency WHERE platform_id = ?1 AND (scope IN (SELECT 'rating:' || sid_hash FROM (${sids}))
-                                          OR scope IN (SELECT 'pacing:' || sid_hash FROM (${sids})))`)
+      .prepare(`DELETE FROM idempotency WHERE platform_id = ?1 AND sid_hash IN (${sids})`)
       .bind(platformId, cutoff, limit),
     db.prepare(`DELETE FROM ratings WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, cutoff, limit),
     db.prepare(`DELETE FROM pacing WHERE platform_id = ?1 AND sid_hash IN (${sids})`).bind(platformId, cutoff, limit),

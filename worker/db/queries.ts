@@ -53,18 +53,21 @@ export interface IdempotencyRow {
 }
 
 /** The record stored under `key` in this session (keys are unique per session, not per platform). */
+export function idempotencyStatement(db: D1Database, platformId: string, sidHash: string, key: string) {
+  return db
+    .prepare(
+      'SELECT scope, request_hash AS requestHash, status, body FROM idempotency WHERE platform_id = ?1 AND sid_hash = ?2 AND idem_key = ?3',
+    )
+    .bind(platformId, sidHash, key);
+}
+
 export function getIdempotency(
   db: D1Database,
   platformId: string,
   sidHash: string,
   key: string,
 ): Promise<IdempotencyRow | null> {
-  return db
-    .prepare(
-      'SELECT scope, request_hash AS requestHash, status, body FROM idempotency WHERE platform_id = ?1 AND sid_hash = ?2 AND idem_key = ?3',
-    )
-    .bind(platformId, sidHash, key)
-    .first<IdempotencyRow>();
+  return idempotencyStatement(db, platformId, sidHash, key).first<IdempotencyRow>();
 }
 
 /**
@@ -265,20 +268,10 @@ export function insertPacing(db: D1Database, s: SessionKey, p: PacingAggregates,
     );
 }
 
-/** Whether the session holds a row in `table` (ratings or pacing). */
-async function sessionHas(db: D1Database, table: 'ratings' | 'pacing', platformId: string, sidHash: string) {
-  const row = await db
-    .prepare(`SELECT 1 AS ok FROM ${table} WHERE platform_id = ?1 AND sid_hash = ?2`)
-    .bind(platformId, sidHash)
-    .first();
-  return row !== null;
+/** A row (`ok`) when the session holds a rating or pacing (`table`); no row otherwise. */
+export function sessionHasStatement(db: D1Database, table: 'ratings' | 'pacing', platformId: string, sidHash: string) {
+  return db.prepare(`SELECT 1 AS ok FROM ${table} WHERE platform_id = ?1 AND sid_hash = ?2`).bind(platformId, sidHash);
 }
-
-export const hasRating = (db: D1Database, platformId: string, sidHash: string): Promise<boolean> =>
-  sessionHas(db, 'ratings', platformId, sidHash);
-
-export const hasPacing = (db: D1Database, platformId: string, sidHash: string): Promise<boolean> =>
-  sessionHas(db, 'pacing', platformId, sidHash);
 
 /** The session with its rating and pacing (every pacing figure null without pacing: durationSeconds tells). */
 export interface SummaryRow extends Omit<PacingAggregates, 'durationSeconds'> {

@@ -16,6 +16,22 @@ export type StoredRating =
   | { status: 'rated'; items: readonly ItemValue[]; ratedAt: number }
   | { status: 'declined'; ratedAt: number };
 
+/**
+ * A session's stored rating as the mapping takes it, from the session's status, items and time (a summary, or its
+ * row with the items parsed); null while it has neither a rating nor a decline. The export route and the webhook
+ * payload both take it from here.
+ */
+export function storedRatingOf(r: {
+  status: string | null;
+  items: readonly ItemValue[];
+  ratedAt: number | null;
+}): StoredRating | null {
+  if (r.ratedAt === null) return null;
+  if (r.status === 'rated') return { status: 'rated', items: r.items, ratedAt: r.ratedAt };
+  if (r.status === 'declined') return { status: 'declined', ratedAt: r.ratedAt };
+  return null;
+}
+
 /** The platform's own refs for the session and its client, as it sent them (never read from D1, which holds hashes). */
 export interface PlatformRefs {
   /** The session ref (`sid`). */

@@ -1,6 +1,6 @@
 import type { Instrument, InstrumentItem } from '../../schemas/instrument.ts';
 import type { FhirExtension, FhirQuestionnaire } from '../../schemas/fhir.ts';
-import { decimalsOf } from '../sessions/rating-items.ts';
+import { decimalsOf, topGridPoint } from '../sessions/rating-items.ts';
 import { type CanonicalScope, questionnaireUrlOf } from './canonical.ts';
 
 /** Core R4 extensions (all in the R4 extension registry; test/node/fhir-schema.test.ts checks each one's context). */
@@ -30,13 +30,6 @@ export type AnswerType = 'decimal' | 'integer';
 /** Integer when every grid point `min + k·step` is an integer; decimal otherwise (the default 0..10 by 0.1). */
 export function answerTypeOf(instrument: Instrument): AnswerType {
   return Number.isInteger(instrument.step) && Number.isInteger(instrument.min) ? 'integer' : 'decimal';
-}
-
-/** The highest value a client can give: the last grid point at or below max. */
-function topOf(instrument: Instrument): number {
-  const k = Math.floor((instrument.max - instrument.min) / instrument.step + 1e-9);
-  const d = Math.max(decimalsOf(instrument.step), decimalsOf(instrument.min));
-  return Number((instrument.min + k * instrument.step).toFixed(Math.min(d, 10))) + 0;
 }
 
 /**
@@ -90,7 +83,7 @@ export function questionnaireOf(instrument: Instrument, scope: CanonicalScope): 
   const value = (n: number) => (type === 'integer' ? { valueInteger: n } : { valueDecimal: n });
   const scale: FhirExtension[] = [
     { url: EXT.minValue, ...value(instrument.min) },
-    { url: EXT.maxValue, ...value(topOf(instrument)) },
+    { url: EXT.maxValue, ...value(topGridPoint(instrument)) },
     type === 'integer'
       ? { url: EXT.sliderStepValue, valueInteger: instrument.step }
       : {

@@ -11,7 +11,7 @@ import { adminAuth } from '../auth/admin-auth.ts';
 import { hashRef } from '../auth/ref-hash.ts';
 import { canonicalScopeOf } from '../fhir/canonical.ts';
 import { questionnaireOf } from '../fhir/questionnaire.ts';
-import { identifiersOf, questionnaireResponseOf, type StoredRating } from '../fhir/questionnaire-response.ts';
+import { identifiersOf, questionnaireResponseOf, storedRatingOf } from '../fhir/questionnaire-response.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { readJson } from '../http/body.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
@@ -58,7 +58,8 @@ export const fhirRoutes = new Hono<AppEnv>()
     }
     if (row.clientHash !== clientHash)
       throw new ApiFailure(409, 'client_mismatch', 'The session was recorded with another client.');
-    if (row.status === null || row.instrumentId === null || row.instrumentVersion === null || row.ratedAt === null)
+    const rating = storedRatingOf({ ...row, items: v.parse(StoredItems, JSON.parse(row.items ?? '[]')) });
+    if (!rating || row.instrumentId === null || row.instrumentVersion === null)
       throw new ApiFailure(404, 'rating_not_found', 'The session has no rating or decline yet.');
     const instrument = instrumentVersionFor(c.var.platform.settings, row.instrumentId, row.instrumentVersion);
     if (!instrument)
@@ -67,10 +68,6 @@ export const fhirRoutes = new Hono<AppEnv>()
         'instrument_unavailable',
         'The instrument version of this rating is no longer in the platform’s settings.',
       );
-    const rating: StoredRating =
-      row.status === 'declined'
-        ? { status: 'declined', ratedAt: row.ratedAt }
-        : { status: 'rated', items: v.parse(StoredItems, JSON.parse(row.items ?? '[]')), ratedAt: row.ratedAt };
     const resource = questionnaireResponseOf({
       instrument,
       scope: canonicalScopeOf(c.env, platformId),

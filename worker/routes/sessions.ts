@@ -28,6 +28,7 @@ import {
   idempotencyKeyOf,
   idempotentWrite,
   startIdempotencyReads,
+  type WriteKind,
 } from '../sessions/idempotent-write.ts';
 import { auth } from '../auth/token-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
@@ -89,17 +90,18 @@ async function assertSameSession(c: Context<AppEnv>): Promise<void> {
 }
 
 /**
- * After a write: the new summary (from `reads`, the summary reads run at the end of the write's batch, or read
- * now) pushed to the therapist's live sockets. Never throws; returns the summary (null when it could not be read) for
- * the write's webhook events.
+ * After a write: the new summary (from `reads`, the summary reads run at the end of the write's batch, or
+ * `summaryNow`) pushed to the therapist's live sockets. Never throws; returns the summary (null when it could not be
+ * read) for the write's webhook events.
  */
 async function publishCurrent(
   c: Context<AppEnv>,
-  reads?: D1Result<unknown>[],
+  reads: D1Result<unknown>[] | undefined,
+  summaryNow: () => Promise<SessionSummary>,
 ): Promise<{ delivered: boolean; summary: SessionSummary | null }> {
   const target = summaryTargetOf(c);
   try {
-    const { summary } = reads ? summaryFromResults(target, reads) : await loadSummary(c.env.DB, target);
+    const summary = reads ? summaryFromResults(target, reads).summary : await summaryNow();
     return { delivered: await publishSummary(c.env, target, summary), summary };
   } catch (err) {
     console.error('live: loading the summary to publish failed', err instanceof Error ? err.message : String(err));
@@ -107,34 +109,53 @@ async function publishCurrent(
   }
 }
 
+/** What a replay reads in the batch with idempotentWrite's reads: the session's events of the kind still unsent. */
+const replayReads = (c: Context<AppEnv>, kind: WriteKind) => [pendingEvents(c, `${kind}.`)];
+
+/** idempotentWrite's reads with the replay's (one batch), started at once so the route's own reads overlap them. */
+const startWriteReads = (c: Context<AppEnv>, kind: WriteKind, key: string) =>
+  startIdempotencyReads(c, kind, key, replayReads(c, kind));
+
 /**
  * A rating or pacing write (idempotentWrite), then, on a fresh write, the new summary published to the live sockets
  * (`delivered` added to the answer when `reportDelivered`) and the webhook events the batch recorded queued, from
- * reads appended to the write's batch; on a replay, the session's events of that kind still pending.
+ * reads appended to the write's batch; on a replay, the session's events of that kind still pending (read in the
+ * batch with the idempotency reads). The summary is read at most once per request: a replay that both sends events
+ * and finishes a cut-off first request publishes the summary the events carry.
  */
 async function writeAndPublish(
   c: Context<AppEnv>,
   now: number,
-  { reportDelivered, ...write }: Omit<IdempotentWrite, 'afterWrite' | 'onReplay'> & { reportDelivered: boolean },
+  { reportDelivered, ...write }: Omit<IdempotentWrite, 'afterWrite' | 'replay'> & { reportDelivered: boolean },
 ): Promise<Response> {
   const family = `${write.kind}.` as const;
-  const summaryReadsNow = summaryStatements(c.env.DB, summaryTargetOf(c), now);
-  // Filled by afterWrite on a fresh write: the events the batch recorded, still to queue, and the summary.
-  let fresh: { pending: PendingEvent[]; summary: SessionSummary | null } | undefined;
+  const target = summaryTargetOf(c);
+  const summaryReadsNow = summaryStatements(c.env.DB, target, now);
+  let loaded: Promise<SessionSummary> | undefined;
+  const summaryNow = () => {
+    loaded ??= loadSummary(c.env.DB, target).then((l) => l.summary);
+    return loaded;
+  };
+  // Filled by afterWrite on a fresh write: the events the batch recorded, still to queue.
+  let fresh: PendingEvent[] | undefined;
   const res = await idempotentWrite(c, {
     ...write,
     afterWrite: {
       reads: [...summaryReadsNow, pendingEvents(c, family)],
       adds: reportDelivered ? ['delivered'] : [],
       run: async (reads) => {
-        const { delivered, summary } = await publishCurrent(c, reads);
-        if (reads) fresh = { pending: pendingFrom(reads[summaryReadsNow.length]), summary };
+        const { delivered, summary } = await publishCurrent(c, reads, summaryNow);
+        if (summary) loaded ??= Promise.resolve(summary);
+        if (reads) fresh = pendingFrom(reads[summaryReadsNow.length]);
         return reportDelivered ? { delivered } : null;
       },
     },
-    onReplay: () => sendPendingEvents(c, family),
+    replay: {
+      reads: () => replayReads(c, write.kind),
+      run: ([pending]) => sendPendingEvents(c, pendingFrom(pending), summaryNow),
+    },
   });
-  if (fresh) await sendPendingEvents(c, family, fresh);
+  if (fresh) await sendPendingEvents(c, fresh, summaryNow);
   return res;
 }
 
@@ -185,7 +206,7 @@ export const sessionRoutes = new Hono<AppEnv>()
             window: instrument.flags.meanWindow,
           })
         : Promise.resolve(null);
-    const reads = startIdempotencyReads(c, 'rating', key);
+    const reads = startWriteReads(c, 'rating', key);
     const guard = await erasureGuardOf(c);
     const [, previous] = await Promise.all([assertSameSession(c), previousRead, assertNotErased(c, guard)]);
 
@@ -236,7 +257,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const s = sessionKey(c);
     const now = Math.floor(Date.now() / 1000);
     // As for ratings: the participants check and idempotentWrite's reads in one round trip.
-    const reads = startIdempotencyReads(c, 'pacing', key);
+    const reads = startWriteReads(c, 'pacing', key);
     const guard = await erasureGuardOf(c);
     await Promise.all([assertSameParticipants(c), assertNotErased(c, guard)]);
     return writeAndPublish(c, now, {

@@ -4,9 +4,9 @@ import * as v from 'valibot';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../../schemas/index.ts';
 import {
   getIdempotency,
-  hasPacing,
-  hasRating,
+  idempotencyStatement,
   insertIdempotency,
+  sessionHasStatement,
   updateIdempotencyBody,
   type IdempotencyRow,
   type SessionKey,
@@ -34,11 +34,11 @@ export function idempotencyKeyOf(c: Context<AppEnv>): string {
 /** What a session stores once, with the 409 a second write of it under another key gets. */
 const RESOURCES = {
   rating: {
-    exists: hasRating,
+    table: 'ratings',
     conflict: { code: 'already_rated', message: 'This session already has a rating.' },
   },
   pacing: {
-    exists: hasPacing,
+    table: 'pacing',
     conflict: { code: 'already_recorded', message: 'This session’s pacing is already recorded.' },
   },
 } as const;
@@ -60,14 +60,13 @@ export interface IdempotentWrite {
    */
   statements: D1PreparedStatement[];
   session: SessionKey;
-  /** The first stored-record and `exists` reads, started by the route (startIdempotencyReads); else started here. */
-  reads?: IdempotencyReads;
   /**
-   * Runs on every replay of a stored write (an identical retry), before the answer: finishes what the first request
-   * may have left undone after its commit (its webhook events, worker/webhooks/session-events.ts). A throw fails the
-   * replay (the client retries again).
+   * The first stored-record and `exists` reads, with `replay.reads`, started by the route (startIdempotencyReads);
+   * else started here.
    */
-  onReplay?: () => Promise<void>;
+  reads?: Promise<IdempotencyReads>;
+  /** What a replay of a stored write (an identical retry) does before it answers (see Replay). */
+  replay?: Replay;
   /** Runs once a fresh write committed (see AfterWrite). */
   afterWrite?: AfterWrite;
 }
@@ -86,20 +85,50 @@ export interface AfterWrite {
   run: (reads?: D1Result<unknown>[]) => Promise<Record<string, unknown> | null>;
 }
 
-export type IdempotencyReads = Promise<[IdempotencyRow | null, boolean]>;
+/**
+ * What a replay finishes that the first request may have left undone after its commit (its webhook events,
+ * worker/webhooks/session-events.ts). `reads` run in the batch with the idempotency reads (a replay then needs no
+ * read of its own to tell whether there is anything to do); `run` gets their results and runs on every replay, before
+ * the stored answer is finalized (AfterWrite) and returned. A throw fails the replay (the client retries again).
+ */
+export interface Replay {
+  reads: () => D1PreparedStatement[];
+  run: (reads: D1Result<unknown>[]) => Promise<void>;
+}
+
+export interface IdempotencyReads {
+  stored: IdempotencyRow | null;
+  /** The session already holds the resource. */
+  exists: boolean;
+  /** The results of the replay's reads. */
+  replay: D1Result<unknown>[];
+}
 
 /**
- * Starts the reads idempotentWrite decides on (one round trip of latency), for a route that has its own reads
- * to run at the same time. Pass the result as `reads`; a rejection is handled there (or ignored when the route
- * answers before it gets that far).
+ * Starts the reads idempotentWrite decides on, with `replayReads` (Replay.reads), in one batch (one round trip),
+ * for a route that has its own reads to run at the same time. Pass the result as `reads`; a rejection is handled
+ * there (or ignored when the route answers before it gets that far).
  */
-export function startIdempotencyReads(c: Context<AppEnv>, kind: WriteKind, key: string): IdempotencyReads {
+export function startIdempotencyReads(
+  c: Context<AppEnv>,
+  kind: WriteKind,
+  key: string,
+  replayReads: D1PreparedStatement[] = [],
+): Promise<IdempotencyReads> {
+  const db = c.env.DB;
   const { id } = c.var.platform;
   const { sid } = c.var.refs;
-  const p: IdempotencyReads = Promise.all([
-    getIdempotency(c.env.DB, id, sid, key),
-    RESOURCES[kind].exists(c.env.DB, id, sid),
-  ]);
+  const p = db
+    .batch<unknown>([
+      idempotencyStatement(db, id, sid, key),
+      sessionHasStatement(db, RESOURCES[kind].table, id, sid),
+      ...replayReads,
+    ])
+    .then(([stored, exists, ...replay]) => ({
+      stored: (stored?.results[0] as IdempotencyRow | undefined) ?? null,
+      exists: (exists?.results.length ?? 0) > 0,
+      replay,
+    }));
   p.catch(() => {});
   return p;
 }
@@ -135,17 +164,18 @@ export async function idempotentWrite(c: Context<AppEnv>, w: IdempotentWrite): P
   const replay = (body: string, status: number) =>
     c.body(body, status as ContentfulStatusCode, { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' });
 
-  let early: IdempotencyReads | undefined = w.reads;
+  let early: Promise<IdempotencyReads> | undefined = w.reads;
   const decide = async (): Promise<Response | null> => {
-    // Both reads at once (one round trip of latency); `exists` matters only when nothing is stored.
-    const reads = early ?? startIdempotencyReads(c, w.kind, w.key);
+    // Every read in one batch (one round trip); `exists` matters only when nothing is stored, the replay's only
+    // when something is.
+    const reads = early ?? startIdempotencyReads(c, w.kind, w.key, w.replay?.reads());
     early = undefined;
-    const [stored, exists] = await reads;
+    const { stored, exists, replay: replayed } = await reads;
     if (stored) {
       if (stored.requestHash !== requestHash) {
         throw new ApiFailure(409, 'idempotency_conflict', 'This Idempotency-Key was used for a different request.');
       }
-      if (w.onReplay) await w.onReplay();
+      if (w.replay) await w.replay.run(replayed);
       if (after && !isFinal(stored.body, after.adds)) {
         // The request that wrote it never finished (cut off after the commit) or is finishing now: publish
         // again rather than wait, then answer with whichever final body was stored first.

@@ -9,9 +9,14 @@ export function decimalsOf(step: number): number {
 }
 
 /** The grid point `min + k·step` as the shortest decimal (7, not 7.000000000000001), never -0. */
-function gridPoint(instrument: Instrument, k: number): number {
+export function gridPoint(instrument: Instrument, k: number): number {
   const d = decimalsOf(instrument.step) + decimalsOf(instrument.min);
   return Number((instrument.min + k * instrument.step).toFixed(Math.min(d, 10))) + 0;
+}
+
+/** The highest value a client can give: the last grid point at or below max. */
+export function topGridPoint(instrument: Instrument): number {
+  return gridPoint(instrument, Math.floor((instrument.max - instrument.min) / instrument.step + 1e-9));
 }
 
 /**

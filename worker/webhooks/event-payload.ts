@@ -4,7 +4,7 @@ import type { SessionSummary } from '../../schemas/summary.ts';
 import type { WebhookEvent, WebhookEventType } from '../../schemas/webhook.ts';
 import { randomId } from '../../sdk/keys.ts';
 import type { CanonicalScope } from '../fhir/canonical.ts';
-import { identifiersOf, questionnaireResponseOf } from '../fhir/questionnaire-response.ts';
+import { identifiersOf, questionnaireResponseOf, storedRatingOf } from '../fhir/questionnaire-response.ts';
 
 /** The platform's own refs, from the verified token of the request that caused the event; never stored. */
 export interface EventRefs {
@@ -28,13 +28,8 @@ export interface PayloadOptions {
 
 /** The rating as a QuestionnaireResponse, for rating events of a rated or declined session; otherwise nothing. */
 function fhirOf(type: WebhookEventType, refs: EventRefs, summary: SessionSummary, ctx: FhirContext | null) {
-  if (!ctx?.instrument || !type.startsWith('rating.') || summary.ratedAt === null) return undefined;
-  const rating =
-    summary.status === 'rated'
-      ? { status: 'rated' as const, items: summary.items, ratedAt: summary.ratedAt }
-      : summary.status === 'declined'
-        ? { status: 'declined' as const, ratedAt: summary.ratedAt }
-        : null;
+  if (!ctx?.instrument || !type.startsWith('rating.')) return undefined;
+  const rating = storedRatingOf(summary);
   if (!rating) return undefined;
   return questionnaireResponseOf({
     instrument: ctx.instrument,

@@ -13,8 +13,6 @@ import type { WebhookEventType } from '../../schemas/webhook.ts';
 import { markEnqueued, pendingEventsStatement, type PendingEvent } from '../db/webhook-queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
-import { loadSummary } from '../summary/load-summary.ts';
-import { summaryTargetOf } from '../summary/summary-target.ts';
 import { instrumentVersionFor } from '../admin/platform-settings.ts';
 import { canonicalScopeOf } from '../fhir/canonical.ts';
 import { buildEventPayload, type EventRefs, type FhirContext } from './event-payload.ts';
@@ -22,7 +20,7 @@ import type { WebhookMessage } from './deliver.ts';
 
 export type EventFamily = 'rating.' | 'pacing.';
 
-/** The session's unsent events of one family (put at the end of a write's batch, or run on a retry). */
+/** The session's unsent events of one family (put at the end of a write's batch, and in a retry's first batch). */
 export function pendingEvents(c: Context<AppEnv>, family: EventFamily) {
   return pendingEventsStatement(c.env.DB, c.var.platform.id, c.var.refs.sid, family);
 }
@@ -43,15 +41,16 @@ function refsOf(c: Context<AppEnv>): EventRefs {
 }
 
 /**
- * Sends `pending` (or, without it, whatever the session still has unsent: one read) with `summary` (or the current
- * one). No I/O when nothing is pending. Throws 503 `events_not_queued` when the queue refuses the messages.
+ * Sends `pending` (the session's unsent events, from pendingEvents) with the session's current summary (`summaryOf`,
+ * called only when something is pending). No I/O when nothing is pending. Throws 503 `events_not_queued` when the
+ * queue refuses the messages.
  */
 export function sendPendingEvents(
   c: Context<AppEnv>,
-  family: EventFamily,
-  known?: { pending: PendingEvent[]; summary: SessionSummary | null },
+  pending: PendingEvent[],
+  summaryOf: () => Promise<SessionSummary>,
 ): Promise<void> {
-  const p = send(c, family, known);
+  const p = send(c, pending, summaryOf);
   // A client that goes away must not cancel the send; the answer still waits for it (503 when it fails).
   try {
     c.executionCtx.waitUntil(p.catch(() => {}));
@@ -63,12 +62,11 @@ export function sendPendingEvents(
 
 async function send(
   c: Context<AppEnv>,
-  family: EventFamily,
-  known?: { pending: PendingEvent[]; summary: SessionSummary | null },
+  pending: PendingEvent[],
+  summaryOf: () => Promise<SessionSummary>,
 ): Promise<void> {
-  const pending = known ? known.pending : pendingFrom(await pendingEvents(c, family).all());
   if (pending.length === 0) return;
-  const summary = known?.summary ?? (await loadSummary(c.env.DB, summaryTargetOf(c))).summary;
+  const summary = await summaryOf();
   const platformId = c.var.platform.id;
   const refs = refsOf(c);
   const settings = c.var.platform.settings;

@@ -1,55 +1,11 @@
 // From a write to the queue: which events a rating or pacing write causes, that an event is queued exactly once per
 // write, and that an event whose queue send failed after the commit is sent by the retried request (with its refs).
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { WebhookEvent } from '../../../sdk/server.ts';
-import worker from '../../../worker/index.ts';
-import type { WebhookMessage } from '../../../worker/webhooks/deliver.ts';
-import {
-  adminCall,
-  GOOD_PACING,
-  GOOD_RATING,
-  seedAdminKey,
-  seedPlatform,
-  sessionPath,
-  type TestPlatform,
-} from '../helpers.ts';
+import { adminCall, GOOD_PACING, GOOD_RATING, seedAdminKey, seedPlatform, type TestPlatform } from '../helpers.ts';
 import { registerEndpoint } from './receiver.ts';
-
-/** A producer binding that records what it is given (or refuses it) instead of queueing it. */
-function recordingQueue(refuse = false) {
-  const sent: WebhookMessage[] = [];
-  const queue = {
-    send: () => Promise.reject(new Error('not used')),
-    sendBatch: async (messages: Iterable<MessageSendRequest<WebhookMessage>>) => {
-      if (refuse) throw new Error('Queue send failed: internal error');
-      for (const m of messages) sent.push(m.body);
-    },
-  } as unknown as Queue<WebhookMessage>;
-  return { queue, sent, events: () => sent.map((m) => JSON.parse(m.body) as WebhookEvent) };
-}
-
-async function write(
-  what: 'rating' | 'pacing',
-  token: string,
-  body: unknown,
-  queue: Queue<WebhookMessage>,
-  key = crypto.randomUUID(),
-) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`https://api.attune.test${sessionPath(what)}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
-      body: JSON.stringify(body),
-    }),
-    { ...env, WEBHOOKS: queue },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
-}
+import { recordingQueue, write } from './recording-queue.ts';
 
 async function platformWith(endpoints: string[][]): Promise<{ p: TestPlatform; ids: string[] }> {
   const p = await seedPlatform();
