@@ -184,6 +184,21 @@ describe('the dead-letter queue consumer', () => {
     expect(await record(other.m)).toBeNull();
     expect(parked).toHaveLength(2);
 
+    // Dead first, its endpoint deleted after: nothing to replay to.
+    const third = await deadEvent();
+    await exhaust(third.m, e);
+    await adminCall('/v1/webhooks/endpoints/delete', third.admin.key, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: third.endpoint.id }),
+    });
+    const gone = await replay(third.admin.key, { eventId: third.m.eventId, endpointId: third.m.endpointId });
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toMatchObject({ error: { code: 'unknown_endpoint' } });
+    const before = parked.length;
+    expect((await dlq([parked.at(-1)!.body], e)).explicitAcks).toEqual(['msg-0']);
+    expect(parked).toHaveLength(before);
+
     expect((await dlq([{ nope: true }], e)).explicitAcks).toEqual(['msg-0']);
   });
 });
