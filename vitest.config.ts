@@ -30,6 +30,7 @@ export default defineConfig(async () => {
                     maxRetries: 10,
                     deadLetterQueue: 'attune-webhooks-dlq',
                   },
+                  'attune-webhooks-dlq': { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 100, retryDelay: 300 },
                 },
               },
             }),

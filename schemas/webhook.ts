@@ -49,17 +49,41 @@ export const WebhookRotated = v.object({ id: WebhookEndpointId, secret: WebhookS
 
 export const WebhookDeleted = v.object({ id: WebhookEndpointId, deleted: v.boolean() });
 
+/** `evt_` and 24 hex characters: the same in every delivery and redelivery of one event. */
+export const WebhookEventId = v.pipe(v.string(), v.regex(/^evt_[0-9a-f]{24}$/, 'an event id (evt_…)'));
+
+/**
+ * A delivery's state: `retrying`; `delivered`; `failed` (the last attempt failed; the message is on its way to the
+ * dead-letter queue); `dead` (in the dead-letter queue, replayable since `deadAt`); `replaying` (a replay was asked:
+ * the delivery is queued again within 15 minutes and then `retrying`).
+ */
+export const WebhookDeliveryStatus = v.picklist(['retrying', 'delivered', 'failed', 'dead', 'replaying']);
+
 /** One delivery of one event to one endpoint (`GET /v1/webhooks/deliveries`): no payload, no ref. */
 export const WebhookDelivery = v.object({
   eventId: v.string(),
   endpointId: v.string(),
   type: WebhookEventType,
-  status: v.picklist(['retrying', 'delivered', 'failed']),
+  status: WebhookDeliveryStatus,
   attempts: v.number(),
   lastStatus: v.nullable(v.number()),
   updatedAt: v.number(),
+  /** When it was recorded dead; null once delivered, and for a delivery that never died. */
+  deadAt: v.nullable(v.number()),
 });
 export const WebhookDeliveryList = v.object({ deliveries: v.array(WebhookDelivery) });
+
+/** `POST /v1/webhooks/deliveries/replay`: the dead delivery, in the body. */
+export const WebhookDeliveryRef = v.strictObject({ eventId: WebhookEventId, endpointId: WebhookEndpointId });
+export type WebhookDeliveryRef = v.InferOutput<typeof WebhookDeliveryRef>;
+
+/** Answer of a replay: the delivery is `replaying`. */
+export const WebhookReplayed = v.object({
+  eventId: WebhookEventId,
+  endpointId: WebhookEndpointId,
+  status: v.literal('replaying'),
+});
+export type WebhookReplayed = v.InferOutput<typeof WebhookReplayed>;
 
 /**
  * The body of every delivery. `id` (evt_…) is the same in every redelivery of the event: receivers deduplicate by
@@ -67,7 +91,7 @@ export const WebhookDeliveryList = v.object({ deliveries: v.array(WebhookDeliver
  * request that caused the event (Attune never stores them).
  */
 export const WebhookEvent = v.object({
-  id: v.pipe(v.string(), v.regex(/^evt_[0-9a-f]{24}$/)),
+  id: WebhookEventId,
   type: WebhookEventType,
   /** Epoch seconds when the event happened (the write committed). */
   created: v.number(),

@@ -11,6 +11,8 @@ export interface Bindings {
   AUTH_FAILURES_BY_KID?: RateLimit;
   /** Webhook deliveries (wrangler.toml [[queues.producers]]); the same Worker consumes them (worker/webhooks/deliver.ts). */
   WEBHOOKS?: Queue<import('./webhooks/deliver.ts').WebhookMessage>;
+  /** The webhooks' dead-letter queue: its consumer parks dead deliveries there (worker/webhooks/dead-letters.ts). */
+  WEBHOOKS_DLQ?: Queue<import('./webhooks/dead-letters.ts').ParkedMessage>;
   /** Seconds before the first webhook retry (default 30, doubling); the tests set 0. */
   WEBHOOK_RETRY_BASE_SECONDS?: string;
   /** Secret from which every platform's ref-hashing key (and the webhook secrets' sealing key) is derived. Required. */

@@ -19,6 +19,7 @@ import { trendRoutes } from './routes/trends.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { deleteDeliveriesBefore } from './db/webhook-queries.ts';
 import { deliverBatch } from './webhooks/deliver.ts';
+import { DEAD_LETTER_QUEUE, deadLetterBatch } from './webhooks/dead-letters.ts';
 
 export { SessionLive } from './live/session-live.ts';
 
@@ -77,8 +78,12 @@ export default {
       Math.floor(controller.scheduledTime / 1000) - DELIVERY_RECORD_DAYS * 86400,
     ).run();
   },
-  /** Queue consumer (wrangler.toml [[queues.consumers]]): webhook deliveries, retried with backoff, then the DLQ. */
+  /**
+   * Queue consumers (wrangler.toml [[queues.consumers]]): webhook deliveries, retried with backoff, then the DLQ,
+   * whose dead letters are recorded and kept for a replay.
+   */
   async queue(batch: MessageBatch<unknown>, env: AppEnv['Bindings']): Promise<void> {
-    await deliverBatch(batch, env);
+    if (batch.queue === DEAD_LETTER_QUEUE) await deadLetterBatch(batch, env);
+    else await deliverBatch(batch, env);
   },
 } satisfies ExportedHandler<AppEnv['Bindings']>;

@@ -3,14 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEAD_LETTER_QUEUE } from '../../worker/webhooks/dead-letters.ts';
 import { WEBHOOK_MAX_ATTEMPTS } from '../../worker/webhooks/deliver.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
 const vitestConfig = readFileSync(join(ROOT, 'vitest.config.ts'), 'utf8');
 
-function table(header: string): Record<string, string> {
-  const start = toml.indexOf(`[[${header}]]\n`);
+function table(header: string, nth = 0): Record<string, string> {
+  let start = -1;
+  for (let i = 0; i <= nth; i++) start = toml.indexOf(`[[${header}]]\n`, start + 1);
   expect(start, header).toBeGreaterThanOrEqual(0);
   const body = toml.slice(start).split('\n').slice(1);
   const out: Record<string, string> = {};
@@ -36,5 +38,17 @@ describe('webhook queue configuration', () => {
     expect(vitestConfig).toContain(`maxRetries: ${consumer.max_retries},`);
     expect(vitestConfig).toContain(`deadLetterQueue: '${consumer.dead_letter_queue}'`);
     expect(vitestConfig).toContain(`maxBatchSize: ${consumer.max_batch_size},`);
+  });
+
+  it('the dead-letter queue has a consumer (this Worker, worker/webhooks/dead-letters.ts) and a producer to park in', () => {
+    expect(table('queues.consumers').dead_letter_queue).toBe(DEAD_LETTER_QUEUE);
+    expect(table('queues.producers', 1)).toEqual({ binding: 'WEBHOOKS_DLQ', queue: DEAD_LETTER_QUEUE });
+    const consumer = table('queues.consumers', 1);
+    expect(consumer.queue).toBe(DEAD_LETTER_QUEUE);
+    // No dead-letter queue of its own: a dead letter it cannot handle is retried, never moved on.
+    expect(consumer.dead_letter_queue).toBeUndefined();
+    expect(vitestConfig).toContain(
+      `'${DEAD_LETTER_QUEUE}': { maxBatchSize: ${consumer.max_batch_size}, maxBatchTimeout: 0, maxRetries: ${consumer.max_retries}, retryDelay: ${consumer.retry_delay} }`,
+    );
   });
 });

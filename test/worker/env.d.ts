@@ -12,6 +12,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       REF_HASH_SECRET: string;
       WEBHOOKS: Queue<import('../../worker/webhooks/deliver.ts').WebhookMessage>;
+      WEBHOOKS_DLQ: Queue<import('../../worker/webhooks/dead-letters.ts').ParkedMessage>;
       WEBHOOK_RETRY_BASE_SECONDS: string;
       AUTH_FAILURES_BY_IP: RateLimit;
       AUTH_FAILURES_BY_KID: RateLimit;

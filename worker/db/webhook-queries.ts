@@ -1,5 +1,5 @@
 /**
- * D1 statements of the webhooks (migration 0010): endpoints, the event outbox and delivery records. No statement
+ * D1 statements of the webhooks (migrations 0010, 0011): endpoints, the event outbox and delivery records. No statement
  * here reads or writes a raw ref or a payload.
  */
 import type { WebhookEventType } from '../../schemas/webhook.ts';
@@ -157,7 +157,10 @@ export function deliveryTarget(db: D1Database, endpointId: string, eventId: stri
     .first<DeliveryTarget>();
 }
 
-/** Records an attempt; a delivery once delivered stays delivered (a late duplicate cannot undo it). */
+/**
+ * Records an attempt; a delivery once delivered stays delivered (a late duplicate cannot undo it), and a delivery
+ * clears the dead state.
+ */
 export function recordDelivery(
   db: D1Database,
   d: {
@@ -179,26 +182,30 @@ export function recordDelivery(
          status = CASE WHEN webhook_deliveries.status = 'delivered' THEN 'delivered' ELSE excluded.status END,
          attempts = max(webhook_deliveries.attempts, excluded.attempts),
          last_status = excluded.last_status,
-         updated_at = excluded.updated_at`,
+         updated_at = excluded.updated_at,
+         dead_at = CASE WHEN excluded.status = 'delivered' THEN NULL ELSE webhook_deliveries.dead_at END`,
     )
     .bind(d.eventId, d.endpointId, d.platformId, d.type, d.status, d.attempts, d.lastStatus, d.now);
 }
+
+export type DeliveryStatus = 'retrying' | 'delivered' | 'failed' | 'dead' | 'replaying';
 
 export interface DeliveryRow {
   eventId: string;
   endpointId: string;
   type: WebhookEventType;
-  status: 'retrying' | 'delivered' | 'failed';
+  status: DeliveryStatus;
   attempts: number;
   lastStatus: number | null;
   updatedAt: number;
+  deadAt: number | null;
 }
 
 export async function recentDeliveries(db: D1Database, platformId: string, limit: number): Promise<DeliveryRow[]> {
   const { results } = await db
     .prepare(
       `SELECT event_id AS eventId, endpoint_id AS endpointId, type, status, attempts, last_status AS lastStatus,
-              updated_at AS updatedAt
+              updated_at AS updatedAt, dead_at AS deadAt
          FROM webhook_deliveries WHERE platform_id = ?1 ORDER BY updated_at DESC, event_id LIMIT ?2`,
     )
     .bind(platformId, limit)
@@ -208,4 +215,101 @@ export async function recentDeliveries(db: D1Database, platformId: string, limit
 
 export function deleteDeliveriesBefore(db: D1Database, before: number) {
   return db.prepare('DELETE FROM webhook_deliveries WHERE updated_at < ?1').bind(before);
+}
+
+// --- dead letters (the dead-letter queue's consumer, the admin's replay) ---
+
+/**
+ * Records a delivery as dead when its message reaches the dead-letter queue: once (a redelivered dead letter finds
+ * it dead, or replaying, and changes nothing), never over a delivery that succeeded meanwhile. Without a record (the
+ * last attempt could not write one) it inserts one. Returns a row only when this call recorded the death.
+ */
+export function markDead(
+  db: D1Database,
+  d: { eventId: string; endpointId: string; platformId: string; type: string; attempts: number; now: number },
+) {
+  return db
+    .prepare(
+      `INSERT INTO webhook_deliveries (event_id, endpoint_id, platform_id, type, status, attempts, last_status, updated_at, dead_at)
+       VALUES (?1, ?2, ?3, ?4, 'dead', ?5, NULL, ?6, ?6)
+       ON CONFLICT (event_id, endpoint_id) DO UPDATE SET
+         status = 'dead', attempts = max(webhook_deliveries.attempts, excluded.attempts),
+         updated_at = excluded.updated_at, dead_at = excluded.dead_at
+       WHERE webhook_deliveries.status NOT IN ('dead', 'replaying', 'delivered')
+       RETURNING dead_at AS deadAt`,
+    )
+    .bind(d.eventId, d.endpointId, d.platformId, d.type, d.attempts, d.now);
+}
+
+export interface DeadLetterState {
+  status: DeliveryStatus | null;
+  /** The event's outbox row still exists (it goes with its session: erasure, retention). */
+  eventKept: number;
+  endpointKept: number;
+}
+
+/** What a parked dead letter needs to know: is it still dead, replay asked, or gone (erased, expired, deleted)? */
+export function deadLetterState(db: D1Database, eventId: string, endpointId: string): Promise<DeadLetterState | null> {
+  return db
+    .prepare(
+      `SELECT d.status AS status,
+              EXISTS (SELECT 1 FROM webhook_events w WHERE w.event_id = ?1) AS eventKept,
+              EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = ?2) AS endpointKept
+         FROM (SELECT 1) LEFT JOIN webhook_deliveries d ON d.event_id = ?1 AND d.endpoint_id = ?2`,
+    )
+    .bind(eventId, endpointId)
+    .first<DeadLetterState>();
+}
+
+/** The admin's replay: a dead delivery of the platform becomes 'replaying'. Returns a row only when it was dead. */
+export function requestReplay(db: D1Database, platformId: string, eventId: string, endpointId: string, now: number) {
+  return db
+    .prepare(
+      `UPDATE webhook_deliveries SET status = 'replaying', updated_at = ?4
+        WHERE platform_id = ?1 AND event_id = ?2 AND endpoint_id = ?3 AND status = 'dead'
+       RETURNING status`,
+    )
+    .bind(platformId, eventId, endpointId, now);
+}
+
+/** The audit line of a replay, written only when the delivery is dead (a refused replay changes nothing). */
+export function insertReplayAudit(
+  db: D1Database,
+  a: { platformId: string; keyId: string; eventId: string; endpointId: string; at: number },
+) {
+  return db
+    .prepare(
+      `INSERT INTO audit_log (platform_id, key_id, route, params, row_count, at)
+       SELECT ?1, ?2, '/v1/webhooks/deliveries/replay', json_object('id', ?3), 1, ?5
+        WHERE EXISTS (SELECT 1 FROM webhook_deliveries
+                       WHERE platform_id = ?1 AND event_id = ?3 AND endpoint_id = ?4 AND status = 'dead')`,
+    )
+    .bind(a.platformId, a.keyId, a.eventId, a.endpointId, a.at);
+}
+
+export function deliveryStatus(
+  db: D1Database,
+  platformId: string,
+  eventId: string,
+  endpointId: string,
+): Promise<{ status: DeliveryStatus } | null> {
+  return db
+    .prepare('SELECT status FROM webhook_deliveries WHERE platform_id = ?1 AND event_id = ?2 AND endpoint_id = ?3')
+    .bind(platformId, eventId, endpointId)
+    .first<{ status: DeliveryStatus }>();
+}
+
+/**
+ * A parked dead letter takes a requested replay: 'replaying' becomes 'retrying' for exactly one caller (two parked
+ * copies of one message cannot both put it back on the queue). `back` undoes it when the queue refused the message.
+ */
+export function claimReplay(db: D1Database, eventId: string, endpointId: string, now: number, back = false) {
+  const [from, to] = back ? ['retrying', 'replaying'] : ['replaying', 'retrying'];
+  return db
+    .prepare(
+      `UPDATE webhook_deliveries SET status = ?4, updated_at = ?3
+        WHERE event_id = ?1 AND endpoint_id = ?2 AND status = ?5
+       RETURNING status`,
+    )
+    .bind(eventId, endpointId, now, to, from);
 }

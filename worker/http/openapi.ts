@@ -27,12 +27,14 @@ import {
   WebhookDeleted,
   WebhookDelivery,
   WebhookDeliveryList,
+  WebhookDeliveryRef,
   WebhookEndpoint,
   WebhookEndpointCreate,
   WebhookEndpointCreated,
   WebhookEndpointList,
   WebhookEndpointRef,
   WebhookEvent,
+  WebhookReplayed,
   WebhookRotated,
   WEBHOOK_EVENT_TYPES,
 } from '../../schemas/webhook.ts';
@@ -84,6 +86,8 @@ const COMPONENTS = {
   WebhookDeleted,
   WebhookDelivery,
   WebhookDeliveryList,
+  WebhookDeliveryRef,
+  WebhookReplayed,
   WebhookEvent,
   CaseloadRequest,
   CaseloadResponse,
@@ -359,9 +363,22 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/webhooks/deliveries',
     auth: 'admin',
     summary:
-      'The 100 most recent deliveries: event id, type, endpoint, status (retrying, delivered, failed), attempts, the receiver’s last HTTP status. No payload and no ref is kept.',
+      'The 100 most recent deliveries: event id, type, endpoint, status (retrying, delivered, failed, dead, replaying), attempts, the receiver’s last HTTP status, and `deadAt` when its retries ran out and it reached the dead-letter queue. No payload and no ref is kept.',
     ok: { 200: { description: 'The deliveries, newest first.', schema: WebhookDeliveryList } },
     errors: [401, 429],
+  },
+  {
+    id: 'replayWebhookDelivery',
+    method: 'post',
+    path: '/v1/webhooks/deliveries/replay',
+    auth: 'admin',
+    summary:
+      'Replays a dead delivery: it becomes `replaying`, is queued again within 15 minutes (its message waits in the dead-letter queue, never in D1) and then retried like a new one. Audited.',
+    description:
+      '404 `unknown_delivery` / `unknown_endpoint` for ids this platform does not have; 409 `delivery_not_dead` when the delivery is not dead (delivered, retrying or already replaying); 410 `event_gone` when the event went with its session (erased or expired).',
+    body: WebhookDeliveryRef,
+    ok: { 202: { description: 'Replay requested.', schema: WebhookReplayed } },
+    errors: [400, 401, 404, 409, 410, 413, 415, 422, 429],
   },
 ];
 

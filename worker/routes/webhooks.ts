@@ -1,18 +1,24 @@
 import { Hono, type Context } from 'hono';
 import {
+  WebhookDeliveryRef,
   WebhookEndpointCreate,
   WebhookEndpointRef,
+  type WebhookReplayed,
   type WebhookEndpoint,
   type WebhookEndpointCreated,
   type WebhookEventType,
 } from '../../schemas/webhook.ts';
 import { insertAudit } from '../db/admin-queries.ts';
 import {
+  deadLetterState,
   deleteEndpoint,
+  deliveryStatus,
   getEndpoint,
   insertEndpoint,
+  insertReplayAudit,
   listEndpoints,
   recentDeliveries,
+  requestReplay,
   rotateEndpointSecret,
   type EndpointRow,
 } from '../db/webhook-queries.ts';
@@ -57,8 +63,34 @@ async function ownEndpoint(c: Context<AppEnv>): Promise<EndpointRow> {
 }
 
 /**
+ * A dead delivery of the platform becomes `replaying`; the dead-letter consumer puts its parked message back on the
+ * queue (worker/webhooks/dead-letters.ts). 404 for a delivery or endpoint the platform does not have, 410 when the
+ * event went with its session (erasure, retention), 409 when the delivery is not dead.
+ */
+async function replay(c: Context<AppEnv>): Promise<WebhookReplayed> {
+  const { eventId, endpointId } = await readJson(c, WebhookDeliveryRef);
+  const platformId = c.var.admin.platformId;
+  const current = await deliveryStatus(c.env.DB, platformId, eventId, endpointId);
+  if (!current) throw new ApiFailure(404, 'unknown_delivery', 'This platform has no delivery with those ids.');
+  // The delivery is this platform's, so its endpoint was too: gone means deleted.
+  const state = await deadLetterState(c.env.DB, eventId, endpointId);
+  if (!state?.endpointKept)
+    throw new ApiFailure(404, 'unknown_endpoint', 'This platform has no webhook endpoint with that id.');
+  if (!state.eventKept)
+    throw new ApiFailure(410, 'event_gone', 'The event went with its session (erased or expired): nothing to replay.');
+  const now = nowSeconds();
+  const [, replayed] = await c.env.DB.batch([
+    insertReplayAudit(c.env.DB, { platformId, keyId: c.var.admin.keyId, eventId, endpointId, at: now }),
+    requestReplay(c.env.DB, platformId, eventId, endpointId, now),
+  ]);
+  if (!replayed?.results.length)
+    throw new ApiFailure(409, 'delivery_not_dead', 'Only a dead delivery can be replayed; this one is not dead.');
+  return { eventId, endpointId, status: 'replaying' };
+}
+
+/**
  * Webhook endpoints (admin key): register (the signing secret is shown once), list, rotate the secret, delete; and
- * the recent deliveries. Endpoint ids travel in the body, like every id here (no path parameters).
+ * the recent deliveries, and the replay of a dead one. Endpoint ids travel in the body, like every id here (no path parameters).
  */
 export const webhookRoutes = new Hono<AppEnv>()
   .use('*', adminAuth())
@@ -124,4 +156,6 @@ export const webhookRoutes = new Hono<AppEnv>()
     const rows = await recentDeliveries(c.env.DB, c.var.admin.platformId, DELIVERIES_LISTED);
     return c.json({ deliveries: rows });
   })
-  .all('/deliveries', methodNotAllowed('GET'));
+  .all('/deliveries', methodNotAllowed('GET'))
+  .post('/deliveries/replay', async (c) => c.json(await replay(c), 202))
+  .all('/deliveries/replay', methodNotAllowed('POST'));

@@ -2,7 +2,7 @@
  * The queue consumer: one message per event and endpoint. Each delivery is a signed POST with a timeout; a 2xx
  * acknowledges the message; any other answer, a network error or a timeout retries it with exponential backoff.
  * After WEBHOOK_MAX_ATTEMPTS the delivery is recorded as failed and the retry moves the message to the dead-letter
- * queue (wrangler.toml). Each attempt is recorded in webhook_deliveries (status, attempts, last HTTP status).
+ * queue (wrangler.toml), whose consumer records it as dead and keeps it for a replay (dead-letters.ts). Each attempt is recorded in webhook_deliveries (status, attempts, last HTTP status).
  */
 import * as v from 'valibot';
 import { WebhookEventType } from '../../schemas/webhook.ts';
@@ -12,7 +12,7 @@ import type { Bindings } from '../env.ts';
 import { openSecret } from './secret-box.ts';
 
 /** A queue message: routing, and the event's body exactly as it is signed and sent. */
-const Message = v.object({
+export const Message = v.object({
   platformId: v.string(),
   endpointId: v.string(),
   eventId: v.string(),

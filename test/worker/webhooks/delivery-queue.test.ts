@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { verifyWebhook, type WebhookEvent } from '../../../sdk/server.ts';
-import { GOOD_RATING, postJson, seedAdminKey, seedPlatform, sessionPath } from '../helpers.ts';
+import { adminCall, GOOD_RATING, postJson, seedAdminKey, seedPlatform, sessionPath } from '../helpers.ts';
 import { deliveryRecords, fakeReceiver, registerEndpoint, SETTLED as settled } from './receiver.ts';
 
 describe('webhook delivery through Cloudflare Queues', () => {
@@ -39,7 +39,7 @@ describe('webhook delivery through Cloudflare Queues', () => {
     expect(receiver.deliveries).toHaveLength(3);
   });
 
-  it('a receiver that never answers 2xx: each attempt is recorded, the last as failed (the message goes to the DLQ)', async () => {
+  it('a receiver that never answers 2xx: retried 11 times, then the DLQ consumer records the delivery as dead', async () => {
     const p = await seedPlatform();
     const admin = await seedAdminKey(p.platformId);
     const receiver = fakeReceiver([], 500);
@@ -49,9 +49,13 @@ describe('webhook delivery through Cloudflare Queues', () => {
     // max_retries = 10 in wrangler.toml: 11 attempts in all.
     const deliveries = await receiver.received(11);
     const { id } = JSON.parse(deliveries[0]!.body) as WebhookEvent;
-    await expect
-      .poll(() => deliveryRecords(id), settled)
-      .toEqual([{ status: 'failed', attempts: 11, last_status: 500 }]);
+    // The last attempt records `failed`; the message then reaches attune-webhooks-dlq, whose consumer records it dead.
+    await expect.poll(() => deliveryRecords(id), settled).toEqual([{ status: 'dead', attempts: 11, last_status: 500 }]);
+    const listed = await adminCall('/v1/webhooks/deliveries', admin.key);
+    expect((await listed.json<{ deliveries: unknown[] }>()).deliveries).toEqual([
+      expect.objectContaining({ eventId: id, status: 'dead', deadAt: expect.any(Number) }),
+    ]);
+    expect(receiver.deliveries).toHaveLength(11);
   });
 
   it('a redelivery (the receiver processed it but its answer was lost) is deduplicated by the event id', async () => {
