@@ -130,7 +130,7 @@ export class Conversation {
 
   /**
    * The interval [startMs, startMs + dtMs) had these speech states (t, c: turns, overlaps, silences) and talk states
-   * (tTalk, cTalk: talk time and shares; speech less its inner pauses and tails, by default the speech states).
+   * (tTalk, cTalk: talk time and shares; speech less the pauses inside it, by default the speech states).
    */
   advance(startMs: number, dtMs: number, t: boolean, c: boolean, tTalk = t, cTalk = c): void {
     const o = this.opts;
