@@ -2,6 +2,7 @@
 // and leave nothing behind when the sessions go (erasure and retention delete sessions; ratings and pacing cascade).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import migration0013 from '../../../migrations/0013_pace_days_by_instrument.sql?raw';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { eraseClientStatements, expireSessionsStatements } from '../../../worker/db/admin-queries.ts';
 import { CASELOAD_CLIENTS_FROM_SCRATCH, PACE_DAYS_FROM_SCRATCH } from '../../../worker/db/caseload-queries.ts';
@@ -153,6 +154,12 @@ describe('caseload rollups never drift', () => {
     await env.DB.batch(
       eraseClientStatements(env.DB, p.platformId, await hashRef(env.REF_HASH_SECRET, p.platformId, 'cid', 'c2')),
     );
+    await check();
+    // Migration 0013's backfill (run on the existing ratings when it was applied) builds the same rows.
+    const backfill = /INSERT INTO therapist_pace_days\s+SELECT[\s\S]*?;/.exec(migration0013)?.[0];
+    expect(backfill).toBeDefined();
+    await env.DB.prepare('DELETE FROM therapist_pace_days').run();
+    await env.DB.prepare(backfill!).run();
     await check();
   });
 });
