@@ -23,7 +23,9 @@ const MAX_CASELOAD_BODY_BYTES = 32 * 1024;
 
 /**
  * POST /v1/caseload (caseload token): for the client refs in the body, whether each is on track with this
- * therapist, and the therapist's own pacing beside their clients' ratings. Read-only; refs are hashed and answered
+ * therapist, and the therapist's own pacing beside their clients' ratings, on one instrument (`pacing.instrument`:
+ * the body's, else the one with the most sessions in the window; totals on different scales are never averaged
+ * together). Read-only; refs are hashed and answered
  * for, never stored; an unknown ref is `no_data`.
  */
 export const caseloadRoutes = new Hono<AppEnv>()
