@@ -16,6 +16,12 @@ export const CaseloadRequest = v.strictObject({
   clients: v.pipe(v.array(Ref), v.maxLength(MAX_CASELOAD_CLIENTS)),
   /** Days of the therapist's own sessions the pacing comparison covers (default 365). */
   days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(28), v.maxValue(1830))),
+  /**
+   * The instrument (id) whose ratings the pacing part compares; one the platform registered, else 422
+   * `unknown_instrument`. Default: the instrument with the most sessions in the window. Totals of different
+   * instruments are on different scales and are never averaged together.
+   */
+  instrument: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
 });
 export type CaseloadRequest = v.InferOutput<typeof CaseloadRequest>;
 
@@ -90,7 +96,13 @@ export const CaseloadResponse = v.object({
   /** The rules "not on track" applied (from the instrument's flag rules), so the view can say them. */
   rules: v.object({ baselineDrop: Score, window: v.number(), minSessions: v.number(), fallsDrop: Score }),
   clients: v.array(CaseloadClient),
+  /** Only sessions rated on `pacing.instrument`: every total below is on that instrument's scale. */
   pacing: v.object({
+    /**
+     * The instrument (id and version) these sessions were rated on, and its highest total (null when the platform
+     * no longer keeps that version). See the request's `instrument` for how it is chosen.
+     */
+    instrument: v.object({ id: v.string(), version: v.number(), maxTotal: v.nullable(Score) }),
     sessions: v.number(),
     meanTotal: v.nullable(Score),
     meanShare: v.nullable(Score),

@@ -166,6 +166,7 @@ function Pacing({ answer, locale, s }: { answer: CaseloadResponse; locale: strin
         <p>{s.noPacing}</p>
       ) : (
         <>
+          <p class="muted">{fill(s.instrumentScale, { instrument: p.instrument.id })}</p>
           <div class="sentence">
             {comparisonSentences(p.comparison, locale, s).map((line) => (
               <p key={line}>{line}</p>
@@ -196,7 +197,7 @@ function Pacing({ answer, locale, s }: { answer: CaseloadResponse; locale: strin
           </dl>
           <PaceChart
             weeks={weeks}
-            maxTotal={answer.instrument.maxTotal}
+            maxTotal={p.instrument.maxTotal ?? Math.max(...weeks.map((w) => w.meanTotal))}
             threshold={p.comparison.thresholdShare}
             label={fill(s.chartName, { n: weeks.length.toLocaleString(locale), r1, r2, s1, s2 })}
             format={(n) => formatNumber(n, locale)}

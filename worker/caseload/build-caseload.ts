@@ -36,14 +36,59 @@ export function clientsFrom(
   });
 }
 
+export interface InstrumentKey {
+  id: string;
+  version: number;
+}
+
+/**
+ * The instrument the pacing part compares on: of the rows' instruments (restricted to id `wanted` when the caller
+ * named one), the one with the most sessions; ties go to `fallback`, then to the lowest id and the newest version.
+ * Without rows: `fallback` (the caller passes the wanted id's registered version when it named one).
+ */
+export function paceInstrumentOf(
+  rows: readonly PaceRow[],
+  wanted: string | undefined,
+  fallback: InstrumentKey,
+): InstrumentKey {
+  const counts = new Map<string, { key: InstrumentKey; n: number }>();
+  for (const r of rows) {
+    if (wanted !== undefined && r.instrumentId !== wanted) continue;
+    const k = JSON.stringify([r.instrumentId, r.instrumentVersion]);
+    const c = counts.get(k) ?? { key: { id: r.instrumentId, version: r.instrumentVersion }, n: 0 };
+    c.n += r.n;
+    counts.set(k, c);
+  }
+  const isFallback = (k: InstrumentKey) => k.id === fallback.id && k.version === fallback.version;
+  const best = [...counts.values()].sort(
+    (a, b) =>
+      b.n - a.n ||
+      Number(isFallback(b.key)) - Number(isFallback(a.key)) ||
+      (a.key.id < b.key.id ? -1 : a.key.id > b.key.id ? 1 : 0) ||
+      b.key.version - a.key.version,
+  )[0];
+  return best?.key ?? fallback;
+}
+
 const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places;
 const mean = (sum: number, n: number, scale: number, places: number) => (n > 0 ? round(sum / n / scale, places) : null);
 
-/** The pacing part of the answer from the weekly rows (stored units: hundredths, millionths, tenths). */
+/**
+ * The pacing part of the answer from the weekly rows (stored units: hundredths, millionths, tenths), on the rows of
+ * `q.instrument` only: totals of different instruments are on different scales.
+ */
 export function pacingFrom(
-  rows: readonly PaceRow[],
-  q: { toDay: number; thresholdShare: number; minSessions: number },
+  allRows: readonly PaceRow[],
+  q: {
+    toDay: number;
+    thresholdShare: number;
+    minSessions: number;
+    instrument: CaseloadResponse['pacing']['instrument'];
+  },
 ): CaseloadResponse['pacing'] {
+  const rows = allRows.filter(
+    (r) => r.instrumentId === q.instrument.id && r.instrumentVersion === q.instrument.version,
+  );
   const weeks = new Map<number, PaceRow>();
   const side = { above: { n: 0, sum: 0, sumSq: 0 }, below: { n: 0, sum: 0, sumSq: 0 } };
   const all = { n: 0, totalSum: 0, shareSum: 0, turnSum: 0, overlapSum: 0 };
@@ -74,6 +119,7 @@ export function pacingFrom(
     }));
   const test = welch(side.above, side.below, q.minSessions);
   return {
+    instrument: q.instrument,
     sessions: all.n,
     meanTotal: mean(all.totalSum, all.n, TOTAL_UNITS, 2),
     meanShare: mean(all.shareSum, all.n, SHARE_UNITS, 4),

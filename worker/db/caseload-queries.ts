@@ -27,6 +27,9 @@ export function caseloadClients(
 }
 
 export interface PaceRow {
+  /** The ratings' instrument (0013): rows of different instruments are never summed together. */
+  instrumentId: string;
+  instrumentVersion: number;
   /** Weeks before the window's last day: 0 holds its last 7 days. */
   weeksAgo: number;
   /** 1 when the therapist's share of talk was above the comparison's threshold. */
@@ -40,8 +43,9 @@ export interface PaceRow {
 }
 
 /**
- * The therapist's pacing rollups over days (fromDay, toDay], summed per week (counted back from toDay) and per side
- * of the talk-share threshold: band >= aboveBand is "more than the threshold".
+ * The therapist's pacing rollups over days (fromDay, toDay], summed per instrument, per week (counted back from
+ * toDay) and per side of the talk-share threshold: band >= aboveBand is "more than the threshold". The caller picks
+ * one instrument's rows (so it can also tell which instrument has the most sessions, in the same round trip).
  */
 export function paceWeeks(
   db: D1Database,
@@ -50,19 +54,20 @@ export function paceWeeks(
   return db
     .prepare(
       // D1 binds a JS number as REAL: cast, or the division would not be a whole week.
-      `SELECT (CAST(?4 AS INTEGER) - day) / 7 AS weeksAgo, band >= CAST(?5 AS INTEGER) AS above, sum(n) AS n, sum(total_sum) AS totalSum,
+      `SELECT instrument_id AS instrumentId, instrument_version AS instrumentVersion,
+              (CAST(?4 AS INTEGER) - day) / 7 AS weeksAgo, band >= CAST(?5 AS INTEGER) AS above, sum(n) AS n, sum(total_sum) AS totalSum,
               sum(total_sq) AS totalSq, sum(share_sum) AS shareSum, sum(turn_sum) AS turnSum,
               sum(overlap_sum) AS overlapSum
          FROM therapist_pace_days
         WHERE platform_id = ?1 AND therapist_hash = ?2 AND day > ?3 AND day <= ?4
-        GROUP BY weeksAgo, above`,
+        GROUP BY instrument_id, instrument_version, weeksAgo, above`,
     )
     .bind(q.platformId, q.therapistHash, q.fromDay, q.toDay, q.aboveBand);
 }
 
 /**
- * The caseload rollups of one platform (?1) recomputed from the sessions, by the same formulas as migration 0009's
- * triggers: an operator's check, the test that the triggers never drift, and the 1M-session bench's bulk seed.
+ * The caseload rollups of one platform (?1) recomputed from the sessions, by the same formulas as the triggers of
+ * migrations 0009 and 0013 (therapist_pace_days per instrument): an operator's check, the test that the triggers never drift, and the 1M-session bench's bulk seed.
  * Columns as in the tables, in table order.
  */
 export const CASELOAD_CLIENTS_FROM_SCRATCH = `
@@ -76,10 +81,12 @@ export const CASELOAD_CLIENTS_FROM_SCRATCH = `
    GROUP BY platform_id, therapist_hash, client_hash`;
 
 export const PACE_DAYS_FROM_SCRATCH = `
-  SELECT platform_id, therapist_hash, day, CASE WHEN share <= 0 THEN 0 ELSE (share - 1) / ${SHARE_UNITS / 20} END AS band,
+  SELECT platform_id, therapist_hash, day, instrument_id, instrument_version,
+         CASE WHEN share <= 0 THEN 0 ELSE (share - 1) / ${SHARE_UNITS / 20} END AS band,
          count(*) AS n, sum(th) AS total_sum, sum(th * th) AS total_sq, sum(share) AS share_sum,
          sum(turn) AS turn_sum, sum(ov) AS overlap_sum
     FROM (SELECT s.platform_id, s.therapist_hash, s.created_at / 86400 AS day,
+                 r.instrument_id, r.instrument_version,
                  ${totalUnitsSql('r.total')} AS th,
                  ${shareUnitsSql('p.therapist_talk_seconds', 'p.client_talk_seconds')} AS share,
                  CAST(round(p.longest_therapist_turn_seconds * 10) AS INTEGER) AS turn, p.overlap_count AS ov
@@ -87,4 +94,4 @@ export const PACE_DAYS_FROM_SCRATCH = `
             JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
             JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
            WHERE s.platform_id = ?1 AND r.status = 'rated' AND p.therapist_talk_seconds + p.client_talk_seconds > 0)
-   GROUP BY platform_id, therapist_hash, day, band`;
+   GROUP BY platform_id, therapist_hash, day, instrument_id, instrument_version, band`;

@@ -6,14 +6,15 @@ import {
   instrumentMaxTotal,
   MIN_COMPARISON_SESSIONS,
 } from '../../schemas/index.ts';
-import { cueSettingsFor } from '../admin/platform-settings.ts';
+import { cueSettingsFor, instrumentFor, instrumentVersionFor } from '../admin/platform-settings.ts';
 import { caseloadAuth } from '../auth/token-auth.ts';
 import { hashRef } from '../auth/ref-hash.ts';
-import { aboveBandOf, clientsFrom, pacingFrom } from '../caseload/build-caseload.ts';
+import { aboveBandOf, clientsFrom, pacingFrom, paceInstrumentOf } from '../caseload/build-caseload.ts';
 import { trackRulesFor } from '../caseload/not-on-track.ts';
 import { type CaseloadClientRow, caseloadClients, type PaceRow, paceWeeks } from '../db/caseload-queries.ts';
 import type { AppEnv } from '../env.ts';
 import { readJson } from '../http/body.ts';
+import { ApiFailure } from '../http/errors.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { dayOf } from '../summary/trend.ts';
 
@@ -22,13 +23,19 @@ const MAX_CASELOAD_BODY_BYTES = 32 * 1024;
 
 /**
  * POST /v1/caseload (caseload token): for the client refs in the body, whether each is on track with this
- * therapist, and the therapist's own pacing beside their clients' ratings. Read-only; refs are hashed and answered
+ * therapist, and the therapist's own pacing beside their clients' ratings, on one instrument (`pacing.instrument`:
+ * the body's, else the one with the most sessions in the window; totals on different scales are never averaged
+ * together). Read-only; refs are hashed and answered
  * for, never stored; an unknown ref is `no_data`.
  */
 export const caseloadRoutes = new Hono<AppEnv>()
   .post('/', caseloadAuth(), async (c) => {
     const body = await readJson(c, CaseloadRequest, { maxBytes: MAX_CASELOAD_BODY_BYTES });
     const refs = [...new Set(body.clients)];
+    const settings = c.var.platform.settings;
+    const asked = body.instrument === undefined ? null : instrumentFor(settings, body.instrument);
+    if (asked === null && body.instrument !== undefined)
+      throw new ApiFailure(422, 'unknown_instrument', 'The instrument asked for is not registered for this platform.');
     const platformId = c.var.platform.id;
     const hashes = await Promise.all(refs.map((r) => hashRef(c.env.REF_HASH_SECRET, platformId, 'cid', r)));
     const days = body.days ?? DEFAULT_CASELOAD_DAYS;
@@ -47,16 +54,20 @@ export const caseloadRoutes = new Hono<AppEnv>()
       }),
     ]);
     const instrument = c.var.instrument;
+    const paceRowList = (paceRows?.results ?? []) as PaceRow[];
+    const paceKey = paceInstrumentOf(paceRowList, body.instrument, asked ?? instrument);
+    const paceInstrument = instrumentVersionFor(settings, paceKey.id, paceKey.version);
     const rules = trackRulesFor(instrument.flags);
     const answer: CaseloadResponse = {
       days,
       instrument: { id: instrument.id, version: instrument.version, maxTotal: instrumentMaxTotal(instrument) },
       rules,
       clients: clientsFrom(refs, hashes, (clientRows?.results ?? []) as CaseloadClientRow[], rules),
-      pacing: pacingFrom((paceRows?.results ?? []) as PaceRow[], {
+      pacing: pacingFrom(paceRowList, {
         toDay,
         thresholdShare,
         minSessions: MIN_COMPARISON_SESSIONS,
+        instrument: { ...paceKey, maxTotal: paceInstrument ? instrumentMaxTotal(paceInstrument) : null },
       }),
     };
     return c.json(answer);

@@ -16,6 +16,7 @@ const answer = (refs: string[]): CaseloadResponse => ({
     totals: i === 0 ? [36, 34, 32] : [30, 31, 30],
   })),
   pacing: {
+    instrument: { id: 'attune-session-4', version: 1, maxTotal: 40 },
     sessions: 0,
     meanTotal: null,
     meanShare: null,
@@ -87,6 +88,62 @@ describe('mountCaseload', () => {
     c.teardown();
     expect(root.querySelector('.root')).toBeNull();
     expect(root.querySelector('style')).toBeNull();
+  });
+
+  it('names the instrument the pacing comparison is on, and draws the chart on that instrument’s scale', async () => {
+    const base = answer(['r-1']);
+    const week = {
+      start: 1_790_000_000,
+      sessions: 24,
+      meanTotal: 5.5,
+      meanShare: 0.55,
+      meanLongestTurnSeconds: 60,
+      meanOverlaps: 2,
+    };
+    const withPacing: CaseloadResponse = {
+      ...base,
+      pacing: {
+        ...base.pacing,
+        // The token's instrument is attune-session-4 (0..40); the comparison is on a 1..7 three-item scale.
+        instrument: { id: 'srs-3', version: 2, maxTotal: 21 },
+        sessions: 24,
+        meanTotal: 5.5,
+        meanShare: 0.55,
+        meanLongestTurnSeconds: 60,
+        meanOverlaps: 2,
+        weeks: [week],
+        comparison: {
+          ...base.pacing.comparison,
+          above: { sessions: 12, meanTotal: 5 },
+          atOrBelow: { sessions: 12, meanTotal: 6 },
+          difference: -1,
+          ci95: [-1.5, -0.5],
+        },
+      },
+    };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify(withPacing), { headers: { 'Content-Type': 'application/json' } })),
+    );
+    const root = document.createElement('div').attachShadow({ mode: 'open' });
+    const c = mountCaseload({
+      root,
+      token: TOKEN,
+      api: 'https://api.example',
+      clients: [{ ref: 'r-1', name: 'Ana' }],
+      emit: () => {},
+    });
+    await settle();
+    const text = root.textContent ?? '';
+    expect(text).toContain('Only ratings on the srs-3 scale; sessions rated on another scale are left out.');
+    expect(text).toContain('1.0 points lower');
+    // The pace chart (the svg with the talk-share panel) tops its rating panel at the comparison instrument's highest
+    // total (21), not the token instrument's (40, which the clients' sparklines keep).
+    const chart = [...root.querySelectorAll('svg')].find((g) => g.textContent?.includes('100%'))!;
+    const labels = [...chart.querySelectorAll('text')].map((t) => t.textContent);
+    expect(labels).toContain('21');
+    expect(labels).not.toContain('40');
+    c.teardown();
   });
 
   it('says when the caseload could not be loaded, reports it, and retries on request', async () => {

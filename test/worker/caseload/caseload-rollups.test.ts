@@ -2,15 +2,20 @@
 // and leave nothing behind when the sessions go (erasure and retention delete sessions; ratings and pacing cascade).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import migration0013 from '../../../migrations/0013_pace_days_by_instrument.sql?raw';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { eraseClientStatements, expireSessionsStatements } from '../../../worker/db/admin-queries.ts';
 import { CASELOAD_CLIENTS_FROM_SCRATCH, PACE_DAYS_FROM_SCRATCH } from '../../../worker/db/caseload-queries.ts';
+import { likertInstrument } from '../../samples.ts';
 import { seedPlatform } from '../helpers.ts';
 import { daysAgo, storeRaw } from './seed.ts';
 
+/** A second instrument on another scale (three items 1..7, totals 3..21) beside the built-in 0..40 one. */
+const LIKERT = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }));
+
 async function paceRows(platformId: string) {
   const r = await env.DB.prepare(
-    'SELECT day, band, n, total_sum AS totalSum, total_sq AS totalSq, share_sum AS shareSum, turn_sum AS turnSum, overlap_sum AS overlapSum FROM therapist_pace_days WHERE platform_id = ?1 ORDER BY day, band',
+    'SELECT day, instrument_id AS ins, band, n, total_sum AS totalSum, total_sq AS totalSq, share_sum AS shareSum, turn_sum AS turnSum, overlap_sum AS overlapSum FROM therapist_pace_days WHERE platform_id = ?1 ORDER BY day, band, instrument_id',
   )
     .bind(platformId)
     .all();
@@ -40,11 +45,30 @@ describe('caseload rollups (migration 0009)', () => {
     // A decline and a session without pacing never enter it.
     await storeRaw(p.platformId, { sid: 's3', tid: 't', cid: 'c', at, total: 'declined', share: 0.5 });
     await storeRaw(p.platformId, { sid: 's4', tid: 't', cid: 'c', at, total: 10 });
+    // A session rated on another instrument, same day and band: its own row, never summed with the 0..40 totals.
+    await storeRaw(p.platformId, { sid: 's5', tid: 't', cid: 'c', at, share: 0.7, longestTurn: 30, overlaps: 1 });
+    await storeRaw(p.platformId, { sid: 's5', tid: 't', cid: 'c', at, total: 12, instrument: LIKERT });
     const day = Math.floor(at / 86400);
+    const ins = 'attune-session-4';
     expect(await paceRows(p.platformId)).toEqual([
-      { day, band: 11, n: 1, totalSum: 2050, totalSq: 2050 * 2050, shareSum: 600000, turnSum: 400, overlapSum: 2 },
-      { day, band: 13, n: 1, totalSum: 3000, totalSq: 3000 * 3000, shareSum: 700000, turnSum: 805, overlapSum: 4 },
+      { day, ins, band: 11, n: 1, totalSum: 2050, totalSq: 2050 * 2050, shareSum: 600000, turnSum: 400, overlapSum: 2 },
+      { day, ins, band: 13, n: 1, totalSum: 3000, totalSq: 3000 * 3000, shareSum: 700000, turnSum: 805, overlapSum: 4 },
+      {
+        day,
+        ins: 'likert-3',
+        band: 13,
+        n: 1,
+        totalSum: 1200,
+        totalSq: 1200 ** 2,
+        shareSum: 700000,
+        turnSum: 300,
+        overlapSum: 1,
+      },
     ]);
+    // Deleting the pacing of the likert session takes it out of its own row only.
+    const sid = await hashRef(env.REF_HASH_SECRET, p.platformId, 'sid', 's5');
+    await env.DB.prepare('DELETE FROM pacing WHERE platform_id = ?1 AND sid_hash = ?2').bind(p.platformId, sid).run();
+    expect((await paceRows(p.platformId)).map((r) => r.ins)).toEqual([ins, ins]);
   });
 
   it('keep each client’s recent totals with this therapist and drop everything when the sessions are deleted', async () => {
@@ -75,15 +99,24 @@ describe('caseload rollups (migration 0009)', () => {
 describe('caseload rollups never drift', () => {
   it('equal a recomputation from the sessions after writes in any order, declines, erasure and retention', async () => {
     const p = await seedPlatform();
-    // Deterministic pseudo-random history: 3 therapists, 6 clients, 60 sessions, facts in either order.
+    // Deterministic pseudo-random history: 3 therapists, 6 clients, 80 sessions on two instruments (0..40 and
+    // 3..21 totals), facts in either order.
     let seed = 7;
     const rand = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    for (let i = 0; i < 60; i++) {
-      const s = { sid: `s${i}`, tid: `t${i % 3}`, cid: `c${Math.floor(rand() * 6)}`, at: daysAgo(90 - i) };
-      const total = rand() < 0.1 ? ('declined' as const) : Math.round(rand() * 400) / 10;
+    for (let i = 0; i < 80; i++) {
+      const likert = rand() < 0.4;
+      const s = {
+        sid: `s${i}`,
+        tid: `t${i % 3}`,
+        cid: `c${Math.floor(rand() * 6)}`,
+        at: daysAgo(90 - Math.floor(i * 0.75)),
+        ...(likert ? { instrument: LIKERT } : {}),
+      };
+      const total =
+        rand() < 0.1 ? ('declined' as const) : likert ? 3 + Math.floor(rand() * 19) : Math.round(rand() * 400) / 10;
       const pacing = {
         share: rand() < 0.1 ? 0 : Math.round(rand() * 100) / 100,
         longestTurn: rand() * 120,
@@ -111,14 +144,22 @@ describe('caseload rollups never drift', () => {
       const scratch = async (sql: string) => (await env.DB.prepare(sql).bind(p.platformId).all()).results;
       expect(norm(await stored('caseload_clients'))).toEqual(norm(await scratch(CASELOAD_CLIENTS_FROM_SCRATCH)));
       expect(norm(await stored('therapist_pace_days'))).toEqual(norm(await scratch(PACE_DAYS_FROM_SCRATCH)));
-      return (await stored('therapist_pace_days')).length;
+      return (await stored('therapist_pace_days')) as { instrument_id: string }[];
     };
-    expect(await check()).toBeGreaterThan(10);
+    const before = await check();
+    expect(before.length).toBeGreaterThan(10);
+    expect(new Set(before.map((r) => r.instrument_id))).toEqual(new Set(['attune-session-4', 'likert-3']));
     await env.DB.batch(expireSessionsStatements(env.DB, p.platformId, daysAgo(70), 15));
     await check();
     await env.DB.batch(
       eraseClientStatements(env.DB, p.platformId, await hashRef(env.REF_HASH_SECRET, p.platformId, 'cid', 'c2')),
     );
+    await check();
+    // Migration 0013's backfill (run on the existing ratings when it was applied) builds the same rows.
+    const backfill = /INSERT INTO therapist_pace_days\s+SELECT[\s\S]*?;/.exec(migration0013)?.[0];
+    expect(backfill).toBeDefined();
+    await env.DB.prepare('DELETE FROM therapist_pace_days').run();
+    await env.DB.prepare(backfill!).run();
     await check();
   });
 });

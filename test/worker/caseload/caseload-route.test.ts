@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { CaseloadResponse } from '../../../schemas/index.ts';
+import { type CaseloadResponse, DEFAULT_INSTRUMENT } from '../../../schemas/index.ts';
+import { likertInstrument } from '../../samples.ts';
 import { call, seedPlatform } from '../helpers.ts';
 import { caseloadToken, daysAgo, postCaseload, storeRaw } from './seed.ts';
 
@@ -178,5 +179,90 @@ describe('POST /v1/caseload', () => {
     const token = await caseloadToken(p);
     expect((await postCaseload(token, { clients: ['c'] }, { Origin: 'https://care.example' })).status).toBe(200);
     expect((await postCaseload(token, { clients: ['c'] }, { Origin: 'https://evil.example' })).status).toBe(403);
+  });
+
+  describe('on a platform with two instruments on different scales', () => {
+    // likert-3 v2: three items 1..7, totals 3..21; the built-in one: four items 0..10, totals 0..40.
+    const LIKERT = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }));
+    const likertAbove = [6, 7, 5, 8, 6, 7, 6, 5, 7, 6, 8, 6];
+    const likertBelow = [15, 16, 14, 17, 15, 16, 15, 14, 16, 15, 17, 16];
+    const builtinAbove = [36, 35, 37, 36, 34, 36, 35, 37, 36, 35];
+    const builtinBelow = [38, 37, 39, 38, 36, 38, 37, 39, 38, 37];
+    const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
+
+    async function twoInstruments() {
+      const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+      const sessions: [string, number[], number, typeof LIKERT][] = [
+        ['la', likertAbove, 0.7, LIKERT],
+        ['lb', likertBelow, 0.4, LIKERT],
+        ['ba', builtinAbove, 0.7, DEFAULT_INSTRUMENT],
+        ['bb', builtinBelow, 0.4, DEFAULT_INSTRUMENT],
+      ];
+      for (const [prefix, totals, share, instrument] of sessions)
+        for (const [i, total] of totals.entries())
+          await storeRaw(p.platformId, {
+            sid: `${prefix}${i}`,
+            tid: 't',
+            cid: `c${i % 4}`,
+            at: daysAgo(i + 1),
+            total,
+            share,
+            instrument,
+          });
+      return p;
+    }
+
+    it('compares within the instrument with the most sessions and says which; never averages across scales', async () => {
+      const p = await twoInstruments();
+      // The token's instrument is the built-in one; the comparison is on likert-3 (24 sessions against 20).
+      const r = await caseloadOf(await caseloadToken(p, 't'), { clients: ['c0'] });
+      const c = r.pacing.comparison;
+      expect(c.above).toEqual({ sessions: 12, meanTotal: mean(likertAbove) });
+      expect(c.atOrBelow).toEqual({ sessions: 12, meanTotal: mean(likertBelow) });
+      expect(r.instrument).toMatchObject({ id: 'attune-session-4', maxTotal: 40 });
+      expect(r.pacing.instrument).toEqual({ id: 'likert-3', version: 2, maxTotal: 21 });
+      // Mixed with the other scale, the "above" mean would be 19.73: on neither instrument's terms.
+      expect(mean([...likertAbove, ...builtinAbove])).toBe(19.73);
+      expect(c.difference).toBeCloseTo(mean(likertAbove) - mean(likertBelow), 2);
+      expect(r.pacing.sessions).toBe(24);
+      expect(r.pacing.meanTotal).toBe(mean([...likertAbove, ...likertBelow]));
+      for (const w of r.pacing.weeks) {
+        expect(w.meanTotal).toBeGreaterThanOrEqual(3);
+        expect(w.meanTotal).toBeLessThanOrEqual(21);
+      }
+      expect(r.pacing.weeks.reduce((n, w) => n + w.sessions, 0)).toBe(24);
+    });
+
+    it('compares on the instrument the body names; an unregistered one is a 422 that does not echo it', async () => {
+      const p = await twoInstruments();
+      const token = await caseloadToken(p, 't');
+      const r = await caseloadOf(token, { clients: [], instrument: 'attune-session-4' });
+      expect(r.pacing.instrument).toEqual({ id: 'attune-session-4', version: 1, maxTotal: 40 });
+      expect(r.pacing.comparison.above).toEqual({ sessions: 10, meanTotal: mean(builtinAbove) });
+      expect(r.pacing.comparison.atOrBelow).toEqual({ sessions: 10, meanTotal: mean(builtinBelow) });
+      expect(r.pacing.comparison.difference).not.toBeNull(); // 10 on each side: the minimum
+      expect(r.pacing.sessions).toBe(20);
+
+      const unknown = await postCaseload(token, { clients: [], instrument: 'jane-doe-scale' });
+      expect(unknown.status).toBe(422);
+      const body = await unknown.text();
+      expect(JSON.parse(body)).toMatchObject({ error: { code: 'unknown_instrument' } });
+      expect(body).not.toContain('jane');
+      for (const instrument of ['', 7, 'x'.repeat(65), null]) {
+        const res = await postCaseload(token, { clients: [], instrument });
+        expect(res.status, JSON.stringify(instrument)).toBe(422);
+      }
+
+      // A registered instrument without sessions in the window: nothing to compare, still named.
+      const empty = await seedPlatform({ settings: { instruments: [LIKERT] } });
+      await storeRaw(empty.platformId, { sid: 's', tid: 't', cid: 'c', at: daysAgo(2), total: 30, share: 0.7 });
+      const none = await caseloadOf(await caseloadToken(empty, 't'), { clients: [], instrument: 'likert-3' });
+      expect(none.pacing).toMatchObject({
+        instrument: { id: 'likert-3', version: 2, maxTotal: 21 },
+        sessions: 0,
+        meanTotal: null,
+        weeks: [],
+      });
+    });
   });
 });

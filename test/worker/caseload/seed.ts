@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { DEFAULT_INSTRUMENT, type Instrument, instrumentMaxTotal } from '../../../schemas/index.ts';
 import { mintToken } from '../../../sdk/mint-token.ts';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { insertPacing, insertRating, upsertSession } from '../../../worker/db/queries.ts';
@@ -15,6 +16,8 @@ export interface CaseloadSession {
   share?: number;
   longestTurn?: number;
   overlaps?: number;
+  /** The instrument the session is rated on (default the built-in 0..40 one); items share the total equally. */
+  instrument?: Instrument;
 }
 
 /** Writes a session through the Worker's query module with real ref hashes, so POST /v1/caseload finds it. */
@@ -26,11 +29,12 @@ export async function storeRaw(platformId: string, s: CaseloadSession): Promise<
     therapistHash: await h('tid', s.tid),
     clientHash: await h('cid', s.cid),
   };
+  const ins = s.instrument ?? DEFAULT_INSTRUMENT;
   const statements = [
     upsertSession(env.DB, {
       ...key,
-      instrumentId: 'attune-session-4',
-      instrumentVersion: 1,
+      instrumentId: ins.id,
+      instrumentVersion: ins.version,
       scheduledStart: null,
       scheduledEnd: null,
       now: s.at,
@@ -42,14 +46,12 @@ export async function storeRaw(platformId: string, s: CaseloadSession): Promise<
     statements.push(
       insertRating(env.DB, key, {
         status: declined ? 'declined' : 'rated',
-        instrumentId: 'attune-session-4',
-        instrumentVersion: 1,
+        instrumentId: ins.id,
+        instrumentVersion: ins.version,
         items:
-          total === null
-            ? '[]'
-            : JSON.stringify(['bond', 'goals', 'approach', 'overall'].map((id) => ({ id, value: total / 4 }))),
+          total === null ? '[]' : JSON.stringify(ins.items.map(({ id }) => ({ id, value: total / ins.items.length }))),
         total,
-        maxTotal: total === null ? null : 40,
+        maxTotal: total === null ? null : instrumentMaxTotal(ins),
         flags: '[]',
         ratedAt: s.at + 60,
       }),

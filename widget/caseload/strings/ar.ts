@@ -45,6 +45,7 @@ export const ar: CaseloadStrings = {
   ratingLabel: 'متوسط التقييم',
   seconds: '{s} ث',
   window: 'الجلسات التي لها تقييم وقياس للإيقاع، آخر {days} يومًا.',
+  instrumentScale: 'التقييمات على مقياس {instrument} فقط؛ الجلسات المقيَّمة على مقياس آخر غير محسوبة.',
   chartName: 'متوسطات أسبوعية على مدى {n} أسابيع: تقييمات العملاء من {r1} إلى {r2}، ونصيبك من الحديث من {s1} إلى {s2}.',
   legendRating: 'متوسط تقييم العملاء',
   legendShare: 'نصيبك من الحديث',

@@ -45,6 +45,8 @@ export const de: CaseloadStrings = {
   ratingLabel: 'Mittlere Bewertung',
   seconds: '{s} s',
   window: 'Sitzungen mit Bewertung und Gesprächsmessung, letzte {days} Tage.',
+  instrumentScale:
+    'Nur Bewertungen auf der Skala {instrument}; Sitzungen, die auf einer anderen Skala bewertet wurden, sind nicht enthalten.',
   chartName: 'Wochenmittel über {n} Wochen: Bewertungen von {r1} bis {r2}, Ihr Gesprächsanteil von {s1} bis {s2}.',
   legendRating: 'Mittlere Bewertung der Klienten',
   legendShare: 'Ihr Gesprächsanteil',

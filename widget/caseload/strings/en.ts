@@ -44,6 +44,7 @@ export const en: CaseloadStrings = {
   ratingLabel: 'Mean rating',
   seconds: '{s} s',
   window: 'Sessions with a rating and pacing, last {days} days.',
+  instrumentScale: 'Only ratings on the {instrument} scale; sessions rated on another scale are left out.',
   chartName: 'Weekly means over {n} weeks: client ratings from {r1} to {r2}, your talk share from {s1} to {s2}.',
   legendRating: 'Mean client rating',
   legendShare: 'Your talk share',

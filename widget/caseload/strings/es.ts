@@ -46,6 +46,7 @@ export const es: CaseloadStrings = {
   ratingLabel: 'Valoración media',
   seconds: '{s} s',
   window: 'Sesiones con valoración y ritmo, últimos {days} días.',
+  instrumentScale: 'Solo valoraciones en la escala {instrument}; las sesiones valoradas con otra escala quedan fuera.',
   chartName:
     'Medias semanales en {n} semanas: valoraciones de {r1} a {r2}, su parte de la conversación de {s1} a {s2}.',
   legendRating: 'Valoración media de los clientes',

@@ -46,6 +46,8 @@ export const fr: CaseloadStrings = {
   ratingLabel: 'Évaluation moyenne',
   seconds: '{s} s',
   window: 'Séances avec une évaluation et un rythme, {days} derniers jours.',
+  instrumentScale:
+    'Uniquement les évaluations sur l’échelle {instrument} ; les séances évaluées sur une autre échelle ne sont pas comptées.',
   chartName:
     'Moyennes hebdomadaires sur {n} semaines : évaluations de {r1} à {r2}, votre part de parole de {s1} à {s2}.',
   legendRating: 'Évaluation moyenne des clients',

@@ -56,6 +56,8 @@ export interface CaseloadStrings {
   seconds: string;
   /** `{days}` */
   window: string;
+  /** Which instrument's ratings the pacing part is on: `{instrument}` is its id. */
+  instrumentScale: string;
   /** The chart's name: `{n}` weeks, ratings `{r1}` to `{r2}`, talk share `{s1}` to `{s2}`. */
   chartName: string;
   legendRating: string;

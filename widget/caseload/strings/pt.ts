@@ -45,6 +45,7 @@ export const pt: CaseloadStrings = {
   ratingLabel: 'Avaliação média',
   seconds: '{s} s',
   window: 'Sessões com avaliação e ritmo, últimos {days} dias.',
+  instrumentScale: 'Apenas avaliações na escala {instrument}; sessões avaliadas em outra escala ficam de fora.',
   chartName: 'Médias semanais em {n} semanas: avaliações de {r1} a {r2}, sua parte da conversa de {s1} a {s2}.',
   legendRating: 'Avaliação média dos clientes',
   legendShare: 'Sua parte da conversa',
