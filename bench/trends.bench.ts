@@ -16,7 +16,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { rng } from '../scripts/lib-rng.ts';
 import { rollupsFromScratch, storedRollups } from '../worker/db/admin-queries.ts';
 import { shareUnitsSql, totalUnitsSql } from '../worker/db/rollup-units.ts';
-import { clientSeries, therapistRolling } from '../worker/db/trend-queries.ts';
+import { clientSeries, TREND_DAYS_FROM_SCRATCH, therapistRolling } from '../worker/db/trend-queries.ts';
 import { summaryRowStatement } from '../worker/db/queries.ts';
 import { loadSummary, loadTrend, type SummaryTarget } from '../worker/summary/load-summary.ts';
 import { dayOf } from '../worker/summary/trend.ts';
@@ -105,11 +105,13 @@ try {
       LEFT JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
       LEFT JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
      GROUP BY s.platform_id, s.therapist_hash, s.created_at / 86400`);
+  // The per-instrument rated totals the trend's mean reads (migration 0014), by the Worker's own recomputation.
+  db.prepare(`INSERT INTO therapist_trend_days ${TREND_DAYS_FROM_SCRATCH}`).run(PLATFORM);
   restoreTriggers();
   db.exec('ANALYZE');
   const counts = db
     .prepare(
-      'SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM ratings) AS ratings, (SELECT count(*) FROM therapist_days) AS rollups',
+      'SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM ratings) AS ratings, (SELECT count(*) FROM therapist_days) AS rollups, (SELECT count(*) FROM therapist_trend_days) AS trendRollups',
     )
     .get();
   const rolledAt = performance.now();
@@ -133,6 +135,7 @@ try {
     const targets = pickTargets(7);
     const today = dayOf(now);
     const run = async (target: SummaryTarget) => {
+      const instrument = { id: target.instrumentId, version: target.instrumentVersion };
       const res = await D1.batch([
         clientSeries(D1, {
           platformId: target.platformId,
@@ -140,12 +143,15 @@ try {
           therapistHash: target.therapistHash,
           currentSid: target.sidHash,
           limit: target.trendPoints,
+          instrument,
         }),
         therapistRolling(D1, {
           platformId: target.platformId,
           therapistHash: target.therapistHash,
+          currentSid: target.sidHash,
           fromDay: today - target.trendDays,
           toDay: today,
+          instrument,
         }),
         summaryRowStatement(D1, target.platformId, target.sidHash),
       ]);
@@ -233,6 +239,8 @@ function pickTargets(seed: number): SummaryTarget[] {
       clientHash: benchCid(t, c),
       trendDays: 90,
       trendPoints: 24,
+      instrumentId: 'attune-session-4',
+      instrumentVersion: 1,
     };
   });
 }

@@ -13,6 +13,12 @@ export interface SummaryTarget {
   clientHash: string;
   trendDays: number;
   trendPoints: number;
+  /**
+   * The token's instrument: the trend's totals are on the session's recorded instrument, this one until the
+   * session is recorded (a write naming another instrument is refused, so they agree once it is).
+   */
+  instrumentId: string;
+  instrumentVersion: number;
   /** The platform's feedback-fatigue setting, to tell "not asked this time" from "not asked yet". */
   ask?: AskSetting;
 }
@@ -26,9 +32,10 @@ export function summaryStatements(
   return [summaryRowStatement(db, t.platformId, t.sidHash), ...trendStatements(db, t, nowSeconds)];
 }
 
-/** The trend's two reads: the client's series and the therapist's rolling mean. */
+/** The trend's two reads: the client's series and the therapist's rolling mean, both on the session's instrument. */
 function trendStatements(db: D1Database, t: SummaryTarget, nowSeconds: number): D1PreparedStatement[] {
   const today = dayOf(nowSeconds);
+  const instrument = { id: t.instrumentId, version: t.instrumentVersion };
   return [
     clientSeries(db, {
       platformId: t.platformId,
@@ -36,12 +43,15 @@ function trendStatements(db: D1Database, t: SummaryTarget, nowSeconds: number): 
       therapistHash: t.therapistHash,
       currentSid: t.sidHash,
       limit: t.trendPoints,
+      instrument,
     }),
     therapistRolling(db, {
       platformId: t.platformId,
       therapistHash: t.therapistHash,
+      currentSid: t.sidHash,
       fromDay: today - t.trendDays,
       toDay: today,
+      instrument,
     }),
   ];
 }

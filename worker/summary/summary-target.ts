@@ -12,6 +12,8 @@ export function summaryTargetOf(c: Context<AppEnv>): SummaryTarget {
     sidHash: sid,
     therapistHash: tid,
     clientHash: cid,
+    instrumentId: c.var.instrument.id,
+    instrumentVersion: c.var.instrument.version,
     trendDays: trend.days,
     trendPoints: trend.points,
     ask: askSettingFor(c.var.platform.settings),

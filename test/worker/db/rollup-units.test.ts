@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import migration from '../../../migrations/0004_rollups_admin.sql?raw';
+import migration0014 from '../../../migrations/0014_trend_days_by_instrument.sql?raw';
 import { SHARE_UNITS, shareUnitsSql, TOTAL_UNITS, totalUnitsSql } from '../../../worker/db/rollup-units.ts';
 
 /** The SQL of one trigger of the migration, by name. */
-const trigger = (name: string): string => {
-  const m = new RegExp(`CREATE TRIGGER ${name}\\b[\\s\\S]*?\\nEND;`).exec(migration);
+const trigger = (name: string, text = migration): string => {
+  const m = new RegExp(`CREATE TRIGGER ${name}\\b[\\s\\S]*?\\nEND;`).exec(text);
   if (!m) throw new Error(`no trigger ${name}`);
   return m[0];
 };
@@ -27,5 +28,15 @@ describe('the rollup units', () => {
   it('the migration uses no other factor', () => {
     const factors = [...migration.matchAll(/round\((\d+(?:\.0)?) \*|\* (\d+)\) AS INTEGER/g)].map((m) => m[1] ?? m[2]);
     expect(new Set(factors)).toEqual(new Set([`${SHARE_UNITS}.0`, `${TOTAL_UNITS}`]));
+  });
+
+  it('migration 0014 (the per-instrument trend rollup) uses the same total units, on insert, delete and backfill', () => {
+    expect(trigger('trend_days_rating_insert', migration0014)).toContain(totalUnitsSql('NEW.total'));
+    expect(trigger('trend_days_rating_delete', migration0014)).toContain(totalUnitsSql('OLD.total'));
+    expect(migration0014).toContain(totalUnitsSql('r.total'));
+    const factors = [...migration0014.matchAll(/round\((\d+(?:\.0)?) \*|\* (\d+)\) AS INTEGER/g)].map(
+      (m) => m[1] ?? m[2],
+    );
+    expect(new Set(factors)).toEqual(new Set([`${TOTAL_UNITS}`]));
   });
 });

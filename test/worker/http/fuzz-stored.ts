@@ -2,6 +2,7 @@
 // (ratings on the instrument's grid, pacing within its bounds, receipts as documented), the rollups must equal
 // what the rows add up to, and no raw ref may be stored anywhere.
 import { CASELOAD_CLIENTS_FROM_SCRATCH, PACE_DAYS_FROM_SCRATCH } from '../../../worker/db/caseload-queries.ts';
+import { TREND_DAYS_FROM_SCRATCH } from '../../../worker/db/trend-queries.ts';
 import { env } from 'cloudflare:workers';
 import * as v from 'valibot';
 import {
@@ -237,7 +238,10 @@ const AUDITED_ROUTES = [
   '/v1/webhooks/endpoints',
 ];
 
-/** The caseload rollups (migration 0009) must equal their recomputation from the sessions, whatever the fuzz wrote. */
+/**
+ * The caseload rollups (migrations 0009, 0013) and the trend's per-instrument rollup (0014) must equal their
+ * recomputation from the sessions, whatever the fuzz wrote.
+ */
 async function checkCaseloadRollups(platformId: string): Promise<void> {
   const norm = (list: Row[]) =>
     list
@@ -248,6 +252,7 @@ async function checkCaseloadRollups(platformId: string): Promise<void> {
   for (const [table, scratch] of [
     ['caseload_clients', CASELOAD_CLIENTS_FROM_SCRATCH],
     ['therapist_pace_days', PACE_DAYS_FROM_SCRATCH],
+    ['therapist_trend_days', TREND_DAYS_FROM_SCRATCH],
   ] as const) {
     const stored = norm(await rows(`SELECT * FROM ${table} WHERE platform_id = ?1`, platformId));
     const want = norm(await rows(scratch, platformId));

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
-import type { RatingReceipt, SessionSummary } from '../../../schemas/index.ts';
+import { DEFAULT_INSTRUMENT, type RatingReceipt, type SessionSummary } from '../../../schemas/index.ts';
+import type { SummaryTarget } from '../../../worker/summary/load-summary.ts';
 import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath } from '../helpers.ts';
 import { openLive } from './live-helpers.ts';
 
@@ -60,7 +61,9 @@ describe('a live socket is bound to its therapist and client', () => {
       clientHash: await h('cid', 'someone-else'),
       trendDays: 90,
       trendPoints: 10,
-    };
+      instrumentId: DEFAULT_INSTRUMENT.id,
+      instrumentVersion: DEFAULT_INSTRUMENT.version,
+    } satisfies SummaryTarget;
     const stub = env.LIVE.get(env.LIVE.idFromName(`${p.platformId}:${sidHash}`));
     const res = await stub.fetch(
       new Request('https://live.internal/connect', {

@@ -74,10 +74,11 @@ describe('D1 cost of one rating', () => {
 });
 
 /**
- * Rows written (D1 meta.rows_written) after migrations 0006 (idempotency keys per session), 0008, 0009 and 0012; before
- * 0008: 14, 6, 8 and 11; before 0009: 13, 5, 8 and 9; before 0012: 14, 5, 9 and 9. 0009 adds one row per rating (the
- * client's caseload_clients row), and one to whichever of a session's rating and pacing arrives second (its
- * therapist_pace_days row; not in these flows). 0012 drops the unread idempotency_scope index: one entry less on every
- * idempotent write.
+ * Rows written (D1 meta.rows_written) after migrations 0006 (idempotency keys per session), 0008, 0009, 0012 and 0014;
+ * before 0008: 14, 6, 8 and 11; before 0009: 13, 5, 8 and 9; before 0012: 14, 5, 9 and 9; before 0014: 13, 5, 8 and 8.
+ * 0009 adds one row per rating (the client's caseload_clients row), and one to whichever of a session's rating and
+ * pacing arrives second (its therapist_pace_days row; not in these flows). 0012 drops the unread idempotency_scope
+ * index: one entry less on every idempotent write. 0014 adds one row per rated rating (its therapist_trend_days row,
+ * the trend's per-instrument rated count and total sum).
  */
-const PINNED = { alone: 13, context: 5, afterContext: 8, pacing: 8 };
+const PINNED = { alone: 14, context: 5, afterContext: 9, pacing: 8 };

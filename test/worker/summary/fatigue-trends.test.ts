@@ -155,6 +155,8 @@ describe('trends', () => {
       clientHash: await testHash('wc'),
       trendDays: 7,
       trendPoints: 2,
+      instrumentId: 'attune-session-4',
+      instrumentVersion: 1,
     });
     expect(trend.client.map((pt) => pt.total)).toEqual([22, 23]);
     expect(trend.therapist).toEqual({ days: 7, sessions: 2, meanTotal: 22.5, meanTherapistShare: null });
