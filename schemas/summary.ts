@@ -36,7 +36,11 @@ export const TrendPoint = v.object({
 });
 export type TrendPoint = v.InferOutput<typeof TrendPoint>;
 
-/** The trend beside a summary: the client's series and the therapist's rolling mean over recent sessions. */
+/**
+ * The trend beside a summary: the client's series and the therapist's rolling mean over recent sessions, both on the
+ * summarised session's instrument (id and version; the token's before the session is recorded). `sessions` and
+ * `meanTotal` count that instrument's ratings only; `meanTherapistShare` is over every session with pacing.
+ */
 export const Trend = v.object({
   client: v.array(TrendPoint),
   therapist: v.object({

@@ -211,7 +211,8 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/trends',
     auth: 'session',
     roles: ['therapist'],
-    summary: 'The client’s series with this therapist and the therapist’s rolling mean (also inside every summary).',
+    summary:
+      'The client’s series with this therapist and the therapist’s rolling mean, both on this session’s instrument (also inside every summary).',
     ok: { 200: { description: 'The trend.', schema: Trend } },
     errors: [401, 403],
   },
