@@ -6,13 +6,17 @@ import { totalUnitsSql } from './rollup-units.ts';
  * primary key ranges).
  *
  * Both compare like with like: the totals are those of the summarised session's instrument (id and version), the
- * one the session was recorded with, or the token's while the session is not recorded yet (`instrument`, ?5/?6).
+ * one the session was recorded with, or the token's while the session is not recorded yet (`instrument`).
  */
 
-/** The trend's instrument, as a one-row CTE `ins (id, version)`: ?1 platform, ?4 session, ?5/?6 the fallback. */
-const TREND_INSTRUMENT = `ins AS (
-  SELECT coalesce(s.instrument_id, ?5) AS id, coalesce(s.instrument_version, ?6) AS version
-    FROM (SELECT 1) LEFT JOIN sessions s ON s.platform_id = ?1 AND s.sid_hash = ?4)`;
+/**
+ * SQL: the trend's instrument id and version (?1 platform, ?4 session, ?5/?6 the fallback), as uncorrelated scalar
+ * subqueries (run once; a join with a one-row CTE made SQLite walk the platform's sessions instead of the
+ * sessions_client index).
+ */
+const INSTRUMENT_ID = 'coalesce((SELECT instrument_id FROM sessions WHERE platform_id = ?1 AND sid_hash = ?4), ?5)';
+const INSTRUMENT_VERSION =
+  'coalesce((SELECT instrument_version FROM sessions WHERE platform_id = ?1 AND sid_hash = ?4), ?6)';
 
 export interface TrendInstrument {
   id: string;
@@ -45,14 +49,14 @@ export function clientSeries(
 ) {
   return db
     .prepare(
-      `WITH ${TREND_INSTRUMENT}
-       SELECT s.created_at AS createdAt, r.rated_at AS ratedAt, r.total AS total, r.items AS items,
+      `SELECT s.created_at AS createdAt, r.rated_at AS ratedAt, r.total AS total, r.items AS items,
               p.therapist_talk_seconds AS therapistTalk, p.client_talk_seconds AS clientTalk
-         FROM ins CROSS JOIN sessions s
+         FROM sessions s
          LEFT JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
          LEFT JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
         WHERE s.platform_id = ?1 AND s.client_hash = ?2 AND s.therapist_hash = ?3
-          AND ((r.status = 'rated' AND r.instrument_id = ins.id AND r.instrument_version = ins.version)
+          AND ((r.status = 'rated' AND r.instrument_id = ${INSTRUMENT_ID}
+                AND r.instrument_version = ${INSTRUMENT_VERSION})
                OR s.sid_hash = ?4)
         ORDER BY s.created_at DESC, s.client_seq DESC, s.sid_hash DESC
         LIMIT ?7`,
@@ -85,12 +89,11 @@ export function therapistRolling(
 ) {
   return db
     .prepare(
-      `WITH ${TREND_INSTRUMENT},
-       mean AS (
-         SELECT coalesce(sum(d.rated), 0) AS rated, coalesce(sum(d.total_sum), 0) AS totalSum
-           FROM ins CROSS JOIN therapist_trend_days d
-          WHERE d.platform_id = ?1 AND d.therapist_hash = ?2 AND d.instrument_id = ins.id
-            AND d.instrument_version = ins.version AND d.day > ?3 AND d.day <= ?7),
+      `WITH mean AS (
+         SELECT coalesce(sum(rated), 0) AS rated, coalesce(sum(total_sum), 0) AS totalSum
+           FROM therapist_trend_days
+          WHERE platform_id = ?1 AND therapist_hash = ?2 AND instrument_id = ${INSTRUMENT_ID}
+            AND instrument_version = ${INSTRUMENT_VERSION} AND day > ?3 AND day <= ?7),
        share AS (
          SELECT coalesce(sum(share_sum), 0) AS shareSum, coalesce(sum(share_n), 0) AS shareN
            FROM therapist_days
