@@ -321,7 +321,8 @@ export interface ClientHistory {
 }
 
 /**
- * The same client's earlier rated sessions with the same therapist on the same instrument, in the session order
+ * The same client's earlier rated sessions with the same therapist on the same instrument version (a new version may
+ * have another scale), in the session order
  * (client_seq; a session not recorded yet comes after all): the previous total and the running mean of the last
  * `window`, for the relative flags. Rows without client_seq (before migration 0005) count as earlier, by their
  * creation time. One statement; it walks the ratings_client index of one client.
@@ -333,6 +334,7 @@ export async function clientHistory(
     clientHash: string;
     therapistHash: string;
     instrumentId: string;
+    instrumentVersion: number;
     sidHash: string;
     window: number;
   },
@@ -343,14 +345,14 @@ export async function clientHistory(
          SELECT r.total AS total, coalesce(s.client_seq, 0) AS seq, s.created_at AS createdAt
            FROM ratings r INDEXED BY ratings_client JOIN sessions s ON s.platform_id = r.platform_id AND s.sid_hash = r.sid_hash
           WHERE r.platform_id = ?1 AND r.client_hash = ?2 AND r.therapist_hash = ?3 AND r.instrument_id = ?4
-            AND r.status = 'rated' AND r.total IS NOT NULL AND r.sid_hash <> ?5
+            AND r.instrument_version = ?7 AND r.status = 'rated' AND r.total IS NOT NULL AND r.sid_hash <> ?5
             AND coalesce(s.client_seq, 0) < coalesce((SELECT client_seq FROM sessions WHERE platform_id = ?1 AND sid_hash = ?5), 9e18)
           ORDER BY seq DESC, createdAt DESC LIMIT ?6)
        SELECT (SELECT total FROM earlier ORDER BY seq DESC, createdAt DESC LIMIT 1) AS previous,
               avg(total) AS mean, count(*) AS sessions
          FROM earlier`,
     )
-    .bind(q.platformId, q.clientHash, q.therapistHash, q.instrumentId, q.sidHash, q.window)
+    .bind(q.platformId, q.clientHash, q.therapistHash, q.instrumentId, q.sidHash, q.window, q.instrumentVersion)
     .first<{ previous: number | null; mean: number | null; sessions: number }>();
   const sessions = row?.sessions ?? 0;
   return {

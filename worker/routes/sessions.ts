@@ -202,6 +202,7 @@ export const sessionRoutes = new Hono<AppEnv>()
             clientHash: s.clientHash,
             therapistHash: s.therapistHash,
             instrumentId: instrument.id,
+            instrumentVersion: instrument.version,
             sidHash: s.sidHash,
             window: instrument.flags.meanWindow,
           })

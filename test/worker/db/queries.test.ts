@@ -70,6 +70,7 @@ describe('queries', () => {
         clientHash: 'h-cid',
         therapistHash,
         instrumentId: 'i',
+        instrumentVersion: 1,
         sidHash: 'h-next',
         window: 10,
       });

@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUMENT, SRS_CUTOFFS, type SessionSummary } from '../../../schemas/index.ts';
+import { likertInstrument } from '../../samples.ts';
+import { storeRaw } from '../caseload/seed.ts';
 import { call, postJson, seedPlatform, sessionPath, type TestPlatform } from '../helpers.ts';
 
 /** A rating whose four items sum to `total` (each item total / 4). */
@@ -95,6 +97,40 @@ describe('flags relative to the client’s own sessions', () => {
     ]);
     await rate(p, 'default-1', p.refs.tid, 35.2);
     expect(await flagsOf(p, 'default-1', p.refs.tid)).toEqual([]);
+  });
+
+  it('compares only with sessions on the same instrument version: a new version may have another scale', async () => {
+    // scale-x v1 is the 0..40 four-item scale; v2 (first: tokens get it now) a 1..7 three-item one, totals 3..21.
+    const v1 = { ...DEFAULT_INSTRUMENT, id: 'scale-x', version: 1 };
+    const v2 = {
+      ...likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }), { dropFromPrevious: 4 }),
+      id: 'scale-x',
+    };
+    const p = await seedPlatform({ settings: { instruments: [v2, v1] } });
+    const { tid, cid } = p.refs;
+    const at = Math.floor(Date.now() / 1000) - 7 * 86_400;
+    for (const [i, total] of [36, 36].entries())
+      await storeRaw(p.platformId, { sid: `v1-${i}`, tid, cid, at: at + i * 86_400, total, instrument: v1 });
+    const items = ['a', 'b', 'c'].map((id) => ({ id, value: 5 }));
+    const rate2 = async (sid: string, value: number) =>
+      expect(
+        (
+          await postJson(sessionPath('rating'), await p.mint({ sid, tid, ins: 'scale-x' }), {
+            kind: 'rating',
+            instrument: 'scale-x',
+            version: 2,
+            items: items.map((it) => ({ ...it, value })),
+          })
+        ).status,
+      ).toBe(201);
+    // 15 on the 3..21 scale is no drop from 36 on the 0..40 one.
+    await rate2('v2-1', 5);
+    expect(await rulesOf(p, 'v2-1', tid, 'scale-x')).not.toContain('drop_from_previous');
+    // Within v2, a drop is still a drop: 15 -> 9.
+    await rate2('v2-2', 3);
+    expect(await flagsOf(p, 'v2-2', tid, 'scale-x')).toEqual([
+      { rule: 'drop_from_previous', threshold: 4, previous: 15, total: 9 },
+    ]);
   });
 
   it('every rule is configurable per platform, and null switches one off', async () => {
