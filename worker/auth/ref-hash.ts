@@ -1,34 +1,19 @@
 import { base64url } from 'jose';
+import { derivedKey } from './derived-key.ts';
 
 const enc = new TextEncoder();
-/**
- * Derived keys, settled only: never a promise another request started (awaiting it from a second request fails
- * with "Cannot perform I/O on behalf of a different request", or hangs for good when the first is cancelled).
- * Two concurrent first uses both derive; the derivation is deterministic, so either result is the same key.
- */
-const keyCache = new Map<string, CryptoKey>();
-const MAX_KEYS = 256;
 
 /**
  * The platform's ref-hashing key: HKDF-SHA256 from the Worker secret, with the platform id as info,
  * so two platforms' hashes of the same ref never match.
  */
-async function platformKey(secret: string, platformId: string): Promise<CryptoKey> {
-  const cacheKey = `${platformId}\u0000${secret}`;
-  const hit = keyCache.get(cacheKey);
-  if (hit) return hit;
-  const ikm = await crypto.subtle.importKey('raw', enc.encode(secret), 'HKDF', false, ['deriveKey']);
-  const key = await crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: enc.encode('attune/ref-hash/v1'), info: enc.encode(platformId) },
-    ikm,
-    { name: 'HMAC', hash: 'SHA-256', length: 256 },
-    false,
-    ['sign'],
-  );
-  if (keyCache.size >= MAX_KEYS) keyCache.clear();
-  keyCache.set(cacheKey, key);
-  return key;
-}
+const platformKey = (secret: string, platformId: string): Promise<CryptoKey> =>
+  derivedKey(secret, {
+    salt: 'attune/ref-hash/v1',
+    info: platformId,
+    algorithm: { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    usages: ['sign'],
+  });
 
 export type RefKind = 'sid' | 'tid' | 'cid';
 

@@ -6,6 +6,7 @@
  */
 import { base64url } from 'jose';
 import { randomId, randomSecret } from '../../sdk/keys.ts';
+import { derivedKey } from '../auth/derived-key.ts';
 
 const enc = new TextEncoder();
 const VERSION = 'v1';
@@ -16,29 +17,14 @@ export const newWebhookSecret = (): string => `whsec_${randomSecret(32)}`;
 /** `we_` and 8 random bytes in hex. */
 export const newEndpointId = (): string => randomId('we_', 8);
 
-/**
- * Sealing keys by Worker secret (in memory only), so a delivery does not derive the key again. Settled keys only, as
- * in worker/auth/ref-hash.ts: a promise another request started must not be awaited. A rotated REF_HASH_SECRET is
- * another entry (derived on its first use); the few entries a rotation leaves are dropped together.
- */
-const keyCache = new Map<string, CryptoKey>();
-const MAX_KEYS = 4;
-
 async function sealingKey(workerSecret: string): Promise<CryptoKey> {
   if (!workerSecret || workerSecret.length < 16) throw new Error('REF_HASH_SECRET is missing or too short');
-  const hit = keyCache.get(workerSecret);
-  if (hit) return hit;
-  const ikm = await crypto.subtle.importKey('raw', enc.encode(workerSecret), 'HKDF', false, ['deriveKey']);
-  const key = await crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: enc.encode('attune/webhook-secret/v1'), info: enc.encode('seal') },
-    ikm,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  );
-  if (keyCache.size >= MAX_KEYS) keyCache.clear();
-  keyCache.set(workerSecret, key);
-  return key;
+  return derivedKey(workerSecret, {
+    salt: 'attune/webhook-secret/v1',
+    info: 'seal',
+    algorithm: { name: 'AES-GCM', length: 256 },
+    usages: ['encrypt', 'decrypt'],
+  });
 }
 
 function fromBase64url(s: string): Uint8Array<ArrayBuffer> {
