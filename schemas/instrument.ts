@@ -68,6 +68,8 @@ export const Instrument = v.pipe(
   v.check((i) => i.min < i.max, 'min must be below max'),
 );
 export type Instrument = v.InferOutput<typeof Instrument>;
+/** One version of an instrument, as a rating records it: totals of different ones are on different scales. */
+export type InstrumentVersionKey = Pick<Instrument, 'id' | 'version'>;
 
 /**
  * The default instrument: four visual-analog items (bond, what the time went to, the way of working, the session

@@ -1,4 +1,4 @@
-import type { CaseloadClient, CaseloadResponse, PaceWeek } from '../../schemas/index.ts';
+import type { CaseloadClient, CaseloadResponse, InstrumentVersionKey, PaceWeek } from '../../schemas/index.ts';
 import type { CaseloadClientRow, PaceRow } from '../db/caseload-queries.ts';
 import { SHARE_UNITS, TOTAL_UNITS } from '../db/rollup-units.ts';
 import { DAY_SECONDS } from '../summary/trend.ts';
@@ -36,11 +36,6 @@ export function clientsFrom(
   });
 }
 
-export interface InstrumentKey {
-  id: string;
-  version: number;
-}
-
 /**
  * The instrument the pacing part compares on: of the rows' instruments (restricted to id `wanted` when the caller
  * named one), the one with the most sessions; ties go to `fallback`, then to the lowest id and the newest version.
@@ -49,9 +44,9 @@ export interface InstrumentKey {
 export function paceInstrumentOf(
   rows: readonly PaceRow[],
   wanted: string | undefined,
-  fallback: InstrumentKey,
-): InstrumentKey {
-  const counts = new Map<string, { key: InstrumentKey; n: number }>();
+  fallback: InstrumentVersionKey,
+): InstrumentVersionKey {
+  const counts = new Map<string, { key: InstrumentVersionKey; n: number }>();
   for (const r of rows) {
     if (wanted !== undefined && r.instrumentId !== wanted) continue;
     const k = JSON.stringify([r.instrumentId, r.instrumentVersion]);
@@ -59,7 +54,7 @@ export function paceInstrumentOf(
     c.n += r.n;
     counts.set(k, c);
   }
-  const isFallback = (k: InstrumentKey) => k.id === fallback.id && k.version === fallback.version;
+  const isFallback = (k: InstrumentVersionKey) => k.id === fallback.id && k.version === fallback.version;
   const best = [...counts.values()].sort(
     (a, b) =>
       b.n - a.n ||

@@ -1,3 +1,4 @@
+import type { InstrumentVersionKey } from '../../schemas/index.ts';
 import { totalUnitsSql } from './rollup-units.ts';
 
 /**
@@ -17,11 +18,6 @@ import { totalUnitsSql } from './rollup-units.ts';
 const INSTRUMENT_ID = 'coalesce((SELECT instrument_id FROM sessions WHERE platform_id = ?1 AND sid_hash = ?4), ?5)';
 const INSTRUMENT_VERSION =
   'coalesce((SELECT instrument_version FROM sessions WHERE platform_id = ?1 AND sid_hash = ?4), ?6)';
-
-export interface TrendInstrument {
-  id: string;
-  version: number;
-}
 
 export interface SeriesRow {
   createdAt: number;
@@ -44,7 +40,7 @@ export function clientSeries(
     therapistHash: string;
     currentSid: string;
     limit: number;
-    instrument: TrendInstrument;
+    instrument: InstrumentVersionKey;
   },
 ) {
   return db
@@ -84,7 +80,7 @@ export function therapistRolling(
     currentSid: string;
     fromDay: number;
     toDay: number;
-    instrument: TrendInstrument;
+    instrument: InstrumentVersionKey;
   },
 ) {
   return db
