@@ -58,6 +58,7 @@ export const WebhookEventId = v.pipe(v.string(), v.regex(/^evt_[0-9a-f]{24}$/, '
  * the delivery is queued again within 15 minutes and then `retrying`).
  */
 export const WebhookDeliveryStatus = v.picklist(['retrying', 'delivered', 'failed', 'dead', 'replaying']);
+export type WebhookDeliveryStatus = v.InferOutput<typeof WebhookDeliveryStatus>;
 
 /** One delivery of one event to one endpoint (`GET /v1/webhooks/deliveries`): no payload, no ref. */
 export const WebhookDelivery = v.object({

@@ -2,7 +2,7 @@
  * D1 statements of the webhooks (migrations 0010, 0011): endpoints, the event outbox and delivery records. No statement
  * here reads or writes a raw ref or a payload.
  */
-import type { WebhookEventType } from '../../schemas/webhook.ts';
+import type { WebhookDeliveryStatus, WebhookEventType } from '../../schemas/webhook.ts';
 import type { SessionKey } from './queries.ts';
 
 export interface EndpointRow {
@@ -188,13 +188,11 @@ export function recordDelivery(
     .bind(d.eventId, d.endpointId, d.platformId, d.type, d.status, d.attempts, d.lastStatus, d.now);
 }
 
-export type DeliveryStatus = 'retrying' | 'delivered' | 'failed' | 'dead' | 'replaying';
-
 export interface DeliveryRow {
   eventId: string;
   endpointId: string;
   type: WebhookEventType;
-  status: DeliveryStatus;
+  status: WebhookDeliveryStatus;
   attempts: number;
   lastStatus: number | null;
   updatedAt: number;
@@ -242,7 +240,7 @@ export function markDead(
 }
 
 export interface DeadLetterState {
-  status: DeliveryStatus | null;
+  status: WebhookDeliveryStatus | null;
   /** The event's outbox row still exists (it goes with its session: erasure, retention). */
   eventKept: number;
   endpointKept: number;
@@ -292,11 +290,11 @@ export function deliveryStatus(
   platformId: string,
   eventId: string,
   endpointId: string,
-): Promise<{ status: DeliveryStatus } | null> {
+): Promise<{ status: WebhookDeliveryStatus } | null> {
   return db
     .prepare('SELECT status FROM webhook_deliveries WHERE platform_id = ?1 AND event_id = ?2 AND endpoint_id = ?3')
     .bind(platformId, eventId, endpointId)
-    .first<{ status: DeliveryStatus }>();
+    .first<{ status: WebhookDeliveryStatus }>();
 }
 
 /**
