@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { CompactSign, importJWK } from 'jose';
 import type * as v from 'valibot';
+import type { WebhookDeliveryRef } from '../../../schemas/webhook.ts';
 import type { TestPlatform } from '../helpers.ts';
 import { fuzzString, headerValue, idempotencyKey, MARKER, validRef } from './fuzz-strings.ts';
 
@@ -37,6 +38,8 @@ export interface FuzzContext {
   /** Instrument ids the platform registered (a token may pick one with `ins`). */
   instrumentIds: string[];
   origin: string;
+  /** Webhook deliveries seeded for the delivery routes (fuzz-webhooks.ts); empty for the other endpoints. */
+  deliveries: WebhookDeliveryRef[];
 }
 
 type Role = 'client' | 'therapist' | 'caseload';

@@ -236,6 +236,7 @@ const AUDITED_ROUTES = [
   '/v1/clients/erase',
   '/v1/fhir/questionnaire-response',
   '/v1/webhooks/endpoints',
+  '/v1/webhooks/deliveries/replay',
 ];
 
 /**

@@ -31,9 +31,11 @@ import {
 import {
   WEBHOOK_EVENT_TYPES,
   WebhookDeliveryList,
+  WebhookDeliveryRef,
   WebhookEndpointCreate,
   WebhookEndpointCreated,
   WebhookEndpointList,
+  WebhookReplayed,
 } from '../../../schemas/webhook.ts';
 import app from '../../../worker/index.ts';
 import { instrumentFor, parsePlatformSettings } from '../../../worker/admin/platform-settings.ts';
@@ -48,6 +50,7 @@ import {
   schemaKeys,
 } from './fuzz-requests.ts';
 import { checkStored, type StoredCounts } from './fuzz-stored.ts';
+import { replayBody, seedDeliveries } from './fuzz-webhooks.ts';
 import { GOOD_PACING, GOOD_RATING, postJson, seedAdminKey, seedPlatform, sessionPath } from '../helpers.ts';
 import { likertInstrument } from '../../samples.ts';
 
@@ -176,7 +179,17 @@ const ENDPOINTS: Record<string, Endpoint> = {
     body: null,
     ok: WebhookDeliveryList,
   },
+  webhookReplay: {
+    method: 'POST',
+    path: '/v1/webhooks/deliveries/replay',
+    auth: 'admin',
+    body: { schema: WebhookDeliveryRef, valid: (ctx) => replayBody(ctx.deliveries) },
+    ok: WebhookReplayed,
+  },
 };
+
+/** Endpoints that read or change webhook deliveries: they meet seeded ones, checked afterwards (fuzz-webhooks.ts). */
+const WITH_DELIVERIES = new Set(['webhookDeliveries', 'webhookReplay']);
 
 const RUNS = Number(env.FUZZ_RUNS) > 0 ? Number(env.FUZZ_RUNS) : 500;
 
@@ -245,6 +258,7 @@ async function fuzzContext(): Promise<FuzzContext> {
     },
     instrumentIds: [DEFAULT_INSTRUMENT.id, LIKERT.id],
     origin,
+    deliveries: [],
   };
   await seedSessions(ctx);
   return ctx;
@@ -321,8 +335,12 @@ async function checkAnswer(ep: Endpoint, plan: RequestPlan, res: Response, tally
   }
 }
 
-async function fuzzEndpoint(name: string, ep: Endpoint): Promise<{ tally: Tally; stored: StoredCounts }> {
+type Stored = StoredCounts & { replayed: number };
+
+async function fuzzEndpoint(name: string, ep: Endpoint): Promise<{ tally: Tally; stored: Stored }> {
   const ctx = await fuzzContext();
+  const deliveries = WITH_DELIVERIES.has(name) ? await seedDeliveries(ctx) : null;
+  if (deliveries) ctx.deliveries = deliveries.refs;
   const tally: Tally = { statuses: new Map(), codes: new Set(), refs: new Set() };
   await fc.assert(
     fc.asyncProperty(requestPlan(ctx, ep), async (plan) => {
@@ -335,7 +353,10 @@ async function fuzzEndpoint(name: string, ep: Endpoint): Promise<{ tally: Tally;
   );
   const settings = parsePlatformSettings(JSON.stringify(SETTINGS));
   const instruments = ctx.instrumentIds.map((id) => instrumentFor(settings, id)!);
-  const stored = await checkStored(ctx.platform.platformId, instruments, tally.refs);
+  const stored = {
+    ...(await checkStored(ctx.platform.platformId, instruments, tally.refs)),
+    replayed: deliveries ? await deliveries.check() : 0,
+  };
   if (RUNS > 500)
     console.log(
       `fuzz ${name}: ${RUNS} runs, statuses ${JSON.stringify(Object.fromEntries(tally.statuses))}, stored ${JSON.stringify(stored)}`,
@@ -344,13 +365,16 @@ async function fuzzEndpoint(name: string, ep: Endpoint): Promise<{ tally: Tally;
 }
 
 /** Endpoints that write: some writes must get through (and then passed checkStored). */
-const WRITES: Record<string, (s: StoredCounts) => void> = {
+const WRITES: Record<string, (s: Stored) => void> = {
   rating: (s) => expect(s.rated + s.declined).toBeGreaterThan(0),
   pacing: (s) => expect(s.pacing).toBeGreaterThan(0),
   context: (s) => expect(s.sessions).toBeGreaterThan(0),
   reportTherapists: (s) => expect(s.audit).toBeGreaterThan(0),
   fhirExport: (s) => expect(s.audit).toBeGreaterThan(0),
   webhookCreate: (s) => expect(s.audit).toBeGreaterThan(0),
+  webhookReplay: (s) => expect(s.replayed).toBeGreaterThan(0),
+  // A read: the seeded deliveries stay exactly as they were.
+  webhookDeliveries: (s) => expect(s.replayed).toBe(0),
 };
 
 const ok = (t: Tally) => [...t.statuses].filter(([s]) => s >= 200 && s < 300).reduce((n, [, c]) => n + c, 0);
