@@ -12,6 +12,8 @@
  *   npm run platform -- webhook-list --platform plt_...
  *   npm run platform -- webhook-rotate --id we_...
  *   npm run platform -- webhook-delete --id we_...
+ *   ATTUNE_ADMIN_KEY=... npm run platform -- webhook-dead [--api URL]
+ *   ATTUNE_ADMIN_KEY=... npm run platform -- webhook-replay --event evt_... --endpoint we_... [--api URL]
  *   ATTUNE_PRIVATE_KEY=... npm run platform -- token --platform plt_... --kid k_... --role caseload --therapist REF [--ttl S]
  *   ATTUNE_PRIVATE_KEY=... npm run platform -- token --platform plt_... --kid k_... --role client|therapist
  *                               --session REF --therapist REF --client REF [--ttl S]
@@ -33,6 +35,10 @@
  * sealed under a key derived from the Worker secret REF_HASH_SECRET, which the CLI therefore needs: from the
  * environment, or (local D1) from the vars file `npm start` writes (.dev.vars). Locally an http://localhost URL is
  * allowed too (the demo). The admin API (POST /v1/webhooks/endpoints) does the same with an admin key.
+ *
+ * `webhook-dead` lists the platform's dead deliveries (retries ran out) and `webhook-replay` queues one again. Both call
+ * the admin API with the admin key from ATTUNE_ADMIN_KEY (the platform is the key's): `--api` names the Worker
+ * (default ATTUNE_API, else npm start's http://127.0.0.1:8787). See platform-deliveries.ts.
  */
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
@@ -55,10 +61,12 @@ import {
   sqlString,
   webhookEndpointSql,
 } from './platform-sql.ts';
+import { adminApi, deadDeliveries, deliveryRef, formatDead, replayDelivery } from './platform-deliveries.ts';
 import { parseVars } from './seed-demo.ts';
 import { applyMigrations, executeSql, query, type D1Target } from './wrangler-d1.ts';
 import { WEBHOOK_EVENT_TYPES } from '../schemas/webhook.ts';
 import { checkEndpointUrl } from '../worker/webhooks/endpoint-url.ts';
+import { PARK_SECONDS } from '../worker/webhooks/dead-letters.ts';
 import { newEndpointId, newWebhookSecret, sealSecret } from '../worker/webhooks/secret-box.ts';
 
 const USAGE = `usage:
@@ -72,6 +80,8 @@ const USAGE = `usage:
   npm run platform -- webhook-list --platform ID [--remote] [--persist-to DIR]
   npm run platform -- webhook-rotate --id ENDPOINT_ID [--vars FILE] [--remote] [--persist-to DIR]
   npm run platform -- webhook-delete --id ENDPOINT_ID [--remote] [--persist-to DIR]
+  ATTUNE_ADMIN_KEY=KEY npm run platform -- webhook-dead [--api URL]
+  ATTUNE_ADMIN_KEY=KEY npm run platform -- webhook-replay --event EVENT_ID --endpoint ENDPOINT_ID [--api URL]
   ATTUNE_PRIVATE_KEY=KEY npm run platform -- token --platform ID --kid KID --role caseload --therapist REF [--ttl S] [--locale L]
   ATTUNE_PRIVATE_KEY=KEY npm run platform -- token --platform ID --kid KID --role client|therapist --session REF --therapist REF --client REF [--ttl S]
   (event types: ${WEBHOOK_EVENT_TYPES.join(', ')})`;
@@ -118,6 +128,9 @@ async function main(argv: string[]): Promise<number> {
       client: { type: 'string' },
       ttl: { type: 'string' },
       locale: { type: 'string' },
+      api: { type: 'string' },
+      event: { type: 'string' },
+      endpoint: { type: 'string' },
       remote: { type: 'boolean', default: false },
       'persist-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -281,6 +294,20 @@ ${secret}`);
     assertEndpoint(target, values.id);
     executeSql(target, deleteWebhookSql(values.id));
     console.log(`Deleted ${values.id}.`);
+    return 0;
+  }
+
+  if (command === 'webhook-dead') {
+    console.log(formatDead(await deadDeliveries(adminApi(values.api, process.env))));
+    return 0;
+  }
+
+  if (command === 'webhook-replay') {
+    const ref = deliveryRef(values.event, values.endpoint);
+    const replayed = await replayDelivery(adminApi(values.api, process.env), ref);
+    console.log(
+      `Replay of ${replayed.eventId} to ${replayed.endpointId} requested: ${replayed.status}. It is queued again within ${PARK_SECONDS / 60} minutes and then retried like a new delivery.`,
+    );
     return 0;
   }
 
