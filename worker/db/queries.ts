@@ -40,6 +40,15 @@ export async function isOriginRegistered(db: D1Database, origin: string, platfor
   return row !== null;
 }
 
+/** A platform's settings (JSON text, platforms.settings); null for a platform that does not exist. */
+export async function getPlatformSettings(db: D1Database, platformId: string): Promise<string | null> {
+  const row = await db
+    .prepare('SELECT settings FROM platforms WHERE id = ?1')
+    .bind(platformId)
+    .first<{ settings: string }>();
+  return row?.settings ?? null;
+}
+
 // Platforms, keys and origins are registered by the CLI (SQL text: scripts/platform-sql.ts); tests and benches
 // seed them with test/worker/seed-queries.ts.
 

@@ -1,8 +1,9 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { SessionSummary } from '../../schemas/index.ts';
 import type { Bindings } from '../env.ts';
-import { loadSummary, type SummaryTarget } from '../summary/load-summary.ts';
+import { loadSummary } from '../summary/load-summary.ts';
 import { sameParticipants } from '../sessions/participants.ts';
+import { completeTarget, type SentTarget } from './live-target.ts';
 
 export const LIVE_PROTOCOL = 'attune.v1';
 /** Header on the Worker -> object upgrade request carrying the verified, hashed target (JSON). */
@@ -58,7 +59,8 @@ export class SessionLive extends DurableObject<Bindings> {
   /** The upgrade, forwarded by the Worker after it verified the token (the object is not reachable otherwise). */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') return new Response(null, { status: 426 });
-    const target = JSON.parse(request.headers.get(TARGET_HEADER) ?? 'null') as SummaryTarget | null;
+    // An older Worker's target may lack the instrument (completeTarget, below).
+    const target = JSON.parse(request.headers.get(TARGET_HEADER) ?? 'null') as SentTarget | null;
     if (!target) return new Response(null, { status: 400 });
     const { 0: client, 1: server } = new WebSocketPair();
     // The newest connection wins: a tab that went away without closing must not lock a reload out.
@@ -82,7 +84,7 @@ export class SessionLive extends DurableObject<Bindings> {
       clientHash: target.clientHash,
     } satisfies Attachment);
     try {
-      const { summary, recorded } = await loadSummary(this.env.DB, target);
+      const { summary, recorded } = await loadSummary(this.env.DB, await completeTarget(this.env.DB, target));
       // The Worker checked this before the upgrade; a first write naming others may have landed since.
       if (!sameParticipants(target, recorded)) {
         server.close(CLOSE_MISMATCH, 'session mismatch');
