@@ -54,8 +54,17 @@ export const CaseloadClient = v.object({
   rated: v.number(),
   /** Epoch seconds of the newest rated session, or null. */
   lastAt: v.nullable(v.number()),
-  /** The most recent totals, oldest first (at most 12). */
+  /**
+   * The most recent totals on `instrument`, oldest first (at most 12). "Not on track" compares these too: only
+   * ratings on one instrument version (a new version may have another scale).
+   */
   totals: v.array(Score),
+  /**
+   * The instrument (id and version) of the client's most recent rated session with this therapist, which every total
+   * above is on, and its highest total (null when the platform no longer keeps that version); null without ratings.
+   * It may differ from the response's `instrument` (a client not rated since the platform moved to a new version).
+   */
+  instrument: v.nullable(v.object({ id: v.string(), version: v.number(), maxTotal: v.nullable(Score) })),
 });
 export type CaseloadClient = v.InferOutput<typeof CaseloadClient>;
 

@@ -1,5 +1,5 @@
 import { useId, useState } from 'preact/hooks';
-import type { CaseloadResponse } from '../../schemas/caseload.ts';
+import type { CaseloadClient, CaseloadResponse } from '../../schemas/caseload.ts';
 import { fill, formatNumber, formatScore, percent } from '../shared/i18n.ts';
 import { Sparkline } from '../therapist/trend-sparkline.tsx';
 import { comparisonSentences, joinClients, type NamedClient, reasonText, statusText } from './caseload-text.ts';
@@ -77,6 +77,7 @@ function Ready({
           <ul class="off">
             {off.map((r) => {
               const totals = r.data!.totals;
+              const scale = otherScale(r.data!, answer, locale, s);
               return (
                 <li key={r.ref}>
                   <strong class="name">{r.name}</strong>
@@ -87,7 +88,7 @@ function Ready({
                     values={totals}
                     current={totals.length - 1}
                     mean={null}
-                    maxTotal={answer.instrument.maxTotal}
+                    maxTotal={r.data!.instrument ? r.data!.instrument.maxTotal : answer.instrument.maxTotal}
                     label={fill(s.sparkName, {
                       n: totals.length.toLocaleString(locale),
                       first: f(totals[0] ?? 0),
@@ -95,6 +96,7 @@ function Ready({
                     })}
                     format={(n) => formatNumber(n, locale)}
                   />
+                  {scale && <p class="muted">{scale}</p>}
                   {r.data!.lastAt !== null && (
                     <p class="muted">{fill(s.lastSession, { date: dateOf(r.data!.lastAt, locale) })}</p>
                   )}
@@ -122,15 +124,21 @@ function Ready({
                 </tr>
               </thead>
               <tbody>
-                {rows.map((r) => (
-                  <tr key={r.ref} class={r.data?.status === 'not_on_track' ? 'is-off' : undefined}>
-                    <th scope="row">{r.name}</th>
-                    <td>{statusText(r.data?.status, s)}</td>
-                    <td>{r.data?.totals.length ? f(r.data.totals.at(-1)!) : '–'}</td>
-                    <td>{r.data?.totals.length ? r.data.totals.slice(-3).map(f).join(' · ') : '–'}</td>
-                    <td>{(r.data?.rated ?? 0).toLocaleString(locale)}</td>
-                  </tr>
-                ))}
+                {rows.map((r) => {
+                  const scale = r.data && otherScale(r.data, answer, locale, s);
+                  return (
+                    <tr key={r.ref} class={r.data?.status === 'not_on_track' ? 'is-off' : undefined}>
+                      <th scope="row">{r.name}</th>
+                      <td>{statusText(r.data?.status, s)}</td>
+                      <td>{r.data?.totals.length ? f(r.data.totals.at(-1)!) : '–'}</td>
+                      <td>
+                        {r.data?.totals.length ? r.data.totals.slice(-3).map(f).join(' · ') : '–'}
+                        {scale && <span class="muted"> ({scale})</span>}
+                      </td>
+                      <td>{(r.data?.rated ?? 0).toLocaleString(locale)}</td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </section>
@@ -139,6 +147,13 @@ function Ready({
       <Pacing answer={answer} locale={locale} s={s} />
     </>
   );
+}
+
+/** The client's scale, named when their totals are on another instrument or version than the caseload's; else null. */
+function otherScale(c: CaseloadClient, answer: CaseloadResponse, locale: string, s: CaseloadStrings): string | null {
+  const ins = c.instrument;
+  if (!ins || (ins.id === answer.instrument.id && ins.version === answer.instrument.version)) return null;
+  return fill(s.clientScale, { instrument: ins.id, version: ins.version.toLocaleString(locale) });
 }
 
 function Pacing({ answer, locale, s }: { answer: CaseloadResponse; locale: string; s: CaseloadStrings }) {

@@ -13,18 +13,23 @@ export function aboveBandOf(threshold: number): number {
   return Math.min(20, Math.max(0, Math.round(threshold * 20)));
 }
 
-/** One entry per ref asked about, in the caller's order; `hashes[i]` is the hash of `refs[i]`. */
+/**
+ * One entry per ref asked about, in the caller's order; `hashes[i]` is the hash of `refs[i]`. A row's totals are all
+ * on its instrument (migration 0016), named with its highest total by `maxTotalOf` (null: no longer kept).
+ */
 export function clientsFrom(
   refs: readonly string[],
   hashes: readonly string[],
   rows: readonly CaseloadClientRow[],
   rules: TrackRules,
+  maxTotalOf: (key: InstrumentVersionKey) => number | null,
 ): CaseloadClient[] {
   const byHash = new Map(rows.map((r) => [r.clientHash, r]));
   return refs.map((ref, i) => {
     const row = byHash.get(hashes[i]!);
     const totals = row ? totalsFromRecent(row.recent) : [];
     const { status, reasons } = trackOf(totals, rules);
+    const key = row ? { id: row.instrumentId, version: row.instrumentVersion } : null;
     return {
       ref,
       status,
@@ -32,6 +37,7 @@ export function clientsFrom(
       rated: row?.rated ?? 0,
       lastAt: row?.lastAt ?? null,
       totals: totals.slice(-SHOWN_TOTALS),
+      instrument: key && { ...key, maxTotal: maxTotalOf(key) },
     };
   });
 }

@@ -7,6 +7,9 @@ import { SHARE_UNITS, shareUnitsSql, totalUnitsSql } from './rollup-units.ts';
 export interface CaseloadClientRow {
   clientHash: string;
   rated: number;
+  /** The instrument of the client's most recent rated session (0016): every total in `recent` is on it. */
+  instrumentId: string;
+  instrumentVersion: number;
   recent: string;
   lastAt: number;
 }
@@ -19,7 +22,8 @@ export function caseloadClients(
   // The hashes travel as one JSON array: D1 binds at most 100 parameters, a caseload may be longer.
   return db
     .prepare(
-      `SELECT client_hash AS clientHash, rated, recent, last_at AS lastAt
+      `SELECT client_hash AS clientHash, rated, instrument_id AS instrumentId, instrument_version AS instrumentVersion,
+              recent, last_at AS lastAt
          FROM caseload_clients
         WHERE platform_id = ?1 AND therapist_hash = ?2 AND client_hash IN (SELECT value FROM json_each(?3))`,
     )
@@ -67,17 +71,25 @@ export function paceWeeks(
 
 /**
  * The caseload rollups of one platform (?1) recomputed from the sessions, by the same formulas as the triggers of
- * migrations 0009 and 0013 (therapist_pace_days per instrument): an operator's check, the test that the triggers never drift, and the 1M-session bench's bulk seed.
+ * migrations 0016 (caseload_clients: the totals on the instrument of the client's newest rating) and 0013
+ * (therapist_pace_days per instrument): an operator's check, the test that the triggers never drift, and the
+ * 1M-session bench's bulk seed.
  * Columns as in the tables, in table order.
  */
 export const CASELOAD_CLIENTS_FROM_SCRATCH = `
   SELECT platform_id, therapist_hash, client_hash, count(*) AS rated,
-         json_group_array(json_array(at, seq, total)) FILTER (WHERE rn <= 51) AS recent, max(at) AS last_at
-    FROM (SELECT r.platform_id, r.therapist_hash, r.client_hash, s.created_at AS at, s.client_seq AS seq, r.total,
-                 row_number() OVER (PARTITION BY r.platform_id, r.therapist_hash, r.client_hash
-                                    ORDER BY s.created_at DESC, s.client_seq DESC) AS rn
-            FROM ratings r JOIN sessions s ON s.platform_id = r.platform_id AND s.sid_hash = r.sid_hash
-           WHERE r.platform_id = ?1 AND r.status = 'rated')
+         max(latest_ins) AS instrument_id, max(latest_ver) AS instrument_version,
+         json_group_array(json_array(at, seq, total)) FILTER (WHERE ins = latest_ins AND ver = latest_ver AND rn <= 51) AS recent,
+         max(at) AS last_at
+    FROM (SELECT platform_id, therapist_hash, client_hash, ins, ver, at, seq, total,
+                 first_value(ins) OVER newest AS latest_ins, first_value(ver) OVER newest AS latest_ver,
+                 row_number() OVER (PARTITION BY platform_id, therapist_hash, client_hash, ins, ver
+                                    ORDER BY at DESC, seq DESC, sid_hash DESC) AS rn
+            FROM (SELECT r.platform_id, r.therapist_hash, r.client_hash, r.sid_hash, r.instrument_id AS ins,
+                         r.instrument_version AS ver, s.created_at AS at, s.client_seq AS seq, r.total
+                    FROM ratings r JOIN sessions s ON s.platform_id = r.platform_id AND s.sid_hash = r.sid_hash
+                   WHERE r.platform_id = ?1 AND r.status = 'rated')
+          WINDOW newest AS (PARTITION BY platform_id, therapist_hash, client_hash ORDER BY at DESC, seq DESC, sid_hash DESC))
    GROUP BY platform_id, therapist_hash, client_hash`;
 
 export const PACE_DAYS_FROM_SCRATCH = `

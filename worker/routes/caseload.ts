@@ -3,6 +3,7 @@ import {
   CaseloadRequest,
   type CaseloadResponse,
   DEFAULT_CASELOAD_DAYS,
+  type InstrumentVersionKey,
   instrumentMaxTotal,
   MIN_COMPARISON_SESSIONS,
 } from '../../schemas/index.ts';
@@ -23,10 +24,10 @@ const MAX_CASELOAD_BODY_BYTES = 32 * 1024;
 
 /**
  * POST /v1/caseload (caseload token): for the client refs in the body, whether each is on track with this
- * therapist, and the therapist's own pacing beside their clients' ratings, on one instrument (`pacing.instrument`:
- * the body's, else the one with the most sessions in the window; totals on different scales are never averaged
- * together). Read-only; refs are hashed and answered
- * for, never stored; an unknown ref is `no_data`.
+ * therapist, judged and shown on the instrument version of the client's newest rating (`clients[].instrument`), and
+ * the therapist's own pacing beside their clients' ratings, on one instrument (`pacing.instrument`: the body's, else
+ * the one with the most sessions in the window). Totals on different scales are never compared or averaged together.
+ * Read-only; refs are hashed and answered for, never stored; an unknown ref is `no_data`.
  */
 export const caseloadRoutes = new Hono<AppEnv>()
   .post('/', caseloadAuth(), async (c) => {
@@ -58,11 +59,15 @@ export const caseloadRoutes = new Hono<AppEnv>()
     const paceKey = paceInstrumentOf(paceRowList, body.instrument, asked ?? instrument);
     const paceInstrument = instrumentVersionFor(settings, paceKey.id, paceKey.version);
     const rules = trackRulesFor(instrument.flags);
+    const maxTotalOf = (key: InstrumentVersionKey) => {
+      const found = instrumentVersionFor(settings, key.id, key.version);
+      return found ? instrumentMaxTotal(found) : null;
+    };
     const answer: CaseloadResponse = {
       days,
       instrument: { id: instrument.id, version: instrument.version, maxTotal: instrumentMaxTotal(instrument) },
       rules,
-      clients: clientsFrom(refs, hashes, (clientRows?.results ?? []) as CaseloadClientRow[], rules),
+      clients: clientsFrom(refs, hashes, (clientRows?.results ?? []) as CaseloadClientRow[], rules, maxTotalOf),
       pacing: pacingFrom(paceRowList, {
         toDay,
         thresholdShare,

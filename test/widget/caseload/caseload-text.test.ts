@@ -79,6 +79,7 @@ describe('clients', () => {
       rated: 3,
       lastAt: null,
       totals: [],
+      instrument: null,
     });
     const joined = joinClients(
       [

@@ -14,6 +14,7 @@ const answer = (refs: string[]): CaseloadResponse => ({
     rated: 3,
     lastAt: 1_790_000_000,
     totals: i === 0 ? [36, 34, 32] : [30, 31, 30],
+    instrument: { id: 'attune-session-4', version: 1, maxTotal: 40 },
   })),
   pacing: {
     instrument: { id: 'attune-session-4', version: 1, maxTotal: 40 },
@@ -143,6 +144,46 @@ describe('mountCaseload', () => {
     const labels = [...chart.querySelectorAll('text')].map((t) => t.textContent);
     expect(labels).toContain('21');
     expect(labels).not.toContain('40');
+    c.teardown();
+  });
+
+  it('names a client’s scale when it is another version than the caseload’s, and draws their sparkline on it', async () => {
+    const base = answer(['r-1', 'r-2']);
+    // Ana's newest rating is on scale-x version 2 (1..7 three items, totals 3..21), Bo's on the caseload's instrument.
+    const v2 = { id: 'scale-x', version: 2, maxTotal: 21 };
+    const mixed: CaseloadResponse = {
+      ...base,
+      instrument: { id: 'scale-x', version: 1, maxTotal: 40 },
+      clients: [
+        { ...base.clients[0]!, totals: [15, 12, 9], instrument: v2 },
+        { ...base.clients[1]!, instrument: { id: 'scale-x', version: 1, maxTotal: 40 } },
+      ],
+    };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify(mixed), { headers: { 'Content-Type': 'application/json' } })),
+    );
+    const root = document.createElement('div').attachShadow({ mode: 'open' });
+    const c = mountCaseload({
+      root,
+      token: TOKEN,
+      api: 'https://api.example',
+      clients: [
+        { ref: 'r-1', name: 'Ana' },
+        { ref: 'r-2', name: 'Bo' },
+      ],
+      emit: () => {},
+    });
+    await settle();
+    const card = root.querySelector('ul.off li')!;
+    expect(card.textContent).toContain('Totals on scale-x, version 2');
+    // The sparkline's axis ends at the client's instrument's highest total (21), not the caseload's (40).
+    const axis = [...card.querySelectorAll('svg text')].map((t) => t.textContent);
+    expect(axis).toContain('21');
+    expect(axis).not.toContain('40');
+    const cells = [...root.querySelectorAll('tbody tr')].map((tr) => tr.textContent ?? '');
+    expect(cells.find((t) => t.includes('Ana'))).toContain('(Totals on scale-x, version 2)');
+    expect(cells.find((t) => t.includes('Bo'))).not.toContain('Totals on');
     c.teardown();
   });
 

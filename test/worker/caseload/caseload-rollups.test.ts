@@ -3,9 +3,13 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import migration0013 from '../../../migrations/0013_pace_days_by_instrument.sql?raw';
+import migration0016 from '../../../migrations/0016_caseload_recent_by_instrument.sql?raw';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { eraseClientStatements, expireSessionsStatements } from '../../../worker/db/admin-queries.ts';
+import { totalsFromRecent } from '../../../worker/caseload/not-on-track.ts';
 import { CASELOAD_CLIENTS_FROM_SCRATCH, PACE_DAYS_FROM_SCRATCH } from '../../../worker/db/caseload-queries.ts';
+import { DEFAULT_INSTRUMENT, instrumentMaxTotal } from '../../../schemas/index.ts';
+import { insertRating } from '../../../worker/db/queries.ts';
 import { likertInstrument } from '../../samples.ts';
 import { seedPlatform } from '../helpers.ts';
 import { daysAgo, storeRaw } from './seed.ts';
@@ -20,6 +24,17 @@ async function paceRows(platformId: string) {
     .bind(platformId)
     .all();
   return r.results;
+}
+
+/** The client's stored row with therapist `tid`: its instrument and its recent totals, oldest first. */
+async function recentOf(platformId: string, tid: string, cid: string) {
+  const h = (kind: 'tid' | 'cid', ref: string) => hashRef(env.REF_HASH_SECRET, platformId, kind, ref);
+  const row = await env.DB.prepare(
+    'SELECT rated, instrument_id AS ins, instrument_version AS ver, recent FROM caseload_clients WHERE platform_id = ?1 AND therapist_hash = ?2 AND client_hash = ?3',
+  )
+    .bind(platformId, await h('tid', tid), await h('cid', cid))
+    .first<{ rated: number; ins: string; ver: number; recent: string }>();
+  return row && { rated: row.rated, ins: row.ins, ver: row.ver, totals: totalsFromRecent(row.recent) };
 }
 
 async function clientRows(platformId: string) {
@@ -96,6 +111,87 @@ describe('caseload rollups (migration 0009)', () => {
   });
 });
 
+describe('a client’s recent totals are on one instrument version (migration 0016)', () => {
+  it('follow the instrument of the newest rating, whichever order the ratings arrive in and when it is deleted', async () => {
+    const p = await seedPlatform();
+    const c = { tid: 't', cid: 'c' };
+    await storeRaw(p.platformId, { ...c, sid: 'b1', at: daysAgo(30), total: 36 });
+    await storeRaw(p.platformId, { ...c, sid: 'b2', at: daysAgo(20), total: 35 });
+    await storeRaw(p.platformId, { ...c, sid: 'l1', at: daysAgo(10), total: 15, instrument: LIKERT });
+    expect(await recentOf(p.platformId, 't', 'c')).toEqual({ rated: 3, ins: 'likert-3', ver: 2, totals: [15] });
+    // A late rating of an older session on the built-in scale does not take the row back to it ...
+    await storeRaw(p.platformId, { ...c, sid: 'b3', at: daysAgo(15), total: 34 });
+    expect(await recentOf(p.platformId, 't', 'c')).toEqual({ rated: 4, ins: 'likert-3', ver: 2, totals: [15] });
+    // ... a newer likert rating joins the series ...
+    await storeRaw(p.platformId, { ...c, sid: 'l2', at: daysAgo(5), total: 12, instrument: LIKERT });
+    expect(await recentOf(p.platformId, 't', 'c')).toEqual({ rated: 5, ins: 'likert-3', ver: 2, totals: [15, 12] });
+    // ... and deleting the likert ratings gives back the built-in series, in session order.
+    for (const sid of ['l2', 'l1'])
+      await env.DB.prepare('DELETE FROM ratings WHERE platform_id = ?1 AND sid_hash = ?2')
+        .bind(p.platformId, await hashRef(env.REF_HASH_SECRET, p.platformId, 'sid', sid))
+        .run();
+    expect(await recentOf(p.platformId, 't', 'c')).toEqual({
+      rated: 3,
+      ins: 'attune-session-4',
+      ver: 1,
+      totals: [36, 35, 34],
+    });
+  });
+
+  it('hold the 51 most recent on that instrument, not those of the 51 most recent that are on it', async () => {
+    const p = await seedPlatform();
+    // 120 sessions alternating between the two scales: 60 on each, the newest on likert-3.
+    for (let i = 0; i < 120; i++)
+      await storeRaw(p.platformId, {
+        sid: `s${i}`,
+        tid: 't',
+        cid: 'c',
+        at: daysAgo(200 - i),
+        ...(i % 2 ? { total: 3 + (i % 19), instrument: LIKERT } : { total: 20 }),
+      });
+    const row = await recentOf(p.platformId, 't', 'c');
+    expect(row).toMatchObject({ rated: 120, ins: 'likert-3', ver: 2 });
+    const likert = Array.from({ length: 60 }, (_, k) => 3 + ((2 * k + 1) % 19));
+    expect(row!.totals).toEqual(likert.slice(-51));
+  });
+});
+
+describe('the caseload trigger’s cost (migration 0016)', () => {
+  it('reads the client’s own sessions, not every rating of the platform (0009’s triggers did without ANALYZE)', async () => {
+    /** D1 rows read by one rating of client `cid`, triggers included. */
+    const ratingReads = async (platformId: string, cid: string) => {
+      await storeRaw(platformId, { sid: `${cid}-new`, tid: 't', cid, at: daysAgo(1) });
+      const h = (kind: 'sid' | 'tid' | 'cid', ref: string) => hashRef(env.REF_HASH_SECRET, platformId, kind, ref);
+      const key = {
+        platformId,
+        sidHash: await h('sid', `${cid}-new`),
+        therapistHash: await h('tid', 't'),
+        clientHash: await h('cid', cid),
+      };
+      const r = await insertRating(env.DB, key, {
+        status: 'rated',
+        instrumentId: DEFAULT_INSTRUMENT.id,
+        instrumentVersion: DEFAULT_INSTRUMENT.version,
+        items: '[]',
+        total: 20,
+        maxTotal: instrumentMaxTotal(DEFAULT_INSTRUMENT),
+        flags: '[]',
+        ratedAt: daysAgo(1) + 60,
+      }).run();
+      return r.meta.rows_read;
+    };
+    const alone = await seedPlatform();
+    await storeRaw(alone.platformId, { sid: 'c-0', tid: 't', cid: 'c', at: daysAgo(9), total: 30 });
+    const crowded = await seedPlatform();
+    await storeRaw(crowded.platformId, { sid: 'c-0', tid: 't', cid: 'c', at: daysAgo(9), total: 30 });
+    for (let i = 0; i < 100; i++)
+      await storeRaw(crowded.platformId, { sid: `o${i}`, tid: 't', cid: `o${i % 10}`, at: daysAgo(8), total: 20 });
+    // Before 0016: 215 rows read against 17 (the count and the 51 read through the primary key's platform prefix).
+    const [few, many] = [await ratingReads(alone.platformId, 'c'), await ratingReads(crowded.platformId, 'c')];
+    expect(many - few).toBeLessThan(10);
+  });
+});
+
 describe('caseload rollups never drift', () => {
   it('equal a recomputation from the sessions after writes in any order, declines, erasure and retention', async () => {
     const p = await seedPlatform();
@@ -149,6 +245,11 @@ describe('caseload rollups never drift', () => {
     const before = await check();
     expect(before.length).toBeGreaterThan(10);
     expect(new Set(before.map((r) => r.instrument_id))).toEqual(new Set(['attune-session-4', 'likert-3']));
+    // Clients whose newest rating is on either scale, so both sides of 0016's choice are compared.
+    const newest = await env.DB.prepare('SELECT DISTINCT instrument_id FROM caseload_clients WHERE platform_id = ?1')
+      .bind(p.platformId)
+      .all<{ instrument_id: string }>();
+    expect(new Set(newest.results.map((r) => r.instrument_id))).toEqual(new Set(['attune-session-4', 'likert-3']));
     await env.DB.batch(expireSessionsStatements(env.DB, p.platformId, daysAgo(70), 15));
     await check();
     await env.DB.batch(
@@ -160,6 +261,12 @@ describe('caseload rollups never drift', () => {
     expect(backfill).toBeDefined();
     await env.DB.prepare('DELETE FROM therapist_pace_days').run();
     await env.DB.prepare(backfill!).run();
+    await check();
+    // So does migration 0016's, of the clients' recent totals on their newest rating's instrument.
+    const clients = /INSERT INTO caseload_clients\s+SELECT[\s\S]*?;/.exec(migration0016)?.[0];
+    expect(clients).toBeDefined();
+    await env.DB.prepare('DELETE FROM caseload_clients').run();
+    await env.DB.prepare(clients!).run();
     await check();
   });
 });

@@ -181,6 +181,85 @@ describe('POST /v1/caseload', () => {
     expect((await postCaseload(token, { clients: ['c'] }, { Origin: 'https://evil.example' })).status).toBe(403);
   });
 
+  describe('a client rated on two versions of an instrument (a new version may have another scale)', () => {
+    // scale-x v1 is the 0..40 four-item scale; v2 (first: tokens get it now) a 1..7 three-item one, totals 3..21.
+    const v1 = { ...DEFAULT_INSTRUMENT, id: 'scale-x', version: 1 };
+    const v2 = { ...likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' })), id: 'scale-x' };
+
+    async function twoVersions(series: Record<string, [number, typeof v1][]>) {
+      const p = await seedPlatform({ settings: { instruments: [v2, v1] } });
+      for (const [cid, ratings] of Object.entries(series))
+        for (const [i, [total, instrument]] of ratings.entries())
+          await storeRaw(p.platformId, {
+            sid: `${cid}-${i}`,
+            tid: 't',
+            cid,
+            at: daysAgo(60 - i * 7),
+            total,
+            instrument,
+          });
+      return caseloadOf(await caseloadToken(p, 't', { ins: 'scale-x' }), { clients: Object.keys(series) });
+    }
+
+    it('a change of scale alone is not "not on track"; the sparkline is on the latest rating’s version, named', async () => {
+      const r = await twoVersions({
+        // 36, 35, 36 of 40, then 15 of 21 (a middling rating on the new scale).
+        switched: [
+          [36, v1],
+          [35, v1],
+          [36, v1],
+          [15, v2],
+        ],
+        // A real fall within v2 is still one: 15, 15, 15, then 9 (6 below the baseline of 15).
+        falling: [
+          [36, v1],
+          [15, v2],
+          [15, v2],
+          [15, v2],
+          [9, v2],
+        ],
+      });
+      const [switched, falling] = r.clients;
+      // Before: totals [36, 35, 36, 15] (two scales in one sparkline) and not_on_track, below_baseline with a baseline
+      // of 35.67 and a "drop" of 20.67 points that was only the change of scale.
+      expect(switched).toMatchObject({
+        status: 'too_few',
+        reasons: [],
+        rated: 4,
+        totals: [15],
+        instrument: { id: 'scale-x', version: 2, maxTotal: 21 },
+      });
+      expect(falling).toMatchObject({
+        status: 'not_on_track',
+        rated: 5,
+        totals: [15, 15, 15, 9],
+        instrument: { id: 'scale-x', version: 2, maxTotal: 21 },
+      });
+      expect(falling!.reasons).toEqual([
+        { rule: 'below_baseline', threshold: 4, baseline: 15, sessions: 3, latest: 9 },
+      ]);
+    });
+
+    it('a client whose latest rating is still on the old version is judged and drawn on that version', async () => {
+      const r = await twoVersions({
+        back: [
+          [30, v1],
+          [6, v2],
+          [31, v1],
+          [32, v1],
+        ],
+        unknown: [],
+      });
+      // Before: totals [30, 6, 31, 32].
+      expect(r.clients[0]).toMatchObject({
+        status: 'on_track',
+        totals: [30, 31, 32],
+        instrument: { id: 'scale-x', version: 1, maxTotal: 40 },
+      });
+      expect(r.clients[1]).toMatchObject({ status: 'no_data', totals: [], instrument: null });
+    });
+  });
+
   describe('on a platform with two instruments on different scales', () => {
     // likert-3 v2: three items 1..7, totals 3..21; the built-in one: four items 0..10, totals 0..40.
     const LIKERT = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }));

@@ -26,6 +26,7 @@ export const ar: CaseloadStrings = {
   statusFew: 'التقييمات ما زالت قليلة',
   statusNone: 'لا تقييمات بعد',
   sparkName: '{n} مجاميع، من {first} إلى {last}',
+  clientScale: 'المجاميع على {instrument}، الإصدار {version}',
   paceTitle: 'إيقاعك بجانب تقييماتهم',
   sentenceLower:
     'في جلساتك التي تحدثت فيها أكثر من {t} من الوقت، قيّم العملاء الجلسة أقل بمقدار {d} نقاط في المتوسط ({a} مقابل {b} جلسات).',

@@ -25,6 +25,7 @@ export const de: CaseloadStrings = {
   statusFew: 'Noch zu wenige Bewertungen',
   statusNone: 'Noch keine Bewertung',
   sparkName: '{n} Summen, von {first} bis {last}',
+  clientScale: 'Summen auf {instrument}, Version {version}',
   paceTitle: 'Ihr Gesprächsanteil neben den Bewertungen',
   sentenceLower:
     'In Ihren Sitzungen, in denen Sie mehr als {t} der Zeit gesprochen haben, bewerteten die Klienten die Sitzung im Mittel {d} Punkte niedriger ({a} gegenüber {b} Sitzungen).',

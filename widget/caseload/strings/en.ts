@@ -25,6 +25,7 @@ export const en: CaseloadStrings = {
   statusFew: 'Too few ratings yet',
   statusNone: 'No ratings yet',
   sparkName: '{n} totals, from {first} to {last}',
+  clientScale: 'Totals on {instrument}, version {version}',
   paceTitle: 'Your pacing beside their ratings',
   sentenceLower:
     'In your sessions where you talked more than {t} of the time, clients rated the session {d} points lower on average ({a} vs {b} sessions).',

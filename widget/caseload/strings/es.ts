@@ -26,6 +26,7 @@ export const es: CaseloadStrings = {
   statusFew: 'Aún pocas valoraciones',
   statusNone: 'Aún sin valoraciones',
   sparkName: '{n} totales, de {first} a {last}',
+  clientScale: 'Totales en {instrument}, versión {version}',
   paceTitle: 'Su ritmo junto a las valoraciones',
   sentenceLower:
     'En las sesiones en que usted habló más del {t} del tiempo, los clientes valoraron la sesión {d} puntos más bajo de media ({a} frente a {b} sesiones).',

@@ -26,6 +26,7 @@ export const fr: CaseloadStrings = {
   statusFew: 'Encore trop peu d’évaluations',
   statusNone: 'Pas encore d’évaluation',
   sparkName: '{n} totaux, de {first} à {last}',
+  clientScale: 'Totaux sur {instrument}, version {version}',
   paceTitle: 'Votre rythme à côté de leurs évaluations',
   sentenceLower:
     'Dans vos séances où vous avez parlé plus de {t} du temps, les clients ont évalué la séance {d} points plus bas en moyenne ({a} contre {b} séances).',

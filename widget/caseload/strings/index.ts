@@ -36,6 +36,11 @@ export interface CaseloadStrings {
   statusNone: string;
   /** A client's totals as a chart name: `{n}` sessions, `{first}`, `{last}`. */
   sparkName: string;
+  /**
+   * Beside a client's totals when they are on another instrument or version than the caseload's (the one of their
+   * newest rating, which their totals and status are on): `{instrument}` its id, `{version}` its version.
+   */
+  clientScale: string;
   paceTitle: string;
   /** The comparison, when both sides have enough: `{t}` percent, `{d}` points, `{a}` and `{b}` sessions. */
   sentenceLower: string;

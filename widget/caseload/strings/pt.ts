@@ -26,6 +26,7 @@ export const pt: CaseloadStrings = {
   statusFew: 'Ainda poucas avaliações',
   statusNone: 'Ainda sem avaliações',
   sparkName: '{n} totais, de {first} a {last}',
+  clientScale: 'Totais em {instrument}, versão {version}',
   paceTitle: 'Seu ritmo ao lado das avaliações',
   sentenceLower:
     'Nas sessões em que você falou mais de {t} do tempo, os clientes avaliaram a sessão {d} pontos mais baixo em média ({a} contra {b} sessões).',
