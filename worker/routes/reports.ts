@@ -2,15 +2,18 @@ import { Hono, type Context } from 'hono';
 import { PseudonymRequest } from '../../schemas/admin.ts';
 import { readJson } from '../http/body.ts';
 import { insertAudit } from '../db/admin-queries.ts';
-import { freezeWeeksStatements, insertReportAudit, readPublished } from '../db/published-queries.ts';
+import { freezeWeeksStatements, insertReportAudit, readPublished, unfrozenWeeks } from '../db/published-queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { adminAuth } from '../auth/admin-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { hashRef } from '../auth/ref-hash.ts';
 import { dateOfDay, lastPublishableWeek, reportRange, weekOf } from '../admin/reports/range.ts';
-import type { Report } from '../../schemas/admin.ts';
-import { buildPublishedReport, reportCsv, type WeekCells } from '../admin/reports/report.ts';
+import type { Report, ReportInstrument } from '../../schemas/admin.ts';
+import { DEFAULT_INSTRUMENT, type InstrumentVersionKey, instrumentMaxTotal } from '../../schemas/index.ts';
+import { instrumentAsked, instrumentWithMostSessions } from '../admin/instrument-choice.ts';
+import { instrumentFor, instrumentVersionFor } from '../admin/platform-settings.ts';
+import { buildPublishedReport, NO_INSTRUMENT_SUMS, reportCsv, type WeekCells } from '../admin/reports/report.ts';
 
 /** A therapist's stable pseudonym: a prefix of its keyed hash (no ref, and not the whole stored hash). */
 export function pseudonymOf(therapistHash: string): string {
@@ -29,31 +32,66 @@ function formatOf(c: Context<AppEnv>): 'json' | 'csv' {
 
 /**
  * The requested range's published weeks: the closed weeks in it (never the current one, nor the last
- * PUBLISH_DELAY_DAYS) are frozen first if this is their first publication, then read back frozen.
+ * PUBLISH_DELAY_DAYS) are frozen first if this is their first publication, then read back frozen, with the mean
+ * totals' instrument: the one the request names (`instrument`: an id; 422 unknown_instrument when the platform has
+ * not registered it), else the one with the most rated sessions in those weeks (as the caseload chooses).
  */
 async function publishedWeeks(
   c: Context<AppEnv>,
   fromDay: number,
   toDay: number,
   now: number,
-): Promise<{ weeks: WeekCells[]; publishedThrough: string }> {
-  const platformId = c.var.admin.platformId;
+): Promise<{ weeks: WeekCells[]; publishedThrough: string; instrument: ReportInstrument }> {
+  const { platformId } = c.var.admin;
+  const settings = c.var.platform.settings;
+  const wanted = c.req.query('instrument');
+  const asked = instrumentAsked(settings, wanted);
+  const fallback = asked ?? instrumentFor(settings, undefined) ?? DEFAULT_INSTRUMENT;
   const last = lastPublishableWeek(now);
   const fromWeek = weekOf(fromDay);
   const toWeek = Math.min(weekOf(toDay), last);
   const publishedThrough = dateOfDay(last * 7 + 3);
-  if (toWeek < fromWeek) return { weeks: [], publishedThrough };
-  await c.env.DB.batch(freezeWeeksStatements(c.env.DB, platformId, fromWeek, toWeek, now));
-  const { cells, weeks } = await readPublished(c.env.DB, platformId, fromWeek, toWeek);
+  const db = c.env.DB;
+  const published =
+    toWeek < fromWeek
+      ? { cells: [], weeks: [], instrumentCells: [], instrumentWeeks: [] }
+      : await (async () => {
+          const unfrozen = await unfrozenWeeks(db, platformId, fromWeek, toWeek).first<{ n: number }>();
+          if ((unfrozen?.n ?? 0) > 0) await db.batch(freezeWeeksStatements(db, platformId, fromWeek, toWeek, now));
+          return readPublished(db, platformId, fromWeek, toWeek);
+        })();
+  const { cells, weeks, instrumentCells, instrumentWeeks } = published;
+  const key = instrumentWithMostSessions(
+    instrumentCells.map((x) => ({
+      instrumentId: x.instrument.id,
+      instrumentVersion: x.instrument.version,
+      n: x.sums.rated,
+    })),
+    wanted,
+    fallback,
+  );
+  const registered = instrumentVersionFor(settings, key.id, key.version);
+  const isKey = (k: InstrumentVersionKey) => k.id === key.id && k.version === key.version;
+  const onKey = instrumentCells.filter((x) => isKey(x.instrument));
   return {
     publishedThrough,
+    instrument: { ...key, maxTotal: registered ? instrumentMaxTotal(registered) : null },
     weeks: weeks.map((w) => ({
       week: w.week,
       key: dateOfDay(w.week * 7 - 3),
       clients: w.clients,
+      instrumentClients: w.byInstrument
+        ? (instrumentWeeks.find((x) => x.week === w.week && isKey(x.instrument))?.ratedClients ?? 0)
+        : null,
       cells: cells
         .filter((x) => x.week === w.week)
-        .map((x) => ({ key: pseudonymOf(x.therapistHash), sums: x.sums, clients: x.clients })),
+        .map((x) => ({
+          key: pseudonymOf(x.therapistHash),
+          sums: x.sums,
+          clients: x.clients,
+          instrument:
+            onKey.find((y) => y.week === w.week && y.therapistHash === x.therapistHash)?.sums ?? NO_INSTRUMENT_SUMS,
+        })),
     })),
   };
 }
@@ -63,10 +101,10 @@ async function report(c: Context<AppEnv>, kind: Report['report']) {
   const format = formatOf(c);
   const now = nowSeconds();
   const { fromDay, toDay } = reportRange(c.req.query('from'), c.req.query('to'), now);
-  const { weeks, publishedThrough } = await publishedWeeks(c, fromDay, toDay, now);
+  const { weeks, publishedThrough, instrument } = await publishedWeeks(c, fromDay, toDay, now);
   const from = dateOfDay(fromDay);
   const to = dateOfDay(toDay);
-  const built = { ...buildPublishedReport(kind, { from, to }, weeks), publishedThrough };
+  const built: Report = { ...buildPublishedReport(kind, { from, to }, instrument, weeks), publishedThrough };
   const { platformId, keyId } = c.var.admin;
   await insertReportAudit(c.env.DB, {
     platformId,
@@ -74,7 +112,7 @@ async function report(c: Context<AppEnv>, kind: Report['report']) {
     route: `/v1/reports/${kind}`,
     from,
     to,
-    params: { from, to, format },
+    params: { from, to, format, instrument: instrument.id, instrumentVersion: instrument.version },
     rows: built.rows.length,
     at: now,
   }).run();
@@ -94,7 +132,8 @@ async function audit(c: Context<AppEnv>, route: string, params: Record<string, s
 /**
  * Reports for platform admins (admin key): de-identified aggregates of closed ISO weeks only, each week frozen at
  * its first publication (so a late fact or an erasure never changes a published figure), every weekly cell
- * resting on fewer than 11 sessions or fewer than 5 distinct clients suppressed with its complementary cells.
+ * resting on fewer than 11 sessions or fewer than 5 distinct clients suppressed with its complementary cells. Mean
+ * totals are of one instrument (named in the answer; `instrument` picks it); every other measure is over all.
  * A read that nearly repeats an earlier one is marked in the audit log (near_repeat_of).
  */
 export const reportRoutes = new Hono<AppEnv>()
