@@ -30,6 +30,13 @@ function formatOf(c: Context<AppEnv>): 'json' | 'csv' {
   return f;
 }
 
+/** Weeks fromWeek..toWeek frozen (those not frozen yet, in one batch; a read with none to freeze writes nothing), then read. */
+async function freezeAndRead(db: D1Database, platformId: string, fromWeek: number, toWeek: number, now: number) {
+  const unfrozen = await unfrozenWeeks(db, platformId, fromWeek, toWeek).first<{ n: number }>();
+  if ((unfrozen?.n ?? 0) > 0) await db.batch(freezeWeeksStatements(db, platformId, fromWeek, toWeek, now));
+  return readPublished(db, platformId, fromWeek, toWeek);
+}
+
 /**
  * The requested range's published weeks: the closed weeks in it (never the current one, nor the last
  * PUBLISH_DELAY_DAYS) are frozen first if this is their first publication, then read back frozen, with the mean
@@ -51,16 +58,10 @@ async function publishedWeeks(
   const fromWeek = weekOf(fromDay);
   const toWeek = Math.min(weekOf(toDay), last);
   const publishedThrough = dateOfDay(last * 7 + 3);
-  const db = c.env.DB;
-  const published =
+  const { cells, weeks, instrumentCells, instrumentWeeks } =
     toWeek < fromWeek
       ? { cells: [], weeks: [], instrumentCells: [], instrumentWeeks: [] }
-      : await (async () => {
-          const unfrozen = await unfrozenWeeks(db, platformId, fromWeek, toWeek).first<{ n: number }>();
-          if ((unfrozen?.n ?? 0) > 0) await db.batch(freezeWeeksStatements(db, platformId, fromWeek, toWeek, now));
-          return readPublished(db, platformId, fromWeek, toWeek);
-        })();
-  const { cells, weeks, instrumentCells, instrumentWeeks } = published;
+      : await freezeAndRead(c.env.DB, platformId, fromWeek, toWeek, now);
   const key = instrumentWithMostSessions(
     instrumentCells.map((x) => ({
       instrumentId: x.instrument.id,
@@ -72,7 +73,10 @@ async function publishedWeeks(
   );
   const registered = instrumentVersionFor(settings, key.id, key.version);
   const isKey = (k: InstrumentVersionKey) => k.id === key.id && k.version === key.version;
-  const onKey = instrumentCells.filter((x) => isKey(x.instrument));
+  const onKey = new Map(
+    instrumentCells.filter((x) => isKey(x.instrument)).map((x) => [`${x.week}:${x.therapistHash}`, x.sums]),
+  );
+  const weekClients = new Map(instrumentWeeks.filter((x) => isKey(x.instrument)).map((x) => [x.week, x.ratedClients]));
   return {
     publishedThrough,
     instrument: { ...key, maxTotal: registered ? instrumentMaxTotal(registered) : null },
@@ -80,17 +84,14 @@ async function publishedWeeks(
       week: w.week,
       key: dateOfDay(w.week * 7 - 3),
       clients: w.clients,
-      instrumentClients: w.byInstrument
-        ? (instrumentWeeks.find((x) => x.week === w.week && isKey(x.instrument))?.ratedClients ?? 0)
-        : null,
+      instrumentClients: w.byInstrument ? (weekClients.get(w.week) ?? 0) : null,
       cells: cells
         .filter((x) => x.week === w.week)
         .map((x) => ({
           key: pseudonymOf(x.therapistHash),
           sums: x.sums,
           clients: x.clients,
-          instrument:
-            onKey.find((y) => y.week === w.week && y.therapistHash === x.therapistHash)?.sums ?? NO_INSTRUMENT_SUMS,
+          instrument: onKey.get(`${w.week}:${x.therapistHash}`) ?? NO_INSTRUMENT_SUMS,
         })),
     })),
   };
