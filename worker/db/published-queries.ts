@@ -197,6 +197,22 @@ export async function readPublished(
 }
 
 /**
+ * Weeks fromWeek..toWeek (all closed) frozen where not frozen yet (one batch; a read that finds every week frozen
+ * writes nothing), then read back frozen.
+ */
+export async function freezeThenRead(
+  db: D1Database,
+  platformId: string,
+  fromWeek: number,
+  toWeek: number,
+  now: number,
+) {
+  const unfrozen = await unfrozenWeeks(db, platformId, fromWeek, toWeek).first<{ n: number }>();
+  if ((unfrozen?.n ?? 0) > 0) await db.batch(freezeWeeksStatements(db, platformId, fromWeek, toWeek, now));
+  return readPublished(db, platformId, fromWeek, toWeek);
+}
+
+/**
  * An audit line for a report read that points at the latest earlier read of the same route by the same platform
  * within 7 days whose range starts and ends within a week of this one (near_repeat_of): the trace a differencing
  * attempt leaves. Null when there is none.

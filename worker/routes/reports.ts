@@ -2,23 +2,16 @@ import { Hono, type Context } from 'hono';
 import { PseudonymRequest } from '../../schemas/admin.ts';
 import { readJson } from '../http/body.ts';
 import { insertAudit } from '../db/admin-queries.ts';
-import { freezeWeeksStatements, insertReportAudit, readPublished, unfrozenWeeks } from '../db/published-queries.ts';
+import { insertReportAudit } from '../db/published-queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { adminAuth } from '../auth/admin-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { hashRef } from '../auth/ref-hash.ts';
-import { dateOfDay, lastPublishableWeek, reportRange, weekOf } from '../admin/reports/range.ts';
-import type { Report, ReportInstrument } from '../../schemas/admin.ts';
-import { DEFAULT_INSTRUMENT, type InstrumentVersionKey, instrumentMaxTotal } from '../../schemas/index.ts';
-import { instrumentAsked, instrumentWithMostSessions } from '../admin/instrument-choice.ts';
-import { instrumentFor, instrumentVersionFor } from '../admin/platform-settings.ts';
-import { buildPublishedReport, NO_INSTRUMENT_SUMS, reportCsv, type WeekCells } from '../admin/reports/report.ts';
-
-/** A therapist's stable pseudonym: a prefix of its keyed hash (no ref, and not the whole stored hash). */
-export function pseudonymOf(therapistHash: string): string {
-  return `t_${therapistHash.slice(0, 10)}`;
-}
+import { dateOfDay, reportRange } from '../admin/reports/range.ts';
+import type { Report } from '../../schemas/admin.ts';
+import { pseudonymOf, publishedWeeks } from '../admin/reports/published-weeks.ts';
+import { buildPublishedReport, reportCsv } from '../admin/reports/report.ts';
 
 function nowSeconds() {
   return Math.floor(Date.now() / 1000);
@@ -30,79 +23,19 @@ function formatOf(c: Context<AppEnv>): 'json' | 'csv' {
   return f;
 }
 
-/** Weeks fromWeek..toWeek frozen (those not frozen yet, in one batch; a read with none to freeze writes nothing), then read. */
-async function freezeAndRead(db: D1Database, platformId: string, fromWeek: number, toWeek: number, now: number) {
-  const unfrozen = await unfrozenWeeks(db, platformId, fromWeek, toWeek).first<{ n: number }>();
-  if ((unfrozen?.n ?? 0) > 0) await db.batch(freezeWeeksStatements(db, platformId, fromWeek, toWeek, now));
-  return readPublished(db, platformId, fromWeek, toWeek);
-}
-
-/**
- * The requested range's published weeks: the closed weeks in it (never the current one, nor the last
- * PUBLISH_DELAY_DAYS) are frozen first if this is their first publication, then read back frozen, with the mean
- * totals' instrument: the one the request names (`instrument`: an id; 422 unknown_instrument when the platform has
- * not registered it), else the one with the most rated sessions in those weeks (as the caseload chooses).
- */
-async function publishedWeeks(
-  c: Context<AppEnv>,
-  fromDay: number,
-  toDay: number,
-  now: number,
-): Promise<{ weeks: WeekCells[]; publishedThrough: string; instrument: ReportInstrument }> {
-  const { platformId } = c.var.admin;
-  const settings = c.var.platform.settings;
-  const wanted = c.req.query('instrument');
-  const asked = instrumentAsked(settings, wanted);
-  const fallback = asked ?? instrumentFor(settings, undefined) ?? DEFAULT_INSTRUMENT;
-  const last = lastPublishableWeek(now);
-  const fromWeek = weekOf(fromDay);
-  const toWeek = Math.min(weekOf(toDay), last);
-  const publishedThrough = dateOfDay(last * 7 + 3);
-  const { cells, weeks, instrumentCells, instrumentWeeks } =
-    toWeek < fromWeek
-      ? { cells: [], weeks: [], instrumentCells: [], instrumentWeeks: [] }
-      : await freezeAndRead(c.env.DB, platformId, fromWeek, toWeek, now);
-  const key = instrumentWithMostSessions(
-    instrumentCells.map((x) => ({
-      instrumentId: x.instrument.id,
-      instrumentVersion: x.instrument.version,
-      n: x.sums.rated,
-    })),
-    wanted,
-    fallback,
-  );
-  const registered = instrumentVersionFor(settings, key.id, key.version);
-  const isKey = (k: InstrumentVersionKey) => k.id === key.id && k.version === key.version;
-  const onKey = new Map(
-    instrumentCells.filter((x) => isKey(x.instrument)).map((x) => [`${x.week}:${x.therapistHash}`, x.sums]),
-  );
-  const weekClients = new Map(instrumentWeeks.filter((x) => isKey(x.instrument)).map((x) => [x.week, x.ratedClients]));
-  return {
-    publishedThrough,
-    instrument: { ...key, maxTotal: registered ? instrumentMaxTotal(registered) : null },
-    weeks: weeks.map((w) => ({
-      week: w.week,
-      key: dateOfDay(w.week * 7 - 3),
-      clients: w.clients,
-      instrumentClients: w.byInstrument ? (weekClients.get(w.week) ?? 0) : null,
-      cells: cells
-        .filter((x) => x.week === w.week)
-        .map((x) => ({
-          key: pseudonymOf(x.therapistHash),
-          sums: x.sums,
-          clients: x.clients,
-          instrument: onKey.get(`${w.week}:${x.therapistHash}`) ?? NO_INSTRUMENT_SUMS,
-        })),
-    })),
-  };
-}
-
 /** A report of `kind` over the request's range, from published weeks only, audited before it leaves. */
 async function report(c: Context<AppEnv>, kind: Report['report']) {
   const format = formatOf(c);
   const now = nowSeconds();
   const { fromDay, toDay } = reportRange(c.req.query('from'), c.req.query('to'), now);
-  const { weeks, publishedThrough, instrument } = await publishedWeeks(c, fromDay, toDay, now);
+  const { weeks, publishedThrough, instrument } = await publishedWeeks(c.env.DB, {
+    platformId: c.var.admin.platformId,
+    settings: c.var.platform.settings,
+    instrument: c.req.query('instrument'),
+    fromDay,
+    toDay,
+    now,
+  });
   const from = dateOfDay(fromDay);
   const to = dateOfDay(toDay);
   const built: Report = { ...buildPublishedReport(kind, { from, to }, instrument, weeks), publishedThrough };
