@@ -9,32 +9,36 @@ import type { DistinctClients, InstrumentSums, RollupSums } from './admin-querie
 const weekStartSeconds = (w: string) => `((${w}) * 7 - 3) * 86400`;
 const weekEndSeconds = (w: string) => `((${w}) * 7 + 4) * 86400`;
 
-/** Distinct clients of rated sessions and of sessions with a talk share, recorded in week `w` (optionally one therapist's). */
-function distinctClientsSql(w: string, therapist?: string): string {
-  const inWeek = `s.platform_id = ?1 AND s.created_at >= ${weekStartSeconds(w)} AND s.created_at < ${weekEndSeconds(w)}${therapist ? ` AND s.therapist_hash = ${therapist}` : ''}`;
+/** Distinct clients of rated sessions and of sessions with a talk share, recorded in week `w` (over all therapists). */
+function distinctClientsSql(w: string): string {
+  const inWeek = `s.platform_id = ?1 AND s.created_at >= ${weekStartSeconds(w)} AND s.created_at < ${weekEndSeconds(w)}`;
   return `(SELECT count(DISTINCT s.client_hash) FROM sessions s JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
             WHERE ${inWeek} AND r.status = 'rated'),
           (SELECT count(DISTINCT s.client_hash) FROM sessions s JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
             WHERE ${inWeek} AND p.therapist_talk_seconds + p.client_talk_seconds > 0)`;
 }
 
-/** Distinct clients of rated sessions on instrument (`id`, `version`) recorded in week `w` of therapist `therapist`. */
-function instrumentClientsSql(w: string, therapist: string, id: string, version: string): string {
-  return `(SELECT count(DISTINCT s.client_hash) FROM sessions s JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
-            WHERE s.platform_id = ?1 AND s.created_at >= ${weekStartSeconds(w)} AND s.created_at < ${weekEndSeconds(w)}
-              AND s.therapist_hash = ${therapist} AND r.status = 'rated' AND r.instrument_id = ${id} AND r.instrument_version = ${version})`;
-}
+/** SQL: the sessions recorded in weeks ?2..?3 (sessions_created), in weeks not frozen yet. */
+const UNFROZEN_SESSIONS = `s.platform_id = ?1 AND s.created_at >= ${weekStartSeconds('?2')} AND s.created_at < ${weekEndSeconds('?3')}
+              AND NOT EXISTS (SELECT 1 FROM published_weeks pw WHERE pw.platform_id = ?1 AND pw.week = (s.created_at / 86400 + 3) / 7)`;
+
+/** SQL: the ISO week of a session's day (as `(day + 3) / 7` of the rollups). */
+const SESSION_WEEK = '(s.created_at / 86400 + 3) / 7';
 
 /** SQL: rollup day `day` is in weeks ?2..?3 and its week is not frozen yet. */
 const UNFROZEN_DAY = (day: string) => `${day} >= ?2 * 7 - 3 AND ${day} <= ?3 * 7 + 3
               AND NOT EXISTS (SELECT 1 FROM published_weeks pw WHERE pw.platform_id = ?1 AND pw.week = (${day} + 3) / 7)`;
 
-/** How many of weeks fromWeek..toWeek are not frozen yet (a read with none to freeze skips the freezing batch). */
-export function unfrozenWeeks(db: D1Database, platformId: string, fromWeek: number, toWeek: number) {
+/**
+ * The first and last of weeks fromWeek..toWeek not frozen yet (null when every week is): a read freezes only that
+ * span (usually the one week that closed since the last read), and a read with none writes nothing.
+ */
+export function unfrozenSpan(db: D1Database, platformId: string, fromWeek: number, toWeek: number) {
   return db
     .prepare(
-      `WITH RECURSIVE weeks(w) AS (SELECT ?2 UNION ALL SELECT w + 1 FROM weeks WHERE w < ?3)
-       SELECT count(*) AS n FROM weeks WHERE NOT EXISTS (SELECT 1 FROM published_weeks WHERE platform_id = ?1 AND week = w)`,
+      `WITH RECURSIVE weeks(w) AS (SELECT CAST(?2 AS INTEGER) UNION ALL SELECT w + 1 FROM weeks WHERE w < ?3)
+       SELECT min(w) AS first, max(w) AS last FROM weeks
+        WHERE NOT EXISTS (SELECT 1 FROM published_weeks WHERE platform_id = ?1 AND week = w)`,
     )
     .bind(platformId, fromWeek, toWeek);
 }
@@ -57,43 +61,62 @@ export function freezeWeeksStatements(
     db
       .prepare(
         // total_sum: 0 since 0015 (a sum over every instrument is on no scale); the totals are frozen per instrument.
+        // Distinct clients counted in one pass over the weeks' sessions, grouped (not two subqueries per cell).
         `WITH cells AS (
            SELECT (day + 3) / 7 AS week, therapist_hash, sum(asked) AS asked, sum(rated) AS rated, sum(declined) AS declined,
                   sum(flagged) AS flagged, sum(share_sum) AS share_sum, sum(share_n) AS share_n
              FROM therapist_days
             WHERE platform_id = ?1 AND ${UNFROZEN_DAY('day')}
-            GROUP BY (day + 3) / 7, therapist_hash)
+            GROUP BY (day + 3) / 7, therapist_hash),
+         rated_clients AS (
+           SELECT ${SESSION_WEEK} AS week, s.therapist_hash, count(DISTINCT s.client_hash) AS n
+             FROM sessions s JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
+            WHERE ${UNFROZEN_SESSIONS} AND r.status = 'rated'
+            GROUP BY ${SESSION_WEEK}, s.therapist_hash),
+         share_clients AS (
+           SELECT ${SESSION_WEEK} AS week, s.therapist_hash, count(DISTINCT s.client_hash) AS n
+             FROM sessions s JOIN pacing p ON p.platform_id = s.platform_id AND p.sid_hash = s.sid_hash
+            WHERE ${UNFROZEN_SESSIONS} AND p.therapist_talk_seconds + p.client_talk_seconds > 0
+            GROUP BY ${SESSION_WEEK}, s.therapist_hash)
          INSERT OR IGNORE INTO published_cells
            (platform_id, week, therapist_hash, asked, rated, declined, total_sum, flagged, share_sum, share_n, rated_clients, share_clients)
          SELECT ?1, c.week, c.therapist_hash, c.asked, c.rated, c.declined, 0, c.flagged, c.share_sum, c.share_n,
-                ${distinctClientsSql('c.week', 'c.therapist_hash')}
-           FROM cells c`,
+                coalesce(rc.n, 0), coalesce(sc.n, 0)
+           FROM cells c
+           LEFT JOIN rated_clients rc ON rc.week = c.week AND rc.therapist_hash = c.therapist_hash
+           LEFT JOIN share_clients sc ON sc.week = c.week AND sc.therapist_hash = c.therapist_hash`,
       )
       .bind(platformId, fromWeek, toWeek),
     db
       .prepare(
+        // Distinct clients counted in one pass over the weeks' sessions, grouped (not one subquery per cell).
         `WITH cells AS (
            SELECT (day + 3) / 7 AS week, therapist_hash, instrument_id, instrument_version,
                   sum(rated) AS rated, sum(total_sum) AS total_sum
              FROM therapist_trend_days
             WHERE platform_id = ?1 AND ${UNFROZEN_DAY('day')}
-            GROUP BY (day + 3) / 7, therapist_hash, instrument_id, instrument_version)
+            GROUP BY (day + 3) / 7, therapist_hash, instrument_id, instrument_version),
+         clients AS (
+           SELECT ${SESSION_WEEK} AS week, s.therapist_hash, r.instrument_id, r.instrument_version,
+                  count(DISTINCT s.client_hash) AS n
+             FROM sessions s JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
+            WHERE ${UNFROZEN_SESSIONS} AND r.status = 'rated'
+            GROUP BY ${SESSION_WEEK}, s.therapist_hash, r.instrument_id, r.instrument_version)
          INSERT OR IGNORE INTO published_instrument_cells
            (platform_id, week, therapist_hash, instrument_id, instrument_version, rated, total_sum, rated_clients)
-         SELECT ?1, c.week, c.therapist_hash, c.instrument_id, c.instrument_version, c.rated, c.total_sum,
-                ${instrumentClientsSql('c.week', 'c.therapist_hash', 'c.instrument_id', 'c.instrument_version')}
-           FROM cells c`,
+         SELECT ?1, c.week, c.therapist_hash, c.instrument_id, c.instrument_version, c.rated, c.total_sum, coalesce(k.n, 0)
+           FROM cells c
+           LEFT JOIN clients k ON k.week = c.week AND k.therapist_hash = c.therapist_hash
+                              AND k.instrument_id = c.instrument_id AND k.instrument_version = c.instrument_version`,
       )
       .bind(platformId, fromWeek, toWeek),
     db
       .prepare(
         `INSERT OR IGNORE INTO published_instrument_weeks (platform_id, week, instrument_id, instrument_version, rated_clients)
-         SELECT ?1, (s.created_at / 86400 + 3) / 7, r.instrument_id, r.instrument_version, count(DISTINCT s.client_hash)
+         SELECT ?1, ${SESSION_WEEK}, r.instrument_id, r.instrument_version, count(DISTINCT s.client_hash)
            FROM sessions s JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash
-          WHERE s.platform_id = ?1 AND s.created_at >= ${weekStartSeconds('?2')} AND s.created_at < ${weekEndSeconds('?3')}
-            AND r.status = 'rated'
-            AND NOT EXISTS (SELECT 1 FROM published_weeks pw WHERE pw.platform_id = ?1 AND pw.week = (s.created_at / 86400 + 3) / 7)
-          GROUP BY (s.created_at / 86400 + 3) / 7, r.instrument_id, r.instrument_version`,
+          WHERE ${UNFROZEN_SESSIONS} AND r.status = 'rated'
+          GROUP BY ${SESSION_WEEK}, r.instrument_id, r.instrument_version`,
       )
       .bind(platformId, fromWeek, toWeek),
     db
@@ -197,8 +220,8 @@ export async function readPublished(
 }
 
 /**
- * Weeks fromWeek..toWeek (all closed) frozen where not frozen yet (one batch; a read that finds every week frozen
- * writes nothing), then read back frozen.
+ * Weeks fromWeek..toWeek (all closed) frozen where not frozen yet (one batch over the span of those weeks; a read
+ * that finds every week frozen writes nothing), then read back frozen.
  */
 export async function freezeThenRead(
   db: D1Database,
@@ -207,8 +230,12 @@ export async function freezeThenRead(
   toWeek: number,
   now: number,
 ) {
-  const unfrozen = await unfrozenWeeks(db, platformId, fromWeek, toWeek).first<{ n: number }>();
-  if ((unfrozen?.n ?? 0) > 0) await db.batch(freezeWeeksStatements(db, platformId, fromWeek, toWeek, now));
+  const span = await unfrozenSpan(db, platformId, fromWeek, toWeek).first<{
+    first: number | null;
+    last: number | null;
+  }>();
+  if (span?.first != null && span.last != null)
+    await db.batch(freezeWeeksStatements(db, platformId, span.first, span.last, now));
   return readPublished(db, platformId, fromWeek, toWeek);
 }
 

@@ -190,4 +190,54 @@ describe('published reports on a platform with two instruments', () => {
       .first();
     expect(old).toEqual({ rated: 25, total_sum: 56600 });
   });
+
+  it('the frozen cells hold what the sessions of their week add up to, per therapist and per instrument', async () => {
+    const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+    const admin = await seedAdminKey(p.platformId);
+    // Two weeks, three therapists, clients seen several times, on either instrument, some without pacing.
+    for (let i = 0; i < 90; i++) {
+      const likert = i % 5 === 0;
+      await storeRaw(p.platformId, {
+        sid: `s${i}`,
+        tid: `t${i % 3}`,
+        cid: `c${i % 17}`,
+        at: (i % 2 ? W1 : W2) + 60 * i,
+        total: likert ? 3 + (i % 19) : (i * 7) % 41,
+        ...(i % 4 ? { share: 0.2 + (i % 5) / 10 } : {}),
+        ...(likert ? { instrument: LIKERT } : {}),
+      });
+    }
+    await report(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
+    const rows = async (sql: string) => (await env.DB.prepare(sql).bind(p.platformId).all()).results;
+    const inWeek = `s.platform_id = c.platform_id AND (s.created_at / 86400 + 3) / 7 = c.week AND s.therapist_hash = c.therapist_hash`;
+    const recount = await rows(
+      `SELECT c.rated_clients AS got, (SELECT count(DISTINCT s.client_hash) FROM sessions s JOIN ratings r USING (platform_id, sid_hash)
+                                        WHERE ${inWeek} AND r.status = 'rated') AS want,
+              c.share_clients AS gotShare, (SELECT count(DISTINCT s.client_hash) FROM sessions s JOIN pacing q USING (platform_id, sid_hash)
+                                             WHERE ${inWeek} AND q.therapist_talk_seconds + q.client_talk_seconds > 0) AS wantShare
+         FROM published_cells c WHERE c.platform_id = ?1`,
+    );
+    expect(recount).toHaveLength(6);
+    for (const r of recount) expect([r.got, r.gotShare]).toEqual([r.want, r.wantShare]);
+    const byInstrument = await rows(
+      `SELECT c.rated AS got, c.total_sum AS gotSum, c.rated_clients AS gotClients, count(*) AS want,
+              sum(CAST(round(r.total * 100) AS INTEGER)) AS wantSum, count(DISTINCT s.client_hash) AS wantClients
+         FROM published_instrument_cells c
+         JOIN sessions s ON ${inWeek}
+         JOIN ratings r ON r.platform_id = s.platform_id AND r.sid_hash = s.sid_hash AND r.status = 'rated'
+                       AND r.instrument_id = c.instrument_id AND r.instrument_version = c.instrument_version
+        WHERE c.platform_id = ?1
+        GROUP BY c.week, c.therapist_hash, c.instrument_id, c.instrument_version`,
+    );
+    expect(byInstrument).toHaveLength(12);
+    for (const r of byInstrument) expect([r.got, r.gotSum, r.gotClients]).toEqual([r.want, r.wantSum, r.wantClients]);
+    const weeks = await rows(
+      `SELECT w.rated_clients AS got, (SELECT count(DISTINCT s.client_hash) FROM sessions s JOIN ratings r USING (platform_id, sid_hash)
+                                        WHERE s.platform_id = w.platform_id AND (s.created_at / 86400 + 3) / 7 = w.week
+                                          AND r.status = 'rated' AND r.instrument_id = w.instrument_id) AS want
+         FROM published_instrument_weeks w WHERE w.platform_id = ?1`,
+    );
+    expect(weeks).toHaveLength(4);
+    for (const r of weeks) expect(r.got).toBe(r.want);
+  });
 });
