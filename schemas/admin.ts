@@ -11,7 +11,7 @@ export const ReportQuery = v.object({
   format: v.optional(v.picklist(['json', 'csv'])),
   /**
    * The instrument (id) whose mean total the report gives; one the platform registered, else 422
-   * `unknown_instrument`. Default: the instrument with the most rated sessions in the range's published weeks.
+   * `unknown_instrument`. Default: the instrument with the most rated sessions in the range's publishable week totals.
    * Totals of different instruments are on different scales and are never averaged together.
    */
   instrument: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),

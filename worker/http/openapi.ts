@@ -140,7 +140,7 @@ const idempotency = {
  */
 /** How the reports' mean total keeps to one instrument (both report routes). */
 const REPORT_INSTRUMENT =
-  'Rated totals of different instruments (or versions) are on different scales and are never averaged together: `meanTotal` and `instrumentSessions` are of one instrument, named in `instrument` (the query’s `instrument` id, else the one with the most rated sessions in the range’s published weeks; an id the platform has not registered is 422 unknown_instrument), suppressed on their own counts and with every cell whose sessions are suppressed. Session counts, completion, flagged share and talk share are over every instrument. Weeks published before the reports were split by instrument (migration 0015) keep their frozen figures but add nothing to a mean total; `weeksWithoutInstrument` names them.';
+  'Rated totals of different instruments (or versions) are on different scales and are never averaged together: `meanTotal` and `instrumentSessions` are of one instrument, named in `instrument` (the query’s `instrument` id, else the one with the most rated sessions in the range’s publishable week totals; an id the platform has not registered is 422 unknown_instrument), suppressed on their own counts and with every cell whose sessions are suppressed. Session counts, completion, flagged share and talk share are over every instrument. Weeks published before the reports were split by instrument (migration 0015) keep their frozen figures but add nothing to a mean total; `weeksWithoutInstrument` names them.';
 
 const writeErrors = [400, 401, 403, 409, 410, 413, 415, 422, 429, 503] as const;
 

@@ -240,4 +240,23 @@ describe('published reports on a platform with two instruments', () => {
     expect(weeks).toHaveLength(4);
     for (const r of weeks) expect(r.got).toBe(r.want);
   });
+
+  it('the default instrument is chosen from publishable week totals: suppressed weeks do not steer it', async () => {
+    const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+    const admin = await seedAdminKey(p.platformId);
+    // 16 likert sessions, 8 in each week (each week's likert total suppressed), and 12 on the built-in scale.
+    await storeInterleaved(
+      p.platformId,
+      rated('a', 12, W1, 30),
+      rated('b', 8, W1 + 30, 9, LIKERT),
+      rated('b', 8, W2, 9, LIKERT),
+    );
+    const body = await report(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
+    // Counted over every frozen session the likert (16) would win, and say something about two suppressed weeks.
+    expect(body.instrument.id).toBe(DEFAULT_INSTRUMENT.id);
+    expect(body.total).toMatchObject({ instrumentSessions: 12, meanTotal: 30 });
+    const likert = await report(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15&instrument=likert-3');
+    expect(likert.rows.map((r) => r.instrumentSessions)).toEqual([null, null]);
+    expect(likert.total.meanTotal).toBeNull();
+  });
 });
