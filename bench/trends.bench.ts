@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { rng } from '../scripts/lib-rng.ts';
 import { rollupsFromScratch, storedRollups } from '../worker/db/admin-queries.ts';
-import { shareUnitsSql, totalUnitsSql } from '../worker/db/rollup-units.ts';
+import { shareUnitsSql } from '../worker/db/rollup-units.ts';
 import { clientSeries, TREND_DAYS_FROM_SCRATCH, therapistRolling } from '../worker/db/trend-queries.ts';
 import { summaryRowStatement } from '../worker/db/queries.ts';
 import { loadSummary, loadTrend, type SummaryTarget } from '../worker/summary/load-summary.ts';
@@ -93,10 +93,9 @@ try {
   restoreIndexes();
   const seededAt = performance.now();
   // Rollups by the same formulas as the triggers (worker/db/admin-queries.ts rollupsFromScratch), for all therapists at once.
-  db.exec(`INSERT INTO therapist_days (platform_id, therapist_hash, day, asked, rated, declined, total_sum, flagged, share_sum, share_n)
+  db.exec(`INSERT INTO therapist_days (platform_id, therapist_hash, day, asked, rated, declined, flagged, share_sum, share_n)
     SELECT s.platform_id, s.therapist_hash, s.created_at / 86400,
            sum(s.asked_at IS NOT NULL), sum(coalesce(r.status = 'rated', 0)), sum(coalesce(r.status = 'declined', 0)),
-           sum(CASE WHEN r.status = 'rated' THEN ${totalUnitsSql('r.total')} ELSE 0 END),
            sum(coalesce(r.status = 'rated' AND json_array_length(r.flags) > 0, 0)),
            sum(CASE WHEN p.therapist_talk_seconds + p.client_talk_seconds > 0
                     THEN ${shareUnitsSql('p.therapist_talk_seconds', 'p.client_talk_seconds')} ELSE 0 END),

@@ -42,35 +42,6 @@ export function clientsFrom(
   });
 }
 
-/**
- * The instrument the pacing part compares on: of the rows' instruments (restricted to id `wanted` when the caller
- * named one), the one with the most sessions; ties go to `fallback`, then to the lowest id and the newest version.
- * Without rows: `fallback` (the caller passes the wanted id's registered version when it named one).
- */
-export function paceInstrumentOf(
-  rows: readonly PaceRow[],
-  wanted: string | undefined,
-  fallback: InstrumentVersionKey,
-): InstrumentVersionKey {
-  const counts = new Map<string, { key: InstrumentVersionKey; n: number }>();
-  for (const r of rows) {
-    if (wanted !== undefined && r.instrumentId !== wanted) continue;
-    const k = JSON.stringify([r.instrumentId, r.instrumentVersion]);
-    const c = counts.get(k) ?? { key: { id: r.instrumentId, version: r.instrumentVersion }, n: 0 };
-    c.n += r.n;
-    counts.set(k, c);
-  }
-  const isFallback = (k: InstrumentVersionKey) => k.id === fallback.id && k.version === fallback.version;
-  const best = [...counts.values()].sort(
-    (a, b) =>
-      b.n - a.n ||
-      Number(isFallback(b.key)) - Number(isFallback(a.key)) ||
-      (a.key.id < b.key.id ? -1 : a.key.id > b.key.id ? 1 : 0) ||
-      b.key.version - a.key.version,
-  )[0];
-  return best?.key ?? fallback;
-}
-
 const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places;
 const mean = (sum: number, n: number, scale: number, places: number) => (n > 0 ? round(sum / n / scale, places) : null);
 

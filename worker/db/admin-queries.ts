@@ -1,5 +1,5 @@
 /** Statements for admin credentials, the audit log, reports (from rollups), erasure and retention. */
-import { shareUnitsSql, totalUnitsSql } from './rollup-units.ts';
+import { shareUnitsSql } from './rollup-units.ts';
 
 export interface AdminKeyRow {
   id: string;
@@ -45,15 +45,24 @@ export function insertErasureAudit(
     .bind(a.platformId, a.keyId, a.route, JSON.stringify(a.params), a.clientHash, a.at);
 }
 
-/** Summed rollups of one group (a therapist or a week). Totals in hundredths, shares in millionths. */
+/**
+ * Summed rollups of one group (a therapist or a week), over every instrument: counts, and the talk share in
+ * millionths. Rated totals are summed per instrument only (InstrumentSums).
+ */
 export interface RollupSums {
   asked: number;
   rated: number;
   declined: number;
-  totalSum: number;
   flagged: number;
   shareSum: number;
   shareN: number;
+}
+
+/** A group's rated sessions on one instrument (id and version), their totals (hundredths) and distinct clients. */
+export interface InstrumentSums {
+  rated: number;
+  totalSum: number;
+  ratedClients: number;
 }
 
 /** Distinct clients behind a group's rated sessions and behind its sessions with a talk share. */
@@ -119,7 +128,8 @@ export function deleteIdempotencyBefore(db: D1Database, before: number) {
 
 /**
  * The rollups recomputed from scratch from sessions, ratings and pacing, in the same shape and order as
- * therapist_days. The triggers must always agree with it (tests; an operator's consistency check).
+ * therapist_days (migration 0015: without a sum of totals, which would mix instruments; therapist_trend_days holds
+ * them per instrument). The triggers must always agree with it (tests; an operator's consistency check).
  */
 export async function rollupsFromScratch(db: D1Database, platformId: string, therapistHash?: string) {
   const { results } = await db
@@ -128,7 +138,6 @@ export async function rollupsFromScratch(db: D1Database, platformId: string, the
               sum(s.asked_at IS NOT NULL) AS asked,
               sum(coalesce(r.status = 'rated', 0)) AS rated,
               sum(coalesce(r.status = 'declined', 0)) AS declined,
-              sum(CASE WHEN r.status = 'rated' THEN ${totalUnitsSql('r.total')} ELSE 0 END) AS total_sum,
               sum(coalesce(r.status = 'rated' AND json_array_length(r.flags) > 0, 0)) AS flagged,
               sum(CASE WHEN p.therapist_talk_seconds + p.client_talk_seconds > 0
                        THEN ${shareUnitsSql('p.therapist_talk_seconds', 'p.client_talk_seconds')}
@@ -150,7 +159,7 @@ export async function rollupsFromScratch(db: D1Database, platformId: string, the
 export async function storedRollups(db: D1Database, platformId: string, therapistHash?: string) {
   const { results } = await db
     .prepare(
-      `SELECT therapist_hash, day, asked, rated, declined, total_sum, flagged, share_sum, share_n
+      `SELECT therapist_hash, day, asked, rated, declined, flagged, share_sum, share_n
          FROM therapist_days WHERE platform_id = ?1 AND (?2 IS NULL OR therapist_hash = ?2) ORDER BY therapist_hash, day`,
     )
     .bind(platformId, therapistHash ?? null)

@@ -138,6 +138,10 @@ const idempotency = {
  * token was issued (final). 429 `too_many_failures` (with Retry-After). 503 `lookup_timeout`: retry; 503
  * `events_not_queued`: stored, but its webhook events could not be queued yet: retry with the same key.
  */
+/** How the reports' mean total keeps to one instrument (both report routes). */
+const REPORT_INSTRUMENT =
+  'Rated totals of different instruments (or versions) are on different scales and are never averaged together: `meanTotal` and `instrumentSessions` are of one instrument, named in `instrument` (the query’s `instrument` id, else the one with the most rated sessions in the range’s publishable week totals; an id the platform has not registered is 422 unknown_instrument), suppressed on their own counts and with every cell whose sessions are suppressed. Session counts, completion, flagged share and talk share are over every instrument. Weeks published before the reports were split by instrument (migration 0015) keep their frozen figures but add nothing to a mean total; `weeksWithoutInstrument` names them.';
+
 const writeErrors = [400, 401, 403, 409, 410, 413, 415, 422, 429, 503] as const;
 
 export const ROUTES: readonly Route[] = [
@@ -236,7 +240,8 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/reports/therapists',
     auth: 'admin',
     summary:
-      'Per therapist (pseudonym): sessions, mean total, flagged share, completion rate, mean talk share; small cells suppressed. Audited.',
+      'Per therapist (pseudonym): sessions, flagged share, completion rate and mean talk share over every instrument, and the mean total on one instrument; small cells suppressed. Audited.',
+    description: REPORT_INSTRUMENT,
     query: ReportQuery,
     ok: {
       200: {
@@ -245,7 +250,7 @@ export const ROUTES: readonly Route[] = [
         csv: true,
       },
     },
-    errors: [400, 401],
+    errors: [400, 401, 422],
   },
   {
     id: 'getWeekReport',
@@ -253,9 +258,10 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/reports/weeks',
     auth: 'admin',
     summary: 'Per ISO week: the same measures over all therapists; small cells suppressed. Audited.',
+    description: REPORT_INSTRUMENT,
     query: ReportQuery,
     ok: { 200: { description: 'The report (JSON or CSV).', schema: Report, csv: true } },
-    errors: [400, 401],
+    errors: [400, 401, 422],
   },
   {
     id: 'postPseudonyms',

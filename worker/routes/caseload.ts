@@ -7,15 +7,15 @@ import {
   instrumentMaxTotal,
   MIN_COMPARISON_SESSIONS,
 } from '../../schemas/index.ts';
-import { cueSettingsFor, instrumentFor, instrumentVersionFor } from '../admin/platform-settings.ts';
+import { instrumentAsked, instrumentWithMostSessions } from '../admin/instrument-choice.ts';
+import { cueSettingsFor, instrumentVersionFor } from '../admin/platform-settings.ts';
 import { caseloadAuth } from '../auth/token-auth.ts';
 import { hashRef } from '../auth/ref-hash.ts';
-import { aboveBandOf, clientsFrom, pacingFrom, paceInstrumentOf } from '../caseload/build-caseload.ts';
+import { aboveBandOf, clientsFrom, pacingFrom } from '../caseload/build-caseload.ts';
 import { trackRulesFor } from '../caseload/not-on-track.ts';
 import { type CaseloadClientRow, caseloadClients, type PaceRow, paceWeeks } from '../db/caseload-queries.ts';
 import type { AppEnv } from '../env.ts';
 import { readJson } from '../http/body.ts';
-import { ApiFailure } from '../http/errors.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { dayOf } from '../summary/trend.ts';
 
@@ -34,9 +34,7 @@ export const caseloadRoutes = new Hono<AppEnv>()
     const body = await readJson(c, CaseloadRequest, { maxBytes: MAX_CASELOAD_BODY_BYTES });
     const refs = [...new Set(body.clients)];
     const settings = c.var.platform.settings;
-    const asked = body.instrument === undefined ? null : instrumentFor(settings, body.instrument);
-    if (asked === null && body.instrument !== undefined)
-      throw new ApiFailure(422, 'unknown_instrument', 'The instrument asked for is not registered for this platform.');
+    const asked = instrumentAsked(settings, body.instrument);
     const platformId = c.var.platform.id;
     const hashes = await Promise.all(refs.map((r) => hashRef(c.env.REF_HASH_SECRET, platformId, 'cid', r)));
     const days = body.days ?? DEFAULT_CASELOAD_DAYS;
@@ -56,7 +54,7 @@ export const caseloadRoutes = new Hono<AppEnv>()
     ]);
     const instrument = c.var.instrument;
     const paceRowList = (paceRows?.results ?? []) as PaceRow[];
-    const paceKey = paceInstrumentOf(paceRowList, body.instrument, asked ?? instrument);
+    const paceKey = instrumentWithMostSessions(paceRowList, body.instrument, asked ?? instrument);
     const paceInstrument = instrumentVersionFor(settings, paceKey.id, paceKey.version);
     const rules = trackRulesFor(instrument.flags);
     const maxTotalOf = (key: InstrumentVersionKey) => {

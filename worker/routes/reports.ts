@@ -2,20 +2,16 @@ import { Hono, type Context } from 'hono';
 import { PseudonymRequest } from '../../schemas/admin.ts';
 import { readJson } from '../http/body.ts';
 import { insertAudit } from '../db/admin-queries.ts';
-import { freezeWeeksStatements, insertReportAudit, readPublished } from '../db/published-queries.ts';
+import { insertReportAudit } from '../db/published-queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { adminAuth } from '../auth/admin-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { hashRef } from '../auth/ref-hash.ts';
-import { dateOfDay, lastPublishableWeek, reportRange, weekOf } from '../admin/reports/range.ts';
+import { dateOfDay, reportRange } from '../admin/reports/range.ts';
 import type { Report } from '../../schemas/admin.ts';
-import { buildPublishedReport, reportCsv, type WeekCells } from '../admin/reports/report.ts';
-
-/** A therapist's stable pseudonym: a prefix of its keyed hash (no ref, and not the whole stored hash). */
-export function pseudonymOf(therapistHash: string): string {
-  return `t_${therapistHash.slice(0, 10)}`;
-}
+import { pseudonymOf, publishedWeeks } from '../admin/reports/published-weeks.ts';
+import { buildPublishedReport, reportCsv } from '../admin/reports/report.ts';
 
 function nowSeconds() {
   return Math.floor(Date.now() / 1000);
@@ -27,46 +23,22 @@ function formatOf(c: Context<AppEnv>): 'json' | 'csv' {
   return f;
 }
 
-/**
- * The requested range's published weeks: the closed weeks in it (never the current one, nor the last
- * PUBLISH_DELAY_DAYS) are frozen first if this is their first publication, then read back frozen.
- */
-async function publishedWeeks(
-  c: Context<AppEnv>,
-  fromDay: number,
-  toDay: number,
-  now: number,
-): Promise<{ weeks: WeekCells[]; publishedThrough: string }> {
-  const platformId = c.var.admin.platformId;
-  const last = lastPublishableWeek(now);
-  const fromWeek = weekOf(fromDay);
-  const toWeek = Math.min(weekOf(toDay), last);
-  const publishedThrough = dateOfDay(last * 7 + 3);
-  if (toWeek < fromWeek) return { weeks: [], publishedThrough };
-  await c.env.DB.batch(freezeWeeksStatements(c.env.DB, platformId, fromWeek, toWeek, now));
-  const { cells, weeks } = await readPublished(c.env.DB, platformId, fromWeek, toWeek);
-  return {
-    publishedThrough,
-    weeks: weeks.map((w) => ({
-      week: w.week,
-      key: dateOfDay(w.week * 7 - 3),
-      clients: w.clients,
-      cells: cells
-        .filter((x) => x.week === w.week)
-        .map((x) => ({ key: pseudonymOf(x.therapistHash), sums: x.sums, clients: x.clients })),
-    })),
-  };
-}
-
 /** A report of `kind` over the request's range, from published weeks only, audited before it leaves. */
 async function report(c: Context<AppEnv>, kind: Report['report']) {
   const format = formatOf(c);
   const now = nowSeconds();
   const { fromDay, toDay } = reportRange(c.req.query('from'), c.req.query('to'), now);
-  const { weeks, publishedThrough } = await publishedWeeks(c, fromDay, toDay, now);
+  const { weeks, publishedThrough, instrument } = await publishedWeeks(c.env.DB, {
+    platformId: c.var.admin.platformId,
+    settings: c.var.platform.settings,
+    instrument: c.req.query('instrument'),
+    fromDay,
+    toDay,
+    now,
+  });
   const from = dateOfDay(fromDay);
   const to = dateOfDay(toDay);
-  const built = { ...buildPublishedReport(kind, { from, to }, weeks), publishedThrough };
+  const built: Report = { ...buildPublishedReport(kind, { from, to }, instrument, weeks), publishedThrough };
   const { platformId, keyId } = c.var.admin;
   await insertReportAudit(c.env.DB, {
     platformId,
@@ -74,7 +46,7 @@ async function report(c: Context<AppEnv>, kind: Report['report']) {
     route: `/v1/reports/${kind}`,
     from,
     to,
-    params: { from, to, format },
+    params: { from, to, format, instrument: instrument.id, instrumentVersion: instrument.version },
     rows: built.rows.length,
     at: now,
   }).run();
@@ -94,7 +66,8 @@ async function audit(c: Context<AppEnv>, route: string, params: Record<string, s
 /**
  * Reports for platform admins (admin key): de-identified aggregates of closed ISO weeks only, each week frozen at
  * its first publication (so a late fact or an erasure never changes a published figure), every weekly cell
- * resting on fewer than 11 sessions or fewer than 5 distinct clients suppressed with its complementary cells.
+ * resting on fewer than 11 sessions or fewer than 5 distinct clients suppressed with its complementary cells. Mean
+ * totals are of one instrument (named in the answer; `instrument` picks it); every other measure is over all.
  * A read that nearly repeats an earlier one is marked in the audit log (near_repeat_of).
  */
 export const reportRoutes = new Hono<AppEnv>()

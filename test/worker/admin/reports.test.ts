@@ -147,9 +147,11 @@ describe('GET /v1/reports', () => {
     expect(res.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('Content-Disposition')).toContain('attachment');
     const lines = (await res.text()).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('week,sessions,asked,mean_total,flagged_share,completion_rate,mean_therapist_share');
+    expect(lines[0]).toBe(
+      'week,sessions,asked,instrument,instrument_version,instrument_sessions,mean_total,flagged_share,completion_rate,mean_therapist_share',
+    );
     expect(lines[1]).toMatch(/^2026-01-05,47,50,/);
-    expect(lines[2]).toMatch(/^2026-01-12,20,20,34\.5,0\.35,1,0\.25$/);
+    expect(lines[2]).toMatch(/^2026-01-12,20,20,attune-session-4,1,20,34\.5,0\.35,1,0\.25$/);
     expect(lines[3]).toMatch(/^total,67,70,/);
   });
 
@@ -180,14 +182,26 @@ describe('GET /v1/reports', () => {
       {
         key_id: admin.id,
         route: '/v1/reports/therapists',
-        params: JSON.stringify({ from: '2026-01-05', to: '2026-01-11', format: 'json' }),
+        params: JSON.stringify({
+          from: '2026-01-05',
+          to: '2026-01-11',
+          format: 'json',
+          instrument: 'attune-session-4',
+          instrumentVersion: 1,
+        }),
         row_count: 3,
         at: expect.any(Number),
       },
       {
         key_id: admin.id,
         route: '/v1/reports/weeks',
-        params: JSON.stringify({ from: '2026-01-05', to: '2026-01-18', format: 'csv' }),
+        params: JSON.stringify({
+          from: '2026-01-05',
+          to: '2026-01-18',
+          format: 'csv',
+          instrument: 'attune-session-4',
+          instrumentVersion: 1,
+        }),
         row_count: 2,
         at: expect.any(Number),
       },

@@ -5,9 +5,15 @@ import { describe, expect, it } from 'vitest';
 import migration0013 from '../../../migrations/0013_pace_days_by_instrument.sql?raw';
 import migration0016 from '../../../migrations/0016_caseload_recent_by_instrument.sql?raw';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
-import { eraseClientStatements, expireSessionsStatements } from '../../../worker/db/admin-queries.ts';
+import {
+  eraseClientStatements,
+  expireSessionsStatements,
+  rollupsFromScratch,
+  storedRollups,
+} from '../../../worker/db/admin-queries.ts';
 import { totalsFromRecent } from '../../../worker/caseload/not-on-track.ts';
 import { CASELOAD_CLIENTS_FROM_SCRATCH, PACE_DAYS_FROM_SCRATCH } from '../../../worker/db/caseload-queries.ts';
+import { TREND_DAYS_FROM_SCRATCH } from '../../../worker/db/trend-queries.ts';
 import { DEFAULT_INSTRUMENT, instrumentMaxTotal } from '../../../schemas/index.ts';
 import { insertRating } from '../../../worker/db/queries.ts';
 import { likertInstrument } from '../../samples.ts';
@@ -240,6 +246,10 @@ describe('caseload rollups never drift', () => {
       const scratch = async (sql: string) => (await env.DB.prepare(sql).bind(p.platformId).all()).results;
       expect(norm(await stored('caseload_clients'))).toEqual(norm(await scratch(CASELOAD_CLIENTS_FROM_SCRATCH)));
       expect(norm(await stored('therapist_pace_days'))).toEqual(norm(await scratch(PACE_DAYS_FROM_SCRATCH)));
+      // The reports' rollups on the same two-instrument history: counts and talk share over every instrument
+      // (therapist_days, its rating triggers recreated by 0015), rated totals per instrument (therapist_trend_days).
+      expect(await storedRollups(env.DB, p.platformId)).toEqual(await rollupsFromScratch(env.DB, p.platformId));
+      expect(norm(await stored('therapist_trend_days'))).toEqual(norm(await scratch(TREND_DAYS_FROM_SCRATCH)));
       return (await stored('therapist_pace_days')) as { instrument_id: string }[];
     };
     const before = await check();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import migration from '../../../migrations/0004_rollups_admin.sql?raw';
 import migration0014 from '../../../migrations/0014_trend_days_by_instrument.sql?raw';
+import migration0015 from '../../../migrations/0015_report_days_by_instrument.sql?raw';
 import { SHARE_UNITS, shareUnitsSql, TOTAL_UNITS, totalUnitsSql } from '../../../worker/db/rollup-units.ts';
 
 /** The SQL of one trigger of the migration, by name. */
@@ -38,5 +39,15 @@ describe('the rollup units', () => {
       (m) => m[1] ?? m[2],
     );
     expect(new Set(factors)).toEqual(new Set([`${TOTAL_UNITS}`]));
+  });
+
+  it('migration 0015 recreates the rating triggers of therapist_days without a sum of totals (it mixed instruments)', () => {
+    for (const name of ['ratings_rollup_insert', 'ratings_rollup_delete']) {
+      const recreated = trigger(name, migration0015);
+      expect(recreated).not.toMatch(/total/);
+      // Everything else the trigger of 0004 did, it still does.
+      for (const column of ['rated', 'declined', 'flagged']) expect(recreated).toContain(`${column} = ${column}`);
+    }
+    expect(migration0015).toContain('ALTER TABLE therapist_days DROP COLUMN total_sum;');
   });
 });

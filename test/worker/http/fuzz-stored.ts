@@ -273,7 +273,7 @@ async function checkRollups(
   const cell = (sid: string) => {
     const s = bySid.get(sid)!;
     const k = `${s.therapist_hash}:${Math.floor(s.created_at / 86400)}`;
-    const c = want.get(k) ?? { asked: 0, rated: 0, declined: 0, total_sum: 0, flagged: 0, share_sum: 0, share_n: 0 };
+    const c = want.get(k) ?? { asked: 0, rated: 0, declined: 0, flagged: 0, share_sum: 0, share_n: 0 };
     want.set(k, c);
     return c;
   };
@@ -283,7 +283,6 @@ async function checkRollups(
     if (r.status === 'declined') c.declined! += 1;
     else {
       c.rated! += 1;
-      c.total_sum! += Math.round((r.total ?? 0) * 100);
       if ((JSON.parse(r.flags) as unknown[]).length > 0) c.flagged! += 1;
     }
   }
@@ -296,7 +295,7 @@ async function checkRollups(
     c.share_sum! += Math.round((1_000_000 * t) / talk);
   }
   const got = await rows(
-    'SELECT therapist_hash, day, asked, rated, declined, total_sum, flagged, share_sum, share_n FROM therapist_days WHERE platform_id = ?1',
+    'SELECT therapist_hash, day, asked, rated, declined, flagged, share_sum, share_n FROM therapist_days WHERE platform_id = ?1',
     platformId,
   );
   const gotMap = new Map(got.map((r) => [`${String(r.therapist_hash)}:${String(r.day)}`, r]));

@@ -24,11 +24,14 @@ async function trendOf(p: TestPlatform, sid: string, ins: string = BUILTIN.id): 
   return (await res.json()) as Trend;
 }
 
-/** What the trend read before 0014: every rated total in therapist_days over the window, whatever the instrument. */
+/**
+ * What the trend read before 0014: every rated total of the therapist over the window, whatever the instrument (the
+ * sum therapist_days kept until 0015 dropped it).
+ */
 async function mixedMean(platformId: string): Promise<number> {
   const tid = await hashRef(env.REF_HASH_SECRET, platformId, 'tid', 't');
   const row = await env.DB.prepare(
-    'SELECT sum(rated) AS rated, sum(total_sum) AS totalSum FROM therapist_days WHERE platform_id = ?1 AND therapist_hash = ?2',
+    "SELECT count(*) AS rated, sum(CAST(round(total * 100) AS INTEGER)) AS totalSum FROM ratings WHERE platform_id = ?1 AND therapist_hash = ?2 AND status = 'rated'",
   )
     .bind(platformId, tid)
     .first<{ rated: number; totalSum: number }>();

@@ -1,21 +1,34 @@
-import type { Report, ReportRow } from '../../../schemas/admin.ts';
-import type { DistinctClients, RollupSums } from '../../db/admin-queries.ts';
+import type { Report, ReportInstrument, ReportRow } from '../../../schemas/admin.ts';
+import type { DistinctClients, InstrumentSums, RollupSums } from '../../db/admin-queries.ts';
 import { SHARE_UNITS, TOTAL_UNITS } from '../../db/rollup-units.ts';
 import { type CsvCell, toCsv } from './csv.ts';
 import { MIN_CELL, MIN_CLIENTS, suppress } from './suppress.ts';
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-function measures(s: RollupSums, hideSessions: boolean, hideShare: boolean): Omit<ReportRow, 'key'> {
+/** Sums of the report's instrument: its rated sessions and their totals (hundredths). */
+interface InstrumentPart {
+  rated: number;
+  totalSum: number;
+}
+
+function measures(a: Accumulated): Omit<ReportRow, 'key'> {
+  const s = a.sums;
+  const hideSessions = !a.sessionsShown;
+  const hideShare = !a.shareShown;
+  const hideTotal = !a.instrumentShown;
   const shown = !hideSessions && s.rated > 0;
   return {
     sessions: hideSessions ? null : s.rated,
     asked: hideSessions ? null : s.asked,
-    meanTotal: shown ? round(s.totalSum / TOTAL_UNITS / s.rated, 2) : null,
+    instrumentSessions: hideTotal ? null : a.instrument.rated,
+    meanTotal:
+      !hideTotal && a.instrument.rated > 0 ? round(a.instrument.totalSum / TOTAL_UNITS / a.instrument.rated, 2) : null,
     flaggedShare: shown ? round(s.flagged / s.rated, 3) : null,
     completionRate: !hideSessions && s.asked > 0 ? round(s.rated / s.asked, 3) : null,
     meanTherapistShare: !hideShare && s.shareN > 0 ? round(s.shareSum / SHARE_UNITS / s.shareN, 3) : null,
     suppressed: hideSessions,
+    meanTotalSuppressed: hideTotal,
     talkShareSuppressed: hideShare,
   };
 }
@@ -25,28 +38,36 @@ function add(a: RollupSums, b: RollupSums): RollupSums {
     asked: a.asked + b.asked,
     rated: a.rated + b.rated,
     declined: a.declined + b.declined,
-    totalSum: a.totalSum + b.totalSum,
     flagged: a.flagged + b.flagged,
     shareSum: a.shareSum + b.shareSum,
     shareN: a.shareN + b.shareN,
   };
 }
 
-const ZERO: RollupSums = { asked: 0, rated: 0, declined: 0, totalSum: 0, flagged: 0, shareSum: 0, shareN: 0 };
+const ZERO: RollupSums = { asked: 0, rated: 0, declined: 0, flagged: 0, shareSum: 0, shareN: 0 };
+export const NO_INSTRUMENT_SUMS: InstrumentSums = { rated: 0, totalSum: 0, ratedClients: 0 };
 
 /** One week's frozen cells (per therapist) with the week's own distinct clients. */
 export interface WeekCells {
   week: number;
   /** The week's first day (YYYY-MM-DD): the key of its row in the weeks report. */
   key: string;
-  cells: { key: string; sums: RollupSums; clients: DistinctClients }[];
+  /** `instrument`: the therapist's rated sessions of the week on the report's instrument (zeros when none). */
+  cells: { key: string; sums: RollupSums; clients: DistinctClients; instrument: InstrumentSums }[];
   clients: DistinctClients;
+  /**
+   * The week's distinct clients of rated sessions on the report's instrument; null for a week frozen before
+   * migration 0015, whose totals were frozen summed over every instrument: its mean total is never published.
+   */
+  instrumentClients: number | null;
 }
 
 interface Accumulated {
   sums: RollupSums;
+  instrument: InstrumentPart;
   sessionsShown: boolean;
   shareShown: boolean;
+  instrumentShown: boolean;
 }
 
 const sessionPart = (s: RollupSums): RollupSums => ({
@@ -54,7 +75,6 @@ const sessionPart = (s: RollupSums): RollupSums => ({
   asked: s.asked,
   rated: s.rated,
   declined: s.declined,
-  totalSum: s.totalSum,
   flagged: s.flagged,
 });
 const sharePart = (s: RollupSums): RollupSums => ({ ...ZERO, shareSum: s.shareSum, shareN: s.shareN });
@@ -62,21 +82,32 @@ const sharePart = (s: RollupSums): RollupSums => ({ ...ZERO, shareSum: s.shareSu
 /**
  * Builds a report from published (frozen) weeks. Each week is a fixed period judged on its own: within it, a cell
  * resting on fewer than `min` sessions or MIN_CLIENTS distinct clients is suppressed with its complementary cells,
- * each column (session measures; talk share) on its own counts, and the week's total only when it rests on enough.
- * A row over several weeks (a therapist; the total line) adds up only that group's parts that were publishable in
- * their own week, so every figure is a sum of publishable weekly figures: no two reads, over any two ranges, can be
- * subtracted to reveal a suppressed week, and a published week never changes (frozen at first publication).
+ * each column on its own counts: session measures (over every instrument), talk share (likewise), and the mean total
+ * on the report's instrument (its sessions on that instrument; a cell whose session measures are suppressed is
+ * suppressed there too, so splitting by instrument never publishes what the whole cell would not); the week's total
+ * only when it rests on enough. A row over several weeks (a therapist; the total line) adds up only that group's parts
+ * that were publishable in their own week, so every figure is a sum of publishable weekly figures: no two reads, over
+ * any two ranges, can be subtracted to reveal a suppressed week, and a published week never changes (frozen at first
+ * publication).
  */
 export function buildPublishedReport(
   kind: Report['report'],
   range: { from: string; to: string },
+  instrument: ReportInstrument,
   weeks: WeekCells[],
   min = MIN_CELL,
-): Report {
+): Omit<Report, 'publishedThrough'> {
   const rows = new Map<string, Accumulated>();
-  const total: Accumulated = { sums: ZERO, sessionsShown: false, shareShown: false };
+  const fresh = (): Accumulated => ({
+    sums: ZERO,
+    instrument: { rated: 0, totalSum: 0 },
+    sessionsShown: false,
+    shareShown: false,
+    instrumentShown: false,
+  });
+  const total = fresh();
   const accOf = (key: string) => {
-    const a = rows.get(key) ?? { sums: ZERO, sessionsShown: false, shareShown: false };
+    const a = rows.get(key) ?? fresh();
     rows.set(key, a);
     return a;
   };
@@ -88,6 +119,11 @@ export function buildPublishedReport(
     a.sums = add(a.sums, sharePart(s));
     a.shareShown = true;
   };
+  const addInstrument = (a: Accumulated, s: InstrumentPart) => {
+    a.instrument = { rated: a.instrument.rated + s.rated, totalSum: a.instrument.totalSum + s.totalSum };
+    a.instrumentShown = true;
+  };
+  const weeksWithoutInstrument: string[] = [];
   for (const w of weeks) {
     if (w.cells.length === 0) continue;
     const bySessions = suppress(
@@ -100,31 +136,54 @@ export function buildPublishedReport(
       min,
       { cells: w.cells.map((c) => c.clients.shareClients), total: w.clients.shareClients },
     );
+    // The instrument column: only the cells with sessions on it (a cell of none adds nothing a total could reveal).
+    const onInstrument = w.cells.flatMap((c, i) => (c.instrument.rated > 0 ? [i] : []));
+    const byInstrument =
+      w.instrumentClients === null
+        ? null
+        : suppress(
+            onInstrument.map((i) => w.cells[i]!.instrument.rated),
+            min,
+            { cells: onInstrument.map((i) => w.cells[i]!.instrument.ratedClients), total: w.instrumentClients },
+            onInstrument.map((i) => bySessions.cells[i]!),
+          );
+    if (byInstrument === null && w.cells.some((c) => c.sums.rated > 0)) weeksWithoutInstrument.push(w.key);
+    const instrumentShown = (i: number) => {
+      const at = onInstrument.indexOf(i);
+      return byInstrument !== null && at >= 0 && !byInstrument.cells[at];
+    };
     const weekSum = w.cells.reduce((acc, c) => add(acc, c.sums), ZERO);
+    const weekInstrument = w.cells.reduce(
+      (acc, c) => ({ rated: acc.rated + c.instrument.rated, totalSum: acc.totalSum + c.instrument.totalSum }),
+      { rated: 0, totalSum: 0 },
+    );
+    const weekInstrumentShown = byInstrument !== null && !byInstrument.total && !bySessions.total;
     if (kind === 'therapists') {
       w.cells.forEach((c, i) => {
         const a = accOf(c.key);
         if (!bySessions.cells[i]) addSessions(a, c.sums);
         if (!byShare.cells[i]) addShare(a, c.sums);
+        if (instrumentShown(i)) addInstrument(a, c.instrument);
       });
     } else {
       const a = accOf(w.key);
       if (!bySessions.total) addSessions(a, weekSum);
       if (!byShare.total) addShare(a, weekSum);
+      if (weekInstrumentShown) addInstrument(a, weekInstrument);
     }
     if (!bySessions.total) addSessions(total, weekSum);
     if (!byShare.total) addShare(total, weekSum);
+    if (weekInstrumentShown) addInstrument(total, weekInstrument);
   }
-  const line = (key: string, a: Accumulated): ReportRow => ({
-    key,
-    ...measures(a.sums, !a.sessionsShown, !a.shareShown),
-  });
+  const line = (key: string, a: Accumulated): ReportRow => ({ key, ...measures(a) });
   const keys = [...rows.keys()].sort();
   return {
     report: kind,
     ...range,
+    instrument,
     minCell: min,
     minClients: MIN_CLIENTS,
+    weeksWithoutInstrument,
     rows: keys.map((k) => line(k, rows.get(k)!)),
     total: line('total', total),
   };
@@ -134,6 +193,9 @@ export const CSV_HEADER = [
   'key',
   'sessions',
   'asked',
+  'instrument',
+  'instrument_version',
+  'instrument_sessions',
   'mean_total',
   'flagged_share',
   'completion_rate',
@@ -146,6 +208,9 @@ export function reportCsv(r: Report): string {
     row.key,
     row.sessions,
     row.asked,
+    r.instrument.id,
+    r.instrument.version,
+    row.instrumentSessions,
     row.meanTotal,
     row.flaggedShare,
     row.completionRate,
