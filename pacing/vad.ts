@@ -95,6 +95,13 @@ export interface VadOptions {
   riseDb: number;
   riseMs: number;
   /**
+   * Held speech within this much (dB) of the talker's usual level also holds for another riseMs after the rise test
+   * last passed: a long vowel or slow speech at full voice need not rise within riseMs, while a room's tail has sunk
+   * well under the talker by then. This lets riseMs be short enough to end tails early; the time limit keeps out
+   * background talk at the talker's own level, which swells slowly and never passes the rise test. 0 turns it off.
+   */
+  riseNearDb: number;
+  /**
    * The pauses the hangover bridges hold a segment open, so turns and overlaps are judged on whole phrases; but a
    * pause is not talk, and counting it made talk time run long against the dry speech (BENCHMARKS.md). A gap between
    * the padded speech either side of it of at least this much (ms) is out of talk; shorter ones are dips between
@@ -138,7 +145,8 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   leakOnsetDb: 6,
   leakKeepDb: 3,
   riseDb: 5,
-  riseMs: 450,
+  riseMs: 400,
+  riseNearDb: 6,
   talkPauseMs: 60,
   leakWindowMs: 160,
   smoothMs: 60,
@@ -242,6 +250,8 @@ export class RoleVad {
   /** How long the background tests have learnt (ms). */
   private bgMs = 0;
 
+  /** When the rise test last passed (riseNearDb). */
+  private lastRiseMs = Number.NEGATIVE_INFINITY;
   private open = false;
   private segStart = 0;
   private lastRaw = 0;
@@ -360,6 +370,13 @@ export class RoleVad {
     return best;
   }
 
+  /** Whether the level rose by riseDb within riseMs; notes when it last did. */
+  private risen(tMs: number): boolean {
+    if (this.rise(this.riseFrames) < this.o.riseDb) return false;
+    this.lastRiseMs = tMs;
+    return true;
+  }
+
   /** Mean power of this role over its smoothing frames (smoothMs; call notePower first). */
   smoothedPow(): number {
     const n = this.recentPow.length;
@@ -415,7 +432,11 @@ export class RoleVad {
         (this.o.keepModulationDb === 0 ||
           this.modulation(this.keepModFrames, Number.NEGATIVE_INFINITY) >=
             this.bgModulationDb + this.o.keepModulationDb) &&
-        (this.o.riseDb === 0 || this.rise(this.riseFrames) >= this.o.riseDb);
+        (this.o.riseDb === 0 ||
+          this.risen(tMs) ||
+          (this.o.riseNearDb > 0 &&
+            tMs - this.lastRiseMs <= this.o.riseMs &&
+            10 * Math.log10(held) > this.talkerDb - this.o.riseNearDb));
       if (keep) this.noteTalker(db);
       this.step(tMs, dtMs, keep && (this.tailDb === 0 || 10 * Math.log10(pow) > this.talkerDb - this.tailDb));
       return;

@@ -250,6 +250,25 @@ describe('talker-level gate and reverberation tails', () => {
   });
 });
 
+describe('held speech at full voice (riseNearDb)', () => {
+  it('a drawn-out vowel at the talker level holds without rising; without the rule it is cut after riseMs', () => {
+    // Ten phrases of syllables, each ending on a 700 ms vowel held within 2 dB of the phrase's level, then silence.
+    const r = rng(5);
+    const phrases: [number, number][] = Array.from({ length: 10 }, (_, k) => [2 + k * 4, 3.5 + k * 4]);
+    const syllables = speech(phrases, -20, -65, 6);
+    const level = (s: number) => {
+      const p = phrases.find(([, b]) => s >= b && s < b + 0.7);
+      return p ? -18 + r() * 2 - 1 : syllables(s);
+    };
+    const quiet = () => -70;
+    // 22 s of speech (10 × 2.2 s) and the pads; each vowel alone is 7 s of it.
+    const held = feed(45, level, quiet).therapistTalkMs;
+    expect(held).toBeGreaterThan(22_000);
+    const cut = feed(45, level, quiet, { vad: { riseNearDb: 0 } }).therapistTalkMs;
+    expect(held - cut).toBeGreaterThan(10 * 200);
+  });
+});
+
 describe('modulation: one voice moves, background talk does not', () => {
   it('background talk swelling by 10 dB over a second, between the client turns, is not client talk', () => {
     const turns: [number, number][] = [
