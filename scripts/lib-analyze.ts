@@ -1,5 +1,10 @@
 // Runs the pacing engine over WAV tracks (as the browser would over analyser frames) or over truth spans.
-import { createPacingSession, type PacingSessionOptions, type PacingSnapshot } from '../pacing/index.ts';
+import {
+  type ConversationOptions,
+  createPacingSession,
+  type PacingSessionOptions,
+  type PacingSnapshot,
+} from '../pacing/index.ts';
 import { frameLevels } from '../pacing/levels.ts';
 import { frameBandLevels } from './lib-analyser-spectrum.ts';
 import type { Truth } from './lib-dialogue.ts';
@@ -66,16 +71,29 @@ export function analyzeActivity(
   client: ArrayLike<number>,
   frameMs: number,
   kind: 'speaking' | 'activity',
+  conversation: Partial<ConversationOptions> = {},
 ): Metrics {
   const n = Math.max(therapist.length, client.length);
-  const session = createPacingSession({ frameMs, now: () => 0, sources: { therapist: kind, client: kind } });
+  const session = createPacingSession({
+    frameMs,
+    now: () => 0,
+    sources: { therapist: kind, client: kind },
+    conversation,
+  });
   for (let f = 0; f < n; f++) session.pushFrame((f + 1) * frameMs, therapist[f] ?? 0, client[f] ?? 0);
   session.end();
   return toMetrics(session.snapshot());
 }
 
-/** Ground-truth metrics: the truth spans sampled every 10 ms, taken as exact speaking flags. */
-export function truthMetrics(truth: Pick<Truth, 'durationSeconds' | 'spans'>, frameMs = 10): Metrics {
+/**
+ * Ground-truth metrics: the truth spans sampled every 10 ms, taken as exact speaking flags (through the default turn
+ * rules, or those given).
+ */
+export function truthMetrics(
+  truth: Pick<Truth, 'durationSeconds' | 'spans'>,
+  frameMs = 10,
+  conversation: Partial<ConversationOptions> = {},
+): Metrics {
   const n = Math.round((truth.durationSeconds * 1000) / frameMs);
   const flags = (spans: [number, number][]) => {
     const out = new Uint8Array(n);
@@ -89,7 +107,7 @@ export function truthMetrics(truth: Pick<Truth, 'durationSeconds' | 'spans'>, fr
     }
     return out;
   };
-  return analyzeActivity(flags(truth.spans.therapist), flags(truth.spans.client), frameMs, 'speaking');
+  return analyzeActivity(flags(truth.spans.therapist), flags(truth.spans.client), frameMs, 'speaking', conversation);
 }
 
 /** The engine over per-frame linear levels of both roles (e.g. RTP audio levels), each frame covering frameMs. */

@@ -24,14 +24,14 @@ interface Bounds {
 const GOAL: Bounds = { sharePoints: 2, talkPct: 3, turnSeconds: 1 };
 /**
  * Not met yet, held at today's figure. Quiet party: a therapist 20 dB quieter than the client, 12 dB over a fan,
- * loses some quiet ends of words and the client's talk runs 4.2 % long (share 1.31, within the goal), and a 0.94 s
- * backchannel of the client measures over 1.0 s with the pads and splits the therapist's 23 s turn (turn 7.5 s).
- * Typing: the client's reverberant, steady recorded voice is 5.9 % short (its word ends fall slowly and rise little,
- * and the pauses between them are not talk).
+ * runs 3.2 % long (share 1.05, within the goal; the client's talk was 4.2 % long before tails ended sooner), and a
+ * 0.94 s backchannel of the client measures over 1.0 s with the pads and splits the therapist's 23 s turn (turn
+ * 7.5 s). Typing: the client's reverberant, steady recorded voice is 5.5 % short (its word ends fall slowly and rise
+ * little, and the pauses between them are not talk; 5.9 % before full voice held without a rise).
  */
 const KNOWN: Record<string, Partial<Bounds>> = {
-  'quiet-party': { talkPct: 4.5, turnSeconds: 8 },
-  typing: { talkPct: 6 },
+  'quiet-party': { talkPct: 3.5, turnSeconds: 8 },
+  typing: { talkPct: 5.7 },
 };
 
 describe('accuracy on committed realistic fixtures', () => {
