@@ -260,6 +260,64 @@ describe('POST /v1/caseload', () => {
     });
   });
 
+  describe('each client is judged with the drop rules of the instrument version their totals are on', () => {
+    // likert-3 v2: three items 1..7, totals 3..21 (18 points of range); the built-in one: totals 0..40, drops of 4.
+    const text = (id: string) => ({ label: id, low: 'low', high: 'high' });
+    const series = {
+      // 3 below a baseline of 15 on the small scale: a sixth of its range, under the built-in 4 points.
+      small: [15, 15, 15, 12],
+      // 3 below a baseline of 34 on the 0..40 scale: under its own 4 points, over the small scale's 2.
+      big: [34, 34, 34, 31],
+    };
+
+    async function caseloadOn(likert: ReturnType<typeof likertInstrument>, ins?: string) {
+      const p = await seedPlatform({ settings: { instruments: [likert] } });
+      const on = { small: likert, big: DEFAULT_INSTRUMENT };
+      for (const [cid, totals] of Object.entries(series))
+        for (const [i, total] of totals.entries())
+          await storeRaw(p.platformId, {
+            sid: `${cid}-${i}`,
+            tid: 't',
+            cid,
+            at: daysAgo(40 - i * 7),
+            total,
+            instrument: on[cid as keyof typeof on],
+          });
+      const token = await caseloadToken(p, 't', ins ? { ins } : {});
+      return caseloadOf(token, { clients: Object.keys(series) });
+    }
+
+    it('on the token’s 0..40 instrument, a client on the small scale falls by that scale’s own threshold', async () => {
+      const r = await caseloadOn(likertInstrument('en', text, { dropFromMean: 2, dropFromPrevious: 2 }));
+      expect(r.rules).toMatchObject({ baselineDrop: 4, fallsDrop: 4 });
+      const [small, big] = r.clients;
+      // Before: small was on_track, its 3-point drop measured against the built-in instrument's 4 points.
+      expect(small).toMatchObject({ status: 'not_on_track', instrument: { id: 'likert-3', version: 2, maxTotal: 21 } });
+      expect(small!.reasons).toEqual([{ rule: 'below_baseline', threshold: 2, baseline: 15, sessions: 3, latest: 12 }]);
+      expect(big).toMatchObject({ status: 'on_track', reasons: [] });
+    });
+
+    it('on the token’s small-scale instrument, a client on the 0..40 scale is held to its 4 points', async () => {
+      const r = await caseloadOn(likertInstrument('en', text, { dropFromMean: 2, dropFromPrevious: 2 }), 'likert-3');
+      expect(r.rules).toMatchObject({ baselineDrop: 2, fallsDrop: 2 });
+      const [small, big] = r.clients;
+      // Before: big was not_on_track, below_baseline with a threshold of 2 (the small scale's) for a 3-point dip of 40.
+      expect(big).toMatchObject({ status: 'on_track', reasons: [], instrument: { id: 'attune-session-4', maxTotal: 40 } });
+      expect(small).toMatchObject({ status: 'not_on_track' });
+    });
+
+    it('an instrument without drop rules stands in a tenth of its own range, as the built-in 4 is of 40', async () => {
+      // likert-3 with both drop flags off: 1.8 points of its 3..21.
+      const r = await caseloadOn(likertInstrument('en', text));
+      const [small, big] = r.clients;
+      // Before: small was on_track, against the stand-in of 4 points meant for 0..40.
+      expect(small!.reasons).toEqual([
+        { rule: 'below_baseline', threshold: 1.8, baseline: 15, sessions: 3, latest: 12 },
+      ]);
+      expect(big).toMatchObject({ status: 'on_track' });
+    });
+  });
+
   describe('on a platform with two instruments on different scales', () => {
     // likert-3 v2: three items 1..7, totals 3..21; the built-in one: four items 0..10, totals 0..40.
     const LIKERT = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }));
