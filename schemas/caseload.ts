@@ -42,6 +42,18 @@ export const TrackReason = v.variant('rule', [
 ]);
 export type TrackReason = v.InferOutput<typeof TrackReason>;
 
+/** The rules "not on track" applies on one instrument version (from its flag rules), in points of its totals. */
+export const TrackRules = v.object({
+  /** Points below the running baseline that count (the instrument's dropFromMean). */
+  baselineDrop: Score,
+  /** Earlier sessions the baseline covers at most, and needs at least. */
+  window: v.number(),
+  minSessions: v.number(),
+  /** Points two consecutive falls must add up to (the instrument's dropFromPrevious). */
+  fallsDrop: Score,
+});
+export type TrackRules = v.InferOutput<typeof TrackRules>;
+
 export const TrackStatus = v.picklist(['not_on_track', 'on_track', 'too_few', 'no_data']);
 export type TrackStatus = v.InferOutput<typeof TrackStatus>;
 
@@ -61,10 +73,13 @@ export const CaseloadClient = v.object({
   totals: v.array(Score),
   /**
    * The instrument (id and version) of the client's most recent rated session with this therapist, which every total
-   * above is on, and its highest total (null when the platform no longer keeps that version); null without ratings.
-   * It may differ from the response's `instrument` (a client not rated since the platform moved to a new version).
+   * above is on, its highest total (null when the platform no longer keeps that version) and the rules the client was
+   * judged with: that version's (a version no longer kept: the response's `rules`); null without ratings. It may
+   * differ from the response's `instrument` (a client not rated since the platform moved to a new version).
    */
-  instrument: v.nullable(v.object({ id: v.string(), version: v.number(), maxTotal: v.nullable(Score) })),
+  instrument: v.nullable(
+    v.object({ id: v.string(), version: v.number(), maxTotal: v.nullable(Score), rules: TrackRules }),
+  ),
 });
 export type CaseloadClient = v.InferOutput<typeof CaseloadClient>;
 
@@ -102,8 +117,8 @@ export const CaseloadResponse = v.object({
   days: v.number(),
   /** The instrument whose totals these are, and its highest total. */
   instrument: v.object({ id: v.string(), version: v.number(), maxTotal: Score }),
-  /** The rules "not on track" applied (from the instrument's flag rules), so the view can say them. */
-  rules: v.object({ baselineDrop: Score, window: v.number(), minSessions: v.number(), fallsDrop: Score }),
+  /** The rules of `instrument`, so the view can say them; each client is judged with its own version's. */
+  rules: TrackRules,
   clients: v.array(CaseloadClient),
   /** Only sessions rated on `pacing.instrument`: every total below is on that instrument's scale. */
   pacing: v.object({

@@ -238,3 +238,8 @@ export const SRS_CUTOFFS = { totalBelow: 36, itemBelow: 9 } as const;
 export function instrumentMaxTotal(instrument: Instrument): number {
   return instrument.max * instrument.items.length;
 }
+
+/** The span of the instrument's totals, lowest to highest (40 for the default instrument, 18 for 3..21). */
+export function instrumentRange(instrument: Pick<Instrument, 'min' | 'max' | 'items'>): number {
+  return (instrument.max - instrument.min) * instrument.items.length;
+}

@@ -1,7 +1,7 @@
 // The caseload's words from its numbers: pure functions (no DOM), so every rule of what may be claimed is tested
 // on its own. The Worker computes the statistics (worker/caseload/); this only chooses the honest sentence.
-import type { CaseloadClient, PaceComparison, TrackReason } from '../../schemas/caseload.ts';
-import { fill, formatScore, percent } from '../shared/i18n.ts';
+import type { CaseloadClient, PaceComparison, TrackReason, TrackRules } from '../../schemas/caseload.ts';
+import { fill, formatNumber, formatScore, percent } from '../shared/i18n.ts';
 import type { CaseloadStrings } from './strings/index.ts';
 
 /** A client as the host page named them. Names never leave the browser. */
@@ -48,6 +48,15 @@ export function comparisonSentences(c: PaceComparison, locale: string, s: Caselo
         ? fill(s.intervalHigher, { lo: formatScore(lo, locale), hi: formatScore(hi, locale) })
         : fill(s.intervalSpans, { lo: formatScore(-lo, locale), hi: formatScore(hi, locale) });
   return [main, interval];
+}
+
+/** When a client counts as not on track, under `rules` (points of one instrument version's totals). */
+export function ruleText(rules: TrackRules, locale: string, s: CaseloadStrings): string {
+  return fill(s.offRule, {
+    drop: formatNumber(rules.baselineDrop, locale),
+    window: rules.window.toLocaleString(locale),
+    falls: formatNumber(rules.fallsDrop, locale),
+  });
 }
 
 /** Why a client is not on track, in a sentence. */

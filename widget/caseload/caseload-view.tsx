@@ -2,7 +2,14 @@ import { useId, useState } from 'preact/hooks';
 import type { CaseloadClient, CaseloadResponse } from '../../schemas/caseload.ts';
 import { fill, formatNumber, formatScore, percent } from '../shared/i18n.ts';
 import { Sparkline } from '../therapist/trend-sparkline.tsx';
-import { comparisonSentences, joinClients, type NamedClient, reasonText, statusText } from './caseload-text.ts';
+import {
+  comparisonSentences,
+  joinClients,
+  type NamedClient,
+  reasonText,
+  ruleText,
+  statusText,
+} from './caseload-text.ts';
 import { PaceChart } from './pace-chart.tsx';
 import type { CaseloadStrings } from './strings/index.ts';
 
@@ -58,26 +65,23 @@ function Ready({
   const rows = joinClients(clients, answer.clients, locale);
   const off = rows.filter((r) => r.data?.status === 'not_on_track');
   const f = (n: number) => formatScore(n, locale);
+  const rule = ruleText(answer.rules, locale, s);
   return (
     <>
       <section class="block" aria-labelledby={`${id}-off`}>
         <h3 id={`${id}-off`}>
           {s.offTitle} <span class="count">({off.length.toLocaleString(locale)})</span>
         </h3>
-        <p class="muted">
-          {fill(s.offRule, {
-            drop: formatNumber(answer.rules.baselineDrop, locale),
-            window: answer.rules.window.toLocaleString(locale),
-            falls: formatNumber(answer.rules.fallsDrop, locale),
-          })}
-        </p>
+        <p class="muted">{rule}</p>
         {off.length === 0 ? (
           <p>{s.offNone}</p>
         ) : (
           <ul class="off">
             {off.map((r) => {
               const totals = r.data!.totals;
-              const scale = otherScale(r.data!, answer, locale, s);
+              const scale = clientScale(r.data!, answer, locale, s);
+              // The rule this client was judged by, when their instrument version's says something else.
+              const own = r.data!.instrument && ruleText(r.data!.instrument.rules, locale, s);
               return (
                 <li key={r.ref}>
                   <strong class="name">{r.name}</strong>
@@ -97,6 +101,7 @@ function Ready({
                     format={(n) => formatNumber(n, locale)}
                   />
                   {scale && <p class="muted">{scale}</p>}
+                  {own && own !== rule && <p class="muted">{own}</p>}
                   {r.data!.lastAt !== null && (
                     <p class="muted">{fill(s.lastSession, { date: dateOf(r.data!.lastAt, locale) })}</p>
                   )}
@@ -125,7 +130,7 @@ function Ready({
               </thead>
               <tbody>
                 {rows.map((r) => {
-                  const scale = r.data && otherScale(r.data, answer, locale, s);
+                  const scale = r.data && clientScale(r.data, answer, locale, s);
                   return (
                     <tr key={r.ref} class={r.data?.status === 'not_on_track' ? 'is-off' : undefined}>
                       <th scope="row">{r.name}</th>
@@ -149,11 +154,19 @@ function Ready({
   );
 }
 
-/** The client's scale, named when their totals are on another instrument or version than the caseload's; else null. */
-function otherScale(c: CaseloadClient, answer: CaseloadResponse, locale: string, s: CaseloadStrings): string | null {
+/**
+ * The client's scale, named when their totals are on another instrument or version than the caseload's, or when
+ * "too few ratings yet" sits beside a higher "Rated sessions" (which counts every scale): their newest rating moved to
+ * a new scale, and only the ratings on it count. Else null.
+ */
+function clientScale(c: CaseloadClient, answer: CaseloadResponse, locale: string, s: CaseloadStrings): string | null {
   const ins = c.instrument;
-  if (!ins || (ins.id === answer.instrument.id && ins.version === answer.instrument.version)) return null;
-  return fill(s.clientScale, { instrument: ins.id, version: ins.version.toLocaleString(locale) });
+  if (!ins) return null;
+  const other = ins.id !== answer.instrument.id || ins.version !== answer.instrument.version;
+  const moved = c.status === 'too_few' && c.rated > c.totals.length;
+  return other || moved
+    ? fill(s.clientScale, { instrument: ins.id, version: ins.version.toLocaleString(locale) })
+    : null;
 }
 
 function Pacing({ answer, locale, s }: { answer: CaseloadResponse; locale: string; s: CaseloadStrings }) {

@@ -37,8 +37,12 @@ export function instrumentFor(settings: PlatformSettings, id: string | undefined
   const found =
     settings.instruments?.find((i) => i.id === wanted) ??
     (wanted === DEFAULT_INSTRUMENT.id ? DEFAULT_INSTRUMENT : null);
-  if (!found) return null;
-  return { ...found, flags: { ...found.flags, ...settings.flags } };
+  return found && withPlatformFlags(settings, found);
+}
+
+/** The instrument with the platform's flag rules (`flags`) applied over its own: the rules its ratings are flagged by. */
+export function withPlatformFlags(settings: PlatformSettings, instrument: Instrument): Instrument {
+  return { ...instrument, flags: { ...instrument.flags, ...settings.flags } };
 }
 
 /**

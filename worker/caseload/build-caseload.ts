@@ -1,8 +1,16 @@
-import type { CaseloadClient, CaseloadResponse, InstrumentVersionKey, PaceWeek } from '../../schemas/index.ts';
+import {
+  type CaseloadClient,
+  type CaseloadResponse,
+  type InstrumentVersionKey,
+  instrumentMaxTotal,
+  type PaceWeek,
+  type PlatformSettings,
+} from '../../schemas/index.ts';
+import { instrumentVersionFor, withPlatformFlags } from '../admin/platform-settings.ts';
 import type { CaseloadClientRow, PaceRow } from '../db/caseload-queries.ts';
 import { SHARE_UNITS, TOTAL_UNITS } from '../db/rollup-units.ts';
 import { DAY_SECONDS } from '../summary/trend.ts';
-import { totalsFromRecent, trackOf, type TrackRules } from './not-on-track.ts';
+import { totalsFromRecent, trackOf, type TrackRules, trackRulesFor } from './not-on-track.ts';
 import { type Sums, welch } from './welch.ts';
 
 /** Totals shown per client (the sparkline). */
@@ -13,31 +21,60 @@ export function aboveBandOf(threshold: number): number {
   return Math.min(20, Math.max(0, Math.round(threshold * 20)));
 }
 
+/** What a client's totals are judged and drawn on: the highest total of their instrument version, and its rules. */
+export interface ClientScale {
+  /** null: the platform no longer keeps that version. */
+  maxTotal: number | null;
+  rules: TrackRules;
+}
+
+/**
+ * Each instrument version's scale, resolved once per version however many clients are on it: its highest total and
+ * the rules of its own flag rules with the platform's `flags` over them (as its ratings are flagged). A version the
+ * platform no longer keeps has neither; its clients are judged with `fallback` (the token's instrument's rules).
+ */
+export function scalesOf(settings: PlatformSettings, fallback: TrackRules): (key: InstrumentVersionKey) => ClientScale {
+  const known = new Map<string, ClientScale>();
+  return (key) => {
+    const k = `${key.version}:${key.id}`;
+    let scale = known.get(k);
+    if (!scale) {
+      const found = instrumentVersionFor(settings, key.id, key.version);
+      scale = found
+        ? { maxTotal: instrumentMaxTotal(found), rules: trackRulesFor(withPlatformFlags(settings, found)) }
+        : { maxTotal: null, rules: fallback };
+      known.set(k, scale);
+    }
+    return scale;
+  };
+}
+
 /**
  * One entry per ref asked about, in the caller's order; `hashes[i]` is the hash of `refs[i]`. A row's totals are all
- * on its instrument (migration 0016), named with its highest total by `maxTotalOf` (null: no longer kept).
+ * on its instrument version (migration 0016), judged with that version's rules and named with its highest total.
  */
 export function clientsFrom(
   refs: readonly string[],
   hashes: readonly string[],
   rows: readonly CaseloadClientRow[],
-  rules: TrackRules,
-  maxTotalOf: (key: InstrumentVersionKey) => number | null,
+  scaleOf: (key: InstrumentVersionKey) => ClientScale,
 ): CaseloadClient[] {
   const byHash = new Map(rows.map((r) => [r.clientHash, r]));
-  return refs.map((ref, i) => {
+  return refs.map((ref, i): CaseloadClient => {
     const row = byHash.get(hashes[i]!);
-    const totals = row ? totalsFromRecent(row.recent) : [];
-    const { status, reasons } = trackOf(totals, rules);
-    const key = row ? { id: row.instrumentId, version: row.instrumentVersion } : null;
+    if (!row) return { ref, status: 'no_data', reasons: [], rated: 0, lastAt: null, totals: [], instrument: null };
+    const key = { id: row.instrumentId, version: row.instrumentVersion };
+    const scale = scaleOf(key);
+    const totals = totalsFromRecent(row.recent);
+    const { status, reasons } = trackOf(totals, scale.rules);
     return {
       ref,
       status,
       reasons,
-      rated: row?.rated ?? 0,
-      lastAt: row?.lastAt ?? null,
+      rated: row.rated,
+      lastAt: row.lastAt,
       totals: totals.slice(-SHOWN_TOTALS),
-      instrument: key && { ...key, maxTotal: maxTotalOf(key) },
+      instrument: { ...key, maxTotal: scale.maxTotal, rules: scale.rules },
     };
   });
 }

@@ -1,33 +1,44 @@
-import { DEFAULT_DROP_POINTS, type FlagRules, type TrackReason, type TrackStatus } from '../../schemas/index.ts';
+import {
+  DEFAULT_DROP_POINTS,
+  DEFAULT_INSTRUMENT,
+  type Instrument,
+  instrumentRange,
+  type TrackReason,
+  type TrackRules,
+  type TrackStatus,
+} from '../../schemas/index.ts';
 
 /** A drop of exactly the threshold counts although 0.1 steps are not exact in binary (as in flagsFor). */
 const EPSILON = 1e-9;
 
-export interface TrackRules {
-  /** Points below the running baseline that count (the instrument's dropFromMean). */
-  baselineDrop: number;
-  /** Earlier sessions the baseline covers at most, and needs at least. */
-  window: number;
-  minSessions: number;
-  /** Points two consecutive falls must add up to (the instrument's dropFromPrevious). */
-  fallsDrop: number;
+export type { TrackRules };
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The default drop on this instrument's scale: DEFAULT_DROP_POINTS is that share of the default instrument's range
+ * (4 of 40), so 1.8 on a 3..21 scale. Points meant for one scale say nothing on another.
+ */
+export function standInDrop(instrument: Pick<Instrument, 'min' | 'max' | 'items'>): number {
+  return round2((instrumentRange(instrument) * DEFAULT_DROP_POINTS) / instrumentRange(DEFAULT_INSTRUMENT));
 }
 
 /**
- * The caseload's rules from the instrument's flag rules, so "not on track" means what a flag means for that
- * instrument. A platform that switched a drop flag off still gets a caseload: the other drop rule, else the
- * default drop, stands in (the view is about the trajectory, not about flagging one session).
+ * The caseload's rules from an instrument's flag rules (the platform's `flags` already applied, see
+ * withPlatformFlags), so "not on track" means what a flag means for that instrument. A platform that switched a drop
+ * flag off still gets a caseload: the other drop rule, else the default drop on the instrument's scale, stands in
+ * (the view is about the trajectory, not about flagging one session).
  */
-export function trackRulesFor(flags: FlagRules): TrackRules {
+export function trackRulesFor(instrument: Pick<Instrument, 'flags' | 'min' | 'max' | 'items'>): TrackRules {
+  const { flags } = instrument;
+  const standIn = flags.dropFromMean ?? flags.dropFromPrevious ?? standInDrop(instrument);
   return {
-    baselineDrop: flags.dropFromMean ?? flags.dropFromPrevious ?? DEFAULT_DROP_POINTS,
+    baselineDrop: flags.dropFromMean ?? standIn,
     window: flags.meanWindow,
     minSessions: flags.meanMinSessions,
-    fallsDrop: flags.dropFromPrevious ?? flags.dropFromMean ?? DEFAULT_DROP_POINTS,
+    fallsDrop: flags.dropFromPrevious ?? standIn,
   };
 }
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * Whether a client is on track, from their rated totals with this therapist, oldest first:

@@ -3,7 +3,6 @@ import {
   CaseloadRequest,
   type CaseloadResponse,
   DEFAULT_CASELOAD_DAYS,
-  type InstrumentVersionKey,
   instrumentMaxTotal,
   MIN_COMPARISON_SESSIONS,
 } from '../../schemas/index.ts';
@@ -11,7 +10,7 @@ import { instrumentAsked, instrumentWithMostSessions } from '../admin/instrument
 import { cueSettingsFor, instrumentVersionFor } from '../admin/platform-settings.ts';
 import { caseloadAuth } from '../auth/token-auth.ts';
 import { hashRef } from '../auth/ref-hash.ts';
-import { aboveBandOf, clientsFrom, pacingFrom } from '../caseload/build-caseload.ts';
+import { aboveBandOf, clientsFrom, pacingFrom, scalesOf } from '../caseload/build-caseload.ts';
 import { trackRulesFor } from '../caseload/not-on-track.ts';
 import { type CaseloadClientRow, caseloadClients, type PaceRow, paceWeeks } from '../db/caseload-queries.ts';
 import type { AppEnv } from '../env.ts';
@@ -24,7 +23,8 @@ const MAX_CASELOAD_BODY_BYTES = 32 * 1024;
 
 /**
  * POST /v1/caseload (caseload token): for the client refs in the body, whether each is on track with this
- * therapist, judged and shown on the instrument version of the client's newest rating (`clients[].instrument`), and
+ * therapist, judged (with that version's own rules) and shown on the instrument version of the client's newest rating
+ * (`clients[].instrument`), and
  * the therapist's own pacing beside their clients' ratings, on one instrument (`pacing.instrument`: the body's, else
  * the one with the most sessions in the window). Totals on different scales are never compared or averaged together.
  * Read-only; refs are hashed and answered for, never stored; an unknown ref is `no_data`.
@@ -56,16 +56,12 @@ export const caseloadRoutes = new Hono<AppEnv>()
     const paceRowList = (paceRows?.results ?? []) as PaceRow[];
     const paceKey = instrumentWithMostSessions(paceRowList, body.instrument, asked ?? instrument);
     const paceInstrument = instrumentVersionFor(settings, paceKey.id, paceKey.version);
-    const rules = trackRulesFor(instrument.flags);
-    const maxTotalOf = (key: InstrumentVersionKey) => {
-      const found = instrumentVersionFor(settings, key.id, key.version);
-      return found ? instrumentMaxTotal(found) : null;
-    };
+    const rules = trackRulesFor(instrument);
     const answer: CaseloadResponse = {
       days,
       instrument: { id: instrument.id, version: instrument.version, maxTotal: instrumentMaxTotal(instrument) },
       rules,
-      clients: clientsFrom(refs, hashes, (clientRows?.results ?? []) as CaseloadClientRow[], rules, maxTotalOf),
+      clients: clientsFrom(refs, hashes, (clientRows?.results ?? []) as CaseloadClientRow[], scalesOf(settings, rules)),
       pacing: pacingFrom(paceRowList, {
         toDay,
         thresholdShare,

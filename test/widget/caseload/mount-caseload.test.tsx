@@ -3,10 +3,12 @@ import type { CaseloadResponse } from '../../../schemas/caseload.ts';
 import { mountCaseload } from '../../../widget/caseload/index.tsx';
 import { mountCaseload as publicMount } from '../../../widget/index.ts';
 
+const RULES = { baselineDrop: 4, window: 10, minSessions: 3, fallsDrop: 4 };
+
 const answer = (refs: string[]): CaseloadResponse => ({
   days: 365,
   instrument: { id: 'attune-session-4', version: 1, maxTotal: 40 },
-  rules: { baselineDrop: 4, window: 10, minSessions: 3, fallsDrop: 4 },
+  rules: RULES,
   clients: refs.map((ref, i) => ({
     ref,
     status: i === 0 ? 'not_on_track' : 'on_track',
@@ -14,7 +16,7 @@ const answer = (refs: string[]): CaseloadResponse => ({
     rated: 3,
     lastAt: 1_790_000_000,
     totals: i === 0 ? [36, 34, 32] : [30, 31, 30],
-    instrument: { id: 'attune-session-4', version: 1, maxTotal: 40 },
+    instrument: { id: 'attune-session-4', version: 1, maxTotal: 40, rules: RULES },
   })),
   pacing: {
     instrument: { id: 'attune-session-4', version: 1, maxTotal: 40 },
@@ -149,14 +151,20 @@ describe('mountCaseload', () => {
 
   it('names a client’s scale when it is another version than the caseload’s, and draws their sparkline on it', async () => {
     const base = answer(['r-1', 'r-2']);
-    // Ana's newest rating is on scale-x version 2 (1..7 three items, totals 3..21), Bo's on the caseload's instrument.
-    const v2 = { id: 'scale-x', version: 2, maxTotal: 21 };
+    // Ana's newest rating is on scale-x version 2 (1..7 three items, totals 3..21), judged with its own rules (the
+    // stand-in drop of 1.8 points); Bo's is on the caseload's instrument, with the caseload's rules.
+    const v2 = { id: 'scale-x', version: 2, maxTotal: 21, rules: { ...RULES, baselineDrop: 1.8, fallsDrop: 1.8 } };
     const mixed: CaseloadResponse = {
       ...base,
       instrument: { id: 'scale-x', version: 1, maxTotal: 40 },
       clients: [
-        { ...base.clients[0]!, totals: [15, 12, 9], instrument: v2 },
-        { ...base.clients[1]!, instrument: { id: 'scale-x', version: 1, maxTotal: 40 } },
+        {
+          ...base.clients[0]!,
+          totals: [15, 12, 9],
+          reasons: [{ rule: 'two_falls', threshold: 1.8, totals: [15, 12, 9] }],
+          instrument: v2,
+        },
+        { ...base.clients[1]!, instrument: { id: 'scale-x', version: 1, maxTotal: 40, rules: RULES } },
       ],
     };
     vi.stubGlobal(
@@ -177,6 +185,11 @@ describe('mountCaseload', () => {
     await settle();
     const card = root.querySelector('ul.off li')!;
     expect(card.textContent).toContain('Totals on scale-x, version 2');
+    // The heading's rule is the caseload's (4 points); the card says the rule Ana was judged by, on her scale.
+    const rule = (drop: string) =>
+      `A client is listed when their latest rating is ${drop} or more points below their own mean over up to 10 earlier sessions, or fell twice in a row by ${drop} or more in all.`;
+    expect(root.querySelector('section.block > p.muted')!.textContent).toBe(rule('4'));
+    expect(card.textContent).toContain(rule('1.8'));
     // The sparkline's axis ends at the client's instrument's highest total (21), not the caseload's (40).
     const axis = [...card.querySelectorAll('svg text')].map((t) => t.textContent);
     expect(axis).toContain('21');
@@ -184,6 +197,52 @@ describe('mountCaseload', () => {
     const cells = [...root.querySelectorAll('tbody tr')].map((tr) => tr.textContent ?? '');
     expect(cells.find((t) => t.includes('Ana'))).toContain('(Totals on scale-x, version 2)');
     expect(cells.find((t) => t.includes('Bo'))).not.toContain('Totals on');
+    c.teardown();
+  });
+
+  it('a client with too few ratings on their newest scale says which scale, beside a higher “Rated sessions”', async () => {
+    const base = answer(['r-1', 'r-2', 'r-3']);
+    const ins = base.instrument;
+    const few = (n: number, rated: number) => ({
+      ...base.clients[0]!,
+      status: 'too_few' as const,
+      reasons: [],
+      rated,
+      totals: [15, 16].slice(0, n),
+      instrument: { ...ins, rules: RULES },
+    });
+    const moved: CaseloadResponse = {
+      ...base,
+      clients: [
+        { ...few(1, 4), ref: 'r-1' }, // three earlier ratings on the version before
+        { ...few(2, 2), ref: 'r-2' }, // both ratings on this one: simply new
+        { ...base.clients[1]!, ref: 'r-3', rated: 9 }, // on track: nothing to explain
+      ],
+    };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify(moved), { headers: { 'Content-Type': 'application/json' } })),
+    );
+    const root = document.createElement('div').attachShadow({ mode: 'open' });
+    const c = mountCaseload({
+      root,
+      token: TOKEN,
+      api: 'https://api.example',
+      clients: [
+        { ref: 'r-1', name: 'Ana' },
+        { ref: 'r-2', name: 'Bo' },
+        { ref: 'r-3', name: 'Cy' },
+      ],
+      emit: () => {},
+    });
+    await settle();
+    const row = (name: string) =>
+      [...root.querySelectorAll('tbody tr')].map((tr) => tr.textContent ?? '').find((t) => t.startsWith(name))!;
+    expect(row('Ana')).toContain('Too few ratings yet');
+    expect(row('Ana')).toContain('(Totals on attune-session-4, version 1)');
+    expect(row('Bo')).toContain('Too few ratings yet');
+    expect(row('Bo')).not.toContain('Totals on');
+    expect(row('Cy')).not.toContain('Totals on');
     c.teardown();
   });
 

@@ -1,7 +1,10 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { type CaseloadResponse, DEFAULT_INSTRUMENT } from '../../../schemas/index.ts';
+import worker from '../../../worker/index.ts';
 import { likertInstrument } from '../../samples.ts';
+import { countingDb } from '../d1-counter.ts';
 import { call, seedPlatform } from '../helpers.ts';
 import { caseloadToken, daysAgo, postCaseload, storeRaw } from './seed.ts';
 
@@ -235,8 +238,9 @@ describe('POST /v1/caseload', () => {
         totals: [15, 15, 15, 9],
         instrument: { id: 'scale-x', version: 2, maxTotal: 21 },
       });
+      // v2 has no drop rules: the stand-in is 1.8 points of its 3..21 (was the 4 meant for 0..40).
       expect(falling!.reasons).toEqual([
-        { rule: 'below_baseline', threshold: 4, baseline: 15, sessions: 3, latest: 9 },
+        { rule: 'below_baseline', threshold: 1.8, baseline: 15, sessions: 3, latest: 9 },
       ]);
     });
 
@@ -257,6 +261,126 @@ describe('POST /v1/caseload', () => {
         instrument: { id: 'scale-x', version: 1, maxTotal: 40 },
       });
       expect(r.clients[1]).toMatchObject({ status: 'no_data', totals: [], instrument: null });
+    });
+  });
+
+  describe('each client is judged with the drop rules of the instrument version their totals are on', () => {
+    // likert-3 v2: three items 1..7, totals 3..21 (18 points of range); the built-in one: totals 0..40, drops of 4.
+    const text = (id: string) => ({ label: id, low: 'low', high: 'high' });
+    const series = {
+      // 3 below a baseline of 15 on the small scale: a sixth of its range, under the built-in 4 points.
+      small: [15, 15, 15, 12],
+      // 3 below a baseline of 34 on the 0..40 scale: under its own 4 points, over the small scale's 2.
+      big: [34, 34, 34, 31],
+    };
+
+    async function caseloadOn(likert: ReturnType<typeof likertInstrument>, ins?: string) {
+      const p = await seedPlatform({ settings: { instruments: [likert] } });
+      const on = { small: likert, big: DEFAULT_INSTRUMENT };
+      for (const [cid, totals] of Object.entries(series))
+        for (const [i, total] of totals.entries())
+          await storeRaw(p.platformId, {
+            sid: `${cid}-${i}`,
+            tid: 't',
+            cid,
+            at: daysAgo(40 - i * 7),
+            total,
+            instrument: on[cid as keyof typeof on],
+          });
+      const token = await caseloadToken(p, 't', ins ? { ins } : {});
+      return caseloadOf(token, { clients: Object.keys(series) });
+    }
+
+    it('on the token’s 0..40 instrument, a client on the small scale falls by that scale’s own threshold', async () => {
+      const r = await caseloadOn(likertInstrument('en', text, { dropFromMean: 2, dropFromPrevious: 2 }));
+      expect(r.rules).toMatchObject({ baselineDrop: 4, fallsDrop: 4 });
+      const [small, big] = r.clients;
+      // Before: small was on_track, its 3-point drop measured against the built-in instrument's 4 points.
+      expect(small).toMatchObject({ status: 'not_on_track', instrument: { id: 'likert-3', version: 2, maxTotal: 21 } });
+      expect(small!.reasons).toEqual([{ rule: 'below_baseline', threshold: 2, baseline: 15, sessions: 3, latest: 12 }]);
+      expect(small!.instrument!.rules).toEqual({ baselineDrop: 2, window: 10, minSessions: 3, fallsDrop: 2 });
+      expect(big).toMatchObject({ status: 'on_track', reasons: [] });
+      expect(big!.instrument!.rules).toEqual(r.rules);
+    });
+
+    it('on the token’s small-scale instrument, a client on the 0..40 scale is held to its 4 points', async () => {
+      const r = await caseloadOn(likertInstrument('en', text, { dropFromMean: 2, dropFromPrevious: 2 }), 'likert-3');
+      expect(r.rules).toMatchObject({ baselineDrop: 2, fallsDrop: 2 });
+      const [small, big] = r.clients;
+      // Before: big was not_on_track, below_baseline with a threshold of 2 (the small scale's) for a 3-point dip of 40.
+      expect(big).toMatchObject({
+        status: 'on_track',
+        reasons: [],
+        instrument: { id: 'attune-session-4', maxTotal: 40 },
+      });
+      expect(small).toMatchObject({ status: 'not_on_track' });
+    });
+
+    it('an instrument without drop rules stands in a tenth of its own range, as the built-in 4 is of 40', async () => {
+      // likert-3 with both drop flags off: 1.8 points of its 3..21.
+      const r = await caseloadOn(likertInstrument('en', text));
+      const [small, big] = r.clients;
+      // Before: small was on_track, against the stand-in of 4 points meant for 0..40.
+      expect(small!.reasons).toEqual([
+        { rule: 'below_baseline', threshold: 1.8, baseline: 15, sessions: 3, latest: 12 },
+      ]);
+      expect(big).toMatchObject({ status: 'on_track' });
+    });
+
+    it('the platform’s `flags` apply over each version’s own rules, as when its ratings are flagged', async () => {
+      const p = await seedPlatform({
+        settings: { instruments: [likertInstrument('en', text)], flags: { dropFromMean: 3 } },
+      });
+      for (const [i, total] of series.small.entries())
+        await storeRaw(p.platformId, {
+          sid: `s-${i}`,
+          tid: 't',
+          cid: 'small',
+          at: daysAgo(40 - i * 7),
+          total,
+          instrument: likertInstrument('en', text),
+        });
+      const [small] = (await caseloadOf(await caseloadToken(p, 't'), { clients: ['small'] })).clients;
+      // dropFromMean 3 from the platform; dropFromPrevious off on likert-3, so the falls rule takes the other drop.
+      expect(small!.instrument!.rules).toEqual({ baselineDrop: 3, window: 10, minSessions: 3, fallsDrop: 3 });
+      expect(small!.reasons).toEqual([{ rule: 'below_baseline', threshold: 3, baseline: 15, sessions: 3, latest: 12 }]);
+    });
+
+    it('resolves rules in memory: clients on two versions and an unknown one cost the same D1 statements as one', async () => {
+      const likert = likertInstrument('en', text, { dropFromMean: 2 });
+      const p = await seedPlatform({ settings: { instruments: [likert] } });
+      const on = { small: likert, big: DEFAULT_INSTRUMENT };
+      for (const [cid, totals] of Object.entries(series))
+        for (const [i, total] of totals.entries())
+          await storeRaw(p.platformId, {
+            sid: `${cid}-${i}`,
+            tid: 't',
+            cid,
+            at: daysAgo(40 - i * 7),
+            total,
+            instrument: on[cid as keyof typeof on],
+          });
+      const token = await caseloadToken(p, 't');
+      const counted = async (clients: string[]) => {
+        const { db, log } = countingDb(env.DB);
+        const ctx = createExecutionContext();
+        const res = await worker.fetch(
+          new Request('https://api.attune.test/v1/caseload', {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ clients }),
+          }),
+          { ...env, DB: db },
+          ctx,
+        );
+        await waitOnExecutionContext(ctx);
+        expect(res.status).toBe(200);
+        return log.map((r) => [r.batch, r.sql]);
+      };
+      await counted(['small']); // anything the first request of a platform caches
+      const one = await counted(['small']);
+      expect(await counted(['small', 'big', 'nobody'])).toEqual(one);
+      expect(one.length).toBeGreaterThan(0);
     });
   });
 

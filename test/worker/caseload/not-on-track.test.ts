@@ -1,16 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../../schemas/index.ts';
-import { totalsFromRecent, trackOf, trackRulesFor } from '../../../worker/caseload/not-on-track.ts';
+import { standInDrop, totalsFromRecent, trackOf, trackRulesFor } from '../../../worker/caseload/not-on-track.ts';
+import { likertInstrument } from '../../samples.ts';
 
-const rules = trackRulesFor(DEFAULT_INSTRUMENT.flags); // drop 4 from the mean of up to 10 earlier (3 at least); falls 4
+const rules = trackRulesFor(DEFAULT_INSTRUMENT); // drop 4 from the mean of up to 10 earlier (3 at least); falls 4
 
 describe('not on track', () => {
   it('takes its thresholds from the instrument’s flag rules', () => {
     expect(rules).toEqual({ baselineDrop: 4, window: 10, minSessions: 3, fallsDrop: 4 });
-    expect(trackRulesFor({ ...DEFAULT_INSTRUMENT.flags, dropFromMean: null, dropFromPrevious: 6 })).toMatchObject({
-      baselineDrop: 6,
-      fallsDrop: 6,
-    });
+    const flags = DEFAULT_INSTRUMENT.flags;
+    expect(
+      trackRulesFor({ ...DEFAULT_INSTRUMENT, flags: { ...flags, dropFromMean: null, dropFromPrevious: 6 } }),
+    ).toMatchObject({ baselineDrop: 6, fallsDrop: 6 });
+  });
+
+  it('with both drop flags off, stands in the default drop on the instrument’s own scale (a tenth of its range)', () => {
+    const off = { ...DEFAULT_INSTRUMENT.flags, dropFromMean: null, dropFromPrevious: null };
+    expect(trackRulesFor({ ...DEFAULT_INSTRUMENT, flags: off })).toMatchObject({ baselineDrop: 4, fallsDrop: 4 });
+    // likert-3: three items 1..7, totals 3..21.
+    const likert = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }));
+    expect(trackRulesFor(likert)).toMatchObject({ baselineDrop: 1.8, fallsDrop: 1.8 });
+    expect(standInDrop({ min: 0, max: 10, items: likert.items })).toBe(3);
   });
 
   it('flags a latest total at least the drop below the running baseline, once the baseline has 3 sessions', () => {
