@@ -326,9 +326,9 @@ describe('a valid token reaching past its scope', () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('session_mismatch');
     }
     // The session's own therapist reads it; so does any therapist before the session is recorded.
-    expect((await call('/v1/trends', { token: await p.mint({ sid, role: 'therapist', cid: 'client-a' }) })).status).toBe(
-      200,
-    );
+    expect(
+      (await call('/v1/trends', { token: await p.mint({ sid, role: 'therapist', cid: 'client-a' }) })).status,
+    ).toBe(200);
     expect((await call('/v1/trends', { token: await p.mint({ sid: 'not-yet', role: 'therapist' }) })).status).toBe(200);
   });
 });
