@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { DEFAULT_INSTRUMENT, type RatingReceipt, type SessionSummary } from '../../../schemas/index.ts';
@@ -97,5 +98,29 @@ describe('the summary route checks the client too', () => {
     });
     expect(same.status).toBe(200);
     expect((await same.json<SessionSummary>()).status).toBe('rated');
+  });
+});
+
+describe('a live socket does not outlive its token', () => {
+  it('an open socket whose token expired (past the 60 s skew) gets no later summary and is closed 1008', async () => {
+    const p = await seedPlatform();
+    const token = await p.mint({ role: 'therapist' });
+    const { exp } = decodeJwt(token);
+    const live = await openLive(token);
+    const first = JSON.parse(await live.next()) as { summary: SessionSummary };
+    expect(first.summary.status).toBe('pending');
+    const closed = new Promise<number>((resolve) => live.ws.addEventListener('close', (e) => resolve(e.code)));
+    const h = (kind: 'sid' | 'tid' | 'cid', ref: string) => hashRef(env.REF_HASH_SECRET, p.platformId, kind, ref);
+    const sidHash = await h('sid', p.refs.sid);
+    const writer = { therapistHash: await h('tid', p.refs.tid), clientHash: await h('cid', p.refs.cid) };
+    const stub = env.LIVE.get(env.LIVE.idFromName(`${p.platformId}:${sidHash}`));
+    // While the token is valid the publish reaches the socket (control), up to the skew past exp.
+    expect(await stub.publish(first.summary, writer)).toBe(1);
+    expect(await stub.publish(first.summary, writer, (exp! + 60) * 1000)).toBe(1);
+    expect(await live.drain()).toHaveLength(2);
+    // The clock past exp + skew: a rating arriving then (say from the client's offline outbox) is not pushed.
+    expect(await stub.publish({ ...first.summary, status: 'rated' }, writer, (exp! + 61) * 1000)).toBe(0);
+    expect(await closed).toBe(1008);
+    expect(live.queue).toEqual([]);
   });
 });
