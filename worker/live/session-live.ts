@@ -10,7 +10,7 @@ export const LIVE_PROTOCOL = 'attune.v1';
 export const TARGET_HEADER = 'X-Attune-Target';
 /** Header on the same request: the socket's token's exp (epoch seconds); a socket gets nothing once it passed. */
 export const TOKEN_EXP_HEADER = 'X-Attune-Token-Exp';
-/** Open sockets per session at most (a therapist's tabs); a new one beyond it closes the oldest. */
+/** Open sockets per session and participants at most (a therapist's tabs); a new one beyond it closes the oldest. */
 export const MAX_SOCKETS = 8;
 /** Close code when the first summary could not be read: the widget reconnects. */
 export const CLOSE_SUMMARY_FAILED = 1011;
@@ -70,10 +70,12 @@ export class SessionLive extends DurableObject<Bindings> {
     if (!target) return new Response(null, { status: 400 });
     const exp = Number(request.headers.get(TOKEN_EXP_HEADER) ?? Number.NaN);
     const { 0: client, 1: server } = new WebSocketPair();
-    // The newest connection wins: a tab that went away without closing must not lock a reload out.
+    // The newest connection wins: a tab that went away without closing must not lock a reload out. Counted per
+    // therapist and client: a token naming the sid with other participants cannot push the real therapist out.
+    const key = participantsKey(target);
     const open = this.ctx
       .getWebSockets()
-      .filter((ws) => ws.readyState === WebSocket.OPEN)
+      .filter((ws) => ws.readyState === WebSocket.OPEN && sameKey(ws, key))
       .sort((a, b) => connectedAt(a) - connectedAt(b));
     for (const old of open.slice(0, Math.max(0, open.length - MAX_SOCKETS + 1))) {
       try {
@@ -102,7 +104,6 @@ export class SessionLive extends DurableObject<Bindings> {
           headers: { 'Sec-WebSocket-Protocol': LIVE_PROTOCOL },
         });
       }
-      const key = participantsKey(target);
       this.lastRank.set(key, Math.max(this.lastRank.get(key) ?? -1, summaryRank(summary)));
       server.send(summaryMessage(summary));
     } catch (err) {
@@ -183,6 +184,12 @@ function attachmentOf(ws: WebSocket): Attachment | null {
   } catch {
     return null;
   }
+}
+
+/** The socket was opened for these participants (participantsKey). */
+function sameKey(ws: WebSocket, key: string): boolean {
+  const a = attachmentOf(ws);
+  return a !== null && participantsKey(a) === key;
 }
 
 /** When the socket connected; 0 when unknown. */

@@ -5,7 +5,8 @@ import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { DEFAULT_INSTRUMENT, type RatingReceipt, type SessionSummary } from '../../../schemas/index.ts';
 import type { SummaryTarget } from '../../../worker/summary/load-summary.ts';
 import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath } from '../helpers.ts';
-import { openLive } from './live-helpers.ts';
+import { type Live, openLive } from './live-helpers.ts';
+import { MAX_SOCKETS } from '../../../worker/live/session-live.ts';
 
 const status = (m: string) => (JSON.parse(m) as { summary: SessionSummary }).summary.status;
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
@@ -122,5 +123,29 @@ describe('a live socket does not outlive its token', () => {
     expect(await stub.publish({ ...first.summary, status: 'rated' }, writer, (exp! + 61) * 1000)).toBe(0);
     expect(await closed).toBe(1008);
     expect(live.queue).toEqual([]);
+  });
+});
+
+describe('the socket cap is per therapist and client', () => {
+  it('a token naming the sid with other participants cannot push the real therapist’s socket out by opening the cap’s worth', async () => {
+    const p = await seedPlatform();
+    const real = await openLive(await p.mint({ role: 'therapist' }));
+    expect(status(await real.next())).toBe('pending');
+    const intruderToken = await p.mint({ role: 'therapist', tid: 'intruder-therapist', cid: 'intruder-client' });
+    const intruders: Live[] = [];
+    for (let i = 0; i < MAX_SOCKETS; i++) {
+      const s = await openLive(intruderToken);
+      expect(status(await s.next())).toBe('pending');
+      intruders.push(s);
+    }
+    // The intruder's ninth socket closes its own oldest (1013), not the real therapist's.
+    const oldest = new Promise<number>((resolve) => intruders[0]!.ws.addEventListener('close', (e) => resolve(e.code)));
+    const ninth = await openLive(intruderToken);
+    expect(await oldest).toBe(1013);
+    intruders.push(ninth);
+    const res = await postJson(sessionPath('rating'), await p.mint({}), GOOD_RATING);
+    expect((await res.json<RatingReceipt>()).delivered).toBe(true);
+    expect(status(await real.next())).toBe('rated');
+    for (const s of [real, ...intruders]) s.ws.close(1000);
   });
 });
