@@ -5,7 +5,7 @@
 // and is answered exactly as for ids that never existed (no existence leak). A route added to ROUTES is in the table.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INSTRUMENT } from '../../../schemas/index.ts';
+import { DEFAULT_INSTRUMENT, type Trend } from '../../../schemas/index.ts';
 import { ROUTES, type Route } from '../../../worker/http/openapi.ts';
 import { newEndpointId, newWebhookSecret, sealSecret } from '../../../worker/webhooks/secret-box.ts';
 import { newEventId } from '../../../worker/webhooks/event-payload.ts';
@@ -15,6 +15,7 @@ import {
   adminCall,
   call,
   everyCell,
+  GOOD_PACING,
   GOOD_RATING,
   postJson,
   seedAdminKey,
@@ -22,6 +23,7 @@ import {
   sessionPath,
   type TestPlatform,
 } from '../helpers.ts';
+import { openLive } from '../live/live-helpers.ts';
 
 type Kind = 'client' | 'therapist' | 'caseload' | 'admin';
 const KINDS: readonly Kind[] = ['client', 'therapist', 'caseload', 'admin'];
@@ -243,5 +245,41 @@ describe('platform B’s admin key with platform A’s ids', () => {
     expect((await own.json<{ deliveries: { eventId: string; status: string }[] }>()).deliveries).toEqual([
       expect.objectContaining({ eventId: a.eventId, status: 'dead' }),
     ]);
+  });
+});
+
+describe('platform B’s session and caseload tokens naming platform A’s raw refs', () => {
+  it('reach none of A’s session, trend, caseload or idempotency records, and change nothing of A', async () => {
+    const a = await seedPlatform();
+    const key = crypto.randomUUID();
+    const rated = await postJson(sessionPath('rating'), await a.mint({}), GOOD_RATING, { 'Idempotency-Key': key });
+    expect(rated.status).toBe(201);
+    expect(
+      (await postJson(sessionPath('pacing'), await a.mint({ role: 'therapist', sub: a.refs.tid }), GOOD_PACING)).status,
+    ).toBe(201);
+    const aBefore = await rowsOf(a.platformId);
+
+    const b = await seedPlatform();
+    const same = { ...a.refs };
+    const therapist = await b.mint({ ...same, role: 'therapist', sub: same.tid });
+    const summary = await call(sessionPath('summary'), { token: therapist });
+    expect(summary.status).toBe(200);
+    expect(await summary.json()).toMatchObject({ status: 'pending', pacing: null });
+    const trend = await (await call('/v1/trends', { token: therapist })).json<Trend>();
+    expect(trend.therapist.sessions).toBe(0);
+    expect(trend.client.every((point) => point.total === null)).toBe(true);
+    const live = await openLive(therapist);
+    expect((JSON.parse(await live.next()) as { summary: { status: string } }).summary.status).toBe('pending');
+    live.ws.close(1000);
+    const caseload = await postJson('/v1/caseload', await b.mint({ role: 'caseload', sub: same.tid } as never), {
+      clients: [same.cid],
+    });
+    expect((await caseload.json<{ clients: { status: string }[] }>()).clients[0]?.status).toBe('no_data');
+    // The same Idempotency-Key and body on B: a request of its own (stored for B), not A's stored answer.
+    const bRating = await postJson(sessionPath('rating'), await b.mint(same), GOOD_RATING, { 'Idempotency-Key': key });
+    expect(bRating.status).toBe(201);
+    expect(bRating.headers.get('Idempotent-Replayed')).toBeNull();
+
+    expect(await rowsOf(a.platformId)).toEqual(aBefore);
   });
 });
