@@ -142,14 +142,20 @@ export interface DeliveryTarget {
   previousUntil: number | null;
   /** 'delivered' when an earlier message of the same event already reached this endpoint. */
   status: string | null;
+  /** The event's outbox row still exists (it goes with its session: erasure, retention). */
+  eventKept: number;
 }
 
-/** The endpoint a message is for, with the delivery's status so far; null when the endpoint was deleted. */
+/**
+ * The endpoint a message is for, with the delivery's status so far and whether its event is still kept; null when
+ * the endpoint was deleted.
+ */
 export function deliveryTarget(db: D1Database, endpointId: string, eventId: string): Promise<DeliveryTarget | null> {
   return db
     .prepare(
       `SELECT e.url AS url, e.secret AS secret, e.previous_secret AS previousSecret, e.previous_until AS previousUntil,
-              d.status AS status
+              d.status AS status,
+              EXISTS (SELECT 1 FROM webhook_events w WHERE w.event_id = ?2 AND w.platform_id = e.platform_id) AS eventKept
          FROM webhook_endpoints e LEFT JOIN webhook_deliveries d ON d.event_id = ?2 AND d.endpoint_id = e.id
         WHERE e.id = ?1`,
     )

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { SessionSummary } from '../../schemas/index.ts';
+import { MAX_CLOCK_SKEW_SECONDS, type SessionSummary } from '../../schemas/index.ts';
 import type { Bindings } from '../env.ts';
 import { loadSummary } from '../summary/load-summary.ts';
 import { sameParticipants } from '../sessions/participants.ts';
@@ -8,7 +8,9 @@ import { completeTarget, type SentTarget } from './live-target.ts';
 export const LIVE_PROTOCOL = 'attune.v1';
 /** Header on the Worker -> object upgrade request carrying the verified, hashed target (JSON). */
 export const TARGET_HEADER = 'X-Attune-Target';
-/** Open sockets per session at most (a therapist's tabs); a new one beyond it closes the oldest. */
+/** Header on the same request: the socket's token's exp (epoch seconds); a socket gets nothing once it passed. */
+export const TOKEN_EXP_HEADER = 'X-Attune-Token-Exp';
+/** Open sockets per session and participants at most (a therapist's tabs); a new one beyond it closes the oldest. */
 export const MAX_SOCKETS = 8;
 /** Close code when the first summary could not be read: the widget reconnects. */
 export const CLOSE_SUMMARY_FAILED = 1011;
@@ -16,6 +18,8 @@ export const CLOSE_SUMMARY_FAILED = 1011;
 export const CLOSE_TOO_MANY = 1013;
 /** Close code when the session turns out to be recorded with other participants than the socket's token names. */
 export const CLOSE_MISMATCH = 1008;
+/** Close code for a socket whose token expired (policy, like a mismatch): the widget's reconnect meets a 401. */
+export const CLOSE_EXPIRED = 1008;
 
 /** The hashed therapist and client a socket was opened for, and a writer's: a push goes only where they match. */
 export interface LiveParticipants {
@@ -26,6 +30,8 @@ export interface LiveParticipants {
 /** What each socket carries across hibernation. */
 interface Attachment extends LiveParticipants {
   at: number;
+  /** The token's exp (epoch seconds); absent from a Worker that did not send it (before this field). */
+  exp?: number;
 }
 
 /** How much a summary knows; a publish that knows less than what was already sent is stale. */
@@ -62,11 +68,14 @@ export class SessionLive extends DurableObject<Bindings> {
     // An older Worker's target may lack the instrument (completeTarget, below).
     const target = JSON.parse(request.headers.get(TARGET_HEADER) ?? 'null') as SentTarget | null;
     if (!target) return new Response(null, { status: 400 });
+    const exp = Number(request.headers.get(TOKEN_EXP_HEADER) ?? Number.NaN);
     const { 0: client, 1: server } = new WebSocketPair();
-    // The newest connection wins: a tab that went away without closing must not lock a reload out.
+    // The newest connection wins: a tab that went away without closing must not lock a reload out. Counted per
+    // therapist and client: a token naming the sid with other participants cannot push the real therapist out.
+    const key = participantsKey(target);
     const open = this.ctx
       .getWebSockets()
-      .filter((ws) => ws.readyState === WebSocket.OPEN)
+      .filter((ws) => ws.readyState === WebSocket.OPEN && sameKey(ws, key))
       .sort((a, b) => connectedAt(a) - connectedAt(b));
     for (const old of open.slice(0, Math.max(0, open.length - MAX_SOCKETS + 1))) {
       try {
@@ -82,6 +91,7 @@ export class SessionLive extends DurableObject<Bindings> {
       at: ++this.connects + Date.now() * 1000,
       therapistHash: target.therapistHash,
       clientHash: target.clientHash,
+      ...(Number.isFinite(exp) ? { exp } : {}),
     } satisfies Attachment);
     try {
       const { summary, recorded } = await loadSummary(this.env.DB, await completeTarget(this.env.DB, target));
@@ -94,7 +104,6 @@ export class SessionLive extends DurableObject<Bindings> {
           headers: { 'Sec-WebSocket-Protocol': LIVE_PROTOCOL },
         });
       }
-      const key = participantsKey(target);
       this.lastRank.set(key, Math.max(this.lastRank.get(key) ?? -1, summaryRank(summary)));
       server.send(summaryMessage(summary));
     } catch (err) {
@@ -108,13 +117,22 @@ export class SessionLive extends DurableObject<Bindings> {
   /**
    * Sends the summary to the session's open sockets whose therapist and client are the writer's; returns how many
    * got it. A socket opened with a token that names the same sid with other participants (before the session was
-   * first recorded) gets nothing and is not counted.
+   * first recorded) gets nothing and is not counted, nor is one whose token expired (past the skew): that one is
+   * closed, so a socket never outlives its token. `nowMs` is the clock (tests pass a later one).
    */
-  async publish(summary: SessionSummary, writer: LiveParticipants): Promise<number> {
+  async publish(summary: SessionSummary, writer: LiveParticipants, nowMs = Date.now()): Promise<number> {
     const key = participantsKey(writer);
+    const nowSeconds = Math.floor(nowMs / 1000);
     const sockets = this.ctx.getWebSockets().filter((ws) => {
       const a = attachmentOf(ws);
-      return a !== null && participantsKey(a) === key;
+      if (a === null || participantsKey(a) !== key) return false;
+      if (a.exp === undefined || a.exp + MAX_CLOCK_SKEW_SECONDS >= nowSeconds) return true;
+      try {
+        ws.close(CLOSE_EXPIRED, 'token expired');
+      } catch {
+        // already closing
+      }
+      return false;
     });
     const rank = summaryRank(summary);
     // A publish that raced a newer one: the newer summary was already delivered to these sockets.
@@ -156,11 +174,22 @@ function attachmentOf(ws: WebSocket): Attachment | null {
   try {
     const a = ws.deserializeAttachment() as Partial<Attachment> | null;
     return a && typeof a.therapistHash === 'string' && typeof a.clientHash === 'string'
-      ? { at: a.at ?? 0, therapistHash: a.therapistHash, clientHash: a.clientHash }
+      ? {
+          at: a.at ?? 0,
+          therapistHash: a.therapistHash,
+          clientHash: a.clientHash,
+          ...(typeof a.exp === 'number' ? { exp: a.exp } : {}),
+        }
       : null;
   } catch {
     return null;
   }
+}
+
+/** The socket was opened for these participants (participantsKey). */
+function sameKey(ws: WebSocket, key: string): boolean {
+  const a = attachmentOf(ws);
+  return a !== null && participantsKey(a) === key;
 }
 
 /** When the socket connected; 0 when unknown. */

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { getSessionParticipants } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
-import { LIVE_PROTOCOL, TARGET_HEADER } from '../live/session-live.ts';
+import { LIVE_PROTOCOL, TARGET_HEADER, TOKEN_EXP_HEADER } from '../live/session-live.ts';
 import { liveStub } from '../live/publish.ts';
 import { assertParticipants } from '../sessions/participants.ts';
 import { auth } from '../auth/token-auth.ts';
@@ -25,7 +25,7 @@ function protocolToken(c: Context<AppEnv>): string | undefined {
 /**
  * GET /v1/live: the therapist's WebSocket for its session's summary. The token is verified (401 before any
  * upgrade), the role must be therapist (403), then the upgrade goes to the session's Durable Object, which
- * sends the current summary at once and every change after.
+ * sends the current summary at once and every change after, while the token is valid (its exp goes along).
  */
 export const liveRoutes = new Hono<AppEnv>()
   .get('/', auth({ roles: ['therapist'], tokenFrom: protocolToken }), async (c) => {
@@ -37,7 +37,11 @@ export const liveRoutes = new Hono<AppEnv>()
     assertParticipants(target, recorded);
     const stub = liveStub(c.env, target.platformId, target.sidHash);
     if (!stub) throw new ApiFailure(503, 'live_unavailable', 'The live channel is not configured.');
-    const headers = new Headers({ Upgrade: 'websocket', [TARGET_HEADER]: JSON.stringify(target) });
+    const headers = new Headers({
+      Upgrade: 'websocket',
+      [TARGET_HEADER]: JSON.stringify(target),
+      [TOKEN_EXP_HEADER]: String(c.var.claims.exp),
+    });
     return stub.fetch(new Request('https://live.internal/connect', { headers }));
   })
   .all('/', methodNotAllowed('GET'));

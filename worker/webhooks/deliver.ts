@@ -3,6 +3,8 @@
  * acknowledges the message; any other answer, a network error or a timeout retries it with exponential backoff.
  * After WEBHOOK_MAX_ATTEMPTS the delivery is recorded as failed and the retry moves the message to the dead-letter
  * queue (wrangler.toml), whose consumer records it as dead and keeps it for a replay (dead-letters.ts). Each attempt is recorded in webhook_deliveries (status, attempts, last HTTP status).
+ * A message whose event went with its session (the client erased, or retention) is acknowledged unsent, like one
+ * whose endpoint was deleted: a retry must not send an erased client's rating after the erasure.
  */
 import * as v from 'valibot';
 import { WebhookEventType } from '../../schemas/webhook.ts';
@@ -61,6 +63,11 @@ async function deliverOne(message: Message<unknown>, env: Bindings): Promise<voi
     const target = await deliveryTarget(env.DB, m.endpointId, m.eventId);
     if (!target) {
       message.ack(); // the endpoint was deleted
+      return;
+    }
+    if (!target.eventKept) {
+      // The event went with its session (the client erased, or retention): nothing of it leaves any more.
+      message.ack();
       return;
     }
     if (target.status === 'delivered') {

@@ -311,3 +311,24 @@ describe('the caseload token (role caseload: the therapist alone, no session, re
     expect((await ask(await caseload(p, p.refs.tid, { exp: now() + 25 * 3600 }), ['c'])).status).toBe(401);
   });
 });
+
+describe('a valid token reaching past its scope', () => {
+  it('trend of a reused sid: a therapist token naming a session recorded with another client is 403 session_mismatch, as summary and live are', async () => {
+    const p = await seedPlatform();
+    const sid = 'reused-sid-trend';
+    expect((await postJson(sessionPath('rating'), await p.mint({ sid, cid: 'client-a' }), GOOD_RATING)).status).toBe(
+      201,
+    );
+    // Another client, and another therapist: the recorded session (its instrument picks the trend's) is not theirs.
+    for (const other of [{ cid: 'client-b' }, { tid: 'therapist-b' }]) {
+      const res = await call('/v1/trends', { token: await p.mint({ sid, role: 'therapist', ...other }) });
+      expect(res.status, JSON.stringify(other)).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('session_mismatch');
+    }
+    // The session's own therapist reads it; so does any therapist before the session is recorded.
+    expect(
+      (await call('/v1/trends', { token: await p.mint({ sid, role: 'therapist', cid: 'client-a' }) })).status,
+    ).toBe(200);
+    expect((await call('/v1/trends', { token: await p.mint({ sid: 'not-yet', role: 'therapist' }) })).status).toBe(200);
+  });
+});

@@ -1,10 +1,12 @@
 import { env } from 'cloudflare:workers';
+import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { DEFAULT_INSTRUMENT, type RatingReceipt, type SessionSummary } from '../../../schemas/index.ts';
 import type { SummaryTarget } from '../../../worker/summary/load-summary.ts';
 import { call, GOOD_PACING, GOOD_RATING, postJson, seedPlatform, sessionPath } from '../helpers.ts';
-import { openLive } from './live-helpers.ts';
+import { type Live, openLive } from './live-helpers.ts';
+import { MAX_SOCKETS } from '../../../worker/live/session-live.ts';
 
 const status = (m: string) => (JSON.parse(m) as { summary: SessionSummary }).summary.status;
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
@@ -97,5 +99,53 @@ describe('the summary route checks the client too', () => {
     });
     expect(same.status).toBe(200);
     expect((await same.json<SessionSummary>()).status).toBe('rated');
+  });
+});
+
+describe('a live socket does not outlive its token', () => {
+  it('an open socket whose token expired (past the 60 s skew) gets no later summary and is closed 1008', async () => {
+    const p = await seedPlatform();
+    const token = await p.mint({ role: 'therapist' });
+    const { exp } = decodeJwt(token);
+    const live = await openLive(token);
+    const first = JSON.parse(await live.next()) as { summary: SessionSummary };
+    expect(first.summary.status).toBe('pending');
+    const closed = new Promise<number>((resolve) => live.ws.addEventListener('close', (e) => resolve(e.code)));
+    const h = (kind: 'sid' | 'tid' | 'cid', ref: string) => hashRef(env.REF_HASH_SECRET, p.platformId, kind, ref);
+    const sidHash = await h('sid', p.refs.sid);
+    const writer = { therapistHash: await h('tid', p.refs.tid), clientHash: await h('cid', p.refs.cid) };
+    const stub = env.LIVE.get(env.LIVE.idFromName(`${p.platformId}:${sidHash}`));
+    // While the token is valid the publish reaches the socket (control), up to the skew past exp.
+    expect(await stub.publish(first.summary, writer)).toBe(1);
+    expect(await stub.publish(first.summary, writer, (exp! + 60) * 1000)).toBe(1);
+    expect(await live.drain()).toHaveLength(2);
+    // The clock past exp + skew: a rating arriving then (say from the client's offline outbox) is not pushed.
+    expect(await stub.publish({ ...first.summary, status: 'rated' }, writer, (exp! + 61) * 1000)).toBe(0);
+    expect(await closed).toBe(1008);
+    expect(live.queue).toEqual([]);
+  });
+});
+
+describe('the socket cap is per therapist and client', () => {
+  it('a token naming the sid with other participants cannot push the real therapist’s socket out by opening the cap’s worth', async () => {
+    const p = await seedPlatform();
+    const real = await openLive(await p.mint({ role: 'therapist' }));
+    expect(status(await real.next())).toBe('pending');
+    const intruderToken = await p.mint({ role: 'therapist', tid: 'intruder-therapist', cid: 'intruder-client' });
+    const intruders: Live[] = [];
+    for (let i = 0; i < MAX_SOCKETS; i++) {
+      const s = await openLive(intruderToken);
+      expect(status(await s.next())).toBe('pending');
+      intruders.push(s);
+    }
+    // The intruder's ninth socket closes its own oldest (1013), not the real therapist's.
+    const oldest = new Promise<number>((resolve) => intruders[0]!.ws.addEventListener('close', (e) => resolve(e.code)));
+    const ninth = await openLive(intruderToken);
+    expect(await oldest).toBe(1013);
+    intruders.push(ninth);
+    const res = await postJson(sessionPath('rating'), await p.mint({}), GOOD_RATING);
+    expect((await res.json<RatingReceipt>()).delivered).toBe(true);
+    expect(status(await real.next())).toBe('rated');
+    for (const s of [real, ...intruders]) s.ws.close(1000);
   });
 });

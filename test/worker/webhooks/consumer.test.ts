@@ -6,7 +6,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { verifyWebhook } from '../../../sdk/server.ts';
 import worker from '../../../worker/index.ts';
 import { backoffSeconds, WEBHOOK_MAX_ATTEMPTS, type WebhookMessage } from '../../../worker/webhooks/deliver.ts';
-import { adminCall, seedAdminKey, seedPlatform } from '../helpers.ts';
+import { adminCall, postJson, seedAdminKey, seedPlatform, sessionPath, storeSession, testHash } from '../helpers.ts';
+import { GOOD_RATING } from '../../samples.ts';
+import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { deliveryRecords, fakeReceiver, registerEndpoint } from './receiver.ts';
 
 /** The production backoff (the test config sets a base of 0 s for the end-to-end queue tests). */
@@ -20,7 +22,20 @@ async function endpointFor(events: string[] = ['rating.created'], script: (numbe
   return { p, admin, receiver, endpoint };
 }
 
-function message(platformId: string, endpointId: string, eventId: string): WebhookMessage {
+/**
+ * A message of an event in the outbox, as the Worker queues one: the event's row (of a session of its own) exists
+ * until erasure or retention takes the session.
+ */
+async function message(platformId: string, endpointId: string, eventId: string): Promise<WebhookMessage> {
+  const sid = `s-${eventId}`;
+  const now = Math.floor(Date.now() / 1000);
+  await storeSession(platformId, { sid, tid: 't-1', cid: 'c-1', at: now, rating: { total: 30 } });
+  await env.DB.prepare(
+    `INSERT INTO webhook_events (platform_id, sid_hash, type, event_id, created_at, enqueued_at)
+     VALUES (?1, ?2, 'rating.created', ?3, ?4, ?4)`,
+  )
+    .bind(platformId, await testHash(sid), eventId, now)
+    .run();
   const body = JSON.stringify({ id: eventId, type: 'rating.created', created: 1, platform: platformId, data: {} });
   return { platformId, endpointId, eventId, type: 'rating.created', body };
 }
@@ -48,7 +63,7 @@ describe('queue consumer', () => {
 
   it('a failing receiver: each attempt is retried with the next delay; the 2xx acknowledges', async () => {
     const { p, endpoint, receiver } = await endpointFor(['rating.created'], [500, 503, 'network-error']);
-    const m = message(p.platformId, endpoint.id, eventId());
+    const m = await message(p.platformId, endpoint.id, eventId());
     const delays: (number | undefined)[] = [];
     for (const attempts of [1, 2, 3]) {
       const result = await run([{ body: m, attempts }]);
@@ -68,7 +83,7 @@ describe('queue consumer', () => {
 
   it('the last attempt records the failure and retries, which sends the message to the dead-letter queue', async () => {
     const { p, endpoint } = await endpointFor(['rating.created'], [410]);
-    const m = message(p.platformId, endpoint.id, eventId());
+    const m = await message(p.platformId, endpoint.id, eventId());
     const result = await run([{ body: m, attempts: WEBHOOK_MAX_ATTEMPTS }]);
     expect(result.retryMessages.map((r) => r.msgId)).toEqual(['msg-0']);
     expect(await deliveryRecords(m.eventId)).toEqual([
@@ -78,7 +93,7 @@ describe('queue consumer', () => {
 
   it('a message for a deleted endpoint, or for an event the endpoint already has, is acknowledged unsent', async () => {
     const { p, admin, endpoint, receiver } = await endpointFor();
-    const m = message(p.platformId, endpoint.id, eventId());
+    const m = await message(p.platformId, endpoint.id, eventId());
     expect((await run([{ body: m, attempts: 1 }])).explicitAcks).toEqual(['msg-0']);
     expect(receiver.deliveries).toHaveLength(1);
     // The same event queued a second time (two retried requests raced): not sent again.
@@ -91,12 +106,47 @@ describe('queue consumer', () => {
       body: JSON.stringify({ id: endpoint.id }),
     });
     expect(del.status).toBe(200);
-    const other = message(p.platformId, endpoint.id, eventId());
+    const other = await message(p.platformId, endpoint.id, eventId());
     expect((await run([{ body: other, attempts: 1 }])).explicitAcks).toEqual(['msg-0']);
     expect(receiver.deliveries).toHaveLength(1);
     // Not a delivery at all: dropped, never retried.
     const junk = await run([{ body: { nope: true } as unknown as WebhookMessage, attempts: 1 }]);
     expect(junk.explicitAcks).toEqual(['msg-0']);
+  });
+
+  it('a retry of an erased client’s event is acknowledged unsent: nothing of the client leaves after the erasure', async () => {
+    const { p, admin, endpoint, receiver } = await endpointFor(['rating.declined'], [503]);
+    // The client's rating, through the API (its outbox row is recorded only for a type an endpoint takes: none here).
+    expect((await postJson(sessionPath('rating'), await p.mint({}), GOOD_RATING)).status).toBe(201);
+    const id = eventId();
+    const now = Math.floor(Date.now() / 1000);
+    await env.DB.prepare(
+      `INSERT INTO webhook_events (platform_id, sid_hash, type, event_id, created_at, enqueued_at)
+       VALUES (?1, ?2, 'rating.created', ?3, ?4, ?4)`,
+    )
+      .bind(p.platformId, await hashRef(env.REF_HASH_SECRET, p.platformId, 'sid', p.refs.sid), id, now)
+      .run();
+    const body = JSON.stringify({ id, type: 'rating.created', created: now, platform: p.platformId, data: {} });
+    const m: WebhookMessage = {
+      platformId: p.platformId,
+      endpointId: endpoint.id,
+      eventId: id,
+      type: 'rating.created',
+      body,
+    };
+    expect((await run([{ body: m, attempts: 1 }])).retryMessages.map((r) => r.msgId)).toEqual(['msg-0']);
+    expect(receiver.deliveries).toHaveLength(1);
+
+    const erased = await adminCall('/v1/clients/erase', admin.key, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ref: p.refs.cid }),
+    });
+    expect(await erased.json()).toEqual({ erased: { sessions: 1 } });
+    const after = await run([{ body: m, attempts: 2 }]);
+    expect(after.explicitAcks).toEqual(['msg-0']);
+    expect(after.retryMessages).toEqual([]);
+    expect(receiver.deliveries).toHaveLength(1);
   });
 
   it('after a rotation, deliveries carry a signature under each secret until the previous one expires', async () => {
@@ -109,7 +159,7 @@ describe('queue consumer', () => {
     expect(rotated.status).toBe(200);
     const { secret } = await rotated.json<{ secret: string }>();
     expect(secret).not.toBe(endpoint.secret);
-    await run([{ body: message(p.platformId, endpoint.id, eventId()), attempts: 1 }]);
+    await run([{ body: await message(p.platformId, endpoint.id, eventId()), attempts: 1 }]);
     const d = receiver.deliveries[0]!;
     expect(d.signature!.match(/v1=/g)).toHaveLength(2);
     await expect(verifyWebhook(d.body, d.signature, secret)).resolves.toMatchObject({ type: 'rating.created' });
@@ -117,7 +167,7 @@ describe('queue consumer', () => {
 
     // Once the previous secret's window is over, only the new one signs.
     await env.DB.prepare('UPDATE webhook_endpoints SET previous_until = 1 WHERE id = ?1').bind(endpoint.id).run();
-    await run([{ body: message(p.platformId, endpoint.id, eventId()), attempts: 1 }]);
+    await run([{ body: await message(p.platformId, endpoint.id, eventId()), attempts: 1 }]);
     const later = receiver.deliveries[1]!;
     expect(later.signature!.match(/v1=/g)).toHaveLength(1);
     await expect(verifyWebhook(later.body, later.signature, endpoint.secret)).rejects.toThrow(/signature/);
