@@ -1,0 +1,112 @@
+// A second reader of the admin reports: reads two or more published reports of the same weeks (on each instrument,
+// by therapist and by week, as JSON and CSV) and tries to recover what small-cell suppression hides.
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../../schemas/admin.ts';
+import { DEFAULT_INSTRUMENT } from '../../../schemas/index.ts';
+import { dayFromDate } from '../../../worker/admin/reports/range.ts';
+import { likertInstrument } from '../../samples.ts';
+import { type CaseloadSession, storeRaw } from '../caseload/seed.ts';
+import { adminCall, seedAdminKey, seedPlatform } from '../helpers.ts';
+import { leaks } from './report-audit.ts';
+
+const LIKERT = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }));
+const BUILTIN = DEFAULT_INSTRUMENT.id;
+const DAY = 86_400;
+// Monday 2026-03-02, long closed.
+const W1 = dayFromDate('2026-03-02')! * DAY + 9 * 3600;
+const RANGE = 'from=2026-03-02&to=2026-03-08';
+
+function rated(tid: string, n: number, at: number, total: number, instrument?: CaseloadSession['instrument']) {
+  return Array.from({ length: n }, (_, i) => ({
+    sid: `${tid}-${instrument?.id ?? 'builtin'}-${at}-${i}`,
+    tid,
+    cid: `${tid}-${instrument?.id ?? 'builtin'}-client-${i}`,
+    at: at + 60 * i,
+    total,
+    share: 0.25,
+    ...(instrument ? { instrument } : {}),
+  }));
+}
+
+async function store(platformId: string, ...lists: CaseloadSession[][]) {
+  for (const s of lists.flat()) await storeRaw(platformId, s);
+}
+
+async function read(key: string, path: string): Promise<Report> {
+  const res = await adminCall(path, key);
+  expect(res.status).toBe(200);
+  return res.json<Report>();
+}
+
+/** The therapists and weeks reports of RANGE on both instruments. */
+async function everyReport(key: string): Promise<Report[]> {
+  const out: Report[] = [];
+  for (const kind of ['therapists', 'weeks'])
+    for (const instrument of [BUILTIN, 'likert-3'])
+      out.push(await read(key, `/v1/reports/${kind}?${RANGE}&instrument=${instrument}`));
+  return out;
+}
+
+describe('a second reader of two instruments’ reports', () => {
+  it('attack: a therapist’s sessions minus its sessions on one instrument give its suppressed cell on the other', async () => {
+    const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+    const admin = await seedAdminKey(p.platformId);
+    // a: 20 built-in + 8 likert; b: 30 likert; c: 14 built-in. a's 8 on the likert are under 11.
+    await store(
+      p.platformId,
+      rated('a', 20, W1, 30),
+      rated('a', 8, W1 + 3000, 4, LIKERT),
+      rated('b', 30, W1 + 6000, 15, LIKERT),
+      rated('c', 14, W1 + 9000, 34),
+    );
+    const reports = await everyReport(admin.key);
+    const [builtin, likert] = reports;
+    // The likert report hides a's 8 (b's 30 are b's whole published cell: hiding them with a's would hide nothing) ...
+    const onLikert = (n: number) => likert!.rows.find((r) => r.sessions === n)!.instrumentSessions;
+    expect([onLikert(28), onLikert(30), onLikert(14)]).toEqual([null, 30, null]);
+    // ... so the built-in report must not publish a's 28 sessions beside its 20 on the built-in scale (28 − 20 = 8),
+    // nor a built-in total that, less c's 14 (c's whole cell), leaves a's 20.
+    const a = builtin!.rows.find((r) => r.sessions === 28)!;
+    expect(a.instrumentSessions).toBeNull();
+    expect(leaks(reports, [BUILTIN, 'likert-3'])).toEqual([]);
+    // c's cell is on one instrument: its sessions already say how many it had there, so it stays published.
+    expect(builtin!.rows.find((r) => r.sessions === 14)).toMatchObject({ instrumentSessions: 14, meanTotal: 34 });
+  });
+
+  it('attack: a week’s sessions minus its sessions on one instrument give the other instrument’s suppressed week total', async () => {
+    const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+    const admin = await seedAdminKey(p.platformId);
+    // a: 30 built-in; b: 8 likert (the week's whole likert total: under 11); c: 20 built-in.
+    await store(
+      p.platformId,
+      rated('a', 30, W1, 30),
+      rated('b', 8, W1 + 3000, 9, LIKERT),
+      rated('c', 20, W1 + 6000, 20),
+    );
+    const reports = await everyReport(admin.key);
+    const weeks = reports.filter((r) => r.report === 'weeks');
+    for (const w of weeks) expect(w.rows[0]).toMatchObject({ sessions: 58, instrumentSessions: null, meanTotal: null });
+    expect(leaks(reports, [BUILTIN, 'likert-3'])).toEqual([]);
+  });
+
+  it('attack: weeksWithoutInstrument names a week whose sessions are suppressed (it had rated sessions, not none)', async () => {
+    const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+    const admin = await seedAdminKey(p.platformId);
+    // Two weeks as 0006 froze them, both suppressed: one with 3 rated sessions, one with none rated (asked only).
+    const week = (dayFromDate('2026-03-02')! + 3) / 7;
+    const cell = (w: number, rated: number) =>
+      env.DB.prepare(
+        `INSERT INTO published_cells (platform_id, week, therapist_hash, asked, rated, declined, total_sum, flagged, share_sum, share_n, rated_clients, share_clients)
+         VALUES (?1, ?2, ?3, 4, ?4, 0, 0, 0, 0, 0, ?4, 0)`,
+      ).bind(p.platformId, w, 'c'.repeat(64), rated);
+    const frozen = (w: number, rated: number) =>
+      env.DB.prepare(
+        'INSERT INTO published_weeks (platform_id, week, rated_clients, share_clients, published_at) VALUES (?1, ?2, ?3, 0, 1)',
+      ).bind(p.platformId, w, rated);
+    await env.DB.batch([frozen(week, 3), cell(week, 3), frozen(week + 1, 0), cell(week + 1, 0)]);
+    const body = await read(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
+    expect(body.rows.map((r) => r.sessions)).toEqual([null, null]);
+    expect(body.weeksWithoutInstrument).toEqual([]);
+  });
+});
