@@ -7,7 +7,8 @@ import { DEFAULT_INSTRUMENT } from '../../../schemas/index.ts';
 import { dayFromDate } from '../../../worker/admin/reports/range.ts';
 import { likertInstrument } from '../../samples.ts';
 import { type CaseloadSession, storeRaw } from '../caseload/seed.ts';
-import { adminCall, seedAdminKey, seedPlatform } from '../helpers.ts';
+import { hashRef } from '../../../worker/auth/ref-hash.ts';
+import { adminCall, everyCell, seedAdminKey, seedPlatform } from '../helpers.ts';
 import { leaks } from './report-audit.ts';
 
 const LIKERT = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }));
@@ -108,5 +109,98 @@ describe('a second reader of two instruments’ reports', () => {
     const body = await read(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
     expect(body.rows.map((r) => r.sessions)).toEqual([null, null]);
     expect(body.weeksWithoutInstrument).toEqual([]);
+  });
+});
+
+describe('a second reader of one report in two forms, and of the audit log', () => {
+  it('the CSV of a read publishes exactly the JSON’s figures (no more digits, no hidden cell)', async () => {
+    const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+    const admin = await seedAdminKey(p.platformId);
+    await store(
+      p.platformId,
+      rated('a', 20, W1, 30.37),
+      rated('a', 8, W1 + 3000, 4, LIKERT),
+      rated('b', 30, W1 + 6000, 15.11, LIKERT),
+      rated('c', 14, W1 + 9000, 34),
+      rated('d', 5, W1 + 12000, 12),
+    );
+    for (const kind of ['therapists', 'weeks'])
+      for (const instrument of [BUILTIN, 'likert-3']) {
+        const path = `/v1/reports/${kind}?${RANGE}&instrument=${instrument}`;
+        const json = await read(admin.key, path);
+        const csv = await (await adminCall(`${path}&format=csv`, admin.key)).text();
+        const field = (v: string | number | null) => (v === null ? '' : String(v));
+        const expected = [...json.rows, json.total].map((r) =>
+          [
+            r.key,
+            r.sessions,
+            r.asked,
+            json.instrument.id,
+            json.instrument.version,
+            r.instrumentSessions,
+            r.meanTotal,
+            r.flaggedShare,
+            r.completionRate,
+            r.meanTherapistShare,
+          ]
+            .map(field)
+            .join(','),
+        );
+        expect(csv.trimEnd().split('\r\n').slice(1)).toEqual(expected);
+      }
+  });
+
+  it('reads of one range on two instruments are marked as a near repeat in the audit log', async () => {
+    const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+    const admin = await seedAdminKey(p.platformId);
+    await store(p.platformId, rated('a', 12, W1, 30));
+    await read(admin.key, `/v1/reports/therapists?${RANGE}&instrument=${BUILTIN}`);
+    expect((await adminCall(`/v1/reports/therapists?${RANGE}&instrument=likert-3&format=csv`, admin.key)).status).toBe(
+      200,
+    );
+    const log = await env.DB.prepare(
+      'SELECT id, near_repeat_of AS near FROM audit_log WHERE platform_id = ?1 ORDER BY id',
+    )
+      .bind(p.platformId)
+      .all<{ id: number; near: number | null }>();
+    expect(log.results.map((r) => r.near)).toEqual([null, log.results[0]!.id]);
+  });
+});
+
+describe('no raw ids in D1 or in a report', () => {
+  it('the frozen tables, the audit log and the reports hold keyed hashes and short pseudonyms only', async () => {
+    const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+    const admin = await seedAdminKey(p.platformId);
+    const raw = (n: number, instrument?: CaseloadSession['instrument']) =>
+      Array.from({ length: n }, (_, i) => ({
+        sid: `RAWSID-${instrument?.id ?? 'b'}-${i}`,
+        tid: 'RAWTID-dr-who',
+        cid: `RAWCID-${i % 7}`,
+        at: W1 + 60 * i,
+        total: 12,
+        share: 0.3,
+        ...(instrument ? { instrument } : {}),
+      }));
+    await store(p.platformId, raw(14), raw(12, LIKERT));
+    const outputs: string[] = [];
+    for (const kind of ['therapists', 'weeks'])
+      for (const format of ['json', 'csv'])
+        outputs.push(await (await adminCall(`/v1/reports/${kind}?${RANGE}&format=${format}`, admin.key)).text());
+    const therapistHash = await hashRef(env.REF_HASH_SECRET, p.platformId, 'tid', 'RAWTID-dr-who');
+    const frozen = await env.DB.prepare(
+      `SELECT therapist_hash FROM published_cells WHERE platform_id = ?1
+       UNION SELECT therapist_hash FROM published_instrument_cells WHERE platform_id = ?1`,
+    )
+      .bind(p.platformId)
+      .all<{ therapist_hash: string }>();
+    expect(frozen.results).toEqual([{ therapist_hash: therapistHash }]);
+    const stored = (await everyCell()).join('\n');
+    for (const text of [stored, ...outputs]) expect(text).not.toMatch(/RAW(SID|TID|CID)/);
+    // A report names the therapist by a 10-character prefix of its keyed hash, never the hash itself.
+    for (const text of outputs) {
+      expect(text).not.toContain(therapistHash);
+      expect(text).not.toMatch(/[0-9a-f]{32}/);
+    }
+    expect(outputs[0]).toContain(`t_${therapistHash.slice(0, 10)}`);
   });
 });
