@@ -40,27 +40,37 @@ interface Line {
 
 /** Hides entries (and maybe the margin) of one line until it gives nothing away; true when anything changed. */
 function settle(line: Line, min: number): boolean {
-  const before = [...line.hidden, line.marginHidden].join();
+  let changed = false;
+  let count = 0;
+  let sum = 0;
+  let clients = 0;
+  const hide = (i: number) => {
+    if (!line.hidden[i]) changed = true;
+    line.hidden[i] = true;
+    count++;
+    sum += line.counts[i]!;
+    clients = Math.max(clients, line.clients[i]!);
+  };
   // Primary, as suppress(): under `min` sessions or MIN_CLIENTS clients, or hidden already (by another line).
-  const hidden = line.counts.map((n, i) => line.hidden[i]! || n < min || line.clients[i]! < MIN_CLIENTS);
+  line.counts.forEach((n, i) => {
+    if (line.hidden[i] || n < min || line.clients[i]! < MIN_CLIENTS) hide(i);
+  });
   for (;;) {
-    const at = hidden.flatMap((h, i) => (h ? [i] : []));
-    const sum = at.reduce((s, i) => s + line.counts[i]!, 0);
-    const clients = at.reduce((m, i) => Math.max(m, line.clients[i]!), 0);
     const open = line.marginHidden
-      ? at.length === 0 && line.counts.length > 0
-      : at.length > 0 && (at.length === 1 || sum < min || clients < MIN_CLIENTS);
+      ? count === 0 && line.counts.length > 0
+      : count > 0 && (count === 1 || sum < min || clients < MIN_CLIENTS);
     if (!open) break;
     // Complementary, as suppress(): the next smallest entry that can be hidden; else the margin, where it may be.
     let next = -1;
     for (let i = 0; i < line.counts.length; i++)
-      if (!hidden[i] && line.eligible[i] && (next < 0 || line.counts[i]! < line.counts[next]!)) next = i;
-    if (next >= 0) hidden[next] = true;
-    else if (line.marginHideable && !line.marginHidden) line.marginHidden = true;
-    else break;
+      if (!line.hidden[i] && line.eligible[i] && (next < 0 || line.counts[i]! < line.counts[next]!)) next = i;
+    if (next >= 0) hide(next);
+    else if (line.marginHideable && !line.marginHidden) {
+      line.marginHidden = true;
+      changed = true;
+    } else break;
   }
-  line.hidden = hidden;
-  return before !== [...line.hidden, line.marginHidden].join();
+  return changed;
 }
 
 /** The week's split suppressed to a fixed point over its columns, its therapists' rows and its row of totals. */
@@ -72,29 +82,32 @@ export function suppressSplit(w: SplitWeek, min = MIN_CELL): Split {
   // A part may be hidden as a complement only in a published cell split over two instruments or more: a cell's only
   // part is its published sessions.
   const eligible = (i: number) => !w.cells[i]!.sessionsHidden && w.cells[i]!.parts.size > 1;
-  const columnOpen = (k: string) => w.cells.some((c, i) => c.parts.has(k) && (split.get(k)!.cells[i] || eligible(i)));
+  const on = new Map(keys.map((k) => [k, w.cells.flatMap((c, i) => (c.parts.has(k) ? [i] : []))]));
+  const partsOf = (k: string) => on.get(k)!.map((i) => w.cells[i]!.parts.get(k)!);
+  const totals = keys.map((k) => partsOf(k).reduce((n, x) => n + x.rated, 0));
+  const columnOpen = (k: string) => on.get(k)!.some((i) => split.get(k)!.cells[i] || eligible(i));
   for (let changed = true; changed; ) {
     changed = false;
-    for (const k of keys) {
+    keys.forEach((k, j) => {
       const s = split.get(k)!;
-      const on = w.cells.flatMap((c, i) => (c.parts.has(k) ? [i] : []));
-      const total = on.reduce((n, i) => n + w.cells[i]!.parts.get(k)!.rated, 0);
+      const idx = on.get(k)!;
       const line: Line = {
-        counts: on.map((i) => w.cells[i]!.parts.get(k)!.rated),
-        clients: on.map((i) => w.cells[i]!.parts.get(k)!.ratedClients),
-        hidden: on.map((i) => s.cells[i]!),
-        eligible: on.map(eligible),
-        marginHidden: s.total || total < min || (w.instrumentClients.get(k) ?? 0) < MIN_CLIENTS,
+        counts: partsOf(k).map((x) => x.rated),
+        clients: partsOf(k).map((x) => x.ratedClients),
+        hidden: idx.map((i) => s.cells[i]!),
+        eligible: idx.map(eligible),
+        marginHidden: s.total || totals[j]! < min || (w.instrumentClients.get(k) ?? 0) < MIN_CLIENTS,
         marginHideable: true,
       };
       if (settle(line, min) || line.marginHidden !== s.total) changed = true;
-      on.forEach((i, j) => {
-        s.cells[i] = line.hidden[j]!;
+      idx.forEach((i, at) => {
+        s.cells[i] = line.hidden[at]!;
       });
       s.total = line.marginHidden;
-    }
+    });
     w.cells.forEach((c, i) => {
-      if (c.sessionsHidden) return;
+      // A cell on one instrument: its part is its published sessions, nothing to settle.
+      if (c.sessionsHidden || c.parts.size < 2) return;
       const own = keys.filter((k) => c.parts.has(k));
       const line: Line = {
         counts: own.map((k) => c.parts.get(k)!.rated),
@@ -111,7 +124,7 @@ export function suppressSplit(w: SplitWeek, min = MIN_CELL): Split {
     });
     if (!w.totalHidden) {
       const line: Line = {
-        counts: keys.map((k) => w.cells.reduce((n, c) => n + (c.parts.get(k)?.rated ?? 0), 0)),
+        counts: totals,
         clients: keys.map((k) => w.instrumentClients.get(k) ?? 0),
         hidden: keys.map((k) => split.get(k)!.total),
         // A total whose every part is some cell's only part is given by published sessions: hiding it helps none.
