@@ -112,6 +112,42 @@ describe('a second reader of two instruments’ reports', () => {
   });
 });
 
+describe('a second reader of two ranges', () => {
+  it('a range with a week added, less the range without it, gives that week’s own report and nothing more', async () => {
+    const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+    const admin = await seedAdminKey(p.platformId);
+    const W2 = W1 + 7 * DAY;
+    // Mixed cells in both weeks, with small parts on either instrument.
+    await store(
+      p.platformId,
+      rated('a', 20, W1, 30),
+      rated('a', 8, W1 + 3000, 4, LIKERT),
+      rated('b', 30, W1 + 6000, 15, LIKERT),
+      rated('a', 13, W2, 28),
+      rated('a', 14, W2 + 3000, 6, LIKERT),
+      rated('b', 6, W2 + 6000, 12, LIKERT),
+      rated('c', 25, W2 + 9000, 35),
+    );
+    for (const instrument of [BUILTIN, 'likert-3']) {
+      const q = (from: string, to: string) => `/v1/reports/therapists?from=${from}&to=${to}&instrument=${instrument}`;
+      const one = await read(admin.key, q('2026-03-02', '2026-03-08'));
+      const two = await read(admin.key, q('2026-03-02', '2026-03-15'));
+      const added = await read(admin.key, q('2026-03-09', '2026-03-15'));
+      const byKey = (r: Report) => new Map([...r.rows, r.total].map((x) => [x.key, x]));
+      const [a, b, c] = [byKey(one), byKey(two), byKey(added)];
+      for (const [key, row] of b) {
+        for (const what of ['sessions', 'instrumentSessions'] as const) {
+          // What differencing gives: the two-week figure less the one-week figure (an absent or null figure as 0).
+          const diff = (row[what] ?? 0) - (a.get(key)?.[what] ?? 0);
+          expect([key, what, diff]).toEqual([key, what, c.get(key)?.[what] ?? 0]);
+        }
+        const sum = (r: Report['rows'][number] | undefined) => (r?.meanTotal ?? 0) * (r?.instrumentSessions ?? 0);
+        expect(sum(row) - sum(a.get(key))).toBeCloseTo(sum(c.get(key)), 1);
+      }
+    }
+  });
+});
+
 describe('a second reader of one report in two forms, and of the audit log', () => {
   it('the CSV of a read publishes exactly the JSON’s figures (no more digits, no hidden cell)', async () => {
     const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
