@@ -24,7 +24,7 @@ export interface SplitWeek {
   totalHidden: boolean;
 }
 
-/** Per instrument key: which cells' parts are hidden (by cell index; false where the cell has no part) and the total. */
+/** Per instrument key: which cells' parts are hidden (by cell index; false where none) and whether its total is. */
 export type Split = Map<string, { cells: boolean[]; total: boolean }>;
 
 interface Line {

@@ -128,10 +128,10 @@ const sharePart = (s: RollupSums): RollupSums => ({ ...ZERO, shareSum: s.shareSu
  * on the report's instrument (its sessions on that instrument; a cell whose session measures are suppressed is
  * suppressed there too, and the split is suppressed over every instrument at once (instrument-split.ts), so that a
  * cell's sessions less its part on one instrument, or the reports on two instruments, never give a part the other
- * report hides); the week's total only when it rests on enough. A row over several weeks (a therapist; the total line) adds up only that group's parts
- * that were publishable in their own week, so every figure is a sum of publishable weekly figures: no two reads, over
- * any two ranges, can be subtracted to reveal a suppressed week, and a published week never changes (frozen at first
- * publication).
+ * report hides); the week's total only when it rests on enough. A row over several weeks (a therapist; the total
+ * line) adds up only that group's parts that were publishable in their own week, so every figure is a sum of
+ * publishable weekly figures: no two reads, over any two ranges, can be subtracted to reveal a suppressed week, and a
+ * published week never changes (frozen at first publication).
  */
 export function buildPublishedReport(
   kind: Report['report'],
