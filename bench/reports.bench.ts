@@ -166,6 +166,23 @@ try {
     if (r.total.meanTotal === null || means.some((m) => m < 0 || m > max))
       throw new Error(`${r.instrument.id}: a mean total off its scale, or none published`);
   }
+  // What the year's reports publish of the mean totals (suppression's cost): therapist rows with one, and the
+  // sessions under the total line's mean of all those rated on the instrument.
+  const onInstrument = (id: string) =>
+    Number(
+      db
+        .prepare(
+          'SELECT coalesce(sum(rated), 0) AS n FROM published_instrument_cells WHERE platform_id = ? AND instrument_id = ?',
+        )
+        .get(PLATFORM, id)?.n,
+    );
+  const meansPublished = [year, likert].map((r) => ({
+    instrument: r.instrument.id,
+    rowsWithMean: r.rows.filter((x) => x.meanTotal !== null).length,
+    rows: r.rows.length,
+    totalSessions: r.total.instrumentSessions,
+    sessionsOnInstrument: onInstrument(r.instrument.id),
+  }));
   const reads: number[] = [];
   for (let i = 0; i < READS; i++) {
     const end = firstWeek + 12 + Math.floor(random() * (last - firstWeek - 12 + 1));
@@ -181,6 +198,7 @@ try {
     frozenInstrumentCells: Number(frozen?.n),
     read13Weeks: { p50: pct(reads, 50), p95: pct(reads, 95), max: Math.max(...reads) },
     defaultInstrument: year.instrument,
+    meansPublished,
   };
   console.log(
     `seeded ${SESSIONS} rated sessions (${THERAPISTS} therapists, ${CLIENTS} clients, 2 instruments) in ${result.seedSeconds.toFixed(1)} s`,
@@ -189,6 +207,10 @@ try {
   console.log(
     `first publication of the other ${last - firstWeek} weeks at once (one read over the year): ${yearMs.toFixed(1)} ms; ${result.frozenInstrumentCells} per-instrument cells frozen`,
   );
+  for (const m of meansPublished)
+    console.log(
+      `year's report on ${m.instrument}: a mean total for ${m.rowsWithMean} of ${m.rows} therapists; the total's over ${m.totalSessions} of ${m.sessionsOnInstrument} sessions on it`,
+    );
   console.log(`13-week report read, every week frozen (${READS} reads): ${fmtFine(reads)}`);
   reportVerdict('reports', result, {
     ok: pct(reads, 95) <= GOAL_READ_MS && oneWeekMs <= GOAL_WEEK_MS,

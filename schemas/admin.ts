@@ -11,7 +11,7 @@ export const ReportQuery = v.object({
   format: v.optional(v.picklist(['json', 'csv'])),
   /**
    * The instrument (id) whose mean total the report gives; one the platform registered, else 422
-   * `unknown_instrument`. Default: the instrument with the most rated sessions in the range's publishable week totals.
+   * `unknown_instrument`. Default: the instrument with the most rated sessions in the range's published week totals.
    * Totals of different instruments are on different scales and are never averaged together.
    */
   instrument: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
@@ -40,7 +40,9 @@ export const ReportRow = v.object({
   suppressed: v.boolean(),
   /**
    * `instrumentSessions` and `meanTotal` are not published: too few sessions or clients on the instrument (or the
-   * whole cell suppressed), none at all, or only in weeks frozen before reports were split by instrument.
+   * whole cell suppressed), hidden with a small part on another instrument (the sessions less this part, or the
+   * reports on two instruments side by side, would give it), none at all, or only in weeks frozen before reports were
+   * split by instrument.
    */
   meanTotalSuppressed: v.boolean(),
   talkShareSuppressed: v.boolean(),
@@ -62,7 +64,7 @@ export const Report = v.object({
   /** The mean totals are of sessions rated on this instrument only; every other measure is over all instruments. */
   instrument: ReportInstrument,
   /**
-   * Weeks (their Mondays) in the range with rated sessions that were frozen before reports were split by instrument
+   * Weeks (their Mondays) in the range with published sessions that were frozen before reports were split by instrument
    * (migration 0015): their totals were frozen summed over every instrument, so they add nothing to a mean total;
    * their other measures are published as frozen.
    */

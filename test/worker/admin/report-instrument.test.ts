@@ -72,7 +72,7 @@ describe('published reports on a platform with two instruments', () => {
     expect(likert.total).toMatchObject({ sessions: 25, instrumentSessions: 12, meanTotal: 6 });
   });
 
-  it('a therapist’s cell split by instrument under 11 is suppressed, with its complement; the week’s total is not', async () => {
+  it('a therapist’s cell split by instrument under 11 is suppressed, with its complements on both instruments', async () => {
     const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
     const admin = await seedAdminKey(p.platformId);
     // a: 20 on the built-in scale and 8 on the likert (28 sessions: published); b: 30 on the likert; c: 14 built-in.
@@ -85,30 +85,33 @@ describe('published reports on a platform with two instruments', () => {
     );
     const body = await report(admin.key, '/v1/reports/therapists?from=2026-03-02&to=2026-03-08&instrument=likert-3');
     const bySessions = new Map(body.rows.map((r) => [r.sessions, r]));
-    // Every cell's sessions are published (28, 30, 14); on the likert, a's 8 are under 11 and b's 30 go with them
-    // (else the total minus b would give a's 8 away); c has none there.
+    // Every cell's sessions are published (28, 30, 14). On the likert a's 8 are under 11. b's 30 are b's whole
+    // published cell (its sessions say them), so they stay published, and the week's likert total (38) is hidden
+    // instead: 38 − 30 would be a's 8. c has none there.
     expect([...bySessions.keys()].sort()).toEqual([14, 28, 30]);
-    for (const n of [28, 30, 14])
+    for (const n of [28, 14])
       expect(bySessions.get(n)).toMatchObject({
         suppressed: false,
         instrumentSessions: null,
         meanTotal: null,
         meanTotalSuppressed: true,
       });
-    // The week's likert total rests on 38 sessions of 38 clients: published.
-    expect(body.total).toMatchObject({ sessions: 72, instrumentSessions: 38, meanTotal: 12.68 }); // (8 × 4 + 30 × 15) / 38
-    // On the built-in scale a (20) and c (14) are published, b has none.
+    expect(bySessions.get(30)).toMatchObject({ instrumentSessions: 30, meanTotal: 15, meanTotalSuppressed: false });
+    expect(body.total).toMatchObject({ sessions: 72, instrumentSessions: null, meanTotal: null });
+    // On the built-in scale a's 20 are hidden too (its 28 sessions less 20 would be its 8 on the likert), and with
+    // them the week's built-in total (34 less c's whole cell, 14, would be a's 20); c's 14 are c's whole cell.
     const builtin = await report(admin.key, '/v1/reports/therapists?from=2026-03-02&to=2026-03-08');
-    expect(builtin.instrument.id).toBe('likert-3'); // the most rated sessions: 38 against 34
+    expect(builtin.instrument.id).toBe(DEFAULT_INSTRUMENT.id); // no week total published on either: the default
     const named = await report(
       admin.key,
       `/v1/reports/therapists?from=2026-03-02&to=2026-03-08&instrument=${DEFAULT_INSTRUMENT.id}`,
     );
     expect(named.rows.map((r) => [r.sessions, r.instrumentSessions, r.meanTotal]).sort()).toEqual([
       [14, 14, 34],
-      [28, 20, 30],
+      [28, null, null],
       [30, null, null],
     ]);
+    expect(named.total).toMatchObject({ sessions: 72, instrumentSessions: null, meanTotal: null });
   });
 
   it('a cell whose sessions are suppressed is suppressed on every instrument too, though its part would pass', async () => {
@@ -254,7 +257,9 @@ describe('published reports on a platform with two instruments', () => {
     const body = await report(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
     // Counted over every frozen session the likert (16) would win, and say something about two suppressed weeks.
     expect(body.instrument.id).toBe(DEFAULT_INSTRUMENT.id);
-    expect(body.total).toMatchObject({ instrumentSessions: 12, meanTotal: 30 });
+    // The first week's built-in total (12) is hidden too: its 20 sessions less 12 would be its 8 on the likert.
+    expect(body.rows[0]).toMatchObject({ sessions: 20, instrumentSessions: null });
+    expect(body.total).toMatchObject({ instrumentSessions: null, meanTotal: null });
     const likert = await report(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15&instrument=likert-3');
     expect(likert.rows.map((r) => r.instrumentSessions)).toEqual([null, null]);
     expect(likert.total.meanTotal).toBeNull();

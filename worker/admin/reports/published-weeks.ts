@@ -1,16 +1,11 @@
 import type { ReportInstrument } from '../../../schemas/admin.ts';
-import {
-  DEFAULT_INSTRUMENT,
-  type InstrumentVersionKey,
-  instrumentMaxTotal,
-  type PlatformSettings,
-} from '../../../schemas/index.ts';
-import { freezeThenRead, type InstrumentCell, type InstrumentWeek } from '../../db/published-queries.ts';
+import { DEFAULT_INSTRUMENT, instrumentMaxTotal, type PlatformSettings } from '../../../schemas/index.ts';
+import type { InstrumentSums } from '../../db/admin-queries.ts';
+import { freezeThenRead } from '../../db/published-queries.ts';
 import { instrumentAsked, type InstrumentSessions, instrumentWithMostSessions } from '../instrument-choice.ts';
 import { instrumentFor, instrumentVersionFor } from '../platform-settings.ts';
 import { dateOfDay, lastPublishableWeek, weekOf } from './range.ts';
-import { NO_INSTRUMENT_SUMS, type WeekCells } from './report.ts';
-import { MIN_CELL, MIN_CLIENTS } from './suppress.ts';
+import { instrumentKey, suppressWeek, type WeekCells } from './report.ts';
 
 /** A therapist's stable pseudonym: a prefix of its keyed hash (no ref, and not the whole stored hash). */
 export function pseudonymOf(therapistHash: string): string {
@@ -18,32 +13,18 @@ export function pseudonymOf(therapistHash: string): string {
 }
 
 /**
- * Each week's rated sessions per instrument, only where that week's total on the instrument is publishable (at least
- * MIN_CELL sessions of MIN_CLIENTS clients): the default instrument is chosen from figures a report publishes anyway,
- * so the choice says nothing about a suppressed week.
+ * Each week's rated sessions per instrument, only where the reports publish that week's total on it: the default
+ * instrument is chosen from figures a report publishes anyway, so the choice says nothing about a suppressed figure.
  */
-function publishableWeekTotals(
-  cells: readonly InstrumentCell[],
-  weeks: readonly InstrumentWeek[],
-): InstrumentSessions[] {
-  const totals = new Map<string, InstrumentSessions & { week: number }>();
-  for (const c of cells) {
-    const k = JSON.stringify([c.week, c.instrument.id, c.instrument.version]);
-    const t = totals.get(k) ?? {
-      week: c.week,
-      instrumentId: c.instrument.id,
-      instrumentVersion: c.instrument.version,
-      n: 0,
-    };
-    t.n += c.sums.rated;
-    totals.set(k, t);
-  }
-  const clients = new Map(
-    weeks.map((w) => [JSON.stringify([w.week, w.instrument.id, w.instrument.version]), w.ratedClients]),
+function publishedWeekTotals(weeks: readonly WeekCells[]): InstrumentSessions[] {
+  return weeks.flatMap((w) =>
+    [...(suppressWeek(w).split ?? [])].flatMap(([k, s]) => {
+      if (s.total) return [];
+      const [instrumentId, instrumentVersion] = JSON.parse(k) as [string, number];
+      const n = w.cells.reduce((sum, c) => sum + (c.instruments.get(k)?.rated ?? 0), 0);
+      return [{ instrumentId, instrumentVersion, n }];
+    }),
   );
-  return [...totals.entries()]
-    .filter(([k, t]) => t.n >= MIN_CELL && (clients.get(k) ?? 0) >= MIN_CLIENTS)
-    .map(([, t]) => t);
 }
 
 /**
@@ -51,7 +32,7 @@ function publishableWeekTotals(
  * PUBLISH_DELAY_DAYS) are frozen first if this is their first publication, then read back frozen, with the mean
  * totals' instrument: the one the request names (`instrument`: an id; 422 unknown_instrument, before anything is
  * frozen, when the platform has not registered it), else the one with the most rated sessions in those weeks (their
- * publishable week totals); ties, and ranges without any, go to the platform's default instrument (as the caseload
+ * published week totals); ties, and ranges without any, go to the platform's default instrument (as the caseload
  * chooses).
  */
 export async function publishedWeeks(
@@ -75,33 +56,38 @@ export async function publishedWeeks(
     toWeek < fromWeek
       ? { cells: [], weeks: [], instrumentCells: [], instrumentWeeks: [] }
       : await freezeThenRead(db, q.platformId, fromWeek, toWeek, q.now);
-  const key = instrumentWithMostSessions(
-    publishableWeekTotals(instrumentCells, instrumentWeeks),
-    q.instrument,
-    fallback,
-  );
+  const parts = new Map<string, Map<string, InstrumentSums>>();
+  for (const x of instrumentCells) {
+    const at = `${x.week}:${x.therapistHash}`;
+    const m = parts.get(at) ?? new Map<string, InstrumentSums>();
+    m.set(instrumentKey(x.instrument), x.sums);
+    parts.set(at, m);
+  }
+  const weekClients = new Map<number, Map<string, number>>();
+  for (const x of instrumentWeeks) {
+    const m = weekClients.get(x.week) ?? new Map<string, number>();
+    m.set(instrumentKey(x.instrument), x.ratedClients);
+    weekClients.set(x.week, m);
+  }
+  const published: WeekCells[] = weeks.map((w) => ({
+    week: w.week,
+    key: dateOfDay(w.week * 7 - 3),
+    clients: w.clients,
+    instrumentClients: w.byInstrument ? (weekClients.get(w.week) ?? new Map()) : null,
+    cells: cells
+      .filter((x) => x.week === w.week)
+      .map((x) => ({
+        key: pseudonymOf(x.therapistHash),
+        sums: x.sums,
+        clients: x.clients,
+        instruments: parts.get(`${w.week}:${x.therapistHash}`) ?? new Map(),
+      })),
+  }));
+  const key = instrumentWithMostSessions(publishedWeekTotals(published), q.instrument, fallback);
   const registered = instrumentVersionFor(q.settings, key.id, key.version);
-  const isKey = (k: InstrumentVersionKey) => k.id === key.id && k.version === key.version;
-  const onKey = new Map(
-    instrumentCells.filter((x) => isKey(x.instrument)).map((x) => [`${x.week}:${x.therapistHash}`, x.sums]),
-  );
-  const weekClients = new Map(instrumentWeeks.filter((x) => isKey(x.instrument)).map((x) => [x.week, x.ratedClients]));
   return {
     publishedThrough,
     instrument: { ...key, maxTotal: registered ? instrumentMaxTotal(registered) : null },
-    weeks: weeks.map((w) => ({
-      week: w.week,
-      key: dateOfDay(w.week * 7 - 3),
-      clients: w.clients,
-      instrumentClients: w.byInstrument ? (weekClients.get(w.week) ?? 0) : null,
-      cells: cells
-        .filter((x) => x.week === w.week)
-        .map((x) => ({
-          key: pseudonymOf(x.therapistHash),
-          sums: x.sums,
-          clients: x.clients,
-          instrument: onKey.get(`${w.week}:${x.therapistHash}`) ?? NO_INSTRUMENT_SUMS,
-        })),
-    })),
+    weeks: published,
   };
 }

@@ -1,8 +1,10 @@
 import type { Report, ReportInstrument, ReportRow } from '../../../schemas/admin.ts';
+import type { InstrumentVersionKey } from '../../../schemas/index.ts';
 import type { DistinctClients, InstrumentSums, RollupSums } from '../../db/admin-queries.ts';
 import { SHARE_UNITS, TOTAL_UNITS } from '../../db/rollup-units.ts';
 import { type CsvCell, toCsv } from './csv.ts';
-import { MIN_CELL, MIN_CLIENTS, suppress } from './suppress.ts';
+import { type Split, suppressSplit } from './instrument-split.ts';
+import { MIN_CELL, MIN_CLIENTS, type Suppression, suppress } from './suppress.ts';
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -47,19 +49,59 @@ function add(a: RollupSums, b: RollupSums): RollupSums {
 const ZERO: RollupSums = { asked: 0, rated: 0, declined: 0, flagged: 0, shareSum: 0, shareN: 0 };
 export const NO_INSTRUMENT_SUMS: InstrumentSums = { rated: 0, totalSum: 0, ratedClients: 0 };
 
+/** The key of an instrument version in WeekCells' maps. */
+export const instrumentKey = (k: InstrumentVersionKey) => JSON.stringify([k.id, k.version]);
+
 /** One week's frozen cells (per therapist) with the week's own distinct clients. */
 export interface WeekCells {
   week: number;
   /** The week's first day (YYYY-MM-DD): the key of its row in the weeks report. */
   key: string;
-  /** `instrument`: the therapist's rated sessions of the week on the report's instrument (zeros when none). */
-  cells: { key: string; sums: RollupSums; clients: DistinctClients; instrument: InstrumentSums }[];
+  /** `instruments`: the therapist's rated sessions of the week per instrument (instrumentKey; none when absent). */
+  cells: {
+    key: string;
+    sums: RollupSums;
+    clients: DistinctClients;
+    instruments: ReadonlyMap<string, InstrumentSums>;
+  }[];
   clients: DistinctClients;
   /**
-   * The week's distinct clients of rated sessions on the report's instrument; null for a week frozen before
+   * The week's distinct clients of rated sessions per instrument (instrumentKey); null for a week frozen before
    * migration 0015, whose totals were frozen summed over every instrument: its mean total is never published.
    */
-  instrumentClients: number | null;
+  instrumentClients: ReadonlyMap<string, number> | null;
+}
+
+/**
+ * One week's suppression: its session measures, its talk share, and its rated sessions split by instrument (every
+ * instrument at once, so that reports on two instruments cannot be set side by side; null before migration 0015).
+ */
+export function suppressWeek(
+  w: WeekCells,
+  min = MIN_CELL,
+): { bySessions: Suppression; byShare: Suppression; split: Split | null } {
+  const bySessions = suppress(
+    w.cells.map((c) => c.sums.rated),
+    min,
+    { cells: w.cells.map((c) => c.clients.ratedClients), total: w.clients.ratedClients },
+  );
+  const byShare = suppress(
+    w.cells.map((c) => c.sums.shareN),
+    min,
+    { cells: w.cells.map((c) => c.clients.shareClients), total: w.clients.shareClients },
+  );
+  const split =
+    w.instrumentClients === null
+      ? null
+      : suppressSplit(
+          {
+            cells: w.cells.map((c, i) => ({ parts: c.instruments, sessionsHidden: bySessions.cells[i]! })),
+            instrumentClients: w.instrumentClients,
+            totalHidden: bySessions.total,
+          },
+          min,
+        );
+  return { bySessions, byShare, split };
 }
 
 interface Accumulated {
@@ -84,11 +126,12 @@ const sharePart = (s: RollupSums): RollupSums => ({ ...ZERO, shareSum: s.shareSu
  * resting on fewer than `min` sessions or MIN_CLIENTS distinct clients is suppressed with its complementary cells,
  * each column on its own counts: session measures (over every instrument), talk share (likewise), and the mean total
  * on the report's instrument (its sessions on that instrument; a cell whose session measures are suppressed is
- * suppressed there too, so splitting by instrument never publishes what the whole cell would not); the week's total
- * only when it rests on enough. A row over several weeks (a therapist; the total line) adds up only that group's parts
- * that were publishable in their own week, so every figure is a sum of publishable weekly figures: no two reads, over
- * any two ranges, can be subtracted to reveal a suppressed week, and a published week never changes (frozen at first
- * publication).
+ * suppressed there too, and the split is suppressed over every instrument at once (instrument-split.ts), so that a
+ * cell's sessions less its part on one instrument, or the reports on two instruments, never give a part the other
+ * report hides); the week's total only when it rests on enough. A row over several weeks (a therapist; the total
+ * line) adds up only that group's parts that were publishable in their own week, so every figure is a sum of
+ * publishable weekly figures: no two reads, over any two ranges, can be subtracted to reveal a suppressed week, and a
+ * published week never changes (frozen at first publication).
  */
 export function buildPublishedReport(
   kind: Report['report'],
@@ -124,46 +167,28 @@ export function buildPublishedReport(
     a.instrumentShown = true;
   };
   const weeksWithoutInstrument: string[] = [];
+  const wanted = instrumentKey(instrument);
   for (const w of weeks) {
     if (w.cells.length === 0) continue;
-    const bySessions = suppress(
-      w.cells.map((c) => c.sums.rated),
-      min,
-      { cells: w.cells.map((c) => c.clients.ratedClients), total: w.clients.ratedClients },
-    );
-    const byShare = suppress(
-      w.cells.map((c) => c.sums.shareN),
-      min,
-      { cells: w.cells.map((c) => c.clients.shareClients), total: w.clients.shareClients },
-    );
-    // The instrument column: only the cells with sessions on it (a cell of none adds nothing a total could reveal).
-    const onInstrument = w.cells.flatMap((c, i) => (c.instrument.rated > 0 ? [i] : []));
-    const byInstrument =
-      w.instrumentClients === null
-        ? null
-        : suppress(
-            onInstrument.map((i) => w.cells[i]!.instrument.rated),
-            min,
-            { cells: onInstrument.map((i) => w.cells[i]!.instrument.ratedClients), total: w.instrumentClients },
-            onInstrument.map((i) => bySessions.cells[i]!),
-          );
-    if (byInstrument === null && w.cells.some((c) => c.sums.rated > 0)) weeksWithoutInstrument.push(w.key);
-    const instrumentShown = (i: number) => {
-      const at = onInstrument.indexOf(i);
-      return byInstrument !== null && at >= 0 && !byInstrument.cells[at];
-    };
+    const { bySessions, byShare, split } = suppressWeek(w, min);
+    // Named only where something of the week is published: else the name would say a suppressed week had ratings.
+    if (split === null && !bySessions.total) weeksWithoutInstrument.push(w.key);
+    const column = split?.get(wanted);
+    const partOf = (c: WeekCells['cells'][number]) => c.instruments.get(wanted) ?? NO_INSTRUMENT_SUMS;
+    const instrumentShown = (i: number) =>
+      column !== undefined && w.cells[i]!.instruments.has(wanted) && !column.cells[i];
     const weekSum = w.cells.reduce((acc, c) => add(acc, c.sums), ZERO);
     const weekInstrument = w.cells.reduce(
-      (acc, c) => ({ rated: acc.rated + c.instrument.rated, totalSum: acc.totalSum + c.instrument.totalSum }),
+      (acc, c) => ({ rated: acc.rated + partOf(c).rated, totalSum: acc.totalSum + partOf(c).totalSum }),
       { rated: 0, totalSum: 0 },
     );
-    const weekInstrumentShown = byInstrument !== null && !byInstrument.total && !bySessions.total;
+    const weekInstrumentShown = column !== undefined && !column.total;
     if (kind === 'therapists') {
       w.cells.forEach((c, i) => {
         const a = accOf(c.key);
         if (!bySessions.cells[i]) addSessions(a, c.sums);
         if (!byShare.cells[i]) addShare(a, c.sums);
-        if (instrumentShown(i)) addInstrument(a, c.instrument);
+        if (instrumentShown(i)) addInstrument(a, partOf(c));
       });
     } else {
       const a = accOf(w.key);

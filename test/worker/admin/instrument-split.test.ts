@@ -1,0 +1,153 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../../schemas/admin.ts';
+import { suppressSplit } from '../../../worker/admin/reports/instrument-split.ts';
+import { buildPublishedReport, instrumentKey, type WeekCells } from '../../../worker/admin/reports/report.ts';
+import { leaks } from './report-audit.ts';
+
+const key = (id: string) => instrumentKey({ id, version: 1 });
+const part = (rated: number, ratedClients = rated) => ({ rated, ratedClients });
+
+describe('suppressSplit', () => {
+  it('hides a part under 11 with another part of its cell and both columns’ totals when nothing else can go', () => {
+    // a: 20 on x, 8 on y; b: 30 on y only; c: 14 on x only (the example of report-second-reader).
+    const split = suppressSplit({
+      cells: [
+        {
+          parts: new Map([
+            [key('x'), part(20)],
+            [key('y'), part(8)],
+          ]),
+          sessionsHidden: false,
+        },
+        { parts: new Map([[key('y'), part(30)]]), sessionsHidden: false },
+        { parts: new Map([[key('x'), part(14)]]), sessionsHidden: false },
+      ],
+      instrumentClients: new Map([
+        [key('x'), 34],
+        [key('y'), 38],
+      ]),
+      totalHidden: false,
+    });
+    expect(split.get(key('x'))).toEqual({ cells: [true, false, false], total: true });
+    expect(split.get(key('y'))).toEqual({ cells: [true, false, false], total: true });
+  });
+
+  it('hides nothing where every part and total rests on enough', () => {
+    const split = suppressSplit({
+      cells: [
+        {
+          parts: new Map([
+            [key('x'), part(20)],
+            [key('y'), part(12)],
+          ]),
+          sessionsHidden: false,
+        },
+        { parts: new Map([[key('y'), part(30)]]), sessionsHidden: false },
+      ],
+      instrumentClients: new Map([
+        [key('x'), 20],
+        [key('y'), 42],
+      ]),
+      totalHidden: false,
+    });
+    expect([...split.values()]).toEqual([
+      { cells: [false, false], total: false },
+      { cells: [false, false], total: false },
+    ]);
+  });
+
+  it('a part hidden for its sessions takes a second part of its column, preferring a split cell to the total', () => {
+    const split = suppressSplit({
+      cells: [
+        { parts: new Map([[key('x'), part(5)]]), sessionsHidden: true },
+        {
+          parts: new Map([
+            [key('x'), part(40)],
+            [key('y'), part(15)],
+          ]),
+          sessionsHidden: true,
+        },
+        {
+          parts: new Map([
+            [key('x'), part(25)],
+            [key('y'), part(25)],
+          ]),
+          sessionsHidden: false,
+        },
+        { parts: new Map([[key('x'), part(60)]]), sessionsHidden: false },
+      ],
+      instrumentClients: new Map([
+        [key('x'), 130],
+        [key('y'), 40],
+      ]),
+      totalHidden: false,
+    });
+    // x: the hidden cells (5 + 40) rest on 45: enough, so the total stays; y: 15 hidden alone, so 25 goes with it,
+    // and with it x's 25 of the same cell (else its 50 sessions less 25 would give it).
+    expect(split.get(key('x'))).toEqual({ cells: [true, true, true, false], total: false });
+    expect(split.get(key('y'))).toEqual({ cells: [false, true, true, false], total: false });
+  });
+});
+
+/** A week of therapists' rated sessions per instrument; distinct clients per part at most its sessions. */
+const week = fc
+  .record({
+    instruments: fc.integer({ min: 2, max: 3 }),
+    cells: fc.array(
+      fc.array(
+        fc.record({
+          n: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 14 }), fc.integer({ min: 1, max: 40 })),
+          c: fc.nat(40),
+          mean: fc.integer({ min: 0, max: 40 }),
+        }),
+        { minLength: 3, maxLength: 3 },
+      ),
+      { minLength: 1, maxLength: 6 },
+    ),
+  })
+  .map(({ instruments, cells }): WeekCells => {
+    const ids = ['x', 'y', 'z'].slice(0, instruments);
+    const rows = cells.map((parts) => parts.slice(0, instruments)).filter((parts) => parts.some((p) => p.n > 0));
+    const clientsOf = (p: { n: number; c: number }) => (p.n === 0 ? 0 : 1 + (p.c % p.n));
+    return {
+      week: 2930,
+      key: '2026-03-02',
+      clients: { ratedClients: rows.flat().reduce((s, p) => s + clientsOf(p), 0), shareClients: 0 },
+      instrumentClients: new Map(ids.map((id, j) => [key(id), rows.reduce((s, r) => s + clientsOf(r[j]!), 0)])),
+      cells: rows.map((parts, i) => {
+        const rated = parts.reduce((s, p) => s + p.n, 0);
+        return {
+          key: `t_${i}`,
+          sums: { asked: rated, rated, declined: 0, flagged: 0, shareSum: 0, shareN: 0 },
+          clients: { ratedClients: parts.reduce((s, p) => s + clientsOf(p), 0), shareClients: 0 },
+          instruments: new Map(
+            parts.flatMap((p, j) =>
+              p.n === 0
+                ? []
+                : [[key(ids[j]!), { rated: p.n, totalSum: p.n * p.mean * 100, ratedClients: clientsOf(p) }] as const],
+            ),
+          ),
+        };
+      }),
+    };
+  });
+
+describe('a second reader of every report of a week, on every instrument', () => {
+  it('solves no part (sessions, or sum of totals) that the report on its instrument hides', () => {
+    fc.assert(
+      fc.property(week, (w) => {
+        const ids = [...w.instrumentClients!.keys()].map((k) => (JSON.parse(k) as [string, number])[0]);
+        const reports: Report[] = ids.flatMap((id) =>
+          (['therapists', 'weeks'] as const).map((kind) => ({
+            ...buildPublishedReport(kind, { from: '2026-03-02', to: '2026-03-08' }, { id, version: 1, maxTotal: 40 }, [
+              w,
+            ]),
+          })),
+        );
+        expect(leaks(reports, ids)).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
