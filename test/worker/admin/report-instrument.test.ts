@@ -3,43 +3,19 @@
 // in the answer; session counts, completion and talk share stay over every instrument.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../../schemas/admin.ts';
 import { DEFAULT_INSTRUMENT } from '../../../schemas/index.ts';
-import { dayFromDate } from '../../../worker/admin/reports/range.ts';
-import { likertInstrument } from '../../samples.ts';
 import { type CaseloadSession, storeRaw } from '../caseload/seed.ts';
+import { dayFromDate } from '../../../worker/admin/reports/range.ts';
 import { adminCall, seedAdminKey, seedPlatform } from '../helpers.ts';
+import { DAY, LIKERT, rated, readReport, W1 } from './report-seed.ts';
 
-/** likert-3 v2: three items 1..7 (totals 3..21). */
-const LIKERT = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }));
-const DAY = 86_400;
-// Monday 2026-03-02 (long closed) and the next Monday.
-const W1 = dayFromDate('2026-03-02')! * DAY + 9 * 3600;
+// The next Monday after W1.
 const W2 = W1 + 7 * DAY;
-
-/** `n` sessions of therapist `tid`, each with its own client, all rated `total` on `instrument`, with pacing. */
-function rated(tid: string, n: number, at: number, total: number, instrument?: CaseloadSession['instrument']) {
-  return Array.from({ length: n }, (_, i) => ({
-    sid: `${tid}-${instrument?.id ?? 'builtin'}-${at}-${i}`,
-    tid,
-    cid: `${tid}-${instrument?.id ?? 'builtin'}-client-${i}`,
-    at: at + 60 * i,
-    total,
-    share: 0.25,
-    ...(instrument ? { instrument } : {}),
-  }));
-}
 
 /** Stores sessions interleaved (one of each list in turn), as a platform running both instruments would. */
 async function storeInterleaved(platformId: string, ...lists: CaseloadSession[][]) {
   const longest = Math.max(...lists.map((l) => l.length));
   for (let i = 0; i < longest; i++) for (const l of lists) if (l[i]) await storeRaw(platformId, l[i]!);
-}
-
-async function report(key: string, path: string): Promise<Report> {
-  const res = await adminCall(path, key);
-  expect(res.status).toBe(200);
-  return res.json<Report>();
 }
 
 describe('published reports on a platform with two instruments', () => {
@@ -50,7 +26,7 @@ describe('published reports on a platform with two instruments', () => {
     await storeInterleaved(p.platformId, rated('t', 13, W1, 38), rated('t', 12, W1 + 30, 6, LIKERT));
     // Before 0015 the row read sessions 25 and meanTotal (13 × 38 + 12 × 6) / 25 = 22.64: above the likert's
     // largest total (21) and far under a 38 of 40, a figure on neither scale.
-    const body = await report(admin.key, '/v1/reports/therapists?from=2026-03-02&to=2026-03-08');
+    const body = await readReport(admin.key, '/v1/reports/therapists?from=2026-03-02&to=2026-03-08');
     // Default: the instrument with the most rated sessions in the range.
     expect(body.instrument).toEqual({ id: DEFAULT_INSTRUMENT.id, version: DEFAULT_INSTRUMENT.version, maxTotal: 40 });
     expect(body.rows).toHaveLength(1);
@@ -66,7 +42,7 @@ describe('published reports on a platform with two instruments', () => {
     });
     expect(body.total).toMatchObject({ sessions: 25, instrumentSessions: 13, meanTotal: 38 });
     // The request names the other one.
-    const likert = await report(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-08&instrument=likert-3');
+    const likert = await readReport(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-08&instrument=likert-3');
     expect(likert.instrument).toEqual({ id: 'likert-3', version: 2, maxTotal: 21 });
     expect(likert.rows[0]).toMatchObject({ sessions: 25, instrumentSessions: 12, meanTotal: 6 });
     expect(likert.total).toMatchObject({ sessions: 25, instrumentSessions: 12, meanTotal: 6 });
@@ -83,7 +59,10 @@ describe('published reports on a platform with two instruments', () => {
       rated('b', 30, W1 + 40, 15, LIKERT),
       rated('c', 14, W1 + 50, 34),
     );
-    const body = await report(admin.key, '/v1/reports/therapists?from=2026-03-02&to=2026-03-08&instrument=likert-3');
+    const body = await readReport(
+      admin.key,
+      '/v1/reports/therapists?from=2026-03-02&to=2026-03-08&instrument=likert-3',
+    );
     const bySessions = new Map(body.rows.map((r) => [r.sessions, r]));
     // Every cell's sessions are published (28, 30, 14). On the likert a's 8 are under 11. b's 30 are b's whole
     // published cell (its sessions say them), so they stay published, and the week's likert total (38) is hidden
@@ -100,9 +79,9 @@ describe('published reports on a platform with two instruments', () => {
     expect(body.total).toMatchObject({ sessions: 72, instrumentSessions: null, meanTotal: null });
     // On the built-in scale a's 20 are hidden too (its 28 sessions less 20 would be its 8 on the likert), and with
     // them the week's built-in total (34 less c's whole cell, 14, would be a's 20); c's 14 are c's whole cell.
-    const builtin = await report(admin.key, '/v1/reports/therapists?from=2026-03-02&to=2026-03-08');
+    const builtin = await readReport(admin.key, '/v1/reports/therapists?from=2026-03-02&to=2026-03-08');
     expect(builtin.instrument.id).toBe(DEFAULT_INSTRUMENT.id); // no week total published on either: the default
-    const named = await report(
+    const named = await readReport(
       admin.key,
       `/v1/reports/therapists?from=2026-03-02&to=2026-03-08&instrument=${DEFAULT_INSTRUMENT.id}`,
     );
@@ -126,7 +105,7 @@ describe('published reports on a platform with two instruments', () => {
       rated('f', 15, W2 + 40, 36),
       rated('f', 25, W2 + 50, 12, LIKERT),
     );
-    const body = await report(
+    const body = await readReport(
       admin.key,
       `/v1/reports/therapists?from=2026-03-09&to=2026-03-15&instrument=${DEFAULT_INSTRUMENT.id}`,
     );
@@ -175,7 +154,7 @@ describe('published reports on a platform with two instruments', () => {
     await storeInterleaved(p.platformId, rated('late', 12, W2, 10));
     // The week before is frozen now, per instrument.
     await storeInterleaved(p.platformId, rated('t', 13, W1, 38), rated('t', 12, W1 + 30, 6, LIKERT));
-    const body = await report(admin.key, `/v1/reports/weeks?from=2026-03-02&to=2026-03-15&instrument=likert-3`);
+    const body = await readReport(admin.key, `/v1/reports/weeks?from=2026-03-02&to=2026-03-15&instrument=likert-3`);
     expect(body.weeksWithoutInstrument).toEqual(['2026-03-09']);
     expect(
       body.rows.map((r) => [r.key, r.sessions, r.asked, r.meanTherapistShare, r.instrumentSessions, r.meanTotal]),
@@ -210,7 +189,7 @@ describe('published reports on a platform with two instruments', () => {
         ...(likert ? { instrument: LIKERT } : {}),
       });
     }
-    await report(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
+    await readReport(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
     const rows = async (sql: string) => (await env.DB.prepare(sql).bind(p.platformId).all()).results;
     const inWeek = `s.platform_id = c.platform_id AND (s.created_at / 86400 + 3) / 7 = c.week AND s.therapist_hash = c.therapist_hash`;
     const recount = await rows(
@@ -254,13 +233,13 @@ describe('published reports on a platform with two instruments', () => {
       rated('b', 8, W1 + 30, 9, LIKERT),
       rated('b', 8, W2, 9, LIKERT),
     );
-    const body = await report(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
+    const body = await readReport(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
     // Counted over every frozen session the likert (16) would win, and say something about two suppressed weeks.
     expect(body.instrument.id).toBe(DEFAULT_INSTRUMENT.id);
     // The first week's built-in total (12) is hidden too: its 20 sessions less 12 would be its 8 on the likert.
     expect(body.rows[0]).toMatchObject({ sessions: 20, instrumentSessions: null });
     expect(body.total).toMatchObject({ instrumentSessions: null, meanTotal: null });
-    const likert = await report(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15&instrument=likert-3');
+    const likert = await readReport(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15&instrument=likert-3');
     expect(likert.rows.map((r) => r.instrumentSessions)).toEqual([null, null]);
     expect(likert.total.meanTotal).toBeNull();
   });

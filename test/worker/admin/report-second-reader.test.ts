@@ -4,40 +4,18 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../../schemas/admin.ts';
 import { DEFAULT_INSTRUMENT } from '../../../schemas/index.ts';
-import { dayFromDate } from '../../../worker/admin/reports/range.ts';
-import { likertInstrument } from '../../samples.ts';
 import { type CaseloadSession, storeRaw } from '../caseload/seed.ts';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
 import { adminCall, everyCell, seedAdminKey, seedPlatform } from '../helpers.ts';
+import { dayFromDate } from '../../../worker/admin/reports/range.ts';
 import { leaks } from './report-audit.ts';
+import { DAY, LIKERT, rated, readReport, W1 } from './report-seed.ts';
 
-const LIKERT = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }));
 const BUILTIN = DEFAULT_INSTRUMENT.id;
-const DAY = 86_400;
-// Monday 2026-03-02, long closed.
-const W1 = dayFromDate('2026-03-02')! * DAY + 9 * 3600;
 const RANGE = 'from=2026-03-02&to=2026-03-08';
-
-function rated(tid: string, n: number, at: number, total: number, instrument?: CaseloadSession['instrument']) {
-  return Array.from({ length: n }, (_, i) => ({
-    sid: `${tid}-${instrument?.id ?? 'builtin'}-${at}-${i}`,
-    tid,
-    cid: `${tid}-${instrument?.id ?? 'builtin'}-client-${i}`,
-    at: at + 60 * i,
-    total,
-    share: 0.25,
-    ...(instrument ? { instrument } : {}),
-  }));
-}
 
 async function store(platformId: string, ...lists: CaseloadSession[][]) {
   for (const s of lists.flat()) await storeRaw(platformId, s);
-}
-
-async function read(key: string, path: string): Promise<Report> {
-  const res = await adminCall(path, key);
-  expect(res.status).toBe(200);
-  return res.json<Report>();
 }
 
 /** The therapists and weeks reports of RANGE on both instruments. */
@@ -45,7 +23,7 @@ async function everyReport(key: string): Promise<Report[]> {
   const out: Report[] = [];
   for (const kind of ['therapists', 'weeks'])
     for (const instrument of [BUILTIN, 'likert-3'])
-      out.push(await read(key, `/v1/reports/${kind}?${RANGE}&instrument=${instrument}`));
+      out.push(await readReport(key, `/v1/reports/${kind}?${RANGE}&instrument=${instrument}`));
   return out;
 }
 
@@ -106,7 +84,7 @@ describe('a second reader of two instruments’ reports', () => {
         'INSERT INTO published_weeks (platform_id, week, rated_clients, share_clients, published_at) VALUES (?1, ?2, ?3, 0, 1)',
       ).bind(p.platformId, w, rated);
     await env.DB.batch([frozen(week, 3), cell(week, 3), frozen(week + 1, 0), cell(week + 1, 0)]);
-    const body = await read(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
+    const body = await readReport(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
     expect(body.rows.map((r) => r.sessions)).toEqual([null, null]);
     expect(body.weeksWithoutInstrument).toEqual([]);
   });
@@ -130,9 +108,9 @@ describe('a second reader of two ranges', () => {
     );
     for (const instrument of [BUILTIN, 'likert-3']) {
       const q = (from: string, to: string) => `/v1/reports/therapists?from=${from}&to=${to}&instrument=${instrument}`;
-      const one = await read(admin.key, q('2026-03-02', '2026-03-08'));
-      const two = await read(admin.key, q('2026-03-02', '2026-03-15'));
-      const added = await read(admin.key, q('2026-03-09', '2026-03-15'));
+      const one = await readReport(admin.key, q('2026-03-02', '2026-03-08'));
+      const two = await readReport(admin.key, q('2026-03-02', '2026-03-15'));
+      const added = await readReport(admin.key, q('2026-03-09', '2026-03-15'));
       const byKey = (r: Report) => new Map([...r.rows, r.total].map((x) => [x.key, x]));
       const [a, b, c] = [byKey(one), byKey(two), byKey(added)];
       for (const [key, row] of b) {
@@ -163,7 +141,7 @@ describe('a second reader of one report in two forms, and of the audit log', () 
     for (const kind of ['therapists', 'weeks'])
       for (const instrument of [BUILTIN, 'likert-3']) {
         const path = `/v1/reports/${kind}?${RANGE}&instrument=${instrument}`;
-        const json = await read(admin.key, path);
+        const json = await readReport(admin.key, path);
         const csv = await (await adminCall(`${path}&format=csv`, admin.key)).text();
         const field = (v: string | number | null) => (v === null ? '' : String(v));
         const expected = [...json.rows, json.total].map((r) =>
@@ -190,7 +168,7 @@ describe('a second reader of one report in two forms, and of the audit log', () 
     const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
     const admin = await seedAdminKey(p.platformId);
     await store(p.platformId, rated('a', 12, W1, 30));
-    await read(admin.key, `/v1/reports/therapists?${RANGE}&instrument=${BUILTIN}`);
+    await readReport(admin.key, `/v1/reports/therapists?${RANGE}&instrument=${BUILTIN}`);
     expect((await adminCall(`/v1/reports/therapists?${RANGE}&instrument=likert-3&format=csv`, admin.key)).status).toBe(
       200,
     );
