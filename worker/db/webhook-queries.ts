@@ -217,6 +217,13 @@ export async function recentDeliveries(db: D1Database, platformId: string, limit
   return results;
 }
 
+/** A delivery whose event went with its session: its row goes too (it would show as retrying until the cleanup). */
+export function deleteDelivery(db: D1Database, eventId: string, endpointId: string) {
+  return db
+    .prepare('DELETE FROM webhook_deliveries WHERE event_id = ?1 AND endpoint_id = ?2')
+    .bind(eventId, endpointId);
+}
+
 export function deleteDeliveriesBefore(db: D1Database, before: number) {
   return db.prepare('DELETE FROM webhook_deliveries WHERE updated_at < ?1').bind(before);
 }

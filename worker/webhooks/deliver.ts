@@ -9,7 +9,7 @@
 import * as v from 'valibot';
 import { WebhookEventType } from '../../schemas/webhook.ts';
 import { SIGNATURE_HEADER, signatureHeader } from '../../sdk/webhook-signature.ts';
-import { deliveryTarget, recordDelivery } from '../db/webhook-queries.ts';
+import { deleteDelivery, deliveryTarget, recordDelivery } from '../db/webhook-queries.ts';
 import type { Bindings } from '../env.ts';
 import { openSecret } from './secret-box.ts';
 
@@ -66,7 +66,9 @@ async function deliverOne(message: Message<unknown>, env: Bindings): Promise<voi
       return;
     }
     if (!target.eventKept) {
-      // The event went with its session (the client erased, or retention): nothing of it leaves any more.
+      // The event went with its session (the client erased, or retention): nothing of it leaves any more, and its
+      // delivery row goes as well rather than stay 'retrying' in the admin's list.
+      await deleteDelivery(env.DB, m.eventId, m.endpointId).run();
       message.ack();
       return;
     }

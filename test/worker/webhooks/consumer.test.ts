@@ -136,6 +136,11 @@ describe('queue consumer', () => {
     };
     expect((await run([{ body: m, attempts: 1 }])).retryMessages.map((r) => r.msgId)).toEqual(['msg-0']);
     expect(receiver.deliveries).toHaveLength(1);
+    const deliveryRow = () =>
+      env.DB.prepare('SELECT status FROM webhook_deliveries WHERE event_id = ?1 AND endpoint_id = ?2')
+        .bind(id, endpoint.id)
+        .first<{ status: string }>();
+    expect(await deliveryRow()).toEqual({ status: 'retrying' });
 
     const erased = await adminCall('/v1/clients/erase', admin.key, {
       method: 'POST',
@@ -147,6 +152,8 @@ describe('queue consumer', () => {
     expect(after.explicitAcks).toEqual(['msg-0']);
     expect(after.retryMessages).toEqual([]);
     expect(receiver.deliveries).toHaveLength(1);
+    // Its delivery row goes with it: it no longer shows as retrying in the admin's list.
+    expect(await deliveryRow()).toBeNull();
   });
 
   it('after a rotation, deliveries carry a signature under each secret until the previous one expires', async () => {
