@@ -15,6 +15,9 @@ export function instrumentAsked(settings: PlatformSettings, id: string | undefin
   return found;
 }
 
+/** The key of an instrument version in a Map (the reports' week cells, the counts below). */
+export const instrumentKey = (k: InstrumentVersionKey) => JSON.stringify([k.id, k.version]);
+
 /** Rated sessions of one instrument version (a row may be one of several of the same version: they are added). */
 export interface InstrumentSessions {
   instrumentId: string;
@@ -35,8 +38,9 @@ export function instrumentWithMostSessions(
   const counts = new Map<string, { key: InstrumentVersionKey; n: number }>();
   for (const r of rows) {
     if (wanted !== undefined && r.instrumentId !== wanted) continue;
-    const k = JSON.stringify([r.instrumentId, r.instrumentVersion]);
-    const c = counts.get(k) ?? { key: { id: r.instrumentId, version: r.instrumentVersion }, n: 0 };
+    const key = { id: r.instrumentId, version: r.instrumentVersion };
+    const k = instrumentKey(key);
+    const c = counts.get(k) ?? { key, n: 0 };
     c.n += r.n;
     counts.set(k, c);
   }

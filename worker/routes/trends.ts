@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { getSessionParticipants } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
-import { loadTrend } from '../summary/load-summary.ts';
+import { loadCheckedTrend } from '../summary/load-summary.ts';
 import { auth } from '../auth/token-auth.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { assertParticipants } from '../sessions/participants.ts';
@@ -16,10 +15,7 @@ import { summaryTargetOf } from '../summary/summary-target.ts';
 export const trendRoutes = new Hono<AppEnv>()
   .get('/', auth({ roles: ['therapist'] }), async (c) => {
     const target = summaryTargetOf(c);
-    const [recorded, trend] = await Promise.all([
-      getSessionParticipants(c.env.DB, target.platformId, target.sidHash),
-      loadTrend(c.env.DB, target),
-    ]);
+    const { trend, recorded } = await loadCheckedTrend(c.env.DB, target);
     assertParticipants(target, recorded);
     return c.json(trend);
   })

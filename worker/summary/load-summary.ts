@@ -1,5 +1,5 @@
 import type { SessionSummary, Trend, AskSetting } from '../../schemas/index.ts';
-import { summaryRowStatement, type SummaryRow } from '../db/queries.ts';
+import { sessionParticipantsStatement, summaryRowStatement, type SummaryRow } from '../db/queries.ts';
 import type { Participants } from '../sessions/participants.ts';
 import { clientSeries, therapistRolling, type RollingRow, type SeriesRow } from '../db/trend-queries.ts';
 import { summaryFromRow } from './build-summary.ts';
@@ -97,6 +97,26 @@ export async function loadTrend(
 ): Promise<Trend> {
   const [series, rolling] = await db.batch<unknown>(trendStatements(db, t, nowSeconds));
   return trendFromResults(t, series, rolling);
+}
+
+/**
+ * The trend with who the session was recorded with (GET /v1/trends), three reads in one round trip; as with
+ * loadSummary, the caller must check `recorded` (assertParticipants) before showing it.
+ */
+export async function loadCheckedTrend(
+  db: D1Database,
+  t: SummaryTarget,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<{ trend: Trend; recorded: Participants | null }> {
+  const [participants, series, rolling] = await db.batch<unknown>([
+    sessionParticipantsStatement(db, t.platformId, t.sidHash),
+    ...trendStatements(db, t, nowSeconds),
+  ]);
+  const row = participants?.results[0] as Participants | undefined;
+  return {
+    trend: trendFromResults(t, series, rolling),
+    recorded: row ? { therapistHash: row.therapistHash, clientHash: row.clientHash } : null,
+  };
 }
 
 function trendFromResults(t: SummaryTarget, series?: D1Result<unknown>, rolling?: D1Result<unknown>): Trend {

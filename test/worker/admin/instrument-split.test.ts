@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../../schemas/admin.ts';
 import { suppressSplit } from '../../../worker/admin/reports/instrument-split.ts';
-import { buildPublishedReport, instrumentKey, type WeekCells } from '../../../worker/admin/reports/report.ts';
+import { instrumentKey } from '../../../worker/admin/instrument-choice.ts';
+import { buildPublishedReport, type WeekCells } from '../../../worker/admin/reports/report.ts';
 import { leaks } from './report-audit.ts';
 
 const key = (id: string) => instrumentKey({ id, version: 1 });

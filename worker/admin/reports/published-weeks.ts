@@ -2,10 +2,15 @@ import type { ReportInstrument } from '../../../schemas/admin.ts';
 import { DEFAULT_INSTRUMENT, instrumentMaxTotal, type PlatformSettings } from '../../../schemas/index.ts';
 import type { InstrumentSums } from '../../db/admin-queries.ts';
 import { freezeThenRead } from '../../db/published-queries.ts';
-import { instrumentAsked, type InstrumentSessions, instrumentWithMostSessions } from '../instrument-choice.ts';
+import {
+  instrumentAsked,
+  instrumentKey,
+  type InstrumentSessions,
+  instrumentWithMostSessions,
+} from '../instrument-choice.ts';
 import { instrumentFor, instrumentVersionFor } from '../platform-settings.ts';
 import { dateOfDay, lastPublishableWeek, weekOf } from './range.ts';
-import { instrumentKey, suppressWeek, type WeekCells } from './report.ts';
+import { suppressWeek, type WeekCells } from './report.ts';
 
 /** A therapist's stable pseudonym: a prefix of its keyed hash (no ref, and not the whole stored hash). */
 export function pseudonymOf(therapistHash: string): string {

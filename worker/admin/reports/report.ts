@@ -1,7 +1,7 @@
 import type { Report, ReportInstrument, ReportRow } from '../../../schemas/admin.ts';
-import type { InstrumentVersionKey } from '../../../schemas/index.ts';
 import type { DistinctClients, InstrumentSums, RollupSums } from '../../db/admin-queries.ts';
 import { SHARE_UNITS, TOTAL_UNITS } from '../../db/rollup-units.ts';
+import { instrumentKey } from '../instrument-choice.ts';
 import { type CsvCell, toCsv } from './csv.ts';
 import { type Split, suppressSplit } from './instrument-split.ts';
 import { MIN_CELL, MIN_CLIENTS, type Suppression, suppress } from './suppress.ts';
@@ -48,9 +48,6 @@ function add(a: RollupSums, b: RollupSums): RollupSums {
 
 const ZERO: RollupSums = { asked: 0, rated: 0, declined: 0, flagged: 0, shareSum: 0, shareN: 0 };
 export const NO_INSTRUMENT_SUMS: InstrumentSums = { rated: 0, totalSum: 0, ratedClients: 0 };
-
-/** The key of an instrument version in WeekCells' maps. */
-export const instrumentKey = (k: InstrumentVersionKey) => JSON.stringify([k.id, k.version]);
 
 /** One week's frozen cells (per therapist) with the week's own distinct clients. */
 export interface WeekCells {
