@@ -6,6 +6,7 @@ import {
   type PaceWeek,
   type PlatformSettings,
 } from '../../schemas/index.ts';
+import { instrumentKey } from '../admin/instrument-choice.ts';
 import { instrumentVersionFor, withPlatformFlags } from '../admin/platform-settings.ts';
 import type { CaseloadClientRow, PaceRow } from '../db/caseload-queries.ts';
 import { SHARE_UNITS, TOTAL_UNITS } from '../db/rollup-units.ts';
@@ -36,7 +37,7 @@ export interface ClientScale {
 export function scalesOf(settings: PlatformSettings, fallback: TrackRules): (key: InstrumentVersionKey) => ClientScale {
   const known = new Map<string, ClientScale>();
   return (key) => {
-    const k = `${key.version}:${key.id}`;
+    const k = instrumentKey(key);
     let scale = known.get(k);
     if (!scale) {
       const found = instrumentVersionFor(settings, key.id, key.version);
