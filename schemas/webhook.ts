@@ -74,6 +74,9 @@ export const WebhookDelivery = v.object({
 });
 export const WebhookDeliveryList = v.object({ deliveries: v.array(WebhookDelivery) });
 
+/** `GET /v1/webhooks/deliveries?status=dead`: only the deliveries in that state (the dead ones, to replay them). */
+export const WebhookDeliveryQuery = v.object({ status: v.optional(WebhookDeliveryStatus) });
+
 /** `POST /v1/webhooks/deliveries/replay`: the dead delivery, in the body. */
 export const WebhookDeliveryRef = v.strictObject({ eventId: WebhookEventId, endpointId: WebhookEndpointId });
 export type WebhookDeliveryRef = v.InferOutput<typeof WebhookDeliveryRef>;

@@ -81,9 +81,14 @@ async function call<S extends v.GenericSchema>(
   return parsed.output;
 }
 
-/** The dead deliveries among the platform's 100 most recent ones, oldest death first. */
+/** The API lists at most this many deliveries (GET /v1/webhooks/deliveries). */
+const DEAD_LISTED = 100;
+
+/** The platform's dead deliveries (the 100 most recent of them), oldest death first. */
 export async function deadDeliveries(api: AdminApi): Promise<WebhookDelivery[]> {
-  const { deliveries } = await call(api, '/v1/webhooks/deliveries', WebhookDeliveryList, { method: 'GET' });
+  const { deliveries } = await call(api, '/v1/webhooks/deliveries?status=dead', WebhookDeliveryList, {
+    method: 'GET',
+  });
   return deliveries.filter((d) => d.status === 'dead').sort((a, b) => (a.deadAt ?? 0) - (b.deadAt ?? 0));
 }
 
@@ -106,11 +111,13 @@ const iso = (seconds: number | null) => (seconds === null ? '-' : new Date(secon
 
 /** One line per dead delivery: what `webhook-replay` needs (event and endpoint ids), then what it was. */
 export function formatDead(deliveries: readonly WebhookDelivery[]): string {
-  if (deliveries.length === 0) return '(no dead deliveries among the 100 most recent)';
-  return deliveries
+  if (deliveries.length === 0) return '(no dead deliveries)';
+  const more =
+    deliveries.length >= DEAD_LISTED ? `\n(the ${DEAD_LISTED} most recent; replay them, then list again)` : '';
+  return `${deliveries
     .map(
       (d) =>
         `${d.eventId}  ${d.endpointId}  ${d.type}  dead since ${iso(d.deadAt)}  attempts ${d.attempts}  last HTTP status ${d.lastStatus ?? 'none'}`,
     )
-    .join('\n');
+    .join('\n')}${more}`;
 }

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import * as v from 'valibot';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookDeliveryRef } from '../../schemas/webhook.ts';
+import { formatDead } from '../../scripts/platform-deliveries.ts';
 import { ROOT } from '../../scripts/wrangler-d1.ts';
 import { ROUTES } from '../../worker/http/openapi.ts';
 
@@ -66,9 +67,10 @@ const fail = (res: ServerResponse, status: number, code: string) =>
 
 /** The admin routes of the route table, answered from `deliveries`. */
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const url = new URL(req.url ?? '/', 'http://x');
+  const path = url.pathname;
   const method = (req.method ?? 'GET').toLowerCase();
-  requests.push({ method, path });
+  requests.push({ method, path: `${path}${url.search}` });
   const route = ROUTES.find((r) => r.path === path && r.method === method);
   if (!route) return fail(res, 404, 'not_found');
   if (route.auth !== 'admin' || req.headers.authorization !== `Bearer ${KEY}`)
@@ -82,10 +84,13 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     if (!parsed.success) return fail(res, 422, 'invalid_body');
     body = parsed.output;
   }
+  const query = v.safeParse(route.query ?? v.object({}), Object.fromEntries(url.searchParams));
+  if (!query.success) return fail(res, 400, 'invalid_query');
   let status: number;
   let out: unknown;
   if (route.id === 'listWebhookDeliveries') {
-    [status, out] = [200, { deliveries }];
+    const only = (query.output as { status?: string }).status;
+    [status, out] = [200, { deliveries: deliveries.filter((d) => only === undefined || d.status === only) }];
   } else if (route.id === 'replayWebhookDelivery') {
     const ref = body as WebhookDeliveryRef;
     const d = deliveries.find((x) => x.eventId === ref.eventId && x.endpointId === ref.endpointId);
@@ -142,7 +147,16 @@ describe('platform CLI: dead webhook deliveries through the admin API', { timeou
       `${DEAD_OLD.eventId}  ${DEAD_OLD.endpointId}  rating.flagged  dead since 2027-01-15T08:00:00.000Z  attempts 10  last HTTP status 503`,
       `${DEAD_NEW.eventId}  ${DEAD_NEW.endpointId}  pacing.recorded  dead since 2027-01-15T08:10:00.000Z  attempts 10  last HTTP status none`,
     ]);
-    expect(requests).toEqual([{ method: 'get', path: '/v1/webhooks/deliveries' }]);
+    expect(requests).toEqual([{ method: 'get', path: '/v1/webhooks/deliveries?status=dead' }]);
+  });
+
+  it('webhook-dead says when the API’s 100 may not be all of them', () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({ ...DEAD_OLD, deadAt: DEAD_OLD.deadAt! + i }));
+    const lines = formatDead(many).split('\n');
+    expect(lines).toHaveLength(101);
+    expect(lines.at(-1)).toBe('(the 100 most recent; replay them, then list again)');
+    expect(formatDead(many.slice(1)).split('\n')).toHaveLength(99);
+    expect(formatDead([])).toBe('(no dead deliveries)');
   });
 
   it('webhook-replay replays one: it leaves the dead list; a second replay gets the API’s 409', async () => {

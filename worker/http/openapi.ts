@@ -27,6 +27,7 @@ import {
   WebhookDeleted,
   WebhookDelivery,
   WebhookDeliveryList,
+  WebhookDeliveryQuery,
   WebhookDeliveryRef,
   WebhookEndpoint,
   WebhookEndpointCreate,
@@ -371,9 +372,10 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/webhooks/deliveries',
     auth: 'admin',
     summary:
-      'The 100 most recent deliveries: event id, type, endpoint, status (retrying, delivered, failed, dead, replaying), attempts, the receiver’s last HTTP status, and `deadAt` when its retries ran out and it reached the dead-letter queue. No payload and no ref is kept.',
+      'The 100 most recent deliveries: event id, type, endpoint, status (retrying, delivered, failed, dead, replaying), attempts, the receiver’s last HTTP status, and `deadAt` when its retries ran out and it reached the dead-letter queue. No payload and no ref is kept. `?status=dead` lists only the deliveries in that state (the 100 most recent of them), however many others came since; an unknown status is 400 `invalid_status`.',
+    query: WebhookDeliveryQuery,
     ok: { 200: { description: 'The deliveries, newest first.', schema: WebhookDeliveryList } },
-    errors: [401, 429],
+    errors: [400, 401, 429],
   },
   {
     id: 'replayWebhookDelivery',

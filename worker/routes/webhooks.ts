@@ -1,6 +1,8 @@
 import { Hono, type Context } from 'hono';
+import * as v from 'valibot';
 import {
   WebhookDeliveryRef,
+  WebhookDeliveryStatus,
   WebhookEndpointCreate,
   WebhookEndpointRef,
   type WebhookReplayed,
@@ -37,6 +39,16 @@ export const PREVIOUS_SECRET_SECONDS = 24 * 3600;
 const DELIVERIES_LISTED = 100;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The `status` the list is narrowed to (`?status=dead`: every dead delivery, however many newer ones came since). */
+function statusOf(c: Context<AppEnv>): WebhookDeliveryStatus | null {
+  const q = c.req.query('status');
+  if (q === undefined) return null;
+  const s = v.safeParse(WebhookDeliveryStatus, q);
+  if (!s.success)
+    throw new ApiFailure(400, 'invalid_status', '`status` must be retrying, delivered, failed, dead or replaying.');
+  return s.output;
+}
 
 function endpointOf(row: EndpointRow): WebhookEndpoint {
   return {
@@ -153,7 +165,7 @@ export const webhookRoutes = new Hono<AppEnv>()
   })
   .all('/endpoints/delete', methodNotAllowed('POST'))
   .get('/deliveries', async (c) => {
-    const rows = await recentDeliveries(c.env.DB, c.var.admin.platformId, DELIVERIES_LISTED);
+    const rows = await recentDeliveries(c.env.DB, c.var.admin.platformId, DELIVERIES_LISTED, statusOf(c));
     return c.json({ deliveries: rows });
   })
   .all('/deliveries', methodNotAllowed('GET'))

@@ -177,6 +177,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
     path: '/v1/webhooks/deliveries',
     auth: 'admin',
     body: null,
+    query: { status: fc.constantFrom('retrying', 'delivered', 'failed', 'dead', 'replaying') },
     ok: WebhookDeliveryList,
   },
   webhookReplay: {

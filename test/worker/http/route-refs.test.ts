@@ -19,8 +19,11 @@ const sources = import.meta.glob(
   },
 ) as Record<string, string>;
 
-/** The only query parameters any route reads: report ranges, format and instrument id (the platform's), never a ref. */
-const ALLOWED_QUERY = ['from', 'to', 'format', 'instrument'];
+/**
+ * The only query parameters any route reads: report ranges, format, instrument id (the platform's) and a delivery
+ * status (one of five words), never a ref.
+ */
+const ALLOWED_QUERY = ['from', 'to', 'format', 'instrument', 'status'];
 
 describe('no raw ref in any URL (observability records full URLs)', () => {
   it('no route of the app has a path parameter: sessions come from the token, the client to erase from the body', () => {
@@ -34,7 +37,7 @@ describe('no raw ref in any URL (observability records full URLs)', () => {
       expect(paths).toContain(p);
   });
 
-  it('the Worker reads no path parameter and only from, to, format and instrument from a query string', () => {
+  it('the Worker reads no path parameter and only from, to, format, instrument and status from a query string', () => {
     const worker = Object.entries(sources).filter(([f]) => f.includes('/worker/'));
     expect(worker.length).toBeGreaterThan(20);
     for (const [file, text] of worker) {

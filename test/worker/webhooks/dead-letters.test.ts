@@ -244,6 +244,44 @@ describe('replaying a dead delivery (admin)', () => {
     expect(webhooks).toHaveLength(1);
   });
 
+  it('?status=dead lists a dead delivery behind 100 newer ones (the plain list no longer reaches it), only the platform’s own', async () => {
+    const { m, admin, p } = await deadEvent();
+    const { e } = queues();
+    await exhaust(m, e);
+    const stranger = await deadEvent();
+    await exhaust(stranger.m, e);
+    const later = Math.floor(Date.now() / 1000) + 60;
+    await env.DB.batch(
+      Array.from({ length: 120 }, (_, i) =>
+        env.DB.prepare(
+          `INSERT INTO webhook_deliveries (event_id, endpoint_id, platform_id, type, status, attempts, last_status, updated_at)
+           VALUES (?1, ?2, ?3, 'rating.created', 'delivered', 1, 200, ?4)`,
+        ).bind(eventId(), m.endpointId, p.platformId, later + i),
+      ),
+    );
+    expect((await listed(admin.key)).some((d) => d.eventId === m.eventId)).toBe(false);
+    const res = await adminCall('/v1/webhooks/deliveries?status=dead', admin.key);
+    expect(res.status).toBe(200);
+    const { deliveries } = await res.json<{ deliveries: { eventId: string; status: string }[] }>();
+    expect(deliveries).toEqual([
+      expect.objectContaining({ eventId: m.eventId, endpointId: m.endpointId, status: 'dead' }),
+    ]);
+    const delivered = await adminCall('/v1/webhooks/deliveries?status=delivered', admin.key);
+    expect((await delivered.json<{ deliveries: unknown[] }>()).deliveries).toHaveLength(100);
+  });
+
+  it('an unknown ?status is 400 invalid_status, JSON, without echoing it', async () => {
+    const { admin } = await deadEvent();
+    for (const q of ['deadx', '', 'DEAD', '<script>', 'dead&status=x']) {
+      const res = await adminCall(`/v1/webhooks/deliveries?status=${encodeURIComponent(q)}`, admin.key);
+      expect(res.status, q).toBe(400);
+      expect(res.headers.get('Content-Type')).toMatch(/application\/json/);
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({ error: { code: 'invalid_status' } });
+      expect(text).not.toContain('<script>');
+    }
+  });
+
   it('the queue refusing the replayed message leaves the replay asked, for the next pass', async () => {
     const { m, admin } = await deadEvent();
     const { e, parked } = queues();
