@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../../../schemas/admin.ts';
 import { suppressSplit } from '../../../worker/admin/reports/instrument-split.ts';
 import { instrumentKey } from '../../../worker/admin/instrument-choice.ts';
-import { buildPublishedReport, type WeekCells } from '../../../worker/admin/reports/report.ts';
+import { buildPublishedReport, suppressWeek, type WeekCells } from '../../../worker/admin/reports/report.ts';
+import { MIN_CELL, MIN_CLIENTS } from '../../../worker/admin/reports/suppress.ts';
 import { leaks } from './report-audit.ts';
 
 const key = (id: string) => instrumentKey({ id, version: 1 });
@@ -147,6 +148,53 @@ describe('a second reader of every report of a week, on every instrument', () =>
           })),
         );
         expect(leaks(reports, ids)).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('every line of the split table', () => {
+  it('has no lone hidden entry, nor hidden entries resting on too few, beside a published margin', () => {
+    fc.assert(
+      fc.property(week, (w) => {
+        const { bySessions, split } = suppressWeek(w);
+        type Entry = { rated: number; ratedClients: number; hidden: boolean };
+        const exposed = (line: Entry[]) => {
+          const h = line.filter((e) => e.hidden);
+          return (
+            h.length > 0 &&
+            (h.length === 1 ||
+              h.reduce((s, e) => s + e.rated, 0) < MIN_CELL ||
+              Math.max(...h.map((e) => e.ratedClients)) < MIN_CLIENTS)
+          );
+        };
+        // A part of a published cell on one instrument is that cell's published sessions.
+        const given = (i: number) => !bySessions.cells[i] && w.cells[i]!.instruments.size === 1;
+        const columns = [...split!].map(([k, s]) => {
+          const on = w.cells.flatMap((c, i) => (c.instruments.has(k) ? [i] : []));
+          const parts = on.map((i) => ({ ...w.cells[i]!.instruments.get(k)!, hidden: s.cells[i]! }));
+          const total = { rated: parts.reduce((n, x) => n + x.rated, 0), ratedClients: w.instrumentClients!.get(k)! };
+          for (const [at, i] of on.entries()) {
+            if (bySessions.cells[i]) expect(parts[at]!.hidden).toBe(true);
+            if (given(i)) expect(parts[at]!.hidden).toBe(false);
+          }
+          if (bySessions.total) expect(s.total).toBe(true);
+          // A hidden total needs a hidden part beside it, unless its parts are all given by published sessions.
+          if (s.total) expect(parts.some((x) => x.hidden) || on.every(given)).toBe(true);
+          else expect(exposed(parts)).toBe(false);
+          return { ...total, hidden: s.total, given: on.every(given) };
+        });
+        w.cells.forEach((c, i) => {
+          if (bySessions.cells[i] || c.instruments.size < 2) return;
+          const row = [...split!].flatMap(([k, s]) =>
+            c.instruments.has(k) ? [{ ...c.instruments.get(k)!, hidden: s.cells[i]! }] : [],
+          );
+          // All of a row hidden may rest on too few clients by its largest part: nothing more can go.
+          if (!row.every((x) => x.hidden)) expect(exposed(row)).toBe(false);
+        });
+        if (!bySessions.total && exposed(columns))
+          expect(columns.filter((x) => !x.hidden).every((x) => x.given)).toBe(true);
       }),
       { numRuns: 400 },
     );

@@ -7,7 +7,7 @@
  * hidden entry or at least two, resting together on MIN_CELL sessions and MIN_CLIENTS clients; a line whose margin
  * is hidden has at least one hidden entry. The same table is suppressed whatever instrument a report is on.
  */
-import { MIN_CELL, MIN_CLIENTS } from './suppress.ts';
+import { MIN_CELL, type SuppressOptions, suppress } from './suppress.ts';
 
 /** One therapist's rated sessions (and their distinct clients) on one instrument. */
 export interface SplitPart {
@@ -27,52 +27,6 @@ export interface SplitWeek {
 /** Per instrument key: which cells' parts are hidden (by cell index; false where none) and whether its total is. */
 export type Split = Map<string, { cells: boolean[]; total: boolean }>;
 
-interface Line {
-  counts: number[];
-  clients: number[];
-  hidden: boolean[];
-  /** Entries that may be hidden as complements (hiding one whose value another published figure gives helps none). */
-  eligible: boolean[];
-  marginHidden: boolean;
-  /** The margin may be hidden here (a column's total); a therapist's or the week's sessions are decided elsewhere. */
-  marginHideable: boolean;
-}
-
-/** Hides entries (and maybe the margin) of one line until it gives nothing away; true when anything changed. */
-function settle(line: Line, min: number): boolean {
-  let changed = false;
-  let count = 0;
-  let sum = 0;
-  let clients = 0;
-  const hide = (i: number) => {
-    if (!line.hidden[i]) changed = true;
-    line.hidden[i] = true;
-    count++;
-    sum += line.counts[i]!;
-    clients = Math.max(clients, line.clients[i]!);
-  };
-  // Primary, as suppress(): under `min` sessions or MIN_CLIENTS clients, or hidden already (by another line).
-  line.counts.forEach((n, i) => {
-    if (line.hidden[i] || n < min || line.clients[i]! < MIN_CLIENTS) hide(i);
-  });
-  for (;;) {
-    const open = line.marginHidden
-      ? count === 0 && line.counts.length > 0
-      : count > 0 && (count === 1 || sum < min || clients < MIN_CLIENTS);
-    if (!open) break;
-    // Complementary, as suppress(): the next smallest entry that can be hidden; else the margin, where it may be.
-    let next = -1;
-    for (let i = 0; i < line.counts.length; i++)
-      if (!line.hidden[i] && line.eligible[i] && (next < 0 || line.counts[i]! < line.counts[next]!)) next = i;
-    if (next >= 0) hide(next);
-    else if (line.marginHideable && !line.marginHidden) {
-      line.marginHidden = true;
-      changed = true;
-    } else break;
-  }
-  return changed;
-}
-
 /** The week's split suppressed to a fixed point over its columns, its therapists' rows and its row of totals. */
 export function suppressSplit(w: SplitWeek, min = MIN_CELL): Split {
   const keys = [...new Set(w.cells.flatMap((c) => [...c.parts.keys()]))].sort();
@@ -86,57 +40,59 @@ export function suppressSplit(w: SplitWeek, min = MIN_CELL): Split {
   const partsOf = (k: string) => on.get(k)!.map((i) => w.cells[i]!.parts.get(k)!);
   const totals = keys.map((k) => partsOf(k).reduce((n, x) => n + x.rated, 0));
   const columnOpen = (k: string) => on.get(k)!.some((i) => split.get(k)!.cells[i] || eligible(i));
-  for (let changed = true; changed; ) {
-    changed = false;
-    keys.forEach((k, j) => {
+  const judge = (parts: readonly SplitPart[], clientsTotal: number, options: SuppressOptions) =>
+    suppress(
+      parts.map((x) => x.rated),
+      min,
+      { cells: parts.map((x) => x.ratedClients), total: clientsTotal },
+      options,
+    );
+  const snapshot = () => JSON.stringify([...split.values()]);
+  let before: string;
+  do {
+    before = snapshot();
+    for (const k of keys) {
       const s = split.get(k)!;
       const idx = on.get(k)!;
-      const line: Line = {
-        counts: partsOf(k).map((x) => x.rated),
-        clients: partsOf(k).map((x) => x.ratedClients),
-        hidden: idx.map((i) => s.cells[i]!),
-        eligible: idx.map(eligible),
-        marginHidden: s.total || totals[j]! < min || (w.instrumentClients.get(k) ?? 0) < MIN_CLIENTS,
-        marginHideable: true,
-      };
-      if (settle(line, min) || line.marginHidden !== s.total) changed = true;
-      idx.forEach((i, at) => {
-        s.cells[i] = line.hidden[at]!;
+      const column = judge(partsOf(k), w.instrumentClients.get(k) ?? 0, {
+        forced: idx.map((i) => s.cells[i]!),
+        fixed: idx.map((i) => !eligible(i)),
+        margin: { hidden: s.total, hideable: true },
       });
-      s.total = line.marginHidden;
-    });
+      idx.forEach((i, at) => {
+        s.cells[i] = column.cells[at]!;
+      });
+      s.total = column.total;
+    }
+    // A therapist's row and the row of totals have published margins (a therapist's sessions, the week's), decided
+    // with their distinct clients by the session column: not judged again here.
     w.cells.forEach((c, i) => {
       // A cell on one instrument: its part is its published sessions, nothing to settle.
       if (c.sessionsHidden || c.parts.size < 2) return;
       const own = keys.filter((k) => c.parts.has(k));
-      const line: Line = {
-        counts: own.map((k) => c.parts.get(k)!.rated),
-        clients: own.map((k) => c.parts.get(k)!.ratedClients),
-        hidden: own.map((k) => split.get(k)!.cells[i]!),
-        eligible: own.map(() => true),
-        marginHidden: false,
-        marginHideable: false,
-      };
-      if (settle(line, min)) changed = true;
+      const row = judge(
+        own.map((k) => c.parts.get(k)!),
+        Infinity,
+        { forced: own.map((k) => split.get(k)!.cells[i]!) },
+      );
       own.forEach((k, j) => {
-        split.get(k)!.cells[i] = line.hidden[j]!;
+        split.get(k)!.cells[i] = row.cells[j]!;
       });
     });
     if (!w.totalHidden) {
-      const line: Line = {
-        counts: totals,
-        clients: keys.map((k) => w.instrumentClients.get(k) ?? 0),
-        hidden: keys.map((k) => split.get(k)!.total),
-        // A total whose every part is some cell's only part is given by published sessions: hiding it helps none.
-        eligible: keys.map(columnOpen),
-        marginHidden: false,
-        marginHideable: false,
-      };
-      if (settle(line, min)) changed = true;
+      const row = judge(
+        keys.map((k, j) => ({ rated: totals[j]!, ratedClients: w.instrumentClients.get(k) ?? 0 })),
+        Infinity,
+        {
+          forced: keys.map((k) => split.get(k)!.total),
+          // A total whose every part is some cell's only part is given by published sessions: hiding it helps none.
+          fixed: keys.map((k) => !columnOpen(k)),
+        },
+      );
       keys.forEach((k, j) => {
-        split.get(k)!.total = line.hidden[j]!;
+        split.get(k)!.total = row.cells[j]!;
       });
     }
-  }
+  } while (snapshot() !== before);
   return split;
 }

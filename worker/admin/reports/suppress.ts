@@ -18,21 +18,35 @@ export interface ClientCounts {
   min?: number;
 }
 
+/** For a line of a table, whose cells and total other lines publish too. */
+export interface SuppressOptions {
+  /** Cells suppressed already (a figure over a subset of a suppressed cell's sessions is suppressed too). */
+  forced?: readonly boolean[];
+  /** Cells never suppressed as complements: another published figure gives each, so hiding one protects nothing. */
+  fixed?: readonly boolean[];
+  /**
+   * The total as a cell of the table's margin: suppressed already there when `hidden`; with `hideable` it is the last
+   * complement, where no cell can be. A suppressed total needs just one suppressed cell (else the cells give it).
+   * Without this, the cells are protected as though the total were published, whether it is or not.
+   */
+  margin?: { hidden: boolean; hideable: boolean };
+}
+
 /**
  * Small-cell suppression for one column of counts with its total.
  * Primary: every cell with n < min, or (with `clients`) resting on fewer than `clients.min` distinct clients, or
- * marked in `forced` (a cell another column depends on is suppressed there: a figure over a subset of a suppressed
- * cell's sessions is suppressed too).
+ * marked in `forced`.
  * Complementary: while exactly one cell is suppressed, or the suppressed cells together rest on fewer than
  * `min` (then total minus the published cells would reveal them, or a group too small), or on fewer distinct
  * clients than the floor (the largest single cell's count is a lower bound of their union), the next smallest
- * published cell is suppressed too. The total is published only when it rests on at least `min` and the floor.
+ * published cell (not `fixed`) is suppressed too. The total is published only when it rests on at least `min` and
+ * the floor (and, with `margin`, is not suppressed there or here).
  */
 export function suppress(
   counts: readonly number[],
   min = MIN_CELL,
   clients?: ClientCounts,
-  forced?: readonly boolean[],
+  { forced, fixed, margin }: SuppressOptions = {},
 ): Suppression {
   const minClients = clients?.min ?? MIN_CLIENTS;
   const clientsOf = (i: number) => (clients ? (clients.cells[i] ?? 0) : Infinity);
@@ -40,17 +54,22 @@ export function suppress(
   const suppressedSum = () => counts.reduce((s, n, i) => s + (cells[i] ? n : 0), 0);
   const suppressedCount = () => cells.filter(Boolean).length;
   const suppressedClients = () => counts.reduce((m, _, i) => (cells[i] ? Math.max(m, clientsOf(i)) : m), 0);
-  while (
-    suppressedCount() > 0 &&
-    (suppressedCount() === 1 || suppressedSum() < min || suppressedClients() < minClients)
-  ) {
+  let total =
+    margin?.hidden === true ||
+    counts.reduce((s, n) => s + n, 0) < min ||
+    (clients !== undefined && clients.total < minClients);
+  const exposed = () =>
+    margin && total
+      ? suppressedCount() === 0
+      : suppressedCount() > 0 && (suppressedCount() === 1 || suppressedSum() < min || suppressedClients() < minClients);
+  while (exposed()) {
     let next = -1;
     for (let i = 0; i < counts.length; i++) {
-      if (!cells[i] && (next < 0 || counts[i]! < counts[next]!)) next = i;
+      if (!cells[i] && fixed?.[i] !== true && (next < 0 || counts[i]! < counts[next]!)) next = i;
     }
-    if (next < 0) break; // everything is suppressed already
-    cells[next] = true;
+    if (next >= 0) cells[next] = true;
+    else if (margin?.hideable && !total) total = true;
+    else break; // nothing left that can be suppressed
   }
-  const total = counts.reduce((s, n) => s + n, 0);
-  return { cells, total: total < min || (clients !== undefined && clients.total < minClients) };
+  return { cells, total };
 }
