@@ -240,9 +240,10 @@ export async function freezeThenRead(
 }
 
 /**
- * An audit line for a report read that points at the latest earlier read of the same route by the same platform
- * within 7 days whose range starts and ends within a week of this one (near_repeat_of): the trace a differencing
- * attempt leaves. Null when there is none.
+ * An audit line for a report read that points at the latest earlier report read (either report, any instrument: the
+ * therapists and weeks reports of one range publish the same weeks' figures) by the same platform within 7 days whose
+ * range starts and ends within a week of this one (near_repeat_of): the trace a differencing attempt leaves. Null when
+ * there is none.
  */
 export function insertReportAudit(
   db: D1Database,
@@ -262,7 +263,8 @@ export function insertReportAudit(
       `INSERT INTO audit_log (platform_id, key_id, route, params, row_count, at, near_repeat_of)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6,
                (SELECT max(id) FROM audit_log
-                 WHERE platform_id = ?1 AND route = ?3 AND at >= ?6 - 7 * 86400
+                 WHERE platform_id = ?1 AND route IN ('/v1/reports/therapists', '/v1/reports/weeks')
+                   AND at >= ?6 - 7 * 86400
                    AND abs(julianday(json_extract(params, '$.from')) - julianday(?7)) <= 7
                    AND abs(julianday(json_extract(params, '$.to')) - julianday(?8)) <= 7))`,
     )

@@ -179,4 +179,23 @@ describe('reports cannot be differenced', () => {
       .all<{ id: number; near: number | null }>();
     expect(log.results.map((r) => r.near)).toEqual([null, log.results[0]!.id, null]);
   });
+
+  it('a weeks report of a range read after the therapists report of it is marked as a near repeat too', async () => {
+    const p = await seedPlatform();
+    const admin = await seedAdminKey(p.platformId);
+    await twelveAt32(p.platformId, 'gail', W1);
+    await therapistsReport(admin.key, '2026-02-02', '2026-02-15');
+    expect((await adminCall('/v1/reports/weeks?from=2026-02-02&to=2026-02-08', admin.key)).status).toBe(200);
+    expect((await adminCall('/v1/reports/weeks?from=2025-06-02&to=2025-06-08', admin.key)).status).toBe(200);
+    const log = await env.DB.prepare(
+      'SELECT id, route, near_repeat_of AS near FROM audit_log WHERE platform_id = ?1 ORDER BY id',
+    )
+      .bind(p.platformId)
+      .all<{ id: number; route: string; near: number | null }>();
+    expect(log.results.map((r) => [r.route, r.near])).toEqual([
+      ['/v1/reports/therapists', null],
+      ['/v1/reports/weeks', log.results[0]!.id],
+      ['/v1/reports/weeks', null],
+    ]);
+  });
 });
