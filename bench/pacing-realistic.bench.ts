@@ -89,6 +89,9 @@ async function sileroCached(path: string, samples: Float32Array): Promise<Float3
 }
 
 const perDialogue: Record<string, Record<string, Score>> = {};
+/** Attune's signed talk error (% of the party's talk) per voice and role: where the per-party spread comes from. */
+const talkByVoice = new Map<string, number[]>();
+const signedPct = (a: number, b: number) => ((a - b) / Math.max(1e-9, b)) * 100;
 for (const name of names) {
   const truth = JSON.parse(readFileSync(join(dir, name, 'truth.json'), 'utf8')) as RealisticTruth;
   const tm = truthMetrics(truth);
@@ -101,7 +104,13 @@ for (const name of names) {
     add(e, truth.condition, s);
     row[e] = s;
   };
-  put('attune', await timed('attune', audioS, () => analyzeTracks(t.samples, c.samples, t.sampleRate)));
+  const attune = await timed('attune', audioS, () => analyzeTracks(t.samples, c.samples, t.sampleRate));
+  put('attune', attune);
+  for (const [voice, err] of [
+    [`${truth.params.therapistVoice} (therapist)`, signedPct(attune.therapistTalkSeconds, tm.therapistTalkSeconds)],
+    [`${truth.params.clientVoice} (client)`, signedPct(attune.clientTalkSeconds, tm.clientTalkSeconds)],
+  ] as const)
+    talkByVoice.set(voice, [...(talkByVoice.get(voice) ?? []), err]);
   put(
     'attune-rtp-levels',
     await timed('attune-rtp-levels', audioS, () =>
@@ -172,6 +181,19 @@ for (const cond of [...REALISTIC_CONDITIONS, 'all']) {
     );
   }
 }
+console.log('attune talk error by voice (signed % of the party’s talk): n, mean, min, max, parties over 3 %');
+let over = 0;
+let parties = 0;
+for (const [voice, errs] of [...talkByVoice].sort(([a], [b]) => a.localeCompare(b))) {
+  const n = errs.filter((x) => Math.abs(x) > 3).length;
+  over += n;
+  parties += errs.length;
+  const mean = errs.reduce((x, y) => x + y, 0) / errs.length;
+  console.log(
+    `  ${voice.padEnd(40)} ${String(errs.length).padEnd(3)} ${f(mean, 1).padStart(5)} ${f(Math.min(...errs), 1).padStart(5)} ${f(Math.max(...errs), 1).padStart(5)}  ${n}`,
+  );
+}
+console.log(`  parties over 3 %: ${over} of ${parties}`);
 for (const e of engines) {
   if (cpu[e].audioS)
     console.log(
