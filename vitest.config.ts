@@ -55,6 +55,7 @@ export default defineConfig(async () => {
             name: 'browser',
             include: ['test/browser/**/*.test.ts'],
             environment: 'node',
+            globalSetup: ['test/browser/migrated-d1.ts'],
             testTimeout: 120_000,
             hookTimeout: 180_000,
             fileParallelism: false,
