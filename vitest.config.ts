@@ -1,6 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 
+/**
+ * Test files run two at a time in every project, and the projects alongside each other (one pool: every project
+ * has the same maxWorkers and groupOrder). Vitest's default on a 2-core machine such as CI is one at a time, and
+ * a project with fileParallelism: false runs after all the others, so the whole suite ran file after file although
+ * the browser files mostly wait: for audio played in real time, for wrangler dev, for the widget's retries.
+ */
+const MAX_WORKERS = 2;
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations');
   return {
@@ -38,16 +46,27 @@ export default defineConfig(async () => {
           test: {
             name: 'worker',
             include: ['test/worker/**/*.test.ts'],
+            maxWorkers: MAX_WORKERS,
             setupFiles: ['test/worker/apply-migrations.ts'],
           },
         },
         {
           extends: false,
-          test: { name: 'widget', include: ['test/widget/**/*.test.{ts,tsx}'], environment: 'happy-dom' },
+          test: {
+            name: 'widget',
+            include: ['test/widget/**/*.test.{ts,tsx}'],
+            environment: 'happy-dom',
+            maxWorkers: MAX_WORKERS,
+          },
         },
         {
           extends: false,
-          test: { name: 'node', include: ['test/pacing/**/*.test.ts', 'test/node/**/*.test.ts'], environment: 'node' },
+          test: {
+            name: 'node',
+            include: ['test/pacing/**/*.test.ts', 'test/node/**/*.test.ts'],
+            environment: 'node',
+            maxWorkers: MAX_WORKERS,
+          },
         },
         {
           extends: false,
@@ -55,9 +74,10 @@ export default defineConfig(async () => {
             name: 'browser',
             include: ['test/browser/**/*.test.ts'],
             environment: 'node',
+            globalSetup: ['test/browser/migrated-d1.ts'],
             testTimeout: 120_000,
             hookTimeout: 180_000,
-            fileParallelism: false,
+            maxWorkers: MAX_WORKERS,
             // A poll waits for a condition, not a deadline: on a loaded 2-core machine a frame can take seconds.
             expect: { poll: { timeout: 30_000, interval: 50 } },
           },

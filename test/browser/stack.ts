@@ -1,13 +1,14 @@
 // A whole local Attune for browser tests: the Worker in `wrangler dev` (workerd, local D1, a temp persist dir),
 // the demo platform host on another origin with a strict CSP, and Debian's Chromium driven by playwright-core.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startDemoHost } from '../../demo/server.ts';
+import { MIGRATED_D1_ENV } from './migrated-d1.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');
@@ -78,6 +79,8 @@ export async function startStack(): Promise<Stack> {
     CI: 'true',
   };
   const vars = join(dir, 'dev.vars');
+  const migrated = process.env[MIGRATED_D1_ENV];
+  if (migrated) cpSync(migrated, join(dir, 'state'), { recursive: true });
 
   const seed = spawnSync(
     join(BIN, 'node'),
