@@ -62,11 +62,13 @@ import {
   webhookEndpointSql,
 } from './platform-sql.ts';
 import { adminApi, deadDeliveries, deliveryRef, formatDead, replayDelivery } from './platform-deliveries.ts';
+import { jsonMergePatch } from './json-merge-patch.ts';
 import { parseVars } from './seed-demo.ts';
 import { applyMigrations, executeSql, query, type D1Target } from './wrangler-d1.ts';
 import { WEBHOOK_EVENT_TYPES } from '../schemas/webhook.ts';
 import { checkEndpointUrl } from '../worker/webhooks/endpoint-url.ts';
 import { PARK_SECONDS } from '../worker/webhooks/dead-letters.ts';
+import { flagsOutOfScale } from '../worker/admin/platform-settings.ts';
 import { newEndpointId, newWebhookSecret, sealSecret } from '../worker/webhooks/secret-box.ts';
 
 const USAGE = `usage:
@@ -219,10 +221,29 @@ POST /v1/reports/pseudonyms and POST /v1/clients/erase. Revoke with: npm run pla
   if (command === 'settings') {
     if (!values.platform || !values.json) throw new Error('--platform and --json are required');
     const patch = JSON.parse(values.json) as Record<string, unknown>;
-    // Validate before writing: the Worker refuses to serve a platform whose settings do not parse.
+    // Validate before writing, the patch and what it leaves (the Worker refuses to serve a platform whose settings
+    // do not parse), and refuse flag rules that would flag every rating on one of the platform's instruments.
     const checked = v.safeParse(PlatformSettings, patch);
     if (!checked.success)
       throw new Error(`invalid settings at: ${checked.issues.map((i) => v.getDotPath(i) ?? '(root)').join(', ')}`);
+    const stored = query<{ settings: string }>(
+      target,
+      `SELECT settings FROM platforms WHERE id = ${sqlString(checkId('platform id', values.platform))}`,
+    );
+    if (stored.length === 0) throw new Error(`no platform ${values.platform} in this database`);
+    const before = v.safeParse(PlatformSettings, JSON.parse(stored[0]!.settings));
+    const after = v.safeParse(PlatformSettings, jsonMergePatch(JSON.parse(stored[0]!.settings), patch));
+    if (!after.success)
+      throw new Error(
+        `the settings this patch leaves are invalid at: ${after.issues.map((i) => v.getDotPath(i) ?? '(root)').join(', ')}`,
+      );
+    // Only what the patch brings: a platform already in that state can still change its other settings.
+    const had = new Set(before.success ? flagsOutOfScale(before.output) : []);
+    const everyRating = flagsOutOfScale(after.output).filter((line) => !had.has(line));
+    if (everyRating.length)
+      throw new Error(
+        `these flag rules would flag every rating (platform-wide \`flags\` are points on every instrument; set them in each instrument's own \`flags\` when the scales differ):\n  ${everyRating.join('\n  ')}`,
+      );
     executeSql(target, settingsPatchSql(values.platform, patch));
     console.log(`Updated the settings of ${values.platform}.`);
     return 0;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatVars, parseVars, QUICK_CUES } from '../../scripts/seed-demo.ts';
 import { query, ROOT } from '../../scripts/wrangler-d1.ts';
+import { likertInstrument } from '../samples.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'attune-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -177,6 +178,33 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
         persist,
       ]),
     ).toThrow();
+
+    // A second instrument on 3..21: platform-wide thresholds that fit the default 0..40 would flag every one of its
+    // ratings. Refused, naming why, and nothing is written; the same thresholds in the default's own rules are fine.
+    const likert = likertInstrument('en', (i) => ({ label: i, low: 'low', high: 'high' }));
+    const settings = (json: unknown, platform = id) =>
+      node('scripts/platform.ts', [
+        'settings',
+        '--platform',
+        platform,
+        '--json',
+        JSON.stringify(json),
+        '--persist-to',
+        persist,
+      ]);
+    settings({ instruments: [likert] });
+    const before = query<{ settings: string }>(t, 'SELECT settings FROM platforms')[0]!.settings;
+    expect(() => settings({ flags: { totalBelow: 36 } })).toThrow(
+      /would flag every rating[\s\S]*likert-3 \(version 2\): totalBelow 36 is over its highest total, 21/,
+    );
+    expect(query<{ settings: string }>(t, 'SELECT settings FROM platforms')[0]!.settings).toBe(before);
+    settings({ flags: { dropFromPrevious: 2 } });
+    expect(JSON.parse(query<{ settings: string }>(t, 'SELECT settings FROM platforms')[0]!.settings)).toMatchObject({
+      ask: { mode: 'nth', n: 3 },
+      flags: { dropFromPrevious: 2 },
+      instruments: [{ id: 'likert-3' }],
+    });
+    expect(() => settings({ ask: { mode: 'every' } }, 'plt_not_registered')).toThrow(/no platform plt_not_registered/);
 
     node('scripts/platform.ts', ['revoke-admin-key', '--id', rows[0]!.id, '--persist-to', persist]);
     expect(query<{ revoked_at: number | null }>(t, 'SELECT revoked_at FROM admin_keys')[0]!.revoked_at).toBeGreaterThan(

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import {
   DEFAULT_CUE_SETTINGS,
   DEFAULT_INSTRUMENT,
+  instrumentMaxTotal,
   PlatformSettings,
   type AskSetting,
   type CueSettings,
@@ -43,6 +44,25 @@ export function instrumentFor(settings: PlatformSettings, id: string | undefined
 /** The instrument with the platform's flag rules (`flags`) applied over its own: the rules its ratings are flagged by. */
 export function withPlatformFlags(settings: PlatformSettings, instrument: Instrument): Instrument {
   return { ...instrument, flags: { ...instrument.flags, ...settings.flags } };
+}
+
+/**
+ * Flag rules that would flag every rating on one of the platform's instruments: a `totalBelow` over its highest total
+ * or an `itemBelow` over its highest item score, once the platform's `flags` (points on every instrument at once)
+ * are applied over the instrument's own. One line each, naming the instrument; empty when there is none.
+ */
+export function flagsOutOfScale(settings: PlatformSettings): string[] {
+  const out: string[] = [];
+  for (const instrument of instrumentsOf(settings)) {
+    const { flags } = withPlatformFlags(settings, instrument);
+    const name = `${instrument.id} (version ${instrument.version})`;
+    const maxTotal = instrumentMaxTotal(instrument);
+    if (flags.totalBelow !== null && flags.totalBelow > maxTotal)
+      out.push(`${name}: totalBelow ${flags.totalBelow} is over its highest total, ${maxTotal}`);
+    if (flags.itemBelow !== null && flags.itemBelow > instrument.max)
+      out.push(`${name}: itemBelow ${flags.itemBelow} is over its highest item score, ${instrument.max}`);
+  }
+  return out;
 }
 
 /**

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUMENT } from '../../../schemas/index.ts';
-import { cueSettingsFor, instrumentFor, parsePlatformSettings } from '../../../worker/admin/platform-settings.ts';
+import {
+  cueSettingsFor,
+  flagsOutOfScale,
+  instrumentFor,
+  parsePlatformSettings,
+} from '../../../worker/admin/platform-settings.ts';
+import { likertInstrument } from '../../samples.ts';
 
 describe('platform settings', () => {
   it('merges cue and flag overrides over the defaults and finds registered instruments', () => {
@@ -51,5 +57,24 @@ describe('platform settings', () => {
       dropFromPrevious: 4,
       dropFromMean: null,
     });
+  });
+
+  it('names flag rules that would flag every rating on an instrument, the platform-wide ones over every scale', () => {
+    const likert = likertInstrument('en', (id) => ({ label: id, low: 'low', high: 'high' }));
+    // 36 and 9 fit the 0..40 default (four items of 0..10) but are over the 3..21 instrument's highest total and item.
+    const s = parsePlatformSettings(JSON.stringify({ flags: { totalBelow: 36, itemBelow: 9 }, instruments: [likert] }));
+    expect(flagsOutOfScale(s)).toEqual([
+      'likert-3 (version 2): totalBelow 36 is over its highest total, 21',
+      'likert-3 (version 2): itemBelow 9 is over its highest item score, 7',
+    ]);
+    // In the instrument's own rules instead, each scale has its own: nothing to name.
+    const own = { ...likert, flags: { ...likert.flags, totalBelow: 12, itemBelow: 3 } };
+    expect(flagsOutOfScale(parsePlatformSettings(JSON.stringify({ instruments: [own] })))).toEqual([]);
+    // The highest total itself may be a threshold (only a perfect score is not flagged); one over it may not.
+    expect(flagsOutOfScale(parsePlatformSettings(JSON.stringify({ flags: { totalBelow: 40 } })))).toEqual([]);
+    expect(flagsOutOfScale(parsePlatformSettings(JSON.stringify({ flags: { totalBelow: 40.5 } })))).toEqual([
+      'attune-session-4 (version 1): totalBelow 40.5 is over its highest total, 40',
+    ]);
+    expect(flagsOutOfScale(parsePlatformSettings('{}'))).toEqual([]);
   });
 });
