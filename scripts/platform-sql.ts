@@ -110,9 +110,10 @@ export function revokeAdminKeySql(id: string, now: number): string {
 }
 
 /** Sets the platform's retention period (days after which the daily Cron Trigger deletes a session). */
+/** Sets the platform's retention; RETURNING its id, so that an unknown platform shows as no row. */
 export function retentionSql(platformId: string, days: number): string {
   if (!Number.isInteger(days) || days < 1 || days > 36_600) throw new Error('days must be an integer from 1 to 36600');
-  return `UPDATE platforms SET retention_days = ${days} WHERE id = ${sqlString(checkId('platform id', platformId))};`;
+  return `UPDATE platforms SET retention_days = ${days} WHERE id = ${sqlString(checkId('platform id', platformId))} RETURNING id`;
 }
 
 /**

@@ -213,7 +213,8 @@ POST /v1/reports/pseudonyms and POST /v1/clients/erase. Revoke with: npm run pla
 
   if (command === 'retention') {
     if (!values.platform || values.days === undefined) throw new Error('--platform and --days are required');
-    executeSql(target, retentionSql(values.platform, Number(values.days)));
+    if (query(target, retentionSql(values.platform, Number(values.days))).length === 0)
+      throw new Error(`no platform ${values.platform} in this database`);
     console.log(`${values.platform}: sessions older than ${values.days} days are deleted by the daily Cron Trigger.`);
     return 0;
   }

@@ -155,6 +155,17 @@ describe('seed-demo and platform CLIs on a temporary local D1', { timeout: 120_0
     expect(JSON.stringify(query(t, 'SELECT * FROM admin_keys'))).not.toContain(key!.slice(13));
 
     node('scripts/platform.ts', ['retention', '--platform', id, '--days', '30', '--persist-to', persist]);
+    expect(() =>
+      node('scripts/platform.ts', [
+        'retention',
+        '--platform',
+        'plt_not_registered',
+        '--days',
+        '30',
+        '--persist-to',
+        persist,
+      ]),
+    ).toThrow(/no platform plt_not_registered/);
     node('scripts/platform.ts', [
       'settings',
       '--platform',

@@ -87,7 +87,7 @@ describe('admin, retention and settings SQL', () => {
 
   it('retention days are a positive integer; settings are merged as quoted JSON', async () => {
     const { retentionSql, settingsPatchSql } = await import('../../scripts/platform-sql.ts');
-    expect(retentionSql('plt_1', 30)).toBe("UPDATE platforms SET retention_days = 30 WHERE id = 'plt_1';");
+    expect(retentionSql('plt_1', 30)).toBe("UPDATE platforms SET retention_days = 30 WHERE id = 'plt_1' RETURNING id");
     for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => retentionSql('plt_1', bad)).toThrow();
     expect(settingsPatchSql('plt_1', { note: "it's" })).toBe(
       `UPDATE platforms SET settings = json_patch(settings, '{"note":"it''s"}') WHERE id = 'plt_1';`,
