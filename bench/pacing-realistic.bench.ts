@@ -18,6 +18,7 @@ import {
   truthMetrics,
 } from '../scripts/lib-analyze.ts';
 import { frameLevels } from '../pacing/levels.ts';
+import type { VadOptions } from '../pacing/vad.ts';
 import { REALISTIC_CONDITIONS, type RealisticTruth } from '../scripts/lib-realistic.ts';
 import {
   energyVadMetrics,
@@ -32,8 +33,15 @@ import { readWav } from '../scripts/lib-wav.ts';
 import { generate, pending, plan, REALISTIC_DIR } from '../scripts/make-realistic-set.ts';
 
 const { values } = parseArgs({
-  options: { 'no-silero': { type: 'boolean', default: false }, dir: { type: 'string' }, only: { type: 'string' } },
+  options: {
+    'no-silero': { type: 'boolean', default: false },
+    dir: { type: 'string' },
+    only: { type: 'string' },
+    // Detector settings to try instead of the defaults, as JSON (e.g. '{"tailDb":22}'): the Attune rows use them.
+    vad: { type: 'string' },
+  },
 });
+const vad = values.vad ? (JSON.parse(values.vad) as Partial<VadOptions>) : undefined;
 const dir = values.dir ?? REALISTIC_DIR;
 if (!values.dir) {
   const todo = pending(plan(5, 1), dir, false);
@@ -104,7 +112,7 @@ for (const name of names) {
     add(e, truth.condition, s);
     row[e] = s;
   };
-  const attune = await timed('attune', audioS, () => analyzeTracks(t.samples, c.samples, t.sampleRate));
+  const attune = await timed('attune', audioS, () => analyzeTracks(t.samples, c.samples, t.sampleRate, { vad }));
   put('attune', attune);
   for (const [voice, err] of [
     [`${truth.params.therapistVoice} (therapist)`, signedPct(attune.therapistTalkSeconds, tm.therapistTalkSeconds)],
@@ -114,7 +122,7 @@ for (const name of names) {
   put(
     'attune-rtp-levels',
     await timed('attune-rtp-levels', audioS, () =>
-      analyzeLevelFrames(rtpLevels(t.samples, t.sampleRate), rtpLevels(c.samples, c.sampleRate), 20),
+      analyzeLevelFrames(rtpLevels(t.samples, t.sampleRate), rtpLevels(c.samples, c.sampleRate), 20, vad),
     ),
   );
   // What the widget measures on a WebRTC call: the local microphone through its analyser, the remote party from
@@ -122,7 +130,7 @@ for (const name of names) {
   put(
     'attune-webrtc',
     await timed('attune-webrtc', audioS, () =>
-      analyzeLevelFrames(frameLevels(t.samples, t.sampleRate, 20), rtpLevels(c.samples, c.sampleRate), 20),
+      analyzeLevelFrames(frameLevels(t.samples, t.sampleRate, 20), rtpLevels(c.samples, c.sampleRate), 20, vad),
     ),
   );
   // A LiveKit call where only the SFU's speaking flags (isSpeaking) are known for both parties, counted as flagged

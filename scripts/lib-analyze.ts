@@ -111,9 +111,14 @@ export function truthMetrics(
 }
 
 /** The engine over per-frame linear levels of both roles (e.g. RTP audio levels), each frame covering frameMs. */
-export function analyzeLevelFrames(therapist: ArrayLike<number>, client: ArrayLike<number>, frameMs: number): Metrics {
+export function analyzeLevelFrames(
+  therapist: ArrayLike<number>,
+  client: ArrayLike<number>,
+  frameMs: number,
+  vad?: PacingSessionOptions['vad'],
+): Metrics {
   const n = Math.max(therapist.length, client.length);
-  const session = createPacingSession({ frameMs, now: () => 0 });
+  const session = createPacingSession({ frameMs, now: () => 0, ...(vad ? { vad } : {}) });
   for (let f = 0; f < n; f++) session.pushLevels((f + 1) * frameMs, therapist[f] ?? 0, client[f] ?? 0);
   session.end();
   return toMetrics(session.snapshot());
