@@ -224,20 +224,18 @@ POST /v1/reports/pseudonyms and POST /v1/clients/erase. Revoke with: npm run pla
     const patch = JSON.parse(values.json) as Record<string, unknown>;
     // Validate before writing, the patch and what it leaves (the Worker refuses to serve a platform whose settings
     // do not parse), and refuse flag rules that would flag every rating on one of the platform's instruments.
+    const where = (issues: v.BaseIssue<unknown>[]) => issues.map((i) => v.getDotPath(i) ?? '(root)').join(', ');
     const checked = v.safeParse(PlatformSettings, patch);
-    if (!checked.success)
-      throw new Error(`invalid settings at: ${checked.issues.map((i) => v.getDotPath(i) ?? '(root)').join(', ')}`);
+    if (!checked.success) throw new Error(`invalid settings at: ${where(checked.issues)}`);
     const stored = query<{ settings: string }>(
       target,
       `SELECT settings FROM platforms WHERE id = ${sqlString(checkId('platform id', values.platform))}`,
     );
     if (stored.length === 0) throw new Error(`no platform ${values.platform} in this database`);
-    const before = v.safeParse(PlatformSettings, JSON.parse(stored[0]!.settings));
-    const after = v.safeParse(PlatformSettings, jsonMergePatch(JSON.parse(stored[0]!.settings), patch));
-    if (!after.success)
-      throw new Error(
-        `the settings this patch leaves are invalid at: ${after.issues.map((i) => v.getDotPath(i) ?? '(root)').join(', ')}`,
-      );
+    const current: unknown = JSON.parse(stored[0]!.settings);
+    const before = v.safeParse(PlatformSettings, current);
+    const after = v.safeParse(PlatformSettings, jsonMergePatch(current, patch));
+    if (!after.success) throw new Error(`the settings this patch leaves are invalid at: ${where(after.issues)}`);
     // Only what the patch brings: a platform already in that state can still change its other settings.
     const had = new Set(before.success ? flagsOutOfScale(before.output) : []);
     const everyRating = flagsOutOfScale(after.output).filter((line) => !had.has(line));

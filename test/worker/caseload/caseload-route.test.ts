@@ -274,7 +274,8 @@ describe('POST /v1/caseload', () => {
       big: [34, 34, 34, 31],
     };
 
-    async function caseloadOn(likert: ReturnType<typeof likertInstrument>, ins?: string) {
+    /** A platform with `likert` registered, and therapist t's clients rated as in `series`. */
+    async function seeded(likert: ReturnType<typeof likertInstrument>) {
       const p = await seedPlatform({ settings: { instruments: [likert] } });
       const on = { small: likert, big: DEFAULT_INSTRUMENT };
       for (const [cid, totals] of Object.entries(series))
@@ -287,6 +288,11 @@ describe('POST /v1/caseload', () => {
             total,
             instrument: on[cid as keyof typeof on],
           });
+      return p;
+    }
+
+    async function caseloadOn(likert: ReturnType<typeof likertInstrument>, ins?: string) {
+      const p = await seeded(likert);
       const token = await caseloadToken(p, 't', ins ? { ins } : {});
       return caseloadOf(token, { clients: Object.keys(series) });
     }
@@ -347,19 +353,7 @@ describe('POST /v1/caseload', () => {
     });
 
     it('resolves rules in memory: clients on two versions and an unknown one cost the same D1 statements as one', async () => {
-      const likert = likertInstrument('en', text, { dropFromMean: 2 });
-      const p = await seedPlatform({ settings: { instruments: [likert] } });
-      const on = { small: likert, big: DEFAULT_INSTRUMENT };
-      for (const [cid, totals] of Object.entries(series))
-        for (const [i, total] of totals.entries())
-          await storeRaw(p.platformId, {
-            sid: `${cid}-${i}`,
-            tid: 't',
-            cid,
-            at: daysAgo(40 - i * 7),
-            total,
-            instrument: on[cid as keyof typeof on],
-          });
+      const p = await seeded(likertInstrument('en', text, { dropFromMean: 2 }));
       const token = await caseloadToken(p, 't');
       const counted = async (clients: string[]) => {
         const { db, log } = countingDb(env.DB);

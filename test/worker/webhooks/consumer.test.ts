@@ -9,6 +9,8 @@ import { backoffSeconds, WEBHOOK_MAX_ATTEMPTS, type WebhookMessage } from '../..
 import { adminCall, postJson, seedAdminKey, seedPlatform, sessionPath, storeSession, testHash } from '../helpers.ts';
 import { GOOD_RATING } from '../../samples.ts';
 import { hashRef } from '../../../worker/auth/ref-hash.ts';
+import { newEventId } from '../../../worker/webhooks/event-payload.ts';
+import { outboxMessage } from './outbox-message.ts';
 import { deliveryRecords, fakeReceiver, registerEndpoint } from './receiver.ts';
 
 /** The production backoff (the test config sets a base of 0 s for the end-to-end queue tests). */
@@ -28,16 +30,14 @@ async function endpointFor(events: string[] = ['rating.created'], script: (numbe
  */
 async function message(platformId: string, endpointId: string, eventId: string): Promise<WebhookMessage> {
   const sid = `s-${eventId}`;
-  const now = Math.floor(Date.now() / 1000);
-  await storeSession(platformId, { sid, tid: 't-1', cid: 'c-1', at: now, rating: { total: 30 } });
-  await env.DB.prepare(
-    `INSERT INTO webhook_events (platform_id, sid_hash, type, event_id, created_at, enqueued_at)
-     VALUES (?1, ?2, 'rating.created', ?3, ?4, ?4)`,
-  )
-    .bind(platformId, await testHash(sid), eventId, now)
-    .run();
-  const body = JSON.stringify({ id: eventId, type: 'rating.created', created: 1, platform: platformId, data: {} });
-  return { platformId, endpointId, eventId, type: 'rating.created', body };
+  await storeSession(platformId, {
+    sid,
+    tid: 't-1',
+    cid: 'c-1',
+    at: Math.floor(Date.now() / 1000),
+    rating: { total: 30 },
+  });
+  return outboxMessage(platformId, endpointId, await testHash(sid), eventId);
 }
 
 async function run(messages: { body: WebhookMessage; attempts: number }[], e: Cloudflare.Env = productionEnv) {
@@ -53,7 +53,7 @@ async function run(messages: { body: WebhookMessage; attempts: number }[], e: Cl
   return { ...result, delays: retries.map((r) => r.mock.calls[0]?.[0]?.delaySeconds) };
 }
 
-const eventId = () => `evt_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
+const eventId = newEventId;
 
 describe('queue consumer', () => {
   it('backs off exponentially: 30 s, 60 s, 120 s … at most 12 h', () => {
@@ -118,27 +118,13 @@ describe('queue consumer', () => {
     const { p, admin, endpoint, receiver } = await endpointFor(['rating.declined'], [503]);
     // The client's rating, through the API (its outbox row is recorded only for a type an endpoint takes: none here).
     expect((await postJson(sessionPath('rating'), await p.mint({}), GOOD_RATING)).status).toBe(201);
-    const id = eventId();
-    const now = Math.floor(Date.now() / 1000);
-    await env.DB.prepare(
-      `INSERT INTO webhook_events (platform_id, sid_hash, type, event_id, created_at, enqueued_at)
-       VALUES (?1, ?2, 'rating.created', ?3, ?4, ?4)`,
-    )
-      .bind(p.platformId, await hashRef(env.REF_HASH_SECRET, p.platformId, 'sid', p.refs.sid), id, now)
-      .run();
-    const body = JSON.stringify({ id, type: 'rating.created', created: now, platform: p.platformId, data: {} });
-    const m: WebhookMessage = {
-      platformId: p.platformId,
-      endpointId: endpoint.id,
-      eventId: id,
-      type: 'rating.created',
-      body,
-    };
+    const sidHash = await hashRef(env.REF_HASH_SECRET, p.platformId, 'sid', p.refs.sid);
+    const m = await outboxMessage(p.platformId, endpoint.id, sidHash);
     expect((await run([{ body: m, attempts: 1 }])).retryMessages.map((r) => r.msgId)).toEqual(['msg-0']);
     expect(receiver.deliveries).toHaveLength(1);
     const deliveryRow = () =>
       env.DB.prepare('SELECT status FROM webhook_deliveries WHERE event_id = ?1 AND endpoint_id = ?2')
-        .bind(id, endpoint.id)
+        .bind(m.eventId, endpoint.id)
         .first<{ status: string }>();
     expect(await deliveryRow()).toEqual({ status: 'retrying' });
 

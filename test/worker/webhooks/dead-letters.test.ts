@@ -9,6 +9,8 @@ import worker from '../../../worker/index.ts';
 import { WEBHOOK_MAX_ATTEMPTS, type WebhookMessage } from '../../../worker/webhooks/deliver.ts';
 import { PARK_SECONDS, type ParkedMessage } from '../../../worker/webhooks/dead-letters.ts';
 import { adminCall, seedAdminKey, seedPlatform, storeSession, testHash } from '../helpers.ts';
+import { newEventId } from '../../../worker/webhooks/event-payload.ts';
+import { outboxMessage } from './outbox-message.ts';
 import { fakeReceiver, registerEndpoint, type Answer } from './receiver.ts';
 
 interface Sent<T> {
@@ -46,7 +48,7 @@ function queues() {
   return { e, webhooks: webhooks.sent, parked: dlq.sent };
 }
 
-const eventId = () => `evt_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
+const eventId = newEventId;
 
 /** A platform with an endpoint and one event of a stored session (its outbox row), and the event's queue message. */
 async function deadEvent(script: Answer[] = [], then: Answer = 500) {
@@ -55,23 +57,14 @@ async function deadEvent(script: Answer[] = [], then: Answer = 500) {
   const receiver = fakeReceiver(script, then);
   const endpoint = await registerEndpoint(admin.key, { url: receiver.url, events: ['rating.created'] });
   const sid = `s-${crypto.randomUUID()}`;
-  const now = Math.floor(Date.now() / 1000);
-  await storeSession(p.platformId, { sid, tid: 't-1', cid: 'c-1', at: now, rating: { total: 30 } });
-  const id = eventId();
-  await env.DB.prepare(
-    `INSERT INTO webhook_events (platform_id, sid_hash, type, event_id, created_at, enqueued_at)
-     VALUES (?1, ?2, 'rating.created', ?3, ?4, ?4)`,
-  )
-    .bind(p.platformId, await testHash(sid), id, now)
-    .run();
-  const body = JSON.stringify({ id, type: 'rating.created', created: now, platform: p.platformId, data: {} });
-  const m: WebhookMessage = {
-    platformId: p.platformId,
-    endpointId: endpoint.id,
-    eventId: id,
-    type: 'rating.created',
-    body,
-  };
+  await storeSession(p.platformId, {
+    sid,
+    tid: 't-1',
+    cid: 'c-1',
+    at: Math.floor(Date.now() / 1000),
+    rating: { total: 30 },
+  });
+  const m = await outboxMessage(p.platformId, endpoint.id, await testHash(sid));
   return { p, admin, receiver, endpoint, m };
 }
 
