@@ -46,6 +46,18 @@ async function settle() {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
 }
 
+/** The view mounted for `clients`, its API answering `body` to every request; settled. */
+async function mountAnswering(body: CaseloadResponse, clients: { ref: string; name: string }[]) {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async () => new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json' } })),
+  );
+  const root = document.createElement('div').attachShadow({ mode: 'open' });
+  const c = mountCaseload({ root, token: TOKEN, api: 'https://api.example', clients, emit: () => {} });
+  await settle();
+  return { root, c };
+}
+
 describe('mountCaseload', () => {
   it('posts the refs only, shows the names beside the answer, asks again for new clients, and tears down', async () => {
     const bodies: string[] = [];
@@ -124,19 +136,7 @@ describe('mountCaseload', () => {
         },
       },
     };
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async () => new Response(JSON.stringify(withPacing), { headers: { 'Content-Type': 'application/json' } })),
-    );
-    const root = document.createElement('div').attachShadow({ mode: 'open' });
-    const c = mountCaseload({
-      root,
-      token: TOKEN,
-      api: 'https://api.example',
-      clients: [{ ref: 'r-1', name: 'Ana' }],
-      emit: () => {},
-    });
-    await settle();
+    const { root, c } = await mountAnswering(withPacing, [{ ref: 'r-1', name: 'Ana' }]);
     const text = root.textContent ?? '';
     expect(text).toContain('Only ratings on the srs-3 scale; sessions rated on another scale are left out.');
     expect(text).toContain('1.0 points lower');
@@ -167,22 +167,10 @@ describe('mountCaseload', () => {
         { ...base.clients[1]!, instrument: { id: 'scale-x', version: 1, maxTotal: 40, rules: RULES } },
       ],
     };
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async () => new Response(JSON.stringify(mixed), { headers: { 'Content-Type': 'application/json' } })),
-    );
-    const root = document.createElement('div').attachShadow({ mode: 'open' });
-    const c = mountCaseload({
-      root,
-      token: TOKEN,
-      api: 'https://api.example',
-      clients: [
-        { ref: 'r-1', name: 'Ana' },
-        { ref: 'r-2', name: 'Bo' },
-      ],
-      emit: () => {},
-    });
-    await settle();
+    const { root, c } = await mountAnswering(mixed, [
+      { ref: 'r-1', name: 'Ana' },
+      { ref: 'r-2', name: 'Bo' },
+    ]);
     const card = root.querySelector('ul.off li')!;
     expect(card.textContent).toContain('Totals on scale-x, version 2');
     // The heading's rule is the caseload's (4 points); the card says the rule Ana was judged by, on her scale.
@@ -219,23 +207,11 @@ describe('mountCaseload', () => {
         { ...base.clients[1]!, ref: 'r-3', rated: 9 }, // on track: nothing to explain
       ],
     };
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async () => new Response(JSON.stringify(moved), { headers: { 'Content-Type': 'application/json' } })),
-    );
-    const root = document.createElement('div').attachShadow({ mode: 'open' });
-    const c = mountCaseload({
-      root,
-      token: TOKEN,
-      api: 'https://api.example',
-      clients: [
-        { ref: 'r-1', name: 'Ana' },
-        { ref: 'r-2', name: 'Bo' },
-        { ref: 'r-3', name: 'Cy' },
-      ],
-      emit: () => {},
-    });
-    await settle();
+    const { root, c } = await mountAnswering(moved, [
+      { ref: 'r-1', name: 'Ana' },
+      { ref: 'r-2', name: 'Bo' },
+      { ref: 'r-3', name: 'Cy' },
+    ]);
     const row = (name: string) =>
       [...root.querySelectorAll('tbody tr')].map((tr) => tr.textContent ?? '').find((t) => t.startsWith(name))!;
     expect(row('Ana')).toContain('Too few ratings yet');
