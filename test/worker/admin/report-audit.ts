@@ -40,12 +40,26 @@ function solve(equations: readonly Equation[]): Map<string, number> {
 
 const sumOf = (vars: string[]) => new Map(vars.map((v) => [v, 1]));
 
+/** A therapist's own figures on one instrument, as they know them (their trend, their summaries). */
+export interface Known {
+  key: string;
+  instrument: string;
+  sessions: number;
+  /** The sum of their totals on it. */
+  sum: number;
+}
+
 /**
  * What a reader learns from `reports` (each over the same single week) that those reports hide: every therapist row
  * key's rated sessions (`counts`) or sum of totals (`sums`) on an instrument, solved exactly, non-zero, and not
- * published by a report on that instrument. `instruments` are every instrument id the week's ratings used.
+ * published by a report on that instrument. `instruments` are every instrument id the week's ratings used. A reader
+ * who is in the report knows their own figures (`known`): those are no leak, and they solve the rest with them.
  */
-export function leaks(reports: readonly Report[], instruments: readonly string[]): string[] {
+export function leaks(
+  reports: readonly Report[],
+  instruments: readonly string[],
+  known: readonly Known[] = [],
+): string[] {
   const keys = [...new Set(reports.flatMap((r) => (r.report === 'therapists' ? r.rows.map((row) => row.key) : [])))];
   const counts: Equation[] = [];
   const sums: Equation[] = [];
@@ -73,7 +87,13 @@ export function leaks(reports: readonly Report[], instruments: readonly string[]
       }
     }
   }
+  for (const k of known) {
+    counts.push({ coefficients: sumOf([variable(k.key, k.instrument)]), value: k.sessions });
+    sums.push({ coefficients: sumOf([variable(k.key, k.instrument)]), value: k.sum });
+  }
+  const isKnown = new Set(known.map((k) => variable(k.key, k.instrument)));
   const published = (v: string, what: 'instrumentSessions' | 'meanTotal') =>
+    isKnown.has(v) ||
     reports.some(
       (r) =>
         r.report === 'therapists' &&

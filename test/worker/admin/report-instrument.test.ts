@@ -97,27 +97,32 @@ describe('published reports on a platform with two instruments', () => {
     const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
     const admin = await seedAdminKey(p.platformId);
     // d: 5 sessions (suppressed); e: 24 on the built-in scale, suppressed with d so the week's total cannot give d
-    // away; f: 15 built-in and 25 likert.
+    // away; f: 15 built-in and 25 likert; g: 50 built-in (with d and e goes the next smallest, f: e, who knows its
+    // own 24, would otherwise find d's 5 in the total).
     await storeInterleaved(
       p.platformId,
       rated('d', 5, W2, 20),
       rated('e', 24, W2 + 30, 30),
       rated('f', 15, W2 + 40, 36),
       rated('f', 25, W2 + 50, 12, LIKERT),
+      rated('g', 50, W2 + 60, 33),
     );
     const body = await readReport(
       admin.key,
       `/v1/reports/therapists?from=2026-03-09&to=2026-03-15&instrument=${DEFAULT_INSTRUMENT.id}`,
     );
-    // Judged on its own counts, the built-in column (5, 24, 15) would suppress d and f and publish e's 24: e's whole
-    // session count, and 44 + 25 − 24 − 40 = 5 would be d's. e is suppressed on it because its sessions are.
+    // Judged on its own counts, the built-in column (5, 24, 15, 50) would suppress d and f and publish e's 24: e's
+    // whole session count, and 94 + 25 − 24 − 40 − 50 = 5 would be d's. e is suppressed on it because its sessions
+    // are.
     const rows = body.rows.map((r) => [r.sessions, r.instrumentSessions, r.meanTotal]);
     expect(rows.filter((r) => r[0] === null)).toEqual([
       [null, null, null],
       [null, null, null],
+      [null, null, null],
     ]);
-    expect(rows.filter((r) => r[0] !== null)).toEqual([[40, 15, 36]]);
-    expect(body.total).toMatchObject({ sessions: 69, instrumentSessions: 44 });
+    expect(rows.filter((r) => r[0] !== null)).toEqual([[50, 50, 33]]);
+    // The week's 25 on the likert are f's alone (hidden), so its built-in total (119 − 25) is hidden too.
+    expect(body.total).toMatchObject({ sessions: 119, instrumentSessions: null });
   });
 
   it('an instrument the platform has not registered is 422 unknown_instrument, and nothing is frozen', async () => {
@@ -236,8 +241,9 @@ describe('published reports on a platform with two instruments', () => {
     const body = await readReport(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15');
     // Counted over every frozen session the likert (16) would win, and say something about two suppressed weeks.
     expect(body.instrument.id).toBe(DEFAULT_INSTRUMENT.id);
-    // The first week's built-in total (12) is hidden too: its 20 sessions less 12 would be its 8 on the likert.
-    expect(body.rows[0]).toMatchObject({ sessions: 20, instrumentSessions: null });
+    // The first week's built-in total (12) is hidden too: its 20 sessions less 12 would be its 8 on the likert. So are
+    // its 20 sessions: a, who knows its own 12, would find b's 8 in them.
+    expect(body.rows[0]).toMatchObject({ sessions: null, instrumentSessions: null });
     expect(body.total).toMatchObject({ instrumentSessions: null, meanTotal: null });
     const likert = await readReport(admin.key, '/v1/reports/weeks?from=2026-03-02&to=2026-03-15&instrument=likert-3');
     expect(likert.rows.map((r) => r.instrumentSessions)).toEqual([null, null]);

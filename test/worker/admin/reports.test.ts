@@ -92,6 +92,7 @@ async function reportPlatform() {
   const all = [
     ...sessions('alice', 12, W1),
     ...sessions('bob', 5, W1),
+    ...sessions('dan', 13, W1),
     ...sessions('carol', 30, W1),
     ...sessions('carol', 3, W1 + 3600, { rating: 'declined', pacing: undefined }),
     ...sessions('carol', 20, W2),
@@ -110,11 +111,12 @@ describe('GET /v1/reports', () => {
     expect(res.status).toBe(200);
     const body = await res.json<{ from: string; to: string; minCell: number; rows: Row[]; total: Row }>();
     expect(body).toMatchObject({ from: '2026-01-05', to: '2026-01-18', minCell: 11 });
-    expect(body.rows).toHaveLength(3);
+    expect(body.rows).toHaveLength(4);
     for (const r of body.rows) expect(r.key).toMatch(/^t_[A-Za-z0-9_-]{10}$/);
     const bySize = [...body.rows].sort((a, b) => (a.sessions ?? 0) - (b.sessions ?? 0));
-    // bob (5) is under 11; alice (12) is suppressed with him so the total cannot give bob away.
-    expect(bySize.filter((r) => r.suppressed)).toHaveLength(2);
+    // bob (5) is under 11; alice (12) is suppressed with him so the total cannot give bob away, and dan (13) with
+    // them so that alice, who knows her own 12, cannot either.
+    expect(bySize.filter((r) => r.suppressed)).toHaveLength(3);
     for (const r of body.rows.filter((r) => r.suppressed)) {
       expect([r.sessions, r.asked, r.meanTotal, r.flaggedShare, r.completionRate, r.meanTherapistShare]).toEqual([
         null,
@@ -137,7 +139,7 @@ describe('GET /v1/reports', () => {
     expect(carol.meanTotal).toBe(Math.round((carolTotals.reduce((a, b) => a + b) / 50) * 100) / 100);
     expect(carol.flaggedShare).toBe(Math.round(((10 + 7) / 50) * 1000) / 1000);
     expect(carol.meanTherapistShare).toBe(0.25);
-    expect(body.total).toMatchObject({ key: 'total', sessions: 67, asked: 70, suppressed: false });
+    expect(body.total).toMatchObject({ key: 'total', sessions: 80, asked: 83, suppressed: false });
   });
 
   it('by week, in CSV with proper headers; suppressed cells are empty', async () => {
@@ -150,9 +152,9 @@ describe('GET /v1/reports', () => {
     expect(lines[0]).toBe(
       'week,sessions,asked,instrument,instrument_version,instrument_sessions,mean_total,flagged_share,completion_rate,mean_therapist_share',
     );
-    expect(lines[1]).toMatch(/^2026-01-05,47,50,/);
+    expect(lines[1]).toMatch(/^2026-01-05,60,63,/);
     expect(lines[2]).toMatch(/^2026-01-12,20,20,attune-session-4,1,20,34\.5,0\.35,1,0\.25$/);
-    expect(lines[3]).toMatch(/^total,67,70,/);
+    expect(lines[3]).toMatch(/^total,80,83,/);
   });
 
   it('each week is judged on its own: a week with few sessions is suppressed and left out of the total', async () => {
@@ -189,7 +191,7 @@ describe('GET /v1/reports', () => {
           instrument: 'attune-session-4',
           instrumentVersion: 1,
         }),
-        row_count: 3,
+        row_count: 4,
         at: expect.any(Number),
       },
       {
@@ -277,10 +279,10 @@ describe('GET /v1/reports', () => {
     }>();
     expect(body.minClients).toBe(5);
     const bySessions = (n: number | null) => body.rows.filter((r) => r.sessions === n);
-    // dave is suppressed, and the next smallest (frank) with him so the total cannot give dave away.
-    expect(bySessions(null)).toHaveLength(2);
+    // dave is suppressed, and the next smallest (frank) with him so the total cannot give dave away, and erin too:
+    // frank, who knows his own 30, would find dave's 15 in the total less erin's 40.
+    expect(bySessions(null)).toHaveLength(3);
     for (const r of bySessions(null)) expect([r.meanTotal, r.meanTherapistShare]).toEqual([null, null]);
-    expect(bySessions(40)).toHaveLength(1);
     expect(body.total.sessions).toBe(85);
     // The weeks report: one week, 85 sessions of 71 clients: published.
     const weeks = await (await adminCall('/v1/reports/weeks?from=2026-01-05&to=2026-01-11', admin.key)).json<{

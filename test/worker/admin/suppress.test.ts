@@ -18,6 +18,21 @@ describe('suppress() on a line of a table', () => {
     expect(suppress([5, 20, 30], 11, undefined, { margin }).cells).toEqual([true, false, false]);
     expect(suppress([20, 30], 11, undefined, { margin }).cells).toEqual([true, false]);
   });
+  it('with ownCells, the hidden cells less any one of them still cover a small cell with another', () => {
+    // 3 and its complement 12 would do for an outsider; 12's own holder would find the 3: 30 goes too.
+    expect(suppress([3, 12, 30, 40], 11, undefined, { ownCells: true })).toEqual({
+      cells: [true, true, true, false],
+      total: false,
+    });
+    // Only two cells: each holder would find the other's, so the total goes.
+    expect(suppress([3, 30], 11, undefined, { ownCells: true })).toEqual({ cells: [true, true], total: true });
+    // A cell of 20 sessions of 2 clients, with a complement of 20, and another: the rest rests on 10 clients.
+    const clients = { cells: [2, 10, 10, 10], total: 32 };
+    expect(suppress([20, 20, 20, 30], 11, clients, { ownCells: true })).toEqual({
+      cells: [true, true, true, false],
+      total: false,
+    });
+  });
 });
 
 const line = fc

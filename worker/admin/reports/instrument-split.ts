@@ -58,6 +58,8 @@ export function suppressSplit(w: SplitWeek, min = MIN_CELL): Split {
         forced: idx.map((i) => s.cells[i]!),
         fixed: idx.map((i) => !eligible(i)),
         margin: { hidden: s.total, hideable: true },
+        // A therapist who reads the report knows their own part.
+        ownCells: true,
       });
       idx.forEach((i, at) => {
         s.cells[i] = column.cells[at]!;

@@ -77,15 +77,18 @@ export function suppressWeek(
   w: WeekCells,
   min = MIN_CELL,
 ): { bySessions: Suppression; byShare: Suppression; split: Split | null } {
+  // A therapist who reads the report knows their own cell (their trend, their summaries): ownCells.
   const bySessions = suppress(
     w.cells.map((c) => c.sums.rated),
     min,
     { cells: w.cells.map((c) => c.clients.ratedClients), total: w.clients.ratedClients },
+    { ownCells: true },
   );
   const byShare = suppress(
     w.cells.map((c) => c.sums.shareN),
     min,
     { cells: w.cells.map((c) => c.clients.shareClients), total: w.clients.shareClients },
+    { ownCells: true },
   );
   const split =
     w.instrumentClients === null

@@ -30,6 +30,13 @@ export interface SuppressOptions {
    * Without this, the cells are protected as though the total were published, whether it is or not.
    */
   margin?: { hidden: boolean; hideable: boolean };
+  /**
+   * Each cell is one party's own figure, and that party may read the report (a therapist knows their own week from
+   * their trend and summaries): with the total published, the hidden cells less any one of them must still be
+   * protected as a group wherever they hold a primary cell (two cells or more, resting on `min` sessions and the
+   * client floor), and when no cell is left to hide, the total goes.
+   */
+  ownCells?: boolean;
 }
 
 /**
@@ -46,29 +53,42 @@ export function suppress(
   counts: readonly number[],
   min = MIN_CELL,
   clients?: ClientCounts,
-  { forced, fixed, margin }: SuppressOptions = {},
+  { forced, fixed, margin, ownCells }: SuppressOptions = {},
 ): Suppression {
   const minClients = clients?.min ?? MIN_CLIENTS;
   const clientsOf = (i: number) => (clients ? (clients.cells[i] ?? 0) : Infinity);
-  const cells = counts.map((n, i) => n < min || clientsOf(i) < minClients || forced?.[i] === true);
-  const suppressedSum = () => counts.reduce((s, n, i) => s + (cells[i] ? n : 0), 0);
-  const suppressedCount = () => cells.filter(Boolean).length;
-  const suppressedClients = () => counts.reduce((m, _, i) => (cells[i] ? Math.max(m, clientsOf(i)) : m), 0);
+  const primary = counts.map((n, i) => n < min || clientsOf(i) < minClients || forced?.[i] === true);
+  const cells = [...primary];
+  const hidden = () => counts.flatMap((_, i) => (cells[i] ? [i] : []));
+  /** A group of hidden cells whose sum a reader holds: too small when it is one cell or rests on too few. */
+  const tooSmall = (group: number[]) =>
+    group.length === 1 ||
+    group.reduce((s, i) => s + counts[i]!, 0) < min ||
+    group.reduce((m, i) => Math.max(m, clientsOf(i)), 0) < minClients;
+  // The hidden cells less one party's own: exposed where that leaves a primary cell in too small a group.
+  const lessOwnExposed = (h: number[]) =>
+    h.some((own) => {
+      const rest = h.filter((i) => i !== own);
+      return rest.some((i) => primary[i]) && tooSmall(rest);
+    });
   let total =
     margin?.hidden === true ||
     counts.reduce((s, n) => s + n, 0) < min ||
     (clients !== undefined && clients.total < minClients);
-  const exposed = () =>
-    margin && total
-      ? suppressedCount() === 0
-      : suppressedCount() > 0 && (suppressedCount() === 1 || suppressedSum() < min || suppressedClients() < minClients);
+  const exposed = () => {
+    const h = hidden();
+    if (margin && total) return h.length === 0;
+    if (h.length === 0) return false;
+    if (tooSmall(h)) return true;
+    return ownCells === true && !total && lessOwnExposed(h);
+  };
   while (exposed()) {
     let next = -1;
     for (let i = 0; i < counts.length; i++) {
       if (!cells[i] && fixed?.[i] !== true && (next < 0 || counts[i]! < counts[next]!)) next = i;
     }
     if (next >= 0) cells[next] = true;
-    else if (margin?.hideable && !total) total = true;
+    else if ((margin?.hideable || ownCells) && !total) total = true;
     else break; // nothing left that can be suppressed
   }
   return { cells, total };
