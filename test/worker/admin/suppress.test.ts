@@ -114,3 +114,34 @@ describe('suppress() over random lines', () => {
     );
   });
 });
+
+describe('suppress() with ownCells over random lines', () => {
+  it('leaves no small cell that one holder, less their own, could find beside a published total', () => {
+    fc.assert(
+      fc.property(line, ({ cells, min, clientsTotal }) => {
+        const counts = cells.map((c) => c.n);
+        const clients =
+          clientsTotal === undefined ? undefined : { cells: cells.map((c) => c.clients), total: clientsTotal };
+        const forced = cells.map((c) => c.forced);
+        const r = suppress(counts, min, clients, { forced, ownCells: true });
+        const primary = (i: number) =>
+          counts[i]! < min || (clients !== undefined && clients.cells[i]! < MIN_CLIENTS) || forced[i]!;
+        const hidden = counts.flatMap((_, i) => (r.cells[i] ? [i] : []));
+        for (const i of counts.keys()) if (primary(i)) expect(r.cells[i]).toBe(true);
+        if (r.total) return;
+        const tooSmall = (h: number[]) =>
+          h.length === 1 ||
+          h.reduce((s, i) => s + counts[i]!, 0) < min ||
+          (clients !== undefined && Math.max(...h.map((i) => clients.cells[i]!)) < MIN_CLIENTS);
+        // An outsider: the total less the published cells.
+        if (hidden.length > 0) expect(tooSmall(hidden)).toBe(false);
+        // Each holder of a hidden cell, less their own.
+        for (const own of hidden) {
+          const rest = hidden.filter((i) => i !== own);
+          if (rest.some(primary)) expect([own, tooSmall(rest)]).toEqual([own, false]);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
