@@ -1,10 +1,11 @@
 // A second reader at the edges of a report: caches between the Worker and readers, ranges shifted within the same
 // weeks, and cells exactly at the thresholds (11 sessions, 5 distinct clients), through the routes.
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../../schemas/admin.ts';
 import { storeRaw } from '../caseload/seed.ts';
 import { adminCall, seedAdminKey, seedPlatform } from '../helpers.ts';
-import { rated, readReport, W1 } from './report-seed.ts';
+import { LIKERT, rated, readReport, W1 } from './report-seed.ts';
 
 const RANGE = 'from=2026-03-02&to=2026-03-08';
 
@@ -78,5 +79,32 @@ describe('cells exactly at the thresholds', () => {
     const two = await readReport(admin.key, '/v1/reports/therapists?from=2026-03-09&to=2026-03-15');
     // h and i hidden, and j with them (the next smallest): i or j, knowing their own, still leave two cells on 21+.
     expect([shown(two), two.rows.length, two.total.sessions]).toEqual([[13, 14], 5, 60]);
+  });
+});
+
+describe('a report per platform setting', () => {
+  it('an instrument version added, then the instrument removed, changes no published figure', async () => {
+    const p = await seedPlatform({ settings: { instruments: [LIKERT] } });
+    const admin = await seedAdminKey(p.platformId);
+    for (const s of [
+      ...rated('a', 20, W1, 30),
+      ...rated('a', 8, W1 + 3000, 4, LIKERT),
+      ...rated('b', 30, W1 + 6000, 15, LIKERT),
+      ...rated('c', 14, W1 + 9000, 34),
+      ...rated('d', 40, W1 + 12_000, 22),
+    ])
+      await storeRaw(p.platformId, s);
+    const read = async (instrument: string) =>
+      figures(await readReport(admin.key, `/v1/reports/therapists?${RANGE}&instrument=${instrument}`));
+    const setting = (settings: object) =>
+      env.DB.prepare('UPDATE platforms SET settings = ?2 WHERE id = ?1')
+        .bind(p.platformId, JSON.stringify(settings))
+        .run();
+    const before = [await read('attune-session-4'), await read('likert-3')];
+    await setting({ instruments: [LIKERT, { ...LIKERT, version: 3 }] });
+    expect([await read('attune-session-4'), await read('likert-3')]).toEqual(before);
+    await setting({});
+    expect(await read('attune-session-4')).toEqual(before[0]);
+    expect((await adminCall(`/v1/reports/therapists?${RANGE}&instrument=likert-3`, admin.key)).status).toBe(422);
   });
 });
