@@ -46,8 +46,10 @@ export interface SuppressOptions {
  * Complementary: while exactly one cell is suppressed, or the suppressed cells together rest on fewer than
  * `min` (then total minus the published cells would reveal them, or a group too small), or on fewer distinct
  * clients than the floor (the largest single cell's count is a lower bound of their union), the next smallest
- * published cell (not `fixed`) is suppressed too. The total is published only when it rests on at least `min` and
- * the floor (and, with `margin`, is not suppressed there or here).
+ * published cell (not `fixed`) is suppressed too; with `ownCells`, also while the suppressed cells less any one of
+ * them leave a primary cell in a group that small. The total is published only when it rests on at least `min` and
+ * the floor (and, with `margin`, is not suppressed there or here; with `margin.hideable` or `ownCells`, it is
+ * suppressed when no cell is left to take).
  */
 export function suppress(
   counts: readonly number[],
