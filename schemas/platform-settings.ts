@@ -9,7 +9,10 @@ export const PlatformSettings = v.object({
   flags: v.optional(v.partial(FlagRules)),
   /** Instruments the platform registered (e.g. a licensed SRS); tokens pick one with `ins`. */
   instruments: v.optional(v.array(Instrument)),
-  /** Feedback fatigue: ask the client every session (default), every nth of theirs, or a share of sessions. */
+  /**
+   * Feedback fatigue: ask the client every session (default), every nth of their sessions with the same therapist, or
+   * a share of sessions.
+   */
   ask: v.optional(
     v.variant('mode', [
       v.object({ mode: v.literal('every') }),

@@ -151,6 +151,9 @@ export interface ErasureGuard {
 /**
  * Records the session unless it exists, or (with `guard`) the client was erased at or after the token was issued:
  * then nothing is inserted, and the writes that follow it in the batch (which need the session row) store nothing.
+ * Its client_seq numbers it among the client's sessions with this therapist: counted over every therapist, 'nth'
+ * feedback fatigue (shown in the therapist's summary) would tell one therapist how many sessions the client had with
+ * others in between.
  */
 export function upsertSession(
   db: D1Database,
@@ -168,7 +171,8 @@ export function upsertSession(
       `INSERT OR IGNORE INTO sessions
          (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, scheduled_start, scheduled_end, created_at, client_seq)
        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-              (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?4)
+              (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions INDEXED BY sessions_client
+                WHERE platform_id = ?1 AND client_hash = ?4 AND therapist_hash = ?3)
         WHERE NOT EXISTS (SELECT 1 FROM erased_clients WHERE platform_id = ?1 AND tombstone = ?10 AND erased_at >= ?11)`,
     )
     .bind(
@@ -287,7 +291,7 @@ export interface SummaryRow extends Omit<PacingAggregates, 'durationSeconds'> {
   therapistHash: string;
   clientHash: string;
   askedAt: number | null;
-  /** The session's number among the client's sessions (feedback fatigue 'nth'). */
+  /** The session's number among the client's sessions with this therapist (feedback fatigue 'nth'). */
   clientSeq: number | null;
   status: 'rated' | 'declined' | null;
   instrumentId: string | null;
@@ -381,7 +385,7 @@ export function markAsked(db: D1Database, platformId: string, sidHash: string, n
 }
 
 /**
- * The session's number among the client's sessions on the platform (1 for the first). upsertSession assigns it
+ * The session's number among the client's sessions with its therapist (1 for the first). upsertSession assigns it
  * when the session is first recorded; a row without one (recorded before migration 0005) is numbered here, once.
  */
 export async function clientSessionNumber(
@@ -393,7 +397,8 @@ export async function clientSessionNumber(
   const [, row] = await db.batch<{ n: number | null }>([
     db
       .prepare(
-        `UPDATE sessions SET client_seq = (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions INDEXED BY sessions_client WHERE platform_id = ?1 AND client_hash = ?3)
+        `UPDATE sessions SET client_seq = (SELECT coalesce(max(s.client_seq), 0) + 1 FROM sessions s INDEXED BY sessions_client
+                                            WHERE s.platform_id = ?1 AND s.client_hash = ?3 AND s.therapist_hash = sessions.therapist_hash)
           WHERE platform_id = ?1 AND sid_hash = ?2 AND client_hash = ?3 AND client_seq IS NULL`,
       )
       .bind(platformId, sidHash, clientHash),

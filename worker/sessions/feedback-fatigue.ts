@@ -10,8 +10,9 @@ export function uniformOf(sidHash: string): number {
 
 /**
  * Whether the client is asked to rate this session. 'every': always. 'share': when the session hash's uniform
- * number falls below the share. 'nth': the client's 1st, (n+1)th, (2n+1)th... session on the platform
- * (`index` = how many of the client's sessions came before this one).
+ * number falls below the share. 'nth': the client's 1st, (n+1)th, (2n+1)th... session with this therapist
+ * (`index` = how many of the client's sessions with them came before this one: their sessions with other therapists
+ * must not show in this therapist's summary).
  */
 export function shouldAsk(setting: AskSetting, sidHash: string, index: number): boolean {
   switch (setting.mode) {

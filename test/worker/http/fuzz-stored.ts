@@ -98,8 +98,9 @@ export async function checkStored(
     )
       fail('sessions', 'schedule');
   }
-  const seqs = new Set(sessions.map((s) => `${s.client_hash}:${s.client_seq}`));
-  if (seqs.size !== sessions.length) fail('sessions', 'two sessions of a client share a client_seq');
+  // client_seq numbers a client's sessions with one therapist (feedback fatigue 'nth' counts per therapist).
+  const seqs = new Set(sessions.map((s) => `${s.client_hash}:${s.therapist_hash}:${s.client_seq}`));
+  if (seqs.size !== sessions.length) fail('sessions', 'two sessions of a client with one therapist share a client_seq');
 
   const ratings = (await rows('SELECT * FROM ratings WHERE platform_id = ?1', platformId)).map((r) =>
     parse('ratings', RatingRow, r),
