@@ -58,7 +58,8 @@ export async function demoHistorySql(platformId: string, secret: string, now: nu
       lines.push(
         `INSERT OR IGNORE INTO sessions (platform_id, sid_hash, therapist_hash, client_hash, instrument_id, instrument_version, created_at, client_seq)
          SELECT ${q(platformId)}, ${q(sid)}, ${q(tid)}, ${q(cid)}, 'attune-session-4', 1, ${at},
-                (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions WHERE platform_id = ${q(platformId)} AND client_hash = ${q(cid)});`,
+                (SELECT coalesce(max(client_seq), 0) + 1 FROM sessions
+                  WHERE platform_id = ${q(platformId)} AND client_hash = ${q(cid)} AND therapist_hash = ${q(tid)});`,
         `INSERT OR IGNORE INTO ratings (platform_id, sid_hash, therapist_hash, client_hash, status, instrument_id, instrument_version, items, total, max_total, flags, rated_at)
          VALUES (${q(platformId)}, ${q(sid)}, ${q(tid)}, ${q(cid)}, 'rated', 'attune-session-4', 1, ${q(JSON.stringify(items))}, ${total}, 40, '[]', ${at + 3000});`,
         `INSERT OR IGNORE INTO pacing (platform_id, sid_hash, therapist_hash, client_hash, duration_seconds, therapist_talk_seconds, client_talk_seconds,
