@@ -25,6 +25,8 @@ export const CLOSE_MISMATCH = 1008;
 export const CLOSE_EXPIRED = 1008;
 /** Close code for a socket whose token's key was revoked (policy): the widget's reconnect meets a 401. */
 export const CLOSE_REVOKED = 1008;
+/** Close code for a socket that sent anything but `ping` (1003: unsupported data). */
+export const CLOSE_UNSUPPORTED = 1003;
 
 /** The hashed therapist and client a socket was opened for, and a writer's: a push goes only where they match. */
 export interface LiveParticipants {
@@ -164,8 +166,13 @@ export class SessionLive extends DurableObject<Bindings> {
     return sent;
   }
 
-  /** The widget sends nothing but `ping` (answered by the runtime); anything else is ignored. */
-  override webSocketMessage(): void {}
+  /**
+   * The widget sends nothing but `ping` (answered by the runtime, never reaching here). Anything else only wakes the
+   * object: the socket is closed, so a token holder cannot keep the object awake or busy with messages.
+   */
+  override webSocketMessage(ws: WebSocket): void {
+    closeQuietly(ws, CLOSE_UNSUPPORTED, 'only ping is accepted');
+  }
 
   override webSocketClose(ws: WebSocket, code: number): void {
     try {
