@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { AUTH_FAILURE_LIMIT } from '../../../worker/auth/failure-throttle.ts';
 import { seedAdminKey, seedPlatform } from '../helpers.ts';
 
-const anIp = () => `203.0.113.${Math.floor(Math.random() * 250)}`;
+/** A fresh address per run (this file's own range), and another one beside it. */
+const n = Math.floor(Math.random() * 250);
+const [ip, otherIp] = [`203.0.113.${n}`, `203.0.113.${n + 1}`];
 
 function get(path: string, ip: string, bearer: string): Promise<Response> {
   return exports.default.fetch(
@@ -30,7 +32,6 @@ const unknownKidToken = () =>
 
 describe('an address blocked by the failure throttle', () => {
   it('still passes a valid session token whose key is cached; bad tokens, uncached kids and admin keys get 429', async () => {
-    const ip = anIp();
     const p = await seedPlatform();
     const good = await p.mint({ role: 'therapist', sub: p.refs.tid });
     expect((await get('/v1/session/summary', ip, good)).status).toBe(200); // caches the key in this isolate
@@ -46,6 +47,6 @@ describe('an address blocked by the failure throttle', () => {
     expect((await get('/v1/context', ip, await other.mint({}))).status).toBe(429);
     expect((await get('/v1/reports/weeks', ip, (await seedAdminKey(p.platformId)).key)).status).toBe(429);
     // Another address is not affected.
-    expect((await get('/v1/context', anIp(), await other.mint({}))).status).toBe(200);
+    expect((await get('/v1/context', otherIp, await other.mint({}))).status).toBe(200);
   });
 });
