@@ -55,7 +55,8 @@ export function summaryMessage(summary: SessionSummary): string {
 /**
  * The live channel of one session: the therapist's widget sockets, accepted with the WebSocket Hibernation
  * API so an idle session costs nothing. `ping` is answered with `pong` by the runtime without waking the
- * object. Nothing is stored: the summary always comes from D1 (on connect) or from the Worker (on publish).
+ * object. Nothing is stored but an alarm at the earliest token expiry of the open sockets (closeExpired): the summary
+ * always comes from D1 (on connect) or from the Worker (on publish).
  */
 export class SessionLive extends DurableObject<Bindings> {
   /**
@@ -104,6 +105,7 @@ export class SessionLive extends DurableObject<Bindings> {
       ...(Number.isFinite(exp) ? { exp } : {}),
       ...(kid ? { kid } : {}),
     } satisfies Attachment);
+    if (Number.isFinite(exp)) await this.closeAtExpiry(exp);
     try {
       const { summary, recorded } = await loadSummary(this.env.DB, await completeTarget(this.env.DB, target));
       // The Worker checked this before the upgrade; a first write naming others may have landed since.
@@ -166,6 +168,34 @@ export class SessionLive extends DurableObject<Bindings> {
     return sent;
   }
 
+  /** Rings at the earliest expiry of the open sockets' tokens (closeAtExpiry). */
+  override async alarm(): Promise<void> {
+    await this.closeExpired(Date.now());
+  }
+
+  /**
+   * Closes (1008) every socket whose token expired past the skew, published to or not, and sets the alarm for the
+   * next expiry among the others. `nowMs` is the clock (tests pass a later one).
+   */
+  async closeExpired(nowMs: number): Promise<void> {
+    const nowSeconds = Math.floor(nowMs / 1000);
+    let next: number | null = null;
+    for (const ws of this.ctx.getWebSockets()) {
+      const exp = attachmentOf(ws)?.exp;
+      if (exp === undefined) continue;
+      if (exp + MAX_CLOCK_SKEW_SECONDS < nowSeconds) closeQuietly(ws, CLOSE_EXPIRED, 'token expired');
+      else next = Math.min(next ?? exp, exp);
+    }
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(expiryMs(next));
+  }
+
+  /** The alarm rings at this socket's expiry if no earlier one is set (the only thing the object stores). */
+  private async closeAtExpiry(exp: number): Promise<void> {
+    const set = await this.ctx.storage.getAlarm();
+    if (set === null || expiryMs(exp) < set) await this.ctx.storage.setAlarm(expiryMs(exp));
+  }
+
   /**
    * The widget sends nothing but `ping` (answered by the runtime, never reaching here). Anything else only wakes the
    * object: the socket is closed, so a token holder cannot keep the object awake or busy with messages.
@@ -183,6 +213,11 @@ export class SessionLive extends DurableObject<Bindings> {
   }
 
   override webSocketError(): void {}
+}
+
+/** When a token expiring at `exp` is past the skew (epoch ms). */
+function expiryMs(exp: number): number {
+  return (exp + MAX_CLOCK_SKEW_SECONDS + 1) * 1000;
 }
 
 function closeQuietly(ws: WebSocket, code: number, reason: string): void {
