@@ -192,8 +192,13 @@ export class SessionLive extends DurableObject<Bindings> {
 
   /** The alarm rings at this socket's expiry if no earlier one is set (the only thing the object stores). */
   private async closeAtExpiry(exp: number): Promise<void> {
-    const set = await this.ctx.storage.getAlarm();
-    if (set === null || expiryMs(exp) < set) await this.ctx.storage.setAlarm(expiryMs(exp));
+    try {
+      const set = await this.ctx.storage.getAlarm();
+      if (set === null || expiryMs(exp) < set) await this.ctx.storage.setAlarm(expiryMs(exp));
+    } catch (err) {
+      // Not fatal: the socket still gets nothing past its expiry, and the next publish closes it.
+      console.error('live: setting the expiry alarm failed', err instanceof Error ? err.message : String(err));
+    }
   }
 
   /**
