@@ -19,7 +19,7 @@ export interface PollOptions {
 
 /**
  * Polls `GET /v1/session/summary` until the client rated or declined (and, while `holdOpen()`, until the
- * pacing is in); backs off on errors.
+ * pacing is in); backs off on errors, and stops on a 401 or 403 (the token is refused for good).
  */
 export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, opts: PollOptions = {}): SummarySource {
   const interval = opts.intervalMs ?? 2000;
@@ -42,6 +42,12 @@ export function pollSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
         if (answered && (parsed.output.pacing || !opts.holdOpen?.())) return;
       } catch (e) {
         if (stopped) return;
+        // 401 or 403: this token is refused for good. Asking again only adds failed credentials against the address
+        // (past the Worker's limit, every request from it gets 429, other therapists' included).
+        if (/: 40[13]$/.test(String(e))) {
+          onError({ code: 'summary_unavailable', message: 'Attune: ' + String(e) + '; polling stopped' });
+          return;
+        }
         failures++;
         next = backoff(failures, interval, maxInterval);
         if (failures === 1 || failures % 5 === 0)

@@ -14,7 +14,7 @@ const MAX_BLOCKED = 4096;
  */
 const blockedIps = new Map<string, number>();
 
-function tooMany(): ApiFailure {
+export function tooMany(): ApiFailure {
   return new ApiFailure(429, 'too_many_failures', 'Too many failed credentials; try again later.', {
     'Retry-After': String(AUTH_FAILURE_PERIOD_SECONDS),
   });
@@ -33,11 +33,21 @@ function clientIp(c: Context<AppEnv>): string {
  * refuseIfThrottled(c); // then look the key up
  */
 export function refuseIfThrottled(c: Context<AppEnv>, now = Date.now()): void {
+  if (isThrottled(c, now)) throw tooMany();
+}
+
+/**
+ * True when this isolate saw the caller's address go past the limit within the period. A session token route asks
+ * this instead of refusing at once: it may still verify a token whose key needs no lookup (throwing `tooMany()` for
+ * anything else), so the valid tokens of a clinic that shares its address with a credential-guesser keep working.
+ */
+export function isThrottled(c: Context<AppEnv>, now = Date.now()): boolean {
   const ip = clientIp(c);
   const until = blockedIps.get(ip);
-  if (until === undefined) return;
-  if (until > now) throw tooMany();
+  if (until === undefined) return false;
+  if (until > now) return true;
   blockedIps.delete(ip);
+  return false;
 }
 
 /**

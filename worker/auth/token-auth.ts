@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { type Instrument, MAX_CLOCK_SKEW_SECONDS, type Role } from '../../schemas/index.ts';
-import { failedCredential, refuseIfThrottled } from './failure-throttle.ts';
+import { failedCredential, isThrottled, tooMany } from './failure-throttle.ts';
 import { verifyToken } from './verify-token.ts';
 import { originRegistered } from '../db/registered-origins.ts';
 import type { KeyRow } from '../db/queries.ts';
@@ -84,7 +84,10 @@ export function caseloadAuth(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** The Bearer token, verified (401 otherwise, counted by the failure throttle). */
+/**
+ * The Bearer token, verified (401 otherwise, counted by the failure throttle). From a throttled address: 429 for
+ * anything but a valid token whose key this isolate has cached.
+ */
 async function verifiedToken(
   c: Context<AppEnv>,
   grace: number,
@@ -95,13 +98,19 @@ async function verifiedToken(
     throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', {
       'WWW-Authenticate': 'Bearer',
     });
-  refuseIfThrottled(c);
+  // A throttled address spends no D1 lookup: only a token whose key is cached here can still be verified.
+  const throttled = isThrottled(c);
   const now = Math.floor(Date.now() / 1000);
-  let result = await verifyToken(c.env.DB, token, { nowSeconds: now, expiredGraceSeconds: grace });
+  let result = await verifyToken(c.env.DB, token, {
+    nowSeconds: now,
+    expiredGraceSeconds: grace,
+    cachedOnly: throttled,
+  });
   // Past its exp, only a client token is let through (and only because of the grace above).
   if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client')
     result = { ok: false, reason: 'invalid', kid: result.key.kid };
   if (!result.ok) {
+    if (throttled) throw tooMany();
     const unauthorized = new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', {
       'WWW-Authenticate': 'Bearer error="invalid_token"',
     });

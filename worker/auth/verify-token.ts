@@ -7,7 +7,11 @@ import { LOOKUP_TIMEOUT_MS, withTimeout } from '../http/lookup-timeout.ts';
 
 export type VerifyResult =
   | { ok: true; claims: TokenClaims; key: KeyRow }
-  | { ok: false; reason: 'malformed' | 'unknown_kid' | 'alg_mismatch' | 'invalid' | 'bad_claims'; kid?: string };
+  | {
+      ok: false;
+      reason: 'malformed' | 'unknown_kid' | 'alg_mismatch' | 'invalid' | 'bad_claims' | 'needs_lookup';
+      kid?: string;
+    };
 
 const KID = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_TOKEN_LENGTH = 4096;
@@ -22,6 +26,8 @@ export interface VerifyOptions {
   expiredGraceSeconds?: number;
   /** Timeout of each lookup (D1 read, key import); 503 lookup_timeout past it. */
   timeoutMs?: number;
+  /** Only a key already cached in this isolate (no D1 read): 'needs_lookup' otherwise (a throttled address). */
+  cachedOnly?: boolean;
 }
 
 /** Keys are cached per isolate for a short while: a revoked key stops working within KEY_CACHE_MS. */
@@ -52,12 +58,18 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 }
 
 /** The key for `kid`, from the cache or D1 (under a timeout); null when unknown, revoked or unusable. */
-async function loadKey(db: D1Database, kid: string, timeoutMs: number): Promise<CachedKey | null> {
+async function loadKey(
+  db: D1Database,
+  kid: string,
+  timeoutMs: number,
+  cachedOnly = false,
+): Promise<CachedKey | null | 'needs_lookup'> {
   const now = Date.now();
   const hit = keyCache.get(kid);
   if (hit && hit.until > now) return hit;
   const unknownUntil = unknownKids.get(kid);
   if (unknownUntil !== undefined && unknownUntil > now) return null;
+  if (cachedOnly) return 'needs_lookup';
   const row = await withTimeout(getActiveKey(db, kid), timeoutMs);
   if (!row) {
     keyCache.delete(kid);
@@ -97,7 +109,8 @@ export async function verifyToken(db: D1Database, token: string, options: Verify
   }
   if (typeof header.kid !== 'string' || !KID.test(header.kid)) return { ok: false, reason: 'malformed' };
   const kid = header.kid;
-  const cached = await loadKey(db, kid, options.timeoutMs ?? LOOKUP_TIMEOUT_MS);
+  const cached = await loadKey(db, kid, options.timeoutMs ?? LOOKUP_TIMEOUT_MS, options.cachedOnly);
+  if (cached === 'needs_lookup') return { ok: false, reason: 'needs_lookup', kid };
   if (!cached) return { ok: false, reason: 'unknown_kid', kid };
   const key = cached.row;
   if (header.alg !== key.alg) return { ok: false, reason: 'alg_mismatch', kid };

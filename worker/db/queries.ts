@@ -30,6 +30,15 @@ export function getActiveKey(db: D1Database, kid: string): Promise<KeyRow | null
     .first<KeyRow>();
 }
 
+/** Which of `kids` are still active (not revoked); one query however many. */
+export async function activeKids(db: D1Database, kids: readonly string[]): Promise<Set<string>> {
+  const { results } = await db
+    .prepare('SELECT kid FROM platform_keys WHERE kid IN (SELECT value FROM json_each(?1)) AND revoked_at IS NULL')
+    .bind(JSON.stringify(kids))
+    .all<{ kid: string }>();
+  return new Set(results.map((r) => r.kid));
+}
+
 export async function isOriginRegistered(db: D1Database, origin: string, platformId?: string): Promise<boolean> {
   const row = platformId
     ? await db

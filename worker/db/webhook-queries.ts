@@ -16,6 +16,13 @@ export interface EndpointRow {
 
 const ENDPOINT_COLUMNS = 'id, url, events, fhir, created_at AS createdAt, rotated_at AS rotatedAt';
 
+/** Endpoints per platform: every write fans out to each, so the queue batch of one write stays small. */
+export const MAX_ENDPOINTS = 16;
+
+/**
+ * A new endpoint, unless the platform already has MAX_ENDPOINTS (then nothing: `meta.changes` is 0). The count is in
+ * the insert itself, so concurrent registrations cannot pass the cap together.
+ */
 export function insertEndpoint(
   db: D1Database,
   e: {
@@ -30,9 +37,21 @@ export function insertEndpoint(
 ) {
   return db
     .prepare(
-      'INSERT INTO webhook_endpoints (id, platform_id, url, events, fhir, secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)',
+      `INSERT INTO webhook_endpoints (id, platform_id, url, events, fhir, secret, created_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE (SELECT count(*) FROM webhook_endpoints WHERE platform_id = ?2) < ?8`,
     )
-    .bind(e.id, e.platformId, e.url, JSON.stringify(e.events), e.fhir ? 1 : 0, e.secret, e.now);
+    .bind(e.id, e.platformId, e.url, JSON.stringify(e.events), e.fhir ? 1 : 0, e.secret, e.now, MAX_ENDPOINTS);
+}
+
+/** The audit line of a registration, written only when the endpoint was (insertEndpoint may find no room). */
+export function insertEndpointAudit(db: D1Database, a: { platformId: string; keyId: string; id: string; at: number }) {
+  return db
+    .prepare(
+      `INSERT INTO audit_log (platform_id, key_id, route, params, row_count, at)
+       SELECT ?1, ?2, '/v1/webhooks/endpoints', json_object('id', ?3), 1, ?4
+        WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE platform_id = ?1 AND id = ?3)`,
+    )
+    .bind(a.platformId, a.keyId, a.id, a.at);
 }
 
 export async function listEndpoints(db: D1Database, platformId: string): Promise<EndpointRow[]> {

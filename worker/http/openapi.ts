@@ -206,7 +206,7 @@ export const ROUTES: readonly Route[] = [
     summary:
       'The therapist’s WebSocket: `{ "type": "summary", "summary": SessionSummary }` at once and after every change; send `ping`, get `pong`.',
     description:
-      'Open with `new WebSocket(url, ["attune.v1", "bearer." + token])`: the token travels in Sec-WebSocket-Protocol, never in the URL or an Authorization header. The 101 answer selects `attune.v1`. 403 session_mismatch when the session was recorded with other participants. The socket gets nothing once its token expired (60 s skew): it is closed with 1008; at most 8 sockets per therapist and client, a ninth closes their oldest with 1013.',
+      'Open with `new WebSocket(url, ["attune.v1", "bearer." + token])`: the token travels in Sec-WebSocket-Protocol, never in the URL or an Authorization header. The 101 answer selects `attune.v1`. 403 session_mismatch when the session was recorded with other participants. The socket gets nothing once its token expired (60 s skew) or its key was revoked: it is closed with 1008; it takes nothing but `ping` (answered `pong`): any other message closes it with 1003; at most 8 sockets per therapist and client, a ninth closes their oldest with 1013.',
     ok: { 101: { description: 'Switching protocols (subprotocol attune.v1).' } },
     errors: [401, 403, 426],
   },

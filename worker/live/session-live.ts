@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { MAX_CLOCK_SKEW_SECONDS, type SessionSummary } from '../../schemas/index.ts';
 import type { Bindings } from '../env.ts';
+import { activeKids } from '../db/queries.ts';
 import { loadSummary } from '../summary/load-summary.ts';
 import { sameParticipants } from '../sessions/participants.ts';
 import { completeTarget, type SentTarget } from './live-target.ts';
@@ -10,6 +11,8 @@ export const LIVE_PROTOCOL = 'attune.v1';
 export const TARGET_HEADER = 'X-Attune-Target';
 /** Header on the same request: the socket's token's exp (epoch seconds); a socket gets nothing once it passed. */
 export const TOKEN_EXP_HEADER = 'X-Attune-Token-Exp';
+/** Header on the same request: the kid of the socket's token; a socket gets nothing once that key is revoked. */
+export const TOKEN_KID_HEADER = 'X-Attune-Token-Kid';
 /** Open sockets per session and participants at most (a therapist's tabs); a new one beyond it closes the oldest. */
 export const MAX_SOCKETS = 8;
 /** Close code when the first summary could not be read: the widget reconnects. */
@@ -20,6 +23,10 @@ export const CLOSE_TOO_MANY = 1013;
 export const CLOSE_MISMATCH = 1008;
 /** Close code for a socket whose token expired (policy, like a mismatch): the widget's reconnect meets a 401. */
 export const CLOSE_EXPIRED = 1008;
+/** Close code for a socket whose token's key was revoked (policy): the widget's reconnect meets a 401. */
+export const CLOSE_REVOKED = 1008;
+/** Close code for a socket that sent anything but `ping` (1003: unsupported data). */
+export const CLOSE_UNSUPPORTED = 1003;
 
 /** The hashed therapist and client a socket was opened for, and a writer's: a push goes only where they match. */
 export interface LiveParticipants {
@@ -32,6 +39,8 @@ interface Attachment extends LiveParticipants {
   at: number;
   /** The token's exp (epoch seconds); absent from a Worker that did not send it (before this field). */
   exp?: number;
+  /** The token's kid; absent from a Worker that did not send it (before this field). */
+  kid?: string;
 }
 
 /** How much a summary knows; a publish that knows less than what was already sent is stale. */
@@ -46,7 +55,8 @@ export function summaryMessage(summary: SessionSummary): string {
 /**
  * The live channel of one session: the therapist's widget sockets, accepted with the WebSocket Hibernation
  * API so an idle session costs nothing. `ping` is answered with `pong` by the runtime without waking the
- * object. Nothing is stored: the summary always comes from D1 (on connect) or from the Worker (on publish).
+ * object. Nothing is stored but an alarm at the earliest token expiry of the open sockets (closeExpired): the summary
+ * always comes from D1 (on connect) or from the Worker (on publish).
  */
 export class SessionLive extends DurableObject<Bindings> {
   /**
@@ -69,6 +79,7 @@ export class SessionLive extends DurableObject<Bindings> {
     const target = JSON.parse(request.headers.get(TARGET_HEADER) ?? 'null') as SentTarget | null;
     if (!target) return new Response(null, { status: 400 });
     const exp = Number(request.headers.get(TOKEN_EXP_HEADER) ?? Number.NaN);
+    const kid = request.headers.get(TOKEN_KID_HEADER);
     const { 0: client, 1: server } = new WebSocketPair();
     // The newest connection wins: a tab that went away without closing must not lock a reload out. Counted per
     // therapist and client: a token naming the sid with other participants cannot push the real therapist out.
@@ -92,7 +103,9 @@ export class SessionLive extends DurableObject<Bindings> {
       therapistHash: target.therapistHash,
       clientHash: target.clientHash,
       ...(Number.isFinite(exp) ? { exp } : {}),
+      ...(kid ? { kid } : {}),
     } satisfies Attachment);
+    if (Number.isFinite(exp)) await this.closeAtExpiry(exp);
     try {
       const { summary, recorded } = await loadSummary(this.env.DB, await completeTarget(this.env.DB, target));
       // The Worker checked this before the upgrade; a first write naming others may have landed since.
@@ -117,22 +130,26 @@ export class SessionLive extends DurableObject<Bindings> {
   /**
    * Sends the summary to the session's open sockets whose therapist and client are the writer's; returns how many
    * got it. A socket opened with a token that names the same sid with other participants (before the session was
-   * first recorded) gets nothing and is not counted, nor is one whose token expired (past the skew): that one is
-   * closed, so a socket never outlives its token. `nowMs` is the clock (tests pass a later one).
+   * first recorded) gets nothing and is not counted, nor is one whose token expired (past the skew) or whose token's
+   * key was revoked (one D1 read, only when there are sockets to send to): those are closed, so a socket never
+   * outlives its token. `nowMs` is the clock (tests pass a later one).
    */
   async publish(summary: SessionSummary, writer: LiveParticipants, nowMs = Date.now()): Promise<number> {
     const key = participantsKey(writer);
     const nowSeconds = Math.floor(nowMs / 1000);
-    const sockets = this.ctx.getWebSockets().filter((ws) => {
+    const matching = this.ctx.getWebSockets().flatMap((ws) => {
       const a = attachmentOf(ws);
-      if (a === null || participantsKey(a) !== key) return false;
-      if (a.exp === undefined || a.exp + MAX_CLOCK_SKEW_SECONDS >= nowSeconds) return true;
-      try {
-        ws.close(CLOSE_EXPIRED, 'token expired');
-      } catch {
-        // already closing
-      }
-      return false;
+      if (a === null || participantsKey(a) !== key) return [];
+      if (a.exp === undefined || a.exp + MAX_CLOCK_SKEW_SECONDS >= nowSeconds) return [{ ws, kid: a.kid }];
+      closeQuietly(ws, CLOSE_EXPIRED, 'token expired');
+      return [];
+    });
+    const kids = [...new Set(matching.flatMap((m) => (m.kid === undefined ? [] : [m.kid])))];
+    const active = kids.length > 0 ? await activeKids(this.env.DB, kids) : new Set<string>();
+    const sockets = matching.flatMap(({ ws, kid }) => {
+      if (kid === undefined || active.has(kid)) return [ws];
+      closeQuietly(ws, CLOSE_REVOKED, 'key revoked');
+      return [];
     });
     const rank = summaryRank(summary);
     // A publish that raced a newer one: the newer summary was already delivered to these sockets.
@@ -151,8 +168,46 @@ export class SessionLive extends DurableObject<Bindings> {
     return sent;
   }
 
-  /** The widget sends nothing but `ping` (answered by the runtime); anything else is ignored. */
-  override webSocketMessage(): void {}
+  /** Rings at the earliest expiry of the open sockets' tokens (closeAtExpiry). */
+  override async alarm(): Promise<void> {
+    await this.closeExpired(Date.now());
+  }
+
+  /**
+   * Closes (1008) every socket whose token expired past the skew, published to or not, and sets the alarm for the
+   * next expiry among the others. `nowMs` is the clock (tests pass a later one).
+   */
+  async closeExpired(nowMs: number): Promise<void> {
+    const nowSeconds = Math.floor(nowMs / 1000);
+    let next: number | null = null;
+    for (const ws of this.ctx.getWebSockets()) {
+      const exp = attachmentOf(ws)?.exp;
+      if (exp === undefined) continue;
+      if (exp + MAX_CLOCK_SKEW_SECONDS < nowSeconds) closeQuietly(ws, CLOSE_EXPIRED, 'token expired');
+      else next = Math.min(next ?? exp, exp);
+    }
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(expiryMs(next));
+  }
+
+  /** The alarm rings at this socket's expiry if no earlier one is set (the only thing the object stores). */
+  private async closeAtExpiry(exp: number): Promise<void> {
+    try {
+      const set = await this.ctx.storage.getAlarm();
+      if (set === null || expiryMs(exp) < set) await this.ctx.storage.setAlarm(expiryMs(exp));
+    } catch (err) {
+      // Not fatal: the socket still gets nothing past its expiry, and the next publish closes it.
+      console.error('live: setting the expiry alarm failed', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /**
+   * The widget sends nothing but `ping` (answered by the runtime, never reaching here). Anything else only wakes the
+   * object: the socket is closed, so a token holder cannot keep the object awake or busy with messages.
+   */
+  override webSocketMessage(ws: WebSocket): void {
+    closeQuietly(ws, CLOSE_UNSUPPORTED, 'only ping is accepted');
+  }
 
   override webSocketClose(ws: WebSocket, code: number): void {
     try {
@@ -163,6 +218,19 @@ export class SessionLive extends DurableObject<Bindings> {
   }
 
   override webSocketError(): void {}
+}
+
+/** When a token expiring at `exp` is past the skew (epoch ms). */
+function expiryMs(exp: number): number {
+  return (exp + MAX_CLOCK_SKEW_SECONDS + 1) * 1000;
+}
+
+function closeQuietly(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // already closing
+  }
 }
 
 function participantsKey(p: LiveParticipants): string {
@@ -179,6 +247,7 @@ function attachmentOf(ws: WebSocket): Attachment | null {
           therapistHash: a.therapistHash,
           clientHash: a.clientHash,
           ...(typeof a.exp === 'number' ? { exp: a.exp } : {}),
+          ...(typeof a.kid === 'string' ? { kid: a.kid } : {}),
         }
       : null;
   } catch {

@@ -1,8 +1,9 @@
 import { Hono, type Context } from 'hono';
+import { decodeProtectedHeader } from 'jose';
 import { getSessionParticipants } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
-import { LIVE_PROTOCOL, TARGET_HEADER, TOKEN_EXP_HEADER } from '../live/session-live.ts';
+import { LIVE_PROTOCOL, TARGET_HEADER, TOKEN_EXP_HEADER, TOKEN_KID_HEADER } from '../live/session-live.ts';
 import { liveStub } from '../live/publish.ts';
 import { assertParticipants } from '../sessions/participants.ts';
 import { auth } from '../auth/token-auth.ts';
@@ -25,7 +26,8 @@ function protocolToken(c: Context<AppEnv>): string | undefined {
 /**
  * GET /v1/live: the therapist's WebSocket for its session's summary. The token is verified (401 before any
  * upgrade), the role must be therapist (403), then the upgrade goes to the session's Durable Object, which
- * sends the current summary at once and every change after, while the token is valid (its exp goes along).
+ * sends the current summary at once and every change after, while the token is valid and its key not revoked (its exp
+ * and kid go along).
  */
 export const liveRoutes = new Hono<AppEnv>()
   .get('/', auth({ roles: ['therapist'], tokenFrom: protocolToken }), async (c) => {
@@ -41,6 +43,8 @@ export const liveRoutes = new Hono<AppEnv>()
       Upgrade: 'websocket',
       [TARGET_HEADER]: JSON.stringify(target),
       [TOKEN_EXP_HEADER]: String(c.var.claims.exp),
+      // The verified token's kid: the object stops pushing to the socket once that key is revoked.
+      [TOKEN_KID_HEADER]: String(decodeProtectedHeader(protocolToken(c) ?? '').kid),
     });
     return stub.fetch(new Request('https://live.internal/connect', { headers }));
   })

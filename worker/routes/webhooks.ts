@@ -17,8 +17,10 @@ import {
   deliveryStatus,
   getEndpoint,
   insertEndpoint,
+  insertEndpointAudit,
   insertReplayAudit,
   listEndpoints,
+  MAX_ENDPOINTS,
   recentDeliveries,
   requestReplay,
   rotateEndpointSecret,
@@ -32,8 +34,7 @@ import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { checkEndpointUrl } from '../webhooks/endpoint-url.ts';
 import { newEndpointId, newWebhookSecret, sealSecret } from '../webhooks/secret-box.ts';
 
-/** Endpoints per platform: every write fans out to each, so the queue batch of one write stays small. */
-export const MAX_ENDPOINTS = 16;
+export { MAX_ENDPOINTS };
 /** After a rotation the previous secret signs beside the new one for this long. */
 export const PREVIOUS_SECRET_SECONDS = 24 * 3600;
 const DELIVERIES_LISTED = 100;
@@ -115,19 +116,19 @@ export const webhookRoutes = new Hono<AppEnv>()
         'invalid_url',
         'The url must be https:// with a host name, and no credentials or fragment.',
       );
-    const platformId = c.var.admin.platformId;
-    if ((await listEndpoints(c.env.DB, platformId)).length >= MAX_ENDPOINTS)
-      throw new ApiFailure(409, 'too_many_endpoints', `A platform has at most ${MAX_ENDPOINTS} webhook endpoints.`);
+    const { platformId, keyId } = c.var.admin;
     const id = newEndpointId();
     const secret = newWebhookSecret();
     const events = [...new Set(body.events)];
     const now = nowSeconds();
     const fhir = body.fhir ?? false;
     const sealed = await sealSecret(c.env.REF_HASH_SECRET, id, secret);
-    await c.env.DB.batch([
+    const [inserted] = await c.env.DB.batch([
       insertEndpoint(c.env.DB, { id, platformId, url, events, fhir, secret: sealed, now }),
-      audit(c, '/v1/webhooks/endpoints', id),
+      insertEndpointAudit(c.env.DB, { platformId, keyId, id, at: now }),
     ]);
+    if (!inserted?.meta.changes)
+      throw new ApiFailure(409, 'too_many_endpoints', `A platform has at most ${MAX_ENDPOINTS} webhook endpoints.`);
     const created: WebhookEndpointCreated = { id, url, events, fhir, createdAt: now, rotatedAt: null, secret };
     return c.json(created, 201);
   })

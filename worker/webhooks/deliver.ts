@@ -11,6 +11,7 @@ import { WebhookEventType } from '../../schemas/webhook.ts';
 import { SIGNATURE_HEADER, signatureHeader } from '../../sdk/webhook-signature.ts';
 import { deleteDelivery, deliveryTarget, recordDelivery } from '../db/webhook-queries.ts';
 import type { Bindings } from '../env.ts';
+import { checkEndpointUrl } from './endpoint-url.ts';
 import { openSecret } from './secret-box.ts';
 
 /** A queue message: routing, and the event's body exactly as it is signed and sent. */
@@ -76,6 +77,11 @@ async function deliverOne(message: Message<unknown>, env: Bindings): Promise<voi
       message.ack(); // a second message of the same event (a retried request queued it again)
       return;
     }
+    // Checked again at each delivery: a URL stored before the rules tightened (or by hand) is never fetched.
+    if (!checkEndpointUrl(target.url, { allowLocalHttp: env.DEV_MODE === '1' }))
+      throw Object.assign(new Error('the endpoint URL is not one registration accepts'), {
+        name: 'EndpointUrlRefused',
+      });
     const secrets = [await openSecret(env.REF_HASH_SECRET, m.endpointId, target.secret)];
     if (target.previousSecret && (target.previousUntil ?? 0) > now)
       secrets.push(await openSecret(env.REF_HASH_SECRET, m.endpointId, target.previousSecret));

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
+import { decodeJwt } from 'jose';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { RatingReceipt, SessionSummary } from '../../../schemas/index.ts';
@@ -195,16 +196,18 @@ describe('GET /v1/live', () => {
     live.ws.close(1000);
   });
 
-  it('the object keeps no storage and sets no timers (hibernation-friendly)', async () => {
+  it('the object keeps no storage but the expiry alarm, and sets no timers (hibernation-friendly)', async () => {
     const p = await seedPlatform();
-    const live = await openLive(await p.mint({ role: 'therapist' }));
+    const token = await p.mint({ role: 'therapist' });
+    const live = await openLive(token);
     await live.next();
     const stub = await liveStubFor(p);
     await runInDurableObject(stub, async (instance: SessionLive, state) => {
       expect(state.getWebSockets()).toHaveLength(1);
       expect(state.getWebSocketAutoResponse()?.request).toBe('ping');
       expect(await state.storage.list()).toEqual(new Map());
-      expect(await state.storage.getAlarm()).toBeNull();
+      // The alarm closes the socket when its token expires (live-expiry-alarm.test.ts).
+      expect(await state.storage.getAlarm()).toBe((decodeJwt(token).exp! + 61) * 1000);
       expect(instance).toBeInstanceOf(SessionLive);
     });
     const source = (await import('../../../worker/live/session-live.ts?raw')).default;

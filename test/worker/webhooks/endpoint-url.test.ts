@@ -40,3 +40,28 @@ describe('sealed signing secrets', () => {
     await expect(openSecret(worker, id, secret)).rejects.toThrow(/sealed/);
   });
 });
+
+describe('endpoint host names that name this machine or a private network', () => {
+  it('are refused like localhost: *.localhost, *.local, *.internal, *.arpa, *.localdomain (any case, trailing dot)', () => {
+    for (const bad of [
+      'https://a.localhost/',
+      'https://hooks.LOCALHOST/',
+      'https://printer.local/',
+      'https://metadata.google.internal/',
+      'https://x.home.arpa/',
+      'https://1.0.0.127.in-addr.arpa/',
+      'https://localhost.localdomain/',
+      'https://a.localhost./',
+    ])
+      expect(checkEndpointUrl(bad), bad).toBeNull();
+    // Ordinary names that merely contain those words are fine.
+    for (const good of [
+      'https://local.hooks.example/',
+      'https://localhost-hooks.example/',
+      'https://internal.acme.io/',
+    ])
+      expect(checkEndpointUrl(good), good).toBe(good);
+    // Local http for the demo is unchanged, and still only for localhost and 127.0.0.1 themselves.
+    expect(checkEndpointUrl('http://a.localhost/hook', { allowLocalHttp: true })).toBeNull();
+  });
+});
