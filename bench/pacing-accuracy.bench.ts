@@ -1,20 +1,27 @@
 // Accuracy of the pacing engine against exact ground truth, beside a neural reference (Silero VAD v5), on the
 // same audio: >= 12 synthetic dialogues x 3 conditions (clean, room noise, noise + the other speaker leaking
 // in at about -24 dB). Also the CPU ratio (process.cpuUsage per second of audio).
-//   node bench/pacing-accuracy.bench.ts [--no-silero] [--dir DIR]
+//   node bench/pacing-accuracy.bench.ts [--no-silero] [--dir DIR] [--vad JSON]
 // Fixtures are generated into test/fixtures/.generated/bench when missing (scripts/make-fixtures.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONDITIONS, type Condition, type Truth } from '../scripts/lib-dialogue.ts';
 import { analyzeActivity, analyzeTracks, truthMetrics, type Metrics } from '../scripts/lib-analyze.ts';
+import type { VadOptions } from '../pacing/vad.ts';
 import { SILERO_FRAME, SILERO_RATE, sileroDecisions, sileroProbabilities } from '../scripts/lib-silero.ts';
 import { readWav } from '../scripts/lib-wav.ts';
 import { BENCH_DIR, makeFixtures } from '../scripts/make-fixtures.ts';
 
 const { values } = parseArgs({
-  options: { 'no-silero': { type: 'boolean', default: false }, dir: { type: 'string' } },
+  options: {
+    'no-silero': { type: 'boolean', default: false },
+    dir: { type: 'string' },
+    // Detector settings to try instead of the defaults, as JSON (as in pacing-realistic): the Attune rows use them.
+    vad: { type: 'string' },
+  },
 });
+const vad = values.vad ? (JSON.parse(values.vad) as Partial<VadOptions>) : undefined;
 const dir = values.dir ?? BENCH_DIR;
 const MIN_DIALOGUES = 12;
 const listDialogues = () =>
@@ -84,7 +91,7 @@ for (const name of names) {
     const seconds = (t.samples.length / t.sampleRate) * 2; // audio seconds processed: two participants
     let ours!: Metrics;
     const oursMs = await cpuMs(() => {
-      ours = analyzeTracks(t.samples, c.samples, t.sampleRate);
+      ours = analyzeTracks(t.samples, c.samples, t.sampleRate, { vad });
     });
     record('attune', cond, ours, tm, oursMs, seconds);
     if (useSilero) {
