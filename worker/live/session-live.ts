@@ -21,9 +21,9 @@ export const CLOSE_SUMMARY_FAILED = 1011;
 export const CLOSE_TOO_MANY = 1013;
 /** Close code when the session turns out to be recorded with other participants than the socket's token names. */
 export const CLOSE_MISMATCH = 1008;
-/** Close code for a socket whose token expired (policy, like a mismatch): the widget's reconnect meets a 401. */
+/** Close code for a socket whose token expired (policy, like a mismatch): the widget does not reconnect (a 401). */
 export const CLOSE_EXPIRED = 1008;
-/** Close code for a socket whose token's key was revoked (policy): the widget's reconnect meets a 401. */
+/** Close code for a socket whose token's key was revoked (policy): the widget does not reconnect (a 401). */
 export const CLOSE_REVOKED = 1008;
 /** Close code for a socket that sent anything but `ping` (1003: unsupported data). */
 export const CLOSE_UNSUPPORTED = 1003;
