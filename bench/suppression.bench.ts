@@ -2,7 +2,8 @@
 // and of week totals, on simulated platforms (seeded: the same figures every run), judged as an outsider would read
 // the report (every therapist's cell unknown) and as the report is suppressed (worker/admin/reports/report.ts:
 // `ownCells`, a therapist who reads it knows their own week). Each therapist's rated sessions in a week are Poisson
-// around the platform's mean; 60 to 100 % of them are distinct clients.
+// around the platform's mean; 60 to 100 % of them are distinct clients. Last, the time of one suppress() with
+// ownCells on a week where every cell is small (the worst case: every cell is hidden and judged as a holder's own).
 //
 //   node bench/suppression.bench.ts [--weeks 2000]
 import { parseArgs } from 'node:util';
@@ -65,4 +66,18 @@ for (const { name, therapists, mean } of PLATFORMS) {
   console.log(
     `| ${name}: ${therapists} therapists, ${mean} rated sessions a week each | ${pct(outsider.cells, cells)} / ${pct(own.cells, cells)} | ${pct(outsider.totals, weeks)} / ${pct(own.totals, weeks)} |`,
   );
+}
+
+// A large platform of part-time therapists: every one of its cells is hidden (and each holder's own is judged).
+for (const therapists of [1000, 2000]) {
+  const counts = Array.from({ length: therapists }, (_, i) => 3 + (i % 5));
+  const distinct = { cells: counts, total: counts.reduce((a, b) => a + b, 0) };
+  const times: number[] = [];
+  for (let run = 0; run < 21; run++) {
+    const start = performance.now();
+    suppress(counts, MIN_CELL, distinct, { ownCells: true });
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`suppress() with ownCells, one week of ${therapists} small cells: median ${times[10]!.toFixed(2)} ms`);
 }

@@ -33,6 +33,12 @@ export interface LiveOptions {
 export const liveUrl = (api: string): string => api.replace(/^http/, 'ws') + '/v1/live';
 
 /**
+ * The Worker's close code for a socket it will not serve again with this token (expired, key revoked, other
+ * participants): a reconnect would only be refused 401, each refusal a failed credential against the address.
+ */
+const CLOSE_POLICY = 1008;
+
+/**
  * Nothing more will change: the client answered (or feedback fatigue skips this session, so they will not be asked)
  * and this session's pacing is in. (`asked: false` alone is not final: the client's page may not have asked yet.)
  */
@@ -171,7 +177,11 @@ export function liveSummary(ctx: Pick<MountContext, 'api' | 'token' | 'sid'>, op
         else schedule();
       };
       // Browsers fire `error` then `close`; `close` alone decides what happens next.
-      sock.onclose = lost;
+      sock.onclose = (e: CloseEvent) => {
+        if (e.code !== CLOSE_POLICY || ws !== sock) return lost();
+        stop();
+        onError({ code: 'live_unavailable', message: 'Attune: live updates ended (the token expired or was refused)' });
+      };
     }
     function onOnline() {
       if (retry === undefined || stopped) return;

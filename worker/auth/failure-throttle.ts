@@ -4,7 +4,10 @@ import { ApiFailure } from '../http/errors.ts';
 
 /** Failed credentials allowed per client IP, and per kid, per minute (wrangler.toml [[ratelimits]] simple.limit). */
 export const AUTH_FAILURE_LIMIT = 20;
-/** The binding's period; an address past the limit is answered 429 without any lookup for this long. */
+/**
+ * The binding's period; an address past the limit gets no credential lookup for this long: 429, but for a valid session
+ * token whose key is already cached (token-auth.ts).
+ */
 export const AUTH_FAILURE_PERIOD_SECONDS = 60;
 const MAX_BLOCKED = 4096;
 

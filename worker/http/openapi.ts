@@ -331,7 +331,7 @@ export const ROUTES: readonly Route[] = [
     summary:
       'Registers an https endpoint for events (rating.created, rating.flagged, rating.declined, pacing.recorded). The answer holds the signing secret (whsec_…), shown once. Audited.',
     description:
-      'Each delivery is a POST of a `WebhookEvent` with `Attune-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`; verify it with `verifyWebhook` from `attune/server`. 422 invalid_url when the url is not https with a host name; 409 too_many_endpoints past 16.',
+      'Each delivery is a POST of a `WebhookEvent` with `Attune-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`; verify it with `verifyWebhook` from `attune/server`. 422 invalid_url when the url is not https with a host name (an IP literal, credentials, a fragment, or a name under .localhost, .local, .internal, .arpa or .localdomain are refused; a stored url is checked again before each delivery); 409 too_many_endpoints past 16.',
     body: WebhookEndpointCreate,
     ok: { 201: { description: 'Registered; `secret` is shown only here.', schema: WebhookEndpointCreated } },
     errors: [400, 401, 409, 413, 415, 422, 429],

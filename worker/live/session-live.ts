@@ -15,15 +15,15 @@ export const TOKEN_EXP_HEADER = 'X-Attune-Token-Exp';
 export const TOKEN_KID_HEADER = 'X-Attune-Token-Kid';
 /** Open sockets per session and participants at most (a therapist's tabs); a new one beyond it closes the oldest. */
 export const MAX_SOCKETS = 8;
-/** Close code when the first summary could not be read: the widget reconnects. */
+/** Close code when the first summary could not be read, or a publish could not check the keys: the widget reconnects. */
 export const CLOSE_SUMMARY_FAILED = 1011;
 /** Close code for the oldest socket pushed out by a newer one (1013: try again later). */
 export const CLOSE_TOO_MANY = 1013;
 /** Close code when the session turns out to be recorded with other participants than the socket's token names. */
 export const CLOSE_MISMATCH = 1008;
-/** Close code for a socket whose token expired (policy, like a mismatch): the widget's reconnect meets a 401. */
+/** Close code for a socket whose token expired (policy, like a mismatch): the widget does not reconnect (a 401). */
 export const CLOSE_EXPIRED = 1008;
-/** Close code for a socket whose token's key was revoked (policy): the widget's reconnect meets a 401. */
+/** Close code for a socket whose token's key was revoked (policy): the widget does not reconnect (a 401). */
 export const CLOSE_REVOKED = 1008;
 /** Close code for a socket that sent anything but `ping` (1003: unsupported data). */
 export const CLOSE_UNSUPPORTED = 1003;
@@ -145,10 +145,19 @@ export class SessionLive extends DurableObject<Bindings> {
       return [];
     });
     const kids = [...new Set(matching.flatMap((m) => (m.kid === undefined ? [] : [m.kid])))];
-    const active = kids.length > 0 ? await activeKids(this.env.DB, kids) : new Set<string>();
+    // null: the keys could not be checked. Their sockets are closed 1011 rather than left open and silent: the widget
+    // reconnects and reads the summary from D1.
+    const active =
+      kids.length > 0
+        ? await activeKids(this.env.DB, kids).catch((err: unknown) => {
+            console.error('live: checking the sockets’ keys failed', err instanceof Error ? err.message : String(err));
+            return null;
+          })
+        : new Set<string>();
     const sockets = matching.flatMap(({ ws, kid }) => {
-      if (kid === undefined || active.has(kid)) return [ws];
-      closeQuietly(ws, CLOSE_REVOKED, 'key revoked');
+      if (kid === undefined || active?.has(kid)) return [ws];
+      if (active === null) closeQuietly(ws, CLOSE_SUMMARY_FAILED, 'summary unavailable');
+      else closeQuietly(ws, CLOSE_REVOKED, 'key revoked');
       return [];
     });
     const rank = summaryRank(summary);

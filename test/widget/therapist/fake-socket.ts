@@ -35,6 +35,10 @@ export class FakeSocket {
   summary(s: SessionSummary) {
     this.push(JSON.stringify({ type: 'summary', summary: s }));
   }
+  /** The server closes the socket with this code. */
+  closeBy(code: number) {
+    this.onclose?.(new CloseEvent('close', { code }));
+  }
   drop() {
     this.onerror?.(new Event('error'));
     this.onclose?.(new CloseEvent('close', { code: 1006 }));

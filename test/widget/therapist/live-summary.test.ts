@@ -169,6 +169,28 @@ describe('liveSummary', () => {
     expect(fallbackStop).toHaveBeenCalled();
   });
 
+  it('stops after a 1008 close (token expired, key revoked): no reconnect, no polling, one error', async () => {
+    const { fallback, onError, stop } = start();
+    const s = latest();
+    s.open();
+    s.summary(pending);
+    s.closeBy(1008);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(fallback).not.toHaveBeenCalled();
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'live_unavailable' }));
+    expect(vi.getTimerCount()).toBe(0);
+    // Control: any other close is a dropped connection, reconnected after the backoff.
+    const other = start();
+    latest().open();
+    latest().closeBy(1011);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(FakeSocket.all).toHaveLength(3);
+    other.stop();
+    stop();
+  });
+
   it('counts only refusals in a row: an upgrade that opened resets the count', async () => {
     const { fallback, stop } = start({ random: () => 0 });
     latest().drop();

@@ -67,12 +67,23 @@ export function suppress(
     group.length === 1 ||
     group.reduce((s, i) => s + counts[i]!, 0) < min ||
     group.reduce((m, i) => Math.max(m, clientsOf(i)), 0) < minClients;
-  // The hidden cells less one party's own: exposed where that leaves a primary cell in too small a group.
-  const lessOwnExposed = (h: number[]) =>
-    h.some((own) => {
-      const rest = h.filter((i) => i !== own);
-      return rest.some((i) => primary[i]) && tooSmall(rest);
-    });
+  // The hidden cells less one party's own: exposed where that leaves a primary cell in too small a group. tooSmall of
+  // each rest from the whole group's sums (linear: a week may have thousands of small cells).
+  const lessOwnExposed = (h: number[]) => {
+    const sum = h.reduce((s, i) => s + counts[i]!, 0);
+    const primaries = h.filter((i) => primary[i]).length;
+    let [top, second, topAt] = [0, 0, -1];
+    for (const i of h) {
+      const c = clientsOf(i);
+      if (c > top || topAt < 0) [top, second, topAt] = [c, topAt < 0 ? 0 : top, i];
+      else if (c > second) second = c;
+    }
+    return h.some(
+      (own) =>
+        primaries - (primary[own] ? 1 : 0) > 0 &&
+        (h.length === 2 || sum - counts[own]! < min || (own === topAt ? second : top) < minClients),
+    );
+  };
   let total =
     margin?.hidden === true ||
     counts.reduce((s, n) => s + n, 0) < min ||
