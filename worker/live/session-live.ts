@@ -66,6 +66,8 @@ export class SessionLive extends DurableObject<Bindings> {
   private lastRank = new Map<string, number>();
   /** Orders connections made within the same millisecond. */
   private connects = 0;
+  /** Summaries sent by publish so far: a socket's first read knows whether one went out while it was reading. */
+  private published = 0;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -106,6 +108,7 @@ export class SessionLive extends DurableObject<Bindings> {
       ...(kid ? { kid } : {}),
     } satisfies Attachment);
     if (Number.isFinite(exp)) await this.closeAtExpiry(exp);
+    const publishedBefore = this.published;
     try {
       const { summary, recorded } = await loadSummary(this.env.DB, await completeTarget(this.env.DB, target));
       // The Worker checked this before the upgrade; a first write naming others may have landed since.
@@ -117,8 +120,13 @@ export class SessionLive extends DurableObject<Bindings> {
           headers: { 'Sec-WebSocket-Protocol': LIVE_PROTOCOL },
         });
       }
-      this.lastRank.set(key, Math.max(this.lastRank.get(key) ?? -1, summaryRank(summary)));
-      server.send(summaryMessage(summary));
+      // A publish that landed during the read already reached this socket (accepted before it) with a newer summary
+      // than the read saw: sending the read's after it would leave the card on the older one (a socket is not polled).
+      const rank = summaryRank(summary);
+      if (this.published === publishedBefore || rank >= (this.lastRank.get(key) ?? -1)) {
+        this.lastRank.set(key, Math.max(this.lastRank.get(key) ?? -1, rank));
+        server.send(summaryMessage(summary));
+      }
     } catch (err) {
       console.error('live: initial summary failed', err instanceof Error ? err.message : String(err));
       // A socket with no state would sit there silent; closing makes the widget reconnect (and read again).
@@ -164,6 +172,7 @@ export class SessionLive extends DurableObject<Bindings> {
     // A publish that raced a newer one: the newer summary was already delivered to these sockets.
     if (rank < (this.lastRank.get(key) ?? -1)) return sockets.length;
     this.lastRank.set(key, rank);
+    this.published++;
     const message = summaryMessage(summary);
     let sent = 0;
     for (const ws of sockets) {
