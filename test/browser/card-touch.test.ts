@@ -1,6 +1,6 @@
 // The client's card on a phone (360×740, touch) in Chromium, driven by real touch input (CDP
 // Input.dispatchTouchEvent): a swipe up or down over a line scrolls the page and sets nothing; a tap sets a value;
-// a sideways drag of the thumb sets one.
+// a sideways drag of the thumb sets one; a thumb's arc (a little sideways, then up) is a scroll and sets nothing.
 import { expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 
@@ -73,5 +73,39 @@ it('a vertical swipe over any line scrolls the page and sets nothing; a tap and 
   expect((await valueTexts(page))[2]).toMatch(/^[56](\.\d)? of 10$/);
   const texts = await valueTexts(page);
   expect([texts[0], texts[3]]).toEqual(['Not set', 'Not set']);
+  await context.close();
+});
+
+it('a swipe that starts sideways and then goes up scrolls the page and leaves the line as it was', async () => {
+  const context = await browser.newContext({
+    hasTouch: true,
+    isMobile: true,
+    viewport: { width: 360, height: 640 },
+    deviceScaleFactor: 2,
+  });
+  const page = await context.newPage();
+  await routeApi(page);
+  const cdp = await context.newCDPSession(page);
+  await openCall(page, stage.host);
+  await page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
+  await page.getByRole('slider').first().waitFor();
+  // A thumb's arc: 12 px to the side (past the card's 10 px slop, so it starts as a drag; under the browser's own),
+  // then up: the browser takes it as a scroll (pointercancel). Once on an unset line, then on one set to 2.
+  for (const [n, before] of [
+    [1, 'Not set'],
+    [2, '2 of 10'],
+  ] as const) {
+    if (before !== 'Not set') {
+      await page.getByRole('slider').nth(n).focus();
+      await page.keyboard.type('2');
+    }
+    const box = await trackOf(page, n);
+    const from = { x: box.x + box.width * 0.6, y: box.y + box.height / 2 };
+    const y0 = await page.evaluate(() => scrollY);
+    await touch(cdp, [from, ...line({ x: from.x + 12, y: from.y - 2 }, 1, -20, 8)]);
+    await untilStill(page);
+    expect(await page.evaluate(() => scrollY), `line ${n}`).toBeGreaterThan(y0);
+    expect((await valueTexts(page))[n], `line ${n}`).toBe(before);
+  }
   await context.close();
 });
