@@ -7,6 +7,7 @@ import { expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 
 import { openCall, routeApi, type CardHost, withCardStage } from './card-host.ts';
+import { deepActive } from './page-helpers.ts';
 
 let stage: CardHost;
 let browser: Browser;
@@ -133,4 +134,41 @@ it("the host page's inherited text properties stop at the widget (all: initial o
   });
   expect(cursor).not.toBe('wait'); // the label's own UA cursor, not the page's
   await page.close();
+});
+
+it('on a phone, after Send at the foot of a long card, the thank-you card is in view (the page does not stay below it)', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 640 },
+    hasTouch: true,
+    isMobile: true,
+    deviceScaleFactor: 2,
+  });
+  const page = await context.newPage();
+  await showCard(page);
+  // The call page goes on below the card (chat, notes): the card shrinking to its thanks must not leave the client there.
+  await page.evaluate(() => {
+    document.querySelector('footer')!.style.height = '2000px';
+  });
+  const sliders = page.getByRole('slider');
+  for (let n = 0; n < (await sliders.count()); n++) {
+    await sliders.nth(n).focus();
+    await page.keyboard.type(String(n + 5));
+  }
+  const send = page.getByRole('button', { name: 'Send rating' });
+  await send.evaluate((b) => b.scrollIntoView({ block: 'end' }));
+  const box = (await send.boundingBox())!;
+  await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+  await page.getByRole('heading', { name: 'Thank you for your feedback.' }).waitFor();
+  await shot(page, 'card-thanks-360x640.png');
+  const seen = await page.evaluate(() => {
+    const root = document.querySelector('attune-widget')!.shadowRoot!;
+    const inView = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= innerHeight;
+    };
+    return { heading: inView(root.querySelector('h2')!), status: inView(root.querySelector('[role=status]')!) };
+  });
+  expect(seen).toEqual({ heading: true, status: true });
+  expect((await deepActive(page))?.tag).toBe('h2');
+  await context.close();
 });
