@@ -1,6 +1,7 @@
 // The client's card on a phone (360×740, touch) in Chromium, driven by real touch input (CDP
 // Input.dispatchTouchEvent): a swipe up or down over a line scrolls the page and sets nothing; a tap sets a value;
-// a sideways drag of the thumb sets one; a thumb's arc (a little sideways, then up) is a scroll and sets nothing.
+// a sideways drag of the thumb sets one; a thumb's arc (a little sideways, then up) is a scroll and sets nothing; a
+// touch that stops a fling only stops the page.
 import { expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 
@@ -107,5 +108,61 @@ it('a swipe that starts sideways and then goes up scrolls the page and leaves th
     expect(await page.evaluate(() => scrollY), `line ${n}`).toBeGreaterThan(y0);
     expect((await valueTexts(page))[n], `line ${n}`).toBe(before);
   }
+  await context.close();
+});
+
+it('a touch that stops a fling over a line only stops the page (as a phone does), and sets nothing', async () => {
+  const context = await browser.newContext({
+    hasTouch: true,
+    isMobile: true,
+    viewport: { width: 360, height: 640 },
+    deviceScaleFactor: 2,
+  });
+  const page = await context.newPage();
+  await routeApi(page);
+  const cdp = await context.newCDPSession(page);
+  await openCall(page, stage.host);
+  await page.evaluate(() => {
+    document.querySelector('footer')!.style.height = '3000px'; // room to fling
+    (window as unknown as { Attune: { endSession(): void } }).Attune.endSession();
+  });
+  await page.getByRole('slider').first().waitFor();
+  // Chromium dispatches a touchstart that lands while the page flings as not cancelable: that is how it is told
+  // from a tap. Recorded per touch on a line, so the test knows which kind each of its touches was.
+  await page.evaluate(() => {
+    const w = window as unknown as { touches: boolean[] };
+    w.touches = [];
+    document
+      .querySelector('attune-widget')!
+      .shadowRoot!.addEventListener(
+        'touchstart',
+        (e) => (e.target as Element).matches('input') && w.touches.push(e.cancelable),
+        { capture: true, passive: true },
+      );
+  });
+  const touches = () => page.evaluate(() => (window as unknown as { touches: boolean[] }).touches);
+  let stops = 0;
+  for (let tries = 0; tries < 10 && stops < 2; tries++) {
+    await page.evaluate(() => scrollTo(0, 0));
+    await untilStill(page);
+    const before = await valueTexts(page);
+    const seen = (await touches()).length;
+    // A quick flick up over the page's margin (not over the card), then a touch on the line nearest mid-screen.
+    await touch(cdp, line({ x: 3, y: 600 }, 0, -80, 3));
+    const at = await page.getByRole('slider').evaluateAll((els) => {
+      const r = els
+        .map((e) => e.getBoundingClientRect())
+        .sort((a, b) => Math.abs(a.top - 300) - Math.abs(b.top - 300))[0]!;
+      return { x: r.left + r.width * 0.8, y: r.top + r.height / 2 };
+    });
+    await touch(cdp, [at]);
+    await untilStill(page);
+    const t = await touches();
+    if (t.length > seen && t.at(-1) === false) {
+      stops++; // it landed mid-fling: nothing may change
+      expect(await valueTexts(page)).toEqual(before);
+    }
+  }
+  expect(stops).toBe(2); // the flicks did land touches mid-fling (else this test proved nothing)
   await context.close();
 });

@@ -12,5 +12,5 @@ input[type=range]{display:block;width:100%;height:44px;margin:0;accent-color:var
 input[aria-invalid]:not(:focus-visible){outline:2px dashed var(--attune-danger);outline-offset:2px}
 .anchors{display:flex;justify-content:space-between;gap:16px;font-size:14px;color:var(--attune-muted)}
 .anchors span:last-child{text-align:end}
-.sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 `;

@@ -147,6 +147,14 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
       else if (Number.isFinite(n)) change(snap(scale, n));
     },
   });
+  // A touch that stops a fling is dispatched uncancelable (Chromium): it only stops the page, as it does elsewhere.
+  input.addEventListener(
+    'touchstart',
+    (e) => {
+      if (!e.cancelable && gesture) gesture.mode = 'scroll';
+    },
+    { passive: true },
+  );
   const el = h(
     'div',
     { class: 'item' },
