@@ -172,3 +172,43 @@ it('on a phone, after Send at the foot of a long card, the thank-you card is in 
   expect((await deepActive(page))?.tag).toBe('h2');
   await context.close();
 });
+
+/** WCAG contrast ratio of two sRGB colours given as [r, g, b] 0..255. */
+const contrast = (a: number[], b: number[]) => {
+  const lum = (c: number[]) =>
+    c
+      .map((v) => v / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+      .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i]!, 0);
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+};
+
+it('an unset line (its thumb hidden) is drawn at 3:1 or more against the card, light and dark (WCAG 1.4.11)', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const canvas = await context.newPage(); // about:blank: decodes the screenshot (the call page's CSP allows no images)
+  await showCard(page);
+  const ratios: Record<string, number> = {};
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const box = (await page.getByRole('slider').first().boundingBox())!;
+    // Down the middle of the line: the card around it, then the drawn track.
+    const png = await page.screenshot({ clip: { x: box.x + box.width / 2, y: box.y, width: 1, height: box.height } });
+    const column = await canvas.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      [c.width, c.height] = [img.width, img.height];
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, 1, img.height).data;
+      return Array.from({ length: img.height }, (_, y) => [d[y * 4]!, d[y * 4 + 1]!, d[y * 4 + 2]!]);
+    }, png.toString('base64'));
+    ratios[colorScheme] = Math.max(...column.map((px) => contrast(px, column[0]!)));
+  }
+  expect(ratios.light, JSON.stringify(ratios)).toBeGreaterThanOrEqual(3);
+  expect(ratios.dark, JSON.stringify(ratios)).toBeGreaterThanOrEqual(3);
+  await context.close();
+});
