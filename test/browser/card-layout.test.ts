@@ -212,3 +212,26 @@ it('an unset line (its thumb hidden) is drawn at 3:1 or more against the card, l
   expect(ratios.dark, JSON.stringify(ratios)).toBeGreaterThanOrEqual(3);
   await context.close();
 });
+
+it("a line's focus ring and its unset (dashed) ring clear the words above and below it", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  await showCard(page);
+  await page.getByRole('button', { name: 'Send rating' }).click(); // every line unset: each gets its dashed ring
+  await page.keyboard.press('Tab'); // from the first line (focused by the send) to the second
+  const overlaps = await page.evaluate(() => {
+    const root = document.querySelector('attune-widget')!.shadowRoot!;
+    return [...root.querySelectorAll<HTMLElement>('.item')].map((item) => {
+      const input = item.querySelector('input')!;
+      const s = getComputedStyle(input);
+      const out = s.outlineStyle === 'none' ? 0 : parseFloat(s.outlineWidth) + parseFloat(s.outlineOffset);
+      const r = input.getBoundingClientRect();
+      const above = item.querySelector('.head')!.getBoundingClientRect().bottom - (r.top - out);
+      const below = r.bottom + out - item.querySelector('.anchors')!.getBoundingClientRect().top;
+      return { ring: s.outlineStyle, over: Math.max(0, Math.round(Math.max(above, below))) };
+    });
+  });
+  expect(overlaps.map((o) => o.ring)).toEqual(['dashed', 'solid', 'dashed', 'dashed']);
+  expect(overlaps.map((o) => o.over)).toEqual([0, 0, 0, 0]);
+  await context.close();
+});

@@ -9,7 +9,7 @@ export const CLIENT_CSS = `\
 .head{display:flex;justify-content:space-between;align-items:baseline;gap:8px}\
 label{font-weight:600}\
 .value{font-variant-numeric:tabular-nums;color:var(--attune-muted);white-space:nowrap}\
-input[type=range]{display:block;width:100%;height:44px;margin:0;accent-color:var(--attune-accent);background:transparent;cursor:pointer;touch-action:pan-y pinch-zoom}\
+input[type=range]{display:block;width:100%;height:44px;margin:6px 0;accent-color:var(--attune-accent);background:transparent;cursor:pointer;touch-action:pan-y pinch-zoom}\
 .unset input[type=range]{filter:brightness(var(--attune-track,.6))}\
 .unset input[type=range]::-webkit-slider-thumb{opacity:0}\
 .unset input[type=range]::-moz-range-thumb{opacity:0}\
