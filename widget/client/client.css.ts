@@ -9,12 +9,12 @@ export const CLIENT_CSS = `\
 .head{display:flex;justify-content:space-between;align-items:baseline;gap:8px}\
 label{font-weight:600}\
 .value{font-variant-numeric:tabular-nums;color:var(--attune-muted);white-space:nowrap}\
-input[type=range]{display:block;width:100%;height:44px;margin:6px 0;accent-color:var(--attune-accent);background:transparent;cursor:pointer;touch-action:pan-y pinch-zoom}\
-.unset input[type=range]{filter:brightness(var(--attune-track,.6))}\
-.unset input[type=range]::-webkit-slider-thumb{opacity:0}\
-.unset input[type=range]::-moz-range-thumb{opacity:0}\
+.item input{display:block;width:100%;height:44px;margin:6px 0;accent-color:var(--attune-accent);background:transparent;cursor:pointer;touch-action:pan-y pinch-zoom}\
+.unset input{filter:brightness(var(--attune-track,.6))}\
+.unset input::-webkit-slider-thumb{opacity:0}\
+.unset input::-moz-range-thumb{opacity:0}\
 input[aria-invalid]:not(:focus-visible){outline:2px dashed var(--attune-danger);outline-offset:2px}\
 .anchors{display:flex;justify-content:space-between;gap:16px;font-size:14px;color:var(--attune-muted)}\
-.anchors span:last-child{text-align:end}\
+.anchors :last-child{text-align:end}\
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}\
 `;

@@ -10,7 +10,7 @@ const DARK =
   '--attune-bg:#1b1f24;--attune-fg:#e6e9ed;--attune-muted:#aab4bf;--attune-border:#3e4751;--attune-accent:#8cb8e6;--attune-accent-fg:#0d1b2a;--attune-danger:#ffabab;--attune-track:1';
 
 export const BASE_CSS = `\
-:host{--attune-bg:#fff;--attune-fg:#1f2933;--attune-muted:#52606d;--attune-border:#cbd2d9;--attune-accent:#2b5f8e;--attune-accent-fg:#fff;--attune-danger:#a61b1b;--attune-radius:12px;--attune-font:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;display:block}\
+:host{--attune-bg:#fff;--attune-fg:#1f2933;--attune-muted:#52606d;--attune-border:#cbd2d9;--attune-accent:#2b5f8e;--attune-accent-fg:#fff;--attune-danger:#a61b1b;--attune-radius:12px;--attune-font:system-ui,"Segoe UI",Roboto,sans-serif;display:block}\
 :host([data-floating]){position:fixed;right:8px;bottom:8px;z-index:2147483000;width:min(400px,calc(100vw - 16px))}\
 @media (prefers-color-scheme:dark){:host(:not([data-theme=light])){${DARK}}}\
 :host([data-theme=dark]){${DARK}}\
