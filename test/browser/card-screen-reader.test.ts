@@ -1,7 +1,8 @@
 // The client's card for a screen-reader and keyboard user, in Chromium's accessibility tree (CDP
 // Accessibility.getFullAXTree): an unset line is "Not set", values are neutral ("8 of 10") with the ends in the
 // description; the card is announced politely; focus goes to its heading only when the client ended the call;
-// arrows step 1 and Shift+arrows 0.1; the intro names the device's controls; the privacy note comes first.
+// arrows step 1 and Shift+arrows 0.1; the intro names the device's controls; the privacy note comes first; the
+// alert naming unset lines speaks on each Send and when its words change, never again on each arrow press.
 import { expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
@@ -135,5 +136,38 @@ it('on a touch-only phone, the intro does not mention keys', async () => {
   await page.getByRole('slider').first().waitFor();
   expect(await page.getByText('Rate each from 0 to 10: tap the line, or slide along it.').count()).toBe(1);
   expect(await page.getByText(/arrow|key/i).count()).toBe(0);
+  await context.close();
+});
+
+it('after a send with lines unset, the alert is rewritten only when its words change, not on every arrow press', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await routeApi(page);
+  await openCall(page, stage.host);
+  await page.click('#end');
+  await page.getByRole('button', { name: 'Send rating' }).click();
+  // Every change under an assertive live region is read out again, interrupting the value the client just set.
+  await page.evaluate(() => {
+    const alert = document.querySelector('attune-widget')!.shadowRoot!.querySelector('[role=alert]')!;
+    const w = window as unknown as { said: string[] };
+    w.said = [];
+    new MutationObserver(() => w.said.push(alert.textContent ?? '')).observe(alert, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+  expect((await deepActive(page))?.type).toBe('range'); // the first unset line
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.getByRole('button', { name: 'Send rating' }).click(); // a second Send says it again
+  expect((await said()).filter(Boolean)).toEqual([
+    'Please rate: What we focused on, The way we worked, The session as a whole',
+    'Please rate: The way we worked, The session as a whole',
+    'Please rate: The way we worked, The session as a whole',
+  ]);
   await context.close();
 });

@@ -113,8 +113,9 @@ export function mount(ctx: MountContext): RoleController {
     thanks = thanksCard(declined, strings, undo);
     if (!undo) thanks.setDelivery(delivery);
     show(thanks.el);
-    // Only right after a submit: on page load this would steal the host page's focus.
-    if (focus) thanks.heading.focus({ preventScroll: true });
+    // Only right after a submit: on page load this would steal the host page's focus. It scrolls the card into view:
+    // on a phone the form was far taller than its thanks, and the page would be left below them.
+    if (focus) thanks.heading.focus();
   };
   const setDelivery = (d: Delivery) => {
     delivery = d;

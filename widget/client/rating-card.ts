@@ -42,9 +42,9 @@ export function ratingCard(o: RatingCardOptions): HTMLFormElement {
   const missing = () => inputs.filter((i) => i.value() === null);
   const note = () => {
     const m = tried ? missing() : [];
-    alert.textContent = m.length
-      ? o.strings.missing + m.map((i) => i.el.querySelector('label')!.textContent).join(', ')
-      : '';
+    const t = m.length ? o.strings.missing + m.map((i) => i.el.querySelector('label')!.textContent).join(', ') : '';
+    // Rewriting the same words would have them read out again (an alert is assertive) over each value set.
+    if (alert.textContent !== t) alert.textContent = t;
     alert.hidden = !m.length;
     for (const i of inputs) i.setInvalid(tried && i.value() === null);
   };
@@ -58,6 +58,7 @@ export function ratingCard(o: RatingCardOptions): HTMLFormElement {
       onsubmit: (e: Event) => {
         e.preventDefault();
         tried = true;
+        alert.textContent = ''; // each Send with lines unset says which, again
         note();
         const m = missing();
         if (m.length) m[0]!.input.focus();

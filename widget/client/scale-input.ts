@@ -47,8 +47,11 @@ export interface ScaleInput {
   setInvalid(invalid: boolean): void;
 }
 
-/** A pointer on the track: 'tap' until it moves past the slop, then 'drag' (sideways) or 'scroll' (up or down). */
-type Gesture = { id: number; x: number; y: number; mode: 'tap' | 'drag' | 'scroll' };
+/**
+ * A pointer on the track: 'tap' until it moves past the slop, then 'drag' (sideways) or 'scroll' (up or down);
+ * `from` is the value before it, given back if the browser takes the touch to scroll after all.
+ */
+type Gesture = { id: number; x: number; y: number; mode: 'tap' | 'drag' | 'scroll'; from: number | null };
 
 /**
  * One item: a native range input (so browsers and assistive tech treat it as a slider) plus keys and taps that
@@ -89,10 +92,14 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
     if (v !== undefined) change(v);
   };
   const end = (e: PointerEvent, commit: boolean) => {
-    if (gesture?.id !== e.pointerId) return;
-    if (commit && gesture.mode === 'tap') atPoint(e.clientX);
+    const g = gesture;
+    if (g?.id !== e.pointerId) return;
     gesture = null;
-    set(value); // undo anything the native slider did during a scroll
+    // Cancelled: the browser took the touch to scroll, maybe after a thumb's arc began sideways (a drag to us).
+    if (!commit) value = g.from;
+    else if (g.mode === 'tap') atPoint(e.clientX);
+    set(value); // and undo anything the native slider did during a scroll
+    o.onChange();
   };
 
   const input = h('input', {
@@ -118,7 +125,7 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
       if (!e.isPrimary || e.button > 0) return;
       // A mouse press is meant for this line (a mouse scrolls with its wheel); a touch or pen may be a scroll.
       const mouse = e.pointerType === 'mouse';
-      gesture = { id: e.pointerId, x: e.clientX, y: e.clientY, mode: mouse ? 'drag' : 'tap' };
+      gesture = { id: e.pointerId, x: e.clientX, y: e.clientY, mode: mouse ? 'drag' : 'tap', from: value };
       if (mouse) atPoint(e.clientX);
     },
     onpointermove: (e: PointerEvent) => {
@@ -140,6 +147,14 @@ export function scaleInput(o: ScaleInputOptions): ScaleInput {
       else if (Number.isFinite(n)) change(snap(scale, n));
     },
   });
+  // A touch that stops a fling is dispatched uncancelable (Chromium): it only stops the page, as it does elsewhere.
+  input.addEventListener(
+    'touchstart',
+    (e) => {
+      if (!e.cancelable && gesture) gesture.mode = 'scroll';
+    },
+    { passive: true },
+  );
   const el = h(
     'div',
     { class: 'item' },

@@ -10,7 +10,15 @@ export type Delivery = 'sending' | 'queued' | 'unsaved' | 'delivered' | 'stored'
 export function thanksCard(declined: boolean, strings: ClientStrings, undo?: () => void) {
   const heading = h('h2', { tabindex: '-1' }, declined ? strings.thanksDeclined : strings.thanks);
   const status = h('p', { role: 'status', class: 'muted' });
-  const back = undo && h('div', { class: 'actions' }, h('button', { type: 'button', onclick: undo }, strings.undo));
+  // On a phone this button can take Skip's place under the finger (a floating card, Skip on a row of its own): the
+  // second tap of a double-tap on Skip, a click the browser counts as the second (detail 2), is not an undo.
+  const back =
+    undo &&
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', onclick: (e: MouseEvent) => e.detail < 2 && undo() }, strings.undo),
+    );
   const setDelivery = (d: Delivery) => {
     status.className = d === 'failed' || d === 'erased' ? 'error' : 'muted';
     status.textContent = declined && (d === 'delivered' || d === 'stored') ? strings.skipped : strings[d];

@@ -129,7 +129,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     let items: OutboxItem[] = [];
     try {
       const parsed: unknown = JSON.parse(storage?.getItem(q) ?? '[]');
-      if (Array.isArray(parsed)) items = parsed as OutboxItem[];
+      // Only items with a key: junk left in storage must not stop this page's own sends (or its retries).
+      if (Array.isArray(parsed)) items = parsed.filter((i) => typeof i?.key === 'string');
     } catch {
       // blocked or corrupt: memory below is all there is
     }

@@ -158,6 +158,29 @@ describe('outbox under faults', () => {
     expect(new Set(seen)).toEqual(new Set([ia.key, ib.key]));
   });
 
+  it.each([
+    ['this page', KEY],
+    ['another session', 'attune:outbox:s9:client'],
+  ])(
+    "junk in %s's queue in storage (null, numbers, items without a key) neither loses the rating nor stops its retries",
+    async (_, junkKey) => {
+      vi.useFakeTimers();
+      vi.spyOn(Math, 'random').mockReturnValue(0);
+      localStorage.setItem(junkKey, JSON.stringify([null, 7, 'x', { kind: 'rating' }]));
+      const fetch = vi.fn().mockRejectedValueOnce(new TypeError('offline')).mockResolvedValue(json(201, {}));
+      const onDelivered = vi.fn();
+      const ob = outbox(fetch, { onDelivered });
+      const item = ob.enqueue('rating', path, body);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(ob.items().map((i) => i.key)).toEqual([item.key]);
+      await vi.advanceTimersByTimeAsync(1000); // the retry, whatever else storage holds
+      expect(fetch.mock.calls.map((_, n) => keyOf(fetch, n))).toEqual([item.key, item.key]);
+      expect(onDelivered).toHaveBeenCalledWith(expect.objectContaining({ status: 201 }));
+      expect(ob.items()).toEqual([]);
+      ob.stop();
+    },
+  );
+
   it('each submission gets a fresh random key (the Worker scopes keys per session), kept across its retries', async () => {
     const keys = Array.from({ length: 20 }, (_, n) => {
       const ob = outbox(
