@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../../../schemas/admin.ts';
 import { suppressSplit } from '../../../worker/admin/reports/instrument-split.ts';
 import { instrumentKey } from '../../../worker/admin/instrument-choice.ts';
-import { buildPublishedReport, suppressWeek, type WeekCells } from '../../../worker/admin/reports/report.ts';
+import { buildPublishedReport, suppressWeek } from '../../../worker/admin/reports/report.ts';
 import { MIN_CELL, MIN_CLIENTS } from '../../../worker/admin/reports/suppress.ts';
+import { randomWeek } from './random-week.ts';
 import { leaks } from './report-audit.ts';
 
 const key = (id: string) => instrumentKey({ id, version: 1 });
@@ -94,48 +95,7 @@ describe('suppressSplit', () => {
   });
 });
 
-/** A week of therapists' rated sessions per instrument; distinct clients per part at most its sessions. */
-const week = fc
-  .record({
-    instruments: fc.integer({ min: 2, max: 3 }),
-    cells: fc.array(
-      fc.array(
-        fc.record({
-          n: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 14 }), fc.integer({ min: 1, max: 40 })),
-          c: fc.nat(40),
-          mean: fc.integer({ min: 0, max: 40 }),
-        }),
-        { minLength: 3, maxLength: 3 },
-      ),
-      { minLength: 1, maxLength: 6 },
-    ),
-  })
-  .map(({ instruments, cells }): WeekCells => {
-    const ids = ['x', 'y', 'z'].slice(0, instruments);
-    const rows = cells.map((parts) => parts.slice(0, instruments)).filter((parts) => parts.some((p) => p.n > 0));
-    const clientsOf = (p: { n: number; c: number }) => (p.n === 0 ? 0 : 1 + (p.c % p.n));
-    return {
-      week: 2930,
-      key: '2026-03-02',
-      clients: { ratedClients: rows.flat().reduce((s, p) => s + clientsOf(p), 0), shareClients: 0 },
-      instrumentClients: new Map(ids.map((id, j) => [key(id), rows.reduce((s, r) => s + clientsOf(r[j]!), 0)])),
-      cells: rows.map((parts, i) => {
-        const rated = parts.reduce((s, p) => s + p.n, 0);
-        return {
-          key: `t_${i}`,
-          sums: { asked: rated, rated, declined: 0, flagged: 0, shareSum: 0, shareN: 0 },
-          clients: { ratedClients: parts.reduce((s, p) => s + clientsOf(p), 0), shareClients: 0 },
-          instruments: new Map(
-            parts.flatMap((p, j) =>
-              p.n === 0
-                ? []
-                : [[key(ids[j]!), { rated: p.n, totalSum: p.n * p.mean * 100, ratedClients: clientsOf(p) }] as const],
-            ),
-          ),
-        };
-      }),
-    };
-  });
+const week = randomWeek({ minInstruments: 2, maxSessions: 40, maxTherapists: 6 }).map((w) => w.week);
 
 describe('a second reader of every report of a week, on every instrument', () => {
   it('solves no part (sessions, or sum of totals) that the report on its instrument hides', () => {

@@ -8,10 +8,11 @@ import type { Report, ReportRow } from '../../../schemas/admin.ts';
 import type { Trend } from '../../../schemas/index.ts';
 import { instrumentKey } from '../../../worker/admin/instrument-choice.ts';
 import { dateOfDay, weekStart } from '../../../worker/admin/reports/range.ts';
-import { buildPublishedReport, type WeekCells } from '../../../worker/admin/reports/report.ts';
+import { buildPublishedReport } from '../../../worker/admin/reports/report.ts';
 import { DAY, daysAgo, storeRaw } from '../caseload/seed.ts';
 import { adminCall, call, seedAdminKey, seedPlatform } from '../helpers.ts';
 import { type Known, leaks } from './report-audit.ts';
+import { randomWeek } from './random-week.ts';
 import { rated, readReport } from './report-seed.ts';
 
 /** What a reader who knows row `own`'s sessions and mean total solves from one week's therapists report. */
@@ -80,55 +81,7 @@ describe('a therapist who reads the report and knows their own week', () => {
 
 const key = (id: string) => instrumentKey({ id, version: 1 });
 
-/**
- * A week of therapists' rated sessions on one to three instruments (a part may be 0); distinct clients per part at
- * most its sessions.
- */
-const week = fc
-  .record({
-    instruments: fc.integer({ min: 1, max: 3 }),
-    cells: fc.array(
-      fc.array(
-        fc.record({
-          n: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 14 }), fc.integer({ min: 1, max: 45 })),
-          c: fc.nat(45),
-          mean: fc.integer({ min: 0, max: 40 }),
-        }),
-        { minLength: 3, maxLength: 3 },
-      ),
-      { minLength: 1, maxLength: 7 },
-    ),
-  })
-  .map(({ instruments, cells }): { ids: string[]; week: WeekCells } => {
-    const ids = ['x', 'y', 'z'].slice(0, instruments);
-    const rows = cells.map((parts) => parts.slice(0, instruments)).filter((parts) => parts.some((p) => p.n > 0));
-    const clientsOf = (p: { n: number; c: number }) => (p.n === 0 ? 0 : 1 + (p.c % p.n));
-    const clients = (parts: { n: number; c: number }[]) => parts.reduce((s, p) => s + clientsOf(p), 0);
-    return {
-      ids,
-      week: {
-        week: 2930,
-        key: '2026-03-02',
-        clients: { ratedClients: clients(rows.flat()), shareClients: 0 },
-        instrumentClients: new Map(ids.map((id, j) => [key(id), clients(rows.map((r) => r[j]!))])),
-        cells: rows.map((parts, i) => {
-          const rated = parts.reduce((s, p) => s + p.n, 0);
-          return {
-            key: `t_${i}`,
-            sums: { asked: rated, rated, declined: 0, flagged: 0, shareSum: 0, shareN: 0 },
-            clients: { ratedClients: clients(parts), shareClients: 0 },
-            instruments: new Map(
-              parts.flatMap((p, j) =>
-                p.n === 0
-                  ? []
-                  : [[key(ids[j]!), { rated: p.n, totalSum: p.n * p.mean * 100, ratedClients: clientsOf(p) }] as const],
-              ),
-            ),
-          };
-        }),
-      },
-    };
-  });
+const week = randomWeek({ minInstruments: 1, maxSessions: 45, maxTherapists: 7 });
 
 describe('every therapist of a week as the second reader', () => {
   it('solves no other therapist’s suppressed part (sessions, or sum of totals) with their own, on any instrument', () => {

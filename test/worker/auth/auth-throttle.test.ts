@@ -1,33 +1,15 @@
-import { env, exports } from 'cloudflare:workers';
-import { base64url, SignJWT } from 'jose';
+import { env } from 'cloudflare:workers';
+import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { verifyToken } from '../../../worker/auth/verify-token.ts';
 import { AUTH_FAILURE_LIMIT } from '../../../worker/auth/failure-throttle.ts';
 import { seedAdminKey, seedPlatform } from '../helpers.ts';
+import { getFrom, unknownKidToken } from './throttle-helpers.ts';
 
 /** A fresh documentation-range address per test, so no test shares another's counters. */
 const anIp = () => `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
-function get(path: string, ip: string, bearer: string): Promise<Response> {
-  return exports.default.fetch(
-    new Request(`https://api.attune.test${path}`, {
-      headers: { Authorization: `Bearer ${bearer}`, 'CF-Connecting-IP': ip },
-    }),
-  );
-}
-
 const wrongAdminKey = () => `attune_admin_${base64url.encode(crypto.getRandomValues(new Uint8Array(32)))}`;
-
-async function unknownKidToken(kid: string): Promise<string> {
-  return new SignJWT({ role: 'client', sid: 's', tid: 't', cid: 'c' })
-    .setProtectedHeader({ alg: 'HS256', kid })
-    .setIssuer('plt_x')
-    .setAudience('attune')
-    .setSubject('c')
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode('x'.repeat(32)));
-}
 
 async function expectThrottled(res: Response) {
   expect(res.status).toBe(429);
@@ -41,23 +23,23 @@ describe('failed credentials are throttled (Workers Rate Limiting binding)', () 
     const ip = anIp();
     const statuses: number[] = [];
     for (let i = 0; i < AUTH_FAILURE_LIMIT; i++)
-      statuses.push((await get('/v1/reports/weeks', ip, wrongAdminKey())).status);
+      statuses.push((await getFrom('/v1/reports/weeks', ip, wrongAdminKey())).status);
     expect(statuses).toEqual(Array(AUTH_FAILURE_LIMIT).fill(401));
-    await expectThrottled(await get('/v1/reports/weeks', ip, wrongAdminKey()));
+    await expectThrottled(await getFrom('/v1/reports/weeks', ip, wrongAdminKey()));
     // Blocked for a while: even a right key from that address waits (no D1 query is spent on it).
     const p = await seedPlatform();
     const admin = await seedAdminKey(p.platformId);
-    await expectThrottled(await get('/v1/reports/weeks', ip, admin.key));
-    expect((await get('/v1/reports/weeks', anIp(), wrongAdminKey())).status).toBe(401);
+    await expectThrottled(await getFrom('/v1/reports/weeks', ip, admin.key));
+    expect((await getFrom('/v1/reports/weeks', anIp(), wrongAdminKey())).status).toBe(401);
   });
 
   it('unknown-kid tokens from one IP: 401 up to the limit, then 429', async () => {
     const ip = anIp();
     const statuses: number[] = [];
     for (let i = 0; i < AUTH_FAILURE_LIMIT; i++)
-      statuses.push((await get('/v1/context', ip, await unknownKidToken(`nokid-${crypto.randomUUID()}`))).status);
+      statuses.push((await getFrom('/v1/context', ip, await unknownKidToken(`nokid-${crypto.randomUUID()}`))).status);
     expect(statuses).toEqual(Array(AUTH_FAILURE_LIMIT).fill(401));
-    await expectThrottled(await get('/v1/context', ip, await unknownKidToken(`nokid-${crypto.randomUUID()}`)));
+    await expectThrottled(await getFrom('/v1/context', ip, await unknownKidToken(`nokid-${crypto.randomUUID()}`)));
   });
 
   it('bad tokens naming one kid from many IPs: 429 past the kid’s limit, while that kid’s valid tokens keep working', async () => {
@@ -65,10 +47,10 @@ describe('failed credentials are throttled (Workers Rate Limiting binding)', () 
     const good = await p.mint({ role: 'therapist' });
     const forged = `${good.slice(0, good.lastIndexOf('.'))}.${'A'.repeat(86)}`;
     const statuses: number[] = [];
-    for (let i = 0; i <= AUTH_FAILURE_LIMIT; i++) statuses.push((await get('/v1/context', anIp(), forged)).status);
+    for (let i = 0; i <= AUTH_FAILURE_LIMIT; i++) statuses.push((await getFrom('/v1/context', anIp(), forged)).status);
     expect(statuses.slice(0, AUTH_FAILURE_LIMIT)).toEqual(Array(AUTH_FAILURE_LIMIT).fill(401));
-    await expectThrottled(await get('/v1/context', anIp(), forged));
-    expect((await get('/v1/context', anIp(), good)).status).toBe(200);
+    await expectThrottled(await getFrom('/v1/context', anIp(), forged));
+    expect((await getFrom('/v1/context', anIp(), good)).status).toBe(200);
   });
 
   it('an unknown kid is remembered for a short while: repeated tokens naming it cost one D1 query', async () => {
