@@ -15,9 +15,24 @@ withCardStage((s, b) => {
   browser = b;
 });
 
+/** A 360 px wide phone (touch, device scale 2) whose API calls the stage answers, and its CDP session for touches. */
+async function phone(height: number) {
+  const context = await browser.newContext({
+    hasTouch: true,
+    isMobile: true,
+    viewport: { width: 360, height },
+    deviceScaleFactor: 2,
+  });
+  const page = await context.newPage();
+  await routeApi(page);
+  return { context, page, cdp: await context.newCDPSession(page) };
+}
+
+const endSession = (page: Page) =>
+  page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
+
 const valueTexts = (page: Page) =>
   page.getByRole('slider').evaluateAll((els) => els.map((e) => e.getAttribute('aria-valuetext')));
-/** The slider's box in the viewport, after bringing it to the middle of the screen. */
 /** Slider n's box, centred in view once the last swipe's fling has stopped (a touch during it only stops it). */
 async function trackOf(page: Page, n: number) {
   const slider = page.getByRole('slider').nth(n);
@@ -27,17 +42,9 @@ async function trackOf(page: Page, n: number) {
   return (await slider.boundingBox())!;
 }
 it('a vertical swipe over any line scrolls the page and sets nothing; a tap and a sideways drag set values', async () => {
-  const context = await browser.newContext({
-    hasTouch: true,
-    isMobile: true,
-    viewport: { width: 360, height: 740 },
-    deviceScaleFactor: 2,
-  });
-  const page = await context.newPage();
-  await routeApi(page);
-  const cdp = await context.newCDPSession(page);
+  const { context, page, cdp } = await phone(740);
   await openCall(page, stage.host);
-  await page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
+  await endSession(page);
   await page.getByRole('slider').first().waitFor();
   const count = await page.getByRole('slider').count();
   expect(count).toBe(4);
@@ -78,17 +85,9 @@ it('a vertical swipe over any line scrolls the page and sets nothing; a tap and 
 });
 
 it('a swipe that starts sideways and then goes up scrolls the page and leaves the line as it was', async () => {
-  const context = await browser.newContext({
-    hasTouch: true,
-    isMobile: true,
-    viewport: { width: 360, height: 640 },
-    deviceScaleFactor: 2,
-  });
-  const page = await context.newPage();
-  await routeApi(page);
-  const cdp = await context.newCDPSession(page);
+  const { context, page, cdp } = await phone(640);
   await openCall(page, stage.host);
-  await page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
+  await endSession(page);
   await page.getByRole('slider').first().waitFor();
   // A thumb's arc: 12 px to the side (past the card's 10 px slop, so it starts as a drag; under the browser's own),
   // then up: the browser takes it as a scroll (pointercancel). Once on an unset line, then on one set to 2.
@@ -112,15 +111,7 @@ it('a swipe that starts sideways and then goes up scrolls the page and leaves th
 });
 
 it('a touch that stops a fling over a line only stops the page (as a phone does), and sets nothing', async () => {
-  const context = await browser.newContext({
-    hasTouch: true,
-    isMobile: true,
-    viewport: { width: 360, height: 640 },
-    deviceScaleFactor: 2,
-  });
-  const page = await context.newPage();
-  await routeApi(page);
-  const cdp = await context.newCDPSession(page);
+  const { context, page, cdp } = await phone(640);
   await openCall(page, stage.host);
   await page.evaluate(() => {
     document.querySelector('footer')!.style.height = '3000px'; // room to fling
@@ -168,15 +159,7 @@ it('a touch that stops a fling over a line only stops the page (as a phone does)
 });
 
 it('a double-tap on Skip stays a skip, though "Rate after all" then sits under the finger (floating card, Spanish)', async () => {
-  const context = await browser.newContext({
-    hasTouch: true,
-    isMobile: true,
-    viewport: { width: 360, height: 640 },
-    deviceScaleFactor: 2,
-  });
-  const page = await context.newPage();
-  await routeApi(page);
-  const cdp = await context.newCDPSession(page);
+  const { context, page, cdp } = await phone(640);
   const formShown = () =>
     page.evaluate(() => !!document.querySelector('attune-widget')!.shadowRoot!.querySelector('form'));
   let doubled = false;
@@ -184,7 +167,7 @@ it('a double-tap on Skip stays a skip, though "Rate after all" then sits under t
   // when a busy machine spaced them too far apart.
   for (let tries = 0; tries < 5 && !doubled; tries++) {
     await openCall(page, stage.host, { floating: '1', loc: 'es' });
-    await page.evaluate(() => (window as unknown as { Attune: { endSession(): void } }).Attune.endSession());
+    await endSession(page);
     const skip = page.getByRole('button', { name: 'Omitir valoración' });
     await skip.evaluate((b) => b.scrollIntoView({ block: 'end' }));
     await untilStill(page, () => skip.boundingBox());
