@@ -54,6 +54,8 @@ export function mount(ctx: MountContext): RoleController {
   root.el.replaceChildren(live, view);
   /** Set by a user's own endSession(): the element that had focus then (the card takes it if it still has it). */
   let focusFrom: Element | null | undefined;
+  /** The element that had focus when endSession() came: a closed thank-you card hands focus back to it. */
+  let from: Element | null = null;
   let instrument: Instrument | null = null;
   /** Why there is no instrument yet: still loading, waiting for the network, or refused for good. */
   let contextState: 'loading' | 'waiting' | 'failed' = 'loading';
@@ -107,10 +109,17 @@ export function mount(ctx: MountContext): RoleController {
       card.querySelector('h2')?.focus();
     focusFrom = undefined;
   };
+  // Only a floating card can be closed: it covers the host page's controls. Closing it changes nothing else (the
+  // outbox still sends the rating; the phase stays 'thanks').
+  const close = () => {
+    const focused = view.contains(ctx.root.activeElement);
+    view.replaceChildren();
+    if (focused) (from as HTMLElement | null)?.focus();
+  };
   const showThanks = (declined: boolean, focus: boolean, undo?: () => void) => {
     phase = 'thanks';
     live.textContent = '';
-    thanks = thanksCard(declined, strings, undo);
+    thanks = thanksCard(declined, strings, undo, ctx.root.host.matches('[data-floating]') ? close : undefined);
     if (!undo) thanks.setDelivery(delivery);
     show(thanks.el);
     // Only right after a submit: on page load this would steal the host page's focus. It scrolls the card into view:
@@ -266,6 +275,7 @@ export function mount(ctx: MountContext): RoleController {
     attachAudio() {},
     endSession(options?: EndSessionOptions) {
       if (phase !== 'idle') return;
+      from = document.activeElement;
       if (options?.focus ?? navigator.userActivation?.isActive) focusFrom = document.activeElement;
       let kind: string | null = null;
       try {

@@ -6,8 +6,10 @@ export type Delivery = 'sending' | 'queued' | 'unsaved' | 'delivered' | 'stored'
 /**
  * The thank-you card; its status line follows the delivery (sending, saved on this device, held only by this page,
  * sent to the therapist, stored, another answer kept, failed, or erased). After a skip it first offers `undo` (a real button) until the decline is sent.
+ * With `close` (a floating card, fixed over the host page's own controls) a Close button beside the heading, and
+ * Escape from inside the card, dismiss it; the status stays until then, whatever it says.
  */
-export function thanksCard(declined: boolean, strings: ClientStrings, undo?: () => void) {
+export function thanksCard(declined: boolean, strings: ClientStrings, undo?: () => void, close?: () => void) {
   const heading = h('h2', { tabindex: '-1' }, declined ? strings.thanksDeclined : strings.thanks);
   const status = h('p', { role: 'status', class: 'muted' });
   // On a phone this button can take Skip's place under the finger (a floating card, Skip on a row of its own): the
@@ -29,5 +31,16 @@ export function thanksCard(declined: boolean, strings: ClientStrings, undo?: () 
       if (focused) heading.focus();
     }
   };
-  return { el: h('div', { class: 'card' }, heading, status, back), heading, setDelivery };
+  return {
+    el: h(
+      'div',
+      { class: 'card', onkeydown: (e: KeyboardEvent) => e.key === 'Escape' && close?.() },
+      // Outside any form: a button's default type submits nothing.
+      h('div', { class: 'head' }, heading, close && h('button', { 'aria-label': strings.close, onclick: close }, '×')),
+      status,
+      back,
+    ),
+    heading,
+    setDelivery,
+  };
 }

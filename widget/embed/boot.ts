@@ -95,14 +95,10 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
     else load?.();
   };
 
-  const api: Installed = {
+  // The DEFERRED methods are added below: each queues its call, arguments as given.
+  const api = {
     __attune: true,
-    connect: (room) => call('connect', [room]),
-    attachAudio: (sources) => call('attachAudio', [sources]),
-    endSession: (options) => call('endSession', options === undefined ? [] : [options]),
-    hideStrip: () => call('hideStrip', []),
-    showStrip: () => call('showStrip', []),
-    on(event, cb) {
+    on(event: string, cb: Listener) {
       if (removed || typeof cb !== 'function') return () => {};
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);
@@ -125,7 +121,8 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
       listeners.clear();
       if (win.Attune === api) delete win.Attune;
     },
-  };
+  } as Installed;
+  for (const m of DEFERRED) api[m] = (...args: unknown[]) => call(m, args);
   win.Attune = api;
 
   // Listeners first, so an error during start-up reaches a listener the page queued before the script loaded.
@@ -177,18 +174,8 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
           inflight = false;
           if (removed || controller) return;
           try {
-            controller = chunk.mount({
-              role: config.role,
-              sid: config.sid,
-              locale: config.locale,
-              token: config.token,
-              api: config.api,
-              nonce: config.nonce,
-              privacyNote: config.privacyNote,
-              root: mountedHost.root,
-              emit,
-              error,
-            });
+            // The whole config (its base, target and theme too, which chunks ignore): the client path's bytes.
+            controller = chunk.mount({ ...config, root: mountedHost.root, emit, error });
           } catch (e) {
             error({ code: 'mount_failed', message: MOUNT_FAILED + String(e) });
             return;

@@ -145,9 +145,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       for (const i of items) if (memory.has(i.key)) memory.set(i.key, i);
     }
     try {
-      if (!storage) throw new Error('no storage');
-      if (items.length) storage.setItem(q, JSON.stringify(items));
-      else storage.removeItem(q);
+      // Without storage (null) these throw as well.
+      if (items.length) storage!.setItem(q, JSON.stringify(items));
+      else storage!.removeItem(q);
       for (const i of items) stored.add(i.key);
     } catch {
       // Full or blocked: what this page queued is still sent from memory while the page lives.

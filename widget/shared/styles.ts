@@ -16,7 +16,7 @@ export const BASE_CSS = `\
 :host([data-theme=dark]){${DARK}}\
 .root{all:initial;display:block;font:400 16px/1.5 var(--attune-font);color:var(--attune-fg);text-align:start}\
 .root *{box-sizing:border-box}\
-.card{background:var(--attune-bg);color:var(--attune-fg);border:1px solid var(--attune-border);border-radius:var(--attune-radius);padding:16px;box-shadow:0 4px 16px rgba(0,0,0,.12)}\
+.card{background:var(--attune-bg);color:var(--attune-fg);border:1px solid var(--attune-border);border-radius:var(--attune-radius);padding:16px;box-shadow:0 4px 16px #0000001f}\
 :host([data-floating]) .card{max-height:calc(100dvh - 16px);overflow:auto}\
 h2{font-size:18px;line-height:1.3;margin:0 0 4px;font-weight:600}\
 p{margin:0 0 8px}\

@@ -28,6 +28,7 @@ const ar: ClientStrings = {
   formFailed: 'عذرًا، تعذّر تحميل الأسئلة.',
   skipped: 'حُفظ اختيارك.',
   undo: 'التقييم رغم ذلك',
+  close: 'إغلاق',
   valueOf: '{v} من {max}',
   ends: '{min}: {low}. {max}: {high}.',
 };

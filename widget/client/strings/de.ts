@@ -28,6 +28,7 @@ const de: ClientStrings = {
   formFailed: 'Die Fragen konnten leider nicht geladen werden.',
   skipped: 'Ihre Entscheidung ist gespeichert.',
   undo: 'Doch bewerten',
+  close: 'Schließen',
   valueOf: '{v} von {max}',
   ends: '{min}: {low}. {max}: {high}.',
 };

@@ -28,6 +28,7 @@ const es: ClientStrings = {
   formFailed: 'Lo sentimos, no se pudieron cargar las preguntas.',
   skipped: 'Tu decisión quedó guardada.',
   undo: 'Valorar de todos modos',
+  close: 'Cerrar',
   valueOf: '{v} de {max}',
   ends: '{min}: {low}. {max}: {high}.',
 };

@@ -28,6 +28,7 @@ const fr: ClientStrings = {
   formFailed: 'Désolé, les questions n’ont pas pu être chargées.',
   skipped: 'Votre choix est enregistré.',
   undo: 'Noter quand même',
+  close: 'Fermer',
   valueOf: '{v} sur {max}',
   ends: '{min} : {low}. {max} : {high}.',
 };

@@ -39,6 +39,8 @@ export interface ClientStrings {
   skipped: string;
   /** Takes back a skip before it is sent. */
   undo: string;
+  /** The accessible name of the floating thank-you card's close button (it shows ×). */
+  close: string;
   /** The value read by a screen reader: `{v}` value, `{max}` top of the scale. */
   valueOf: string;
   /** The item's description: `{min}`/`{max}` the ends of the scale, `{low}`/`{high}` their words. */
@@ -72,6 +74,7 @@ export const EN: ClientStrings = {
   formFailed: 'Sorry, the questions could not be loaded.',
   skipped: 'Your choice is saved.',
   undo: 'Rate after all',
+  close: 'Close',
   valueOf: '{v} of {max}',
   ends: '{min}: {low}. {max}: {high}.',
 };

@@ -28,6 +28,7 @@ const pt: ClientStrings = {
   formFailed: 'Desculpe, não foi possível carregar as perguntas.',
   skipped: 'Sua escolha foi salva.',
   undo: 'Avaliar mesmo assim',
+  close: 'Fechar',
   valueOf: '{v} de {max}',
   ends: '{min}: {low}. {max}: {high}.',
 };
