@@ -193,6 +193,14 @@ describe('the caseload page', () => {
           .screenshot({ path: `${SHOTS}/caseload-1280-dark-pace.png` });
       }
       expect(await en.page.locator('attune-widget ul.off > li').count()).toBe(2);
+      // Beside the rest of a laptop's screen the weeks table fits the card: no sideways scrolling, every heading whole.
+      await en.page.getByRole('button', { name: 'Show weeks as a table' }).click();
+      const weeks = en.page.getByRole('region', { name: 'Your sessions by week, oldest first' });
+      await weeks.waitFor();
+      expect(await weeks.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
+      // A week's date never breaks over two lines: every row is one line high.
+      const heights = await weeks.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.clientHeight));
+      expect(new Set(heights).size, heights.join(' ')).toBe(1);
     } finally {
       await en.context.close();
     }

@@ -267,7 +267,9 @@ function Pacing({ answer, locale, s }: { answer: CaseloadResponse; locale: strin
                   <tbody>
                     {weeks.map((w) => (
                       <tr key={w.start}>
-                        <th scope="row">{dateOf(w.start, locale)}</th>
+                        <th scope="row" class="day">
+                          {dateOf(w.start, locale)}
+                        </th>
                         <td>{w.sessions.toLocaleString(locale)}</td>
                         <td>{f(w.meanTotal)}</td>
                         <td>{pc(w.meanShare)}</td>
