@@ -132,7 +132,10 @@ export function SummaryCard({ summary, instrument, locale, strings, rtl = false,
           <thead>
             <tr>
               <th scope="col">{strings.item}</th>
-              <th scope="col">{strings.score}</th>
+              <th scope="col">
+                {strings.score}
+                {instrument && ` (${instrument.min.toLocaleString(locale)}–${instrument.max.toLocaleString(locale)})`}
+              </th>
               {showChange && <th scope="col">{strings.change}</th>}
             </tr>
           </thead>
