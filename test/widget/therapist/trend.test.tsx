@@ -89,8 +89,10 @@ describe('trend in the summary card', () => {
     // The therapist's mean as a dashed reference line.
     expect(svg.querySelector('line.mean')).not.toBeNull();
     expect(el.querySelector('.trend h3')?.textContent).toBe('Across sessions');
+    // Whose mean it is: every client of this therapist (not the therapist's own rating, not this client's).
+    expect(el.querySelector('.legend')?.textContent).toContain('All your clients, last 30 days');
     expect(el.textContent).toContain(
-      'Your mean over the last 30 days: 35.3 across 24 sessions. Your mean talk share: 46%.',
+      'All your clients over the last 30 days: a mean total of 35.3 across 24 sessions. Your mean talk share: 46%.',
     );
   });
 
@@ -206,7 +208,7 @@ describe('trend in the summary card', () => {
       'Totales de 5 sesiones, de 31,0 a 36,0; 1 sin valorar',
     );
     expect(el.querySelector('.trend-more button')?.textContent).toBe('Ver las sesiones en una tabla');
-    expect(el.textContent).toContain('Su media en los últimos 30 días');
+    expect(el.textContent).toContain('Todos sus clientes en los últimos 30 días');
     expect(trendStrings('es-MX')).toBe(trendStrings('es'));
     expect(trendStrings('fr')).not.toBe(trendStrings('en'));
     expect(trendStrings('sv')).toBe(trendStrings('en'));
@@ -219,7 +221,7 @@ describe('trend helpers', () => {
       ...rated,
       trend: { ...trend, therapist: { days: 90, sessions: 1, meanTotal: 36, meanTherapistShare: null } },
     });
-    expect(el.textContent).toContain('Your mean over the last 90 days: 36.0 from one session.');
+    expect(el.textContent).toContain('All your clients over the last 90 days: a total of 36.0 from one session.');
     expect(el.textContent).not.toContain('talk share:');
   });
 
