@@ -199,6 +199,17 @@ describe('the pacing strip', () => {
     expect(bar.border).toBe('1px');
     expect(bar.borderColour).not.toBe(bar.bg);
     expect(bar.fill).not.toBe(bar.bg);
+    // The empty cue slot draws no line: a cue's mark with nothing beside it would look like a cue that failed to show.
+    const slot = await page.evaluate(() => {
+      const root = document.querySelector('attune-widget')!.shadowRoot!;
+      const s = getComputedStyle(root.querySelector('.cue.empty')!);
+      return {
+        width: s.borderInlineStartWidth,
+        colour: s.borderInlineStartColor,
+        bg: getComputedStyle(root.querySelector('.strip')!).backgroundColor,
+      };
+    });
+    expect(slot.width === '0px' || slot.colour === slot.bg, JSON.stringify(slot)).toBe(true);
 
     const cPage = await browser.newPage({ viewport: { width: 400, height: 740 } });
     await cPage.emulateMedia({ forcedColors: 'active' });
