@@ -204,7 +204,12 @@ function Pacing({ answer, locale, s }: { answer: CaseloadResponse; locale: strin
           <dl class="facts">
             <div>
               <dt>{s.ratingLabel}</dt>
-              <dd>{p.meanTotal === null ? '–' : f(p.meanTotal)}</dd>
+              <dd>
+                {p.meanTotal === null ? '–' : f(p.meanTotal)}
+                {p.meanTotal !== null &&
+                  p.instrument.maxTotal !== null &&
+                  ` / ${formatNumber(p.instrument.maxTotal, locale)}`}
+              </dd>
             </div>
             <div>
               <dt>{s.shareLabel}</dt>
