@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Instrument } from '../../schemas/instrument.ts';
+import { type Instrument, instrumentMaxTotal } from '../../schemas/instrument.ts';
 import type { Flag, SessionSummary } from '../../schemas/summary.ts';
 import { fill, formatScore } from '../shared/i18n.ts';
 import type { TherapistStrings } from './strings/index.ts';
@@ -125,7 +125,14 @@ export function SummaryCard({ summary, instrument, locale, strings, rtl = false,
         </section>
       )}
       {summary && trend && (
-        <TrendChart summary={summary} trend={trend} locale={locale} floor={instrument?.flags.totalBelow ?? null} />
+        <TrendChart
+          summary={summary}
+          trend={trend}
+          locale={locale}
+          floor={instrument?.flags.totalBelow ?? null}
+          // Pending or declined summaries carry no maxTotal: the instrument's keeps the chart on its whole scale.
+          maxTotal={summary.maxTotal ?? (instrument && instrumentMaxTotal(instrument))}
+        />
       )}
       {rated && (
         <table class="items">

@@ -190,6 +190,15 @@ describe('trend in the summary card', () => {
     );
   });
 
+  it('while pending (no total, so no maxTotal yet), still draws the whole scale of the instrument, not a zoom', () => {
+    // The server's pending summary has maxTotal null: zoomed on the values, a 2-point dip would fill the chart.
+    show({ ...rated, status: 'pending', total: null, maxTotal: null, ratedAt: null, items: [], flags: [] });
+    const svg = el.querySelector('svg.spark')!;
+    expect([...svg.querySelectorAll('.scale text')].map((t) => t.textContent)).toEqual(['40', '0']);
+    expect(svg.querySelector('line.floor')).not.toBeNull();
+    expect(el.querySelector('.legend')?.textContent).toContain('Flagged under 20');
+  });
+
   it('tells "not asked this time" (feedback fatigue) from waiting, whether or not the client\'s page has asked yet', () => {
     const pending = { ...rated, status: 'pending' as const, total: null, ratedAt: null, items: [], flags: [] };
     show({ ...pending, asked: false, skipped: true });
