@@ -122,6 +122,19 @@ describe('the caseload page', () => {
       // Nothing sticks out of a 360 px screen, and the charts' scale labels stay readable (10 px or more).
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
       expect(await smallestChartLabel(page)).toBeGreaterThanOrEqual(10);
+      // A client's recent totals read as one line ("33.0 · 30.5 · 27.0"), never one number per line.
+      const lines = await widget
+        .locator('section.scroll')
+        .first()
+        .locator('tbody td:nth-child(4)')
+        .evaluateAll((cells) =>
+          cells.map((td) => {
+            const r = document.createRange();
+            r.selectNodeContents(td.firstChild!);
+            return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size;
+          }),
+        );
+      expect(Math.max(...lines)).toBe(1);
       expect(await axe(page)).toEqual([]);
       if (SHOTS) {
         await page.screenshot({ path: `${SHOTS}/caseload-360.png`, fullPage: true });

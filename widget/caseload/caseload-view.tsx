@@ -137,7 +137,7 @@ function Ready({
                       <td>{statusText(r.data?.status, s)}</td>
                       <td>{r.data?.totals.length ? f(r.data.totals.at(-1)!) : '–'}</td>
                       <td>
-                        {r.data?.totals.length ? r.data.totals.slice(-3).map(f).join(' · ') : '–'}
+                        {r.data?.totals.length ? r.data.totals.slice(-3).map(f).join('\u00a0·\u00a0') : '–'}
                         {scale && <span class="muted"> ({scale})</span>}
                       </td>
                       <td>{(r.data?.rated ?? 0).toLocaleString(locale)}</td>
