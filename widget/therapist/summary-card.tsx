@@ -141,7 +141,9 @@ export function SummaryCard({ summary, instrument, locale, strings, rtl = false,
               <th scope="col">{strings.item}</th>
               <th scope="col">
                 {strings.score}
-                {instrument && ` (${instrument.min.toLocaleString(locale)}–${instrument.max.toLocaleString(locale)})`}
+                {/* Word joiners: the range never breaks at its dash. */}
+                {instrument &&
+                  ` (${instrument.min.toLocaleString(locale)}\u2060–\u2060${instrument.max.toLocaleString(locale)})`}
               </th>
               {showChange && <th scope="col">{strings.change}</th>}
             </tr>
