@@ -57,7 +57,13 @@ export function TrendChart({ summary, trend, locale, floor = null, maxTotal = su
   const t = trendStrings(locale);
   if (!hasRated(trend)) return null;
   const points = trend.client;
-  const name = trendName(points, locale, t);
+  // A session whose rating is still awaited is not "not rated" (yet).
+  const awaited = summary.status === 'pending' ? currentIndex(points, summary) : -1;
+  const name = trendName(
+    points.filter((_, i) => i !== awaited),
+    locale,
+    t,
+  );
   const mine = trend.therapist;
   const mean = mine.sessions > 0 ? mine.meanTotal : null;
   const shownFloor = maxTotal !== null ? floor : null;

@@ -185,6 +185,12 @@ describe('trend in the summary card', () => {
     show({ ...rated, status: 'pending', total: null, ratedAt: null, items: [], flags: [], trend: earlier });
     expect(el.querySelectorAll('circle')).toHaveLength(4);
     expect(el.querySelector('circle.now')).toBeNull();
+    // The session whose rating is awaited is not counted as "not rated": only the earlier one that was never rated.
+    expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe(
+      'Totals over 4 sessions, from 31.0 to 38.0; 1 not rated',
+    );
+    // Declined, it is not rated.
+    show({ ...rated, status: 'declined', total: null, ratedAt: null, items: [], flags: [], trend: earlier });
     expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe(
       'Totals over 4 sessions, from 31.0 to 38.0; 2 not rated',
     );
