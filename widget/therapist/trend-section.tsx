@@ -58,7 +58,7 @@ export function TrendChart({ summary, trend, locale, floor = null, maxTotal = su
   if (!hasRated(trend)) return null;
   const points = trend.client;
   // A session whose rating is still awaited is not "not rated" (yet).
-  const awaited = summary.status === 'pending' ? currentIndex(points, summary) : -1;
+  const awaited = summary.status === 'pending' && !summary.skipped ? currentIndex(points, summary) : -1;
   const name = trendName(
     points.filter((_, i) => i !== awaited),
     locale,

@@ -189,7 +189,20 @@ describe('trend in the summary card', () => {
     expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe(
       'Totals over 4 sessions, from 31.0 to 38.0; 1 not rated',
     );
-    // Declined, it is not rated.
+    // Declined, or not asked this time (feedback fatigue), it is not rated.
+    show({
+      ...rated,
+      status: 'pending',
+      skipped: true,
+      total: null,
+      ratedAt: null,
+      items: [],
+      flags: [],
+      trend: earlier,
+    });
+    expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe(
+      'Totals over 4 sessions, from 31.0 to 38.0; 2 not rated',
+    );
     show({ ...rated, status: 'declined', total: null, ratedAt: null, items: [], flags: [], trend: earlier });
     expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe(
       'Totals over 4 sessions, from 31.0 to 38.0; 2 not rated',
