@@ -58,6 +58,18 @@ async function axe(page: Page): Promise<string[]> {
   return found;
 }
 
+/** The smallest size (CSS px) at which a chart's scale labels are drawn: font size times the SVG's scaling. */
+function smallestChartLabel(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const root = document.querySelector('attune-widget')!.shadowRoot!;
+    const sizes = [...root.querySelectorAll('svg')].flatMap((svg) => {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+    });
+    return Math.min(...sizes);
+  });
+}
+
 describe('the caseload page', () => {
   it('at 360 px: not-on-track clients by name, the sentence, chart and table by keyboard; names stay in the page', async () => {
     const { page, context, sent } = await openCaseload(360);
@@ -107,8 +119,22 @@ describe('the caseload page', () => {
       const rows = widget.getByRole('table', { name: 'Your sessions by week, oldest first' }).locator('tbody tr');
       await expect.poll(() => rows.count()).toBeGreaterThan(5);
 
-      // Nothing sticks out of a 360 px screen.
+      // Nothing sticks out of a 360 px screen, and the charts' scale labels stay readable (10 px or more).
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      expect(await smallestChartLabel(page)).toBeGreaterThanOrEqual(10);
+      // A client's recent totals read as one line ("33.0 · 30.5 · 27.0"), never one number per line.
+      const lines = await widget
+        .locator('section.scroll')
+        .first()
+        .locator('tbody td:nth-child(4)')
+        .evaluateAll((cells) =>
+          cells.map((td) => {
+            const r = document.createRange();
+            r.selectNodeContents(td.firstChild!);
+            return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size;
+          }),
+        );
+      expect(Math.max(...lines)).toBe(1);
       expect(await axe(page)).toEqual([]);
       if (SHOTS) {
         await page.screenshot({ path: `${SHOTS}/caseload-360.png`, fullPage: true });
@@ -193,6 +219,15 @@ describe('the caseload page', () => {
           .screenshot({ path: `${SHOTS}/caseload-1280-dark-pace.png` });
       }
       expect(await en.page.locator('attune-widget ul.off > li').count()).toBe(2);
+      expect(await smallestChartLabel(en.page)).toBeGreaterThanOrEqual(10);
+      // Beside the rest of a laptop's screen the weeks table fits the card: no sideways scrolling, every heading whole.
+      await en.page.getByRole('button', { name: 'Show weeks as a table' }).click();
+      const weeks = en.page.getByRole('region', { name: 'Your sessions by week, oldest first' });
+      await weeks.waitFor();
+      expect(await weeks.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
+      // A week's date never breaks over two lines: every row is one line high.
+      const heights = await weeks.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.clientHeight));
+      expect(new Set(heights).size, heights.join(' ')).toBe(1);
     } finally {
       await en.context.close();
     }

@@ -85,6 +85,17 @@ describe('the summary in a 360 px pane', () => {
       expect(b['.flag-list']!.top).toBeLessThan(b['svg.spark']!.top);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
+      // The scores' scale, "(0–10)" in the column heading, is never broken over two lines.
+      const scaleLines = await page.evaluate(() => {
+        const th = document.querySelector('attune-widget')!.shadowRoot!.querySelector('table.items thead th + th')!;
+        const text = [...th.childNodes].find((n) => n.textContent?.includes('('))!;
+        const r = document.createRange();
+        r.setStart(text, text.textContent!.indexOf('('));
+        r.setEnd(text, text.textContent!.length);
+        return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size;
+      });
+      expect(scaleLines).toBe(1);
+
       const text = await widgetText(page);
       if (locale === 'en') {
         expect(text).toContain('8.0 lower than last session (38.0).');
@@ -199,6 +210,17 @@ describe('the pacing strip', () => {
     expect(bar.border).toBe('1px');
     expect(bar.borderColour).not.toBe(bar.bg);
     expect(bar.fill).not.toBe(bar.bg);
+    // The empty cue slot draws no line: a cue's mark with nothing beside it would look like a cue that failed to show.
+    const slot = await page.evaluate(() => {
+      const root = document.querySelector('attune-widget')!.shadowRoot!;
+      const s = getComputedStyle(root.querySelector('.cue.empty')!);
+      return {
+        width: s.borderInlineStartWidth,
+        colour: s.borderInlineStartColor,
+        bg: getComputedStyle(root.querySelector('.strip')!).backgroundColor,
+      };
+    });
+    expect(slot.width === '0px' || slot.colour === slot.bg, JSON.stringify(slot)).toBe(true);
 
     const cPage = await browser.newPage({ viewport: { width: 400, height: 740 } });
     await cPage.emulateMedia({ forcedColors: 'active' });

@@ -137,7 +137,7 @@ function Ready({
                       <td>{statusText(r.data?.status, s)}</td>
                       <td>{r.data?.totals.length ? f(r.data.totals.at(-1)!) : '–'}</td>
                       <td>
-                        {r.data?.totals.length ? r.data.totals.slice(-3).map(f).join(' · ') : '–'}
+                        {r.data?.totals.length ? r.data.totals.slice(-3).map(f).join('\u00a0·\u00a0') : '–'}
                         {scale && <span class="muted"> ({scale})</span>}
                       </td>
                       <td>{(r.data?.rated ?? 0).toLocaleString(locale)}</td>
@@ -204,7 +204,12 @@ function Pacing({ answer, locale, s }: { answer: CaseloadResponse; locale: strin
           <dl class="facts">
             <div>
               <dt>{s.ratingLabel}</dt>
-              <dd>{p.meanTotal === null ? '–' : f(p.meanTotal)}</dd>
+              <dd>
+                {p.meanTotal === null ? '–' : f(p.meanTotal)}
+                {p.meanTotal !== null &&
+                  p.instrument.maxTotal !== null &&
+                  ` / ${formatNumber(p.instrument.maxTotal, locale)}`}
+              </dd>
             </div>
             <div>
               <dt>{s.shareLabel}</dt>
@@ -267,7 +272,9 @@ function Pacing({ answer, locale, s }: { answer: CaseloadResponse; locale: strin
                   <tbody>
                     {weeks.map((w) => (
                       <tr key={w.start}>
-                        <th scope="row">{dateOf(w.start, locale)}</th>
+                        <th scope="row" class="day">
+                          {dateOf(w.start, locale)}
+                        </th>
                         <td>{w.sessions.toLocaleString(locale)}</td>
                         <td>{f(w.meanTotal)}</td>
                         <td>{pc(w.meanShare)}</td>

@@ -15,8 +15,9 @@ export const CASELOAD_CSS = `${TREND_CSS}
 .scroll:focus-visible{outline:3px solid var(--attune-accent);outline-offset:2px}
 .caseload table{border-collapse:collapse;width:100%;font-size:14px;font-variant-numeric:tabular-nums}
 .caseload th,.caseload td{text-align:start;padding:6px;border-bottom:1px solid var(--attune-border);vertical-align:top}
-.caseload thead th{color:var(--attune-muted);font-weight:600;white-space:nowrap}
+.caseload thead th{color:var(--attune-muted);font-weight:600;vertical-align:bottom}
 .caseload tbody th{font-weight:600;overflow-wrap:anywhere;min-width:8em}
+.caseload th.day{white-space:nowrap;overflow-wrap:normal}
 .caseload tr.is-off th,.caseload tr.is-off td{background:color-mix(in srgb,var(--attune-accent) 8%,var(--attune-bg))}
 .sentence{border-inline-start:4px solid var(--attune-accent);padding:4px 0 4px 12px;padding-inline:12px 0;margin:8px 0}
 .sentence p:first-child{font-size:17px}

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Instrument } from '../../schemas/instrument.ts';
+import { type Instrument, instrumentMaxTotal } from '../../schemas/instrument.ts';
 import type { Flag, SessionSummary } from '../../schemas/summary.ts';
 import { fill, formatScore } from '../shared/i18n.ts';
 import type { TherapistStrings } from './strings/index.ts';
@@ -125,14 +125,26 @@ export function SummaryCard({ summary, instrument, locale, strings, rtl = false,
         </section>
       )}
       {summary && trend && (
-        <TrendChart summary={summary} trend={trend} locale={locale} floor={instrument?.flags.totalBelow ?? null} />
+        <TrendChart
+          summary={summary}
+          trend={trend}
+          locale={locale}
+          floor={instrument?.flags.totalBelow ?? null}
+          // Pending or declined summaries carry no maxTotal: the instrument's keeps the chart on its whole scale.
+          maxTotal={summary.maxTotal ?? (instrument && instrumentMaxTotal(instrument))}
+        />
       )}
       {rated && (
         <table class="items">
           <thead>
             <tr>
               <th scope="col">{strings.item}</th>
-              <th scope="col">{strings.score}</th>
+              <th scope="col">
+                {strings.score}
+                {/* Word joiners: the range never breaks at its dash. */}
+                {instrument &&
+                  ` (${instrument.min.toLocaleString(locale)}\u2060–\u2060${instrument.max.toLocaleString(locale)})`}
+              </th>
               {showChange && <th scope="col">{strings.change}</th>}
             </tr>
           </thead>

@@ -23,7 +23,7 @@ td{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}
 .bar>span{display:block;height:100%;background:var(--attune-accent);transition:width .8s ease}
 .private{font-size:13px;color:var(--attune-muted);white-space:nowrap;margin-inline-start:auto}
 .cue{display:flex;align-items:center;gap:8px;margin-top:8px;min-height:48px;padding-inline-start:10px;border-inline-start:3px solid var(--attune-accent);animation:attune-fade .4s ease-out}
-.cue.empty{border-inline-start-color:transparent;animation:none}
+.cue.empty{border-inline-start-style:none;animation:none}
 .cue p{margin:0;flex:1;font-size:15px;line-height:1.4}
 .dismiss{border-color:transparent;padding:0;font-size:20px;line-height:1}
 @keyframes attune-fade{from{opacity:0}to{opacity:1}}

@@ -46,19 +46,27 @@ export interface TrendSectionProps {
   locale: string;
   /** The flag line of the total (the instrument's `totalBelow`), or null. */
   floor?: number | null;
+  /** The highest total of the scale (the summary's, else the instrument's), or null when unknown. */
+  maxTotal?: number | null;
 }
 
 const hasRated = (trend: Trend) => trend.client.some((p) => p.total !== null);
 
 /** The client's totals across sessions: the sparkline on the scale, named in one sentence, with its legend. */
-export function TrendChart({ summary, trend, locale, floor = null }: TrendSectionProps) {
+export function TrendChart({ summary, trend, locale, floor = null, maxTotal = summary.maxTotal }: TrendSectionProps) {
   const t = trendStrings(locale);
   if (!hasRated(trend)) return null;
   const points = trend.client;
-  const name = trendName(points, locale, t);
+  // A session whose rating is still awaited is not "not rated" (yet).
+  const awaited = summary.status === 'pending' && !summary.skipped ? currentIndex(points, summary) : -1;
+  const name = trendName(
+    points.filter((_, i) => i !== awaited),
+    locale,
+    t,
+  );
   const mine = trend.therapist;
   const mean = mine.sessions > 0 ? mine.meanTotal : null;
-  const shownFloor = summary.maxTotal !== null ? floor : null;
+  const shownFloor = maxTotal !== null ? floor : null;
   const n = (x: number) => x.toLocaleString(locale);
   return (
     <section class="trend" aria-labelledby="attune-trend-title">
@@ -67,7 +75,7 @@ export function TrendChart({ summary, trend, locale, floor = null }: TrendSectio
         values={points.map((p) => p.total)}
         current={currentIndex(points, summary)}
         mean={mean}
-        maxTotal={summary.maxTotal}
+        maxTotal={maxTotal}
         floor={shownFloor}
         label={name}
         format={n}

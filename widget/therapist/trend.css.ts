@@ -6,7 +6,7 @@ export const TREND_CSS = `
 .spark .mean{stroke:var(--attune-muted);stroke-width:1.5;stroke-dasharray:4 4}
 .spark .floor{stroke:var(--attune-muted);stroke-width:1;stroke-dasharray:1 3}
 .spark .axis{stroke:var(--attune-border);stroke-width:1}
-.spark text{font-size:11px;fill:var(--attune-muted);font-family:var(--attune-font)}
+.spark text{font-size:12px;fill:var(--attune-muted);font-family:var(--attune-font)}
 .spark .dot{fill:var(--attune-bg);stroke:var(--attune-accent);stroke-width:2}
 .spark .dot.now{fill:var(--attune-accent)}
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;list-style:none;margin:0 0 8px;padding:0;font-size:14px;color:var(--attune-muted)}

@@ -146,6 +146,8 @@ describe('mountCaseload', () => {
     const labels = [...chart.querySelectorAll('text')].map((t) => t.textContent);
     expect(labels).toContain('21');
     expect(labels).not.toContain('40');
+    // The mean rating says the scale it is on, as the session summary's total does ("/ 40").
+    expect(root.querySelector('.facts dd')?.textContent).toBe('5.5 / 21');
     c.teardown();
   });
 

@@ -88,6 +88,8 @@ describe('therapist summary card', () => {
       tr.querySelector('th')?.textContent,
       tr.querySelector('td')?.textContent,
     ]);
+    // The scores say what scale they are on (the total says "/ 40").
+    expect(c.root.querySelector('thead th:nth-child(2)')?.textContent).toBe('Score (0\u2060–\u206010)');
     expect(rows).toEqual([
       [label('bond'), '9.5'],
       [label('goals'), '7.5'],

@@ -89,8 +89,10 @@ describe('trend in the summary card', () => {
     // The therapist's mean as a dashed reference line.
     expect(svg.querySelector('line.mean')).not.toBeNull();
     expect(el.querySelector('.trend h3')?.textContent).toBe('Across sessions');
+    // Whose mean it is: every client of this therapist (not the therapist's own rating, not this client's).
+    expect(el.querySelector('.legend')?.textContent).toContain('All your clients, last 30 days');
     expect(el.textContent).toContain(
-      'Your mean over the last 30 days: 35.3 across 24 sessions. Your mean talk share: 46%.',
+      'All your clients over the last 30 days: a mean total of 35.3 across 24 sessions. Your mean talk share: 46%.',
     );
   });
 
@@ -183,9 +185,37 @@ describe('trend in the summary card', () => {
     show({ ...rated, status: 'pending', total: null, ratedAt: null, items: [], flags: [], trend: earlier });
     expect(el.querySelectorAll('circle')).toHaveLength(4);
     expect(el.querySelector('circle.now')).toBeNull();
+    // The session whose rating is awaited is not counted as "not rated": only the earlier one that was never rated.
+    expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe(
+      'Totals over 4 sessions, from 31.0 to 38.0; 1 not rated',
+    );
+    // Declined, or not asked this time (feedback fatigue), it is not rated.
+    show({
+      ...rated,
+      status: 'pending',
+      skipped: true,
+      total: null,
+      ratedAt: null,
+      items: [],
+      flags: [],
+      trend: earlier,
+    });
     expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe(
       'Totals over 4 sessions, from 31.0 to 38.0; 2 not rated',
     );
+    show({ ...rated, status: 'declined', total: null, ratedAt: null, items: [], flags: [], trend: earlier });
+    expect(el.querySelector('svg')?.getAttribute('aria-label')).toBe(
+      'Totals over 4 sessions, from 31.0 to 38.0; 2 not rated',
+    );
+  });
+
+  it('while pending (no total, so no maxTotal yet), still draws the whole scale of the instrument, not a zoom', () => {
+    // The server's pending summary has maxTotal null: zoomed on the values, a 2-point dip would fill the chart.
+    show({ ...rated, status: 'pending', total: null, maxTotal: null, ratedAt: null, items: [], flags: [] });
+    const svg = el.querySelector('svg.spark')!;
+    expect([...svg.querySelectorAll('.scale text')].map((t) => t.textContent)).toEqual(['40', '0']);
+    expect(svg.querySelector('line.floor')).not.toBeNull();
+    expect(el.querySelector('.legend')?.textContent).toContain('Flagged under 20');
   });
 
   it('tells "not asked this time" (feedback fatigue) from waiting, whether or not the client\'s page has asked yet', () => {
@@ -206,7 +236,7 @@ describe('trend in the summary card', () => {
       'Totales de 5 sesiones, de 31,0 a 36,0; 1 sin valorar',
     );
     expect(el.querySelector('.trend-more button')?.textContent).toBe('Ver las sesiones en una tabla');
-    expect(el.textContent).toContain('Su media en los últimos 30 días');
+    expect(el.textContent).toContain('Todos sus clientes en los últimos 30 días');
     expect(trendStrings('es-MX')).toBe(trendStrings('es'));
     expect(trendStrings('fr')).not.toBe(trendStrings('en'));
     expect(trendStrings('sv')).toBe(trendStrings('en'));
@@ -219,7 +249,7 @@ describe('trend helpers', () => {
       ...rated,
       trend: { ...trend, therapist: { days: 90, sessions: 1, meanTotal: 36, meanTherapistShare: null } },
     });
-    expect(el.textContent).toContain('Your mean over the last 90 days: 36.0 from one session.');
+    expect(el.textContent).toContain('All your clients over the last 90 days: a total of 36.0 from one session.');
     expect(el.textContent).not.toContain('talk share:');
   });
 
