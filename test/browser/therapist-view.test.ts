@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { type Stack, withStackAndBrowser } from './stack.ts';
 import { endCall, mintDemoTokens, paneUrl, widgetText } from './page-helpers.ts';
+import { ALL_THERAPIST_LOCALES } from '../widget/therapist/therapist-locale-table.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -178,6 +179,89 @@ describe('the pacing strip', () => {
       await page.close();
     }
   });
+
+  // Every cue of every locale, drawn into the strip the widget rendered (as PacingStrip draws a cue: the text in the
+  // live region, the slot's `empty` class off, the dismiss button beside it), measured and put back in one task.
+  const layouts = [
+    { name: '360 px pane', width: 360, height: 740, floating: false },
+    { name: 'floating strip at 1280x800', width: 1280, height: 800, floating: true },
+  ];
+  it.each(layouts)(
+    'no cue in any locale changes the height of the $name, moves what is below, or is clipped',
+    async (l) => {
+      const page = await browser.newPage({ viewport: { width: l.width, height: l.height } });
+      const seen: string[] = [];
+      for (const [locale, words] of Object.entries(ALL_THERAPIST_LOCALES)) {
+        const { therapist } = await mintDemoTokens(stack.api, stack.host, { locale, quick: true });
+        await therapistPane(page, therapist);
+        await page.waitForFunction(
+          () => typeof (window as { Attune?: { attachAudio?: unknown } }).Attune?.attachAudio === 'function',
+        );
+        await page.evaluate((floating) => {
+          const ac = new AudioContext();
+          const dest = ac.createMediaStreamDestination();
+          (window as unknown as { Attune: { attachAudio(s: unknown): void } }).Attune.attachAudio({
+            local: dest.stream.getAudioTracks()[0],
+          });
+          // What follows the widget on the platform's page: a cue must not move it.
+          const below = document.createElement('div');
+          below.id = 'below';
+          below.textContent = 'call controls';
+          document.getElementById('attune-slot')!.after(below);
+          if (floating) document.querySelector('attune-widget')!.setAttribute('data-floating', '');
+        }, l.floating);
+        // Drawn in the locale's own words (its chunk loads after the first, English, draw).
+        await page.waitForFunction(
+          (only) =>
+            document.querySelector('attune-widget')?.shadowRoot?.querySelector('.private')?.textContent === only,
+          words.pacing.onlyYou,
+        );
+        const n10 = (10).toLocaleString(locale);
+        const texts = Object.values(words.pacing.cues).map((t) => t.replace('{minutes}', n10));
+        const results = await page.evaluate((texts) => {
+          const root = document.querySelector('attune-widget')!.shadowRoot!;
+          const strip = root.querySelector('.strip')!;
+          const slot = root.querySelector('.cue')!;
+          const live = slot.querySelector('[role=status]')!;
+          const below = document.getElementById('below')!;
+          const measure = () => ({
+            height: strip.getBoundingClientRect().height,
+            stripTop: strip.getBoundingClientRect().top,
+            belowTop: below.getBoundingClientRect().top,
+            clipped: live.scrollHeight > live.clientHeight || slot.scrollHeight > slot.clientHeight,
+            stripClipped: strip.scrollHeight > strip.clientHeight,
+            lines: Math.round(live.getBoundingClientRect().height / parseFloat(getComputedStyle(live).lineHeight)),
+          });
+          const without = measure();
+          return texts.map((text) => {
+            slot.classList.remove('empty');
+            live.textContent = text;
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'dismiss';
+            button.textContent = '×';
+            slot.append(button);
+            const withCue = measure();
+            button.remove();
+            live.textContent = '';
+            slot.classList.add('empty');
+            return { text, without, withCue };
+          });
+        }, texts);
+        for (const r of results) {
+          const what = `${locale}: ${r.text}`;
+          expect(r.withCue.height, what).toBe(r.without.height);
+          expect(r.withCue.stripTop, what).toBe(r.without.stripTop);
+          expect(r.withCue.belowTop, what).toBe(r.without.belowTop);
+          expect(r.withCue.clipped, what).toBe(false);
+          expect(r.withCue.stripClipped, what).toBe(false);
+          seen.push(`${locale} ${r.withCue.lines}`);
+        }
+      }
+      expect(seen).toHaveLength(6 * 6);
+      await page.close();
+    },
+  );
 
   it('in forced-colours mode the balance bar stays visible, and Send looks different from Skip', async () => {
     const page = await browser.newPage({ viewport: { width: 400, height: 740 } });
