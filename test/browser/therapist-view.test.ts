@@ -189,9 +189,10 @@ describe('the pacing strip', () => {
   it.each(layouts)(
     'no cue in any locale changes the height of the $name, moves what is below, or is clipped',
     async (l) => {
-      const page = await browser.newPage({ viewport: { width: l.width, height: l.height } });
       const seen: string[] = [];
       for (const [locale, words] of Object.entries(ALL_THERAPIST_LOCALES)) {
+        // A page each: the pane's URL differs only in its hash, which would not load the widget again.
+        const page = await browser.newPage({ viewport: { width: l.width, height: l.height } });
         const { therapist } = await mintDemoTokens(stack.api, stack.host, { locale, quick: true });
         await therapistPane(page, therapist);
         await page.waitForFunction(
@@ -207,7 +208,7 @@ describe('the pacing strip', () => {
           const below = document.createElement('div');
           below.id = 'below';
           below.textContent = 'call controls';
-          document.getElementById('attune-slot')!.after(below);
+          document.getElementById('attune-slot')!.insertAdjacentElement('afterend', below);
           if (floating) document.querySelector('attune-widget')!.setAttribute('data-floating', '');
         }, l.floating);
         // Drawn in the locale's own words (its chunk loads after the first, English, draw).
@@ -230,6 +231,8 @@ describe('the pacing strip', () => {
             belowTop: below.getBoundingClientRect().top,
             clipped: live.scrollHeight > live.clientHeight || slot.scrollHeight > slot.clientHeight,
             stripClipped: strip.scrollHeight > strip.clientHeight,
+            slot: slot.getBoundingClientRect().height,
+            text: live.getBoundingClientRect().height,
             lines: Math.round(live.getBoundingClientRect().height / parseFloat(getComputedStyle(live).lineHeight)),
           });
           const without = measure();
@@ -240,7 +243,7 @@ describe('the pacing strip', () => {
             button.type = 'button';
             button.className = 'dismiss';
             button.textContent = '×';
-            slot.append(button);
+            slot.appendChild(button);
             const withCue = measure();
             button.remove();
             live.textContent = '';
@@ -257,9 +260,11 @@ describe('the pacing strip', () => {
           expect(r.withCue.stripClipped, what).toBe(false);
           seen.push(`${locale} ${r.withCue.lines}`);
         }
+        // No more room kept than the longest cue of the locale needs here (or the dismiss button's 44 px).
+        expect(results[0]!.without.slot, locale).toBe(Math.max(44, ...results.map((r) => r.withCue.text)));
+        await page.close();
       }
       expect(seen).toHaveLength(6 * 6);
-      await page.close();
     },
   );
 

@@ -49,7 +49,8 @@ export function balanceText(
 
 /**
  * The therapist's compact strip during the call: a visible "only you see this", time, talk balance (bar and text)
- * and a slot for the cue. The cue slot always keeps its height, so a cue never moves what is below. Only the cue's
+ * and a slot for the cue. The slot is always as tall as the longest cue needs at the strip's width (every cue's text
+ * sits unseen in the same grid cell), so no cue, in any language, moves what is below or is cut off. Only the cue's
  * text is a live region (polite), so the ticking clock is never announced. While a "minutes left" cue is up, the
  * strip's own time is not shown beside it (the cue says it). The cue never takes focus; Escape (focus in the strip)
  * or the button dismisses it.
@@ -102,6 +103,12 @@ export function PacingStrip({
         <p role="status" aria-live="polite" aria-label={strings.cueLabel}>
           {cue ? cueText(cue, strings, locale) : ''}
         </p>
+        {/* Every cue's words, unseen, in the same cell: the slot is always as tall as the longest cue at this width. */}
+        {Object.values(strings.cues).map((t) => (
+          <p key={t} class="room" aria-hidden="true">
+            {fill(t, { minutes: (10).toLocaleString(locale) })}
+          </p>
+        ))}
         {cue && (
           <button type="button" class="dismiss" aria-label={strings.dismiss} onClick={dismiss}>
             <span aria-hidden="true">×</span>

@@ -22,10 +22,11 @@ td{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}
 .bar{flex:0 0 64px;height:6px;border-radius:3px;background:var(--attune-border);overflow:hidden}
 .bar>span{display:block;height:100%;background:var(--attune-accent);transition:width .8s ease}
 .private{font-size:13px;color:var(--attune-muted);white-space:nowrap;margin-inline-start:auto}
-.cue{display:flex;align-items:center;gap:8px;margin-top:8px;min-height:48px;padding-inline-start:10px;border-inline-start:3px solid var(--attune-accent);animation:attune-fade .4s ease-out}
-.cue.empty{border-inline-start-style:none;animation:none}
-.cue p{margin:0;flex:1;font-size:15px;line-height:1.4}
-.dismiss{border-color:transparent;padding:0;font-size:20px;line-height:1}
+.cue{display:grid;grid-template-columns:1fr 44px;align-items:center;column-gap:8px;margin-top:8px;min-height:44px;padding-inline-start:10px;border-inline-start:3px solid var(--attune-accent);animation:attune-fade .4s ease-out}
+.cue.empty{border-inline-start-style:none;padding-inline-start:13px;animation:none}
+.cue p{grid-area:1/1;margin:0;font-size:15px;line-height:1.4}
+.cue .room{visibility:hidden}
+.dismiss{grid-area:1/2;border-color:transparent;padding:0;font-size:20px;line-height:1}
 @keyframes attune-fade{from{opacity:0}to{opacity:1}}
 .pacing dl{margin:0;display:grid;gap:0}
 .pacing dl>div{display:flex;justify-content:space-between;gap:12px;padding:6px 4px;border-bottom:1px solid var(--attune-border)}
