@@ -30,7 +30,7 @@ export function timeText(s: PacingSnapshot, strings: PacingStrings, locale = 'en
 
 /**
  * The balance line, honest about what it rests on: nothing until there has been enough talk, and the window it
- * covers is what has actually elapsed ("Last 2 min") until the configured window is full.
+ * covers is the whole minutes actually elapsed ("Last 2 min" from 2:00) until the configured window is full.
  */
 export function balanceText(
   s: PacingSnapshot,
@@ -39,10 +39,11 @@ export function balanceText(
   windowSeconds = 300,
 ): { text: string; share: number | null } {
   const share = s.rollingTherapistShare;
-  if (share === null || s.therapistTalkMs + s.clientTalkMs < MIN_TALK_FOR_BALANCE_MS)
+  // Whole minutes actually covered, rounded down: "Last 2 min" from 2:00, never at 1:50. Talk on both sides at once
+  // counts twice, so 30 s of talk can come before a whole minute has passed: the figures wait for it too.
+  const minutes = Math.floor(Math.min(windowSeconds, s.elapsedMs / 1000) / 60);
+  if (share === null || minutes < 1 || s.therapistTalkMs + s.clientTalkMs < MIN_TALK_FOR_BALANCE_MS)
     return { text: strings.balanceWaiting, share: null };
-  const coveredMin = Math.min(windowSeconds / 60, s.elapsedMs / 60_000);
-  const minutes = Math.max(1, Math.round(coveredMin));
   const window = fill(strings.window, { n: minutes.toLocaleString(locale) });
   return { text: fill(strings.balance, { window, ...sharePercentText(share, locale) }), share };
 }

@@ -100,11 +100,34 @@ describe('pacing strip', () => {
       rollingTherapistShare: 2 / 3,
     });
     expect(balanceText(two, en).text).toBe('Last 2 min: you 67%, client 33%');
-    expect(balanceText({ ...two, elapsedMs: 299_000 }, en).text).toBe('Last 5 min: you 67%, client 33%');
+    expect(balanceText({ ...two, elapsedMs: 299_000 }, en).text).toBe('Last 4 min: you 67%, client 33%');
+    expect(balanceText({ ...two, elapsedMs: 300_000 }, en).text).toBe('Last 5 min: you 67%, client 33%');
     expect(balanceText({ ...two, elapsedMs: 3_600_000 }, en).text).toBe('Last 5 min: you 67%, client 33%');
     // A platform's own window (10 minutes) is named once it is full.
     expect(balanceText({ ...two, elapsedMs: 3_600_000 }, en, 'en', 600).text).toBe('Last 10 min: you 67%, client 33%');
     expect(balanceText(two, es, 'es').text).toBe('Últimos 2 min: usted 67\u00a0%, cliente 33\u00a0%');
+  });
+
+  it('never names more time than has passed: whole minutes rounded down, no figures before the first minute', () => {
+    const talk = { therapistTalkMs: 25_000, clientTalkMs: 25_000, rollingTherapistShare: 0.5 };
+    const label = (elapsedMs: number) => balanceText(snap({ ...talk, elapsedMs }), en).text;
+    // 1:50 in: one whole minute covered, not "Last 2 min".
+    expect(label(110_000)).toBe('Last 1 min: you 50%, client 50%');
+    expect(label(119_999)).toMatch(/^Last 1 min:/);
+    expect(label(120_000)).toMatch(/^Last 2 min:/);
+    expect(label(239_000)).toMatch(/^Last 3 min:/);
+    // 50 s in, with 50 s of talk (overlap counts on both sides): not a whole minute yet, so no figures.
+    expect(balanceText(snap({ ...talk, elapsedMs: 50_000 }), en)).toEqual({
+      text: 'Talk balance: after a little more talk',
+      share: null,
+    });
+    expect(label(60_000)).toMatch(/^Last 1 min:/);
+    // For every second of the first ten minutes, the minutes named are never more than have passed.
+    for (let ms = 60_000; ms <= 600_000; ms += 1000) {
+      const n = Number(/^Last (\d+) min:/.exec(label(ms))![1]);
+      expect(n * 60_000, `${ms} ms`).toBeLessThanOrEqual(ms);
+      expect(n).toBe(Math.min(5, Math.floor(ms / 60_000)));
+    }
   });
 
   it('does not repeat the minutes left in the strip while a "minutes left" cue says them', () => {
