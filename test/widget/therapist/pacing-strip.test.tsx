@@ -151,6 +151,22 @@ describe('pacing strip', () => {
     expect(host.querySelector('.time')?.className).toBe('time');
   });
 
+  it("keeps every cue's words unseen in the slot, hidden from assistive technology, in the strip's language", () => {
+    for (const [locale, strings] of Object.entries(PACING_STRINGS)) {
+      const host = draw(
+        <PacingStrip snapshot={snap()} cue={null} strings={strings} onDismiss={() => {}} locale={locale} />,
+      );
+      const room = [...host.querySelectorAll('.cue > .room')];
+      const ten = (10).toLocaleString(locale);
+      expect(
+        room.map((p) => p.textContent),
+        locale,
+      ).toEqual(Object.values(strings.cues).map((t) => t.replace('{minutes}', ten)));
+      expect(room.every((p) => p.getAttribute('aria-hidden') === 'true' && !p.hasAttribute('role'))).toBe(true);
+      host.remove();
+    }
+  });
+
   it('keeps one polite live region for the cue only (the clock is not announced), with no button when there is no cue', () => {
     const host = draw(<PacingStrip snapshot={snap()} cue={null} strings={en} onDismiss={() => {}} />);
     const live = host.querySelectorAll('[aria-live]');
