@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { type Instrument, MAX_CLOCK_SKEW_SECONDS, type Role } from '../../schemas/index.ts';
 import { failedCredential, isThrottled, tooMany } from './failure-throttle.ts';
-import { verifyToken } from './verify-token.ts';
+import { type VerifyResult, verifyToken } from './verify-token.ts';
 import { originRegistered } from '../db/registered-origins.ts';
 import type { KeyRow } from '../db/queries.ts';
 import type { AppEnv, PlatformContext } from '../env.ts';
@@ -27,6 +27,29 @@ function bearerToken(c: Context<AppEnv>): string | undefined {
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+
+/** An admin key sent where a session token belongs is the likeliest mix-up: say so. */
+function missingTokenMessage(authorization: string | undefined): string {
+  return authorization?.startsWith('Bearer attune_admin_')
+    ? 'This route takes a session token (attune/server), not an admin key.'
+    : 'A Bearer session token is required.';
+}
+
+/**
+ * What an integrator can fix, per failure: nothing here is secret to the token's holder (the kid is in its header;
+ * whether it is registered tells nothing about any key), and the code stays `invalid_token` for every one.
+ */
+const INVALID_TOKEN: Record<Exclude<VerifyResult, { ok: true }>['reason'], string> = {
+  malformed: 'The session token is not a JWT with a kid header: mint it with attune/server.',
+  unknown_kid:
+    'The session token’s kid is not registered (or was revoked): use the kid `npm run platform -- create` printed.',
+  alg_mismatch: 'The session token’s alg is not the one registered for its kid (EdDSA or HS256).',
+  invalid:
+    'The session token does not verify: signed with another key than its kid’s, iss not the kid’s platform id, aud not attune, issued in the future or living over 24 h.',
+  expired: 'The session token expired: mint a new one.',
+  bad_claims: 'The session token’s claims are incomplete or invalid for its role: mint it with attune/server.',
+  needs_lookup: 'The session token is invalid or expired.',
+};
 
 /**
  * Verifies the session token and sets `claims`, `platform`, `refs` (hashed) and `instrument` on the context.
@@ -95,7 +118,7 @@ async function verifiedToken(
 ) {
   const token = tokenFrom(c);
   if (!token)
-    throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', {
+    throw new ApiFailure(401, 'missing_token', missingTokenMessage(c.req.header('Authorization')), {
       'WWW-Authenticate': 'Bearer',
     });
   // A throttled address spends no D1 lookup: only a token whose key is cached here can still be verified.
@@ -108,10 +131,10 @@ async function verifiedToken(
   });
   // Past its exp, only a client token is let through (and only because of the grace above).
   if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client')
-    result = { ok: false, reason: 'invalid', kid: result.key.kid };
+    result = { ok: false, reason: 'expired', kid: result.key.kid };
   if (!result.ok) {
     if (throttled) throw tooMany();
-    const unauthorized = new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', {
+    const unauthorized = new ApiFailure(401, 'invalid_token', INVALID_TOKEN[result.reason], {
       'WWW-Authenticate': 'Bearer error="invalid_token"',
     });
     throw await failedCredential(c, unauthorized, result.kid);
