@@ -14,6 +14,8 @@ export interface AuthOptions {
   roles?: readonly Role[];
   /** Where the token comes from; default the `Authorization: Bearer` header. */
   tokenFrom?: (c: Context<AppEnv>) => string | undefined;
+  /** The 401 message when `tokenFrom` finds no token: where this route looks for it. */
+  missingMessage?: string;
   /**
    * Accept a client token whose exp passed at most this many seconds ago (for its own session: every session route
    * takes the session from the token). Only the rating route sets it: a rating queued offline must not be lost.
@@ -62,7 +64,12 @@ const INVALID_TOKEN: Record<Exclude<VerifyResult, { ok: true }>['reason'], strin
  */
 export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
   return async function authMiddleware(c, next) {
-    const { claims, key } = await verifiedToken(c, options.expiredGraceSeconds ?? 0, options.tokenFrom);
+    const { claims, key } = await verifiedToken(
+      c,
+      options.expiredGraceSeconds ?? 0,
+      options.tokenFrom,
+      options.missingMessage,
+    );
     // A caseload token names no session: it is refused on every session route, whatever the route's roles.
     if (claims.role === 'caseload' || (options.roles && !options.roles.includes(claims.role))) {
       throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
@@ -115,10 +122,11 @@ async function verifiedToken(
   c: Context<AppEnv>,
   grace: number,
   tokenFrom: (c: Context<AppEnv>) => string | undefined = bearerToken,
+  missingMessage?: string,
 ) {
   const token = tokenFrom(c);
   if (!token)
-    throw new ApiFailure(401, 'missing_token', missingTokenMessage(c.req.header('Authorization')), {
+    throw new ApiFailure(401, 'missing_token', missingMessage ?? missingTokenMessage(c.req.header('Authorization')), {
       'WWW-Authenticate': 'Bearer',
     });
   // A throttled address spends no D1 lookup: only a token whose key is cached here can still be verified.

@@ -53,4 +53,12 @@ describe('credential refusals say what to fix', () => {
     const revoked = await refusal(await adminCall('/v1/reports/weeks', `attune_admin_${'A'.repeat(43)}`));
     expect(revoked.message).toBe('The admin key is invalid or revoked.');
   });
+
+  it('tells a live socket opened with an Authorization header where its token goes', async () => {
+    const p = await seedPlatform();
+    const token = await p.mint({ role: 'therapist', sub: p.refs.tid });
+    const r = await refusal(await call('/v1/live', { token, headers: { Upgrade: 'websocket' } }));
+    expect(r).toMatchObject({ status: 401, code: 'missing_token' });
+    expect(r.message).toMatch(/Sec-WebSocket-Protocol/);
+  });
 });
