@@ -5,7 +5,7 @@ import { type VerifyResult, verifyToken } from './verify-token.ts';
 import { originRegistered } from '../db/registered-origins.ts';
 import type { KeyRow } from '../db/queries.ts';
 import type { AppEnv, PlatformContext } from '../env.ts';
-import { ApiFailure } from '../http/errors.ts';
+import { ApiFailure, ORIGIN_NOT_ALLOWED } from '../http/errors.ts';
 import { instrumentFor, parsePlatformSettings } from '../admin/platform-settings.ts';
 import { hashRef } from './ref-hash.ts';
 
@@ -164,8 +164,7 @@ async function platformFor<T>(
   const originOk = originAllowed(c, key.platformId);
   const hashed = hash();
   hashed.catch(() => {}); // awaited below unless the origin check throws first
-  if (!(await originOk))
-    throw new ApiFailure(403, 'origin_not_allowed', 'This origin is not registered for the platform.');
+  if (!(await originOk)) throw new ApiFailure(403, 'origin_not_allowed', ORIGIN_NOT_ALLOWED);
   const settings = parsePlatformSettings(key.platformSettings);
   const instrument = instrumentFor(settings, instrumentId);
   if (!instrument)

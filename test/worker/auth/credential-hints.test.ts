@@ -61,4 +61,21 @@ describe('credential refusals say what to fix', () => {
     expect(r).toMatchObject({ status: 401, code: 'missing_token' });
     expect(r.message).toMatch(/Sec-WebSocket-Protocol/);
   });
+
+  it('tells a page on an unregistered origin how to register it (preflight and request), without echoing it', async () => {
+    const p = await seedPlatform({ origins: ['https://app.registered.example'] });
+    const token = await p.mint({ role: 'therapist', sub: p.refs.tid });
+    const origin = 'https://call.unregistered.example';
+    const preflight = await call(sessionPath('summary'), {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' },
+    });
+    const request = await call(sessionPath('summary'), { token, headers: { Origin: origin } });
+    for (const res of [preflight, request]) {
+      const r = await refusal(res);
+      expect(r).toMatchObject({ status: 403, code: 'origin_not_allowed' });
+      expect(r.message).toMatch(/npm run platform -- add-origin/);
+      expect(r.message).not.toContain('unregistered');
+    }
+  });
 });
