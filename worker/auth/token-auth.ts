@@ -30,6 +30,11 @@ function bearerToken(c: Context<AppEnv>): string | undefined {
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 
+/** Which tokens the route takes (never the refused token's own claims). */
+function wrongRole(roles: readonly string[]): string {
+  return `This route takes a session token whose role is ${roles.join(' or ')}.`;
+}
+
 /** An admin key sent where a session token belongs is the likeliest mix-up: say so. */
 function missingTokenMessage(authorization: string | undefined): string {
   return authorization?.startsWith('Bearer attune_admin_')
@@ -72,7 +77,7 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
     );
     // A caseload token names no session: it is refused on every session route, whatever the route's roles.
     if (claims.role === 'caseload' || (options.roles && !options.roles.includes(claims.role))) {
-      throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
+      throw new ApiFailure(403, 'wrong_role', wrongRole(options.roles ?? ['client', 'therapist']));
     }
     const { platform, instrument, hashed } = await platformFor(c, key, claims.ins, () =>
       Promise.all([
@@ -101,8 +106,7 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
 export function caseloadAuth(): MiddlewareHandler<AppEnv> {
   return async function caseloadAuthMiddleware(c, next) {
     const { claims, key } = await verifiedToken(c, 0);
-    if (claims.role !== 'caseload')
-      throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
+    if (claims.role !== 'caseload') throw new ApiFailure(403, 'wrong_role', wrongRole(['caseload']));
     const { platform, instrument, hashed } = await platformFor(c, key, claims.ins, () =>
       hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid),
     );

@@ -78,4 +78,22 @@ describe('credential refusals say what to fix', () => {
       expect(r.message).not.toContain('unregistered');
     }
   });
+
+  it('names the role a route takes when a token of another role comes', async () => {
+    const p = await seedPlatform();
+    const client = await p.mint({ role: 'client' });
+    const caseload = await p.mint({ role: 'caseload', sub: p.refs.tid } as never);
+    const onSummary = await refusal(await call(sessionPath('summary'), { token: caseload }));
+    expect(onSummary).toMatchObject({ status: 403, code: 'wrong_role' });
+    expect(onSummary.message).toBe('This route takes a session token whose role is therapist.');
+    const onCaseload = await refusal(
+      await call('/v1/caseload', {
+        method: 'POST',
+        token: client,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ clients: [p.refs.cid] }),
+      }),
+    );
+    expect(onCaseload.message).toBe('This route takes a session token whose role is caseload.');
+  });
 });
