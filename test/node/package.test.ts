@@ -178,7 +178,7 @@ export async function token(): Promise<string> {
       ...docSnippets('sdk/README.md').map((code) => `${SNIPPET_PRELUDE}\n${code}`),
       ...docSnippets('widget/README.md').map((code) => `${SNIPPET_PRELUDE}\n${WIDGET_PRELUDE}\n${code}`),
     ];
-    expect(snippets.length).toBe(4);
+    expect(snippets.length).toBe(5);
     for (const [i, code] of snippets.entries()) writeFileSync(join(dir, `src/doc-snippet-${i}.ts`), code);
     const found = recipes(readFileSync(join(ROOT, 'docs/video-sdks.md'), 'utf8'));
     expect([...found.keys()].sort()).toEqual(['agora', 'daily', 'livekit', 'twilio', 'vonage']);
