@@ -24,12 +24,12 @@
  *
  * `create` generates the signing key (Ed25519 by default), stores only the public JWK (or, for HS256, the shared
  * secret) in D1, and prints the platform id, the kid and the private key ONCE: keep it in the platform's secret
- * store and pass it to sdk/mint-token.ts. Local D1 (wrangler dev's state, migrations applied first) by default;
+ * store and pass it to `AccessToken` from `attune/server` (sdk/README.md). Local D1 (wrangler dev's state, migrations applied first) by default;
  * `--remote` writes to the deployed database (apply migrations there yourself with
  * `wrangler d1 migrations apply DB --remote`).
  *
  * `admin-key` prints a new admin key (`attune_admin_...`) ONCE; D1 stores only its SHA-256. It authorizes the
- * platform's reports (GET /v1/reports/...) and erasure (POST /v1/clients/erase), nothing else.
+ * platform's admin routes (reports, erasure, FHIR export, webhooks), never a session route.
  *
  * `webhook-add` registers an https endpoint for events and prints its signing secret (`whsec_...`) ONCE; D1 keeps it
  * sealed under a key derived from the Worker secret REF_HASH_SECRET, which the CLI therefore needs: from the
@@ -175,8 +175,13 @@ ${key.alg === 'EdDSA' ? 'Private key (Ed25519 JWK)' : 'Shared secret (HS256)'}, 
 
 ${privateKey}
 
-Mint tokens on your server:
-  mintToken({ platformId: '${id}', kid: '${key.kid}', key: <the key above>, alg: '${key.alg}' }, { role, sub, sid, tid, cid })`);
+Mint tokens on your server (sdk/README.md), with the key in ATTUNE_PRIVATE_KEY:
+  import { AccessToken } from 'attune/server';
+  const token = await new AccessToken('${id}', '${key.kid}', process.env.ATTUNE_PRIVATE_KEY, {
+    identity, role: 'client' | 'therapist', session, therapist, client,
+  }).toJwt();
+
+An admin key (reports, erasure, webhooks, FHIR): npm run platform -- admin-key --platform ${id}${target.remote ? ' --remote' : ''}`);
     return 0;
   }
 
@@ -199,8 +204,9 @@ Mint tokens on your server:
 
 ${key}
 
-Use it as "Authorization: Bearer <key>" on GET /v1/reports/therapists, GET /v1/reports/weeks,
-POST /v1/reports/pseudonyms and POST /v1/clients/erase. Revoke with: npm run platform -- revoke-admin-key --id ${id}`);
+Use it as "Authorization: Bearer <key>" on the admin routes (GET /openapi.json, security adminKey): reports
+(/v1/reports/…), erasure (POST /v1/clients/erase), the FHIR export (/v1/fhir/…) and webhooks (/v1/webhooks/…;
+ATTUNE_ADMIN_KEY for webhook-dead and webhook-replay). Revoke with: npm run platform -- revoke-admin-key --id ${id}`);
     return 0;
   }
 

@@ -39,7 +39,22 @@ export const DEFAULT_TTL_SECONDS = 4 * 3600;
 /** Longer lifetimes are refused: a session token should not outlive the session by much. */
 export const MAX_TTL_SECONDS = MAX_TOKEN_LIFETIME_SECONDS;
 
-export class MintError extends Error {}
+export class MintError extends Error {
+  override name = 'MintError';
+}
+
+/** The kid the Worker accepts (worker/auth/verify-token.ts); a missing one would mint a token nothing verifies. */
+const KID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** What each claim must be, for the usual mistakes (a missing environment variable, a name or email as a ref). */
+const REF = 'printable ASCII, 1 to 128 characters: your own id, never a name or email';
+const CLAIM_HINTS: Record<string, string> = {
+  iss: 'iss (the platformId Attune printed, plt_…, is missing or invalid)',
+  sub: `sub (${REF})`,
+  sid: `sid (${REF})`,
+  tid: `tid (${REF})`,
+  cid: `cid (${REF})`,
+};
 
 type WithoutIss<T> = T extends unknown ? Omit<T, 'iss'> & { nbf?: number } : never;
 /**
@@ -62,15 +77,29 @@ export async function mintToken(
   const payload = { ...rest, iss: signing.platformId, aud: AUDIENCE, iat: now, exp: now + ttlSeconds };
   const parsed = v.safeParse(TokenClaims, payload);
   if (!parsed.success) {
-    throw new MintError(`invalid claims: ${parsed.issues.map((i) => v.getDotPath(i) ?? '(root)').join(', ')}`);
+    const paths = [...new Set(parsed.issues.map((i) => v.getDotPath(i) ?? '(root)'))];
+    throw new MintError(`invalid claims: ${paths.map((path) => CLAIM_HINTS[path] ?? path).join(', ')}`);
   }
+  if (typeof signing.kid !== 'string' || !KID.test(signing.kid))
+    throw new MintError('kid is missing or invalid: pass the kid Attune printed with the platform id (k_…)');
   const { alg, key } = await signingKey(signing);
   return new SignJWT(parsed.output).setProtectedHeader({ alg, kid: signing.kid, typ: 'JWT' }).sign(key);
 }
 
 async function signingKey(signing: SigningKey): Promise<{ alg: SigningAlg; key: CryptoKey | Uint8Array }> {
   let material = signing.key;
-  if (typeof material === 'string' && material.trimStart().startsWith('{')) material = JSON.parse(material) as JWK;
+  // The usual cause: the environment variable holding the key is not set where the token is minted.
+  if (material === undefined || material === null || material === '')
+    throw new MintError(
+      'key is missing: pass the private key Attune printed once (an Ed25519 JWK or the HS256 secret)',
+    );
+  if (typeof material === 'string' && material.trimStart().startsWith('{')) {
+    try {
+      material = JSON.parse(material) as JWK;
+    } catch {
+      throw new MintError('key looks like a JWK but is not valid JSON (was it cut or quoted when stored?)');
+    }
+  }
   const alg = signing.alg ?? (typeof material === 'object' && !(material instanceof Uint8Array) ? 'EdDSA' : 'HS256');
   if (alg === 'EdDSA') {
     if (

@@ -56,6 +56,21 @@ interface HostPage {
   token: string;
   css?: string;
   theme?: string;
+  /** The embedding markup itself, instead of the one script tag (given the page's nonce). */
+  embed?: (nonce: string) => string;
+}
+
+/** README.md's embedding snippet ("Embedding"), with its placeholders filled in and nothing else changed. */
+function readmeEmbed(h: { src: string; integrity: string; token: string }, nonce: string): string {
+  const block = /## Embedding\n\n```html\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[1];
+  if (!block) throw new Error('README.md has no embedding snippet');
+  const filled = block
+    .replaceAll('"N"', `"${nonce}"`)
+    .replace('https://attune.example/widget-<hash>.js', h.src)
+    .replace('sha384-…', h.integrity)
+    .replace('"JWT"', `"${h.token}"`);
+  // What the snippet leaves to the page: its room (or its tracks).
+  return `<script nonce="${nonce}">var room = {}, local = null, remote = null;</script>\n${filled}`;
 }
 
 /** Serves a host page at the demo host's origin (registered for CORS) through request interception. */
@@ -65,7 +80,7 @@ async function openHost(context: BrowserContext, h: HostPage): Promise<{ page: P
 <style nonce="${nonce}">body{font-family:serif} ${h.css ?? ''}</style>
 <script nonce="${nonce}">window.violations=[];document.addEventListener('securitypolicyviolation',e=>violations.push(e.violatedDirective+' '+e.blockedURI));</script>
 <script>window.inlineWithoutNonceRan = true;</script>
-<script src="${h.src}" integrity="${h.integrity}" crossorigin="anonymous" async data-token="${h.token}" data-nonce="${nonce}" data-target="#slot"${h.theme ? ` data-theme="${h.theme}"` : ''}></script>
+${h.embed ? h.embed(nonce) : `<script src="${h.src}" integrity="${h.integrity}" crossorigin="anonymous" async data-token="${h.token}" data-nonce="${nonce}" data-target="#slot"${h.theme ? ` data-theme="${h.theme}"` : ''}></script>`}
 </head><body><main><h1>Call</h1><div id="slot"></div></main></body></html>`;
   const url = `${stack.host}/embed-host-${Math.random().toString(36).slice(2)}.html`;
   await context.route(url, (route) =>
@@ -115,6 +130,22 @@ describe('script tag under a strict CSP, by SRI', () => {
       performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
     );
     expect(chunks).toContain(`/${integrity.chunks.client}`);
+    await context.close();
+  });
+
+  it('README.md’s embedding snippet runs as written; Attune.q.push still works once the widget has loaded', async () => {
+    const { client } = await mintDemoTokens(stack.api, stack.host);
+    const context = await browser.newContext();
+    const h = { src: `${stack.api}/${integrity.loader}`, integrity: integrity['widget.js'], token: client };
+    const pageErrors: string[] = [];
+    context.on('weberror', (e) => pageErrors.push(e.error().message));
+    const { page, violations } = await openHost(context, { ...h, embed: (nonce) => readmeEmbed(h, nonce) });
+    await attuneReady(page);
+    // The page's "End call" handler, long after load, written the way the snippet queues its calls.
+    await page.evaluate(() => (window as unknown as { Attune: { q: unknown[][] } }).Attune.q.push(['endSession', []]));
+    await page.getByRole('button', { name: 'Send rating' }).waitFor();
+    expect(pageErrors).toEqual([]);
+    expect(violations.filter((v) => !/inline script/i.test(v))).toEqual([]);
     await context.close();
   });
 

@@ -54,6 +54,32 @@ describe('mintToken', () => {
     await expect(mintToken(signing, { ...claims, ttlSeconds: 7 * 24 * 3600 })).rejects.toThrow(MintError);
   });
 
+  it('says how to fix what a first integration gets wrong: an unset key, kid or platform id, a cut JWK, a name as a ref', async () => {
+    const key = await generateKey('EdDSA');
+    const signing = { platformId: 'plt_a', kid: key.kid, key: key.privateKey };
+    const env: Record<string, string | undefined> = {}; // the variables were never set where the token is minted
+    const refusal = (p: Promise<string>) =>
+      p.then(
+        () => new MintError('minted'),
+        (e: unknown) => e as MintError,
+      );
+    const missingKey = await refusal(mintToken({ ...signing, key: env.ATTUNE_PRIVATE_KEY as never }, claims));
+    expect(missingKey).toBeInstanceOf(MintError);
+    expect(missingKey.name).toBe('MintError');
+    expect(missingKey.message).toMatch(/^key is missing/);
+    const missingKid = await refusal(mintToken({ ...signing, kid: env.ATTUNE_KID as never }, claims));
+    expect(missingKid.message).toMatch(/^kid is missing/);
+    const missingPlatform = await refusal(
+      mintToken({ ...signing, platformId: env.ATTUNE_PLATFORM_ID as never }, claims),
+    );
+    expect(missingPlatform.message).toMatch(/platformId/);
+    const cut = await refusal(mintToken({ ...signing, key: JSON.stringify(key.privateKey).slice(0, 30) }, claims));
+    expect(cut).toBeInstanceOf(MintError);
+    expect(cut.message).toMatch(/not valid JSON/);
+    const name = await refusal(mintToken(signing, { ...claims, cid: 'José Álvarez' }));
+    expect(name.message).toMatch(/cid \(printable ASCII/);
+  });
+
   it('the generated HS256 secret is 32 random bytes, the Ed25519 stored half has no private part', async () => {
     const hs = await generateKey('HS256');
     expect(hs.privateKey).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -27,6 +27,25 @@ function recipes(markdown: string): Map<string, string> {
   return out;
 }
 
+/** The ```ts blocks of a doc. */
+function docSnippets(doc: string): string[] {
+  return [...readFileSync(join(ROOT, doc), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+/** What the docs' snippets take from the integrator's own code. */
+const SNIPPET_PRELUDE = `export {};
+interface Statement { bind(...values: unknown[]): Statement; first(): Promise<unknown> }
+interface Env {
+  ATTUNE_PLATFORM_ID: string; ATTUNE_KID: string; ATTUNE_PRIVATE_KEY: string; ATTUNE_WEBHOOK_SECRET: string;
+  DB: { prepare(sql: string): Statement; batch(statements: Statement[]): Promise<unknown> };
+}
+declare const env: Env;
+declare const user: { id: string };
+declare const call: { id: string; therapistId: string; clientId: string; startsAt: Date; endsAt: Date };
+declare function effectsOf(event: import('attune/server').WebhookEvent): Statement[];`;
+const WIDGET_PRELUDE = `declare const token: string, nonce: string, room: import('livekit-client').Room;
+declare function report(code: string): void;`;
+
 let dir: string;
 let tarball: string;
 
@@ -153,6 +172,14 @@ export async function token(): Promise<string> {
 }
 `,
     );
+    // Every TypeScript snippet of the integration docs, as copied into a consumer's file: only the names a snippet
+    // leaves to the reader (your env, user, call, room, …) are declared for it.
+    const snippets = [
+      ...docSnippets('sdk/README.md').map((code) => `${SNIPPET_PRELUDE}\n${code}`),
+      ...docSnippets('widget/README.md').map((code) => `${SNIPPET_PRELUDE}\n${WIDGET_PRELUDE}\n${code}`),
+    ];
+    expect(snippets.length).toBe(5);
+    for (const [i, code] of snippets.entries()) writeFileSync(join(dir, `src/doc-snippet-${i}.ts`), code);
     const found = recipes(readFileSync(join(ROOT, 'docs/video-sdks.md'), 'utf8'));
     expect([...found.keys()].sort()).toEqual(['agora', 'daily', 'livekit', 'twilio', 'vonage']);
     for (const [name, code] of found) writeFileSync(join(dir, `src/recipe-${name}.ts`), code);

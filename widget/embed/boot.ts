@@ -20,6 +20,11 @@ export interface AttuneApi {
 
 interface Installed extends AttuneApi {
   readonly __attune: true;
+  /**
+   * The stub's queue, kept working after load: a page that calls `Attune.q.push(['connect', [room]])` once the
+   * script has run (the room joined later, or the script was cached) gets the call made, not a TypeError.
+   */
+  readonly q: { push(...calls: unknown[]): void };
 }
 
 type AttuneWindow = Window & { Attune?: unknown };
@@ -44,10 +49,8 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
   const prior = win.Attune as { __attune?: boolean; q?: unknown } | undefined;
   if (prior?.__attune) return prior as unknown as AttuneApi;
   const queued: unknown[] = Array.isArray(prior?.q) ? prior.q.slice() : [];
-  // Only [method, args[]] entries are replayed; a malformed one (null, ['on'], non-array args) is skipped.
-  const replay = queued.filter(
-    (c): c is QueuedCall => Array.isArray(c) && typeof c[0] === 'string' && Array.isArray(c[1]),
-  );
+  // Only [method, args[]] entries are run; a malformed one (null, ['on'], non-array args) is skipped and reported.
+  const isCall = (c: unknown): c is QueuedCall => Array.isArray(c) && typeof c[0] === 'string' && Array.isArray(c[1]);
 
   const listeners = new Map<string, Set<Listener>>();
   const pending: QueuedCall[] = [];
@@ -64,7 +67,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
       try {
         cb(detail);
       } catch (e) {
-        console.error('[attune] listener failed', e);
+        console.error('[attune] listener', e);
       }
     }
   };
@@ -95,9 +98,17 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
     else load?.();
   };
 
+  const run = (c: unknown) => {
+    if (!isCall(c)) error({ code: 'bad_queue_entry', message: 'Attune: queue entry not [method, [args]]' });
+    else if (c[0] === 'on') api.on(...(c[1] as [string, Listener]));
+    else if (c[0] === 'remove') api.remove();
+    else if ((DEFERRED as readonly string[]).includes(c[0])) call(c[0], c[1]);
+  };
+
   // The DEFERRED methods are added below: each queues its call, arguments as given.
   const api = {
     __attune: true,
+    q: { push: (...calls: unknown[]) => calls.forEach(run) },
     on(event: string, cb: Listener) {
       if (removed || typeof cb !== 'function') return () => {};
       const set = listeners.get(event) ?? new Set();
@@ -111,7 +122,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
       try {
         controller?.teardown();
       } catch (e) {
-        console.error('[attune] teardown failed', e);
+        console.error('[attune] teardown', e);
       }
       controller = null;
       for (const t of teardowns.splice(0).reverse()) t();
@@ -126,13 +137,8 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
   win.Attune = api;
 
   // Listeners first, so an error during start-up reaches a listener the page queued before the script loaded.
-  for (const [m, a] of replay) if (m === 'on') api.on(...(a as [string, Listener]));
-  if (replay.length < queued.length)
-    error({ code: 'bad_queue_entry', message: 'Attune: skipped pre-load queue entries that are not [method, [args]]' });
-  for (const [m, a] of replay) {
-    if (m === 'remove') api.remove();
-    else if ((DEFERRED as readonly string[]).includes(m)) call(m, a);
-  }
+  const on = (c: unknown) => +(isCall(c) && c[0] === 'on');
+  api.q.push(...queued.sort((a, b) => on(b) - on(a)));
   if (removed) return api;
 
   const result = opts.config ?? readConfig(opts.script === undefined ? findScript(win.document) : opts.script);
@@ -187,7 +193,7 @@ export function boot(win: AttuneWindow, opts: BootOptions): AttuneApi {
           inflight = false;
           if (removed) return;
           failed = true;
-          error({ code: 'chunk_load_failed', message: 'Attune: could not load the widget: ' + String(e) });
+          error({ code: 'chunk_load_failed', message: 'Attune: could not load: ' + String(e) });
         },
       );
     };

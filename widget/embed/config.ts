@@ -42,7 +42,7 @@ export function decodeClaims(token: string): { role: Role; sid: string; locale: 
 export type ConfigResult = { ok: true; config: EmbedConfig } | { ok: false; code: string; message: string };
 
 export function readConfig(script: HTMLScriptElement | null): ConfigResult {
-  if (!script) return { ok: false, code: 'no_script', message: 'Attune: no script tag with data-token found' };
+  if (!script) return { ok: false, code: 'no_script', message: 'Attune: no script with data-token' };
   const token = script.dataset.token ?? '';
   const claims = decodeClaims(token);
   if (!claims) return { ok: false, code: 'bad_token', message: 'Attune: data-token is not a session token' };

@@ -12,7 +12,7 @@ export function chunkLoader(url: string, importer: Importer, timeoutMs: number) 
       if (pending) return pending;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timed out loading ' + url)), timeoutMs);
+        timer = setTimeout(() => reject(new Error('timed out: ' + url)), timeoutMs);
       });
       const p = Promise.race([importer(url), timeout]).then((mod) => {
         const m = mod as Partial<RoleChunk> | null;

@@ -28,7 +28,10 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
     refuseIfThrottled(c);
     const row = ADMIN_KEY.test(key) ? await withTimeout(getAdminKey(c.env.DB, await sha256(key))) : null;
     if (!row) {
-      const unauthorized = new ApiFailure(401, 'invalid_admin_key', 'The admin key is invalid or revoked.', {
+      const message = ADMIN_KEY.test(key)
+        ? 'The admin key is invalid or revoked.'
+        : 'This route takes an admin key: attune_admin_… from `npm run platform -- admin-key` (a session token is not one).';
+      const unauthorized = new ApiFailure(401, 'invalid_admin_key', message, {
         'WWW-Authenticate': 'Bearer error="invalid_token"',
       });
       throw await failedCredential(c, unauthorized);

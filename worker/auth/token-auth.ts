@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { type Instrument, MAX_CLOCK_SKEW_SECONDS, type Role } from '../../schemas/index.ts';
 import { failedCredential, isThrottled, tooMany } from './failure-throttle.ts';
-import { verifyToken } from './verify-token.ts';
+import { type VerifyResult, verifyToken } from './verify-token.ts';
 import { originRegistered } from '../db/registered-origins.ts';
 import type { KeyRow } from '../db/queries.ts';
 import type { AppEnv, PlatformContext } from '../env.ts';
-import { ApiFailure } from '../http/errors.ts';
+import { ApiFailure, ORIGIN_NOT_ALLOWED } from '../http/errors.ts';
 import { instrumentFor, parsePlatformSettings } from '../admin/platform-settings.ts';
 import { hashRef } from './ref-hash.ts';
 
@@ -14,6 +14,8 @@ export interface AuthOptions {
   roles?: readonly Role[];
   /** Where the token comes from; default the `Authorization: Bearer` header. */
   tokenFrom?: (c: Context<AppEnv>) => string | undefined;
+  /** The 401 message when `tokenFrom` finds no token: where this route looks for it. */
+  missingMessage?: string;
   /**
    * Accept a client token whose exp passed at most this many seconds ago (for its own session: every session route
    * takes the session from the token). Only the rating route sets it: a rating queued offline must not be lost.
@@ -28,6 +30,34 @@ function bearerToken(c: Context<AppEnv>): string | undefined {
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 
+/** Which tokens the route takes (never the refused token's own claims). */
+function wrongRole(roles: readonly string[]): string {
+  return `This route takes a session token whose role is ${roles.join(' or ')}.`;
+}
+
+/** An admin key sent where a session token belongs is the likeliest mix-up: say so. */
+function missingTokenMessage(authorization: string | undefined): string {
+  return authorization?.startsWith('Bearer attune_admin_')
+    ? 'This route takes a session token (attune/server), not an admin key.'
+    : 'A Bearer session token is required.';
+}
+
+/**
+ * What an integrator can fix, per failure: nothing here is secret to the token's holder (the kid is in its header;
+ * whether it is registered tells nothing about any key), and the code stays `invalid_token` for every one.
+ */
+const INVALID_TOKEN: Record<Exclude<VerifyResult, { ok: true }>['reason'], string> = {
+  malformed: 'The session token is not a JWT with a kid header: mint it with attune/server.',
+  unknown_kid:
+    'The session token’s kid is not registered (or was revoked): use the kid `npm run platform -- create` printed.',
+  alg_mismatch: 'The session token’s alg is not the one registered for its kid (EdDSA or HS256).',
+  invalid:
+    'The session token does not verify: signed with another key than its kid’s, iss not the kid’s platform id, aud not attune, issued in the future or living over 24 h.',
+  expired: 'The session token expired: mint a new one.',
+  bad_claims: 'The session token’s claims are incomplete or invalid for its role: mint it with attune/server.',
+  needs_lookup: 'The session token is invalid or expired.',
+};
+
 /**
  * Verifies the session token and sets `claims`, `platform`, `refs` (hashed) and `instrument` on the context.
  * 401 for a missing or invalid token, 403 for a valid token used outside its role, session or origin.
@@ -39,10 +69,15 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
  */
 export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
   return async function authMiddleware(c, next) {
-    const { claims, key } = await verifiedToken(c, options.expiredGraceSeconds ?? 0, options.tokenFrom);
+    const { claims, key } = await verifiedToken(
+      c,
+      options.expiredGraceSeconds ?? 0,
+      options.tokenFrom,
+      options.missingMessage,
+    );
     // A caseload token names no session: it is refused on every session route, whatever the route's roles.
     if (claims.role === 'caseload' || (options.roles && !options.roles.includes(claims.role))) {
-      throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
+      throw new ApiFailure(403, 'wrong_role', wrongRole(options.roles ?? ['client', 'therapist']));
     }
     const { platform, instrument, hashed } = await platformFor(c, key, claims.ins, () =>
       Promise.all([
@@ -71,8 +106,7 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
 export function caseloadAuth(): MiddlewareHandler<AppEnv> {
   return async function caseloadAuthMiddleware(c, next) {
     const { claims, key } = await verifiedToken(c, 0);
-    if (claims.role !== 'caseload')
-      throw new ApiFailure(403, 'wrong_role', 'This token’s role may not use this route.');
+    if (claims.role !== 'caseload') throw new ApiFailure(403, 'wrong_role', wrongRole(['caseload']));
     const { platform, instrument, hashed } = await platformFor(c, key, claims.ins, () =>
       hashRef(c.env.REF_HASH_SECRET, key.platformId, 'tid', claims.tid),
     );
@@ -92,10 +126,11 @@ async function verifiedToken(
   c: Context<AppEnv>,
   grace: number,
   tokenFrom: (c: Context<AppEnv>) => string | undefined = bearerToken,
+  missingMessage?: string,
 ) {
   const token = tokenFrom(c);
   if (!token)
-    throw new ApiFailure(401, 'missing_token', 'A Bearer session token is required.', {
+    throw new ApiFailure(401, 'missing_token', missingMessage ?? missingTokenMessage(c.req.header('Authorization')), {
       'WWW-Authenticate': 'Bearer',
     });
   // A throttled address spends no D1 lookup: only a token whose key is cached here can still be verified.
@@ -108,10 +143,10 @@ async function verifiedToken(
   });
   // Past its exp, only a client token is let through (and only because of the grace above).
   if (result.ok && result.claims.exp + MAX_CLOCK_SKEW_SECONDS < now && result.claims.role !== 'client')
-    result = { ok: false, reason: 'invalid', kid: result.key.kid };
+    result = { ok: false, reason: 'expired', kid: result.key.kid };
   if (!result.ok) {
     if (throttled) throw tooMany();
-    const unauthorized = new ApiFailure(401, 'invalid_token', 'The session token is invalid or expired.', {
+    const unauthorized = new ApiFailure(401, 'invalid_token', INVALID_TOKEN[result.reason], {
       'WWW-Authenticate': 'Bearer error="invalid_token"',
     });
     throw await failedCredential(c, unauthorized, result.kid);
@@ -133,8 +168,7 @@ async function platformFor<T>(
   const originOk = originAllowed(c, key.platformId);
   const hashed = hash();
   hashed.catch(() => {}); // awaited below unless the origin check throws first
-  if (!(await originOk))
-    throw new ApiFailure(403, 'origin_not_allowed', 'This origin is not registered for the platform.');
+  if (!(await originOk)) throw new ApiFailure(403, 'origin_not_allowed', ORIGIN_NOT_ALLOWED);
   const settings = parsePlatformSettings(key.platformSettings);
   const instrument = instrumentFor(settings, instrumentId);
   if (!instrument)

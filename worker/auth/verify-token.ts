@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+import { decodeProtectedHeader, errors, importJWK, jwtVerify } from 'jose';
 import * as v from 'valibot';
 import { AUDIENCE, MAX_CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TokenClaims } from '../../schemas/index.ts';
 import { getActiveKey, type KeyRow } from '../db/queries.ts';
@@ -9,7 +9,7 @@ export type VerifyResult =
   | { ok: true; claims: TokenClaims; key: KeyRow }
   | {
       ok: false;
-      reason: 'malformed' | 'unknown_kid' | 'alg_mismatch' | 'invalid' | 'bad_claims' | 'needs_lookup';
+      reason: 'malformed' | 'unknown_kid' | 'alg_mismatch' | 'invalid' | 'expired' | 'bad_claims' | 'needs_lookup';
       kid?: string;
     };
 
@@ -126,8 +126,8 @@ export async function verifyToken(db: D1Database, token: string, options: Verify
       requiredClaims: ['exp', 'sub'], // sid and cid: the schema, per role (a caseload token has neither)
       currentDate: new Date(now * 1000),
     }));
-  } catch {
-    return { ok: false, reason: 'invalid', kid };
+  } catch (err) {
+    return { ok: false, reason: err instanceof errors.JWTExpired ? 'expired' : 'invalid', kid };
   }
   const parsed = v.safeParse(TokenClaims, payload);
   if (!parsed.success) return { ok: false, reason: 'bad_claims', kid };
@@ -136,6 +136,6 @@ export async function verifyToken(db: D1Database, token: string, options: Verify
   if (c.exp - now > MAX_TOKEN_LIFETIME_SECONDS + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid', kid };
   if (c.iat !== undefined && c.iat > now + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid', kid };
   if (c.nbf !== undefined && c.nbf > now + MAX_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'invalid', kid };
-  if (now - c.exp > MAX_CLOCK_SKEW_SECONDS + grace) return { ok: false, reason: 'invalid', kid };
+  if (now - c.exp > MAX_CLOCK_SKEW_SECONDS + grace) return { ok: false, reason: 'expired', kid };
   return { ok: true, claims: parsed.output, key };
 }

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { originRegistered } from '../db/registered-origins.ts';
 import type { AppEnv } from '../env.ts';
-import { errorResponse } from './errors.ts';
+import { errorResponse, ORIGIN_NOT_ALLOWED } from './errors.ts';
 
 export interface CorsOptions {
   methods?: readonly string[];
@@ -29,7 +29,7 @@ export function cors(options: CorsOptions = {}): MiddlewareHandler<AppEnv> {
     const origin = c.req.header('Origin');
     if (c.req.method === 'OPTIONS') {
       if (origin === undefined || !(await originRegistered(c.env.DB, origin))) {
-        return errorResponse(c, 403, 'origin_not_allowed', 'This origin is not registered.', { Vary: 'Origin' });
+        return errorResponse(c, 403, 'origin_not_allowed', ORIGIN_NOT_ALLOWED, { Vary: 'Origin' });
       }
       return c.body(null, 204, {
         'Access-Control-Allow-Origin': origin,

@@ -26,3 +26,7 @@ export function errorResponse(
 ) {
   return c.json({ error: { code, message } }, status, headers);
 }
+
+/** The page's origin is not one its platform registered: the fix is one CLI call (the origin is never echoed). */
+export const ORIGIN_NOT_ALLOWED =
+  'This origin is not registered for the platform: add it with `npm run platform -- add-origin --platform plt_… --origin <your page’s origin>`.';

@@ -23,6 +23,9 @@ function protocolToken(c: Context<AppEnv>): string | undefined {
   return undefined;
 }
 
+const MISSING =
+  'The live socket takes the token in Sec-WebSocket-Protocol, not Authorization: new WebSocket(url, ["attune.v1", "bearer." + token]).';
+
 /**
  * GET /v1/live: the therapist's WebSocket for its session's summary. The token is verified (401 before any
  * upgrade), the role must be therapist (403), then the upgrade goes to the session's Durable Object, which
@@ -30,7 +33,7 @@ function protocolToken(c: Context<AppEnv>): string | undefined {
  * and kid go along).
  */
 export const liveRoutes = new Hono<AppEnv>()
-  .get('/', auth({ roles: ['therapist'], tokenFrom: protocolToken }), async (c) => {
+  .get('/', auth({ roles: ['therapist'], tokenFrom: protocolToken, missingMessage: MISSING }), async (c) => {
     if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {
       throw new ApiFailure(426, 'upgrade_required', 'This route takes a WebSocket upgrade.', { Upgrade: 'websocket' });
     }

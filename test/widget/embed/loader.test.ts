@@ -121,6 +121,27 @@ describe('boot', () => {
     expect(document.querySelectorAll('attune-widget')).toHaveLength(1);
   });
 
+  it('keeps Attune.q.push working after load, as the README snippet calls it (room joined later, cached script)', async () => {
+    const endSession = vi.fn();
+    const connect = vi.fn();
+    const chunk = fakeChunk({ endSession, connect });
+    const script = addScript({ src: 'https://cdn.example/v/widget.js', 'data-token': clientToken });
+    const api = boot(win, { importer: async () => chunk, script });
+    await settle();
+    const installed = win.Attune as { q: { push(...calls: unknown[]): void } };
+    const onError = vi.fn();
+    const room = {};
+    installed.q.push(['on', ['error', onError]], ['connect', [room]]);
+    installed.q.push(['endSession', []], 'nonsense');
+    expect(connect).toHaveBeenCalledWith(room);
+    expect(endSession).toHaveBeenCalledOnce();
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'bad_queue_entry' }));
+    installed.q.push(['remove', []]);
+    expect(win.Attune).toBeUndefined();
+    expect(chunk.teardown).toHaveBeenCalledOnce();
+    expect(api.on('ready', () => {})).toBeTypeOf('function');
+  });
+
   it('imports the chunk the build manifest names, beside the versioned loader too', async () => {
     const chunk = fakeChunk();
     const importer = vi.fn(async () => chunk);
