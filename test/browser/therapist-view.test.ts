@@ -86,7 +86,9 @@ describe('the summary in a 360 px pane', () => {
       expect(b['.flag-list']!.top).toBeLessThan(b['svg.spark']!.top);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
-      // The scores' scale, "(0–10)" in the column heading, is never broken over two lines.
+      // The scores' scale, "(0–10)" in the column heading, is never broken over two lines. It is shown once the
+      // instrument (a request of its own) has loaded, which may be after the rating.
+      await page.locator('table.items thead th:nth-child(2)', { hasText: '(' }).waitFor();
       const scaleLines = await page.evaluate(() => {
         const th = document.querySelector('attune-widget')!.shadowRoot!.querySelector('table.items thead th + th')!;
         const text = [...th.childNodes].find((n) => n.textContent?.includes('('))!;
