@@ -12,3 +12,6 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
  * rating route); the widget's outbox keeps such a rating until then, after which a 401 is final.
  */
 export const OFFLINE_RATING_GRACE_SECONDS = 7 * 24 * 3600;
+
+/** A key id as the Worker accepts it in a token's header (and the SDK checks before minting). */
+export const KID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;

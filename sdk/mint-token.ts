@@ -16,6 +16,7 @@ import { importJWK, SignJWT, type JWK } from 'jose';
 import * as v from 'valibot';
 import {
   AUDIENCE,
+  KID_PATTERN,
   MAX_TOKEN_LIFETIME_SECONDS,
   TokenClaims,
   type MintInput,
@@ -42,9 +43,6 @@ export const MAX_TTL_SECONDS = MAX_TOKEN_LIFETIME_SECONDS;
 export class MintError extends Error {
   override name = 'MintError';
 }
-
-/** The kid the Worker accepts (worker/auth/verify-token.ts); a missing one would mint a token nothing verifies. */
-const KID = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** What each claim must be, for the usual mistakes (a missing environment variable, a name or email as a ref). */
 const REF = 'printable ASCII, 1 to 128 characters: your own id, never a name or email';
@@ -80,7 +78,7 @@ export async function mintToken(
     const paths = [...new Set(parsed.issues.map((i) => v.getDotPath(i) ?? '(root)'))];
     throw new MintError(`invalid claims: ${paths.map((path) => CLAIM_HINTS[path] ?? path).join(', ')}`);
   }
-  if (typeof signing.kid !== 'string' || !KID.test(signing.kid))
+  if (typeof signing.kid !== 'string' || !KID_PATTERN.test(signing.kid))
     throw new MintError('kid is missing or invalid: pass the kid Attune printed with the platform id (k_…)');
   const { alg, key } = await signingKey(signing);
   return new SignJWT(parsed.output).setProtectedHeader({ alg, kid: signing.kid, typ: 'JWT' }).sign(key);

@@ -50,6 +50,8 @@ export interface AppEnv {
 declare module 'hono' {
   interface ContextVariableMap {
     claims: SessionTokenClaims;
+    /** The kid of the verified session token's key (session routes). */
+    kid: string;
     /** A caseload token's claims (the caseload route only; session routes refuse such a token). */
     caseloadClaims: CaseloadTokenClaims;
     /** HMAC of the caseload token's tid (the caseload route only). */

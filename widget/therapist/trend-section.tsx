@@ -57,8 +57,9 @@ export function TrendChart({ summary, trend, locale, floor = null, maxTotal = su
   const t = trendStrings(locale);
   if (!hasRated(trend)) return null;
   const points = trend.client;
+  const current = currentIndex(points, summary);
   // A session whose rating is still awaited is not "not rated" (yet).
-  const awaited = summary.status === 'pending' && !summary.skipped ? currentIndex(points, summary) : -1;
+  const awaited = summary.status === 'pending' && !summary.skipped ? current : -1;
   const name = trendName(
     points.filter((_, i) => i !== awaited),
     locale,
@@ -73,7 +74,7 @@ export function TrendChart({ summary, trend, locale, floor = null, maxTotal = su
       <h3 id="attune-trend-title">{t.title}</h3>
       <Sparkline
         values={points.map((p) => p.total)}
-        current={currentIndex(points, summary)}
+        current={current}
         mean={mean}
         maxTotal={maxTotal}
         floor={shownFloor}

@@ -88,6 +88,7 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AppEnv> {
     );
     const [sid, tid, cid] = hashed;
     c.set('claims', claims);
+    c.set('kid', key.kid);
     c.set('platform', platform);
     c.set('refs', { sid, tid, cid });
     c.set('instrument', instrument);

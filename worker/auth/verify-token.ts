@@ -1,6 +1,12 @@
 import { decodeProtectedHeader, errors, importJWK, jwtVerify } from 'jose';
 import * as v from 'valibot';
-import { AUDIENCE, MAX_CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TokenClaims } from '../../schemas/index.ts';
+import {
+  AUDIENCE,
+  KID_PATTERN,
+  MAX_CLOCK_SKEW_SECONDS,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  TokenClaims,
+} from '../../schemas/index.ts';
 import { getActiveKey, type KeyRow } from '../db/queries.ts';
 import { ApiFailure } from '../http/errors.ts';
 import { LOOKUP_TIMEOUT_MS, withTimeout } from '../http/lookup-timeout.ts';
@@ -13,7 +19,6 @@ export type VerifyResult =
       kid?: string;
     };
 
-const KID = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_TOKEN_LENGTH = 4096;
 
 export interface VerifyOptions {
@@ -107,7 +112,7 @@ export async function verifyToken(db: D1Database, token: string, options: Verify
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  if (typeof header.kid !== 'string' || !KID.test(header.kid)) return { ok: false, reason: 'malformed' };
+  if (typeof header.kid !== 'string' || !KID_PATTERN.test(header.kid)) return { ok: false, reason: 'malformed' };
   const kid = header.kid;
   const cached = await loadKey(db, kid, options.timeoutMs ?? LOOKUP_TIMEOUT_MS, options.cachedOnly);
   if (cached === 'needs_lookup') return { ok: false, reason: 'needs_lookup', kid };

@@ -90,13 +90,8 @@ export class SessionLive extends DurableObject<Bindings> {
       .getWebSockets()
       .filter((ws) => ws.readyState === WebSocket.OPEN && sameKey(ws, key))
       .sort((a, b) => connectedAt(a) - connectedAt(b));
-    for (const old of open.slice(0, Math.max(0, open.length - MAX_SOCKETS + 1))) {
-      try {
-        old.close(CLOSE_TOO_MANY, 'too many sockets');
-      } catch {
-        // already closing
-      }
-    }
+    for (const old of open.slice(0, Math.max(0, open.length - MAX_SOCKETS + 1)))
+      closeQuietly(old, CLOSE_TOO_MANY, 'too many sockets');
     // Accept first, then read D1: any write committed before the read is in it, and any publish after the
     // accept reaches this socket too, so the therapist can never miss a change.
     this.ctx.acceptWebSocket(server);
@@ -148,7 +143,7 @@ export class SessionLive extends DurableObject<Bindings> {
     const matching = this.ctx.getWebSockets().flatMap((ws) => {
       const a = attachmentOf(ws);
       if (a === null || participantsKey(a) !== key) return [];
-      if (a.exp === undefined || a.exp + MAX_CLOCK_SKEW_SECONDS >= nowSeconds) return [{ ws, kid: a.kid }];
+      if (a.exp === undefined || !expired(a.exp, nowSeconds)) return [{ ws, kid: a.kid }];
       closeQuietly(ws, CLOSE_EXPIRED, 'token expired');
       return [];
     });
@@ -201,7 +196,7 @@ export class SessionLive extends DurableObject<Bindings> {
     for (const ws of this.ctx.getWebSockets()) {
       const exp = attachmentOf(ws)?.exp;
       if (exp === undefined) continue;
-      if (exp + MAX_CLOCK_SKEW_SECONDS < nowSeconds) closeQuietly(ws, CLOSE_EXPIRED, 'token expired');
+      if (expired(exp, nowSeconds)) closeQuietly(ws, CLOSE_EXPIRED, 'token expired');
       else next = Math.min(next ?? exp, exp);
     }
     if (next === null) await this.ctx.storage.deleteAlarm();
@@ -228,14 +223,15 @@ export class SessionLive extends DurableObject<Bindings> {
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closed');
-    } catch {
-      // already closed
-    }
+    closeQuietly(ws, code === 1005 || code === 1006 ? 1000 : code, 'closed');
   }
 
   override webSocketError(): void {}
+}
+
+/** Whether a token expiring at `exp` is past the skew at `nowSeconds`. */
+function expired(exp: number, nowSeconds: number): boolean {
+  return exp + MAX_CLOCK_SKEW_SECONDS < nowSeconds;
 }
 
 /** When a token expiring at `exp` is past the skew (epoch ms). */

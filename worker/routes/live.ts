@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { decodeProtectedHeader } from 'jose';
 import { getSessionParticipants } from '../db/queries.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiFailure } from '../http/errors.ts';
@@ -47,7 +46,7 @@ export const liveRoutes = new Hono<AppEnv>()
       [TARGET_HEADER]: JSON.stringify(target),
       [TOKEN_EXP_HEADER]: String(c.var.claims.exp),
       // The verified token's kid: the object stops pushing to the socket once that key is revoked.
-      [TOKEN_KID_HEADER]: String(decodeProtectedHeader(protocolToken(c) ?? '').kid),
+      [TOKEN_KID_HEADER]: c.var.kid,
     });
     return stub.fetch(new Request('https://live.internal/connect', { headers }));
   })

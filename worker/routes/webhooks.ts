@@ -34,7 +34,6 @@ import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { checkEndpointUrl } from '../webhooks/endpoint-url.ts';
 import { newEndpointId, newWebhookSecret, sealSecret } from '../webhooks/secret-box.ts';
 
-export { MAX_ENDPOINTS };
 /** After a rotation the previous secret signs beside the new one for this long. */
 export const PREVIOUS_SECRET_SECONDS = 24 * 3600;
 const DELIVERIES_LISTED = 100;

@@ -2,7 +2,7 @@
 // once (every write fans out to each endpoint, so the cap bounds the queue work of one rating).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { MAX_ENDPOINTS } from '../../../worker/routes/webhooks.ts';
+import { MAX_ENDPOINTS } from '../../../worker/db/webhook-queries.ts';
 import { adminCall, seedAdminKey, seedPlatform } from '../helpers.ts';
 
 const create = (key: string) =>
